@@ -1,0 +1,65 @@
+// Package xgateway decodes the x-gateway extension of an OpenAPI document
+// into typed settings, each value carrying the position it was written at.
+// It accepts exactly the keys that docs/x-gateway.md documents: an unknown
+// key or a value of the wrong type is a located diagnostic, never a silent
+// default. It does not resolve precedence between levels; lower does that.
+package xgateway
+
+import (
+	"time"
+
+	"github.com/gatewaygen/gatewaygen/generator/diag"
+)
+
+// Value is one decoded scalar with the position it was written at. Set is
+// false when the key was absent, so a zero V is never mistaken for a choice.
+type Value[T any] struct {
+	V   T
+	Pos diag.Pos
+	Set bool
+}
+
+// Root is x-gateway at the document root: gateway-wide settings plus the
+// defaults every operation inherits.
+type Root struct {
+	Pos       diag.Pos
+	Name      Value[string]
+	Listen    Value[string]
+	BasePath  Value[string]
+	Upstreams []Upstream // in document order
+	Limits    Limits
+	Settings
+}
+
+// Limits are the server-wide limits (root only).
+type Limits struct {
+	MaxHeaderBytes Value[int64]         // limits.max-header-bytes
+	Timeout        Value[time.Duration] // limits.timeout: read and write deadline of a connection
+}
+
+// Upstream is one named pool of targets.
+type Upstream struct {
+	Name    string
+	Pos     diag.Pos
+	Targets []Target
+	Balance Value[string]        // round-robin (the only one so far)
+	Timeout Value[time.Duration] // default per-call timeout for operations using this upstream
+}
+
+// Target is one backend address of an upstream.
+type Target struct {
+	URL    string
+	Weight int // 1 when not given
+	Pos    diag.Pos
+}
+
+// Settings are the keys that may appear at the root, on a path item and on an
+// operation; the most specific level wins, key by key.
+type Settings struct {
+	Pos      diag.Pos
+	Upstream Value[string]        // name of an entry of Root.Upstreams
+	Path     Value[string]        // upstream path template; path item and operation only
+	Timeout  Value[time.Duration] // upstream call timeout
+	Mock     Value[bool]          // answer from the spec's examples instead of proxying
+	MaxBody  Value[int64]         // limits.max-body, in bytes
+}
