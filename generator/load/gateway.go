@@ -1,0 +1,203 @@
+package load
+
+import (
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/gatewaygen/gatewaygen/generator/diag"
+	"github.com/gatewaygen/gatewaygen/generator/xgateway"
+)
+
+type gateway struct {
+	root      xgateway.Root
+	pathItems map[string]xgateway.Settings
+	ops       map[OpKey]xgateway.Settings
+}
+
+// decodeGateway decodes every x-gateway object of the main file and runs the
+// cross checks that need the whole document: upstream references, path
+// rewrites and operations with no upstream. It reads only the node tree, so it
+// reports even when kin-openapi could not load the document.
+func (l *loader) decodeGateway() gateway {
+	dec := &xgateway.Decoder{File: l.file}
+	g := gateway{pathItems: map[string]xgateway.Settings{}, ops: map[OpKey]xgateway.Settings{}}
+	if k, v := entry(l.root, "x-gateway"); k != nil {
+		g.root = dec.DecodeRoot(k, v)
+	}
+	dec.CheckUpstream(&g.root, g.root.Upstream)
+
+	type opRef struct {
+		key OpKey
+		pos diag.Pos
+	}
+	var ops []opRef
+	if _, paths := entry(l.root, "paths"); paths != nil && paths.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(paths.Content); i += 2 {
+			tmpl, item := paths.Content[i].Value, deAlias(paths.Content[i+1])
+			if k, v := entry(item, "x-gateway"); k != nil {
+				s := dec.DecodeSettings(k, v, xgateway.WherePathItem)
+				dec.CheckUpstream(&g.root, s.Upstream)
+				dec.CheckPath(s.Path, tmpl)
+				g.pathItems[tmpl] = s
+			}
+			for _, m := range methods {
+				mk, op := entry(item, m)
+				if mk == nil || op == nil || op.Kind != yaml.MappingNode {
+					continue
+				}
+				key := OpKey{Method: strings.ToUpper(m), Path: tmpl}
+				ops = append(ops, opRef{key, l.pos(mk)})
+				if k, v := entry(op, "x-gateway"); k != nil {
+					s := dec.DecodeSettings(k, v, xgateway.WhereOperation)
+					dec.CheckUpstream(&g.root, s.Upstream)
+					dec.CheckPath(s.Path, tmpl)
+					g.ops[key] = s
+				}
+			}
+		}
+	}
+	if _, comps := entry(l.root, "components"); comps != nil {
+		if _, schemes := entry(comps, "securitySchemes"); schemes != nil && schemes.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(schemes.Content); i += 2 {
+				if k, _ := entry(schemes.Content[i+1], "x-gateway"); k != nil {
+					dec.Diags.Errorf(l.pos(k), "components.securitySchemes.%s.x-gateway: not supported yet", schemes.Content[i].Value)
+				}
+			}
+		}
+	}
+
+	// Where to proxy: an operation with no upstream can still be served by a
+	// gateway started with --mock or --upstream, so this is a warning.
+	var missing []opRef
+	for _, op := range ops {
+		if g.root.Upstream.Set || g.pathItems[op.key.Path].Upstream.Set || g.ops[op.key].Upstream.Set {
+			continue
+		}
+		missing = append(missing, op)
+	}
+	anyUpstream := g.root.Upstream.Set || len(g.root.Upstreams) > 0
+	for _, s := range g.pathItems {
+		anyUpstream = anyUpstream || s.Upstream.Set
+	}
+	for _, s := range g.ops {
+		anyUpstream = anyUpstream || s.Upstream.Set
+	}
+	switch {
+	case len(missing) == 0:
+	case !anyUpstream:
+		// A document with no x-gateway routing at all gets one warning, not
+		// one per operation.
+		dec.Diags.Warnf(diag.Pos{File: l.file}, "no upstream is set for any of the %d operations; set x-gateway.upstreams and x-gateway.upstream at the root (until then the gateway runs only with --mock or --upstream)", len(missing))
+	default:
+		for _, op := range missing {
+			dec.Diags.Warnf(op.pos, "%s: no upstream; set x-gateway.upstream at the root, path item or operation (until then it is served only with --mock or --upstream)", op.key)
+		}
+	}
+	l.diags = append(l.diags, dec.Diags...)
+	return g
+}
+
+// checkRefs reports every $ref of the main file that cannot work: a remote
+// URL, a local pointer to nothing, a relative file that does not exist. It
+// returns false when it reported something.
+func (l *loader) checkRefs() bool {
+	ok := true
+	dir := filepath.Dir(l.file)
+	walk(l.root, func(n *yaml.Node, keys []string) bool {
+		if len(keys) > 0 {
+			last := keys[len(keys)-1]
+			// Data, not schema: a "$ref" inside is a value.
+			if last == "example" || last == "examples" || last == "default" || last == "enum" || last == "const" || strings.HasPrefix(last, "x-") {
+				return false
+			}
+		}
+		k, v := entry(n, "$ref")
+		if k == nil || v.Kind != yaml.ScalarNode {
+			return true
+		}
+		// A property named "$ref" under properties is a schema, not a ref.
+		if len(keys) > 0 && keys[len(keys)-1] == "properties" {
+			return true
+		}
+		ref := v.Value
+		u, err := url.Parse(ref)
+		switch {
+		case err != nil:
+			l.diags.Errorf(l.pos(v), "bad $ref %q: %v", ref, err)
+			ok = false
+		case u.Scheme != "" || u.Host != "":
+			l.diags.Errorf(l.pos(v), "$ref %q: remote $ref is not supported; download the file and refer to it by a path relative to the spec", ref)
+			ok = false
+		case u.Path == "":
+			if msg := l.resolvePointer(u.Fragment); msg != "" {
+				l.diags.Errorf(l.pos(v), "broken $ref %q: %s", ref, msg)
+				ok = false
+			}
+		default:
+			p := filepath.FromSlash(u.Path)
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			if _, err := os.Stat(p); err != nil {
+				l.diags.Errorf(l.pos(v), "broken $ref %q: file %s not found", ref, path.Clean(filepath.ToSlash(p)))
+				ok = false
+			}
+		}
+		return true
+	})
+	return ok
+}
+
+// resolvePointer follows a JSON pointer fragment in the main file and
+// describes what is missing, or returns "".
+func (l *loader) resolvePointer(frag string) string {
+	if frag == "" {
+		return ""
+	}
+	if !strings.HasPrefix(frag, "/") {
+		return "" // a plain-name fragment ($anchor) is left to kin-openapi
+	}
+	n := l.root
+	var at []string
+	for _, tok := range strings.Split(frag[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			_, next = entry(n, tok)
+		case yaml.SequenceNode:
+			next = posIndex(n, tok)
+		}
+		if next == nil {
+			where := "the document root"
+			if len(at) > 0 {
+				where = strings.Join(at, ".")
+			}
+			return "no " + strconvQuote(tok) + " in " + where
+		}
+		at = append(at, tok)
+		n = deAlias(next)
+	}
+	return ""
+}
+
+func posIndex(n *yaml.Node, tok string) *yaml.Node {
+	i := 0
+	for _, c := range tok {
+		if c < '0' || c > '9' || i > 1<<20 {
+			return nil
+		}
+		i = i*10 + int(c-'0')
+	}
+	if tok == "" || i >= len(n.Content) {
+		return nil
+	}
+	return n.Content[i]
+}
+
+func strconvQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }

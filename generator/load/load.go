@@ -1,0 +1,350 @@
+// Package load reads an OpenAPI 3.0/3.1 document with kin-openapi, validates
+// it and decodes its x-gateway extensions. Every problem it finds is a
+// diagnostic located at file:line:col of the source; it never panics on any
+// input.
+package load
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/gatewaygen/gatewaygen/generator/diag"
+	"github.com/gatewaygen/gatewaygen/generator/xgateway"
+)
+
+// OpKey identifies an operation by method and path template, never by
+// operationId (which real documents omit or duplicate).
+type OpKey struct {
+	Method string // upper case: "GET"
+	Path   string // the template as written: "/pets/{petId}"
+}
+
+func (k OpKey) String() string { return k.Method + " " + k.Path }
+
+// Document is a loaded, validated OpenAPI document with its x-gateway
+// settings decoded.
+type Document struct {
+	File    string // the path as given; used verbatim in diagnostics
+	Version string // "3.0" or "3.1"
+	T       *openapi3.T
+
+	Gateway    xgateway.Root
+	PathItems  map[string]xgateway.Settings // by path template
+	Operations map[OpKey]xgateway.Settings
+
+	root *yaml.Node // the main file's top-level mapping
+}
+
+// Methods are the OpenAPI operation keys of a path item, in document order
+// of the specification.
+var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// Pos returns the position of the node reached by keys from the document
+// root of the main file, e.g. d.Pos("paths", "/pets", "get"). A mapping entry
+// is located at its key, a list item at the item. When the full path does not
+// exist it returns the deepest existing node's position, and File:1:1 when
+// nothing matches.
+func (d *Document) Pos(keys ...string) diag.Pos {
+	return posIn(d.File, d.root, keys...)
+}
+
+func posIn(file string, root *yaml.Node, keys ...string) diag.Pos {
+	p, _ := posExact(file, root, keys...)
+	return p
+}
+
+// posExact is posIn that also reports whether every key was found.
+func posExact(file string, root *yaml.Node, keys ...string) (diag.Pos, bool) {
+	best := diag.Pos{File: file}
+	found := 0
+	n := root
+	for _, k := range keys {
+		if n == nil {
+			break
+		}
+		n = deAlias(n)
+		var at, next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == k {
+					at, next = n.Content[i], n.Content[i+1]
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(k); err == nil && i >= 0 && i < len(n.Content) {
+				at, next = n.Content[i], n.Content[i]
+			}
+		}
+		if at == nil {
+			break
+		}
+		if at.Line > 0 {
+			best = diag.Pos{File: file, Line: at.Line, Col: at.Column}
+		}
+		found++
+		n = next
+	}
+	return best, found == len(keys)
+}
+
+// Load reads, parses and validates file and decodes its x-gateway settings.
+// It returns the Document whenever the OpenAPI part loaded, even when there
+// are x-gateway errors, so that a linter can report everything at once; it
+// returns nil when the document could not be loaded at all. The list holds
+// errors and warnings in the order found.
+func Load(file string) (doc *Document, diags diag.List) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc = nil
+			diags.Errorf(diag.Pos{File: file}, "internal error while loading (please report): %v\n%s", r, firstFrames(debug.Stack()))
+		}
+	}()
+	l := &loader{file: file}
+	doc = l.load()
+	return doc, l.diags
+}
+
+type loader struct {
+	file  string
+	diags diag.List
+	root  *yaml.Node
+}
+
+func (l *loader) pos(n *yaml.Node) diag.Pos {
+	if n == nil || n.Line == 0 {
+		return diag.Pos{File: l.file}
+	}
+	return diag.Pos{File: l.file, Line: n.Line, Col: n.Column}
+}
+
+func (l *loader) at(keys ...string) diag.Pos { return posIn(l.file, l.root, keys...) }
+
+func (l *loader) load() *Document {
+	data, err := os.ReadFile(l.file)
+	if err != nil {
+		l.diags.Errorf(diag.Pos{File: l.file}, "cannot read spec: %v", unwrapPathError(err))
+		return nil
+	}
+	root, ok := l.parse(data)
+	if !ok {
+		return nil
+	}
+	l.root = root
+	version, ok := l.checkVersion()
+	if !ok {
+		l.decodeGateway() // report x-gateway problems too
+		return nil
+	}
+	refsOK := l.checkRefs()
+
+	t, err := l.kinLoad()
+	d := &Document{File: l.file, Version: version, root: root}
+	gw := l.decodeGateway()
+	d.Gateway, d.PathItems, d.Operations = gw.root, gw.pathItems, gw.ops
+	if err != nil {
+		l.loadError(err, refsOK)
+		return nil
+	}
+	d.T = t
+	l.validate(t)
+	return d
+}
+
+// parse reads data as YAML (which covers JSON) into a node tree.
+func (l *loader) parse(data []byte) (*yaml.Node, bool) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		var le *yaml.LoadError
+		if errors.As(err, &le) {
+			l.diags.Errorf(diag.Pos{File: l.file, Line: le.Mark.Line, Col: max(le.Mark.Column, 1)}, "syntax error: %s", le.Message)
+		} else {
+			l.diags.Errorf(diag.Pos{File: l.file}, "syntax error: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		return nil, false
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		l.diags.Errorf(diag.Pos{File: l.file}, "empty document: expected an OpenAPI 3.0 or 3.1 object")
+		return nil, false
+	}
+	root := deAlias(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		l.diags.Errorf(l.pos(root), "not an OpenAPI document: expected an object at the top level, found %s", kindName(root))
+		return nil, false
+	}
+	return root, true
+}
+
+func (l *loader) checkVersion() (string, bool) {
+	if k, v := entry(l.root, "swagger"); k != nil {
+		l.diags.Errorf(l.pos(k), "swagger %s is not supported; convert to OpenAPI 3 first (for example with swagger2openapi)", v.Value)
+		return "", false
+	}
+	k, v := entry(l.root, "openapi")
+	if k == nil {
+		l.diags.Errorf(diag.Pos{File: l.file, Line: l.root.Line, Col: l.root.Column}, "missing openapi version: add openapi: 3.1.0 (3.0.x and 3.1.x are supported)")
+		return "", false
+	}
+	s := v.Value
+	if v.Kind == yaml.ScalarNode {
+		switch {
+		case strings.HasPrefix(s, "3.0.") && len(s) > 4:
+			return "3.0", true
+		case strings.HasPrefix(s, "3.1.") && len(s) > 4:
+			return "3.1", true
+		}
+	}
+	l.diags.Errorf(l.pos(k), "openapi version %q is not supported: want 3.0.x or 3.1.x", s)
+	return "", false
+}
+
+// kinLoad loads the file with kin-openapi. Relative file $refs are followed;
+// anything with a scheme or host is refused.
+func (l *loader) kinLoad() (*openapi3.T, error) {
+	kl := openapi3.NewLoader()
+	kl.IncludeOrigin = true
+	kl.IsExternalRefsAllowed = true
+	kl.ReadFromURIFunc = readLocalOnly
+	return kl.LoadFromFile(l.file)
+}
+
+// errRemoteRef is returned by readLocalOnly for a URL.
+var errRemoteRef = errors.New("remote $ref is not supported; download the file and refer to it by a path relative to the spec")
+
+func readLocalOnly(kl *openapi3.Loader, u *url.URL) ([]byte, error) {
+	if (u.Scheme != "" && u.Scheme != "file") || u.Host != "" {
+		return nil, fmt.Errorf("%s: %w", u.Redacted(), errRemoteRef)
+	}
+	return openapi3.ReadFromFile(kl, u)
+}
+
+// loadError reports a kin-openapi load failure, at the $ref it names when
+// there is one. When checkRefs already reported broken refs, a failure naming
+// one of them is not repeated.
+func (l *loader) loadError(err error, refsOK bool) {
+	msg := cleanKinMessage(err.Error())
+	var best *yaml.Node
+	walk(l.root, func(n *yaml.Node, _ []string) bool {
+		if k, v := entry(n, "$ref"); k != nil && v.Kind == yaml.ScalarNode && v.Value != "" && strings.Contains(err.Error(), v.Value) {
+			if best == nil || len(v.Value) > len(best.Value) {
+				best = v
+			}
+		}
+		return true
+	})
+	if !refsOK && best != nil {
+		return
+	}
+	if !refsOK && best == nil && strings.Contains(msg, "$ref") {
+		return
+	}
+	pos := diag.Pos{File: l.file}
+	if best != nil {
+		pos = l.pos(best)
+	} else if m := pointerRE.FindStringSubmatch(msg); m != nil {
+		var keys []string
+		for _, tok := range strings.Split(m[1], "/")[1:] {
+			keys = append(keys, strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~"))
+		}
+		pos = l.at(keys...)
+		msg = strings.TrimSuffix(msg, m[0])
+		msg = lineRE.ReplaceAllString(msg, "")
+	} else if m := lineRE.FindStringSubmatch(msg); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			pos = diag.Pos{File: l.file, Line: n, Col: 1}
+		}
+	}
+	l.diags.Errorf(pos, "%s", strings.TrimPrefix(msg, "yaml error: yaml: "))
+}
+
+var (
+	pointerRE = regexp.MustCompile(` in (/[^ ]*)$`)
+	lineRE    = regexp.MustCompile(`line (\d+): `)
+)
+
+func cleanKinMessage(s string) string {
+	s = strings.TrimPrefix(s, "failed to unmarshal data: ")
+	return s
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	if len(lines) > 16 {
+		lines = lines[:16]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return "a scalar"
+	}
+	return "nothing"
+}
+
+func deAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// entry returns the key and value nodes of key in mapping m, or nils.
+func entry(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	m = deAlias(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i], deAlias(m.Content[i+1])
+		}
+	}
+	return nil, nil
+}
+
+// walk visits every node of the tree below n, depth first, with the keys
+// leading to it; fn returns false to skip a node's children. Aliases are not
+// followed, so a cyclic document terminates.
+func walk(n *yaml.Node, fn func(n *yaml.Node, path []string) bool) {
+	var rec func(n *yaml.Node, path []string, depth int)
+	rec = func(n *yaml.Node, path []string, depth int) {
+		if n == nil || depth > 10000 || !fn(n, path) {
+			return
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				rec(n.Content[i+1], append(path, n.Content[i].Value), depth+1)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				rec(c, append(path, strconv.Itoa(i)), depth+1)
+			}
+		}
+	}
+	rec(n, nil, 0)
+}

@@ -1,0 +1,130 @@
+package load
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func write(t testing.TB, dir, name, src string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestPetstore(t *testing.T) {
+	d, diags := Load("../../specs/petstore.yaml")
+	if len(diags) != 0 || d == nil {
+		t.Fatalf("diagnostics:\n%s", diags)
+	}
+	if d.Version != "3.1" || d.File != "../../specs/petstore.yaml" || d.T == nil {
+		t.Errorf("doc = %q %q", d.Version, d.File)
+	}
+	if d.Gateway.Name.V != "petstore" || len(d.Gateway.Upstreams) != 2 || d.Gateway.Upstream.V != "pets" {
+		t.Errorf("gateway = %+v", d.Gateway)
+	}
+	if s := d.Operations[OpKey{"GET", "/pets/{petId}"}]; s.Timeout.V != 500*time.Millisecond || s.Timeout.Pos.Line == 0 {
+		t.Errorf("getPet settings = %+v", s)
+	}
+	if s := d.PathItems["/stores/{storeId}/inventory"]; s.Upstream.V != "inventory" || s.Path.V != "/internal/inventory/{storeId}" {
+		t.Errorf("inventory settings = %+v", s)
+	}
+	if p := d.Pos("paths", "/pets", "get", "parameters", "1"); p.String() != "../../specs/petstore.yaml:52:11" {
+		t.Errorf("Pos = %s", p)
+	}
+	if p := d.Pos("paths", "/pets", "nope", "x"); p.Line != 42 || p.Col != 3 {
+		t.Errorf("Pos of a missing key = %s, want the deepest existing (/pets)", p)
+	}
+	if p := d.Pos("nothing"); p.String() != "../../specs/petstore.yaml:1:1" {
+		t.Errorf("Pos of nothing = %s", p)
+	}
+}
+
+const mini = `openapi: 3.0.3
+info: {title: T, version: "1"}
+x-gateway: {upstreams: {a: {targets: ["http://127.0.0.1:1"]}}, upstream: a}
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "%s"}
+`
+
+func TestRelativeFileRef(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "schemas.yaml", "Thing: {type: object, properties: {id: {type: integer}}}\n")
+	file := write(t, dir, "api.yaml", strings.Replace(mini, "%s", "schemas.yaml#/Thing", 1))
+	d, diags := Load(file)
+	if diags.HasErrors() || d == nil {
+		t.Fatalf("diagnostics:\n%s", diags)
+	}
+}
+
+func TestRemoteRefRefused(t *testing.T) {
+	dir := t.TempDir()
+	file := write(t, dir, "api.yaml", strings.Replace(mini, "%s", "http://127.0.0.1:1/x.yaml#/Thing", 1))
+	_, diags := Load(file)
+	if got := diags.String(); !strings.Contains(got, ":12:30: $ref \"http://127.0.0.1:1/x.yaml#/Thing\": remote $ref is not supported") {
+		t.Fatalf("got:\n%s", got)
+	}
+	// The read function itself refuses, whatever the pre-check says.
+	if _, err := (&loader{file: file}).kinLoad(); err == nil || !strings.Contains(err.Error(), "remote $ref is not supported") {
+		t.Fatalf("kinLoad err = %v", err)
+	}
+}
+
+func TestExampleMismatchIsWarning(t *testing.T) {
+	src := strings.Replace(mini, `{$ref: "%s"}`, "{type: integer}\n              example: notanumber", 1)
+	_, diags := Load(write(t, t.TempDir(), "api.yaml", src))
+	if diags.HasErrors() || !strings.Contains(diags.String(), "warning: ") {
+		t.Fatalf("want only a warning, got:\n%s", diags)
+	}
+}
+
+func TestGarbageNeverPanics(t *testing.T) {
+	dir := t.TempDir()
+	for i, src := range []string{"", "null", "[1, 2]", "openapi: [3]", "openapi: 3.0.0\npaths: 5", "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {/a: {get: 5}}", "{\"openapi\": \"3.0.0\", \"paths\": {\"/a\": null}}", "a: &a [*a]", "openapi: 3.0.0\nx-gateway: *x"} {
+		d, diags := Load(write(t, dir, "f.yaml", src))
+		if !diags.HasErrors() {
+			t.Errorf("%d %q: want an error, got %v (doc %v)", i, src, diags, d != nil)
+		}
+	}
+	if _, diags := Load(filepath.Join(dir, "missing.yaml")); !strings.Contains(diags.String(), "missing.yaml:1:1: cannot read spec") {
+		t.Errorf("missing file: %s", diags)
+	}
+}
+
+// FuzzLoad feeds arbitrary bytes to Load as a spec file: it must never panic
+// and never report an internal error.
+func FuzzLoad(f *testing.F) {
+	if b, err := os.ReadFile("../../specs/petstore.yaml"); err == nil {
+		f.Add(b)
+	}
+	fixtures, _ := filepath.Glob("../../testdata/lint/*.yaml")
+	for _, p := range fixtures {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file := filepath.Join(t.TempDir(), "spec.yaml")
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, diags := Load(file)
+		for _, d := range diags {
+			if strings.Contains(d.Msg, "internal error") {
+				t.Fatalf("%s", d.Error())
+			}
+		}
+	})
+}

@@ -1,0 +1,534 @@
+package xgateway
+
+import (
+	"fmt"
+	"math"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/gatewaygen/gatewaygen/generator/diag"
+)
+
+// Decoder decodes the x-gateway objects of one file. Diagnostics accumulate
+// in Diags; decoding never stops at the first one.
+type Decoder struct {
+	File  string
+	Diags diag.List
+}
+
+// DecodeRoot decodes x-gateway at the document root. key is the x-gateway key
+// node (it gives Root.Pos) and val its value.
+func (d *Decoder) DecodeRoot(key, val *yaml.Node) Root {
+	var r Root
+	r.Pos = d.pos(key)
+	r.Settings.Pos = r.Pos
+	val = deAlias(val)
+	if !d.isMap(val, "x-gateway") {
+		return r
+	}
+	d.eachKey(val, "x-gateway", "", WhereRoot, func(k, v *yaml.Node, path string) {
+		switch k.Value {
+		case "name":
+			r.Name = d.str(v, path)
+			if r.Name.Set && !nameRE.MatchString(r.Name.V) {
+				d.Diags.Errorf(r.Name.Pos, "%s: must match [a-z][a-z0-9-]* (it becomes the Go package name), found %q", path, r.Name.V)
+			}
+		case "listen":
+			r.Listen = d.str(v, path)
+			if r.Listen.Set {
+				if err := checkListen(r.Listen.V); err != nil {
+					d.Diags.Errorf(r.Listen.Pos, "%s: expected host:port like :8080 or 127.0.0.1:8080, found %q", path, r.Listen.V)
+				}
+			}
+		case "base-path":
+			r.BasePath = d.str(v, path)
+			if r.BasePath.Set && !strings.HasPrefix(r.BasePath.V, "/") {
+				d.Diags.Errorf(r.BasePath.Pos, "%s: must start with \"/\", found %q", path, r.BasePath.V)
+			}
+		case "upstreams":
+			r.Upstreams = d.upstreams(v, path)
+		case "limits":
+			d.limits(v, path, WhereRoot, &r.Settings, &r.Limits)
+		default:
+			d.setting(k, v, path, WhereRoot, &r.Settings)
+		}
+	})
+	return r
+}
+
+// DecodeSettings decodes x-gateway on a path item (where = WherePathItem) or
+// an operation (WhereOperation).
+func (d *Decoder) DecodeSettings(key, val *yaml.Node, where string) Settings {
+	var s Settings
+	s.Pos = d.pos(key)
+	val = deAlias(val)
+	if !d.isMap(val, "x-gateway") {
+		return s
+	}
+	d.eachKey(val, "x-gateway", "", where, func(k, v *yaml.Node, path string) {
+		if k.Value == "limits" {
+			d.limits(v, path, where, &s, nil)
+			return
+		}
+		d.setting(k, v, path, where, &s)
+	})
+	return s
+}
+
+// setting decodes a key shared by root, path item and operation.
+func (d *Decoder) setting(k, v *yaml.Node, path, where string, s *Settings) {
+	switch k.Value {
+	case "upstream":
+		s.Upstream = d.str(v, path)
+	case "timeout":
+		s.Timeout = d.duration(v, path)
+	case "mock":
+		s.Mock = d.boolean(v, path)
+	case "path":
+		s.Path = d.str(v, path)
+		if s.Path.Set && !strings.HasPrefix(s.Path.V, "/") {
+			d.Diags.Errorf(s.Path.Pos, "%s: must start with \"/\", found %q", path, s.Path.V)
+		}
+	default:
+		d.internal(k, path, where)
+	}
+}
+
+func (d *Decoder) limits(v *yaml.Node, path, where string, s *Settings, l *Limits) {
+	v = deAlias(v)
+	if !d.isMap(v, path) {
+		return
+	}
+	d.eachKey(v, path, "limits", where, func(k, v *yaml.Node, p string) {
+		switch {
+		case k.Value == "max-body":
+			s.MaxBody = d.size(v, p)
+		case k.Value == "max-header-bytes" && l != nil:
+			l.MaxHeaderBytes = d.size(v, p)
+		case k.Value == "timeout" && l != nil:
+			l.Timeout = d.duration(v, p)
+		default:
+			d.internal(k, p, where)
+		}
+	})
+}
+
+func (d *Decoder) upstreams(v *yaml.Node, path string) []Upstream {
+	v = deAlias(v)
+	if !d.isMap(v, path) {
+		return nil
+	}
+	var out []Upstream
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, uv := v.Content[i], deAlias(v.Content[i+1])
+		p := path + "." + k.Value
+		u := Upstream{Name: k.Value, Pos: d.pos(k)}
+		if !upstreamRE.MatchString(k.Value) {
+			d.Diags.Errorf(u.Pos, "%s: upstream name must match [A-Za-z][A-Za-z0-9_-]*", p)
+		}
+		for _, prev := range out {
+			if prev.Name == u.Name {
+				d.Diags.Errorf(u.Pos, "%s: duplicate upstream (first at %s)", p, prev.Pos)
+			}
+		}
+		if d.isMap(uv, p) {
+			d.eachKey(uv, p, "upstreams.<name>", WhereUpstream, func(k, v *yaml.Node, p string) {
+				switch k.Value {
+				case "targets":
+					u.Targets = d.targets(v, p)
+				case "balance":
+					u.Balance = d.str(v, p)
+					if u.Balance.Set {
+						switch b := u.Balance.V; b {
+						case "round-robin":
+						case "p2c-ewma", "least-conn", "weighted", "hash":
+							d.Diags.Errorf(u.Balance.Pos, "%s: %q not supported yet (use round-robin)", p, b)
+						default:
+							d.Diags.Errorf(u.Balance.Pos, "%s: unknown balancer %q (valid: round-robin)", p, b)
+						}
+					}
+				case "timeout":
+					u.Timeout = d.duration(v, p)
+				default:
+					d.internal(k, p, WhereUpstream)
+				}
+			})
+			if t := deAlias(mapValue(uv, "targets")); t == nil || t.Kind == 0 || (t.Kind == yaml.SequenceNode && len(t.Content) == 0) {
+				d.Diags.Errorf(u.Pos, "%s: upstream has no targets; add targets: [\"http://host:port\"]", p)
+			}
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+func (d *Decoder) targets(v *yaml.Node, path string) []Target {
+	v = deAlias(v)
+	if v.Kind != yaml.SequenceNode {
+		d.Diags.Errorf(d.pos(v), "%s: expected a list of URLs, found %s", path, describe(v))
+		return nil
+	}
+	var out []Target
+	for i, item := range v.Content {
+		item = deAlias(item)
+		p := fmt.Sprintf("%s[%d]", path, i)
+		t := Target{Weight: 1, Pos: d.pos(item)}
+		switch item.Kind {
+		case yaml.ScalarNode:
+			s := d.str(item, p)
+			if !s.Set {
+				continue
+			}
+			t.URL = s.V
+		case yaml.MappingNode:
+			d.eachKey(item, p, "upstreams.<name>.targets[]", WhereUpstream, func(k, v *yaml.Node, p string) {
+				switch k.Value {
+				case "url":
+					if s := d.str(v, p); s.Set {
+						t.URL = s.V
+					}
+				case "weight":
+					if w := d.integer(v, p); w.Set {
+						if w.V < 1 || w.V > math.MaxInt32 {
+							d.Diags.Errorf(w.Pos, "%s: must be an integer >= 1, found %d", p, w.V)
+						} else {
+							t.Weight = int(w.V)
+						}
+					}
+				default:
+					d.internal(k, p, WhereUpstream)
+				}
+			})
+			if t.URL == "" && mapValue(item, "url") == nil {
+				d.Diags.Errorf(t.Pos, "%s: missing url", p)
+				continue
+			}
+		default:
+			d.Diags.Errorf(t.Pos, "%s: expected a URL or {url, weight}, found %s", p, describe(item))
+			continue
+		}
+		if msg := checkTargetURL(t.URL); msg != "" {
+			d.Diags.Errorf(t.Pos, "%s: %s, found %q", p, msg, t.URL)
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func checkTargetURL(s string) string {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Opaque != "":
+		return "expected an absolute http or https URL like http://127.0.0.1:9001"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "target URL must use http or https"
+	case u.Host == "" || u.Hostname() == "":
+		return "target URL has no host"
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return "target URL must not have a query or fragment"
+	case u.User != nil:
+		return "target URL must not carry credentials"
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "target URL has an invalid port"
+		}
+	}
+	return ""
+}
+
+// eachKey walks the entries of mapping m, rejecting keys the table does not
+// allow below prefix at where, and calls fn for the others with the dotted
+// path of the entry. container is the dotted path of m itself for messages.
+func (d *Decoder) eachKey(m *yaml.Node, container, prefix, where string, fn func(k, v *yaml.Node, path string)) {
+	allowed := allowedKeys(prefix, where)
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		path := container + "." + k.Value
+		if k.Kind != yaml.ScalarNode {
+			d.Diags.Errorf(d.pos(k), "%s: keys must be strings", container)
+			continue
+		}
+		if seen[k.Value] {
+			d.Diags.Errorf(d.pos(k), "%s: duplicate key %q", container, k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		if futureKeys[k.Value] {
+			d.Diags.Errorf(d.pos(k), "%s: not supported yet", path)
+			continue
+		}
+		if !contains(allowed, k.Value) {
+			if contains(allowedAnywhere(prefix), k.Value) {
+				d.Diags.Errorf(d.pos(k), "%s: not allowed on %s (valid here: %s)", path, levelName(where), strings.Join(allowed, ", "))
+			} else {
+				d.Diags.Errorf(d.pos(k), "%s: unknown key %q (valid keys: %s)", container, k.Value, strings.Join(allowed, ", "))
+			}
+			continue
+		}
+		fn(k, deAlias(v), path)
+	}
+}
+
+// allowedAnywhere is the union of allowedKeys over every level.
+func allowedAnywhere(prefix string) []string {
+	var out []string
+	for _, w := range []string{WhereRoot, WherePathItem, WhereOperation, WhereUpstream} {
+		out = append(out, allowedKeys(prefix, w)...)
+	}
+	return out
+}
+
+func levelName(where string) string {
+	switch where {
+	case WherePathItem:
+		return "a path item"
+	case WhereOperation:
+		return "an operation"
+	case WhereUpstream:
+		return "an upstream"
+	}
+	return "the document root"
+}
+
+// internal reports a key the table allows but the decoder does not handle;
+// TestKeysDecoded makes sure it never fires.
+func (d *Decoder) internal(k *yaml.Node, path, where string) {
+	d.Diags.Errorf(d.pos(k), "%s: internal error: key allowed on %s has no decoder", path, levelName(where))
+}
+
+func (d *Decoder) isMap(n *yaml.Node, path string) bool {
+	if n.Kind == yaml.MappingNode {
+		return true
+	}
+	d.Diags.Errorf(d.pos(n), "%s: expected an object, found %s", path, describe(n))
+	return false
+}
+
+func (d *Decoder) str(n *yaml.Node, path string) Value[string] {
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "") {
+		d.Diags.Errorf(d.pos(n), "%s: expected a string, found %s", path, describe(n))
+		return Value[string]{}
+	}
+	if n.Value == "" {
+		d.Diags.Errorf(d.pos(n), "%s: must not be empty", path)
+		return Value[string]{}
+	}
+	return Value[string]{V: n.Value, Pos: d.pos(n), Set: true}
+}
+
+func (d *Decoder) boolean(n *yaml.Node, path string) Value[bool] {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		var b bool
+		if err := n.Decode(&b); err == nil {
+			return Value[bool]{V: b, Pos: d.pos(n), Set: true}
+		}
+	}
+	d.Diags.Errorf(d.pos(n), "%s: expected true or false, found %s", path, describe(n))
+	return Value[bool]{}
+}
+
+func (d *Decoder) integer(n *yaml.Node, path string) Value[int64] {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+			return Value[int64]{V: i, Pos: d.pos(n), Set: true}
+		}
+	}
+	d.Diags.Errorf(d.pos(n), "%s: expected an integer, found %s", path, describe(n))
+	return Value[int64]{}
+}
+
+func (d *Decoder) duration(n *yaml.Node, path string) Value[time.Duration] {
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!str" || n.Tag == "") {
+		if v, err := time.ParseDuration(n.Value); err == nil {
+			if v <= 0 {
+				d.Diags.Errorf(d.pos(n), "%s: must be > 0, found %q", path, n.Value)
+				return Value[time.Duration]{}
+			}
+			return Value[time.Duration]{V: v, Pos: d.pos(n), Set: true}
+		}
+	}
+	d.Diags.Errorf(d.pos(n), "%s: expected a duration like 500ms or 2s, found %s", path, describe(n))
+	return Value[time.Duration]{}
+}
+
+func (d *Decoder) size(n *yaml.Node, path string) Value[int64] {
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!str") {
+		if v, ok := ParseSize(n.Value); ok {
+			if v <= 0 {
+				d.Diags.Errorf(d.pos(n), "%s: must be > 0, found %s", path, describe(n))
+				return Value[int64]{}
+			}
+			return Value[int64]{V: v, Pos: d.pos(n), Set: true}
+		}
+	}
+	d.Diags.Errorf(d.pos(n), "%s: expected a size like 512, 64KiB or 1MiB, found %s", path, describe(n))
+	return Value[int64]{}
+}
+
+var sizeUnits = []struct {
+	suffix string
+	mult   int64
+}{
+	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30},
+	{"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000},
+	{"B", 1},
+}
+
+// ParseSize parses a byte size: an integer number of bytes or an integer
+// followed by one of B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers
+// of 1024). It reports false for anything else, including overflow.
+func ParseSize(s string) (int64, bool) {
+	mult := int64(1)
+	num := strings.TrimSpace(s)
+	for _, u := range sizeUnits {
+		if strings.HasSuffix(num, u.suffix) {
+			mult = u.mult
+			num = strings.TrimSpace(strings.TrimSuffix(num, u.suffix))
+			break
+		}
+	}
+	if num == "" || strings.IndexFunc(num, func(r rune) bool { return (r < '0' || r > '9') && r != '-' }) >= 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if n > math.MaxInt64/mult || n < math.MinInt64/mult {
+		return 0, false
+	}
+	return n * mult, true
+}
+
+var (
+	nameRE     = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	upstreamRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	paramRE    = regexp.MustCompile(`\{([^{}]*)\}`)
+)
+
+// PathParams returns the names of the {param} segments of a path template,
+// in order.
+func PathParams(template string) []string {
+	var out []string
+	for _, m := range paramRE.FindAllStringSubmatch(template, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// CheckPath reports every {param} of the upstream path rewrite s that is not
+// a parameter of the OpenAPI path template. path is the dotted x-gateway path
+// for messages.
+func (d *Decoder) CheckPath(s Value[string], template string) {
+	if !s.Set {
+		return
+	}
+	have := PathParams(template)
+	if strings.Count(s.V, "{") != strings.Count(s.V, "}") {
+		d.Diags.Errorf(s.Pos, "x-gateway.path: unbalanced braces in %q", s.V)
+		return
+	}
+	for _, p := range PathParams(s.V) {
+		if !contains(have, p) {
+			d.Diags.Errorf(s.Pos, "x-gateway.path: {%s} is not a path parameter of %s (have: %s)", p, template, listOrNone(have))
+		}
+	}
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func checkListen(s string) error {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("bad port")
+	}
+	return nil
+}
+
+func (d *Decoder) pos(n *yaml.Node) diag.Pos {
+	if n == nil || n.Line == 0 {
+		return diag.Pos{File: d.File}
+	}
+	return diag.Pos{File: d.File, Line: n.Line, Col: n.Column}
+}
+
+// describe renders a node for "found ..." in a message.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "null"
+		}
+		if n.Tag == "!!str" || n.Tag == "" {
+			return strconv.Quote(n.Value)
+		}
+		return n.Value
+	}
+	return "nothing"
+}
+
+func deAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	if n == nil {
+		return &yaml.Node{}
+	}
+	return n
+}
+
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckUpstream reports an upstream reference that names no entry of
+// root.Upstreams.
+func (d *Decoder) CheckUpstream(root *Root, s Value[string]) {
+	if !s.Set {
+		return
+	}
+	var names []string
+	for _, u := range root.Upstreams {
+		if u.Name == s.V {
+			return
+		}
+		names = append(names, u.Name)
+	}
+	d.Diags.Errorf(s.Pos, "x-gateway.upstream: unknown upstream %q (defined: %s)", s.V, listOrNone(names))
+}
