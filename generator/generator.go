@@ -5,7 +5,15 @@
 package generator
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/gatewaygen/gatewaygen/generator/diag"
+	"github.com/gatewaygen/gatewaygen/generator/emit"
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+	"github.com/gatewaygen/gatewaygen/generator/load"
+	"github.com/gatewaygen/gatewaygen/generator/lower"
+	"github.com/gatewaygen/gatewaygen/generator/module"
 )
 
 // RepoModule is the module path of this repository. Output generated inside
@@ -33,4 +41,78 @@ type Result struct {
 	Name  string // the API's name: x-gateway.name, else derived from the file name
 	Files map[string][]byte
 	Diags diag.List // warnings; errors make Generate fail
+}
+
+// Generate loads opts.Spec, lowers it and emits the gateway. Warnings come
+// back in Result.Diags; errors make it fail with every diagnostic in the
+// error, each as file:line:col: message.
+func Generate(opts Options) (*Result, error) {
+	doc, diags := load.Load(opts.Spec)
+	if doc == nil || diags.HasErrors() {
+		diags.Sort()
+		return nil, diagError(diags)
+	}
+	api, more := lower.Lower(doc)
+	diags = append(diags, more...)
+	diags.Sort()
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	importPath := opts.ImportPath
+	if importPath == "" {
+		importPath = api.Name + "-gateway"
+	}
+	runtimePath := RepoModule + "/runtime"
+	if opts.Standalone {
+		runtimePath = importPath + "/runtime"
+	}
+	files, err := emit.Files(api, emit.Config{ImportPath: importPath, Runtime: runtimePath})
+	if err != nil {
+		return nil, err
+	}
+	if opts.Standalone {
+		mod, err := module.Files(importPath)
+		if err != nil {
+			return nil, err
+		}
+		for name, b := range mod {
+			files[name] = b
+		}
+	}
+	return &Result{Name: api.Name, Files: files, Diags: warnings(diags)}, nil
+}
+
+// Lower loads and lowers spec, for commands that print the IR.
+func Lower(spec string) (*ir.API, diag.List) {
+	doc, diags := load.Load(spec)
+	if doc == nil || diags.HasErrors() {
+		diags.Sort()
+		return nil, diags
+	}
+	api, more := lower.Lower(doc)
+	diags = append(diags, more...)
+	diags.Sort()
+	return api, diags
+}
+
+func warnings(l diag.List) diag.List {
+	var out diag.List
+	for _, d := range l {
+		if d.Severity == diag.Warning {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// DiagError is the error of a spec with errors; List holds every diagnostic.
+type DiagError struct{ List diag.List }
+
+func (e *DiagError) Error() string { return strings.TrimSuffix(e.List.String(), "\n") }
+
+func diagError(l diag.List) error {
+	if len(l) == 0 {
+		return fmt.Errorf("generate: the document could not be loaded")
+	}
+	return &DiagError{List: l}
 }

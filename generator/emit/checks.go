@@ -1,0 +1,274 @@
+package emit
+
+import (
+	"encoding/json"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+// check is one constraint: when cond holds the value breaks rule, and
+// detail is a string expression saying what was expected and found.
+type check struct {
+	cond   jen.Code
+	rule   string
+	detail jen.Code
+}
+
+// scalar is the Go kind a value is checked as.
+type scalar int
+
+const (
+	kInt scalar = iota // x is int64
+	kNum               // x is float64
+	kStr               // x is []byte
+	kBool              // x is bool
+)
+
+// numChecks returns the numeric constraints of s over x, which is an int64
+// (kInt) or a float64 (kNum).
+func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
+	var cs []check
+	found := jen.Qual(g.rt("param"), "FormatFloat").Call(x)
+	if k == kInt {
+		found = jen.Qual("strconv", "FormatInt").Call(x, jen.Lit(10))
+	}
+	bound := func(v float64) (jen.Code, jen.Code) {
+		if k == kInt && v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return x, jen.Lit(int(v))
+		}
+		if k == kInt {
+			return jen.Id("float64").Call(x), jen.Lit(v)
+		}
+		return x, jen.Lit(v)
+	}
+	if m := s.Minimum; m != nil {
+		lhs, rhs := bound(*m)
+		op, rule, want := "<", "minimum", ">= "
+		if s.ExclusiveMinimum {
+			op, rule, want = "<=", "exclusiveMinimum", "> "
+		}
+		cs = append(cs, check{jen.Add(lhs).Op(op).Add(rhs), rule, jen.Lit("must be " + want + fmtNum(*m) + ", found ").Op("+").Add(found)})
+	}
+	if m := s.Maximum; m != nil {
+		lhs, rhs := bound(*m)
+		op, rule, want := ">", "maximum", "<= "
+		if s.ExclusiveMaximum {
+			op, rule, want = ">=", "exclusiveMaximum", "< "
+		}
+		cs = append(cs, check{jen.Add(lhs).Op(op).Add(rhs), rule, jen.Lit("must be " + want + fmtNum(*m) + ", found ").Op("+").Add(found)})
+	}
+	if m := s.MultipleOf; m != nil && *m > 0 {
+		var cond jen.Code
+		if k == kInt && *m == math.Trunc(*m) && *m < 1<<53 {
+			cond = jen.Add(x).Op("%").Lit(int(*m)).Op("!=").Lit(0)
+		} else {
+			cond = jen.Op("!").Qual(g.rt("param"), "MultipleOf").Call(jen.Id("float64").Call(x), jen.Lit(*m))
+		}
+		cs = append(cs, check{cond, "multipleOf", jen.Lit("must be a multiple of " + fmtNum(*m) + ", found ").Op("+").Add(found)})
+	}
+	if s.Enum != nil {
+		var nums []float64
+		for _, e := range s.Enum {
+			var f float64
+			if json.Unmarshal([]byte(e), &f) == nil {
+				nums = append(nums, f)
+			}
+		}
+		cs = append(cs, check{g.enumNumCond(nums, k, x), "enum", jen.Lit("must be one of " + enumText(s.Enum) + ", found ").Op("+").Add(found)})
+	}
+	return cs
+}
+
+func (g *gen) enumNumCond(nums []float64, k scalar, x jen.Code) jen.Code {
+	if len(nums) == 0 {
+		return jen.True()
+	}
+	var cond *jen.Statement
+	for i, n := range nums {
+		lhs, rhs := x, jen.Code(jen.Lit(n))
+		if k == kInt {
+			if n != math.Trunc(n) {
+				continue
+			}
+			rhs = jen.Lit(int(n))
+		}
+		c := jen.Add(lhs).Op("!=").Add(rhs)
+		if i == 0 || cond == nil {
+			cond = c
+		} else {
+			cond = cond.Op("&&").Add(c)
+		}
+	}
+	if cond == nil {
+		return jen.True()
+	}
+	return cond
+}
+
+// strChecks returns the string constraints of s over x ([]byte).
+func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
+	var cs []check
+	count := jen.Qual("unicode/utf8", "RuneCount").Call(x)
+	if n := s.MinLength; n != nil && *n > 0 {
+		cs = append(cs, check{jen.Add(count).Op("<").Lit(int(*n)), "minLength",
+			jen.Lit("must be at least " + strconv.FormatInt(*n, 10) + " characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
+	}
+	if n := s.MaxLength; n != nil {
+		// A byte count within the limit needs no rune count.
+		cs = append(cs, check{jen.Len(x).Op(">").Lit(int(*n)).Op("&&").Add(count).Op(">").Lit(int(*n)), "maxLength",
+			jen.Lit("must be at most " + strconv.FormatInt(*n, 10) + " characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
+	}
+	if s.Pattern != "" {
+		cs = append(cs, check{jen.Op("!").Id(g.pattern(s.Pattern)).Dot("Match").Call(x), "pattern",
+			jen.Lit("must match " + strconv.Quote(s.Pattern) + ", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
+	}
+	if s.Enum != nil {
+		var strs []string
+		for _, e := range s.Enum {
+			var v string
+			if json.Unmarshal([]byte(e), &v) == nil {
+				strs = append(strs, v)
+			}
+		}
+		cond := jen.Code(jen.True())
+		if len(strs) > 0 {
+			cond = jen.Op("!").Id(g.enumFunc(strs)).Call(x)
+		}
+		cs = append(cs, check{cond, "enum", jen.Lit("must be one of " + enumText(s.Enum) + ", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
+	}
+	return cs
+}
+
+// boolChecks returns the enum constraint of a boolean.
+func (g *gen) boolChecks(s *ir.Schema, x jen.Code) []check {
+	if s.Enum == nil {
+		return nil
+	}
+	allowT, allowF := false, false
+	for _, e := range s.Enum {
+		allowT = allowT || e == "true"
+		allowF = allowF || e == "false"
+	}
+	var cond jen.Code
+	switch {
+	case allowT && allowF:
+		return nil
+	case allowT:
+		cond = jen.Op("!").Add(x)
+	case allowF:
+		cond = x
+	default:
+		cond = jen.True()
+	}
+	return []check{{cond, "enum", jen.Lit("must be one of " + enumText(s.Enum) + ", found ").Op("+").Qual("strconv", "FormatBool").Call(x)}}
+}
+
+// chain renders checks as an if/else-if chain reporting the first broken
+// rule at loc; ok, when not nil, runs when every check passes.
+func chain(cs []check, add func(rule string, detail jen.Code) jen.Code, ok []jen.Code) jen.Code {
+	if len(cs) == 0 {
+		if len(ok) == 0 {
+			return jen.Null()
+		}
+		return jen.Block(ok...)
+	}
+	st := jen.If(cs[0].cond).Block(add(cs[0].rule, cs[0].detail))
+	for _, c := range cs[1:] {
+		st = st.Else().If(c.cond).Block(add(c.rule, c.detail))
+	}
+	if len(ok) > 0 {
+		st = st.Else().Block(ok...)
+	}
+	return st
+}
+
+// pattern returns the package-level variable holding the compiled pattern.
+func (g *gen) pattern(expr string) string {
+	if name, ok := g.patterns[expr]; ok {
+		return name
+	}
+	name := "pattern" + strconv.Itoa(len(g.patterns))
+	g.patterns[expr] = name
+	return name
+}
+
+// enumFunc returns the name of a function reporting membership in strs.
+func (g *gen) enumFunc(strs []string) string {
+	key := strings.Join(strs, "\x00")
+	if name, ok := g.enums[key]; ok {
+		return name
+	}
+	name := "isEnum" + strconv.Itoa(len(g.enums))
+	g.enums[key] = name
+	return name
+}
+
+// tables emits the patterns and enum sets the checks above referred to.
+func (g *gen) tables(f *jen.File) {
+	if len(g.patterns) > 0 {
+		exprs := make([]string, 0, len(g.patterns))
+		for e := range g.patterns {
+			exprs = append(exprs, e)
+		}
+		sort.Slice(exprs, func(i, j int) bool { return g.patterns[exprs[i]] < g.patterns[exprs[j]] })
+		f.Comment("Patterns are compiled once, at start-up.")
+		f.Var().DefsFunc(func(d *jen.Group) {
+			for _, e := range exprs {
+				d.Id(g.patterns[e]).Op("=").Qual(g.rt("param"), "MustCompile").Call(jen.Lit(e))
+			}
+		})
+	}
+	keys := make([]string, 0, len(g.enums))
+	for k := range g.enums {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return enumIndex(g.enums[keys[i]]) < enumIndex(g.enums[keys[j]]) })
+	for _, k := range keys {
+		strs := strings.Split(k, "\x00")
+		name := g.enums[k]
+		lits := make([]jen.Code, len(strs))
+		for i, s := range strs {
+			lits[i] = jen.Lit(s)
+		}
+		f.Comment(name + " reports whether v is one of " + oneLine(cut(enumTextStrings(strs), 200)) + ".")
+		f.Func().Id(name).Params(jen.Id("v").Index().Byte()).Bool().Block(
+			jen.Switch(jen.String().Parens(jen.Id("v"))).Block(
+				jen.Case(lits...).Block(jen.Return(jen.True())),
+			),
+			jen.Return(jen.False()),
+		)
+	}
+}
+
+func enumIndex(name string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(name, "isEnum"))
+	return n
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// enumText renders enum members for a message, cut to a readable length.
+func enumText(members []string) string {
+	return cut(strings.Join(members, ", "), 200)
+}
+
+func enumTextStrings(strs []string) string {
+	q := make([]string, len(strs))
+	for i, s := range strs {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,138 @@
+package emit
+
+import (
+	"strings"
+	"time"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+// gateway emits the Gateway type, its defaults and the entry handler:
+//
+//	func Defaults() server.Config { return server.Config{Name: "petstore", ...} }
+//	type Gateway struct { mock bool; pets *proxy.Upstream }
+//	func New(cfg server.Config) (*Gateway, error) { ... }
+//	func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) { ...route, dispatch... }
+func (g *gen) gateway(f *jen.File) {
+	api := g.api
+	title := api.Title
+	if title == "" {
+		title = api.Name
+	}
+	f.PackageComment("Package " + api.Name + " is the gateway of " + oneLine(title) + " " + oneLine(api.Version) + ",")
+	f.PackageComment("generated from its OpenAPI document: a router, parameter and body")
+	f.PackageComment("validators compiled to Go, and a proxy to each operation's upstream.")
+
+	comment(f, "Defaults is the configuration the document declares; flags and the\nenvironment override it at start-up.")
+	f.Func().Id("Defaults").Params().Qual(g.rt("server"), "Config").Block(
+		jen.Return(jen.Qual(g.rt("server"), "Config").Values(jen.DictFunc(func(d jen.Dict) {
+			d[jen.Id("Name")] = jen.Lit(api.Name)
+			d[jen.Id("Listen")] = jen.Lit(api.Listen)
+			d[jen.Id("MaxRequestBody")] = jen.Lit(int(api.MaxBody))
+			if api.MaxHeaderBytes > 0 {
+				d[jen.Id("MaxHeaderBytes")] = jen.Lit(int(api.MaxHeaderBytes))
+			}
+			if api.Timeout > 0 {
+				d[jen.Id("Timeout")] = duration(api.Timeout)
+			}
+		}))),
+	)
+
+	f.Comment("Gateway serves the API. Build it with New; Handle is safe for concurrent use.")
+	f.Type().Id("Gateway").StructFunc(func(gr *jen.Group) {
+		gr.Id("mock").Bool().Comment("answer every operation from the document's examples")
+		for _, u := range api.Upstreams {
+			gr.Id(u.GoName).Op("*").Qual(g.rt("proxy"), "Upstream").Comment("upstream " + u.Name)
+		}
+	})
+
+	f.Comment("New builds the gateway for cfg, with one connection pool per upstream target.")
+	f.Func().Id("New").Params(jen.Id("cfg").Qual(g.rt("server"), "Config")).Params(jen.Op("*").Id("Gateway"), jen.Error()).BlockFunc(func(b *jen.Group) {
+		b.Id("g").Op(":=").Op("&").Id("Gateway").Values(jen.Dict{jen.Id("mock"): jen.Id("cfg").Dot("Mock")})
+		if len(api.Upstreams) > 0 {
+			b.Var().Id("err").Error()
+		}
+		for _, u := range api.Upstreams {
+			targets := jen.Index().Qual(g.rt("balance"), "Target").ValuesFunc(func(vg *jen.Group) {
+				for _, t := range u.Targets {
+					vg.Values(jen.Dict{jen.Id("URL"): jen.Lit(t.URL), jen.Id("Weight"): jen.Lit(t.Weight)})
+				}
+			})
+			conf := jen.Qual(g.rt("proxy"), "UpstreamConfig").Values(jen.DictFunc(func(d jen.Dict) {
+				d[jen.Id("Name")] = jen.Lit(u.Name)
+				d[jen.Id("Targets")] = jen.Id("cfg").Dot("Targets").Call(jen.Lit(u.Name), targets)
+				if u.Timeout > 0 {
+					d[jen.Id("Timeout")] = duration(u.Timeout)
+				}
+			}))
+			b.If(
+				jen.List(jen.Id("g").Dot(u.GoName), jen.Id("err")).Op("=").Qual(g.rt("proxy"), "NewUpstream").Call(conf),
+				jen.Id("err").Op("!=").Nil(),
+			).Block(jen.Return(jen.Nil(), jen.Id("err")))
+		}
+		b.Return(jen.Id("g"), jen.Nil())
+	})
+
+	if api.BasePath != "" {
+		f.Comment("basePath is the public path prefix, from servers[0].url or x-gateway.base-path.")
+		f.Var().Id("basePath").Op("=").Index().Byte().Parens(jen.Lit(api.BasePath))
+	}
+
+	comment(f, "Handle serves one request: it routes the raw path, then hands over to the\noperation's handler; unknown paths get 404 and known paths with another\nmethod 405, both as problem+json.")
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("Handle").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).BlockFunc(func(b *jen.Group) {
+		b.Qual(g.rt("requestid"), "Ensure").Call(jen.Id("ctx"))
+		b.Id("path").Op(":=").Id("ctx").Dot("URI").Call().Dot("PathOriginal").Call()
+		if api.BasePath != "" {
+			b.If(jen.Op("!").Qual("bytes", "HasPrefix").Call(jen.Id("path"), jen.Id("basePath"))).Block(
+				jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")),
+				jen.Return(),
+			)
+			b.Id("path").Op("=").Id("path").Index(jen.Len(jen.Id("basePath")).Op(":"))
+		}
+		b.Var().Id("args").Id("pathArgs")
+		b.List(jen.Id("op"), jen.Id("allow")).Op(":=").Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("path"), jen.Op("&").Id("args"))
+		b.Switch(jen.Id("op")).BlockFunc(func(sw *jen.Group) {
+			sw.Case(jen.Id("opNone")).Block(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")))
+			sw.Case(jen.Id("opWrongMethod")).Block(jen.Qual(g.rt("problem"), "MethodNotAllowed").Call(jen.Id("ctx"), jen.Id("allow")))
+			for _, o := range api.Operations {
+				sw.Case(jen.Id(opConst(o))).Block(jen.Id("g").Dot(handlerName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args")))
+			}
+		})
+	})
+}
+
+func duration(d time.Duration) jen.Code {
+	switch {
+	case d%time.Second == 0:
+		return jen.Lit(int(d/time.Second)).Op("*").Qual("time", "Second")
+	case d%time.Millisecond == 0:
+		return jen.Lit(int(d/time.Millisecond)).Op("*").Qual("time", "Millisecond")
+	}
+	return jen.Qual("time", "Duration").Call(jen.Lit(int64(d)))
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func opConst(o *ir.Operation) string { return "op" + o.GoName }
+
+func handlerName(o *ir.Operation) string { return "serve" + o.GoName }
+
+// main emits the thin command of the gateway binary.
+//
+//	func main() { server.Main(petstore.Defaults(), func(cfg server.Config) (fasthttp.RequestHandler, error) { ... }) }
+func (g *gen) main(f *jen.File) {
+	f.PackageComment("Command " + g.api.Name + "-gateway serves the generated " + g.api.Name + " gateway.")
+	f.PackageComment("Run it with -help for its flags.")
+	f.Func().Id("main").Params().Block(
+		jen.Qual(g.rt("server"), "Main").Call(
+			jen.Qual(g.cfg.ImportPath, "Defaults").Call(),
+			jen.Func().Params(jen.Id("cfg").Qual(g.rt("server"), "Config")).Params(jen.Qual(fasthttp, "RequestHandler"), jen.Error()).Block(
+				jen.List(jen.Id("gw"), jen.Id("err")).Op(":=").Qual(g.cfg.ImportPath, "New").Call(jen.Id("cfg")),
+				jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("err"))),
+				jen.Return(jen.Id("gw").Dot("Handle"), jen.Nil()),
+			),
+		),
+	)
+}

@@ -1,0 +1,179 @@
+package emit
+
+import (
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+// handlers emits one handler per operation, straight-line:
+//
+//	func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
+//		st := request.Acquire()
+//		defer request.Release(st)
+//		var p GetPetParams
+//		p.decode(ctx, args, &st.Errs)
+//		if st.Errs.Len() > 0 { st.Errs.Write(ctx); return }
+//		if g.mock { replyGetPet(ctx); return }
+//		st.Path = append(st.Path, "/pets/"...)
+//		...
+//		g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//	}
+func (g *gen) handlers(f *jen.File) {
+	for _, o := range g.api.Operations {
+		g.handler(f, o)
+		if o.Body != nil {
+			g.bodyCheck(f, o)
+		}
+	}
+}
+
+func (g *gen) upstream(name string) *ir.Upstream {
+	for _, u := range g.api.Upstreams {
+		if u.Name == name {
+			return u
+		}
+	}
+	return nil
+}
+
+func (g *gen) handler(f *jen.File, o *ir.Operation) {
+	doc := handlerName(o) + " serves " + o.Method + " " + o.Path
+	if o.Summary != "" {
+		doc += ": " + oneLine(o.Summary)
+	}
+	f.Comment(doc + ".")
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id(handlerName(o)).Params(
+		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
+		jen.Id("args").Op("*").Id("pathArgs"),
+	).BlockFunc(func(b *jen.Group) {
+		b.Id("st").Op(":=").Qual(g.rt("request"), "Acquire").Call()
+		b.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st"))
+		if len(o.Params) > 0 {
+			b.Var().Id("p").Id(o.GoName + "Params")
+			b.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Id("args"), jen.Op("&").Id("st").Dot("Errs"))
+		}
+		if o.Body != nil {
+			b.If(jen.Op("!").Id(bodyCheckName(o)).Call(jen.Id("ctx"), jen.Id("st"))).Block(jen.Return())
+		}
+		if len(o.Params) > 0 || o.Body != nil {
+			b.If(jen.Id("st").Dot("Errs").Dot("Len").Call().Op(">").Lit(0)).Block(
+				jen.Id("st").Dot("Errs").Dot("Write").Call(jen.Id("ctx")),
+				jen.Return(),
+			)
+		}
+		u := g.upstream(o.Upstream)
+		switch {
+		case o.Mock:
+			b.Id(replyName(o)).Call(jen.Id("ctx"))
+			return
+		case u == nil:
+			b.If(jen.Id("g").Dot("mock")).Block(jen.Id(replyName(o)).Call(jen.Id("ctx")), jen.Return())
+			b.Qual(g.rt("problem"), "ServiceUnavailable").Call(jen.Id("ctx"), jen.Lit("no upstream is configured for this operation"))
+			return
+		}
+		b.If(jen.Id("g").Dot("mock")).Block(jen.Id(replyName(o)).Call(jen.Id("ctx")), jen.Return())
+		for _, part := range o.Rewrite {
+			if part.Param == "" {
+				if part.Literal != "" {
+					b.Id("st").Dot("Path").Op("=").Append(jen.Id("st").Dot("Path"), jen.Lit(part.Literal).Op("..."))
+				}
+				continue
+			}
+			i := 0
+			for j, n := range o.PathParams {
+				if n == part.Param {
+					i = j
+				}
+			}
+			b.Id("st").Dot("Path").Op("=").Qual(g.rt("param"), "AppendSegment").Call(jen.Id("st").Dot("Path"), jen.Id("pathValue").Call(jen.Id("args").Index(jen.Lit(i))))
+		}
+		timeout := jen.Code(jen.Lit(0))
+		if o.Timeout > 0 {
+			timeout = duration(o.Timeout)
+		}
+		b.Id("g").Dot(u.GoName).Dot("Forward").Call(jen.Id("ctx"), jen.Id("st").Dot("Path"), timeout)
+	})
+}
+
+func bodyCheckName(o *ir.Operation) string { return "check" + o.GoName + "Body" }
+
+func replyName(o *ir.Operation) string { return "reply" + o.GoName }
+
+// bodyCheck emits the body gate of one operation: size, presence, content
+// type, then the schema of the matching media type.
+//
+//	func checkCreatePetBody(ctx *fasthttp.RequestCtx, st *request.State) bool
+//
+// It returns false when it has answered the request itself (413 or 415);
+// schema violations go to st.Errs.
+func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
+	var exact, ranges []*ir.Media
+	var allowed []string
+	for _, m := range o.Body.Media {
+		allowed = append(allowed, m.ContentType)
+		if strings.HasSuffix(m.ContentType, "/*") {
+			ranges = append(ranges, m)
+		} else {
+			exact = append(exact, m)
+		}
+	}
+	comment(f, bodyCheckName(o) + " checks the body of " + o.Method + " " + o.Path + "; it returns false when it\nhas answered the request itself (413, 415).")
+	f.Func().Id(bodyCheckName(o)).Params(
+		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
+		jen.Id("st").Op("*").Qual(g.rt("request"), "State"),
+	).Bool().BlockFunc(func(b *jen.Group) {
+		b.Id("body").Op(":=").Id("ctx").Dot("PostBody").Call()
+		b.If(jen.Len(jen.Id("body")).Op(">").Lit(int(o.MaxBody))).Block(
+			jen.Qual(g.rt("problem"), "PayloadTooLarge").Call(jen.Id("ctx"), jen.Lit(int(o.MaxBody))),
+			jen.Return(jen.False()),
+		)
+		absent := []jen.Code{}
+		if o.Body.Required {
+			absent = append(absent, jen.Id("st").Dot("Errs").Dot("Add").Call(jen.Lit("/body"), jen.Lit("required"), jen.Lit("a request body is required")))
+		}
+		absent = append(absent, jen.Return(jen.True()))
+		b.If(jen.Len(jen.Id("body")).Op("==").Lit(0)).Block(absent...)
+		b.Id("mt").Op(":=").Id("st").Dot("MediaType").Call(jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call())
+		unsupported := []jen.Code{
+			jen.Qual(g.rt("problem"), "UnsupportedMediaType").Call(jen.Id("ctx"), jen.String().Parens(jen.Id("mt")), jen.Lit(strings.Join(allowed, ", "))),
+			jen.Return(jen.False()),
+		}
+		validate := func(m *ir.Media) []jen.Code {
+			if !m.JSON {
+				return nil
+			}
+			var check jen.Code = jen.Id("st").Dot("JSON").Dot("Skip").Call()
+			if m.Schema != nil {
+				check = jen.Id(bodyFunc(o, m)).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs"))
+			}
+			return []jen.Code{
+				jen.Id("mark").Op(":=").Id("st").Dot("BeginJSON").Call(jen.Id("body")),
+				check,
+				jen.Id("st").Dot("EndJSON").Call(jen.Id("mark")),
+			}
+		}
+		def := unsupported
+		if len(ranges) > 0 {
+			def = []jen.Code{jen.Switch().BlockFunc(func(sw *jen.Group) {
+				for _, m := range ranges {
+					cond := jen.Code(jen.True())
+					if m.ContentType != "*/*" {
+						cond = jen.Qual("bytes", "HasPrefix").Call(jen.Id("mt"), jen.Index().Byte().Parens(jen.Lit(strings.TrimSuffix(m.ContentType, "*"))))
+					}
+					sw.Case(cond).Block(validate(m)...)
+				}
+				sw.Default().Block(unsupported...)
+			})}
+		}
+		b.Switch(jen.String().Parens(jen.Id("mt"))).BlockFunc(func(sw *jen.Group) {
+			for _, m := range exact {
+				sw.Case(jen.Lit(m.ContentType)).Block(validate(m)...)
+			}
+			sw.Default().Block(def...)
+		})
+		b.Return(jen.True())
+	})
+}

@@ -1,0 +1,305 @@
+// Package lower turns a loaded document into the IR: it decides every name,
+// resolves x-gateway precedence (root → path item → operation, key by key),
+// compiles schemas into validation plans, builds the route tree and picks
+// mock replies. Every decision about the output is made here; the emitters
+// only print what the IR says. A construct it cannot compile yet becomes a
+// located diagnostic and the rest of the API still lowers.
+package lower
+
+import (
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/gatewaygen/gatewaygen/generator/diag"
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+	"github.com/gatewaygen/gatewaygen/generator/load"
+	"github.com/gatewaygen/gatewaygen/generator/xgateway"
+)
+
+// DefaultMaxBody is the body limit of an operation that sets none.
+const DefaultMaxBody = 1 << 20
+
+var methodOrder = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
+
+type lowerer struct {
+	doc     *load.Document
+	api     *ir.API
+	diags   diag.List
+	named   map[string]*ir.Schema // components name → named schema
+	names   namer                 // Go names of schemas
+	opNames namer
+}
+
+// Lower builds the IR of doc. It returns the API even when it reports
+// errors, so that lint can show everything at once.
+func Lower(doc *load.Document) (*ir.API, diag.List) {
+	l := &lowerer{
+		doc:     doc,
+		named:   map[string]*ir.Schema{},
+		names:   namer{},
+		opNames: namer{},
+	}
+	for _, r := range reserved {
+		l.names.unique(r)
+		l.opNames.unique(r)
+	}
+	l.api = &ir.API{
+		Name:    apiName(doc),
+		OpenAPI: doc.Version,
+		Source:  filepathToSlash(doc.File),
+	}
+	if doc.T.Info != nil {
+		l.api.Title = doc.T.Info.Title
+		l.api.Version = doc.T.Info.Version
+	}
+	l.root()
+	l.operations()
+	l.api.Routes = l.routes()
+	for _, s := range l.named {
+		l.api.Schemas = append(l.api.Schemas, s)
+	}
+	sort.Slice(l.api.Schemas, func(i, j int) bool { return l.api.Schemas[i].GoName < l.api.Schemas[j].GoName })
+	return l.api, l.diags
+}
+
+func filepathToSlash(p string) string { return strings.ReplaceAll(p, `\`, "/") }
+
+// apiName is x-gateway.name, else the spec's file name, as a Go package name.
+func apiName(doc *load.Document) string {
+	n := doc.Gateway.Name.V
+	if n == "" {
+		n = strings.TrimSuffix(path.Base(filepathToSlash(doc.File)), path.Ext(doc.File))
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(n) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9' && b.Len() > 0) {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "api"
+	}
+	return b.String()
+}
+
+func (l *lowerer) root() {
+	g := &l.doc.Gateway
+	l.api.Listen = g.Listen.V
+	if l.api.Listen == "" {
+		l.api.Listen = "127.0.0.1:8080"
+	}
+	l.api.MaxHeaderBytes = g.Limits.MaxHeaderBytes.V
+	l.api.Timeout = g.Limits.Timeout.V
+	l.api.BasePath = basePath(l.doc)
+	upNames := namer{}
+	for _, u := range g.Upstreams {
+		up := &ir.Upstream{
+			Name:    u.Name,
+			GoName:  lowerFirst(upNames.unique(goName(u.Name))),
+			Balance: "round-robin",
+			Timeout: u.Timeout.V,
+			Pos:     u.Pos,
+		}
+		if u.Balance.Set {
+			up.Balance = u.Balance.V
+		}
+		for _, t := range u.Targets {
+			w := t.Weight
+			if w <= 0 {
+				w = 1
+			}
+			up.Targets = append(up.Targets, ir.Target{URL: t.URL, Weight: w})
+		}
+		l.api.Upstreams = append(l.api.Upstreams, up)
+	}
+}
+
+// basePath is x-gateway.base-path, else the path of servers[0].url when it
+// has no variables in it.
+func basePath(doc *load.Document) string {
+	p := doc.Gateway.BasePath.V
+	if !doc.Gateway.BasePath.Set && len(doc.T.Servers) > 0 && doc.T.Servers[0] != nil {
+		raw := doc.T.Servers[0].URL
+		if u, err := url.Parse(raw); err == nil && !strings.Contains(u.Path, "{") {
+			p = u.Path
+		}
+	}
+	p = strings.TrimRight(p, "/")
+	if p != "" && p[0] != '/' {
+		p = "/" + p
+	}
+	return p
+}
+
+func (l *lowerer) operations() {
+	paths := l.doc.T.Paths.Map()
+	keys := make([]string, 0, len(paths))
+	for k := range paths {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, p := range keys {
+		item := paths[p]
+		if item == nil {
+			continue
+		}
+		ops := item.Operations()
+		for _, m := range methodOrder {
+			op := ops[m]
+			if op == nil {
+				continue
+			}
+			if o := l.operation(p, m, item, op); o != nil {
+				l.api.Operations = append(l.api.Operations, o)
+				if o.MaxBody > l.api.MaxBody {
+					l.api.MaxBody = o.MaxBody
+				}
+			}
+		}
+	}
+	for _, o := range l.api.Operations {
+		if n := len(o.PathParams); n > l.api.MaxPathParams {
+			l.api.MaxPathParams = n
+		}
+	}
+}
+
+func (l *lowerer) operation(p, method string, item *openapi3.PathItem, op *openapi3.Operation) *ir.Operation {
+	pos := l.doc.Pos("paths", p, strings.ToLower(method))
+	o := &ir.Operation{
+		OperationID: op.OperationID,
+		Method:      method,
+		Path:        p,
+		Summary:     op.Summary,
+		Description: op.Description,
+		Tags:        op.Tags,
+		Deprecated:  op.Deprecated,
+		Pos:         pos,
+	}
+	name := goName(op.OperationID)
+	if op.OperationID == "" {
+		name = goName(strings.ToLower(method) + " " + strings.NewReplacer("{", " by ", "}", " ").Replace(p))
+	}
+	o.GoName = l.opNames.unique(name)
+
+	segs, ok := splitTemplate(p)
+	if !ok {
+		l.diags.Warnf(pos, "%s %s: path template %q has a segment with more than one parameter, which the router does not compile yet; operation skipped", method, p, p)
+		return nil
+	}
+	for _, s := range segs {
+		if s.param != "" {
+			o.PathParams = append(o.PathParams, s.param)
+		}
+	}
+	l.params(o, item, op)
+	l.body(o, op)
+	l.settings(o, item)
+	l.responses(o, op)
+	if (op.Security != nil && len(*op.Security) > 0) || (op.Security == nil && len(l.doc.T.Security) > 0) {
+		l.diags.Warnf(pos, "%s %s: security requirements are not enforced yet; the gateway passes requests through unauthenticated", method, p)
+	}
+	return o
+}
+
+// settings resolves x-gateway for o: operation over path item over root.
+func (l *lowerer) settings(o *ir.Operation, item *openapi3.PathItem) {
+	root := l.doc.Gateway.Settings
+	pi := l.doc.PathItems[o.Path]
+	op := l.doc.Operations[load.OpKey{Method: o.Method, Path: o.Path}]
+	levels := []xgateway.Settings{op, pi, root}
+
+	o.Upstream = pick(levels, func(s xgateway.Settings) xgateway.Value[string] { return s.Upstream }).V
+	o.Timeout = pick(levels, func(s xgateway.Settings) xgateway.Value[time.Duration] { return s.Timeout }).V
+	o.Mock = pick(levels, func(s xgateway.Settings) xgateway.Value[bool] { return s.Mock }).V
+	o.MaxBody = pick(levels, func(s xgateway.Settings) xgateway.Value[int64] { return s.MaxBody }).V
+	if o.MaxBody == 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.Timeout == 0 {
+		for _, u := range l.api.Upstreams {
+			if u.Name == o.Upstream {
+				o.Timeout = u.Timeout
+			}
+		}
+	}
+	rewrite := pick(levels[:2], func(s xgateway.Settings) xgateway.Value[string] { return s.Path })
+	tmpl := o.Path
+	if rewrite.Set {
+		tmpl = rewrite.V
+	}
+	o.Rewrite = rewriteParts(tmpl)
+	for _, part := range o.Rewrite {
+		if part.Param != "" && !contains(o.PathParams, part.Param) {
+			l.diags.Errorf(rewrite.Pos, "%s %s: x-gateway.path names {%s}, which is not a path parameter of %s", o.Method, o.Path, part.Param, o.Path)
+		}
+	}
+}
+
+func pick[T any](levels []xgateway.Settings, get func(xgateway.Settings) xgateway.Value[T]) xgateway.Value[T] {
+	for _, s := range levels {
+		if v := get(s); v.Set {
+			return v
+		}
+	}
+	return xgateway.Value[T]{}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// rewriteParts splits an upstream path template into literals and params.
+func rewriteParts(t string) []ir.PathPart {
+	var parts []ir.PathPart
+	for t != "" {
+		i := strings.IndexByte(t, '{')
+		j := strings.IndexByte(t, '}')
+		if i < 0 || j < i {
+			parts = append(parts, ir.PathPart{Literal: t})
+			break
+		}
+		if i > 0 {
+			parts = append(parts, ir.PathPart{Literal: t[:i]})
+		}
+		parts = append(parts, ir.PathPart{Param: t[i+1 : j]})
+		t = t[j+1:]
+	}
+	return parts
+}
+
+// segment is one "/"-separated piece of a path template.
+type segment struct {
+	literal        string // the whole segment when it has no parameter
+	param          string
+	prefix, suffix string
+}
+
+// splitTemplate splits "/a/{b}.json" into segments; it fails on a segment
+// with two parameters, which needs a separator grammar the router lacks.
+func splitTemplate(p string) ([]segment, bool) {
+	var out []segment
+	for _, s := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			out = append(out, segment{literal: s})
+			continue
+		}
+		j := strings.IndexByte(s, '}')
+		if j < i || strings.IndexByte(s[j+1:], '{') >= 0 {
+			return nil, false
+		}
+		out = append(out, segment{param: s[i+1 : j], prefix: s[:i], suffix: s[j+1:]})
+	}
+	return out, true
+}

@@ -1,0 +1,169 @@
+package lower
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+var inOrder = map[string]int{ir.InPath: 0, ir.InQuery: 1, ir.InHeader: 2, ir.InCookie: 3}
+
+// params merges path-item and operation parameters (the operation's win on
+// the same name and location, as OpenAPI says) and lowers each one.
+func (l *lowerer) params(o *ir.Operation, item *openapi3.PathItem, op *openapi3.Operation) {
+	type key struct{ in, name string }
+	merged := map[key]*openapi3.Parameter{}
+	var order []key
+	add := func(ps openapi3.Parameters) {
+		for _, ref := range ps {
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			k := key{ref.Value.In, ref.Value.Name}
+			if k.in == ir.InHeader {
+				k.name = strings.ToLower(k.name) // header names are case-insensitive
+			}
+			if _, ok := merged[k]; !ok {
+				order = append(order, k)
+			}
+			merged[k] = ref.Value
+		}
+	}
+	add(item.Parameters)
+	add(op.Parameters)
+	fields := namer{}
+	for _, k := range order {
+		p := merged[k]
+		if p.In == ir.InHeader && isReservedHeader(p.Name) {
+			// OpenAPI: Accept, Content-Type and Authorization header parameters are ignored.
+			continue
+		}
+		o.Params = append(o.Params, l.param(o, p, fields))
+	}
+	sort.SliceStable(o.Params, func(i, j int) bool {
+		a, b := o.Params[i], o.Params[j]
+		if a.In != b.In {
+			return inOrder[a.In] < inOrder[b.In]
+		}
+		return a.Name < b.Name
+	})
+}
+
+func isReservedHeader(name string) bool {
+	switch strings.ToLower(name) {
+	case "accept", "content-type", "authorization":
+		return true
+	}
+	return false
+}
+
+func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *ir.Param {
+	pos := posOf(l.doc.File, p.Origin)
+	if pos.Line == 0 {
+		pos = o.Pos
+	}
+	sm, _ := p.SerializationMethod()
+	out := &ir.Param{
+		Name:        p.Name,
+		In:          p.In,
+		GoName:      fields.unique(goName(p.Name)),
+		Description: p.Description,
+		Required:    p.Required || p.In == ir.InPath,
+		Pos:         pos,
+	}
+	if sm != nil {
+		out.Style, out.Explode = sm.Style, sm.Explode
+	}
+	switch {
+	case p.Schema != nil:
+		out.Schema = l.deref(l.schema(p.Schema, pos))
+	case len(p.Content) > 0:
+		l.diags.Warnf(pos, "%s %s: parameter %s: content-encoded parameters are not compiled yet; its value is passed through unchecked", o.Method, o.Path, out.Location())
+		out.Schema = &ir.Schema{}
+	default:
+		out.Schema = &ir.Schema{}
+	}
+	if !supportedStyle(out) {
+		l.diags.Warnf(pos, "%s %s: parameter %s: style %q is not compiled yet; its value is passed through unchecked", o.Method, o.Path, out.Location(), out.Style)
+		out.Schema = &ir.Schema{}
+		out.Style = "unchecked"
+	}
+	if s := out.Schema; s.Type.Has(ir.TObject) && s.Type != ir.TAny {
+		l.diags.Warnf(pos, "%s %s: parameter %s: object-valued parameters are not compiled yet; its value is passed through unchecked", o.Method, o.Path, out.Location())
+		out.Schema = &ir.Schema{}
+	}
+	if it := out.Schema.Items; it != nil {
+		out.Schema.Items = l.deref(it)
+		if it.Type.Has(ir.TObject) || it.Type.Has(ir.TArray) {
+			l.diags.Warnf(pos, "%s %s: parameter %s: arrays of objects or arrays are not compiled yet; items pass unchecked", o.Method, o.Path, out.Location())
+			out.Schema.Items = &ir.Schema{}
+		}
+	}
+	return out
+}
+
+func supportedStyle(p *ir.Param) bool {
+	switch p.In {
+	case ir.InPath, ir.InHeader:
+		return p.Style == "simple"
+	case ir.InQuery, ir.InCookie:
+		return p.Style == "form"
+	}
+	return false
+}
+
+// deref replaces a reference to a named schema by the schema itself; the
+// parameter decoder needs the constraints inline.
+func (l *lowerer) deref(s *ir.Schema) *ir.Schema {
+	for i := 0; s != nil && s.Ref != "" && i < 32; i++ {
+		for _, n := range l.named {
+			if n.GoName == s.Ref {
+				s = n
+				break
+			}
+		}
+	}
+	return s
+}
+
+// body lowers the request body: JSON media types get a schema to validate,
+// the others are accepted by content type alone.
+func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return
+	}
+	rb := op.RequestBody.Value
+	b := &ir.Body{Required: rb.Required, Pos: l.doc.Pos("paths", o.Path, strings.ToLower(o.Method), "requestBody")}
+	cts := make([]string, 0, len(rb.Content))
+	for ct := range rb.Content {
+		cts = append(cts, ct)
+	}
+	sort.Strings(cts)
+	for _, ct := range cts {
+		mt := rb.Content[ct]
+		m := &ir.Media{ContentType: mediaType(ct)}
+		m.JSON = isJSON(m.ContentType)
+		if m.JSON && mt != nil && mt.Schema != nil {
+			m.Schema = l.schema(mt.Schema, b.Pos)
+		} else if !m.JSON && mt != nil && mt.Schema != nil {
+			l.diags.Warnf(b.Pos, "%s %s: request body %s: only JSON bodies are validated so far; this one is checked for its content type only", o.Method, o.Path, m.ContentType)
+		}
+		b.Media = append(b.Media, m)
+	}
+	o.Body = b
+}
+
+// mediaType lower-cases a content type and drops its parameters.
+func mediaType(ct string) string {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(ct))
+}
+
+func isJSON(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}

@@ -1,0 +1,575 @@
+// Package jsonv reads JSON for validation: a pull iterator over the bytes of
+// a request body that the generated validators walk as they check a schema.
+// It never builds an interface{} tree and allocates nothing on valid input
+// beyond what the caller's scratch buffers already hold.
+//
+// It is strict RFC 8259: no comments, no trailing commas, no leading zeros,
+// no invalid escapes, no control characters in
+// strings, no bytes after the top-level value, and no invalid UTF-8 (RFC 8259
+// §8.1; encoding/json lets it through, which this package deliberately does not). It bounds
+// nesting depth so that hostile input cannot exhaust the stack. Once it meets
+// a syntax error it records the first one and every later call returns
+// quickly, so validators need not check for errors after each step.
+package jsonv
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// Kind is the type of a JSON value.
+type Kind uint8
+
+const (
+	Invalid Kind = iota // a syntax error, or no value
+	Null
+	Bool
+	Number
+	String
+	Array
+	Object
+)
+
+var kindNames = [...]string{"invalid JSON", "null", "boolean", "number", "string", "array", "object"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// MaxDepth is how deeply arrays and objects may nest.
+const MaxDepth = 128
+
+// SyntaxError says where the input stopped being JSON.
+type SyntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return "invalid JSON at offset " + strconv.Itoa(e.Offset) + ": " + e.Msg
+}
+
+// Iter walks one JSON document. The zero value is not ready: call Reset.
+// Slices it returns alias the input or its scratch buffer and are valid only
+// until the next call. An Iter is not safe for concurrent use.
+type Iter struct {
+	buf     []byte
+	pos     int
+	depth   int
+	err     SyntaxError
+	failed  bool
+	scratch []byte
+	ptr     []byte // JSON pointer of the current value, escaped per RFC 6901
+}
+
+// Reset makes the iterator read b from the start.
+func (it *Iter) Reset(b []byte) {
+	it.buf = b
+	it.pos = 0
+	it.depth = 0
+	it.failed = false
+	it.err = SyntaxError{}
+	it.scratch = it.scratch[:0]
+	it.ptr = it.ptr[:0]
+}
+
+// Err returns the first syntax error, or nil.
+func (it *Iter) Err() *SyntaxError {
+	if it.failed {
+		return &it.err
+	}
+	return nil
+}
+
+// Failed reports whether a syntax error was met.
+func (it *Iter) Failed() bool { return it.failed }
+
+func (it *Iter) fail(msg string) {
+	if !it.failed {
+		it.failed = true
+		it.err = SyntaxError{Offset: it.pos, Msg: msg}
+	}
+	it.pos = len(it.buf)
+}
+
+func (it *Iter) skipSpace() {
+	for it.pos < len(it.buf) {
+		switch it.buf[it.pos] {
+		case ' ', '\t', '\n', '\r':
+			it.pos++
+		default:
+			return
+		}
+	}
+}
+
+// Peek returns the kind of the next value without consuming it.
+func (it *Iter) Peek() Kind {
+	if it.failed {
+		return Invalid
+	}
+	it.skipSpace()
+	if it.pos >= len(it.buf) {
+		it.fail("unexpected end of input, expected a value")
+		return Invalid
+	}
+	switch c := it.buf[it.pos]; {
+	case c == '{':
+		return Object
+	case c == '[':
+		return Array
+	case c == '"':
+		return String
+	case c == 't' || c == 'f':
+		return Bool
+	case c == 'n':
+		return Null
+	case c == '-' || (c >= '0' && c <= '9'):
+		return Number
+	default:
+		it.fail("unexpected character " + strconv.QuoteRune(rune(c)) + ", expected a value")
+		return Invalid
+	}
+}
+
+// End checks that nothing but white space follows the top-level value.
+func (it *Iter) End() {
+	if it.failed {
+		return
+	}
+	it.skipSpace()
+	if it.pos != len(it.buf) {
+		it.fail("unexpected data after the top-level value")
+	}
+}
+
+// Skip consumes the next value whatever it is, checking its syntax.
+func (it *Iter) Skip() {
+	switch it.Peek() {
+	case Null:
+		it.Null()
+	case Bool:
+		it.Bool()
+	case Number:
+		it.Number()
+	case String:
+		it.String()
+	case Array:
+		for ok := it.FirstElem(); ok; ok = it.NextElem() {
+			it.Skip()
+		}
+	case Object:
+		for k := it.FirstKey(); k != nil; k = it.NextKey() {
+			it.Skip()
+		}
+	}
+}
+
+func (it *Iter) literal(word string) bool {
+	if len(it.buf)-it.pos < len(word) || string(it.buf[it.pos:it.pos+len(word)]) != word {
+		it.fail("invalid literal, expected " + word)
+		return false
+	}
+	it.pos += len(word)
+	return true
+}
+
+// Null consumes null.
+func (it *Iter) Null() {
+	if it.Peek() == Null {
+		it.literal("null")
+	}
+}
+
+// Bool consumes true or false.
+func (it *Iter) Bool() bool {
+	if it.Peek() != Bool {
+		return false
+	}
+	if it.buf[it.pos] == 't' {
+		return it.literal("true")
+	}
+	it.literal("false")
+	return false
+}
+
+// Number consumes a number and returns its bytes as written.
+func (it *Iter) Number() []byte {
+	if it.Peek() != Number {
+		return nil
+	}
+	b, start := it.buf, it.pos
+	i := start
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		it.pos = i
+		it.fail("invalid number: expected a digit")
+		return nil
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			it.pos = i
+			it.fail("invalid number: expected a digit after the decimal point")
+			return nil
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			it.pos = i
+			it.fail("invalid number: expected a digit in the exponent")
+			return nil
+		}
+	}
+	it.pos = i
+	return b[start:i]
+}
+
+// String consumes a string and returns its unescaped bytes.
+func (it *Iter) String() []byte {
+	if it.Peek() != String {
+		return nil
+	}
+	return it.str()
+}
+
+// str reads the string at pos (which holds the opening quote).
+func (it *Iter) str() []byte {
+	b := it.buf
+	i := it.pos + 1
+	start := i
+	// Fast path: no escapes, ASCII or valid UTF-8.
+	for i < len(b) {
+		c := b[i]
+		if c == '"' {
+			it.pos = i + 1
+			return b[start:i]
+		}
+		if c == '\\' {
+			break
+		}
+		if c < 0x20 {
+			it.pos = i
+			it.fail("control character in string")
+			return nil
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			it.pos = i
+			it.fail("invalid UTF-8 in string")
+			return nil
+		}
+		i += n
+	}
+	if i >= len(b) {
+		it.pos = i
+		it.fail("unterminated string")
+		return nil
+	}
+	it.scratch = append(it.scratch[:0], b[start:i]...)
+	for i < len(b) {
+		c := b[i]
+		switch {
+		case c == '"':
+			it.pos = i + 1
+			return it.scratch
+		case c == '\\':
+			if i+1 >= len(b) {
+				it.pos = i
+				it.fail("unterminated escape")
+				return nil
+			}
+			i++
+			switch e := b[i]; e {
+			case '"', '\\', '/':
+				it.scratch = append(it.scratch, e)
+				i++
+			case 'b':
+				it.scratch = append(it.scratch, '\b')
+				i++
+			case 'f':
+				it.scratch = append(it.scratch, '\f')
+				i++
+			case 'n':
+				it.scratch = append(it.scratch, '\n')
+				i++
+			case 'r':
+				it.scratch = append(it.scratch, '\r')
+				i++
+			case 't':
+				it.scratch = append(it.scratch, '\t')
+				i++
+			case 'u':
+				r, ok := hex4(b, i+1)
+				if !ok {
+					it.pos = i
+					it.fail("invalid \\u escape")
+					return nil
+				}
+				i += 5
+				// RFC 8259's grammar allows any \uXXXX; a lone surrogate
+				// decodes to U+FFFD, as encoding/json and JavaScript do.
+				if r >= 0xD800 && r < 0xDC00 && i+5 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+					if lo, ok := hex4(b, i+2); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+						i += 6
+						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
+					}
+				}
+				if r >= 0xD800 && r <= 0xDFFF {
+					r = utf8.RuneError
+				}
+				it.scratch = utf8.AppendRune(it.scratch, r)
+			default:
+				it.pos = i
+				it.fail("invalid escape character " + strconv.QuoteRune(rune(e)))
+				return nil
+			}
+		case c < 0x20:
+			it.pos = i
+			it.fail("control character in string")
+			return nil
+		case c < utf8.RuneSelf:
+			it.scratch = append(it.scratch, c)
+			i++
+		default:
+			r, n := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && n <= 1 {
+				it.pos = i
+				it.fail("invalid UTF-8 in string")
+				return nil
+			}
+			it.scratch = append(it.scratch, b[i:i+n]...)
+			i += n
+		}
+	}
+	it.pos = i
+	it.fail("unterminated string")
+	return nil
+}
+
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// FirstKey enters the object at the iterator and returns its first key
+// (unescaped) with the iterator placed at that key's value, or nil for an
+// empty object. Loop with NextKey:
+//
+//	for k := it.FirstKey(); k != nil; k = it.NextKey() { ...consume the value... }
+//
+// The caller must consume each value (or Skip it) before the next call. An
+// empty key is a non-nil empty slice.
+func (it *Iter) FirstKey() []byte {
+	if it.failed {
+		return nil
+	}
+	it.skipSpace()
+	if it.pos >= len(it.buf) || it.buf[it.pos] != '{' {
+		it.fail("expected an object")
+		return nil
+	}
+	if !it.enter() {
+		return nil
+	}
+	it.pos++
+	it.skipSpace()
+	if it.pos < len(it.buf) && it.buf[it.pos] == '}' {
+		it.pos++
+		it.depth--
+		return nil
+	}
+	return it.key()
+}
+
+// NextKey returns the next key of the object being read, or nil after its
+// closing brace.
+func (it *Iter) NextKey() []byte {
+	if it.failed {
+		return nil
+	}
+	it.skipSpace()
+	if it.pos >= len(it.buf) {
+		it.fail("unexpected end of input in object")
+		return nil
+	}
+	switch it.buf[it.pos] {
+	case ',':
+		it.pos++
+		it.skipSpace()
+		return it.key()
+	case '}':
+		it.pos++
+		it.depth--
+		return nil
+	default:
+		it.fail("expected ',' or '}' in object")
+		return nil
+	}
+}
+
+func (it *Iter) key() []byte {
+	if it.pos >= len(it.buf) || it.buf[it.pos] != '"' {
+		it.fail("expected a string key in object")
+		return nil
+	}
+	k := it.str()
+	if it.failed {
+		return nil
+	}
+	it.skipSpace()
+	if it.pos >= len(it.buf) || it.buf[it.pos] != ':' {
+		it.fail("expected ':' after object key")
+		return nil
+	}
+	it.pos++
+	return k
+}
+
+// FirstElem enters the array at the iterator and reports whether it has an
+// element, with the iterator placed at it. Loop with NextElem:
+//
+//	for ok := it.FirstElem(); ok; ok = it.NextElem() { ...consume the element... }
+func (it *Iter) FirstElem() bool {
+	if it.failed {
+		return false
+	}
+	it.skipSpace()
+	if it.pos >= len(it.buf) || it.buf[it.pos] != '[' {
+		it.fail("expected an array")
+		return false
+	}
+	if !it.enter() {
+		return false
+	}
+	it.pos++
+	it.skipSpace()
+	if it.pos < len(it.buf) && it.buf[it.pos] == ']' {
+		it.pos++
+		it.depth--
+		return false
+	}
+	return true
+}
+
+// NextElem reports whether another element of the array follows.
+func (it *Iter) NextElem() bool {
+	if it.failed {
+		return false
+	}
+	it.skipSpace()
+	if it.pos >= len(it.buf) {
+		it.fail("unexpected end of input in array")
+		return false
+	}
+	switch it.buf[it.pos] {
+	case ',':
+		it.pos++
+		return true
+	case ']':
+		it.pos++
+		it.depth--
+		return false
+	default:
+		it.fail("expected ',' or ']' in array")
+		return false
+	}
+}
+
+func (it *Iter) enter() bool {
+	if it.depth >= MaxDepth {
+		it.fail("nesting deeper than " + strconv.Itoa(MaxDepth))
+		return false
+	}
+	it.depth++
+	return true
+}
+
+// PushKey extends the current JSON pointer with an object key.
+func (it *Iter) PushKey(k string) int {
+	n := len(it.ptr)
+	it.ptr = append(it.ptr, '/')
+	for i := 0; i < len(k); i++ {
+		switch k[i] {
+		case '~':
+			it.ptr = append(it.ptr, '~', '0')
+		case '/':
+			it.ptr = append(it.ptr, '~', '1')
+		default:
+			it.ptr = append(it.ptr, k[i])
+		}
+	}
+	return n
+}
+
+// PushKeyBytes is PushKey for a key read from the input.
+func (it *Iter) PushKeyBytes(k []byte) int {
+	n := len(it.ptr)
+	it.ptr = append(it.ptr, '/')
+	for _, c := range k {
+		switch c {
+		case '~':
+			it.ptr = append(it.ptr, '~', '0')
+		case '/':
+			it.ptr = append(it.ptr, '~', '1')
+		default:
+			it.ptr = append(it.ptr, c)
+		}
+	}
+	return n
+}
+
+// PushIndex extends the current JSON pointer with an array index.
+func (it *Iter) PushIndex(i int) int {
+	n := len(it.ptr)
+	it.ptr = append(it.ptr, '/')
+	it.ptr = strconv.AppendInt(it.ptr, int64(i), 10)
+	return n
+}
+
+// Pop restores the pointer to the length a Push returned.
+func (it *Iter) Pop(n int) { it.ptr = it.ptr[:n] }
+
+// Pointer returns prefix followed by the current JSON pointer, as a new
+// string; it is meant for error reports only.
+func (it *Iter) Pointer(prefix string) string {
+	return prefix + string(it.ptr)
+}

@@ -1,0 +1,166 @@
+package jsonv
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func walk(b []byte) *SyntaxError {
+	var it Iter
+	it.Reset(b)
+	it.Skip()
+	it.End()
+	return it.Err()
+}
+
+func TestValidity(t *testing.T) {
+	cases := []struct {
+		in string
+		ok bool
+	}{
+		{`{}`, true},
+		{` {"a":1,"b":[true,false,null,"x",-0.5e+3]} `, true},
+		{`[]`, true},
+		{`""`, true},
+		{`"\u00e9\ud83d\ude00\n\/"`, true},
+		{`0`, true},
+		{`-0`, true},
+		{`1.5E-2`, true},
+		{``, false},
+		{`{`, false},
+		{`{"a"}`, false},
+		{`{"a":1,}`, false},
+		{`[1,]`, false},
+		{`[1 2]`, false},
+		{`01`, false},
+		{`1.`, false},
+		{`.5`, false},
+		{`-`, false},
+		{`1e`, false},
+		{`+1`, false},
+		{`tru`, false},
+		{`nul`, false},
+		{`"a`, false},
+		{"\"a\x01\"", false},
+		{`"\x"`, false},
+		{`"\ud800"`, true},
+		{`"\udc00x"`, true},
+		{`{} x`, false},
+		{`{1:2}`, false},
+		{`[}`, false},
+		{`{]`, false},
+		{`/* c */ 1`, false},
+		{`[[][]`, false},
+		{`{"a":{}{}`, false},
+	}
+	// Raw bytes that are not UTF-8 break RFC 8259 §8.1; encoding/json lets
+	// them through, so they are checked apart from the table.
+	if walk([]byte("\"\xff\"")) == nil {
+		t.Error("accepted invalid UTF-8")
+	}
+	for _, c := range cases {
+		err := walk([]byte(c.in))
+		if (err == nil) != c.ok {
+			t.Errorf("%q: err = %v, want ok=%v", c.in, err, c.ok)
+		}
+		if c.ok != json.Valid([]byte(c.in)) {
+			t.Errorf("%q: table disagrees with encoding/json", c.in)
+		}
+	}
+}
+
+func TestDepthLimit(t *testing.T) {
+	deep := strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)
+	if err := walk([]byte(deep)); err == nil || !strings.Contains(err.Msg, "nesting") {
+		t.Fatalf("err = %v, want a nesting error", err)
+	}
+	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
+	if err := walk([]byte(ok)); err != nil {
+		t.Fatalf("depth %d: %v", MaxDepth, err)
+	}
+}
+
+func TestStringsAndPointer(t *testing.T) {
+	var it Iter
+	it.Reset([]byte(`{"a/b~c":["x","y\"z"],"":"\u00e9"}`))
+	var got []string
+	for k := it.FirstKey(); k != nil; k = it.NextKey() {
+		n := it.PushKeyBytes(k)
+		if it.Peek() == Array {
+			i := 0
+			for ok := it.FirstElem(); ok; ok = it.NextElem() {
+				m := it.PushIndex(i)
+				got = append(got, it.Pointer("/body")+"="+string(it.String()))
+				it.Pop(m)
+				i++
+			}
+		} else {
+			got = append(got, it.Pointer("/body")+"="+string(it.String()))
+		}
+		it.Pop(n)
+	}
+	it.End()
+	if it.Err() != nil {
+		t.Fatal(it.Err())
+	}
+	want := []string{"/body/a~1b~0c/0=x", `/body/a~1b~0c/1=y"z`, "/body/=é"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+func TestSkipAllocs(t *testing.T) {
+	b := []byte(`{"name":"Rex","status":"available","age":3,"tags":["dog","good"],"owner":{"name":"Ann","phone":"+44 1234"}}`)
+	var it Iter
+	allocs := testing.AllocsPerRun(100, func() {
+		it.Reset(b)
+		it.Skip()
+		it.End()
+	})
+	if allocs != 0 {
+		t.Fatalf("allocs = %v, want 0", allocs)
+	}
+}
+
+// FuzzIter checks the iterator against encoding/json: it accepts exactly the
+// documents encoding/json accepts (within the depth bound), and unescapes
+// strings the same way.
+func FuzzIter(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `"\ud83d\ude00"`, `[1e5,-0.1,true]`, `{"name":"Rex","status":"available"}`, `01`, `"\u0000"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		err := walk(b)
+		valid := json.Valid(b)
+		if err == nil && !valid {
+			t.Fatalf("accepted invalid JSON %q", b)
+		}
+		if err != nil && valid && utf8.Valid(b) && !strings.Contains(err.Msg, "nesting") {
+			t.Fatalf("rejected valid JSON %q: %v", b, err)
+		}
+		if valid && len(b) > 0 {
+			var s string
+			if json.Unmarshal(b, &s) == nil {
+				var it Iter
+				it.Reset(b)
+				if got := string(it.String()); got != s && utf8.Valid(b) {
+					t.Fatalf("unescaped %q as %q, want %q", b, got, s)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkSkip(b *testing.B) {
+	body := []byte(`{"name":"Rex","status":"available","age":3,"weight":12.5,"tags":["dog","good"],"owner":{"name":"Ann","phone":"+44 1234 5678"},"vaccinated":true,"notes":"likes \"walks\" and naps"}`)
+	var it Iter
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for i := 0; i < b.N; i++ {
+		it.Reset(body)
+		it.Skip()
+		it.End()
+	}
+}

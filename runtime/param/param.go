@@ -1,0 +1,263 @@
+// Package param holds the small, allocation-free helpers that generated
+// parameter decoders and body validators call: number and boolean parsing
+// from raw bytes, OpenAPI's simple/form array splitting, percent-decoding and
+// re-escaping of path segments, and compiled patterns. It never interprets a
+// schema: each check is decided at generation time.
+package param
+
+import (
+	"math"
+	"strconv"
+	"unsafe"
+)
+
+// Opt is an optional parameter value; Set is false when the parameter was
+// absent and has no default.
+type Opt[T any] struct {
+	V   T
+	Set bool
+}
+
+// S views b as a string without copying. The string aliases b and is valid
+// only while b is: generated decoders use it for values that live no longer
+// than the request.
+func S(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// ParseInt parses a base-10 integer as OpenAPI writes it in parameters: an
+// optional minus sign and digits, nothing else.
+func ParseInt(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 20 {
+		return 0, false
+	}
+	neg := b[0] == '-'
+	i := 0
+	if neg {
+		i = 1
+		if len(b) == 1 {
+			return 0, false
+		}
+	}
+	var n uint64
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n > (math.MaxUint64-9)/10 {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if neg {
+		if n > 1<<63 {
+			return 0, false
+		}
+		return -int64(n), true
+	}
+	if n > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(n), true
+}
+
+// ParseFloat parses a JSON-style number (no hex, no Inf/NaN, no leading +).
+func ParseFloat(b []byte) (float64, bool) {
+	if !IsNumber(b) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(S(b), 64)
+	if err != nil && !isRange(err) {
+		return 0, false
+	}
+	return f, true
+}
+
+func isRange(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+// IsNumber reports whether b is a number in JSON's grammar.
+func IsNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+// IsInteger reports whether the JSON number b has no fractional part
+// (1.0 and 1e2 are integers, as JSON Schema counts them since draft 6).
+func IsInteger(b []byte) bool {
+	for _, c := range b {
+		if c == '.' || c == 'e' || c == 'E' {
+			f, ok := ParseFloat(b)
+			return ok && f == math.Trunc(f) && !math.IsInf(f, 0)
+		}
+	}
+	return len(b) > 0
+}
+
+// ParseBool accepts exactly "true" and "false", as OpenAPI serializes them.
+func ParseBool(b []byte) (bool, bool) {
+	switch string(b) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return false, false
+}
+
+// Next splits b at the first sep: it returns the part before it and the
+// rest, with more false when there was no sep. Generated decoders loop over
+// array values with it instead of allocating a [][]byte.
+func Next(b []byte, sep byte) (part, rest []byte, more bool) {
+	for i, c := range b {
+		if c == sep {
+			return b[:i], b[i+1:], true
+		}
+	}
+	return b, nil, false
+}
+
+// Unescape percent-decodes b. It returns b itself when there is nothing to
+// decode, so the common case allocates nothing; ok is false on a malformed
+// escape.
+func Unescape(b []byte, plusIsSpace bool) (out []byte, ok bool) {
+	n := 0
+	for i := 0; i < len(b); i++ {
+		if b[i] == '%' || (plusIsSpace && b[i] == '+') {
+			n++
+		}
+	}
+	if n == 0 {
+		return b, true
+	}
+	out = make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '%':
+			if i+2 >= len(b) || unhex(b[i+1]) < 0 || unhex(b[i+2]) < 0 {
+				return nil, false
+			}
+			out = append(out, byte(unhex(b[i+1])<<4|unhex(b[i+2])))
+			i += 2
+		case c == '+' && plusIsSpace:
+			out = append(out, ' ')
+		default:
+			out = append(out, c)
+		}
+	}
+	return out, true
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// AppendSegment appends v to dst as one escaped path segment (RFC 3986
+// pchar). A segment of only dots is escaped whole, so a parameter value can
+// never become "." or ".." and walk the upstream's path.
+func AppendSegment(dst, v []byte) []byte {
+	dots := len(v) > 0
+	for _, c := range v {
+		if c != '.' {
+			dots = false
+			break
+		}
+	}
+	const hexdigits = "0123456789ABCDEF"
+	for _, c := range v {
+		if !dots && isPchar(c) {
+			dst = append(dst, c)
+			continue
+		}
+		dst = append(dst, '%', hexdigits[c>>4], hexdigits[c&15])
+	}
+	return dst
+}
+
+func isPchar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	switch c {
+	case '-', '.', '_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '@':
+		return true
+	}
+	return false
+}
+
+// Quote renders a raw value for an error detail: quoted, escaped and cut at
+// 64 bytes so a hostile value cannot blow up the problem document.
+func Quote(b []byte) string {
+	const max = 64
+	if len(b) > max {
+		return strconv.Quote(string(b[:max])) + "…"
+	}
+	return strconv.Quote(string(b))
+}
+
+// FormatFloat renders a schema bound for an error detail.
+func FormatFloat(f float64) string {
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// MultipleOf reports whether x is a multiple of m. Floating-point division
+// is inexact (0.3 / 0.1 is 2.9999999999999996), so a quotient within 1e-9
+// of an integer counts.
+func MultipleOf(x, m float64) bool {
+	q := x / m
+	if math.IsInf(q, 0) || math.IsNaN(q) {
+		return false
+	}
+	return math.Abs(q-math.Round(q)) < 1e-9
+}

@@ -1,0 +1,51 @@
+package param
+
+import (
+	"regexp"
+	"time"
+
+	"github.com/dlclark/regexp2"
+)
+
+// Pattern is a compiled schema `pattern`. OpenAPI patterns are ECMA-262
+// regular expressions: Go's RE2 runs most of them in linear time, and the
+// rest (lookaround, backreferences) run on regexp2 in ECMAScript mode with a
+// match timeout, so no pattern is ever silently skipped.
+type Pattern struct {
+	re2   *regexp.Regexp
+	ecma  *regexp2.Regexp
+	Expr  string
+	valid bool
+}
+
+// MatchTimeout bounds one backtracking match.
+const MatchTimeout = 50 * time.Millisecond
+
+// MustCompile compiles expr; generated code calls it once, at package init.
+// A pattern neither engine accepts matches nothing, so a broken spec fails
+// closed.
+func MustCompile(expr string) *Pattern {
+	p := &Pattern{Expr: expr}
+	if re, err := regexp.Compile(expr); err == nil {
+		p.re2, p.valid = re, true
+		return p
+	}
+	if re, err := regexp2.Compile(expr, regexp2.ECMAScript); err == nil {
+		re.MatchTimeout = MatchTimeout
+		p.ecma, p.valid = re, true
+	}
+	return p
+}
+
+// Match reports whether b contains a match (patterns are not anchored).
+// A backtracking match that times out counts as no match.
+func (p *Pattern) Match(b []byte) bool {
+	switch {
+	case p.re2 != nil:
+		return p.re2.Match(b)
+	case p.ecma != nil:
+		ok, err := p.ecma.MatchString(string(b))
+		return err == nil && ok
+	}
+	return false
+}

@@ -1,0 +1,84 @@
+// Package request holds the per-request scratch state a generated handler
+// borrows from a pool: the violation list, the JSON iterator and a buffer for
+// the upstream path. Pooling them is what keeps a valid request free of
+// allocations. State must never outlive the handler that acquired it.
+package request
+
+import (
+	"sync"
+
+	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
+)
+
+// State is the scratch space of one request.
+type State struct {
+	Errs problem.Errors
+	JSON jsonv.Iter
+	Path []byte // the upstream path being built
+	Type []byte // the request's media type, lower case
+}
+
+var pool = sync.Pool{New: func() any { return new(State) }}
+
+// Acquire returns a reset State from the pool.
+func Acquire() *State {
+	st := pool.Get().(*State)
+	st.Errs.Reset()
+	st.Path = st.Path[:0]
+	st.Type = st.Type[:0]
+	return st
+}
+
+// Release returns st to the pool; st must not be used afterwards.
+func Release(st *State) {
+	if cap(st.Path) > 64<<10 {
+		st.Path = nil // do not keep one huge request's buffer alive
+	}
+	st.JSON.Reset(nil)
+	pool.Put(st)
+}
+
+// MediaType stores the media type of a Content-Type header value in st.Type:
+// lower case, parameters and surrounding white space removed
+// ("Application/JSON; charset=utf-8" → "application/json").
+func (st *State) MediaType(ct []byte) []byte {
+	st.Type = st.Type[:0]
+	for _, c := range ct {
+		if c == ';' {
+			break
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		st.Type = append(st.Type, c)
+	}
+	for len(st.Type) > 0 && (st.Type[len(st.Type)-1] == ' ' || st.Type[len(st.Type)-1] == '\t') {
+		st.Type = st.Type[:len(st.Type)-1]
+	}
+	i := 0
+	for i < len(st.Type) && (st.Type[i] == ' ' || st.Type[i] == '\t') {
+		i++
+	}
+	st.Type = st.Type[i:]
+	return st.Type
+}
+
+// BeginJSON starts validating body as JSON and returns a mark for EndJSON.
+func (st *State) BeginJSON(body []byte) int {
+	st.JSON.Reset(body)
+	return st.Errs.Len()
+}
+
+// EndJSON finishes a JSON body begun at mark. When the body is not JSON at
+// all, schema violations found before the syntax error mean little, so they
+// are replaced by the one syntax error at /body.
+func (st *State) EndJSON(mark int) {
+	st.JSON.End()
+	if err := st.JSON.Err(); err != nil {
+		if mark < len(st.Errs.List) {
+			st.Errs.List = st.Errs.List[:mark]
+		}
+		st.Errs.Add("/body", "json", err.Error())
+	}
+}
