@@ -51,6 +51,7 @@ func Files(api *ir.API, cfg Config) (map[string][]byte, error) {
 		{"bodies.go", g.bodies, api.Name},
 		{"handlers.go", g.handlers, api.Name},
 		{"mock.go", g.mocks, api.Name},
+		{"gateway_test.go", g.tests, api.Name},
 		{path.Join("cmd", api.Name+"-gateway", "main.go"), g.main, "main"},
 	}
 	out := map[string][]byte{}

@@ -53,7 +53,7 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 		b.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st"))
 		if len(o.Params) > 0 {
 			b.Var().Id("p").Id(o.GoName + "Params")
-			b.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Id("args"), jen.Op("&").Id("st").Dot("Errs"))
+			b.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))
 		}
 		if o.Body != nil {
 			b.If(jen.Op("!").Id(bodyCheckName(o)).Call(jen.Id("ctx"), jen.Id("st"))).Block(jen.Return())

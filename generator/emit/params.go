@@ -30,17 +30,19 @@ func (g *gen) params(f *jen.File) {
 			continue
 		}
 		name := o.GoName + "Params"
-		comment(f, name + " are the parameters of " + o.Method + " " + o.Path + ". Strings alias\nthe request and are valid only until its handler returns.")
+		comment(f, name + " are the parameters of " + o.Method + " " + o.Path + ". Strings and\nslices alias the request and its scratch state: they are valid only until\nthe handler returns.")
 		f.Type().Id(name).StructFunc(func(st *jen.Group) {
 			for _, p := range o.Params {
 				st.Id(p.GoName).Add(g.paramType(p)).Comment(p.In + " " + strconv.Quote(p.Name))
 			}
 		})
+		f.Comment("decode fills p from the request and reports every broken rule to st.Errs.")
 		f.Func().Params(jen.Id("p").Op("*").Id(name)).Id("decode").Params(
 			jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 			jen.Id("args").Op("*").Id("pathArgs"),
-			jen.Id("errs").Op("*").Qual(g.rt("problem"), "Errors"),
+			jen.Id("st").Op("*").Qual(g.rt("request"), "State"),
 		).BlockFunc(func(b *jen.Group) {
+			b.Id("errs").Op(":=").Op("&").Id("st").Dot("Errs")
 			usesQuery := false
 			for _, p := range o.Params {
 				usesQuery = usesQuery || p.In == ir.InQuery
@@ -257,23 +259,24 @@ func (g *gen) decodeScalar(s *ir.Schema, raw jen.Code, add func(string, jen.Code
 // each item and the item count.
 func (g *gen) decodeArray(p *ir.Param, add func(string, jen.Code) jen.Code) []jen.Code {
 	items := itemsOf(p.Schema)
+	k := scalarOf(items)
+	arena := jen.Id("st").Dot(arenaOf(k))
 	field := jen.Id("p").Dot(p.GoName)
 	itemAdd := func(rule string, detail jen.Code) jen.Code {
 		return jen.Id("errs").Dot("Add").Call(
-			jen.Lit(p.Location()+"[").Op("+").Qual("strconv", "Itoa").Call(jen.Len(field.Clone())).Op("+").Lit("]"),
+			jen.Lit(p.Location()+"[").Op("+").Qual("strconv", "Itoa").Call(jen.Len(arena.Clone()).Op("-").Id("base")).Op("+").Lit("]"),
 			jen.Lit(rule), detail)
 	}
 	appendItem := func(x jen.Code) jen.Code {
-		return jen.Add(field.Clone()).Op("=").Append(field.Clone(), x)
+		return jen.Add(arena.Clone()).Op("=").Append(arena.Clone(), x)
 	}
 	// A failed item still takes its place, so later items keep their index.
 	each := func(raw jen.Code) []jen.Code {
 		return g.decodeScalar(items, raw, func(rule string, detail jen.Code) jen.Code {
-			return jen.Add(itemAdd(rule, detail)).Line().Add(appendItem(zeroOf(scalarOf(items))))
+			return jen.Add(itemAdd(rule, detail)).Line().Add(appendItem(zeroOf(k)))
 		}, appendItem)
 	}
-	var out []jen.Code
-	out = append(out, jen.Add(field.Clone()).Op("=").Add(field.Clone()).Index(jen.Op(":").Lit(0)))
+	out := []jen.Code{jen.Id("base").Op(":=").Len(arena.Clone())}
 	if p.In == ir.InQuery && p.Explode {
 		// form, explode: ?tag=a&tag=b
 		out = append(out, jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("q").Dot("All").Call()).Block(
@@ -288,6 +291,7 @@ func (g *gen) decodeArray(p *ir.Param, add func(string, jen.Code) jen.Code) []je
 			}, each(jen.Id("item"))...)...,
 		))
 	}
+	out = append(out, jen.Add(field.Clone()).Op("=").Add(arena.Clone()).Index(jen.Id("base").Op(":").Len(arena.Clone()).Op(":").Len(arena.Clone())))
 	count := jen.Len(field.Clone())
 	if n := p.Schema.MinItems; n != nil && *n > 0 {
 		out = append(out, jen.If(jen.Add(count).Op("<").Lit(int(*n))).Block(
@@ -300,6 +304,19 @@ func (g *gen) decodeArray(p *ir.Param, add func(string, jen.Code) jen.Code) []je
 		))
 	}
 	return out
+}
+
+// arenaOf names the request.State arena that holds items of kind k.
+func arenaOf(k scalar) string {
+	switch k {
+	case kInt:
+		return "Ints"
+	case kNum:
+		return "Nums"
+	case kBool:
+		return "Bools"
+	}
+	return "Strs"
 }
 
 func zeroOf(k scalar) jen.Code {

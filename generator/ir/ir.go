@@ -94,6 +94,7 @@ type Param struct {
 	Style       string // simple, form (the ones compiled so far)
 	Explode     bool
 	Schema      *Schema
+	Example     string // a valid serialized value, for generated tests and docs; "" when none is known
 	Pos         diag.Pos
 }
 

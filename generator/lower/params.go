@@ -2,6 +2,7 @@ package lower
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -95,6 +96,7 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 		l.diags.Warnf(pos, "%s %s: parameter %s: object-valued parameters are not compiled yet; its value is passed through unchecked", o.Method, o.Path, out.Location())
 		out.Schema = &ir.Schema{}
 	}
+	out.Example = rawExample(p, out)
 	if it := out.Schema.Items; it != nil {
 		out.Schema.Items = l.deref(it)
 		if it.Type.Has(ir.TObject) || it.Type.Has(ir.TArray) {
@@ -166,4 +168,56 @@ func mediaType(ct string) string {
 
 func isJSON(mt string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// rawExample is a serialized value of the parameter that its checks accept:
+// the document's example, else one derived from default, enum or bounds.
+// Patterns cannot be inverted, so a patterned string without an example
+// gets none.
+func rawExample(p *openapi3.Parameter, out *ir.Param) string {
+	var v any
+	switch {
+	case p.Example != nil:
+		v = p.Example
+	case p.Schema != nil && p.Schema.Value != nil:
+		v = sample(p.Schema, 0)
+		if s := p.Schema.Value; s.Pattern != "" && s.Example == nil && s.Default == nil && len(s.Enum) == 0 {
+			return ""
+		}
+		if s := p.Schema.Value; s.Items != nil && s.Items.Value != nil && s.Items.Value.Pattern != "" && s.Items.Value.Example == nil && len(s.Items.Value.Enum) == 0 {
+			return ""
+		}
+	default:
+		return ""
+	}
+	sep := ","
+	if out.In == ir.InQuery && out.Explode {
+		sep = "&" + out.Name + "="
+	}
+	switch x := v.(type) {
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = scalarText(e)
+		}
+		return strings.Join(parts, sep)
+	case map[string]any, nil:
+		return ""
+	default:
+		return scalarText(x)
+	}
+}
+
+func scalarText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return canonical(v)
 }

@@ -1,6 +1,6 @@
 // Package request holds the per-request scratch state a generated handler
-// borrows from a pool: the violation list, the JSON iterator and a buffer for
-// the upstream path. Pooling them is what keeps a valid request free of
+// borrows from a pool: the violation list, the JSON iterator, a buffer for
+// the upstream path and arenas for array parameters. Pooling them is what keeps a valid request free of
 // allocations. State must never outlive the handler that acquired it.
 package request
 
@@ -17,6 +17,13 @@ type State struct {
 	JSON jsonv.Iter
 	Path []byte // the upstream path being built
 	Type []byte // the request's media type, lower case
+
+	// Arenas for array parameters: a decoded []string is a window of Strs,
+	// so a parameter struct on the stack needs no allocation of its own.
+	Strs  []string
+	Ints  []int64
+	Nums  []float64
+	Bools []bool
 }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
@@ -27,6 +34,10 @@ func Acquire() *State {
 	st.Errs.Reset()
 	st.Path = st.Path[:0]
 	st.Type = st.Type[:0]
+	st.Strs = st.Strs[:0]
+	st.Ints = st.Ints[:0]
+	st.Nums = st.Nums[:0]
+	st.Bools = st.Bools[:0]
 	return st
 }
 

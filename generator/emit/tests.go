@@ -1,0 +1,209 @@
+package emit
+
+import (
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+// tests emits gateway_test.go, so every generated gateway carries the proof
+// of its own hot paths: a routing table test over the document's paths, an
+// allocation assertion and a benchmark for the router, a benchmark of each
+// parameter decoder on a valid request, and fuzz targets for the router and
+// the decoders seeded with the document's paths.
+func (g *gen) tests(f *jen.File) {
+	api := g.api
+	f.Comment("routeCases are requests built from the document's own paths, with the\noperation each must reach.")
+	f.Var().Id("routeCases").Op("=").Index().Struct(
+		jen.List(jen.Id("method"), jen.Id("path"), jen.Id("query")).String(),
+		jen.Id("op").Id("opID"),
+	).ValuesFunc(func(vg *jen.Group) {
+		for _, o := range api.Operations {
+			vg.Values(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)), jen.Id(opConst(o)))
+		}
+	})
+
+	f.Func().Id("TestRoute").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("routeCases")).Block(
+			jen.Var().Id("args").Id("pathArgs"),
+			jen.List(jen.Id("op"), jen.Id("_")).Op(":=").Id("route").Call(jen.Index().Byte().Parens(jen.Id("c").Dot("method")), jen.Index().Byte().Parens(jen.Id("c").Dot("path")), jen.Op("&").Id("args")),
+			jen.If(jen.Id("op").Op("!=").Id("c").Dot("op")).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s %s: routed to %d, want %d"), jen.Id("c").Dot("method"), jen.Id("c").Dot("path"), jen.Id("op"), jen.Id("c").Dot("op")),
+			),
+		),
+		jen.Var().Id("args").Id("pathArgs"),
+		jen.If(jen.List(jen.Id("op"), jen.Id("_")).Op(":=").Id("route").Call(jen.Index().Byte().Parens(jen.Lit("GET")), jen.Index().Byte().Parens(jen.Lit("/no/such/path/at/all")), jen.Op("&").Id("args")), jen.Id("op").Op("!=").Id("opNone")).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit("unknown path routed to %d"), jen.Id("op")),
+		),
+	)
+
+	comment(f, "TestRouteAllocs asserts what the router promises: routing allocates nothing.")
+	f.Func().Id("TestRouteAllocs").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("routeCases")).Block(
+			jen.List(jen.Id("method"), jen.Id("path")).Op(":=").List(jen.Index().Byte().Parens(jen.Id("c").Dot("method")), jen.Index().Byte().Parens(jen.Id("c").Dot("path"))),
+			jen.Var().Id("args").Id("pathArgs"),
+			jen.If(jen.Id("n").Op(":=").Qual("testing", "AllocsPerRun").Call(jen.Lit(100), jen.Func().Params().Block(
+				jen.Id("route").Call(jen.Id("method"), jen.Id("path"), jen.Op("&").Id("args")),
+			)), jen.Id("n").Op("!=").Lit(0)).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s %s: %v allocations per route, want 0"), jen.Id("c").Dot("method"), jen.Id("c").Dot("path"), jen.Id("n")),
+			),
+		),
+	)
+
+	comment(f, "BenchmarkRoute routes each of the document's paths in turn.")
+	f.Func().Id("BenchmarkRoute").Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
+		jen.Id("methods").Op(":=").Make(jen.Index().Index().Byte(), jen.Len(jen.Id("routeCases"))),
+		jen.Id("paths").Op(":=").Make(jen.Index().Index().Byte(), jen.Len(jen.Id("routeCases"))),
+		jen.For(jen.List(jen.Id("i"), jen.Id("c")).Op(":=").Range().Id("routeCases")).Block(
+			jen.List(jen.Id("methods").Index(jen.Id("i")), jen.Id("paths").Index(jen.Id("i"))).Op("=").List(jen.Index().Byte().Parens(jen.Id("c").Dot("method")), jen.Index().Byte().Parens(jen.Id("c").Dot("path"))),
+		),
+		jen.Var().Id("args").Id("pathArgs"),
+		jen.Id("b").Dot("ReportAllocs").Call(),
+		jen.For(jen.Id("i").Op(":=").Lit(0), jen.Id("b").Dot("Loop").Call(), jen.Id("i").Op("++")).Block(
+			jen.Id("j").Op(":=").Id("i").Op("%").Len(jen.Id("routeCases")),
+			jen.Id("route").Call(jen.Id("methods").Index(jen.Id("j")), jen.Id("paths").Index(jen.Id("j")), jen.Op("&").Id("args")),
+		),
+	)
+
+	comment(f, "sampleRequest builds a request context for method and the path and query of a\nroute case, below the base path.")
+	f.Func().Id("sampleRequest").Params(jen.List(jen.Id("method"), jen.Id("path"), jen.Id("query")).String()).Op("*").Qual(fasthttp, "RequestCtx").BlockFunc(func(b *jen.Group) {
+		b.Var().Id("ctx").Qual(fasthttp, "RequestCtx")
+		b.Id("ctx").Dot("Request").Dot("Header").Dot("SetMethod").Call(jen.Id("method"))
+		b.Id("uri").Op(":=").Lit(api.BasePath).Op("+").Id("path")
+		b.If(jen.Id("query").Op("!=").Lit("")).Block(jen.Id("uri").Op("+=").Lit("?").Op("+").Id("query"))
+		b.Id("ctx").Dot("Request").Dot("SetRequestURI").Call(jen.Id("uri"))
+		b.Return(jen.Op("&").Id("ctx"))
+	})
+
+	// One benchmark per operation with parameters: route, then decode.
+	var withParams []*ir.Operation
+	for _, o := range api.Operations {
+		if len(o.Params) > 0 {
+			withParams = append(withParams, o)
+		}
+	}
+	if len(withParams) > 0 {
+		comment(f, "BenchmarkDecodeParams decodes and checks each operation's parameters from\na request carrying sample values.")
+		f.Func().Id("BenchmarkDecodeParams").Params(jen.Id("b").Op("*").Qual("testing", "B")).BlockFunc(func(b *jen.Group) {
+			for _, o := range withParams {
+				b.Id("b").Dot("Run").Call(jen.Lit(o.GoName), jen.Func().Params(jen.Id("b").Op("*").Qual("testing", "B")).BlockFunc(func(bb *jen.Group) {
+					bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)))
+					for _, p := range o.Params {
+						if p.Example == "" {
+							continue
+						}
+						switch p.In {
+						case ir.InHeader:
+							bb.Id("ctx").Dot("Request").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Lit(p.Example))
+						case ir.InCookie:
+							bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(p.Name), jen.Lit(p.Example))
+						}
+					}
+					bb.Var().Id("args").Id("pathArgs")
+					bb.Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("ctx").Dot("URI").Call().Dot("PathOriginal").Call().Index(jen.Len(jen.Lit(api.BasePath)).Op(":")), jen.Op("&").Id("args"))
+					bb.Id("b").Dot("ReportAllocs").Call()
+					bb.For(jen.Id("b").Dot("Loop").Call()).Block(
+						jen.Id("st").Op(":=").Qual(g.rt("request"), "Acquire").Call(),
+						jen.Var().Id("p").Id(o.GoName+"Params"),
+						jen.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Op("&").Id("args"), jen.Id("st")),
+						jen.If(jen.Id("st").Dot("Errs").Dot("Len").Call().Op(">").Lit(0)).Block(
+							jen.Id("b").Dot("Fatalf").Call(jen.Lit("sample request rejected: %+v"), jen.Id("st").Dot("Errs").Dot("List")),
+						),
+						jen.Qual(g.rt("request"), "Release").Call(jen.Id("st")),
+					)
+				}))
+			}
+		})
+	}
+
+	comment(f, "FuzzRoute feeds arbitrary methods and paths to the router: it must never\npanic, and a path parameter it returns must be a piece of the path.")
+	f.Func().Id("FuzzRoute").Params(jen.Id("f").Op("*").Qual("testing", "F")).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("routeCases")).Block(
+			jen.Id("f").Dot("Add").Call(jen.Id("c").Dot("method"), jen.Index().Byte().Parens(jen.Id("c").Dot("path"))),
+		),
+		jen.Id("f").Dot("Fuzz").Call(jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T"), jen.Id("method").String(), jen.Id("path").Index().Byte()).Block(
+			jen.Var().Id("args").Id("pathArgs"),
+			jen.List(jen.Id("op"), jen.Id("allow")).Op(":=").Id("route").Call(jen.Index().Byte().Parens(jen.Id("method")), jen.Id("path"), jen.Op("&").Id("args")),
+			jen.If(jen.Id("op").Op("==").Id("opWrongMethod").Op("&&").Id("allow").Op("==").Lit("")).Block(
+				jen.Id("t").Dot("Fatalf").Call(jen.Lit("405 without an Allow value for %q"), jen.Id("path")),
+			),
+			jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("args")).Block(
+				jen.If(jen.Len(jen.Id("a")).Op(">").Lit(0).Op("&&").Op("!").Qual("bytes", "Contains").Call(jen.Id("path"), jen.Id("a"))).Block(
+					jen.Id("t").Dot("Fatalf").Call(jen.Lit("argument %q is not part of path %q"), jen.Id("a"), jen.Id("path")),
+				),
+			),
+		)),
+	)
+
+	comment(f, "FuzzHandle sends arbitrary requests through the whole gateway in mock mode\n(routing, parameter and body validation): it must never panic, and every\nrejection must be problem+json.")
+	f.Func().Id("FuzzHandle").Params(jen.Id("f").Op("*").Qual("testing", "F")).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("routeCases")).Block(
+			jen.Id("f").Dot("Add").Call(jen.Id("c").Dot("method"), jen.Lit(api.BasePath).Op("+").Id("c").Dot("path").Op("+").Lit("?").Op("+").Id("c").Dot("query"), jen.Lit("application/json"), jen.Index().Byte().Parens(jen.Lit(`{"name":"x"}`))),
+		),
+		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
+		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("f").Dot("Fatal").Call(jen.Id("err"))),
+		jen.Id("f").Dot("Fuzz").Call(jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T"), jen.List(jen.Id("method"), jen.Id("uri"), jen.Id("ctype")).String(), jen.Id("body").Index().Byte()).Block(
+			jen.Var().Id("ctx").Qual(fasthttp, "RequestCtx"),
+			jen.Id("ctx").Dot("Request").Dot("Header").Dot("SetMethod").Call(jen.Id("method")),
+			jen.Id("ctx").Dot("Request").Dot("SetRequestURI").Call(jen.Id("uri")),
+			jen.Id("ctx").Dot("Request").Dot("Header").Dot("SetContentType").Call(jen.Id("ctype")),
+			jen.Id("ctx").Dot("Request").Dot("SetBody").Call(jen.Id("body")),
+			jen.Id("g").Dot("Handle").Call(jen.Op("&").Id("ctx")),
+			jen.If(jen.Id("code").Op(":=").Id("ctx").Dot("Response").Dot("StatusCode").Call(), jen.Id("code").Op(">=").Lit(400).Op("&&").String().Parens(jen.Id("ctx").Dot("Response").Dot("Header").Dot("ContentType").Call()).Op("!=").Lit("application/problem+json")).Block(
+				jen.Id("t").Dot("Fatalf").Call(jen.Lit("status %d with content type %q"), jen.Id("code"), jen.Id("ctx").Dot("Response").Dot("Header").Dot("ContentType").Call()),
+			),
+		)),
+	)
+}
+
+// samplePath fills an operation's path template with sample values.
+func samplePath(o *ir.Operation) string {
+	var b strings.Builder
+	rest := o.Path
+	for {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			b.WriteString(rest)
+			return b.String()
+		}
+		b.WriteString(rest[:i])
+		name := rest[i+1 : j]
+		v := "1"
+		for _, p := range o.Params {
+			if p.In == ir.InPath && p.Name == name && p.Example != "" {
+				v = p.Example
+			}
+		}
+		b.WriteString(escapeSegment(v))
+		rest = rest[j+1:]
+	}
+}
+
+func escapeSegment(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			b.WriteString("%" + strings.ToUpper(string("0123456789abcdef"[c>>4])+string("0123456789abcdef"[c&15])))
+		}
+	}
+	return b.String()
+}
+
+// sampleQuery is a query string with a sample of each query parameter that
+// has one.
+func sampleQuery(o *ir.Operation) string {
+	var parts []string
+	for _, p := range o.Params {
+		if p.In != ir.InQuery || p.Example == "" {
+			continue
+		}
+		parts = append(parts, p.Name+"="+p.Example)
+	}
+	return strings.Join(parts, "&")
+}

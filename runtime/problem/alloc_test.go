@@ -1,0 +1,27 @@
+//go:build !race
+
+package problem
+
+import "testing"
+
+// The race detector allocates on its own, so allocation counts are only
+// asserted in normal builds.
+func TestWriteAllocs(t *testing.T) {
+	ctx := newCtx("GET", "/pets?limit=500", "abc")
+	var e Errors
+	n := testing.AllocsPerRun(200, func() {
+		e.Reset()
+		e.Add("query.limit", "maximum", "must be <= 100, found 500")
+		e.Write(ctx)
+		MethodNotAllowed(ctx, "GET")
+		BadGateway(ctx, "upstream pets: connection refused")
+	})
+	if n != 0 {
+		t.Fatalf("%v allocs per run, want 0", n)
+	}
+	bs := []byte("a\xff\"b\u2028")
+	dst := make([]byte, 0, 64)
+	if n := testing.AllocsPerRun(200, func() { dst = AppendString(dst[:0], bs) }); n != 0 {
+		t.Fatalf("AppendString: %v allocs, want 0", n)
+	}
+}

@@ -1,0 +1,202 @@
+package problem
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/valyala/fasthttp"
+)
+
+type body struct {
+	Type      string  `json:"type"`
+	Title     string  `json:"title"`
+	Status    int     `json:"status"`
+	Detail    string  `json:"detail"`
+	Instance  string  `json:"instance"`
+	Errors    []vjson `json:"errors"`
+	RequestID *string `json:"request_id"`
+}
+
+type vjson struct {
+	Location string `json:"location"`
+	Rule     string `json:"rule"`
+	Detail   string `json:"detail"`
+}
+
+func newCtx(method, uri, reqID string) *fasthttp.RequestCtx {
+	ctx := &fasthttp.RequestCtx{}
+	ctx.Request.Header.SetMethod(method)
+	ctx.Request.SetRequestURI(uri)
+	if reqID != "" {
+		ctx.Request.Header.Set("X-Request-Id", reqID)
+	}
+	return ctx
+}
+
+func decode(t *testing.T, ctx *fasthttp.RequestCtx) body {
+	t.Helper()
+	if ct := string(ctx.Response.Header.ContentType()); ct != ContentType {
+		t.Fatalf("content-type = %q", ct)
+	}
+	var b body
+	dec := json.NewDecoder(strings.NewReader(string(ctx.Response.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		t.Fatalf("decode %s: %v", ctx.Response.Body(), err)
+	}
+	if b.Status != ctx.Response.StatusCode() {
+		t.Fatalf("body status %d, response status %d", b.Status, ctx.Response.StatusCode())
+	}
+	return b
+}
+
+func TestHelpers(t *testing.T) {
+	tests := []struct {
+		name   string
+		write  func(*fasthttp.RequestCtx)
+		status int
+		title  string
+		detail string
+		allow  string
+	}{
+		{"not found", NotFound, 404, "Not Found", "no operation matches this path", ""},
+		{"method", func(c *fasthttp.RequestCtx) { MethodNotAllowed(c, "GET, POST") }, 405, "Method Not Allowed", "method DELETE is not allowed here; allowed: GET, POST", "GET, POST"},
+		{"too large", func(c *fasthttp.RequestCtx) { PayloadTooLarge(c, 1048576) }, 413, "Request Entity Too Large", "request body exceeds the limit of 1048576 bytes", ""},
+		{"media", func(c *fasthttp.RequestCtx) { UnsupportedMediaType(c, "text/xml", "application/json") }, 415, "Unsupported Media Type", `content type "text/xml" is not supported; expected application/json`, ""},
+		{"media none", func(c *fasthttp.RequestCtx) { UnsupportedMediaType(c, "", "application/json") }, 415, "Unsupported Media Type", `content type (none) is not supported; expected application/json`, ""},
+		{"bad gateway", func(c *fasthttp.RequestCtx) { BadGateway(c, "upstream pets: connection refused") }, 502, "Bad Gateway", "upstream pets: connection refused", ""},
+		{"unavailable", func(c *fasthttp.RequestCtx) { ServiceUnavailable(c, "upstream pets: no targets") }, 503, "Service Unavailable", "upstream pets: no targets", ""},
+		{"timeout", func(c *fasthttp.RequestCtx) { GatewayTimeout(c, "upstream pets: timed out") }, 504, "Gateway Timeout", "upstream pets: timed out", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := newCtx("DELETE", "/pets/a%20b?x=1", "")
+			tt.write(ctx)
+			b := decode(t, ctx)
+			want := body{Type: "about:blank", Title: tt.title, Status: tt.status, Detail: tt.detail, Instance: "/pets/a%20b"}
+			if b.Type != want.Type || b.Title != want.Title || b.Status != want.Status || b.Detail != want.Detail || b.Instance != want.Instance || b.Errors != nil || b.RequestID != nil {
+				t.Fatalf("got %+v, want %+v", b, want)
+			}
+			if got := string(ctx.Response.Header.Peek("Allow")); got != tt.allow {
+				t.Fatalf("Allow = %q, want %q", got, tt.allow)
+			}
+		})
+	}
+}
+
+func TestErrorsWrite(t *testing.T) {
+	var e Errors
+	e.Add("query.limit", "maximum", "must be <= 100, found 500")
+	e.Add("/body/tags/2", "type", `must be string, found "x\"y"`)
+	ctx := newCtx("GET", "/pets?limit=500", "abc123")
+	e.Write(ctx)
+	b := decode(t, ctx)
+	if b.Type != TypeInvalidRequest || b.Title != "Request validation failed" || b.Status != 400 ||
+		b.Detail != "query.limit: must be <= 100, found 500 (and 1 more)" || b.Instance != "/pets" ||
+		b.RequestID == nil || *b.RequestID != "abc123" {
+		t.Fatalf("got %+v", b)
+	}
+	want := []vjson{{"query.limit", "maximum", "must be <= 100, found 500"}, {"/body/tags/2", "type", `must be string, found "x\"y"`}}
+	if len(b.Errors) != len(want) {
+		t.Fatalf("errors = %+v", b.Errors)
+	}
+	for i := range want {
+		if b.Errors[i] != want[i] {
+			t.Fatalf("errors[%d] = %+v, want %+v", i, b.Errors[i], want[i])
+		}
+	}
+}
+
+func TestErrorsCap(t *testing.T) {
+	var e Errors
+	for i := 0; i < MaxViolations+5; i++ {
+		if e.Full() != (i >= MaxViolations) {
+			t.Fatalf("Full at %d = %v", i, e.Full())
+		}
+		e.Add("query.a", "required", "missing")
+	}
+	if e.Len() != MaxViolations || e.Dropped != 5 {
+		t.Fatalf("len %d dropped %d", e.Len(), e.Dropped)
+	}
+	ctx := newCtx("GET", "/", "")
+	e.Write(ctx)
+	b := decode(t, ctx)
+	if b.Detail != "query.a: missing (and 14 more)" || len(b.Errors) != MaxViolations {
+		t.Fatalf("got %+v", b)
+	}
+	c := cap(e.List)
+	e.Reset()
+	if e.Len() != 0 || e.Dropped != 0 || cap(e.List) != c {
+		t.Fatalf("reset: %+v cap %d", e, cap(e.List))
+	}
+}
+
+func TestEscapeTable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", `""`},
+		{"plain", `"plain"`},
+		{`q"b\`, `"q\"b\\"`},
+		{"\n\r\t\b\f\x00\x1f", `"\n\r\t\b\f\u0000\u001f"`},
+		{"é✓", `"é✓"`},
+		{"a\xffb", "\"a\ufffdb\""},
+		{"\xe2\x82", "\"\ufffd\ufffd\""},
+		{"\u2028\u2029", `"\u2028\u2029"`},
+		{"</script>", `"</script>"`},
+	}
+	for _, tt := range tests {
+		if got := string(AppendString(nil, tt.in)); got != tt.want {
+			t.Errorf("AppendString(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+		if got := string(AppendString(nil, []byte(tt.in))); got != tt.want {
+			t.Errorf("AppendString([]byte %q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzAppendString checks the escaper against encoding/json: what we write
+// must decode to exactly what encoding/json's own encoding decodes to.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "a\"b", "\x00\x7f", "\xff\xfe", "\u2028", "日本", "\xed\xa0\x80", "\\u0000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := AppendString(nil, s)
+		if !utf8.Valid(out) {
+			t.Fatalf("output not valid UTF-8: %q", out)
+		}
+		var got string
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("unmarshal %s: %v", out, err)
+		}
+		ref, _ := json.Marshal(s)
+		var want string
+		if err := json.Unmarshal(ref, &want); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("AppendString(%q) decodes to %q, encoding/json gives %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkErrorsWrite(b *testing.B) {
+	ctx := newCtx("GET", "/pets?limit=500", "0123456789abcdef0123456789abcdef")
+	var e Errors
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Reset()
+		e.Add("query.limit", "maximum", "must be <= 100, found 500")
+		e.Add("/body/tags/2", "type", "must be string, found number")
+		e.Write(ctx)
+	}
+}
+
+func BenchmarkNotFound(b *testing.B) {
+	ctx := newCtx("GET", "/nope", "")
+	b.ReportAllocs()
+	for b.Loop() {
+		NotFound(ctx)
+	}
+}

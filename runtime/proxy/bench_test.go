@@ -1,0 +1,76 @@
+package proxy
+
+import (
+	"net"
+	"testing"
+	"time"
+
+	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttputil"
+
+	"github.com/gatewaygen/gatewaygen/runtime/balance"
+)
+
+// inmemUpstream serves a small JSON answer over an in-memory listener and
+// points every target of u at it, so the benchmark measures the proxy, not
+// the loopback TCP stack.
+func inmemUpstream(b *testing.B, u *Upstream) {
+	ln := fasthttputil.NewInmemoryListener()
+	srv := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		ctx.SetContentType("application/json")
+		ctx.SetBodyString(`{"id":1,"name":"rex"}`)
+	}}
+	done := make(chan struct{})
+	go func() { srv.Serve(ln); close(done) }()
+	b.Cleanup(func() {
+		srv.Shutdown()
+		ln.Close()
+		<-done
+	})
+	for i := range u.targets {
+		u.targets[i].client.Dial = func(string) (net.Conn, error) { return ln.Dial() }
+	}
+}
+
+func BenchmarkForward(b *testing.B) {
+	u, err := NewUpstream(UpstreamConfig{Name: "pets", Targets: []balance.Target{{URL: "http://pets.internal/api"}, {URL: "http://pets2.internal/api"}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	inmemUpstream(b, u)
+
+	var tmpl fasthttp.Request
+	tmpl.SetRequestURI("/v1/pets/42?fields=name")
+	tmpl.Header.SetHost("api.example.com")
+	tmpl.Header.Set("Accept", "application/json")
+	tmpl.Header.Set("X-Forwarded-For", "203.0.113.7")
+	tmpl.Header.Set("X-Request-Id", "0123456789abcdef0123456789abcdef")
+	path := []byte("/pets/42")
+	addr := &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 4242}
+
+	b.Run("serial", func(b *testing.B) {
+		var ctx fasthttp.RequestCtx
+		ctx.Init(&tmpl, addr, nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			tmpl.CopyTo(&ctx.Request)
+			ctx.Response.Reset()
+			u.Forward(&ctx, path, time.Second)
+			if ctx.Response.StatusCode() != 200 {
+				b.Fatalf("status %d: %s", ctx.Response.StatusCode(), ctx.Response.Body())
+			}
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			var ctx fasthttp.RequestCtx
+			ctx.Init(&tmpl, addr, nil)
+			for pb.Next() {
+				tmpl.CopyTo(&ctx.Request)
+				ctx.Response.Reset()
+				u.Forward(&ctx, path, time.Second)
+			}
+		})
+	})
+}

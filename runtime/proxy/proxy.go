@@ -1,0 +1,442 @@
+// Package proxy forwards a request to one target of an upstream pool and
+// copies the answer back, as RFC 9110 asks of an intermediary: hop-by-hop
+// headers dropped both ways, X-Forwarded-* and Forwarded (RFC 7239) added,
+// the request id forwarded and echoed.
+//
+// It must never hang (every call has a deadline), never follow redirects
+// (the client decides), never rewrite the path the caller built (it is sent
+// byte for byte after the target's base path), and never reveal internal
+// addresses in error bodies: failures become problem+json naming only the
+// upstream. Retry policy beyond rescuing a stale pooled connection is not
+// its business.
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
+	"github.com/gatewaygen/gatewaygen/runtime/requestid"
+)
+
+// DefaultTimeout is an upstream's per-call deadline when its config says 0.
+const DefaultTimeout = 30 * time.Second
+
+// MaxConnsPerTarget bounds the connections kept open to one target. Past it,
+// calls wait for a free connection until their own deadline.
+const MaxConnsPerTarget = 1024
+
+// UpstreamConfig describes one upstream pool. Timeout is the default
+// deadline of a call; 0 means DefaultTimeout.
+type UpstreamConfig struct {
+	Name    string
+	Targets []balance.Target
+	Timeout time.Duration
+}
+
+// Upstream is a pool of targets, each with its own fasthttp.HostClient,
+// built once by NewUpstream and safe for concurrent use.
+type Upstream struct {
+	name    string
+	targets []target
+	bal     balance.Balancer
+	timeout time.Duration
+
+	// Problem details, composed once so the failure path does not allocate
+	// either: an outage is exactly when the gateway must stay cheap.
+	msgNoTargets, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid string
+}
+
+type target struct {
+	client *fasthttp.HostClient
+	prefix []byte // scheme://host[:port][/base], the upstream URI minus path and query
+	scheme []byte
+}
+
+// NewUpstream validates every target URL (scheme http or https, a host, an
+// optional base path, no query, fragment or user info) and builds one
+// client per target. An empty target list is allowed: Forward answers 503,
+// so a gateway can start before its upstreams are configured.
+func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
+	if cfg.Name == "" {
+		return nil, errors.New("proxy: upstream has no name")
+	}
+	u := &Upstream{
+		name:    cfg.Name,
+		timeout: cfg.Timeout,
+		bal:     balance.NewRoundRobin(cfg.Targets),
+	}
+	if u.timeout <= 0 {
+		u.timeout = DefaultTimeout
+	}
+	prefix := "upstream " + cfg.Name + ": "
+	u.msgNoTargets = prefix + "no targets"
+	u.msgTimeout = prefix + "timed out"
+	u.msgBusy = prefix + "too many concurrent requests"
+	u.msgRefused = prefix + "connection refused"
+	u.msgClosed = prefix + "connection closed"
+	u.msgDNS = prefix + "host not found"
+	u.msgConnect = prefix + "cannot connect"
+	u.msgInvalid = prefix + "invalid response"
+
+	for _, t := range cfg.Targets {
+		tg, err := newTarget(t.URL, u.timeout)
+		if err != nil {
+			return nil, fmt.Errorf("proxy: upstream %s: target %q: %w", cfg.Name, t.URL, err)
+		}
+		u.targets = append(u.targets, tg)
+	}
+	return u, nil
+}
+
+func newTarget(raw string, timeout time.Duration) (target, error) {
+	pu, err := url.Parse(raw)
+	if err != nil {
+		return target{}, errors.New("not a URL, want http[s]://host[:port][/base]")
+	}
+	switch {
+	case pu.Scheme != "http" && pu.Scheme != "https":
+		return target{}, errors.New("scheme must be http or https, want http[s]://host[:port][/base]")
+	case pu.Host == "" || pu.Hostname() == "":
+		return target{}, errors.New("no host")
+	case pu.User != nil:
+		return target{}, errors.New("user info is not allowed")
+	case pu.RawQuery != "" || pu.ForceQuery:
+		return target{}, errors.New("query is not allowed")
+	case pu.Fragment != "" || strings.Contains(raw, "#"):
+		return target{}, errors.New("fragment is not allowed")
+	}
+	if p := pu.Port(); p != "" {
+		if _, err := net.LookupPort("tcp", p); err != nil {
+			return target{}, errors.New("bad port")
+		}
+	}
+	addr := pu.Host
+	if pu.Port() == "" {
+		port := "80"
+		if pu.Scheme == "https" {
+			port = "443"
+		}
+		addr = net.JoinHostPort(pu.Hostname(), port)
+	}
+	// EscapedPath keeps the base path as written; a trailing slash is dropped
+	// because the caller's path starts with one.
+	base := strings.TrimRight(pu.EscapedPath(), "/")
+	return target{
+		prefix: []byte(pu.Scheme + "://" + pu.Host + base),
+		scheme: []byte(pu.Scheme),
+		client: &fasthttp.HostClient{
+			Addr:  addr,
+			IsTLS: pu.Scheme == "https",
+			// No User-Agent of our own: the client's (or none) goes through.
+			NoDefaultUserAgentHeader: true,
+			// The caller escaped the path; normalizing would undo that.
+			DisablePathNormalizing: true,
+			// Header names go through as the client spelled them.
+			DisableHeaderNamesNormalizing: false,
+			MaxConns:                      MaxConnsPerTarget,
+			// Wait for a free connection rather than failing at once; the
+			// call's deadline still bounds the wait.
+			MaxConnWaitTimeout:  timeout,
+			MaxIdleConnDuration: 30 * time.Second,
+			// ReadTimeout and WriteTimeout stay 0 on purpose: fasthttp takes the
+			// smaller of them and the call's deadline, so a client-wide value
+			// would silently cut an operation whose timeout is longer. Every
+			// call carries a deadline (Forward never passes 0).
+			//
+			// One retry rescues a pooled connection the upstream closed while
+			// idle; fasthttp only retries idempotent methods.
+			MaxIdemponentCallAttempts: 2,
+		},
+	}, nil
+}
+
+// Name returns the upstream's name.
+func (u *Upstream) Name() string { return u.name }
+
+var (
+	hXForwardedFor   = []byte("X-Forwarded-For")
+	hXForwardedProto = []byte("X-Forwarded-Proto")
+	hXForwardedHost  = []byte("X-Forwarded-Host")
+	hForwarded       = []byte("Forwarded")
+	hConnection      = []byte("Connection")
+	protoHTTP        = []byte("http")
+	protoHTTPS       = []byte("https")
+	commaSpace       = []byte(", ")
+
+	// RFC 9110 §7.6.1 plus the non-standard ones still seen in the wild.
+	hopByHop = [][]byte{
+		[]byte("Connection"), []byte("Keep-Alive"), []byte("Proxy-Connection"),
+		[]byte("Proxy-Authenticate"), []byte("Proxy-Authorization"), []byte("Te"),
+		[]byte("Trailer"), []byte("Transfer-Encoding"), []byte("Upgrade"),
+	}
+)
+
+// state is the scratch space of one Forward call, pooled.
+type state struct {
+	uri, origURI, origHost, conn, val []byte
+	pre                               fasthttp.ResponseHeader // headers set before Forward (CORS, rate limit, request id)
+}
+
+var statePool = sync.Pool{New: func() any { return new(state) }}
+
+// Forward proxies the request in ctx to the target the balancer picks and
+// writes the upstream's answer (or a problem+json on failure) to ctx.
+//
+// path is the upstream path, already built and escaped by the caller,
+// without query; the target's base path is prefixed and the original raw
+// query appended unchanged. timeout is the call's deadline; 0 means the
+// upstream's.
+//
+// The request is forwarded in place, which is what keeps this allocation
+// free: afterwards ctx.Request has its original URI and Host back, but its
+// headers are as sent upstream (hop-by-hop removed, X-Forwarded-*,
+// Forwarded and X-Request-Id set). Headers set on ctx.Response before the
+// call survive it and win over the upstream's, except the ones describing
+// the body (Content-Type, Content-Length, Content-Encoding).
+func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration) {
+	requestid.Ensure(ctx)
+	if len(u.targets) == 0 {
+		problem.ServiceUnavailable(ctx, u.msgNoTargets)
+		return
+	}
+	if timeout <= 0 {
+		timeout = u.timeout
+	}
+	t := &u.targets[u.bal.Next()]
+	s := statePool.Get().(*state)
+	req, resp := &ctx.Request, &ctx.Response
+
+	// Capture what the rewrite overwrites: fasthttp reuses the buffers.
+	s.origURI = append(s.origURI[:0], req.Header.RequestURI()...)
+	s.origHost = append(s.origHost[:0], req.Header.Host()...)
+	s.uri = append(s.uri[:0], t.prefix...)
+	s.uri = append(s.uri, path...)
+	if q := req.URI().QueryString(); len(q) > 0 {
+		s.uri = append(s.uri, '?')
+		s.uri = append(s.uri, q...)
+	}
+	resp.Header.CopyTo(&s.pre)
+
+	s.conn = stripHopByHop(&req.Header, s.conn)
+	u.setForwarded(ctx, s)
+
+	req.SetRequestURIBytes(s.uri)
+	// An absolute URI carries the target's host, which Request.Write puts
+	// in Host. The scheme is set again because a TLS client connection
+	// would otherwise force https onto a plain-http upstream.
+	req.URI().SetSchemeBytes(t.scheme)
+	req.Header.SetNoDefaultContentType(true) // send no Content-Type the client did not
+	resp.Header.SetNoDefaultContentType(true)
+
+	err := t.client.DoTimeout(req, resp, timeout)
+
+	req.SetRequestURIBytes(s.origURI)
+	req.Header.SetHostBytes(s.origHost)
+
+	if err != nil {
+		resp.Reset()
+		restore(&resp.Header, &s.pre)
+		u.fail(ctx, err)
+	} else {
+		s.conn = stripHopByHop(&resp.Header, s.conn)
+		restore(&resp.Header, &s.pre)
+	}
+	s.pre.Reset()
+	statePool.Put(s)
+}
+
+// headerSource is what stripHopByHop needs of a request or response header.
+type headerSource interface {
+	PeekBytes(key []byte) []byte
+	DelBytes(key []byte)
+}
+
+// stripHopByHop deletes the headers named in Connection, then the fixed
+// hop-by-hop list. buf is scratch for the Connection value, returned for reuse.
+func stripHopByHop(h headerSource, buf []byte) []byte {
+	buf = append(buf[:0], h.PeekBytes(hConnection)...)
+	for rest := buf; len(rest) > 0; {
+		var tok []byte
+		if i := indexByte(rest, ','); i >= 0 {
+			tok, rest = rest[:i], rest[i+1:]
+		} else {
+			tok, rest = rest, nil
+		}
+		if tok = trimOWS(tok); len(tok) > 0 {
+			h.DelBytes(tok)
+		}
+	}
+	for _, k := range hopByHop {
+		h.DelBytes(k)
+	}
+	return buf
+}
+
+// restore puts back the headers the gateway set before forwarding, except
+// those that describe a body which is now the upstream's.
+func restore(dst, pre *fasthttp.ResponseHeader) {
+	for k, v := range pre.All() {
+		switch string(k) {
+		case fasthttp.HeaderContentType, fasthttp.HeaderContentLength, fasthttp.HeaderContentEncoding,
+			fasthttp.HeaderServer, fasthttp.HeaderDate, fasthttp.HeaderConnection, fasthttp.HeaderTransferEncoding:
+			continue
+		}
+		dst.SetBytesKV(k, v)
+	}
+}
+
+// setForwarded sets X-Forwarded-For (appended), -Proto, -Host and appends a
+// Forwarded element (RFC 7239). Earlier values, possibly spread over several
+// header lines, are joined into one so that the append is not lost on a
+// second line.
+func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
+	h := &ctx.Request.Header
+	ip, _ := netip.AddrFromSlice(ctx.RemoteIP())
+	ip = ip.Unmap()
+	proto := protoHTTP
+	if ctx.IsTLS() {
+		proto = protoHTTPS
+	}
+
+	v := joinAll(s.val[:0], h.PeekAll(fasthttp.HeaderXForwardedFor))
+	if len(v) > 0 {
+		v = append(v, commaSpace...)
+	}
+	v = ip.AppendTo(v)
+	h.DelBytes(hXForwardedFor)
+	h.SetBytesKV(hXForwardedFor, v)
+
+	h.SetBytesKV(hXForwardedProto, proto)
+	if len(s.origHost) > 0 {
+		h.SetBytesKV(hXForwardedHost, s.origHost)
+	} else {
+		h.DelBytes(hXForwardedHost)
+	}
+
+	v = joinAll(v[:0], h.PeekAll(fasthttp.HeaderForwarded))
+	if len(v) > 0 {
+		v = append(v, commaSpace...)
+	}
+	v = append(v, "for="...)
+	if ip.Is6() {
+		v = append(v, `"[`...)
+		v = ip.AppendTo(v)
+		v = append(v, `]"`...)
+	} else {
+		v = ip.AppendTo(v)
+	}
+	if len(s.origHost) > 0 {
+		v = append(v, ";host="...)
+		v = appendTokenOrQuoted(v, s.origHost)
+	}
+	v = append(v, ";proto="...)
+	v = append(v, proto...)
+	h.DelBytes(hForwarded)
+	h.SetBytesKV(hForwarded, v)
+	s.val = v
+}
+
+func joinAll(dst []byte, vs [][]byte) []byte {
+	for i, v := range vs {
+		if i > 0 {
+			dst = append(dst, commaSpace...)
+		}
+		dst = append(dst, v...)
+	}
+	return dst
+}
+
+// appendTokenOrQuoted writes v as an RFC 7230 token when it is one and as a
+// quoted-string otherwise (a host with a port has a ':', which is not a
+// token character).
+func appendTokenOrQuoted(dst, v []byte) []byte {
+	token := true
+	for _, c := range v {
+		if !isTchar(c) {
+			token = false
+			break
+		}
+	}
+	if token {
+		return append(dst, v...)
+	}
+	dst = append(dst, '"')
+	for _, c := range v {
+		if c == '"' || c == '\\' {
+			dst = append(dst, '\\')
+		}
+		dst = append(dst, c)
+	}
+	return append(dst, '"')
+}
+
+func isTchar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+func indexByte(b []byte, c byte) int {
+	for i := range b {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// fail maps a client error to the problem the caller sees. A connect
+// timeout counts as a timeout (504, as nginx does): the client waited for
+// the deadline either way.
+func (u *Upstream) fail(ctx *fasthttp.RequestCtx, err error) {
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout),
+		errors.As(err, &netErr) && netErr.Timeout():
+		problem.GatewayTimeout(ctx, u.msgTimeout)
+	case errors.Is(err, fasthttp.ErrNoFreeConns):
+		problem.ServiceUnavailable(ctx, u.msgBusy)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		problem.BadGateway(ctx, u.msgRefused)
+	case errors.As(err, &dnsErr):
+		problem.BadGateway(ctx, u.msgDNS)
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, fasthttp.ErrConnectionClosed), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		problem.BadGateway(ctx, u.msgClosed)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		problem.BadGateway(ctx, u.msgConnect)
+	default:
+		problem.BadGateway(ctx, u.msgInvalid)
+	}
+}
+
+var (
+	_ headerSource = (*fasthttp.RequestHeader)(nil)
+	_ headerSource = (*fasthttp.ResponseHeader)(nil)
+)

@@ -1,0 +1,313 @@
+// Package server is the start-up and serving shell of a generated gateway:
+// configuration from flags and environment over the spec's defaults, the
+// fasthttp.Server with its limits, and a main that serves until a signal.
+//
+// It must never know about routes, upstreams' behaviour or OpenAPI (the
+// generated handler does), never read configuration after start-up, and
+// never answer a malformed request with anything but problem+json.
+package server
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
+)
+
+// Defaults applied by New when Config leaves a limit at 0.
+const (
+	DefaultMaxRequestBody = 1 << 20
+	DefaultMaxHeaderBytes = 16 << 10
+	DefaultTimeout        = 30 * time.Second
+	IdleTimeout           = 60 * time.Second
+	ShutdownTimeout       = 10 * time.Second
+)
+
+// Environment variables read by ParseFlags.
+const (
+	EnvListen    = "GATEWAY_LISTEN"
+	EnvUpstreams = "GATEWAY_UPSTREAMS"
+	EnvMock      = "GATEWAY_MOCK"
+)
+
+// Config is what the generated gateway needs at start-up. Defaults come from
+// the spec; flags and environment override them.
+type Config struct {
+	Name           string              // API name, for logs
+	Listen         string              // address, e.g. "127.0.0.1:8080"
+	Upstreams      map[string][]string // overrides: upstream name -> target URLs; several make a pool
+	Mock           bool                // answer from spec examples instead of proxying
+	MaxRequestBody int                 // largest body any operation accepts (bytes)
+	MaxHeaderBytes int                 // request line + headers limit
+	Timeout        time.Duration       // connection read and write deadline
+}
+
+// Targets returns the targets of upstream name given on the command line or
+// in the environment, else defaults (the spec's). Overrides carry no
+// weights: whoever overrides a pool at start-up lists it plainly.
+func (c Config) Targets(name string, defaults []balance.Target) []balance.Target {
+	urls := c.Upstreams[name]
+	if len(urls) == 0 {
+		return defaults
+	}
+	ts := make([]balance.Target, len(urls))
+	for i, u := range urls {
+		ts[i] = balance.Target{URL: u, Weight: 1}
+	}
+	return ts
+}
+
+// ParseFlags parses args (os.Args[1:] style) over defaults: flags win over
+// the environment, which wins over defaults. Flags (-x and --x both work):
+//
+//	--listen ADDR        (GATEWAY_LISTEN)
+//	--upstream NAME=URL  repeatable; several for one NAME make a pool
+//	                     (GATEWAY_UPSTREAMS: comma-separated NAME=URL list)
+//	--mock               (GATEWAY_MOCK: 1, true, 0 or false)
+//
+// An override replaces an upstream's whole target list, name by name.
+// getenv is os.Getenv in production. --help prints usage and returns
+// flag.ErrHelp.
+func ParseFlags(defaults Config, args []string, getenv func(string) string) (Config, error) {
+	return parseFlags(defaults, args, getenv, os.Stderr)
+}
+
+type upstreamFlag struct{ m map[string][]string }
+
+func (f *upstreamFlag) String() string { return "" }
+
+func (f *upstreamFlag) Set(v string) error {
+	name, url, err := splitUpstream(v)
+	if err != nil {
+		return err
+	}
+	f.m[name] = append(f.m[name], url)
+	return nil
+}
+
+func splitUpstream(v string) (name, url string, err error) {
+	name, url, ok := strings.Cut(strings.TrimSpace(v), "=")
+	name, url = strings.TrimSpace(name), strings.TrimSpace(url)
+	if !ok || name == "" || url == "" {
+		return "", "", fmt.Errorf("%q: want NAME=URL", v)
+	}
+	return name, url, nil
+}
+
+func parseFlags(defaults Config, args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	cfg := defaults
+	cfg.Upstreams = make(map[string][]string, len(defaults.Upstreams))
+	for k, v := range defaults.Upstreams {
+		cfg.Upstreams[k] = append([]string(nil), v...)
+	}
+
+	if v := getenv(EnvListen); v != "" {
+		cfg.Listen = v
+	}
+	if v := getenv(EnvUpstreams); strings.TrimSpace(v) != "" {
+		env := map[string][]string{}
+		for _, item := range strings.Split(v, ",") {
+			if strings.TrimSpace(item) == "" {
+				continue
+			}
+			name, url, err := splitUpstream(item)
+			if err != nil {
+				return Config{}, fmt.Errorf("server: %s: %w", EnvUpstreams, err)
+			}
+			env[name] = append(env[name], url)
+		}
+		for k, v := range env {
+			cfg.Upstreams[k] = v
+		}
+	}
+	if v := getenv(EnvMock); v != "" {
+		b, err := parseBool(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("server: %s=%q: want 1, true, 0 or false", EnvMock, v)
+		}
+		cfg.Mock = b
+	}
+
+	prog := "gateway"
+	if defaults.Name != "" {
+		prog = defaults.Name + "-gateway"
+	}
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	fs.SetOutput(out)
+	ups := &upstreamFlag{m: map[string][]string{}}
+	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`ADDR`ess to listen on (env "+EnvListen+")")
+	fs.Var(ups, "upstream", "override an upstream's targets with `NAME=URL`; repeat to make a pool (env "+EnvUpstreams+", comma-separated)")
+	fs.BoolVar(&cfg.Mock, "mock", cfg.Mock, "answer from the spec's examples instead of proxying (env "+EnvMock+": 1/true/0/false)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\nFlags override environment variables, which override the spec's defaults.\n\n", prog)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		return Config{}, fmt.Errorf("server: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("server: unexpected argument %q", fs.Arg(0))
+	}
+	for k, v := range ups.m {
+		cfg.Upstreams[k] = v
+	}
+	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
+		return Config{}, fmt.Errorf("server: listen address %q: want HOST:PORT or :PORT", cfg.Listen)
+	}
+	return cfg, nil
+}
+
+// parseBool accepts only the four spellings documented, so that a typo such
+// as "yes" is an error rather than a silent false.
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true":
+		return true, nil
+	case "0", "false":
+		return false, nil
+	}
+	return false, strconv.ErrSyntax
+}
+
+// New returns the fasthttp.Server for cfg serving h. Zero limits take the
+// package defaults. Requests fasthttp cannot parse are answered as
+// problem+json: 413 for a body over the limit, 431 for a request line and
+// headers over the read buffer, 408 for a read timeout, 400 otherwise.
+func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
+	maxBody := cfg.MaxRequestBody
+	if maxBody <= 0 {
+		maxBody = DefaultMaxRequestBody
+	}
+	maxHeader := cfg.MaxHeaderBytes
+	if maxHeader <= 0 {
+		maxHeader = DefaultMaxHeaderBytes
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return &fasthttp.Server{
+		Handler:                      h,
+		ErrorHandler:                 errorHandler(int64(maxBody), maxHeader),
+		Name:                         "gatewaygen",
+		MaxRequestBodySize:           maxBody,
+		ReadBufferSize:               maxHeader,
+		ReadTimeout:                  timeout,
+		WriteTimeout:                 timeout,
+		IdleTimeout:                  IdleTimeout,
+		NoDefaultServerHeader:        true,
+		DisablePreParseMultipartForm: true,
+	}
+}
+
+func errorHandler(maxBody int64, maxHeader int) func(*fasthttp.RequestCtx, error) {
+	headerDetail := "request line and headers exceed " + strconv.Itoa(maxHeader) + " bytes"
+	return func(ctx *fasthttp.RequestCtx, err error) {
+		var small *fasthttp.ErrSmallBuffer
+		var netErr net.Error
+		switch {
+		case errors.Is(err, fasthttp.ErrBodyTooLarge):
+			problem.PayloadTooLarge(ctx, maxBody)
+		case errors.As(err, &small) || errors.Is(err, fasthttp.ErrSmallReadBuffer):
+			blank(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, headerDetail)
+		case errors.As(err, &netErr) && netErr.Timeout():
+			blank(ctx, fasthttp.StatusRequestTimeout, "request not received in time")
+		default:
+			// fasthttp's text may quote request bytes; a fixed detail keeps
+			// the body small and free of reflected input.
+			blank(ctx, fasthttp.StatusBadRequest, "malformed HTTP request")
+		}
+	}
+}
+
+func blank(ctx *fasthttp.RequestCtx, status int, detail string) {
+	problem.Write(ctx, status, problem.TypeBlank, fasthttp.StatusMessage(status), detail, nil)
+}
+
+// Main is the whole main() of a generated binary: flags over environment
+// over defaults, build the handler, listen, serve until SIGINT or SIGTERM,
+// then shut down gracefully (at most ShutdownTimeout) and exit 0. Start-up
+// errors print "<name>-gateway: <err>" and exit 1; flag errors exit 2.
+func Main(defaults Config, build func(Config) (fasthttp.RequestHandler, error)) {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	os.Exit(run(defaults, build, os.Args[1:], os.Getenv, os.Stderr, stop))
+}
+
+// run is Main with its inputs passed in, so tests can drive it.
+func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), args []string,
+	getenv func(string) string, stderr io.Writer, stop <-chan os.Signal,
+) int {
+	prog := "gateway"
+	if defaults.Name != "" {
+		prog = defaults.Name + "-gateway"
+	}
+	cfg, err := parseFlags(defaults, args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 2
+	}
+	h, err := build(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	srv := New(cfg, h)
+	mode := ""
+	if cfg.Mock {
+		mode = " (mock mode)"
+	}
+	fmt.Fprintf(stderr, "%s gateway listening on http://%s%s\n", cfg.Name, ln.Addr(), mode)
+	if len(cfg.Upstreams) > 0 {
+		names := make([]string, 0, len(cfg.Upstreams))
+		for n := range cfg.Upstreams {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(stderr, "%s: upstream %s -> %s\n", prog, n, strings.Join(cfg.Upstreams[n], ", "))
+		}
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	case <-stop:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := srv.ShutdownWithContext(ctx); err != nil {
+		fmt.Fprintf(stderr, "%s: shutdown: %v\n", prog, err)
+		return 1
+	}
+	<-serveErr
+	return 0
+}
