@@ -24,10 +24,10 @@ type check struct {
 type scalar int
 
 const (
-	kInt scalar = iota // x is int64
-	kNum               // x is float64
-	kStr               // x is []byte
-	kBool              // x is bool
+	kInt  scalar = iota // x is int64
+	kNum                // x is float64
+	kStr                // x is []byte
+	kBool               // x is bool
 )
 
 // numChecks returns the numeric constraints of s over x, which is an int64
@@ -117,16 +117,16 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 	count := jen.Qual("unicode/utf8", "RuneCount").Call(x)
 	if n := s.MinLength; n != nil && *n > 0 {
 		cs = append(cs, check{jen.Add(count).Op("<").Lit(int(*n)), "minLength",
-			jen.Lit("must be at least " + strconv.FormatInt(*n, 10) + " characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
+			jen.Lit("must be at least "+strconv.FormatInt(*n, 10)+" characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
 	}
 	if n := s.MaxLength; n != nil {
 		// A byte count within the limit needs no rune count.
 		cs = append(cs, check{jen.Len(x).Op(">").Lit(int(*n)).Op("&&").Add(count).Op(">").Lit(int(*n)), "maxLength",
-			jen.Lit("must be at most " + strconv.FormatInt(*n, 10) + " characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
+			jen.Lit("must be at most "+strconv.FormatInt(*n, 10)+" characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
 	}
 	if s.Pattern != "" {
 		cs = append(cs, check{jen.Op("!").Id(g.pattern(s.Pattern)).Dot("Match").Call(x), "pattern",
-			jen.Lit("must match " + strconv.Quote(s.Pattern) + ", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
+			jen.Lit("must match "+strconv.Quote(s.Pattern)+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
 	}
 	if s.Enum != nil {
 		var strs []string
@@ -140,7 +140,7 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		if len(strs) > 0 {
 			cond = jen.Op("!").Id(g.enumFunc(strs)).Call(x)
 		}
-		cs = append(cs, check{cond, "enum", jen.Lit("must be one of " + enumText(s.Enum) + ", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
+		cs = append(cs, check{cond, "enum", jen.Lit("must be one of "+enumText(s.Enum)+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
 	}
 	return cs
 }
@@ -166,7 +166,7 @@ func (g *gen) boolChecks(s *ir.Schema, x jen.Code) []check {
 	default:
 		cond = jen.True()
 	}
-	return []check{{cond, "enum", jen.Lit("must be one of " + enumText(s.Enum) + ", found ").Op("+").Qual("strconv", "FormatBool").Call(x)}}
+	return []check{{cond, "enum", jen.Lit("must be one of "+enumText(s.Enum)+", found ").Op("+").Qual("strconv", "FormatBool").Call(x)}}
 }
 
 // chain renders checks as an if/else-if chain reporting the first broken

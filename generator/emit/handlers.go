@@ -120,7 +120,7 @@ func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
 			exact = append(exact, m)
 		}
 	}
-	comment(f, bodyCheckName(o) + " checks the body of " + o.Method + " " + o.Path + "; it returns false when it\nhas answered the request itself (413, 415).")
+	comment(f, bodyCheckName(o)+" checks the body of "+o.Method+" "+o.Path+"; it returns false when it\nhas answered the request itself (413, 415).")
 	f.Func().Id(bodyCheckName(o)).Params(
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("st").Op("*").Qual(g.rt("request"), "State"),

@@ -30,7 +30,7 @@ func (g *gen) params(f *jen.File) {
 			continue
 		}
 		name := o.GoName + "Params"
-		comment(f, name + " are the parameters of " + o.Method + " " + o.Path + ". Strings and\nslices alias the request and its scratch state: they are valid only until\nthe handler returns.")
+		comment(f, name+" are the parameters of "+o.Method+" "+o.Path+". Strings and\nslices alias the request and its scratch state: they are valid only until\nthe handler returns.")
 		f.Type().Id(name).StructFunc(func(st *jen.Group) {
 			for _, p := range o.Params {
 				st.Id(p.GoName).Add(g.paramType(p)).Comment(p.In + " " + strconv.Quote(p.Name))

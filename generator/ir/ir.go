@@ -139,8 +139,8 @@ const (
 	TArray
 	TNumber
 	TString
-	TInteger // a number with no fractional part
-	TAny Type = 0 // no type keyword: anything
+	TInteger          // a number with no fractional part
+	TAny     Type = 0 // no type keyword: anything
 )
 
 // Has reports whether t includes u. TNumber includes TInteger.
