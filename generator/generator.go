@@ -40,7 +40,7 @@ type Options struct {
 type Result struct {
 	Name  string // the API's name: x-gateway.name, else derived from the file name
 	Files map[string][]byte
-	Diags diag.List // warnings; errors make Generate fail
+	Diags diag.List // warnings and Invalid findings; errors make Generate fail
 }
 
 // Generate loads opts.Spec, lowers it and emits the gateway. Warnings come
@@ -48,14 +48,14 @@ type Result struct {
 // error, each as file:line:col: message.
 func Generate(opts Options) (*Result, error) {
 	doc, diags := load.Load(opts.Spec)
-	if doc == nil || diags.HasErrors() {
+	if doc == nil || diags.HasFatal() {
 		diags.Sort()
 		return nil, diagError(diags)
 	}
 	api, more := lower.Lower(doc)
 	diags = append(diags, more...)
 	diags.Sort()
-	if diags.HasErrors() {
+	if diags.HasFatal() {
 		return nil, diagError(diags)
 	}
 	importPath := opts.ImportPath
@@ -85,7 +85,7 @@ func Generate(opts Options) (*Result, error) {
 // Lower loads and lowers spec, for commands that print the IR.
 func Lower(spec string) (*ir.API, diag.List) {
 	doc, diags := load.Load(spec)
-	if doc == nil || diags.HasErrors() {
+	if doc == nil || diags.HasFatal() {
 		diags.Sort()
 		return nil, diags
 	}
@@ -98,7 +98,7 @@ func Lower(spec string) (*ir.API, diag.List) {
 func warnings(l diag.List) diag.List {
 	var out diag.List
 	for _, d := range l {
-		if d.Severity == diag.Warning {
+		if d.Severity != diag.Error {
 			out = append(out, d)
 		}
 	}

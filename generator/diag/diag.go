@@ -30,8 +30,14 @@ func (p Pos) String() string {
 type Severity int
 
 const (
+	// Error stops generation: the document cannot be compiled.
 	Error Severity = iota
+	// Warning is worth knowing and changes nothing.
 	Warning
+	// Invalid marks a document that breaks the OpenAPI specification in a
+	// way gatewaygen can still compile around (real documents are full of
+	// them): lint fails on it, generation reports it and goes on.
+	Invalid
 )
 
 // Diagnostic is one located message about the spec.
@@ -61,14 +67,30 @@ func (l *List) Warnf(pos Pos, format string, args ...any) {
 	*l = append(*l, Diagnostic{Pos: pos, Severity: Warning, Msg: fmt.Sprintf(format, args...)})
 }
 
-// HasErrors reports whether any diagnostic is an error.
+// HasErrors reports whether any diagnostic is an error or marks the
+// document invalid: what lint fails on.
 func (l List) HasErrors() bool {
+	for _, d := range l {
+		if d.Severity != Warning {
+			return true
+		}
+	}
+	return false
+}
+
+// HasFatal reports whether any diagnostic stops generation.
+func (l List) HasFatal() bool {
 	for _, d := range l {
 		if d.Severity == Error {
 			return true
 		}
 	}
 	return false
+}
+
+// Invalidf appends an Invalid diagnostic at pos.
+func (l *List) Invalidf(pos Pos, format string, args ...any) {
+	*l = append(*l, Diagnostic{Pos: pos, Severity: Invalid, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Sort orders diagnostics by file, line and column so output is stable.
@@ -102,7 +124,7 @@ func (l List) Err() error {
 	}
 	var errs []error
 	for _, d := range l {
-		if d.Severity == Error {
+		if d.Severity != Warning {
 			errs = append(errs, d)
 		}
 	}

@@ -200,6 +200,7 @@ func (g *gen) pattern(expr string) string {
 
 // enumFunc returns the name of a function reporting membership in strs.
 func (g *gen) enumFunc(strs []string) string {
+	strs = uniq(strs)
 	key := strings.Join(strs, "\x00")
 	if name, ok := g.enums[key]; ok {
 		return name
@@ -271,4 +272,18 @@ func cut(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// uniq drops repeated members, keeping the first of each; a switch may not
+// list a case twice.
+func uniq(strs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range strs {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }

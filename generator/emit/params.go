@@ -42,7 +42,6 @@ func (g *gen) params(f *jen.File) {
 			jen.Id("args").Op("*").Id("pathArgs"),
 			jen.Id("st").Op("*").Qual(g.rt("request"), "State"),
 		).BlockFunc(func(b *jen.Group) {
-			b.Id("errs").Op(":=").Op("&").Id("st").Dot("Errs")
 			usesQuery := false
 			for _, p := range o.Params {
 				usesQuery = usesQuery || p.In == ir.InQuery
@@ -116,7 +115,7 @@ func itemsOf(s *ir.Schema) *ir.Schema {
 func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 	loc := p.Location()
 	add := func(rule string, detail jen.Code) jen.Code {
-		return jen.Id("errs").Dot("Add").Call(jen.Lit(loc), jen.Lit(rule), detail)
+		return jen.Id("st").Dot("Errs").Dot("Add").Call(jen.Lit(loc), jen.Lit(rule), detail)
 	}
 	field := jen.Id("p").Dot(p.GoName)
 	var body []jen.Code
@@ -263,7 +262,7 @@ func (g *gen) decodeArray(p *ir.Param, add func(string, jen.Code) jen.Code) []je
 	arena := jen.Id("st").Dot(arenaOf(k))
 	field := jen.Id("p").Dot(p.GoName)
 	itemAdd := func(rule string, detail jen.Code) jen.Code {
-		return jen.Id("errs").Dot("Add").Call(
+		return jen.Id("st").Dot("Errs").Dot("Add").Call(
 			jen.Lit(p.Location()+"[").Op("+").Qual("strconv", "Itoa").Call(jen.Len(arena.Clone()).Op("-").Id("base")).Op("+").Lit("]"),
 			jen.Lit(rule), detail)
 	}

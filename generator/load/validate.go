@@ -69,7 +69,9 @@ func (l *loader) report(seen map[string]bool, pos diag.Pos, msg string, warn boo
 	if warn {
 		l.diags.Warnf(pos, "%s", msg)
 	} else {
-		l.diags.Errorf(pos, "%s", msg)
+		// The document breaks OpenAPI, but it loaded: lint fails on it while
+		// generation goes on, so one bad operation does not sink an API.
+		l.diags.Invalidf(pos, "%s", msg)
 	}
 }
 

@@ -137,12 +137,16 @@ func basePath(doc *load.Document) string {
 }
 
 func (l *lowerer) operations() {
+	if l.doc.T.Paths == nil {
+		return // OpenAPI 3.1 allows a document of webhooks or components only
+	}
 	paths := l.doc.T.Paths.Map()
 	keys := make([]string, 0, len(paths))
 	for k := range paths {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	taken := map[string]*ir.Operation{} // method + template with parameter names erased
 	for _, p := range keys {
 		item := paths[p]
 		if item == nil {
@@ -155,6 +159,13 @@ func (l *lowerer) operations() {
 				continue
 			}
 			if o := l.operation(p, m, item, op); o != nil {
+				k := m + " " + erase(p)
+				if first, ok := taken[k]; ok {
+					// /a/{x} and /a/{y} are one path to OpenAPI and to a router.
+					l.diags.Invalidf(o.Pos, "%s %s: the same route as %s %s (paths that differ only in parameter names are identical); this operation is skipped", m, p, first.Method, first.Path)
+					continue
+				}
+				taken[k] = o
 				l.api.Operations = append(l.api.Operations, o)
 				if o.MaxBody > l.api.MaxBody {
 					l.api.MaxBody = o.MaxBody
@@ -302,4 +313,20 @@ func splitTemplate(p string) ([]segment, bool) {
 		out = append(out, segment{param: s[i+1 : j], prefix: s[:i], suffix: s[j+1:]})
 	}
 	return out, true
+}
+
+// erase blanks the parameter names of a path template.
+func erase(p string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(p, '{')
+		j := strings.IndexByte(p, '}')
+		if i < 0 || j < i {
+			b.WriteString(p)
+			return b.String()
+		}
+		b.WriteString(p[:i+1])
+		b.WriteByte('}')
+		p = p[j+1:]
+	}
 }

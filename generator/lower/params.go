@@ -144,9 +144,15 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 		cts = append(cts, ct)
 	}
 	sort.Strings(cts)
+	seen := map[string]bool{}
 	for _, ct := range cts {
 		mt := rb.Content[ct]
 		m := &ir.Media{ContentType: mediaType(ct)}
+		if seen[m.ContentType] {
+			// "application/json" and "application/json; charset=utf-8" are one media type here
+			continue
+		}
+		seen[m.ContentType] = true
 		m.JSON = isJSON(m.ContentType)
 		if m.JSON && mt != nil && mt.Schema != nil {
 			m.Schema = l.schema(mt.Schema, b.Pos)

@@ -15,6 +15,11 @@ import (
 // lowest 2xx response, answered with its example, else one of its named
 // examples, else the schema's example, else a sample built from the schema.
 func (l *lowerer) responses(o *ir.Operation, op *openapi3.Operation) {
+	defer func() {
+		if o.MockReply == nil {
+			o.MockReply = &ir.Reply{Status: 200, ContentType: "application/json", Body: "{}"}
+		}
+	}()
 	if op.Responses == nil {
 		return
 	}
@@ -39,9 +44,6 @@ func (l *lowerer) responses(o *ir.Operation, op *openapi3.Operation) {
 		if o.MockReply == nil && strings.HasPrefix(c, "2") {
 			o.MockReply = mockReply(c, ct, mt)
 		}
-	}
-	if o.MockReply == nil {
-		o.MockReply = &ir.Reply{Status: 200, ContentType: "application/json", Body: "{}"}
 	}
 }
 

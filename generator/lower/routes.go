@@ -19,16 +19,10 @@ func (l *lowerer) routes() *ir.Node {
 		for _, s := range segs {
 			n = child(n, s)
 		}
-		for _, r := range n.Methods {
-			if r.Method == o.Method {
-				// Two templates that differ only in parameter names, e.g.
-				// /a/{x} and /a/{y}: OpenAPI calls them identical.
-				l.diags.Errorf(o.Pos, "%s %s: the same route as %s %s (paths differing only in parameter names are identical)", o.Method, o.Path, r.Op.Method, r.Op.Path)
-			}
-		}
 		n.Methods = append(n.Methods, ir.Route{Method: o.Method, Op: o})
 	}
 	names := namer{}
+	names.unique("route") // the entry point the emitter writes
 	finish(root, "routeRoot", names)
 	return root
 }
@@ -83,7 +77,7 @@ func finish(n *ir.Node, name string, names namer) {
 		finish(c, strings.TrimSuffix(name, "Root")+segName(c.Literal), names)
 	}
 	for _, c := range n.Params {
-		finish(c, strings.TrimSuffix(name, "Root")+segName(c.Prefix)+"X"+segName(c.Suffix), names)
+		finish(c, strings.TrimSuffix(name, "Root")+affix(c.Prefix)+"X"+affix(c.Suffix), names)
 	}
 }
 
@@ -98,7 +92,7 @@ func methodRank(m string) int {
 
 func segName(s string) string {
 	if s == "" {
-		return ""
+		return "Slash" // the empty segment of "/" or of a trailing slash
 	}
 	n := goName(s)
 	if n == "X" || strings.HasPrefix(n, "X") && !strings.HasPrefix(strings.ToUpper(s), "X") {
@@ -108,4 +102,11 @@ func segName(s string) string {
 		return "Seg"
 	}
 	return n
+}
+
+func affix(s string) string {
+	if s == "" {
+		return ""
+	}
+	return segName(s)
 }
