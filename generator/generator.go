@@ -33,6 +33,10 @@ type Options struct {
 	// mode it is also the module path (default "<name>-gateway"); in repo mode
 	// it is e.g. "github.com/gatewaygen/gatewaygen/gen/petstore".
 	ImportPath string
+	// RuntimeImport overrides the import path of the runtime directory
+	// (default: this repository's runtime, or ImportPath+"/runtime" when
+	// Standalone). Tests that compile many outputs against one copy use it.
+	RuntimeImport string
 }
 
 // Result is the generated output. File names are slash-separated and
@@ -65,6 +69,9 @@ func Generate(opts Options) (*Result, error) {
 	runtimePath := RepoModule + "/runtime"
 	if opts.Standalone {
 		runtimePath = importPath + "/runtime"
+	}
+	if opts.RuntimeImport != "" {
+		runtimePath = opts.RuntimeImport
 	}
 	files, err := emit.Files(api, emit.Config{ImportPath: importPath, Runtime: runtimePath})
 	if err != nil {
