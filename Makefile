@@ -11,7 +11,7 @@ SMOKETIME ?= 5s
 SPECS    := $(wildcard specs/*.yaml)
 BIN      := bin/gatewaygen
 
-.PHONY: help build generate checkgenerate test bench fuzz lint demo clean
+.PHONY: help build generate checkgenerate test bench loadtest fuzz lint demo clean
 
 help: ## show this help
 	@echo "usage: make TARGET"
@@ -53,6 +53,11 @@ fuzz: ## fuzz every Fuzz target for FUZZTIME each (default 30s; make test uses 5
 
 bench: ## run every benchmark three times, so none rots
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+# LOADTEST_FLAGS=--write-docs also appends the results to docs/performance.md;
+# LOADTEST_DURATION and friends are described in the script's header.
+loadtest: ## gateway vs nginx under wrk on loopback, ~90 s (needs wrk, nginx; see docs/performance.md)
+	scripts/loadtest/loadtest.sh $(LOADTEST_FLAGS)
 
 lint: ## gofmt (must list nothing) and go vet
 	@unformatted=$$(gofmt -l .); \

@@ -120,4 +120,3 @@ func firstDiff(want, got []byte) string {
 	}
 	return "(same lines, different bytes)"
 }
-
