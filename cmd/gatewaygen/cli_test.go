@@ -16,7 +16,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"", "generate", "build", "serve", "lint", "version"} {
+	for _, cmd := range []string{"", "generate", "build", "serve", "lint", "ir", "version"} {
 		args := []string{"--help"}
 		if cmd != "" {
 			args = []string{cmd, "--help"}
@@ -97,5 +97,17 @@ func TestLintMissingFile(t *testing.T) {
 	code, out, _ := runCLI(t, "lint", "testdata/no-such-spec.yaml")
 	if code != 1 || !strings.HasPrefix(out, "testdata/no-such-spec.yaml:") {
 		t.Errorf("lint of a missing file: exit %d, output %q", code, out)
+	}
+}
+
+func TestIR(t *testing.T) {
+	code, out, errOut := runCLI(t, "ir", "../../specs/petstore.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`"basePath": "/v1"`, `"goName": "GetPet"`, `"upstream": "inventory"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ir output lacks %s", want)
+		}
 	}
 }

@@ -59,6 +59,7 @@ output builds into a single static binary.`,
 		newBuildCmd(stdout, stderr),
 		newServeCmd(stdout, stderr),
 		newLintCmd(stdout),
+		newIRCmd(stdout, stderr),
 		newVersionCmd(stdout),
 	)
 	return root
