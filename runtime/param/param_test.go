@@ -1,0 +1,140 @@
+package param
+
+import (
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestParseInt(t *testing.T) {
+	cases := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"0", 0, true}, {"42", 42, true}, {"-7", -7, true},
+		{"9223372036854775807", math.MaxInt64, true},
+		{"-9223372036854775808", math.MinInt64, true},
+		{"9223372036854775808", 0, false},
+		{"", 0, false}, {"-", 0, false}, {"+1", 0, false}, {"1.0", 0, false},
+		{"1e3", 0, false}, {" 1", 0, false}, {"0x10", 0, false},
+		{"99999999999999999999", 0, false},
+	}
+	for _, c := range cases {
+		got, ok := ParseInt([]byte(c.in))
+		if ok != c.ok || got != c.want {
+			t.Errorf("ParseInt(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestParseFloatAndInteger(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		ok, int bool
+	}{
+		{"1", true, true}, {"1.0", true, true}, {"1e2", true, true}, {"1.5", true, false},
+		{"-0.25e-1", true, false}, {"NaN", false, false}, {"Inf", false, false},
+		{"+1", false, false}, {".5", false, false}, {"1.", false, false}, {"01", false, false},
+	} {
+		_, ok := ParseFloat([]byte(c.in))
+		if ok != c.ok {
+			t.Errorf("ParseFloat(%q) ok = %v, want %v", c.in, ok, c.ok)
+		}
+		if c.ok && IsInteger([]byte(c.in)) != c.int {
+			t.Errorf("IsInteger(%q) = %v, want %v", c.in, !c.int, c.int)
+		}
+	}
+}
+
+func TestMultipleOf(t *testing.T) {
+	for _, c := range []struct {
+		x, m float64
+		want bool
+	}{
+		{10, 2, true}, {7, 2, false}, {0.3, 0.1, true}, {0.0075, 0.0001, true}, {4.5, 1.5, true}, {1, 0.3, false},
+	} {
+		if got := MultipleOf(c.x, c.m); got != c.want {
+			t.Errorf("MultipleOf(%v, %v) = %v, want %v", c.x, c.m, got, c.want)
+		}
+	}
+}
+
+func TestAppendSegment(t *testing.T) {
+	for in, want := range map[string]string{
+		"abc":     "abc",
+		"a b/c":   "a%20b%2Fc",
+		"..":      "%2E%2E",
+		".":       "%2E",
+		"a.b":     "a.b",
+		"x?y#z%":  "x%3Fy%23z%25",
+		"ü":       "%C3%BC",
+		"a:b@c=d": "a:b@c=d",
+	} {
+		if got := string(AppendSegment(nil, []byte(in))); got != want {
+			t.Errorf("AppendSegment(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNext(t *testing.T) {
+	var parts []string
+	for rest, more := []byte("a,,b"), true; more; {
+		var p []byte
+		p, rest, more = Next(rest, ',')
+		parts = append(parts, string(p))
+	}
+	if strings.Join(parts, "|") != "a||b" {
+		t.Fatalf("parts = %q", parts)
+	}
+}
+
+func TestPatternFallsBackToECMAScript(t *testing.T) {
+	p := MustCompile(`^(?!admin)[a-z]+$`) // lookahead: RE2 cannot, regexp2 can
+	if !p.Match([]byte("alice")) || p.Match([]byte("admin")) {
+		t.Fatal("lookahead pattern did not run")
+	}
+	if MustCompile(`(`).Match([]byte("(")) {
+		t.Fatal("an uncompilable pattern must match nothing")
+	}
+}
+
+// FuzzParse checks the parameter parsers against the standard library.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"0", "-12", "1.5e3", "9223372036854775808", "%41%zz", "a+b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		if n, ok := ParseInt(b); ok {
+			if m, err := strconv.ParseInt(s, 10, 64); err != nil || m != n || strings.HasPrefix(s, "+") {
+				t.Fatalf("ParseInt(%q) = %d; strconv says %d, %v", s, n, m, err)
+			}
+		}
+		if x, ok := ParseFloat(b); ok {
+			if y, err := strconv.ParseFloat(s, 64); (err != nil && !isRange(err)) || x != y {
+				t.Fatalf("ParseFloat(%q) = %v; strconv says %v, %v", s, x, y, err)
+			}
+		}
+		if out, ok := Unescape(b, false); ok {
+			want, err := url.PathUnescape(s)
+			if err != nil || want != string(out) {
+				t.Fatalf("Unescape(%q) = %q; url.PathUnescape says %q, %v", s, out, want, err)
+			}
+		}
+		seg := AppendSegment(nil, b)
+		if back, err := url.PathUnescape(string(seg)); err != nil || back != s || strings.ContainsAny(string(seg), "/?#") {
+			t.Fatalf("AppendSegment(%q) = %q does not round-trip", s, seg)
+		}
+	})
+}
+
+func BenchmarkParseInt(b *testing.B) {
+	v := []byte("123456")
+	b.ReportAllocs()
+	for b.Loop() {
+		ParseInt(v)
+	}
+}
