@@ -1,11 +1,11 @@
 package emit
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	json "github.com/goccy/go-json"
 
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )

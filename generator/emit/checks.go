@@ -1,13 +1,13 @@
 package emit
 
 import (
-	"encoding/json"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	json "github.com/goccy/go-json"
 
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )

@@ -1,10 +1,10 @@
 package emit
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
+	json "github.com/goccy/go-json"
 
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )

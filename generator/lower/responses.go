@@ -1,12 +1,12 @@
 package lower
 
 import (
-	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	json "github.com/goccy/go-json"
 
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )
