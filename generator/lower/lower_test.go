@@ -1,0 +1,130 @@
+package lower
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+	"github.com/gatewaygen/gatewaygen/generator/load"
+)
+
+func lowerFile(t *testing.T, file string) *ir.API {
+	t.Helper()
+	doc, diags := load.Load(file)
+	if doc == nil || diags.HasFatal() {
+		t.Fatalf("load %s:\n%s", file, diags)
+	}
+	api, more := Lower(doc)
+	if more.HasFatal() {
+		t.Fatalf("lower %s:\n%s", file, more)
+	}
+	return api
+}
+
+func op(t *testing.T, api *ir.API, method, path string) *ir.Operation {
+	t.Helper()
+	for _, o := range api.Operations {
+		if o.Method == method && o.Path == path {
+			return o
+		}
+	}
+	t.Fatalf("no operation %s %s", method, path)
+	return nil
+}
+
+// TestSettingsPrecedence checks x-gateway resolution key by key: the
+// operation wins over the path item, the path item over the root, and an
+// operation without its own timeout takes its upstream's.
+func TestSettingsPrecedence(t *testing.T) {
+	api := lowerFile(t, "../../specs/petstore.yaml")
+	cases := []struct {
+		method, path string
+		upstream     string
+		timeout      time.Duration
+		maxBody      int64
+		rewrite      string
+	}{
+		{"GET", "/pets", "pets", 2 * time.Second, 64 << 10, "/pets"},
+		{"POST", "/pets", "pets", time.Second, 4 << 10, "/pets"},
+		{"GET", "/pets/{petId}", "pets", 500 * time.Millisecond, 64 << 10, "/pets/{petId}"},
+		{"GET", "/stores/{storeId}/inventory", "inventory", time.Second, 64 << 10, "/internal/inventory/{storeId}"},
+	}
+	for _, c := range cases {
+		o := op(t, api, c.method, c.path)
+		var rw strings.Builder
+		for _, p := range o.Rewrite {
+			if p.Param != "" {
+				rw.WriteString("{" + p.Param + "}")
+			} else {
+				rw.WriteString(p.Literal)
+			}
+		}
+		if o.Upstream != c.upstream || o.Timeout != c.timeout || o.MaxBody != c.maxBody || rw.String() != c.rewrite {
+			t.Errorf("%s %s: upstream %q timeout %v max-body %d rewrite %q; want %q %v %d %q",
+				c.method, c.path, o.Upstream, o.Timeout, o.MaxBody, rw.String(), c.upstream, c.timeout, c.maxBody, c.rewrite)
+		}
+	}
+	if api.BasePath != "/v1" {
+		t.Errorf("base path %q, want /v1 from servers[0].url", api.BasePath)
+	}
+}
+
+// TestRouteTree checks that literal children come before parameters and
+// that a path's methods and Allow value are decided in lower.
+func TestRouteTree(t *testing.T) {
+	api := lowerFile(t, "../../specs/petstore.yaml")
+	var pets *ir.Node
+	for _, c := range api.Routes.Literals {
+		if c.Literal == "pets" {
+			pets = c
+		}
+	}
+	if pets == nil {
+		t.Fatal("no /pets node")
+	}
+	if pets.Allow != "GET, HEAD, POST" {
+		t.Errorf("Allow of /pets = %q", pets.Allow)
+	}
+	var lits []string
+	for _, c := range pets.Literals {
+		lits = append(lits, c.Literal)
+	}
+	if strings.Join(lits, ",") != "findByTags,mine" || len(pets.Params) != 1 {
+		t.Errorf("children of /pets: literals %v, %d parameter nodes", lits, len(pets.Params))
+	}
+}
+
+// TestParams checks merging (path-item parameters with the operation's),
+// defaults of style and explode, and the GoNames.
+func TestParams(t *testing.T) {
+	api := lowerFile(t, "../../specs/petstore.yaml")
+	o := op(t, api, "GET", "/pets/{petId}/photos/{photoId}")
+	var got []string
+	for _, p := range o.Params {
+		got = append(got, p.Location()+"="+p.GoName+"/"+p.Style)
+	}
+	want := "path.petId=PetID/simple,path.photoId=PhotoID/simple,query.size=Size/form"
+	if strings.Join(got, ",") != want {
+		t.Errorf("params = %s, want %s", strings.Join(got, ","), want)
+	}
+	tags := op(t, api, "GET", "/pets/findByTags").Params[0]
+	if tags.Explode || !tags.Required || tags.Example != "dog,cat" {
+		t.Errorf("tags: explode %v required %v example %q", tags.Explode, tags.Required, tags.Example)
+	}
+}
+
+func TestNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"petId": "PetID", "list-pets": "ListPets", "X-Client-Version": "XClientVersion",
+		"get /pets/ by id ": "GetPetsByID", "2fa": "X2fa", "": "X", "übung": "Xbung",
+	} {
+		if got := goName(in); got != want {
+			t.Errorf("goName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	n := namer{}
+	if a, b := n.unique("Pet"), n.unique("pet"); a != "Pet" || b != "pet2" {
+		t.Errorf("unique: %q, %q", a, b)
+	}
+}
