@@ -69,26 +69,8 @@ func bodyFunc(o *ir.Operation, m *ir.Media) string {
 	return "validate" + o.GoName + "Body" + suffix
 }
 
-func mediaName(ct string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range ct {
-		switch {
-		case r >= 'a' && r <= 'z':
-			if up {
-				r -= 'a' - 'A'
-			}
-			b.WriteRune(r)
-			up = false
-		case r >= '0' && r <= '9' || r >= 'A' && r <= 'Z':
-			b.WriteRune(r)
-			up = false
-		default:
-			up = true
-		}
-	}
-	return b.String()
-}
+// mediaName makes a content type part of a Go function name.
+func mediaName(ct string) string { return propName(ct) }
 
 type bodyGen struct {
 	*gen

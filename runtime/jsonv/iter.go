@@ -196,33 +196,35 @@ func (it *Iter) Number() []byte {
 	if it.Peek() != Number {
 		return nil
 	}
-	b, start := it.buf, it.pos
-	i := start
-	if b[i] == '-' {
+	start := it.pos
+	end, msg := ScanNumber(it.buf, start)
+	it.pos = end
+	if msg != "" {
+		it.fail(msg)
+		return nil
+	}
+	return it.buf[start:end]
+}
+
+// ScanNumber reads a number in JSON's grammar starting at b[i] and returns
+// where it ends, or the offset of the first wrong byte and what was expected
+// there. Parameter decoders share it, so "a number" means one thing.
+func ScanNumber(b []byte, i int) (end int, msg string) {
+	if i < len(b) && b[i] == '-' {
 		i++
 	}
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
+		i = digits(b, i)
 	default:
-		it.pos = i
-		it.fail("invalid number: expected a digit")
-		return nil
+		return i, "invalid number: expected a digit"
 	}
 	if i < len(b) && b[i] == '.' {
-		i++
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			it.pos = i
-			it.fail("invalid number: expected a digit after the decimal point")
-			return nil
+		d := i + 1
+		if i = digits(b, d); i == d {
+			return i, "invalid number: expected a digit after the decimal point"
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -231,17 +233,18 @@ func (it *Iter) Number() []byte {
 			i++
 		}
 		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			it.pos = i
-			it.fail("invalid number: expected a digit in the exponent")
-			return nil
+		if i = digits(b, d); i == d {
+			return i, "invalid number: expected a digit in the exponent"
 		}
 	}
-	it.pos = i
-	return b[start:i]
+	return i, ""
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // String consumes a string and returns its unescaped bytes.
@@ -402,19 +405,7 @@ func (it *Iter) FirstKey() []byte {
 	if it.failed {
 		return nil
 	}
-	it.skipSpace()
-	if it.pos >= len(it.buf) || it.buf[it.pos] != '{' {
-		it.fail("expected an object")
-		return nil
-	}
-	if !it.enter() {
-		return nil
-	}
-	it.pos++
-	it.skipSpace()
-	if it.pos < len(it.buf) && it.buf[it.pos] == '}' {
-		it.pos++
-		it.depth--
+	if !it.open('{', '}', "expected an object") {
 		return nil
 	}
 	return it.key()
@@ -472,22 +463,7 @@ func (it *Iter) FirstElem() bool {
 	if it.failed {
 		return false
 	}
-	it.skipSpace()
-	if it.pos >= len(it.buf) || it.buf[it.pos] != '[' {
-		it.fail("expected an array")
-		return false
-	}
-	if !it.enter() {
-		return false
-	}
-	it.pos++
-	it.skipSpace()
-	if it.pos < len(it.buf) && it.buf[it.pos] == ']' {
-		it.pos++
-		it.depth--
-		return false
-	}
-	return true
+	return it.open('[', ']', "expected an array")
 }
 
 // NextElem reports whether another element of the array follows.
@@ -512,6 +488,27 @@ func (it *Iter) NextElem() bool {
 		it.fail("expected ',' or ']' in array")
 		return false
 	}
+}
+
+// open consumes the opening bracket of a container and reports whether it
+// has a first member, consuming the closing bracket when it is empty.
+func (it *Iter) open(start, end byte, want string) bool {
+	it.skipSpace()
+	if it.pos >= len(it.buf) || it.buf[it.pos] != start {
+		it.fail(want)
+		return false
+	}
+	if !it.enter() {
+		return false
+	}
+	it.pos++
+	it.skipSpace()
+	if it.pos < len(it.buf) && it.buf[it.pos] == end {
+		it.pos++
+		it.depth--
+		return false
+	}
+	return true
 }
 
 func (it *Iter) enter() bool {

@@ -9,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"unsafe"
+
+	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 )
 
 // Opt is an optional parameter value; Set is false when the parameter was
@@ -84,44 +86,8 @@ func isRange(err error) bool {
 
 // IsNumber reports whether b is a number in JSON's grammar.
 func IsNumber(b []byte) bool {
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			return false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			return false
-		}
-	}
-	return i == len(b)
+	end, msg := jsonv.ScanNumber(b, 0)
+	return msg == "" && end == len(b)
 }
 
 // IsInteger reports whether the JSON number b has no fractional part
