@@ -92,10 +92,10 @@ func (l *loader) decodeGateway() gateway {
 	case !anyUpstream:
 		// A document with no x-gateway routing at all gets one warning, not
 		// one per operation.
-		dec.Diags.Warnf(diag.Pos{File: l.file}, "no upstream is set for any of the %d operations; set x-gateway.upstreams and x-gateway.upstream at the root (until then the gateway runs only with --mock or --upstream)", len(missing))
+		dec.Diags.Warnf(diag.Pos{File: l.file}, "no upstream is set for any of the %d operations; they go to the upstream named \"default\", which has no targets until the gateway starts with --upstream default=URL (or set x-gateway.upstreams and x-gateway.upstream at the root; --mock answers from examples)", len(missing))
 	default:
 		for _, op := range missing {
-			dec.Diags.Warnf(op.pos, "%s: no upstream; set x-gateway.upstream at the root, path item or operation (until then it is served only with --mock or --upstream)", op.key)
+			dec.Diags.Warnf(op.pos, "%s: no upstream is set; it goes to the upstream named \"default\", which has no targets until the gateway starts with --upstream default=URL (or set x-gateway.upstream at the root, path item or operation)", op.key)
 		}
 	}
 	l.diags = append(l.diags, dec.Diags...)

@@ -178,6 +178,39 @@ func (l *lowerer) operations() {
 			l.api.MaxPathParams = n
 		}
 	}
+	l.defaultUpstream()
+}
+
+// DefaultUpstream is where operations that name no upstream are proxied: a
+// pool with no targets until the gateway starts with --upstream default=URL,
+// so that any document becomes a gateway in front of one backend.
+const DefaultUpstream = "default"
+
+func (l *lowerer) defaultUpstream() {
+	needed := false
+	for _, o := range l.api.Operations {
+		if o.Upstream == "" {
+			o.Upstream = DefaultUpstream
+			needed = true
+		}
+	}
+	if !needed {
+		return
+	}
+	for _, u := range l.api.Upstreams {
+		if u.Name == DefaultUpstream {
+			return
+		}
+	}
+	names := namer{}
+	for _, u := range l.api.Upstreams {
+		names.unique(u.GoName)
+	}
+	l.api.Upstreams = append(l.api.Upstreams, &ir.Upstream{
+		Name:    DefaultUpstream,
+		GoName:  names.unique("defaultUpstream"),
+		Balance: "round-robin",
+	})
 }
 
 func (l *lowerer) operation(p, method string, item *openapi3.PathItem, op *openapi3.Operation) *ir.Operation {

@@ -252,10 +252,16 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	} else {
 		s.conn = stripHopByHop(&resp.Header, s.conn)
 		restore(&resp.Header, &s.pre)
+		// The version belongs to each hop (RFC 9110 §6.2): an HTTP/1.0
+		// upstream must not turn the client's connection into a 1.0 one.
+		resp.Header.SetProtocol(http11)
+		resp.Header.ResetConnectionClose()
 	}
 	s.pre.Reset()
 	statePool.Put(s)
 }
+
+var http11 = []byte("HTTP/1.1")
 
 // headerSource is what stripHopByHop needs of a request or response header.
 type headerSource interface {

@@ -509,3 +509,18 @@ func TestFailMapping(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTP10Upstream checks that the protocol version stays per hop: an
+// HTTP/1.0 upstream that closes its connection still gives the client an
+// HTTP/1.1 response on a connection that stays open.
+func TestHTTP10Upstream(t *testing.T) {
+	up := startUpstream(t, func(*fasthttp.Request) string {
+		return "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+	})
+	addr := startGateway(t, newUpstream(t, "old", up.url()), "/x", 0)
+	resp := do(t, addr, "GET /x HTTP/1.1\r\nHost: gw\r\n\r\n")
+	up.next(t)
+	if string(resp.Header.Protocol()) != "HTTP/1.1" || resp.Header.ConnectionClose() || string(resp.Body()) != "ok" {
+		t.Fatalf("got %s close=%v body %q; want HTTP/1.1, keep-alive, ok", resp.Header.Protocol(), resp.Header.ConnectionClose(), resp.Body())
+	}
+}
