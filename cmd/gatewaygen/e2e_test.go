@@ -91,13 +91,19 @@ func TestEndToEnd(t *testing.T) {
 		{"body required", "POST", "/v1/pets", `{"status":"available"}`, nil, 400, []string{"/body/name", "required"}},
 		{"body minLength", "POST", "/v1/pets", `{"name":"","status":"available"}`, nil, 400, []string{"/body/name", "minLength"}},
 		{"body additionalProperties", "POST", "/v1/pets", `{"name":"x","status":"available","extra":1}`, nil, 400, []string{"/body/extra", "additionalProperties"}},
+		{"query repeated", "GET", "/v1/pets?limit=1&limit=500", "", nil, 400, []string{"query.limit", "repeated"}},
+		{"array item pattern", "GET", "/v1/pets/findByTags?tags=dog,Cat", "", nil, 400, []string{"query.tags[1]", "pattern"}},
+		{"body not JSON", "POST", "/v1/pets", `{"name":`, nil, 400, []string{"/body", "json"}},
+		{"body nested type", "POST", "/v1/pets", `{"name":"x","status":"sold","tags":["a",2]}`, nil, 400, []string{"/body/tags/1", "type"}},
+		{"body too large", "POST", "/v1/pets", `{"name":"` + strings.Repeat("x", 5000) + `","status":"sold"}`, nil, 413, nil},
+		{"unsupported media type", "POST", "/v1/pets", "name=x", map[string]string{"Content-Type": "text/plain"}, 415, nil},
 		{"unknown path under base", "GET", "/v1/nope", "", nil, 404, nil},
 		{"unknown path outside base", "GET", "/nope", "", nil, 404, nil},
 		{"method not allowed", "PATCH", "/v1/pets", "", nil, 405, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := tc.header
-			if tc.body != "" {
+			if tc.body != "" && h == nil {
 				h = map[string]string{"Content-Type": "application/json"}
 			}
 			r := do(t, tc.method, gw+tc.path, tc.body, h)

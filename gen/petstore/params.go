@@ -25,26 +25,34 @@ type ListPetsParams struct {
 func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
 	q := ctx.QueryArgs()
 	// query "limit"
-	if v := q.Peek("limit"); q.Has("limit") {
-		x, ok := param.ParseInt(v)
-		if !ok {
-			st.Errs.Add("query.limit", "type", "expected an integer, found "+param.Quote(v))
-		} else if x < 1 {
-			st.Errs.Add("query.limit", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
-		} else if x > 100 {
-			st.Errs.Add("query.limit", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+	if v, ok, repeated := param.Query(q, "limit"); ok {
+		if repeated {
+			st.Errs.Add("query.limit", "repeated", "must be given at most once")
 		} else {
-			p.Limit = x
+			x, ok := param.ParseInt(v)
+			if !ok {
+				st.Errs.Add("query.limit", "type", "expected an integer, found "+param.Quote(v))
+			} else if x < 1 {
+				st.Errs.Add("query.limit", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+			} else if x > 100 {
+				st.Errs.Add("query.limit", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+			} else {
+				p.Limit = x
+			}
 		}
 	} else {
 		p.Limit = 20
 	}
 	// query "status"
-	if v := q.Peek("status"); q.Has("status") {
-		if !isEnum0(v) {
-			st.Errs.Add("query.status", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(v))
+	if v, ok, repeated := param.Query(q, "status"); ok {
+		if repeated {
+			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {
-			p.Status = param.Opt[string]{V: param.S(v), Set: true}
+			if !isEnum0(v) {
+				st.Errs.Add("query.status", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(v))
+			} else {
+				p.Status = param.Opt[string]{V: param.S(v), Set: true}
+			}
 		}
 	}
 	// query "tag"
@@ -90,21 +98,25 @@ type FindPetsByTagsParams struct {
 func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
 	q := ctx.QueryArgs()
 	// query "tags"
-	if v := q.Peek("tags"); q.Has("tags") {
-		base := len(st.Strs)
-		for rest, more := v, true; more; {
-			var item []byte
-			item, rest, more = param.Next(rest, ',')
-			if !pattern1.Match(item) {
-				st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "pattern", "must match \"^[a-z]+$\", found "+param.Quote(item))
-				st.Strs = append(st.Strs, "")
-			} else {
-				st.Strs = append(st.Strs, param.S(item))
+	if v, ok, repeated := param.Query(q, "tags"); ok {
+		if repeated {
+			st.Errs.Add("query.tags", "repeated", "must be given at most once")
+		} else {
+			base := len(st.Strs)
+			for rest, more := v, true; more; {
+				var item []byte
+				item, rest, more = param.Next(rest, ',')
+				if !pattern1.Match(item) {
+					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "pattern", "must match \"^[a-z]+$\", found "+param.Quote(item))
+					st.Strs = append(st.Strs, "")
+				} else {
+					st.Strs = append(st.Strs, param.S(item))
+				}
 			}
-		}
-		p.Tags = st.Strs[base:len(st.Strs):len(st.Strs)]
-		if len(p.Tags) < 1 {
-			st.Errs.Add("query.tags", "minItems", "must have at least 1 items, found "+strconv.Itoa(len(p.Tags)))
+			p.Tags = st.Strs[base:len(st.Strs):len(st.Strs)]
+			if len(p.Tags) < 1 {
+				st.Errs.Add("query.tags", "minItems", "must have at least 1 items, found "+strconv.Itoa(len(p.Tags)))
+			}
 		}
 	} else {
 		st.Errs.Add("query.tags", "required", "missing required query parameter \"tags\"")
@@ -218,12 +230,16 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 		}
 	}
 	// query "hard"
-	if v := q.Peek("hard"); q.Has("hard") {
-		x, ok := param.ParseBool(v)
-		if !ok {
-			st.Errs.Add("query.hard", "type", "expected true or false, found "+param.Quote(v))
+	if v, ok, repeated := param.Query(q, "hard"); ok {
+		if repeated {
+			st.Errs.Add("query.hard", "repeated", "must be given at most once")
 		} else {
-			p.Hard = x
+			x, ok := param.ParseBool(v)
+			if !ok {
+				st.Errs.Add("query.hard", "type", "expected true or false, found "+param.Quote(v))
+			} else {
+				p.Hard = x
+			}
 		}
 	} else {
 		p.Hard = false
@@ -266,16 +282,20 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 		}
 	}
 	// query "size"
-	if v := q.Peek("size"); q.Has("size") {
-		x, ok := param.ParseFloat(v)
-		if !ok {
-			st.Errs.Add("query.size", "type", "expected a number, found "+param.Quote(v))
-		} else if x < 0.1 {
-			st.Errs.Add("query.size", "minimum", "must be >= 0.1, found "+param.FormatFloat(x))
-		} else if x > 4.0 {
-			st.Errs.Add("query.size", "maximum", "must be <= 4, found "+param.FormatFloat(x))
+	if v, ok, repeated := param.Query(q, "size"); ok {
+		if repeated {
+			st.Errs.Add("query.size", "repeated", "must be given at most once")
 		} else {
-			p.Size = param.Opt[float64]{V: x, Set: true}
+			x, ok := param.ParseFloat(v)
+			if !ok {
+				st.Errs.Add("query.size", "type", "expected a number, found "+param.Quote(v))
+			} else if x < 0.1 {
+				st.Errs.Add("query.size", "minimum", "must be >= 0.1, found "+param.FormatFloat(x))
+			} else if x > 4.0 {
+				st.Errs.Add("query.size", "maximum", "must be <= 4, found "+param.FormatFloat(x))
+			} else {
+				p.Size = param.Opt[float64]{V: x, Set: true}
+			}
 		}
 	}
 }
@@ -304,18 +324,22 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 		}
 	}
 	// query "status"
-	if v := q.Peek("status"); q.Has("status") {
-		base := len(st.Strs)
-		for rest, more := v, true; more; {
-			var item []byte
-			item, rest, more = param.Next(rest, ',')
-			if !isEnum0(item) {
-				st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(item))
-				st.Strs = append(st.Strs, "")
-			} else {
-				st.Strs = append(st.Strs, param.S(item))
+	if v, ok, repeated := param.Query(q, "status"); ok {
+		if repeated {
+			st.Errs.Add("query.status", "repeated", "must be given at most once")
+		} else {
+			base := len(st.Strs)
+			for rest, more := v, true; more; {
+				var item []byte
+				item, rest, more = param.Next(rest, ',')
+				if !isEnum0(item) {
+					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(item))
+					st.Strs = append(st.Strs, "")
+				} else {
+					st.Strs = append(st.Strs, param.S(item))
+				}
 			}
+			p.Status = st.Strs[base:len(st.Strs):len(st.Strs)]
 		}
-		p.Status = st.Strs[base:len(st.Strs):len(st.Strs)]
 	}
 }

@@ -143,9 +143,17 @@ func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 			add("type", jen.Lit("malformed percent-encoding in ").Op("+").Qual(g.rt("param"), "Quote").Call(arg.Clone())),
 		).Else().Block(body...)
 	case ir.InQuery:
-		head = []jen.Code{jen.Id("v").Op(":=").Id("q").Dot("Peek").Call(jen.Lit(p.Name)), jen.Id("q").Dot("Has").Call(jen.Lit(p.Name))}
 		if isArray(p) && p.Explode {
 			head = []jen.Code{jen.Id("q").Dot("Has").Call(jen.Lit(p.Name))} // values come from q.All
+			break
+		}
+		// A single-valued parameter given twice is rejected, not resolved.
+		body = []jen.Code{jen.If(jen.Id("repeated")).Block(
+			add("repeated", jen.Lit("must be given at most once")),
+		).Else().Block(body...)}
+		head = []jen.Code{
+			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Qual(g.rt("param"), "Query").Call(jen.Id("q"), jen.Lit(p.Name)),
+			jen.Id("ok"),
 		}
 	case ir.InHeader:
 		head = []jen.Code{jen.Id("v").Op(":=").Id("ctx").Dot("Request").Dot("Header").Dot("Peek").Call(jen.Lit(p.Name)), jen.Id("v").Op("!=").Nil()}

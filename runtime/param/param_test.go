@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/valyala/fasthttp"
 )
 
 func TestParseInt(t *testing.T) {
@@ -136,5 +138,22 @@ func BenchmarkParseInt(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		ParseInt(v)
+	}
+}
+
+func TestQueryRepeated(t *testing.T) {
+	var q fasthttp.Args
+	q.Parse("a=1&b=2&a=3&c")
+	for _, c := range []struct {
+		name              string
+		v                 string
+		present, repeated bool
+	}{
+		{"a", "1", true, true}, {"b", "2", true, false}, {"c", "", true, false}, {"d", "", false, false},
+	} {
+		v, present, repeated := Query(&q, c.name)
+		if string(v) != c.v || present != c.present || repeated != c.repeated {
+			t.Errorf("Query(%q) = %q, %v, %v; want %q, %v, %v", c.name, v, present, repeated, c.v, c.present, c.repeated)
+		}
 	}
 }
