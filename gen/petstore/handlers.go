@@ -22,7 +22,7 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	if g.mock {
-		replyListPets(ctx)
+		replyMock(ctx, opListPets)
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
@@ -33,7 +33,7 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
-	if !checkCreatePetBody(ctx, st) {
+	if !checkNewPetBody(ctx, st, 4096) {
 		return
 	}
 	if st.Errs.Len() > 0 {
@@ -41,19 +41,20 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	if g.mock {
-		replyCreatePet(ctx)
+		replyMock(ctx, opCreatePet)
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
 	g.pets.Forward(ctx, st.Path, 1*time.Second)
 }
 
-// checkCreatePetBody checks the body of POST /pets; it returns false when it
-// has answered the request itself (413, 415).
-func checkCreatePetBody(ctx *fasthttp.RequestCtx, st *request.State) bool {
+// checkNewPetBody checks the request body of POST /pets and PUT /pets/{petId};
+// it returns false when it has answered the request itself (413 over limit
+// bytes, 415).
+func checkNewPetBody(ctx *fasthttp.RequestCtx, st *request.State, limit int) bool {
 	body := ctx.PostBody()
-	if len(body) > 4096 {
-		problem.PayloadTooLarge(ctx, 4096)
+	if len(body) > limit {
+		problem.PayloadTooLarge(ctx, int64(limit))
 		return false
 	}
 	if len(body) == 0 {
@@ -84,7 +85,7 @@ func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) 
 		return
 	}
 	if g.mock {
-		replyFindPetsByTags(ctx)
+		replyMock(ctx, opFindPetsByTags)
 		return
 	}
 	st.Path = append(st.Path, "/pets/findByTags"...)
@@ -102,7 +103,7 @@ func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	if g.mock {
-		replyListMyPets(ctx)
+		replyMock(ctx, opListMyPets)
 		return
 	}
 	st.Path = append(st.Path, "/pets/mine"...)
@@ -120,7 +121,7 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	if g.mock {
-		replyGetPet(ctx)
+		replyMock(ctx, opGetPet)
 		return
 	}
 	st.Path = append(st.Path, "/pets/"...)
@@ -134,7 +135,7 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	defer request.Release(st)
 	var p UpdatePetParams
 	p.decode(ctx, args, st)
-	if !checkUpdatePetBody(ctx, st) {
+	if !checkNewPetBody(ctx, st, 65536) {
 		return
 	}
 	if st.Errs.Len() > 0 {
@@ -142,37 +143,12 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	if g.mock {
-		replyUpdatePet(ctx)
+		replyMock(ctx, opUpdatePet)
 		return
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	g.pets.Forward(ctx, st.Path, 2*time.Second)
-}
-
-// checkUpdatePetBody checks the body of PUT /pets/{petId}; it returns false when it
-// has answered the request itself (413, 415).
-func checkUpdatePetBody(ctx *fasthttp.RequestCtx, st *request.State) bool {
-	body := ctx.PostBody()
-	if len(body) > 65536 {
-		problem.PayloadTooLarge(ctx, 65536)
-		return false
-	}
-	if len(body) == 0 {
-		st.Errs.Add("/body", "required", "a request body is required")
-		return true
-	}
-	mt := st.MediaType(ctx.Request.Header.ContentType())
-	switch string(mt) {
-	case "application/json":
-		mark := st.BeginJSON(body)
-		validateNewPet(&st.JSON, &st.Errs)
-		st.EndJSON(mark)
-	default:
-		problem.UnsupportedMediaType(ctx, string(mt), "application/json")
-		return false
-	}
-	return true
 }
 
 // serveDeletePet serves DELETE /pets/{petId}: Delete a pet.
@@ -186,7 +162,7 @@ func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	if g.mock {
-		replyDeletePet(ctx)
+		replyMock(ctx, opDeletePet)
 		return
 	}
 	st.Path = append(st.Path, "/pets/"...)
@@ -205,7 +181,7 @@ func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	if g.mock {
-		replyGetPetPhoto(ctx)
+		replyMock(ctx, opGetPetPhoto)
 		return
 	}
 	st.Path = append(st.Path, "/pets/"...)
@@ -226,7 +202,7 @@ func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	if g.mock {
-		replyGetInventory(ctx)
+		replyMock(ctx, opGetInventory)
 		return
 	}
 	st.Path = append(st.Path, "/internal/inventory/"...)

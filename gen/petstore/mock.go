@@ -3,78 +3,27 @@
 
 package petstore
 
-import (
-	"github.com/gatewaygen/gatewaygen/runtime/param"
-	"github.com/valyala/fasthttp"
-)
+import "github.com/valyala/fasthttp"
 
-// pathValue percent-decodes a raw path parameter for the upstream path; a
-// malformed escape was rejected while decoding parameters.
-func pathValue(raw []byte) []byte {
-	v, ok := param.Unescape(raw, false)
-	if !ok {
-		return raw
+// mockReply is the canned answer of one operation in mock mode.
+type mockReply struct {
+	status      int
+	contentType string
+	body        string
+}
+
+/*
+mockReplies are taken from the document's examples, or built from the
+response schema where it gives none.
+*/
+var mockReplies = [...]mockReply{opListPets: {200, "application/json", "[{\"id\":1,\"name\":\"Rex\",\"status\":\"available\",\"tags\":[\"dog\"]},{\"id\":2,\"name\":\"Tom\",\"status\":\"sold\",\"tags\":[\"cat\"]}]"}, opCreatePet: {201, "application/json", "{\"age\":0,\"id\":0,\"name\":\"string\",\"status\":\"available\",\"tags\":[\"string\"]}"}, opFindPetsByTags: {200, "application/json", "[{\"age\":0,\"id\":0,\"name\":\"string\",\"status\":\"available\",\"tags\":[\"string\"]}]"}, opListMyPets: {200, "application/json", "[{\"age\":0,\"id\":0,\"name\":\"string\",\"status\":\"available\",\"tags\":[\"string\"]}]"}, opGetPet: {200, "application/json", "{\"age\":3,\"id\":1,\"name\":\"Rex\",\"status\":\"available\",\"tags\":[\"dog\"]}"}, opUpdatePet: {200, "application/json", "{\"age\":0,\"id\":0,\"name\":\"string\",\"status\":\"available\",\"tags\":[\"string\"]}"}, opDeletePet: {204, "", ""}, opGetPetPhoto: {200, "application/json", "{\"id\":\"string\",\"url\":\"string\"}"}, opGetInventory: {200, "application/json", "{\"available\":12,\"pending\":3,\"sold\":40}"}}
+
+// replyMock answers op from mockReplies.
+func replyMock(ctx *fasthttp.RequestCtx, op opID) {
+	r := &mockReplies[op]
+	ctx.SetStatusCode(r.status)
+	if r.contentType != "" {
+		ctx.SetContentType(r.contentType)
+		ctx.SetBodyString(r.body)
 	}
-	return v
-}
-
-// replyListPets answers GET /pets in mock mode.
-func replyListPets(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(200)
-	ctx.SetContentType("application/json")
-	ctx.SetBodyString("[{\"id\":1,\"name\":\"Rex\",\"status\":\"available\",\"tags\":[\"dog\"]},{\"id\":2,\"name\":\"Tom\",\"status\":\"sold\",\"tags\":[\"cat\"]}]")
-}
-
-// replyCreatePet answers POST /pets in mock mode.
-func replyCreatePet(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(201)
-	ctx.SetContentType("application/json")
-	ctx.SetBodyString("{\"age\":0,\"id\":0,\"name\":\"string\",\"status\":\"available\",\"tags\":[\"string\"]}")
-}
-
-// replyFindPetsByTags answers GET /pets/findByTags in mock mode.
-func replyFindPetsByTags(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(200)
-	ctx.SetContentType("application/json")
-	ctx.SetBodyString("[{\"age\":0,\"id\":0,\"name\":\"string\",\"status\":\"available\",\"tags\":[\"string\"]}]")
-}
-
-// replyListMyPets answers GET /pets/mine in mock mode.
-func replyListMyPets(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(200)
-	ctx.SetContentType("application/json")
-	ctx.SetBodyString("[{\"age\":0,\"id\":0,\"name\":\"string\",\"status\":\"available\",\"tags\":[\"string\"]}]")
-}
-
-// replyGetPet answers GET /pets/{petId} in mock mode.
-func replyGetPet(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(200)
-	ctx.SetContentType("application/json")
-	ctx.SetBodyString("{\"age\":3,\"id\":1,\"name\":\"Rex\",\"status\":\"available\",\"tags\":[\"dog\"]}")
-}
-
-// replyUpdatePet answers PUT /pets/{petId} in mock mode.
-func replyUpdatePet(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(200)
-	ctx.SetContentType("application/json")
-	ctx.SetBodyString("{\"age\":0,\"id\":0,\"name\":\"string\",\"status\":\"available\",\"tags\":[\"string\"]}")
-}
-
-// replyDeletePet answers DELETE /pets/{petId} in mock mode.
-func replyDeletePet(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(204)
-}
-
-// replyGetPetPhoto answers GET /pets/{petId}/photos/{photoId} in mock mode.
-func replyGetPetPhoto(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(200)
-	ctx.SetContentType("application/json")
-	ctx.SetBodyString("{\"id\":\"string\",\"url\":\"string\"}")
-}
-
-// replyGetInventory answers GET /stores/{storeId}/inventory in mock mode.
-func replyGetInventory(ctx *fasthttp.RequestCtx) {
-	ctx.SetStatusCode(200)
-	ctx.SetContentType("application/json")
-	ctx.SetBodyString("{\"available\":12,\"pending\":3,\"sold\":40}")
 }

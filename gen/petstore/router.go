@@ -26,6 +26,16 @@ const (
 // one request, in template order.
 type pathArgs [2][]byte
 
+// pathValue percent-decodes a raw path parameter for the upstream path; a
+// malformed escape was already rejected while decoding parameters.
+func pathValue(raw []byte) []byte {
+	v, ok := param.Unescape(raw, false)
+	if !ok {
+		return raw
+	}
+	return v
+}
+
 // route resolves method and path (below the base path) to an operation;
 // for opWrongMethod it also returns the Allow header value.
 func route(method, path []byte, args *pathArgs) (opID, string) {

@@ -32,6 +32,8 @@ type gen struct {
 	cfg      Config
 	patterns map[string]string // pattern → variable name
 	enums    map[string]string // NUL-joined members → function name
+
+	bodyChecks map[*ir.Operation]string // name of each operation's body gate
 }
 
 func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -22,12 +23,58 @@ import (
 //		g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
 //	}
 func (g *gen) handlers(f *jen.File) {
+	g.bodyChecks = bodyCheckNames(g.api.Operations)
+	emitted := map[string]bool{}
 	for _, o := range g.api.Operations {
 		g.handler(f, o)
-		if o.Body != nil {
+		if o.Body != nil && !emitted[g.bodyChecks[o]] {
+			emitted[g.bodyChecks[o]] = true
 			g.bodyCheck(f, o)
 		}
 	}
+}
+
+// bodyCheckNames names the body gate of each operation with a body.
+// Operations whose bodies are checked alike (same media types and schemas,
+// same requiredness; e.g. create and replace of one resource; the size limit
+// is an argument)
+// share one function, named after the schema when there is one.
+func bodyCheckNames(ops []*ir.Operation) map[*ir.Operation]string {
+	byKey := map[string][]*ir.Operation{}
+	var keys []string
+	for _, o := range ops {
+		if o.Body == nil {
+			continue
+		}
+		k := strconv.FormatBool(o.Body.Required)
+		for _, m := range o.Body.Media {
+			k += " " + m.ContentType
+			if m.Schema != nil {
+				k += "=" + bodyFunc(o, m)
+			}
+		}
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], o)
+	}
+	names := map[*ir.Operation]string{}
+	used := map[string]bool{}
+	for _, k := range keys {
+		group := byKey[k]
+		first := group[0]
+		name := "check" + first.GoName + "Body"
+		if m := first.Body.Media; len(group) > 1 && len(m) == 1 && m[0].Schema != nil && m[0].Schema.Ref != "" {
+			if n := "check" + m[0].Schema.Ref + "Body"; !used[n] {
+				name = n
+			}
+		}
+		used[name] = true
+		for _, o := range group {
+			names[o] = name
+		}
+	}
+	return names
 }
 
 func (g *gen) upstream(name string) *ir.Upstream {
@@ -56,7 +103,7 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 			b.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))
 		}
 		if o.Body != nil {
-			b.If(jen.Op("!").Id(bodyCheckName(o)).Call(jen.Id("ctx"), jen.Id("st"))).Block(jen.Return())
+			b.If(jen.Op("!").Id(g.bodyChecks[o]).Call(jen.Id("ctx"), jen.Id("st"), jen.Lit(int(o.MaxBody)))).Block(jen.Return())
 		}
 		if len(o.Params) > 0 || o.Body != nil {
 			b.If(jen.Id("st").Dot("Errs").Dot("Len").Call().Op(">").Lit(0)).Block(
@@ -67,14 +114,14 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 		u := g.upstream(o.Upstream)
 		switch {
 		case o.Mock:
-			b.Id(replyName(o)).Call(jen.Id("ctx"))
+			b.Id("replyMock").Call(jen.Id("ctx"), jen.Id(opConst(o)))
 			return
 		case u == nil:
-			b.If(jen.Id("g").Dot("mock")).Block(jen.Id(replyName(o)).Call(jen.Id("ctx")), jen.Return())
+			b.If(jen.Id("g").Dot("mock")).Block(jen.Id("replyMock").Call(jen.Id("ctx"), jen.Id(opConst(o))), jen.Return())
 			b.Qual(g.rt("problem"), "ServiceUnavailable").Call(jen.Id("ctx"), jen.Lit("no upstream is configured for this operation"))
 			return
 		}
-		b.If(jen.Id("g").Dot("mock")).Block(jen.Id(replyName(o)).Call(jen.Id("ctx")), jen.Return())
+		b.If(jen.Id("g").Dot("mock")).Block(jen.Id("replyMock").Call(jen.Id("ctx"), jen.Id(opConst(o))), jen.Return())
 		for _, part := range o.Rewrite {
 			if part.Param == "" {
 				if part.Literal != "" {
@@ -98,10 +145,6 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 	})
 }
 
-func bodyCheckName(o *ir.Operation) string { return "check" + o.GoName + "Body" }
-
-func replyName(o *ir.Operation) string { return "reply" + o.GoName }
-
 // bodyCheck emits the body gate of one operation: size, presence, content
 // type, then the schema of the matching media type.
 //
@@ -120,14 +163,21 @@ func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
 			exact = append(exact, m)
 		}
 	}
-	comment(f, bodyCheckName(o)+" checks the body of "+o.Method+" "+o.Path+"; it returns false when it\nhas answered the request itself (413, 415).")
-	f.Func().Id(bodyCheckName(o)).Params(
+	var users []string
+	for _, x := range g.api.Operations {
+		if x.Body != nil && g.bodyChecks[x] == g.bodyChecks[o] {
+			users = append(users, x.Method+" "+x.Path)
+		}
+	}
+	comment(f, g.bodyChecks[o]+" checks the request body of "+strings.Join(users, " and ")+";\nit returns false when it has answered the request itself (413 over limit\nbytes, 415).")
+	f.Func().Id(g.bodyChecks[o]).Params(
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("st").Op("*").Qual(g.rt("request"), "State"),
+		jen.Id("limit").Int(),
 	).Bool().BlockFunc(func(b *jen.Group) {
 		b.Id("body").Op(":=").Id("ctx").Dot("PostBody").Call()
-		b.If(jen.Len(jen.Id("body")).Op(">").Lit(int(o.MaxBody))).Block(
-			jen.Qual(g.rt("problem"), "PayloadTooLarge").Call(jen.Id("ctx"), jen.Lit(int(o.MaxBody))),
+		b.If(jen.Len(jen.Id("body")).Op(">").Id("limit")).Block(
+			jen.Qual(g.rt("problem"), "PayloadTooLarge").Call(jen.Id("ctx"), jen.Id("int64").Call(jen.Id("limit"))),
 			jen.Return(jen.False()),
 		)
 		absent := []jen.Code{}

@@ -4,30 +4,35 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
-// mocks emits one reply function per operation for mock mode, with the
-// example lower picked baked in as a constant:
+// mocks emits the canned answers of mock mode as a table indexed by
+// operation, with the example lower picked baked in, and the one function
+// that writes an entry:
 //
-//	func replyGetPet(ctx *fasthttp.RequestCtx) {
-//		ctx.SetStatusCode(200)
-//		ctx.SetContentType("application/json")
-//		ctx.SetBodyString(`{"id":1,"name":"Rex"}`)
+//	var mockReplies = [...]mockReply{
+//		opGetPet: {200, "application/json", `{"id":1,"name":"Rex"}`},
 //	}
+//	func replyMock(ctx *fasthttp.RequestCtx, op opID) { ... }
 func (g *gen) mocks(f *jen.File) {
-	comment(f, "pathValue percent-decodes a raw path parameter for the upstream path; a\nmalformed escape was rejected while decoding parameters.")
-	f.Func().Id("pathValue").Params(jen.Id("raw").Index().Byte()).Index().Byte().Block(
-		jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Unescape").Call(jen.Id("raw"), jen.False()),
-		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("raw"))),
-		jen.Return(jen.Id("v")),
+	f.Comment("mockReply is the canned answer of one operation in mock mode.")
+	f.Type().Id("mockReply").Struct(
+		jen.Id("status").Int(),
+		jen.Id("contentType").String(),
+		jen.Id("body").String(),
 	)
-	for _, o := range g.api.Operations {
-		r := o.MockReply
-		f.Comment(replyName(o) + " answers " + o.Method + " " + o.Path + " in mock mode.")
-		f.Func().Id(replyName(o)).Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).BlockFunc(func(b *jen.Group) {
-			b.Id("ctx").Dot("SetStatusCode").Call(jen.Lit(r.Status))
-			if r.ContentType != "" {
-				b.Id("ctx").Dot("SetContentType").Call(jen.Lit(r.ContentType))
-				b.Id("ctx").Dot("SetBodyString").Call(jen.Lit(r.Body))
-			}
-		})
-	}
+	f.Comment("mockReplies are taken from the document's examples, or built from the\nresponse schema where it gives none.")
+	f.Var().Id("mockReplies").Op("=").Index(jen.Op("...")).Id("mockReply").ValuesFunc(func(vg *jen.Group) {
+		for _, o := range g.api.Operations {
+			r := o.MockReply
+			vg.Id(opConst(o)).Op(":").Values(jen.Lit(r.Status), jen.Lit(r.ContentType), jen.Lit(r.Body))
+		}
+	})
+	comment(f, "replyMock answers op from mockReplies.")
+	f.Func().Id("replyMock").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"), jen.Id("op").Id("opID")).Block(
+		jen.Id("r").Op(":=").Op("&").Id("mockReplies").Index(jen.Id("op")),
+		jen.Id("ctx").Dot("SetStatusCode").Call(jen.Id("r").Dot("status")),
+		jen.If(jen.Id("r").Dot("contentType").Op("!=").Lit("")).Block(
+			jen.Id("ctx").Dot("SetContentType").Call(jen.Id("r").Dot("contentType")),
+			jen.Id("ctx").Dot("SetBodyString").Call(jen.Id("r").Dot("body")),
+		),
+	)
 }

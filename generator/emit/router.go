@@ -50,6 +50,13 @@ func (g *gen) router(f *jen.File) {
 	comment(f, "pathArgs holds the raw, still percent-encoded path parameter values of\none request, in template order.")
 	f.Type().Id("pathArgs").Index(jen.Lit(n)).Index().Byte()
 
+	comment(f, "pathValue percent-decodes a raw path parameter for the upstream path; a\nmalformed escape was already rejected while decoding parameters.")
+	f.Func().Id("pathValue").Params(jen.Id("raw").Index().Byte()).Index().Byte().Block(
+		jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Unescape").Call(jen.Id("raw"), jen.False()),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("raw"))),
+		jen.Return(jen.Id("v")),
+	)
+
 	comment(f, "route resolves method and path (below the base path) to an operation;\nfor opWrongMethod it also returns the Allow header value.")
 	f.Func().Id("route").Params(jen.List(jen.Id("method"), jen.Id("path")).Index().Byte(), jen.Id("args").Op("*").Id("pathArgs")).Params(jen.Id("opID"), jen.String()).Block(
 		jen.If(jen.Len(jen.Id("path")).Op("==").Lit(0).Op("||").Id("path").Index(jen.Lit(0)).Op("!=").LitRune('/')).Block(
