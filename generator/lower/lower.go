@@ -119,12 +119,19 @@ func (l *lowerer) root() {
 	}
 }
 
-// basePath is x-gateway.base-path, else the path of servers[0].url when it
-// has no variables in it.
+// basePath is x-gateway.base-path, else the path of servers[0].url with its
+// variables at their defaults.
 func basePath(doc *load.Document) string {
 	p := doc.Gateway.BasePath.V
 	if !doc.Gateway.BasePath.Set && len(doc.T.Servers) > 0 && doc.T.Servers[0] != nil {
-		raw := doc.T.Servers[0].URL
+		srv := doc.T.Servers[0]
+		raw := srv.URL
+		// Server variables take their defaults: "https://{region}.example.com/{version}".
+		for name, v := range srv.Variables {
+			if v != nil {
+				raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
+			}
+		}
 		if u, err := url.Parse(raw); err == nil && !strings.Contains(u.Path, "{") {
 			p = u.Path
 		}

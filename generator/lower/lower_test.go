@@ -1,6 +1,8 @@
 package lower
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +128,24 @@ func TestNames(t *testing.T) {
 	n := namer{}
 	if a, b := n.unique("Pet"), n.unique("pet"); a != "Pet" || b != "pet2" {
 		t.Errorf("unique: %q, %q", a, b)
+	}
+}
+
+func TestBasePath(t *testing.T) {
+	for _, c := range []struct{ servers, want string }{
+		{"servers: [{url: 'https://api.example.com/v2/'}]", "/v2"},
+		{"servers: [{url: /api/v3}]", "/api/v3"},
+		{"servers: [{url: 'https://{region}.example.com/{version}', variables: {region: {default: eu}, version: {default: v1}}}]", "/v1"},
+		{"servers: [{url: 'https://api.example.com'}]", ""},
+		{"", ""},
+	} {
+		spec := "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n" + c.servers + "\npaths: {}\n"
+		file := filepath.Join(t.TempDir(), "spec.yaml")
+		if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := lowerFile(t, file).BasePath; got != c.want {
+			t.Errorf("%s: base path %q, want %q", c.servers, got, c.want)
+		}
 	}
 }
