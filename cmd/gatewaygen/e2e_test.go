@@ -132,6 +132,14 @@ func TestEndToEnd(t *testing.T) {
 		do(t, "GET", gw+"/v1/pets", "", nil).problem(t, 502)
 	})
 
+	t.Run("unknown upstream override", func(t *testing.T) {
+		cmd := exec.Command(bin, "--listen", "127.0.0.1:0", "--upstream", "pest=http://127.0.0.1:1")
+		out, err := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); err == nil || code != 1 || !strings.Contains(string(out), "pest") {
+			t.Fatalf("exit %d, output %q: want exit 1 naming the unknown upstream", code, out)
+		}
+	})
+
 	t.Run("mock", func(t *testing.T) {
 		mock := startGateway(t, bin, "--mock")
 		r := do(t, "GET", mock+"/v1/pets/1", "", nil)

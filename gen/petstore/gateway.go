@@ -38,6 +38,9 @@ type Gateway struct {
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
 func New(cfg server.Config) (*Gateway, error) {
+	if err := cfg.CheckUpstreams("pets", "inventory"); err != nil {
+		return nil, err
+	}
 	g := &Gateway{mock: cfg.Mock}
 	var err error
 	if g.pets, err = proxy.NewUpstream(proxy.UpstreamConfig{

@@ -50,6 +50,13 @@ func (g *gen) gateway(f *jen.File) {
 
 	f.Comment("New builds the gateway for cfg, with one connection pool per upstream target.")
 	f.Func().Id("New").Params(jen.Id("cfg").Qual(g.rt("server"), "Config")).Params(jen.Op("*").Id("Gateway"), jen.Error()).BlockFunc(func(b *jen.Group) {
+		known := make([]jen.Code, len(api.Upstreams))
+		for i, u := range api.Upstreams {
+			known[i] = jen.Lit(u.Name)
+		}
+		b.If(jen.Err().Op(":=").Id("cfg").Dot("CheckUpstreams").Call(known...), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Err()),
+		)
 		b.Id("g").Op(":=").Op("&").Id("Gateway").Values(jen.Dict{jen.Id("mock"): jen.Id("cfg").Dot("Mock")})
 		if len(api.Upstreams) > 0 {
 			b.Var().Id("err").Error()

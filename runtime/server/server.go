@@ -16,6 +16,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,6 +70,23 @@ func (c Config) Targets(name string, defaults []balance.Target) []balance.Target
 		ts[i] = balance.Target{URL: u, Weight: 1}
 	}
 	return ts
+}
+
+// CheckUpstreams fails when an override names an upstream that is not among
+// known: a typo in --upstream must not leave traffic on the spec's default
+// targets unnoticed.
+func (c Config) CheckUpstreams(known ...string) error {
+	names := make([]string, 0, len(c.Upstreams))
+	for n := range c.Upstreams {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return fmt.Errorf("--upstream %s: no upstream of that name; this gateway has %s", n, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 // ParseFlags parses args (os.Args[1:] style) over defaults: flags win over

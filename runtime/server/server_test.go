@@ -278,3 +278,15 @@ func TestRunErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckUpstreams(t *testing.T) {
+	c := Config{Upstreams: map[string][]string{"pets": {"http://a"}}}
+	if err := c.CheckUpstreams("pets", "inventory"); err != nil {
+		t.Fatal(err)
+	}
+	c.Upstreams["pest"] = []string{"http://b"}
+	err := c.CheckUpstreams("pets", "inventory")
+	if err == nil || !strings.Contains(err.Error(), "pest") || !strings.Contains(err.Error(), "pets, inventory") {
+		t.Fatalf("err = %v, want one naming the unknown upstream and the known ones", err)
+	}
+}
