@@ -203,6 +203,83 @@ func BenchmarkDecodeParams(b *testing.B) {
 	})
 }
 
+// sampleRequests builds one request per operation from the document's
+// examples and the samples lower derived: path, query, headers, cookies and
+// body.
+type sampleCase struct {
+	name string
+	ctx  *fasthttp.RequestCtx
+}
+
+func sampleRequests() []sampleCase {
+	var out []sampleCase
+	{
+		ctx := sampleRequest("GET", "/pets", "limit=20&status=available&tag=x")
+		ctx.Request.Header.Set("X-Client-Version", "1.4")
+		out = append(out, sampleCase{"ListPets", ctx})
+	}
+	{
+		ctx := sampleRequest("POST", "/pets", "")
+		ctx.Request.Header.SetContentType("application/json")
+		ctx.Request.SetBodyString("{\"age\":3,\"name\":\"Rex\",\"status\":\"available\",\"tags\":[\"dog\",\"good\"]}")
+		out = append(out, sampleCase{"CreatePet", ctx})
+	}
+	{
+		ctx := sampleRequest("GET", "/pets/findByTags", "tags=dog,cat")
+		out = append(out, sampleCase{"FindPetsByTags", ctx})
+	}
+	{
+		ctx := sampleRequest("GET", "/pets/mine", "")
+		ctx.Request.Header.SetCookie("session", "xxxxxxxxxxxxxxxx")
+		out = append(out, sampleCase{"ListMyPets", ctx})
+	}
+	{
+		ctx := sampleRequest("GET", "/pets/1", "")
+		out = append(out, sampleCase{"GetPet", ctx})
+	}
+	{
+		ctx := sampleRequest("PUT", "/pets/1", "")
+		ctx.Request.Header.Set("If-Match", "x")
+		out = append(out, sampleCase{"UpdatePet", ctx})
+	}
+	{
+		ctx := sampleRequest("DELETE", "/pets/1", "hard=false")
+		out = append(out, sampleCase{"DeletePet", ctx})
+	}
+	{
+		ctx := sampleRequest("GET", "/pets/1/photos/a1b2c3d4", "size=0.1")
+		out = append(out, sampleCase{"GetPetPhoto", ctx})
+	}
+	{
+		ctx := sampleRequest("GET", "/stores/xx/inventory", "status=available")
+		out = append(out, sampleCase{"GetInventory", ctx})
+	}
+	return out
+}
+
+// BenchmarkHandle sends each sample request through the whole gateway in
+// mock mode: routing, parameters, body validation and the reply. A sample the
+// document's examples do not make valid is skipped, not failed.
+func BenchmarkHandle(b *testing.B) {
+	g, err := New(server.Config{Mock: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range sampleRequests() {
+		b.Run(c.name, func(b *testing.B) {
+			g.Handle(c.ctx)
+			if c.ctx.Response.StatusCode() >= 400 {
+				b.Skipf("the sample request is rejected: %s", c.ctx.Response.Body())
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				c.ctx.Response.Reset()
+				g.Handle(c.ctx)
+			}
+		})
+	}
+}
+
 // FuzzRoute feeds arbitrary methods and paths to the router: it must never
 // panic, and a path parameter it returns must be a piece of the path.
 func FuzzRoute(f *testing.F) {

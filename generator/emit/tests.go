@@ -118,6 +118,61 @@ func (g *gen) tests(f *jen.File) {
 		})
 	}
 
+	comment(f, "sampleRequests builds one request per operation from the document's\nexamples and the samples lower derived: path, query, headers, cookies and\nbody.")
+	f.Type().Id("sampleCase").Struct(
+		jen.Id("name").String(),
+		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
+	)
+	f.Func().Id("sampleRequests").Params().Index().Id("sampleCase").BlockFunc(func(b *jen.Group) {
+		b.Var().Id("out").Index().Id("sampleCase")
+		for _, o := range api.Operations {
+			b.BlockFunc(func(bb *jen.Group) {
+				bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)))
+				for _, p := range o.Params {
+					if p.Example == "" {
+						continue
+					}
+					switch p.In {
+					case ir.InHeader:
+						bb.Id("ctx").Dot("Request").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Lit(p.Example))
+					case ir.InCookie:
+						bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(p.Name), jen.Lit(p.Example))
+					}
+				}
+				if o.Body != nil {
+					for _, m := range o.Body.Media {
+						if m.JSON && m.Example != "" && !strings.Contains(m.ContentType, "*") {
+							bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetContentType").Call(jen.Lit(m.ContentType))
+							bb.Id("ctx").Dot("Request").Dot("SetBodyString").Call(jen.Lit(m.Example))
+							break
+						}
+					}
+				}
+				bb.Id("out").Op("=").Append(jen.Id("out"), jen.Id("sampleCase").Values(jen.Lit(o.GoName), jen.Id("ctx")))
+			})
+		}
+		b.Return(jen.Id("out"))
+	})
+
+	comment(f, "BenchmarkHandle sends each sample request through the whole gateway in\nmock mode: routing, parameters, body validation and the reply. A sample the\ndocument's examples do not make valid is skipped, not failed.")
+	f.Func().Id("BenchmarkHandle").Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
+		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
+		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Id("err"))),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
+			jen.Id("b").Dot("Run").Call(jen.Id("c").Dot("name"), jen.Func().Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
+				jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
+				jen.If(jen.Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call().Op(">=").Lit(400)).Block(
+					jen.Id("b").Dot("Skipf").Call(jen.Lit("the sample request is rejected: %s"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),
+				),
+				jen.Id("b").Dot("ReportAllocs").Call(),
+				jen.For(jen.Id("b").Dot("Loop").Call()).Block(
+					jen.Id("c").Dot("ctx").Dot("Response").Dot("Reset").Call(),
+					jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
+				),
+			)),
+		),
+	)
+
 	comment(f, "FuzzRoute feeds arbitrary methods and paths to the router: it must never\npanic, and a path parameter it returns must be a piece of the path.")
 	f.Func().Id("FuzzRoute").Params(jen.Id("f").Op("*").Qual("testing", "F")).Block(
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("routeCases")).Block(
@@ -206,4 +261,29 @@ func sampleQuery(o *ir.Operation) string {
 		parts = append(parts, p.Name+"="+p.Example)
 	}
 	return strings.Join(parts, "&")
+}
+
+// allocTests emits alloc_test.go: the assertion that a valid request costs
+// no allocation from routing to reply. It is built without the race
+// detector only, which makes sync.Pool drop items at random.
+func (g *gen) allocTests(f *jen.File) {
+	comment(f, "TestHandleAllocs asserts that each sample request the gateway accepts is\nserved, in mock mode, without a single allocation.")
+	f.Func().Id("TestHandleAllocs").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
+		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Id("err"))),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
+			jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
+			jen.If(jen.Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call().Op(">=").Lit(400)).Block(
+				jen.Id("t").Dot("Logf").Call(jen.Lit("%s: sample rejected, not measured: %s"), jen.Id("c").Dot("name"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),
+				jen.Continue(),
+			),
+			jen.Id("n").Op(":=").Qual("testing", "AllocsPerRun").Call(jen.Lit(100), jen.Func().Params().Block(
+				jen.Id("c").Dot("ctx").Dot("Response").Dot("Reset").Call(),
+				jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
+			)),
+			jen.If(jen.Id("n").Op("!=").Lit(0)).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s: %v allocations per request, want 0"), jen.Id("c").Dot("name"), jen.Id("n")),
+			),
+		),
+	)
 }

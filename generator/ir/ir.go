@@ -113,6 +113,7 @@ type Media struct {
 	ContentType string  `json:"contentType,omitempty"` // lower case, without parameters; may be a range like application/*
 	JSON        bool    `json:"jSON,omitempty"`        // application/json or +json: validated by the schema
 	Schema      *Schema `json:"schema,omitempty"`
+	Example     string  `json:"example,omitempty"` // the document's example body (compact JSON), "" when none
 }
 
 // Response is one declared response, for docs and mocks.

@@ -154,6 +154,9 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 		}
 		seen[m.ContentType] = true
 		m.JSON = isJSON(m.ContentType)
+		if m.JSON && mt != nil {
+			m.Example = mediaExample(mt)
+		}
 		if m.JSON && mt != nil && mt.Schema != nil {
 			m.Schema = l.schema(mt.Schema, b.Pos)
 		} else if !m.JSON && mt != nil && mt.Schema != nil {
@@ -226,4 +229,23 @@ func scalarText(v any) string {
 		return strconv.FormatBool(x)
 	}
 	return canonical(v)
+}
+
+// mediaExample is the example of a media type: example, else the first of
+// examples by name.
+func mediaExample(mt *openapi3.MediaType) string {
+	if mt.Example != nil {
+		return canonical(mt.Example)
+	}
+	names := make([]string, 0, len(mt.Examples))
+	for n := range mt.Examples {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if ex := mt.Examples[n]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+			return canonical(ex.Value.Value)
+		}
+	}
+	return ""
 }

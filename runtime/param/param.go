@@ -6,10 +6,11 @@
 package param
 
 import (
-	"iter"
 	"math"
 	"strconv"
 	"unsafe"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 )
@@ -229,16 +230,14 @@ func MultipleOf(x, m float64) bool {
 	return math.Abs(q-math.Round(q)) < 1e-9
 }
 
-// Args is what Query needs of fasthttp's query arguments.
-type Args interface {
-	All() iter.Seq2[[]byte, []byte]
-}
-
 // Query returns the value of the single-valued query parameter name and
 // whether it is present. A parameter given more than once is reported as
 // repeated rather than resolved: the gateway would check one value while the
 // upstream might use another (HTTP parameter pollution).
-func Query(q Args, name string) (v []byte, present, repeated bool) {
+//
+// It takes the concrete *fasthttp.Args so that the iteration inlines and
+// allocates nothing; through an interface its closure would escape.
+func Query(q *fasthttp.Args, name string) (v []byte, present, repeated bool) {
 	for k, val := range q.All() {
 		if string(k) != name {
 			continue
