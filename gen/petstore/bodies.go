@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-// validateNewPet checks a NewPet (specs/petstore.yaml:283:5) at the iterator.
+// validateNewPet checks a NewPet (specs/petstore.yaml:285:5) at the iterator.
 func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -176,7 +176,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateStatus checks a Status (specs/petstore.yaml:280:5) at the iterator.
+// validateStatus checks a Status (specs/petstore.yaml:282:5) at the iterator.
 func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.String:

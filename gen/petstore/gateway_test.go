@@ -142,7 +142,7 @@ func BenchmarkDecodeParams(b *testing.B) {
 	})
 	b.Run("UpdatePet", func(b *testing.B) {
 		ctx := sampleRequest("PUT", "/pets/1", "")
-		ctx.Request.Header.Set("If-Match", "x")
+		ctx.Request.Header.Set("If-Match", "\"v7\"")
 		var args pathArgs
 		route(ctx.Method(), ctx.URI().PathOriginal()[len("/v1"):], &args)
 		b.ReportAllocs()
@@ -239,7 +239,9 @@ func sampleRequests() []sampleCase {
 	}
 	{
 		ctx := sampleRequest("PUT", "/pets/1", "")
-		ctx.Request.Header.Set("If-Match", "x")
+		ctx.Request.Header.Set("If-Match", "\"v7\"")
+		ctx.Request.Header.SetContentType("application/json")
+		ctx.Request.SetBodyString("{\"age\":4,\"name\":\"Rex\",\"owner\":{\"name\":\"Ann\",\"phone\":\"+44 20 7946 0000\"},\"status\":\"sold\"}")
 		out = append(out, sampleCase{"UpdatePet", ctx})
 	}
 	{
