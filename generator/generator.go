@@ -5,7 +5,6 @@
 package generator
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/gatewaygen/gatewaygen/generator/diag"
@@ -52,6 +51,9 @@ type Result struct {
 // error, each as file:line:col: message.
 func Generate(opts Options) (*Result, error) {
 	doc, diags := load.Load(opts.Spec)
+	if doc == nil && !diags.HasFatal() {
+		diags.Errorf(diag.Pos{File: opts.Spec}, "the document could not be loaded")
+	}
 	if doc == nil || diags.HasFatal() {
 		diags.Sort()
 		return nil, diagError(diags)
@@ -118,8 +120,5 @@ type DiagError struct{ List diag.List }
 func (e *DiagError) Error() string { return strings.TrimSuffix(e.List.String(), "\n") }
 
 func diagError(l diag.List) error {
-	if len(l) == 0 {
-		return fmt.Errorf("generate: the document could not be loaded")
-	}
 	return &DiagError{List: l}
 }
