@@ -122,8 +122,11 @@ func TestEndToEnd(t *testing.T) {
 		r := do(t, "GET", gw+"/v1/pets/"+slowPetID, "", nil)
 		took := time.Since(start)
 		r.problem(t, 504)
-		if took > 1500*time.Millisecond {
-			t.Errorf("504 after %v; getPet's timeout is 500ms", took)
+		// The backend answers this pet after two seconds, so a 504 before
+		// then can only be getPet's 500ms timeout; the bound is loose
+		// because CI shares two cores with the rest of the test suite.
+		if took >= 2*time.Second {
+			t.Errorf("504 after %v; getPet's timeout is 500ms and the backend answers at 2s", took)
 		}
 	})
 
