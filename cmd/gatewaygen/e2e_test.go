@@ -117,6 +117,20 @@ func TestEndToEnd(t *testing.T) {
 		})
 	}
 
+	t.Run("header repeated", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", gw+"/v1/pets", nil)
+		req.Header.Add("X-Client-Version", "1.2")
+		req.Header.Add("X-Client-Version", "bad")
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		r := response{req: "GET /v1/pets", status: res.StatusCode, header: res.Header, body: b}
+		r.problem(t, 400, "header.X-Client-Version", "repeated")
+	})
+
 	t.Run("upstream timeout", func(t *testing.T) {
 		start := time.Now()
 		r := do(t, "GET", gw+"/v1/pets/"+slowPetID, "", nil)

@@ -78,11 +78,16 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		}
 	}
 	// header "X-Client-Version"
-	if v := ctx.Request.Header.Peek("X-Client-Version"); v != nil {
-		if !pattern0.Match(v) {
-			st.Errs.Add("header.X-Client-Version", "pattern", "must match \"^[0-9]+\\\\.[0-9]+$\", found "+param.Quote(v))
+	if vs := ctx.Request.Header.PeekAll("X-Client-Version"); len(vs) > 0 {
+		if len(vs) > 1 {
+			st.Errs.Add("header.X-Client-Version", "repeated", "must be given at most once")
 		} else {
-			p.XClientVersion = param.Opt[string]{V: param.S(v), Set: true}
+			v := vs[0]
+			if !pattern0.Match(v) {
+				st.Errs.Add("header.X-Client-Version", "pattern", "must match \"^[0-9]+\\\\.[0-9]+$\", found "+param.Quote(v))
+			} else {
+				p.XClientVersion = param.Opt[string]{V: param.S(v), Set: true}
+			}
 		}
 	}
 }
@@ -194,11 +199,16 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 		}
 	}
 	// header "If-Match"
-	if v := ctx.Request.Header.Peek("If-Match"); v != nil {
-		if utf8.RuneCount(v) < 1 {
-			st.Errs.Add("header.If-Match", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+	if vs := ctx.Request.Header.PeekAll("If-Match"); len(vs) > 0 {
+		if len(vs) > 1 {
+			st.Errs.Add("header.If-Match", "repeated", "must be given at most once")
 		} else {
-			p.IfMatch = param.S(v)
+			v := vs[0]
+			if utf8.RuneCount(v) < 1 {
+				st.Errs.Add("header.If-Match", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+			} else {
+				p.IfMatch = param.S(v)
+			}
 		}
 	} else {
 		st.Errs.Add("header.If-Match", "required", "missing required header parameter \"If-Match\"")

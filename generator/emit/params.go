@@ -156,7 +156,14 @@ func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 			jen.Id("ok"),
 		}
 	case ir.InHeader:
-		head = []jen.Code{jen.Id("v").Op(":=").Id("ctx").Dot("Request").Dot("Header").Dot("Peek").Call(jen.Lit(p.Name)), jen.Id("v").Op("!=").Nil()}
+		// Every line of the header counts: an array takes the items of all of
+		// them (RFC 9110 §5.3), a single value given twice is rejected.
+		head = []jen.Code{jen.Id("vs").Op(":=").Id("ctx").Dot("Request").Dot("Header").Dot("PeekAll").Call(jen.Lit(p.Name)), jen.Len(jen.Id("vs")).Op(">").Lit(0)}
+		if !isArray(p) {
+			body = []jen.Code{jen.If(jen.Len(jen.Id("vs")).Op(">").Lit(1)).Block(
+				add("repeated", jen.Lit("must be given at most once")),
+			).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("vs").Index(jen.Lit(0))}, body...)...)}
+		}
 	default:
 		head = []jen.Code{jen.Id("v").Op(":=").Id("ctx").Dot("Request").Dot("Header").Dot("Cookie").Call(jen.Lit(p.Name)), jen.Id("v").Op("!=").Nil()}
 	}
@@ -288,6 +295,17 @@ func (g *gen) decodeArray(p *ir.Param, add func(string, jen.Code) jen.Code) []je
 		// form, explode: ?tag=a&tag=b
 		out = append(out, jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("q").Dot("All").Call()).Block(
 			append([]jen.Code{jen.If(jen.String().Parens(jen.Id("k")).Op("!=").Lit(p.Name)).Block(jen.Continue())}, each(jen.Id("v"))...)...,
+		))
+	} else if p.In == ir.InHeader {
+		// simple, over every line of the header: "a, b" and "c"
+		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id("line")).Op(":=").Range().Id("vs")).Block(
+			jen.For(jen.List(jen.Id("rest"), jen.Id("more")).Op(":=").List(jen.Id("line"), jen.True()), jen.Id("more"), jen.Empty()).Block(
+				append([]jen.Code{
+					jen.Var().Id("item").Index().Byte(),
+					jen.List(jen.Id("item"), jen.Id("rest"), jen.Id("more")).Op("=").Qual(g.rt("param"), "Next").Call(jen.Id("rest"), jen.LitRune(',')),
+					jen.Id("item").Op("=").Qual(g.rt("param"), "TrimOWS").Call(jen.Id("item")),
+				}, each(jen.Id("item"))...)...,
+			),
 		))
 	} else {
 		// simple, or form without explode: a,b,c

@@ -249,3 +249,15 @@ func Query(q *fasthttp.Args, name string) (v []byte, present, repeated bool) {
 	}
 	return v, present, false
 }
+
+// TrimOWS removes the optional white space (spaces and tabs, RFC 9110 §5.6.3)
+// around an item of a header list.
+func TrimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}

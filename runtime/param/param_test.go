@@ -157,3 +157,11 @@ func TestQueryRepeated(t *testing.T) {
 		}
 	}
 }
+
+func TestTrimOWS(t *testing.T) {
+	for in, want := range map[string]string{" a ": "a", "\ta\t": "a", "a b": "a b", "  ": "", "": ""} {
+		if got := string(TrimOWS([]byte(in))); got != want {
+			t.Errorf("TrimOWS(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
