@@ -6,8 +6,9 @@
 package petstore
 
 import (
-	"github.com/gatewaygen/gatewaygen/runtime/server"
 	"testing"
+
+	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
 
 // TestHandleAllocs asserts that each sample request the gateway accepts is

@@ -4,11 +4,12 @@
 package petstore
 
 import (
+	"strconv"
+	"unicode/utf8"
+
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
-	"strconv"
-	"unicode/utf8"
 )
 
 // validateNewPet checks a NewPet (specs/petstore.yaml:285:5) at the iterator.

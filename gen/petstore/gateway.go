@@ -8,13 +8,14 @@ package petstore
 
 import (
 	"bytes"
+	"time"
+
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 	"github.com/valyala/fasthttp"
-	"time"
 )
 
 // Defaults is the configuration the document declares; flags and the

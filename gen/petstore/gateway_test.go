@@ -5,10 +5,11 @@ package petstore
 
 import (
 	"bytes"
+	"testing"
+
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 	"github.com/valyala/fasthttp"
-	"testing"
 )
 
 /*

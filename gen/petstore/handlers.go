@@ -4,11 +4,12 @@
 package petstore
 
 import (
+	"time"
+
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/valyala/fasthttp"
-	"time"
 )
 
 // serveListPets serves GET /pets: List pets.

@@ -4,11 +4,12 @@
 package petstore
 
 import (
+	"strconv"
+	"unicode/utf8"
+
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/valyala/fasthttp"
-	"strconv"
-	"unicode/utf8"
 )
 
 // ListPetsParams are the parameters of GET /pets. Strings and

@@ -6,6 +6,7 @@ package emit
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"path"
 	"strings"
 
@@ -68,7 +69,10 @@ func Files(api *ir.API, cfg Config) (map[string][]byte, error) {
 		if err := f.Render(&buf); err != nil {
 			return nil, fmt.Errorf("emit %s: %w", e.name, err)
 		}
-		b := buf.Bytes()
+		b, err := groupImports(buf.Bytes(), g.isStd)
+		if err != nil {
+			return nil, fmt.Errorf("emit %s: %w", e.name, err)
+		}
 		if e.name == "alloc_test.go" {
 			// Allocation counts hold only without the race detector, which
 			// makes sync.Pool drop items at random.
@@ -94,4 +98,56 @@ func comment(f *jen.File, text string) {
 	for _, line := range strings.Split(text, "\n") {
 		f.Comment(line)
 	}
+}
+
+// groupImports puts the standard library's imports first and the others
+// after a blank line, as goimports does; jennifer sorts them in one block.
+func groupImports(src []byte, isStd func(path string) bool) ([]byte, error) {
+	start := bytes.Index(src, []byte("\nimport (\n"))
+	if start < 0 {
+		return src, nil
+	}
+	body := start + len("\nimport (\n")
+	end := bytes.Index(src[body:], []byte("\n)\n"))
+	if end < 0 {
+		return src, nil
+	}
+	var std, other []string
+	for _, line := range strings.Split(string(src[body:body+end]), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if isStd(strings.Trim(line[strings.IndexByte(line, '"'):], `"`)) {
+			std = append(std, line)
+		} else {
+			other = append(other, line)
+		}
+	}
+	var b bytes.Buffer
+	b.Write(src[:body])
+	for _, l := range std {
+		b.WriteString("\t" + l + "\n")
+	}
+	if len(std) > 0 && len(other) > 0 {
+		b.WriteString("\n")
+	}
+	for _, l := range other {
+		b.WriteString("\t" + l + "\n")
+	}
+	b.Write(src[body+end+1:])
+	return format.Source(b.Bytes())
+}
+
+// isStd reports whether path is in the standard library: no dot in its first
+// element, and not under the output's own module (a standalone module path
+// such as "petstore-gateway" has no dot either).
+func (g *gen) isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	for _, own := range []string{g.cfg.ImportPath, g.cfg.Runtime} {
+		if o, _, _ := strings.Cut(own, "/"); o == first {
+			return false
+		}
+	}
+	return !strings.Contains(first, ".")
 }
