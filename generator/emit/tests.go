@@ -90,17 +90,7 @@ func (g *gen) tests(f *jen.File) {
 			for _, o := range withParams {
 				b.Id("b").Dot("Run").Call(jen.Lit(o.GoName), jen.Func().Params(jen.Id("b").Op("*").Qual("testing", "B")).BlockFunc(func(bb *jen.Group) {
 					bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)))
-					for _, p := range o.Params {
-						if p.Example == "" {
-							continue
-						}
-						switch p.In {
-						case ir.InHeader:
-							bb.Id("ctx").Dot("Request").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Lit(p.Example))
-						case ir.InCookie:
-							bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(p.Name), jen.Lit(p.Example))
-						}
-					}
+					sampleHeaders(bb, o)
 					bb.Var().Id("args").Id("pathArgs")
 					bb.Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("ctx").Dot("URI").Call().Dot("PathOriginal").Call().Index(jen.Len(jen.Lit(api.BasePath)).Op(":")), jen.Op("&").Id("args"))
 					bb.Id("b").Dot("ReportAllocs").Call()
@@ -128,17 +118,7 @@ func (g *gen) tests(f *jen.File) {
 		for _, o := range api.Operations {
 			b.BlockFunc(func(bb *jen.Group) {
 				bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)))
-				for _, p := range o.Params {
-					if p.Example == "" {
-						continue
-					}
-					switch p.In {
-					case ir.InHeader:
-						bb.Id("ctx").Dot("Request").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Lit(p.Example))
-					case ir.InCookie:
-						bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(p.Name), jen.Lit(p.Example))
-					}
-				}
+				sampleHeaders(bb, o)
 				if o.Body != nil {
 					for _, m := range o.Body.Media {
 						if m.JSON && m.Example != "" && !strings.Contains(m.ContentType, "*") {
@@ -286,4 +266,20 @@ func (g *gen) allocTests(f *jen.File) {
 			),
 		),
 	)
+}
+
+// sampleHeaders emits the statements that put o's sample header and cookie
+// values on the request ctx.
+func sampleHeaders(b *jen.Group, o *ir.Operation) {
+	for _, p := range o.Params {
+		if p.Example == "" {
+			continue
+		}
+		switch p.In {
+		case ir.InHeader:
+			b.Id("ctx").Dot("Request").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Lit(p.Example))
+		case ir.InCookie:
+			b.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(p.Name), jen.Lit(p.Example))
+		}
+	}
 }
