@@ -139,13 +139,17 @@ type ListMyPetsParams struct {
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ListMyPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
 	// cookie "session"
-	if v := ctx.Request.Header.Cookie("session"); v != nil {
-		if utf8.RuneCount(v) < 16 {
-			st.Errs.Add("cookie.session", "minLength", "must be at least 16 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
-		} else if len(v) > 128 && utf8.RuneCount(v) > 128 {
-			st.Errs.Add("cookie.session", "maxLength", "must be at most 128 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+	if v, ok, repeated := param.Cookie(&ctx.Request.Header, "session"); ok {
+		if repeated {
+			st.Errs.Add("cookie.session", "repeated", "must be given at most once")
 		} else {
-			p.Session = param.S(v)
+			if utf8.RuneCount(v) < 16 {
+				st.Errs.Add("cookie.session", "minLength", "must be at least 16 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+			} else if len(v) > 128 && utf8.RuneCount(v) > 128 {
+				st.Errs.Add("cookie.session", "maxLength", "must be at most 128 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+			} else {
+				p.Session = param.S(v)
+			}
 		}
 	} else {
 		st.Errs.Add("cookie.session", "required", "missing required cookie parameter \"session\"")

@@ -165,7 +165,13 @@ func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 			).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("vs").Index(jen.Lit(0))}, body...)...)}
 		}
 	default:
-		head = []jen.Code{jen.Id("v").Op(":=").Id("ctx").Dot("Request").Dot("Header").Dot("Cookie").Call(jen.Lit(p.Name)), jen.Id("v").Op("!=").Nil()}
+		body = []jen.Code{jen.If(jen.Id("repeated")).Block(
+			add("repeated", jen.Lit("must be given at most once")),
+		).Else().Block(body...)}
+		head = []jen.Code{
+			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Qual(g.rt("param"), "Cookie").Call(jen.Op("&").Id("ctx").Dot("Request").Dot("Header"), jen.Lit(p.Name)),
+			jen.Id("ok"),
+		}
 	}
 	stmt := jen.If(head...).Block(body...)
 	if missing := g.missing(p, field, add); missing != nil {

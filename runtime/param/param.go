@@ -261,3 +261,18 @@ func TrimOWS(b []byte) []byte {
 	}
 	return b
 }
+
+// Cookie is Query for a cookie of the request: its value, whether it is
+// present, and whether it was sent more than once.
+func Cookie(h *fasthttp.RequestHeader, name string) (v []byte, present, repeated bool) {
+	for k, val := range h.Cookies() {
+		if string(k) != name {
+			continue
+		}
+		if present {
+			return v, true, true
+		}
+		v, present = val, true
+	}
+	return v, present, false
+}

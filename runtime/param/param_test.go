@@ -165,3 +165,20 @@ func TestTrimOWS(t *testing.T) {
 		}
 	}
 }
+
+func TestCookieRepeated(t *testing.T) {
+	var h fasthttp.RequestHeader
+	h.Set("Cookie", "a=1; b=2; a=3")
+	for _, c := range []struct {
+		name              string
+		v                 string
+		present, repeated bool
+	}{
+		{"a", "1", true, true}, {"b", "2", true, false}, {"c", "", false, false},
+	} {
+		v, present, repeated := Cookie(&h, c.name)
+		if string(v) != c.v || present != c.present || repeated != c.repeated {
+			t.Errorf("Cookie(%q) = %q, %v, %v; want %q, %v, %v", c.name, v, present, repeated, c.v, c.present, c.repeated)
+		}
+	}
+}
