@@ -33,8 +33,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer("/body"), "maximum", "must be <= 60, found "+param.FormatFloat(x))
 					}
 				default:
-					errs.Add(it.Pointer("/body"), "type", "expected integer, found "+it.Peek().String())
-					it.Skip()
+					wrongType(it, errs, "integer")
 				}
 				it.Pop(m)
 			case "name":
@@ -49,8 +48,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer("/body"), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					errs.Add(it.Pointer("/body"), "type", "expected string, found "+it.Peek().String())
-					it.Skip()
+					wrongType(it, errs, "string")
 				}
 				it.Pop(m)
 			case "notes":
@@ -64,8 +62,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer("/body"), "maxLength", "must be at most 500 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					errs.Add(it.Pointer("/body"), "type", "expected string or null, found "+it.Peek().String())
-					it.Skip()
+					wrongType(it, errs, "string or null")
 				}
 				it.Pop(m)
 			case "owner":
@@ -87,8 +84,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					errs.Add(it.Pointer("/body"), "type", "expected boolean, found "+it.Peek().String())
-					it.Skip()
+					wrongType(it, errs, "boolean")
 				}
 				it.Pop(m)
 			case "weight":
@@ -101,8 +97,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer("/body"), "exclusiveMinimum", "must be > 0, found "+param.FormatFloat(x))
 					}
 				default:
-					errs.Add(it.Pointer("/body"), "type", "expected number, found "+it.Peek().String())
-					it.Skip()
+					wrongType(it, errs, "number")
 				}
 				it.Pop(m)
 			default:
@@ -113,18 +108,13 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			m := it.PushKey("name")
-			errs.Add(it.Pointer("/body"), "required", "missing required property \"name\"")
-			it.Pop(m)
+			missingProperty(it, errs, "name")
 		}
 		if seen[0]&(1<<1) == 0 {
-			m := it.PushKey("status")
-			errs.Add(it.Pointer("/body"), "required", "missing required property \"status\"")
-			it.Pop(m)
+			missingProperty(it, errs, "status")
 		}
 	default:
-		errs.Add(it.Pointer("/body"), "type", "expected object, found "+it.Peek().String())
-		it.Skip()
+		wrongType(it, errs, "object")
 	}
 }
 
@@ -145,8 +135,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer("/body"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					errs.Add(it.Pointer("/body"), "type", "expected string, found "+it.Peek().String())
-					it.Skip()
+					wrongType(it, errs, "string")
 				}
 				it.Pop(m)
 			case "phone":
@@ -158,8 +147,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer("/body"), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found "+param.Quote(x))
 					}
 				default:
-					errs.Add(it.Pointer("/body"), "type", "expected string, found "+it.Peek().String())
-					it.Skip()
+					wrongType(it, errs, "string")
 				}
 				it.Pop(m)
 			default:
@@ -167,13 +155,10 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			m := it.PushKey("name")
-			errs.Add(it.Pointer("/body"), "required", "missing required property \"name\"")
-			it.Pop(m)
+			missingProperty(it, errs, "name")
 		}
 	default:
-		errs.Add(it.Pointer("/body"), "type", "expected object, found "+it.Peek().String())
-		it.Skip()
+		wrongType(it, errs, "object")
 	}
 }
 
@@ -186,8 +171,7 @@ func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 			errs.Add(it.Pointer("/body"), "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(x))
 		}
 	default:
-		errs.Add(it.Pointer("/body"), "type", "expected string, found "+it.Peek().String())
-		it.Skip()
+		wrongType(it, errs, "string")
 	}
 }
 
@@ -207,8 +191,7 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 					errs.Add(it.Pointer("/body"), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				}
 			default:
-				errs.Add(it.Pointer("/body"), "type", "expected string, found "+it.Peek().String())
-				it.Skip()
+				wrongType(it, errs, "string")
 			}
 			it.Pop(m)
 			n++
@@ -217,9 +200,21 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 			errs.Add(it.Pointer("/body"), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
 		}
 	default:
-		errs.Add(it.Pointer("/body"), "type", "expected array, found "+it.Peek().String())
-		it.Skip()
+		wrongType(it, errs, "array")
 	}
+}
+
+// wrongType reports the value at the iterator as not of the wanted type, and skips it.
+func wrongType(it *jsonv.Iter, errs *problem.Errors, want string) {
+	errs.Add(it.Pointer("/body"), "type", "expected "+want+", found "+it.Peek().String())
+	it.Skip()
+}
+
+// missingProperty reports the required property name as absent from the object just read.
+func missingProperty(it *jsonv.Iter, errs *problem.Errors, name string) {
+	m := it.PushKey(name)
+	errs.Add(it.Pointer("/body"), "required", "missing required property "+strconv.Quote(name))
+	it.Pop(m)
 }
 
 // Patterns are compiled once, at start-up.

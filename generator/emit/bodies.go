@@ -54,7 +54,32 @@ func (g *gen) bodies(f *jen.File) {
 		b.queue = b.queue[1:]
 		b.emit(f, q.s, q.name)
 	}
+	b.helpers(f)
 	g.tables(f)
+}
+
+// helpers emits the two reports every object validator makes, once per
+// package instead of inline at each use.
+func (b *bodyGen) helpers(f *jen.File) {
+	params := []jen.Code{
+		jen.Id("it").Op("*").Qual(b.rt("jsonv"), "Iter"),
+		jen.Id("errs").Op("*").Qual(b.rt("problem"), "Errors"),
+	}
+	if b.usesWrongType {
+		f.Comment("wrongType reports the value at the iterator as not of the wanted type, and skips it.")
+		f.Func().Id("wrongType").Params(append(params, jen.Id("want").String())...).Block(
+			b.add("type", jen.Lit("expected ").Op("+").Id("want").Op("+").Lit(", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call()),
+			jen.Id("it").Dot("Skip").Call(),
+		)
+	}
+	if b.usesMissing {
+		f.Comment("missingProperty reports the required property name as absent from the object just read.")
+		f.Func().Id("missingProperty").Params(append(params, jen.Id("name").String())...).Block(
+			jen.Id("m").Op(":=").Id("it").Dot("PushKey").Call(jen.Id("name")),
+			b.add("required", jen.Lit("missing required property ").Op("+").Qual("strconv", "Quote").Call(jen.Id("name"))),
+			jen.Id("it").Dot("Pop").Call(jen.Id("m")),
+		)
+	}
 }
 
 // bodyFunc names the validator of one media type of an operation's body.
@@ -76,6 +101,8 @@ type bodyGen struct {
 	*gen
 	done  map[string]bool
 	queue []queued
+
+	usesWrongType, usesMissing bool // emit the shared helpers below
 }
 
 type queued struct {
@@ -231,10 +258,8 @@ func (b *bodyGen) value(f *jen.File, s *ir.Schema, name string) []jen.Code {
 	}
 	def := []jen.Code{jen.Id("it").Dot("Skip").Call()}
 	if !any {
-		def = []jen.Code{
-			b.add("type", jen.Lit("expected "+typeText(s.Type)+", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call()),
-			jen.Id("it").Dot("Skip").Call(),
-		}
+		b.usesWrongType = true
+		def = []jen.Code{jen.Id("wrongType").Call(jen.Id("it"), jen.Id("errs"), jen.Lit(typeText(s.Type)))}
 	}
 	cases = append(cases, jen.Default().Block(def...))
 	return []jen.Code{jen.Switch(jen.Id("it").Dot("Peek").Call()).Block(cases...)}
@@ -392,10 +417,9 @@ func (b *bodyGen) object(f *jen.File, s *ir.Schema, name string) []jen.Code {
 	}
 	out = append(out, jen.For(jen.Id("k").Op(":=").Id("it").Dot("FirstKey").Call(), jen.Id("k").Op("!=").Nil(), jen.Id("k").Op("=").Id("it").Dot("NextKey").Call()).Block(loop...))
 	for i, r := range s.Required {
+		b.usesMissing = true
 		out = append(out, jen.If(jen.Id("seen").Index(jen.Lit(i/64)).Op("&").Parens(jen.Lit(1).Op("<<").Lit(i%64)).Op("==").Lit(0)).Block(
-			jen.Id("m").Op(":=").Id("it").Dot("PushKey").Call(jen.Lit(r)),
-			b.add("required", jen.Lit("missing required property "+strconv.Quote(r))),
-			jen.Id("it").Dot("Pop").Call(jen.Id("m")),
+			jen.Id("missingProperty").Call(jen.Id("it"), jen.Id("errs"), jen.Lit(r)),
 		))
 	}
 	if n := s.MinProperties; n != nil && *n > 0 {
