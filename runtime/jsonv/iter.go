@@ -306,26 +306,11 @@ func (it *Iter) str() []byte {
 				return nil
 			}
 			i++
-			switch e := b[i]; e {
-			case '"', '\\', '/':
-				it.scratch = append(it.scratch, e)
+			switch e := b[i]; {
+			case simpleEscape[e] != 0:
+				it.scratch = append(it.scratch, simpleEscape[e])
 				i++
-			case 'b':
-				it.scratch = append(it.scratch, '\b')
-				i++
-			case 'f':
-				it.scratch = append(it.scratch, '\f')
-				i++
-			case 'n':
-				it.scratch = append(it.scratch, '\n')
-				i++
-			case 'r':
-				it.scratch = append(it.scratch, '\r')
-				i++
-			case 't':
-				it.scratch = append(it.scratch, '\t')
-				i++
-			case 'u':
+			case e == 'u':
 				r, ok := hex4(b, i+1)
 				if !ok {
 					it.pos = i
@@ -372,6 +357,10 @@ func (it *Iter) str() []byte {
 	it.fail("unterminated string")
 	return nil
 }
+
+// simpleEscape maps the character after a backslash to what it stands for;
+// zero marks the ones that are not single-character escapes.
+var simpleEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 func hex4(b []byte, i int) (rune, bool) {
 	if i+4 > len(b) {
