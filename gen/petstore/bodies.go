@@ -26,11 +26,11 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer("/body"), "type", "expected integer, found "+string(raw))
+						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer("/body"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					} else if x > 60.0 {
-						errs.Add(it.Pointer("/body"), "maximum", "must be <= 60, found "+param.FormatFloat(x))
+						errs.Add(it.Pointer(), "maximum", "must be <= 60, found "+param.FormatFloat(x))
 					}
 				default:
 					wrongType(it, errs, "integer")
@@ -43,9 +43,9 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer("/body"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 64 && utf8.RuneCount(x) > 64 {
-						errs.Add(it.Pointer("/body"), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.Pointer(), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
 					wrongType(it, errs, "string")
@@ -59,7 +59,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 500 && utf8.RuneCount(x) > 500 {
-						errs.Add(it.Pointer("/body"), "maxLength", "must be at most 500 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.Pointer(), "maxLength", "must be at most 500 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
 					wrongType(it, errs, "string or null")
@@ -94,7 +94,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if x <= 0.0 {
-						errs.Add(it.Pointer("/body"), "exclusiveMinimum", "must be > 0, found "+param.FormatFloat(x))
+						errs.Add(it.Pointer(), "exclusiveMinimum", "must be > 0, found "+param.FormatFloat(x))
 					}
 				default:
 					wrongType(it, errs, "number")
@@ -102,7 +102,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				it.Pop(m)
 			default:
 				m := it.PushKeyBytes(k)
-				errs.Add(it.Pointer("/body"), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
+				errs.Add(it.Pointer(), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
 				it.Skip()
 				it.Pop(m)
 			}
@@ -132,7 +132,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer("/body"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
 					wrongType(it, errs, "string")
@@ -144,7 +144,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !pattern3.Match(x) {
-						errs.Add(it.Pointer("/body"), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found "+param.Quote(x))
+						errs.Add(it.Pointer(), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found "+param.Quote(x))
 					}
 				default:
 					wrongType(it, errs, "string")
@@ -168,7 +168,7 @@ func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 	case jsonv.String:
 		x := it.String()
 		if !isEnum0(x) {
-			errs.Add(it.Pointer("/body"), "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(x))
+			errs.Add(it.Pointer(), "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(x))
 		}
 	default:
 		wrongType(it, errs, "string")
@@ -186,9 +186,9 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 			case jsonv.String:
 				x := it.String()
 				if utf8.RuneCount(x) < 1 {
-					errs.Add(it.Pointer("/body"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+					errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				} else if len(x) > 32 && utf8.RuneCount(x) > 32 {
-					errs.Add(it.Pointer("/body"), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+					errs.Add(it.Pointer(), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				}
 			default:
 				wrongType(it, errs, "string")
@@ -197,7 +197,7 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 		if n > 10 {
-			errs.Add(it.Pointer("/body"), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
+			errs.Add(it.Pointer(), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
 		}
 	default:
 		wrongType(it, errs, "array")
@@ -206,14 +206,14 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 
 // wrongType reports the value at the iterator as not of the wanted type, and skips it.
 func wrongType(it *jsonv.Iter, errs *problem.Errors, want string) {
-	errs.Add(it.Pointer("/body"), "type", "expected "+want+", found "+it.Peek().String())
+	errs.Add(it.Pointer(), "type", "expected "+want+", found "+it.Peek().String())
 	it.Skip()
 }
 
 // missingProperty reports the required property name as absent from the object just read.
 func missingProperty(it *jsonv.Iter, errs *problem.Errors, name string) {
 	m := it.PushKey(name)
-	errs.Add(it.Pointer("/body"), "required", "missing required property "+strconv.Quote(name))
+	errs.Add(it.Pointer(), "required", "missing required property "+strconv.Quote(name))
 	it.Pop(m)
 }
 

@@ -31,21 +31,21 @@ import (
 //			}
 //			...required...
 //		default:
-//			errs.Add(it.Pointer("/body"), "type", "expected object, found "+it.Peek().String())
+//			errs.Add(it.Pointer(), "type", "expected object, found "+it.Peek().String())
 //			it.Skip()
 //		}
 //	}
 //
 // Violations carry the JSON pointer of the value, prefixed with /body.
 func (g *gen) bodies(f *jen.File) {
-	b := &bodyGen{gen: g, done: map[string]bool{}}
+	b := g.schemas
 	for _, o := range g.api.Operations {
 		if o.Body == nil {
 			continue
 		}
 		for _, m := range o.Body.Media {
 			if m.Schema != nil {
-				b.fn(f, m.Schema, bodyFunc(o, m))
+				b.fn(m.Schema, bodyFunc(o, m))
 			}
 		}
 	}
@@ -82,6 +82,12 @@ func (b *bodyGen) helpers(f *jen.File) {
 	}
 }
 
+// validator returns the name of the function that checks a JSON value
+// against s, func(it *jsonv.Iter, errs *problem.Errors), and has it emitted
+// into bodies.go. name is used when s is not a named schema. Any emitter may
+// call it (a content-encoded parameter, a form field sent as JSON).
+func (g *gen) validator(s *ir.Schema, name string) string { return g.schemas.fn(s, name) }
+
 // bodyFunc names the validator of one media type of an operation's body.
 func bodyFunc(o *ir.Operation, m *ir.Media) string {
 	if m.Schema.Ref != "" {
@@ -111,7 +117,7 @@ type queued struct {
 }
 
 // fn returns the name of the function validating s, queuing its emission.
-func (b *bodyGen) fn(f *jen.File, s *ir.Schema, name string) string {
+func (b *bodyGen) fn(s *ir.Schema, name string) string {
 	if s.Ref != "" {
 		name = "validate" + s.Ref
 		s = b.named(s.Ref)
@@ -145,7 +151,7 @@ func (b *bodyGen) emit(f *jen.File, s *ir.Schema, name string) {
 }
 
 func (b *bodyGen) add(rule string, detail jen.Code) jen.Code {
-	return jen.Id("errs").Dot("Add").Call(jen.Id("it").Dot("Pointer").Call(jen.Lit("/body")), jen.Lit(rule), detail)
+	return jen.Id("errs").Dot("Add").Call(jen.Id("it").Dot("Pointer").Call(), jen.Lit(rule), detail)
 }
 
 // simple reports whether s is checked inline rather than by a function of
@@ -166,7 +172,7 @@ func (b *bodyGen) call(f *jen.File, s *ir.Schema, name string) []jen.Code {
 	if s.Type == ir.TAny && s.Ref == "" && unconstrained(s) {
 		return []jen.Code{jen.Id("it").Dot("Skip").Call()}
 	}
-	return []jen.Code{jen.Id(b.fn(f, s, name)).Call(jen.Id("it"), jen.Id("errs"))}
+	return []jen.Code{jen.Id(b.fn(s, name)).Call(jen.Id("it"), jen.Id("errs"))}
 }
 
 func unconstrained(s *ir.Schema) bool {

@@ -35,6 +35,7 @@ type gen struct {
 	enums    map[string]string // NUL-joined members → function name
 
 	bodyChecks map[*ir.Operation]string // name of each operation's body gate
+	schemas    *bodyGen                 // validator functions asked for so far, emitted into bodies.go
 }
 
 func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }
@@ -43,6 +44,7 @@ func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }
 // relative to the output directory.
 func Files(api *ir.API, cfg Config) (map[string][]byte, error) {
 	g := &gen{api: api, cfg: cfg, patterns: map[string]string{}, enums: map[string]string{}}
+	g.schemas = &bodyGen{gen: g, done: map[string]bool{}}
 	emitters := []struct {
 		name string
 		fn   func(*jen.File)
@@ -51,8 +53,10 @@ func Files(api *ir.API, cfg Config) (map[string][]byte, error) {
 		{"gateway.go", g.gateway, api.Name},
 		{"router.go", g.router, api.Name},
 		{"params.go", g.params, api.Name},
-		{"bodies.go", g.bodies, api.Name},
 		{"handlers.go", g.handlers, api.Name},
+		// bodies.go comes after every emitter that may ask for a validator
+		// (g.validator) and holds them all, with the pattern and enum tables.
+		{"bodies.go", g.bodies, api.Name},
 		{"mock.go", g.mocks, api.Name},
 		{"gateway_test.go", g.tests, api.Name},
 		{"alloc_test.go", g.allocTests, api.Name},

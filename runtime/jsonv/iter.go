@@ -58,10 +58,17 @@ type Iter struct {
 	failed  bool
 	scratch []byte
 	ptr     []byte // JSON pointer of the current value, escaped per RFC 6901
+	base    string // what Pointer puts before ptr: "/body", "query.filter"
 }
 
-// Reset makes the iterator read b from the start.
-func (it *Iter) Reset(b []byte) {
+// Reset makes the iterator read b from the start, naming locations "/body"
+// followed by the JSON pointer of the value.
+func (it *Iter) Reset(b []byte) { it.ResetAt(b, "/body") }
+
+// ResetAt makes the iterator read b from the start, naming locations base
+// followed by the JSON pointer of the value ("query.filter/min").
+func (it *Iter) ResetAt(b []byte, base string) {
+	it.base = base
 	it.buf = b
 	it.pos = 0
 	it.depth = 0
@@ -554,8 +561,41 @@ func (it *Iter) PushIndex(i int) int {
 // Pop restores the pointer to the length a Push returned.
 func (it *Iter) Pop(n int) { it.ptr = it.ptr[:n] }
 
-// Pointer returns prefix followed by the current JSON pointer, as a new
-// string; it is meant for error reports only.
-func (it *Iter) Pointer(prefix string) string {
-	return prefix + string(it.ptr)
+// Pointer returns the location of the current value: the base given to
+// ResetAt followed by its JSON pointer, as a new string; it is meant for error
+// reports only.
+func (it *Iter) Pointer() string {
+	return it.base + string(it.ptr)
+}
+
+// Mark is a saved position of an Iter.
+type Mark struct{ pos, depth, ptr int }
+
+// Mark saves the position before the value at the iterator, so that
+// validators can read the same value again for each subschema that applies
+// to it (allOf, anyOf, oneOf, not, if).
+func (it *Iter) Mark() Mark {
+	it.skipSpace()
+	return Mark{it.pos, it.depth, len(it.ptr)}
+}
+
+// Rewind returns to a position Mark saved. A syntax error is not undone: the
+// input is not JSON whichever way it is read.
+func (it *Iter) Rewind(m Mark) {
+	if it.failed {
+		return
+	}
+	it.pos, it.depth, it.ptr = m.pos, m.depth, it.ptr[:m.ptr]
+}
+
+// Raw returns the bytes of the value at the iterator and consumes it. The
+// slice aliases the input; it is what uniqueItems and const compare.
+func (it *Iter) Raw() []byte {
+	it.skipSpace()
+	start := it.pos
+	it.Skip()
+	if it.failed {
+		return nil
+	}
+	return it.buf[start:it.pos]
 }

@@ -92,12 +92,12 @@ func TestStringsAndPointer(t *testing.T) {
 			i := 0
 			for ok := it.FirstElem(); ok; ok = it.NextElem() {
 				m := it.PushIndex(i)
-				got = append(got, it.Pointer("/body")+"="+string(it.String()))
+				got = append(got, it.Pointer()+"="+string(it.String()))
 				it.Pop(m)
 				i++
 			}
 		} else {
-			got = append(got, it.Pointer("/body")+"="+string(it.String()))
+			got = append(got, it.Pointer()+"="+string(it.String()))
 		}
 		it.Pop(n)
 	}

@@ -47,15 +47,48 @@ type Violation struct {
 type Errors struct {
 	List    []Violation
 	Dropped int // violations seen after List was full
+	probing int // > 0 while a subschema is tried: violations are counted, not kept
+	count   int // every violation added, kept or not
 }
 
 // Add records a violation, or counts it in Dropped once MaxViolations are held.
 func (e *Errors) Add(location, rule, detail string) {
+	e.count++
+	if e.probing > 0 {
+		return
+	}
 	if len(e.List) >= MaxViolations {
 		e.Dropped++
 		return
 	}
 	e.List = append(e.List, Violation{Location: location, Rule: rule, Detail: detail})
+}
+
+// Fail counts a violation without describing it, for probes that only need
+// to know whether a value passes.
+func (e *Errors) Fail() { e.count++ }
+
+// Probing reports whether violations are only being counted, so that a
+// validator may skip building their text.
+func (e *Errors) Probing() bool { return e.probing > 0 }
+
+// Count is the number of violations added so far, kept, dropped or probed.
+// A validator compares two counts to learn whether a value passed.
+func (e *Errors) Count() int { return e.count }
+
+// Probe starts trying a subschema (anyOf, oneOf, not, if, contains): until
+// the matching EndProbe, violations are counted but not kept. It returns the
+// count to compare against.
+func (e *Errors) Probe() int {
+	e.probing++
+	return e.count
+}
+
+// EndProbe ends a probe begun with Probe and reports whether the value
+// passed, i.e. no violation was added since start.
+func (e *Errors) EndProbe(start int) bool {
+	e.probing--
+	return e.count == start
 }
 
 // Len is the number of violations held (not counting Dropped).
@@ -69,6 +102,8 @@ func (e *Errors) Reset() {
 	clear(e.List) // drop string references so pooled Errors don't pin request memory
 	e.List = e.List[:0]
 	e.Dropped = 0
+	e.probing = 0
+	e.count = 0
 }
 
 // Write answers 400 with every violation in "errors" and the first one, plus
