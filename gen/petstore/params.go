@@ -37,6 +37,8 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				st.Errs.Add("query.limit", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
 			} else if x > 100 {
 				st.Errs.Add("query.limit", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+			} else if x < -2147483648 || x > 2147483647 {
+				st.Errs.Add("query.limit", "format", "must be a valid int32, found "+strconv.FormatInt(x, 10))
 			} else {
 				p.Limit = x
 			}

@@ -10,10 +10,11 @@ import (
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )
 
-// bodies emits one validator function per named schema and per object or
-// array schema nested in a body, walking the JSON bytes with jsonv:
+// bodies emits one validator function per named schema and per nested
+// schema that is more than a scalar check, walking the JSON bytes with
+// jsonv:
 //
-//	// validateNewPet checks a NewPet (components.schemas.NewPet).
+//	// validateNewPet checks a NewPet (specs/petstore.yaml:285:5) at the iterator.
 //	func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 //		switch it.Peek() {
 //		case jsonv.Object:
@@ -31,12 +32,25 @@ import (
 //			}
 //			...required...
 //		default:
-//			errs.Add(it.Pointer(), "type", "expected object, found "+it.Peek().String())
-//			it.Skip()
+//			wrongType(it, errs, "object")
 //		}
 //	}
 //
-// Violations carry the JSON pointer of the value, prefixed with /body.
+// Keywords that apply several subschemas to one value (allOf, anyOf, oneOf,
+// not, if/then/else, dependentSchemas) read the value again from a Mark for
+// each; anyOf, oneOf, not and if try their subschemas as probes, which count
+// violations without keeping them. A discriminator turns oneOf into a switch
+// on one property, so only the selected branch is read, and its violations
+// are reported where they are.
+//
+// unevaluatedProperties and unevaluatedItems need to know what the other
+// keywords looked at. The functions reached from a schema that has them
+// through in-place applicators are emitted in an "Eval" variant that records
+// evaluated members in a *jsonv.Evaluated; every other function has no such
+// cost.
+//
+// Violations carry the JSON pointer of the value, prefixed with the base the
+// iterator was reset with ("/body").
 func (g *gen) bodies(f *jen.File) {
 	b := g.schemas
 	for _, o := range g.api.Operations {
@@ -52,14 +66,20 @@ func (g *gen) bodies(f *jen.File) {
 	for len(b.queue) > 0 {
 		q := b.queue[0]
 		b.queue = b.queue[1:]
-		b.emit(f, q.s, q.name)
+		b.emit(f, q)
 	}
 	b.helpers(f)
 	g.tables(f)
 }
 
-// helpers emits the two reports every object validator makes, once per
-// package instead of inline at each use.
+// validator returns the name of the function that checks a JSON value
+// against s, func(it *jsonv.Iter, errs *problem.Errors), and has it emitted
+// into bodies.go. name is used when s is not a named schema. Any emitter may
+// call it (a content-encoded parameter, a form field sent as JSON).
+func (g *gen) validator(s *ir.Schema, name string) string { return g.schemas.fn(s, name) }
+
+// helpers emits the reports every object validator makes, once per package
+// instead of inline at each use.
 func (b *bodyGen) helpers(f *jen.File) {
 	params := []jen.Code{
 		jen.Id("it").Op("*").Qual(b.rt("jsonv"), "Iter"),
@@ -81,12 +101,6 @@ func (b *bodyGen) helpers(f *jen.File) {
 		)
 	}
 }
-
-// validator returns the name of the function that checks a JSON value
-// against s, func(it *jsonv.Iter, errs *problem.Errors), and has it emitted
-// into bodies.go. name is used when s is not a named schema. Any emitter may
-// call it (a content-encoded parameter, a form field sent as JSON).
-func (g *gen) validator(s *ir.Schema, name string) string { return g.schemas.fn(s, name) }
 
 // bodyFunc names the validator of one media type of an operation's body.
 func bodyFunc(o *ir.Operation, m *ir.Media) string {
@@ -114,17 +128,23 @@ type bodyGen struct {
 type queued struct {
 	s    *ir.Schema
 	name string
+	eval bool // the function records evaluated members in ev
 }
 
 // fn returns the name of the function validating s, queuing its emission.
-func (b *bodyGen) fn(s *ir.Schema, name string) string {
+func (b *bodyGen) fn(s *ir.Schema, name string) string { return b.fnMode(s, name, false) }
+
+func (b *bodyGen) fnMode(s *ir.Schema, name string, eval bool) string {
 	if s.Ref != "" {
 		name = "validate" + s.Ref
 		s = b.named(s.Ref)
 	}
+	if eval {
+		name += "Eval"
+	}
 	if !b.done[name] {
 		b.done[name] = true
-		b.queue = append(b.queue, queued{s, name})
+		b.queue = append(b.queue, queued{s, name, eval})
 	}
 	return name
 }
@@ -138,55 +158,278 @@ func (b *bodyGen) named(goName string) *ir.Schema {
 	return &ir.Schema{}
 }
 
-func (b *bodyGen) emit(f *jen.File, s *ir.Schema, name string) {
+// resolve follows a Ref to its named schema.
+func (b *bodyGen) resolve(s *ir.Schema) *ir.Schema {
+	if s != nil && s.Ref != "" {
+		return b.named(s.Ref)
+	}
+	return s
+}
+
+func (b *bodyGen) emit(f *jen.File, q queued) {
+	s := q.s
 	what := "a value"
 	if s.Name != "" {
 		what = "a " + s.Name + " (" + s.Pos.String() + ")"
 	}
-	f.Comment(name + " checks " + what + " at the iterator.")
-	f.Func().Id(name).Params(
+	params := []jen.Code{
 		jen.Id("it").Op("*").Qual(b.rt("jsonv"), "Iter"),
 		jen.Id("errs").Op("*").Qual(b.rt("problem"), "Errors"),
-	).Block(b.value(f, s, name)...)
+	}
+	doc := q.name + " checks " + what + " at the iterator."
+	if q.eval {
+		evName := "ev"
+		if hasUneval(s) {
+			evName = "parent"
+		}
+		params = append(params, jen.Id(evName).Op("*").Qual(b.rt("jsonv"), "Evaluated"))
+		doc += "\nIt records in " + evName + " (when not nil) the members it evaluated."
+	}
+	comment(f, doc)
+	f.Func().Id(q.name).Params(params...).Block(b.body(s, q.name, q.eval)...)
 }
 
 func (b *bodyGen) add(rule string, detail jen.Code) jen.Code {
 	return jen.Id("errs").Dot("Add").Call(jen.Id("it").Dot("Pointer").Call(), jen.Lit(rule), detail)
 }
 
-// simple reports whether s is checked inline rather than by a function of
-// its own: a single scalar type, or no constraint at all.
-func simple(s *ir.Schema) bool {
-	return s.Ref == "" && !s.Type.Has(ir.TObject) && !s.Type.Has(ir.TArray)
+// hasInPlace reports keywords that apply subschemas to the value itself.
+func hasInPlace(s *ir.Schema) bool {
+	return len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0 || s.Not != nil || s.If != nil || len(s.DependentSchemas) > 0
 }
 
-// call returns the statements validating s at the iterator: inline checks
-// for a scalar, a call for anything else.
-func (b *bodyGen) call(f *jen.File, s *ir.Schema, name string) []jen.Code {
-	if s == nil {
-		return []jen.Code{jen.Id("it").Dot("Skip").Call()}
-	}
-	if simple(s) && s.Type != ir.TAny {
-		return b.value(f, s, name)
-	}
-	if s.Type == ir.TAny && s.Ref == "" && unconstrained(s) {
-		return []jen.Code{jen.Id("it").Dot("Skip").Call()}
-	}
-	return []jen.Code{jen.Id(b.fn(s, name)).Call(jen.Id("it"), jen.Id("errs"))}
+func hasUneval(s *ir.Schema) bool { return s.UnevaluatedProperties != nil || s.UnevaluatedItems != nil }
+
+func objectKeywords(s *ir.Schema) bool {
+	return len(s.Properties) > 0 || len(s.Required) > 0 || s.NoAdditional || s.AdditionalProperties != nil ||
+		s.MinProperties != nil || s.MaxProperties != nil || len(s.PatternProperties) > 0 || s.PropertyNames != nil ||
+		len(s.DependentRequired) > 0 || s.UnevaluatedProperties != nil
 }
 
-func unconstrained(s *ir.Schema) bool {
-	return s.Enum == nil && s.Minimum == nil && s.Maximum == nil && s.MultipleOf == nil &&
-		s.MinLength == nil && s.MaxLength == nil && s.Pattern == "" &&
-		s.Items == nil && s.MinItems == nil && s.MaxItems == nil &&
-		len(s.Properties) == 0 && len(s.Required) == 0 && !s.NoAdditional && s.AdditionalProperties == nil &&
-		s.MinProperties == nil && s.MaxProperties == nil
+func arrayKeywords(s *ir.Schema) bool {
+	return s.Items != nil || len(s.PrefixItems) > 0 || s.MinItems != nil || s.MaxItems != nil || s.UniqueItems ||
+		s.Contains != nil || s.UnevaluatedItems != nil
+}
+
+// trivial reports a schema every value passes.
+func trivial(s *ir.Schema) bool {
+	return s.Ref == "" && !s.False && s.Type == ir.TAny && s.Enum == nil && s.Minimum == nil && s.Maximum == nil &&
+		s.MultipleOf == nil && s.MinLength == nil && s.MaxLength == nil && s.Pattern == "" && formatFunc(s.Format) == "" &&
+		!objectKeywords(s) && !arrayKeywords(s) && !hasInPlace(s)
+}
+
+// inlined reports whether s is checked by statements in its caller rather
+// than by a function of its own: scalar checks only.
+func inlined(s *ir.Schema) bool {
+	return s.Ref == "" && !s.False && s.Type != ir.TAny && !s.Type.Has(ir.TObject) && !s.Type.Has(ir.TArray) && !hasInPlace(s)
+}
+
+// call returns the statements validating the value at the iterator against
+// s: nothing but a Skip when s allows anything, inline checks for a scalar,
+// a call for anything else. eval says whether evaluated members are recorded
+// in the *jsonv.Evaluated expression ev.
+func (b *bodyGen) call(s *ir.Schema, name string, eval bool, ev jen.Code) []jen.Code {
+	if s == nil || trivial(s) {
+		return []jen.Code{jen.Id("it").Dot("Skip").Call()}
+	}
+	if inlined(s) {
+		return b.value(s, name, false)
+	}
+	args := []jen.Code{jen.Id("it"), jen.Id("errs")}
+	if eval {
+		args = append(args, ev)
+	}
+	return []jen.Code{jen.Id(b.fnMode(s, name, eval)).Call(args...)}
+}
+
+// body returns a validator function's statements.
+func (b *bodyGen) body(s *ir.Schema, name string, eval bool) []jen.Code {
+	if s.False {
+		return []jen.Code{b.add("false", jen.Lit("no value is allowed here")), jen.Id("it").Dot("Skip").Call()}
+	}
+	track := eval || hasUneval(s)
+	var out []jen.Code
+	if hasUneval(s) {
+		// This schema's own record: what the parent's unevaluated keywords
+		// see is merged into parent at the end.
+		out = append(out,
+			jen.Var().Id("own").Qual(b.rt("jsonv"), "Evaluated"),
+			jen.Id("ev").Op(":=").Op("&").Id("own"),
+		)
+	}
+	if hasInPlace(s) {
+		out = append(out, jen.Id("start").Op(":=").Id("it").Dot("Mark").Call())
+		out = append(out, b.inPlace(s, name, track)...)
+	}
+	out = append(out, b.value(s, name, track)...)
+	if hasUneval(s) && eval {
+		out = append(out, jen.Id("parent").Dot("Merge").Call(jen.Id("ev")))
+	}
+	return out
+}
+
+// inPlace returns the checks of the keywords that apply subschemas to the
+// value itself, each reading it again from start.
+func (b *bodyGen) inPlace(s *ir.Schema, name string, track bool) []jen.Code {
+	var out []jen.Code
+	rewind := jen.Id("it").Dot("Rewind").Call(jen.Id("start"))
+	ev := jen.Id("ev")
+	if !track {
+		ev = nil
+	}
+	local := func() []jen.Code {
+		if !track {
+			return nil
+		}
+		return []jen.Code{jen.Var().Id("e").Qual(b.rt("jsonv"), "Evaluated")}
+	}
+	localEv := jen.Op("&").Id("e")
+	merge := func() jen.Code {
+		if !track {
+			return jen.Null()
+		}
+		return jen.Id("ev").Dot("Merge").Call(jen.Op("&").Id("e"))
+	}
+	probe := jen.Id("p").Op(":=").Id("errs").Dot("Probe").Call()
+	passed := jen.Id("errs").Dot("EndProbe").Call(jen.Id("p"))
+
+	for i, sub := range s.AllOf {
+		out = append(out, b.call(sub, name+"AllOf"+strconv.Itoa(i), track, ev)...)
+		out = append(out, rewind)
+	}
+	if len(s.AnyOf) > 0 {
+		if s.Discriminator != nil && len(s.OneOf) == 0 {
+			out = append(out, b.dispatch(s, s.AnyOf, name+"AnyOf", track)...)
+		} else {
+			out = append(out, jen.Id("anyOK").Op(":=").False())
+			for i, sub := range s.AnyOf {
+				try := append(local(), probe)
+				try = append(try, b.call(sub, name+"AnyOf"+strconv.Itoa(i), track, localEv)...)
+				try = append(try, jen.If(passed).Block(jen.Id("anyOK").Op("=").True(), merge()), rewind)
+				if i > 0 && !track {
+					// Annotations are not needed: the first passing branch settles it.
+					out = append(out, jen.If(jen.Op("!").Id("anyOK")).Block(try...))
+				} else {
+					out = append(out, jen.Block(try...))
+				}
+			}
+			out = append(out, jen.If(jen.Op("!").Id("anyOK")).Block(
+				b.add("anyOf", jen.Lit("must match at least one of the "+strconv.Itoa(len(s.AnyOf))+" schemas of anyOf, matches none"))))
+		}
+	}
+	if len(s.OneOf) > 0 {
+		if s.Discriminator != nil {
+			out = append(out, b.dispatch(s, s.OneOf, name+"OneOf", track)...)
+		} else {
+			out = append(out, jen.Id("oneOK").Op(":=").Lit(0))
+			for i, sub := range s.OneOf {
+				try := append(local(), probe)
+				try = append(try, b.call(sub, name+"OneOf"+strconv.Itoa(i), track, localEv)...)
+				onPass := []jen.Code{jen.Id("oneOK").Op("++")}
+				if track {
+					onPass = append(onPass, jen.If(jen.Id("oneOK").Op("==").Lit(1)).Block(merge()))
+				}
+				try = append(try, jen.If(passed).Block(onPass...), rewind)
+				out = append(out, jen.Block(try...))
+			}
+			n := strconv.Itoa(len(s.OneOf))
+			out = append(out,
+				jen.If(jen.Id("oneOK").Op("==").Lit(0)).Block(
+					b.add("oneOf", jen.Lit("must match exactly one of the "+n+" schemas of oneOf, matches none")),
+				).Else().If(jen.Id("oneOK").Op(">").Lit(1)).Block(
+					b.add("oneOf", jen.Lit("must match exactly one of the "+n+" schemas of oneOf, matches ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("oneOK"))),
+				))
+		}
+	}
+	if s.Not != nil {
+		try := []jen.Code{probe}
+		try = append(try, b.call(s.Not, name+"Not", false, nil)...)
+		try = append(try, jen.If(passed).Block(b.add("not", jen.Lit("must not match the schema of not"))), rewind)
+		out = append(out, jen.Block(try...))
+	}
+	if s.If != nil {
+		try := append(local(), probe)
+		try = append(try, b.call(s.If, name+"If", track, localEv)...)
+		try = append(try, rewind)
+		var then, els []jen.Code
+		if track {
+			then = append(then, merge())
+		}
+		if s.Then != nil {
+			then = append(then, b.call(s.Then, name+"Then", track, ev)...)
+			then = append(then, rewind)
+		}
+		if s.Else != nil {
+			els = append(els, b.call(s.Else, name+"Else", track, ev)...)
+			els = append(els, rewind)
+		}
+		st := jen.If(passed).Block(then...)
+		if len(els) > 0 {
+			st = st.Else().Block(els...)
+		}
+		try = append(try, st)
+		out = append(out, jen.Block(try...))
+	}
+	for _, d := range s.DependentSchemas {
+		body := b.call(d.Schema, name+"Dependent"+propName(d.Name), track, ev)
+		body = append(body, rewind)
+		out = append(out, jen.If(jen.Id("it").Dot("HasKey").Call(jen.Lit(d.Name))).Block(body...))
+	}
+	return out
+}
+
+// dispatch checks the value against the one branch its discriminator
+// property selects, reporting that branch's violations where they are.
+func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, track bool) []jen.Code {
+	d := s.Discriminator
+	ev := jen.Id("ev")
+	if !track {
+		ev = nil
+	}
+	var values []string
+	sw := jen.Switch(jen.String().Parens(jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0))))).BlockFunc(func(g *jen.Group) {
+		byBranch := map[int][]jen.Code{}
+		var order []int
+		for _, m := range d.Mapping {
+			if _, ok := byBranch[m.Branch]; !ok {
+				order = append(order, m.Branch)
+			}
+			byBranch[m.Branch] = append(byBranch[m.Branch], jen.Lit(m.Value))
+			values = append(values, strconv.Quote(m.Value))
+		}
+		for _, i := range order {
+			g.Case(byBranch[i]...).Block(b.call(branches[i], name+strconv.Itoa(i), track, ev)...)
+		}
+		g.Default().Block(jen.Id("errs").Dot("Add").Call(jen.Id("at").Call(), jen.Lit("discriminator"),
+			jen.Lit("must be one of "+cut(strings.Join(values, ", "), 200)+", found ").Op("+").Qual(b.rt("param"), "Quote").Call(jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0))))))
+	})
+	prop := jsonPointerToken(d.Property)
+	return []jen.Code{jen.Block(
+		jen.Id("at").Op(":=").Func().Params().String().Block(jen.Return(jen.Id("it").Dot("Pointer").Call().Op("+").Lit("/"+prop))),
+		jen.Var().Id("buf").Index(jen.Lit(64)).Byte(),
+		jen.List(jen.Id("raw"), jen.Id("kind"), jen.Id("found")).Op(":=").Id("it").Dot("Member").Call(jen.Lit(d.Property)),
+		jen.Switch().Block(
+			jen.Case(jen.Id("it").Dot("Peek").Call().Op("!=").Qual(b.rt("jsonv"), "Object")).Block(
+				b.add("type", jen.Lit("expected an object with the discriminator property "+strconv.Quote(d.Property)+", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call())),
+			jen.Case(jen.Op("!").Id("found")).Block(
+				jen.Id("errs").Dot("Add").Call(jen.Id("at").Call(), jen.Lit("required"), jen.Lit("missing discriminator property "+strconv.Quote(d.Property)))),
+			jen.Case(jen.Id("kind").Op("!=").Qual(b.rt("jsonv"), "String")).Block(
+				jen.Id("errs").Dot("Add").Call(jen.Id("at").Call(), jen.Lit("discriminator"), jen.Lit("expected a string, found ").Op("+").Id("kind").Dot("String").Call())),
+			jen.Default().Block(sw),
+		),
+		jen.Id("it").Dot("Rewind").Call(jen.Id("start")),
+	)}
+}
+
+// jsonPointerToken escapes a property name for a JSON pointer (RFC 6901).
+func jsonPointerToken(s string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
 // value returns a type switch over the next JSON value with one case per
-// kind the schema allows.
-func (b *bodyGen) value(f *jen.File, s *ir.Schema, name string) []jen.Code {
-	if s.Enum != nil && len(s.Enum) == 0 {
+// kind the schema allows; it consumes the value.
+func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
+	if s.False {
 		return []jen.Code{b.add("false", jen.Lit("no value is allowed here")), jen.Id("it").Dot("Skip").Call()}
 	}
 	any := s.Type == ir.TAny
@@ -220,7 +463,8 @@ func (b *bodyGen) value(f *jen.File, s *ir.Schema, name string) []jen.Code {
 		}
 		cases = append(cases, jen.Case(kind("Bool")).Block(body...))
 	}
-	if allowed(ir.TInteger) {
+	numeric := s.Enum != nil || s.Minimum != nil || s.Maximum != nil || s.MultipleOf != nil || s.Format == "int32" || s.Format == "int64"
+	if allowed(ir.TInteger) && (!any || numeric) {
 		var body []jen.Code
 		switch {
 		case !enumHas(isNumberJSON):
@@ -235,9 +479,9 @@ func (b *bodyGen) value(f *jen.File, s *ir.Schema, name string) []jen.Code {
 		}
 		cases = append(cases, jen.Case(kind("Number")).Block(body...))
 	}
-	if allowed(ir.TString) {
+	cs := b.strChecks(s, jen.Id("x"))
+	if allowed(ir.TString) && (!any || len(cs) > 0) {
 		var body []jen.Code
-		cs := b.strChecks(s, jen.Id("x"))
 		switch {
 		case !enumHas(func(e string) bool { return strings.HasPrefix(e, `"`) }):
 			body = notInEnum
@@ -248,16 +492,20 @@ func (b *bodyGen) value(f *jen.File, s *ir.Schema, name string) []jen.Code {
 		}
 		cases = append(cases, jen.Case(kind("String")).Block(body...))
 	}
-	if allowed(ir.TArray) {
-		body := b.array(f, s, name)
-		if !enumHas(func(e string) bool { return strings.HasPrefix(e, "[") }) {
+	if allowed(ir.TArray) && (!any || arrayKeywords(s) || s.Enum != nil) {
+		var body []jen.Code
+		if enumHas(func(e string) bool { return strings.HasPrefix(e, "[") }) {
+			body = append(b.enumJSON(s, "["), b.array(s, name, track)...)
+		} else {
 			body = notInEnum
 		}
 		cases = append(cases, jen.Case(kind("Array")).Block(body...))
 	}
-	if allowed(ir.TObject) {
-		body := b.object(f, s, name)
-		if !enumHas(func(e string) bool { return strings.HasPrefix(e, "{") }) {
+	if allowed(ir.TObject) && (!any || objectKeywords(s) || s.Enum != nil) {
+		var body []jen.Code
+		if enumHas(func(e string) bool { return strings.HasPrefix(e, "{") }) {
+			body = append(b.enumJSON(s, "{"), b.object(s, name, track)...)
+		} else {
 			body = notInEnum
 		}
 		cases = append(cases, jen.Case(kind("Object")).Block(body...))
@@ -267,8 +515,33 @@ func (b *bodyGen) value(f *jen.File, s *ir.Schema, name string) []jen.Code {
 		b.usesWrongType = true
 		def = []jen.Code{jen.Id("wrongType").Call(jen.Id("it"), jen.Id("errs"), jen.Lit(typeText(s.Type)))}
 	}
+	if len(cases) == 0 {
+		return def
+	}
 	cases = append(cases, jen.Default().Block(def...))
 	return []jen.Code{jen.Switch(jen.Id("it").Dot("Peek").Call()).Block(cases...)}
+}
+
+// enumJSON checks an array or object (open is "[" or "{") against the
+// members of enum of that kind by JSON equality, then rewinds so the other
+// keywords read the value too.
+func (b *bodyGen) enumJSON(s *ir.Schema, open string) []jen.Code {
+	if s.Enum == nil {
+		return nil
+	}
+	var members []string
+	for _, e := range s.Enum {
+		if strings.HasPrefix(e, open) {
+			members = append(members, e)
+		}
+	}
+	return []jen.Code{jen.Block(
+		jen.Id("em").Op(":=").Id("it").Dot("Mark").Call(),
+		jen.If(jen.Op("!").Id(b.enumJSONFunc(members)).Call(jen.Id("it").Dot("Raw").Call())).Block(
+			b.add("enum", jen.Lit("must be one of "+enumText(s.Enum))),
+		),
+		jen.Id("it").Dot("Rewind").Call(jen.Id("em")),
+	)}
 }
 
 func isNumberJSON(e string) bool {
@@ -309,132 +582,351 @@ func typeText(t ir.Type) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-func (b *bodyGen) array(f *jen.File, s *ir.Schema, name string) []jen.Code {
-	var out []jen.Code
-	counted := s.MinItems != nil || s.MaxItems != nil
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (b *bodyGen) array(s *ir.Schema, name string, track bool) []jen.Code {
 	items := s.Items
-	if items != nil && items.Ref == "" && items.Type == ir.TAny && unconstrained(items) {
+	if items != nil && trivial(items) && !track && s.UnevaluatedItems == nil {
 		items = nil
 	}
-	if items == nil && !counted {
+	counted := s.MinItems != nil || s.MaxItems != nil
+	if items == nil && !counted && len(s.PrefixItems) == 0 && s.Contains == nil && !s.UniqueItems && s.UnevaluatedItems == nil {
 		return []jen.Code{jen.Id("it").Dot("Skip").Call()}
 	}
-	loop := []jen.Code{}
-	if items != nil {
-		loop = append(loop, jen.Id("m").Op(":=").Id("it").Dot("PushIndex").Call(jen.Id("n")))
-		loop = append(loop, b.call(f, items, name+"Item")...)
-		loop = append(loop, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
-	} else {
-		loop = append(loop, jen.Id("it").Dot("Skip").Call())
+	var out []jen.Code
+	if s.UniqueItems {
+		out = append(out, jen.Id("am").Op(":=").Id("it").Dot("Mark").Call())
 	}
-	loop = append(loop, jen.Id("n").Op("++"))
-	out = append(out,
-		jen.Id("n").Op(":=").Lit(0),
-		jen.For(jen.Id("ok").Op(":=").Id("it").Dot("FirstElem").Call(), jen.Id("ok"), jen.Id("ok").Op("=").Id("it").Dot("NextElem").Call()).Block(loop...),
-	)
+	out = append(out, jen.Id("n").Op(":=").Lit(0))
+	if s.Contains != nil {
+		out = append(out, jen.Id("matched").Op(":=").Lit(0))
+	}
+	loop := []jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushIndex").Call(jen.Id("n"))}
+	if s.Contains != nil {
+		try := []jen.Code{
+			jen.Id("em").Op(":=").Id("it").Dot("Mark").Call(),
+			jen.Id("p").Op(":=").Id("errs").Dot("Probe").Call(),
+		}
+		try = append(try, b.call(s.Contains, name+"Contains", false, nil)...)
+		onPass := []jen.Code{jen.Id("matched").Op("++")}
+		if track {
+			onPass = append(onPass, jen.Id("ev").Dot("Set").Call(jen.Id("n")))
+		}
+		try = append(try, jen.If(jen.Id("errs").Dot("EndProbe").Call(jen.Id("p"))).Block(onPass...), jen.Id("it").Dot("Rewind").Call(jen.Id("em")))
+		loop = append(loop, jen.Block(try...))
+	}
+	// rest checks an item past prefixItems.
+	var rest []jen.Code
+	switch {
+	case items != nil:
+		rest = b.call(items, name+"Item", false, nil)
+	case s.UnevaluatedItems != nil:
+		uneval := b.call(s.UnevaluatedItems, name+"Unevaluated", false, nil)
+		if s.UnevaluatedItems.False {
+			uneval = []jen.Code{b.add("unevaluatedItems", jen.Lit("item is not allowed: no keyword of the schema describes it")), jen.Id("it").Dot("Skip").Call()}
+		}
+		uneval = append(uneval, jen.Id("ev").Dot("Set").Call(jen.Id("n")))
+		rest = []jen.Code{jen.If(jen.Id("ev").Dot("Has").Call(jen.Id("n"))).Block(jen.Id("it").Dot("Skip").Call()).Else().Block(uneval...)}
+	default:
+		rest = []jen.Code{jen.Id("it").Dot("Skip").Call()}
+	}
+	if len(s.PrefixItems) > 0 {
+		sw := jen.Switch(jen.Id("n")).BlockFunc(func(g *jen.Group) {
+			for i, p := range s.PrefixItems {
+				body := b.call(p, name+"Prefix"+strconv.Itoa(i), false, nil)
+				if track {
+					body = append(body, jen.Id("ev").Dot("Set").Call(jen.Id("n")))
+				}
+				g.Case(jen.Lit(i)).Block(body...)
+			}
+			g.Default().Block(rest...)
+		})
+		loop = append(loop, sw)
+	} else {
+		loop = append(loop, rest...)
+	}
+	loop = append(loop, jen.Id("it").Dot("Pop").Call(jen.Id("m")), jen.Id("n").Op("++"))
+	out = append(out, jen.For(jen.Id("ok").Op(":=").Id("it").Dot("FirstElem").Call(), jen.Id("ok"), jen.Id("ok").Op("=").Id("it").Dot("NextElem").Call()).Block(loop...))
+	if track && items != nil {
+		out = append(out, jen.Id("ev").Dot("SetFrom").Call(jen.Lit(len(s.PrefixItems))))
+	}
 	if n := s.MinItems; n != nil && *n > 0 {
 		out = append(out, jen.If(jen.Id("n").Op("<").Lit(int(*n))).Block(
-			b.add("minItems", jen.Lit("must have at least "+strconv.FormatInt(*n, 10)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			b.add("minItems", jen.Lit("must have at least "+itoa(*n)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
 	}
 	if n := s.MaxItems; n != nil {
 		out = append(out, jen.If(jen.Id("n").Op(">").Lit(int(*n))).Block(
-			b.add("maxItems", jen.Lit("must have at most "+strconv.FormatInt(*n, 10)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			b.add("maxItems", jen.Lit("must have at most "+itoa(*n)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+	}
+	if s.Contains != nil {
+		min, rule := int64(1), "contains"
+		if s.MinContains != nil {
+			min, rule = *s.MinContains, "minContains"
+		}
+		if min > 0 {
+			out = append(out, jen.If(jen.Id("matched").Op("<").Lit(int(min))).Block(
+				b.add(rule, jen.Lit("must contain at least "+itoa(min)+" matching items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("matched")))))
+		}
+		if s.MaxContains != nil {
+			out = append(out, jen.If(jen.Id("matched").Op(">").Lit(int(*s.MaxContains))).Block(
+				b.add("maxContains", jen.Lit("must contain at most "+itoa(*s.MaxContains)+" matching items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("matched")))))
+		}
+	}
+	if s.UniqueItems {
+		out = append(out,
+			jen.Id("end").Op(":=").Id("it").Dot("Mark").Call(),
+			jen.Id("it").Dot("Rewind").Call(jen.Id("am")),
+			jen.If(jen.List(jen.Id("i"), jen.Id("j"), jen.Id("dup")).Op(":=").Id("it").Dot("Duplicates").Call(), jen.Id("dup")).Block(
+				b.add("uniqueItems", jen.Lit("items must be unique, found items ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("i")).Op("+").Lit(" and ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("j")).Op("+").Lit(" equal")),
+			),
+			jen.Id("it").Dot("Rewind").Call(jen.Id("end")),
+		)
 	}
 	return out
 }
 
-func (b *bodyGen) object(f *jen.File, s *ir.Schema, name string) []jen.Code {
-	reqIndex := map[string]int{}
-	for i, r := range s.Required {
-		reqIndex[r] = i
+// object returns the checks of an object's members. Names that must be
+// remembered (required ones, dependentRequired ones) get a bit in seen.
+func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
+	required := b.requestRequired(s)
+	bits := map[string]int{}
+	var bitNames []string
+	addBit := func(n string) {
+		if _, ok := bits[n]; !ok {
+			bits[n] = len(bitNames)
+			bitNames = append(bitNames, n)
+		}
+	}
+	for _, r := range required {
+		addBit(r)
+	}
+	for _, d := range s.DependentRequired {
+		addBit(d.Name)
+		for _, r := range d.Required {
+			addBit(r)
+		}
 	}
 	counted := s.MinProperties != nil || s.MaxProperties != nil
 	extra := s.AdditionalProperties
-	if extra != nil && extra.Ref == "" && extra.Type == ir.TAny && unconstrained(extra) {
+	if extra != nil && trivial(extra) && !track && s.UnevaluatedProperties == nil {
 		extra = nil
 	}
-	if len(s.Properties) == 0 && len(s.Required) == 0 && !counted && !s.NoAdditional && extra == nil {
+	trackProps := track && (len(s.Properties) > 0 || extra != nil || s.NoAdditional)
+	general := len(s.PatternProperties) > 0 || s.UnevaluatedProperties != nil || trackProps
+	if len(s.Properties) == 0 && len(bitNames) == 0 && !counted && !s.NoAdditional && extra == nil && !general && s.PropertyNames == nil {
 		return []jen.Code{jen.Id("it").Dot("Skip").Call()}
 	}
 	var out []jen.Code
-	words := (len(s.Required) + 63) / 64
-	if words > 0 {
+	if words := (len(bitNames) + 63) / 64; words > 0 {
 		out = append(out, jen.Var().Id("seen").Index(jen.Lit(words)).Uint64())
 	}
-	if counted {
+	ordinal := counted || general
+	if ordinal {
 		out = append(out, jen.Id("n").Op(":=").Lit(0))
 	}
 	mark := func(prop string) jen.Code {
-		i, ok := reqIndex[prop]
+		i, ok := bits[prop]
 		if !ok {
 			return jen.Null()
 		}
 		return jen.Id("seen").Index(jen.Lit(i / 64)).Op("|=").Lit(1).Op("<<").Lit(i % 64)
 	}
-	var cases []jen.Code
-	declared := map[string]bool{}
-	for _, p := range s.Properties {
-		declared[p.Name] = true
-		body := []jen.Code{mark(p.Name), jen.Id("m").Op(":=").Id("it").Dot("PushKey").Call(jen.Lit(p.Name))}
-		body = append(body, b.call(f, p.Schema, name+propName(p.Name))...)
-		body = append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
-		cases = append(cases, jen.Case(jen.Lit(p.Name)).Block(body...))
+	isSet := func(prop string) *jen.Statement {
+		i := bits[prop]
+		return jen.Id("seen").Index(jen.Lit(i / 64)).Op("&").Parens(jen.Lit(1).Op("<<").Lit(i % 64)).Op("!=").Lit(0)
 	}
-	// Required properties the schema does not describe still count as seen.
-	for _, r := range s.Required {
-		if !declared[r] && !s.NoAdditional && extra == nil {
-			cases = append(cases, jen.Case(jen.Lit(r)).Block(mark(r), jen.Id("it").Dot("Skip").Call()))
-		} else if !declared[r] {
-			declared[r] = true
-			body := []jen.Code{mark(r), jen.Id("m").Op(":=").Id("it").Dot("PushKey").Call(jen.Lit(r))}
-			if s.NoAdditional {
-				body = append(body, b.add("additionalProperties", jen.Lit("property "+strconv.Quote(r)+" is not allowed")), jen.Id("it").Dot("Skip").Call())
-			} else {
-				body = append(body, b.call(f, extra, name+"Additional")...)
-			}
-			body = append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
-			cases = append(cases, jen.Case(jen.Lit(r)).Block(body...))
-		}
-	}
-	var def []jen.Code
-	switch {
-	case s.NoAdditional:
-		def = []jen.Code{
-			jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k")),
-			b.add("additionalProperties", jen.Lit("property ").Op("+").Qual(b.rt("param"), "Quote").Call(jen.Id("k")).Op("+").Lit(" is not allowed")),
+	push := func(lit string) jen.Code { return jen.Id("m").Op(":=").Id("it").Dot("PushKey").Call(jen.Lit(lit)) }
+	pushK := jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))
+	pop := jen.Id("it").Dot("Pop").Call(jen.Id("m"))
+	notAllowed := func(rule string) []jen.Code {
+		return []jen.Code{
+			pushK,
+			b.add(rule, jen.Lit("property ").Op("+").Qual(b.rt("param"), "Quote").Call(jen.Id("k")).Op("+").Lit(" is not allowed")),
 			jen.Id("it").Dot("Skip").Call(),
-			jen.Id("it").Dot("Pop").Call(jen.Id("m")),
+			pop,
 		}
-	case extra != nil:
-		def = append([]jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))}, b.call(f, extra, name+"Additional")...)
-		def = append(def, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
-	default:
-		def = []jen.Code{jen.Id("it").Dot("Skip").Call()}
 	}
-	loop := []jen.Code{}
-	if counted {
+	// property returns the checks of one declared property's value.
+	property := func(p *ir.Property) []jen.Code {
+		if ps := b.resolve(p.Schema); ps != nil && ps.ReadOnly {
+			return []jen.Code{push(p.Name), b.add("readOnly", jen.Lit("property "+strconv.Quote(p.Name)+" is read-only and must not be sent in a request")), jen.Id("it").Dot("Skip").Call(), pop}
+		}
+		body := []jen.Code{push(p.Name)}
+		body = append(body, b.call(p.Schema, name+propName(p.Name), false, nil)...)
+		return append(body, pop)
+	}
+
+	var loop []jen.Code
+	if s.PropertyNames != nil {
+		// A function of its own even for a scalar schema: it runs over a
+		// second iterator reading the key.
+		fn := b.fnMode(s.PropertyNames, name+"PropertyName", false)
+		loop = append(loop, jen.Block(
+			pushK,
+			jen.Var().Id("sub").Qual(b.rt("jsonv"), "Iter"),
+			jen.Id("sub").Dot("ResetAt").Call(jen.Id("it").Dot("KeyRaw").Call(), jen.Id("it").Dot("Pointer").Call()),
+			jen.Id(fn).Call(jen.Op("&").Id("sub"), jen.Id("errs")),
+			pop,
+		))
+	}
+	if !general {
+		// Fast path: a switch on the key, additionalProperties in default.
+		var cases []jen.Code
+		declared := map[string]bool{}
+		for _, p := range s.Properties {
+			declared[p.Name] = true
+			cases = append(cases, jen.Case(jen.Lit(p.Name)).Block(append([]jen.Code{mark(p.Name)}, property(p)...)...))
+		}
+		var def []jen.Code
+		switch {
+		case s.NoAdditional:
+			def = notAllowed("additionalProperties")
+		case extra != nil:
+			def = append([]jen.Code{pushK}, b.call(extra, name+"Additional", false, nil)...)
+			def = append(def, pop)
+		default:
+			def = []jen.Code{jen.Id("it").Dot("Skip").Call()}
+		}
+		// Names remembered in seen but not declared still need a case.
+		for _, r := range bitNames {
+			if !declared[r] {
+				cases = append(cases, jen.Case(jen.Lit(r)).Block(append([]jen.Code{mark(r)}, def...)...))
+			}
+		}
+		if counted {
+			loop = append(loop, jen.Id("n").Op("++"))
+		}
+		if len(cases) > 0 {
+			cases = append(cases, jen.Default().Block(def...))
+			loop = append(loop, jen.Switch(jen.String().Parens(jen.Id("k"))).Block(cases...))
+		} else {
+			loop = append(loop, def...)
+		}
+	} else {
+		loop = append(loop, b.member(s, name, trackProps, extra, bitNames, mark, property, notAllowed)...)
 		loop = append(loop, jen.Id("n").Op("++"))
 	}
-	if len(cases) > 0 {
-		cases = append(cases, jen.Default().Block(def...))
-		loop = append(loop, jen.Switch(jen.String().Parens(jen.Id("k"))).Block(cases...))
-	} else {
-		loop = append(loop, def...)
-	}
 	out = append(out, jen.For(jen.Id("k").Op(":=").Id("it").Dot("FirstKey").Call(), jen.Id("k").Op("!=").Nil(), jen.Id("k").Op("=").Id("it").Dot("NextKey").Call()).Block(loop...))
-	for i, r := range s.Required {
+	for _, r := range required {
 		b.usesMissing = true
+		i := bits[r]
 		out = append(out, jen.If(jen.Id("seen").Index(jen.Lit(i/64)).Op("&").Parens(jen.Lit(1).Op("<<").Lit(i%64)).Op("==").Lit(0)).Block(
 			jen.Id("missingProperty").Call(jen.Id("it"), jen.Id("errs"), jen.Lit(r)),
 		))
 	}
+	for _, d := range s.DependentRequired {
+		for _, r := range d.Required {
+			out = append(out, jen.If(isSet(d.Name).Op("&&").Op("!").Parens(isSet(r))).Block(
+				b.add("dependentRequired", jen.Lit("property "+strconv.Quote(r)+" is required when "+strconv.Quote(d.Name)+" is present")),
+			))
+		}
+	}
 	if n := s.MinProperties; n != nil && *n > 0 {
 		out = append(out, jen.If(jen.Id("n").Op("<").Lit(int(*n))).Block(
-			b.add("minProperties", jen.Lit("must have at least "+strconv.FormatInt(*n, 10)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			b.add("minProperties", jen.Lit("must have at least "+itoa(*n)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
 	}
 	if n := s.MaxProperties; n != nil {
 		out = append(out, jen.If(jen.Id("n").Op(">").Lit(int(*n))).Block(
-			b.add("maxProperties", jen.Lit("must have at most "+strconv.FormatInt(*n, 10)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			b.add("maxProperties", jen.Lit("must have at most "+itoa(*n)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+	}
+	return out
+}
+
+// member returns the checks of one object member when patternProperties,
+// unevaluatedProperties or evaluation tracking are involved: a member may
+// be checked by a declared property and by several patterns, each reading
+// it again, and what none of them matched goes to additionalProperties,
+// then to unevaluatedProperties.
+func (b *bodyGen) member(s *ir.Schema, name string, track bool, extra *ir.Schema, bitNames []string,
+	mark func(string) jen.Code, property func(*ir.Property) []jen.Code, notAllowed func(string) []jen.Code) []jen.Code {
+	needMatched := s.NoAdditional || extra != nil || track || s.UnevaluatedProperties != nil
+	set := func() jen.Code {
+		if needMatched {
+			return jen.Id("consumed").Op(",").Id("matched").Op("=").True().Op(",").True()
+		}
+		return jen.Id("consumed").Op("=").True()
+	}
+	var out []jen.Code
+	if len(s.PatternProperties) > 0 && (len(s.Properties) > 0 || len(s.PatternProperties) > 1) {
+		out = append(out, jen.Id("mm").Op(":=").Id("it").Dot("Mark").Call())
+	}
+	if needMatched {
+		out = append(out, jen.Id("consumed").Op(",").Id("matched").Op(":=").False().Op(",").False())
+	} else {
+		out = append(out, jen.Id("consumed").Op(":=").False())
+	}
+	again := jen.If(jen.Id("consumed")).Block(jen.Id("it").Dot("Rewind").Call(jen.Id("mm")))
+	declared := map[string]bool{}
+	var cases []jen.Code
+	for _, p := range s.Properties {
+		declared[p.Name] = true
+		body := []jen.Code{mark(p.Name)}
+		body = append(body, property(p)...)
+		body = append(body, set())
+		cases = append(cases, jen.Case(jen.Lit(p.Name)).Block(body...))
+	}
+	for _, r := range bitNames {
+		if !declared[r] {
+			cases = append(cases, jen.Case(jen.Lit(r)).Block(mark(r)))
+		}
+	}
+	if len(cases) > 0 {
+		out = append(out, jen.Switch(jen.String().Parens(jen.Id("k"))).Block(cases...))
+	}
+	for i, pp := range s.PatternProperties {
+		var body []jen.Code
+		if i > 0 || len(s.Properties) > 0 {
+			body = append(body, again)
+		}
+		body = append(body, jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k")))
+		body = append(body, b.call(pp.Schema, name+"Pattern"+strconv.Itoa(i), false, nil)...)
+		body = append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")), set())
+		out = append(out, jen.If(jen.Id(b.pattern(pp.Name)).Dot("Match").Call(jen.Id("k"))).Block(body...))
+	}
+	switch {
+	case s.NoAdditional:
+		out = append(out, jen.If(jen.Op("!").Id("matched")).Block(append(notAllowed("additionalProperties"), set())...))
+	case extra != nil:
+		body := []jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))}
+		body = append(body, b.call(extra, name+"Additional", false, nil)...)
+		body = append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")), set())
+		out = append(out, jen.If(jen.Op("!").Id("matched")).Block(body...))
+	}
+	if track {
+		out = append(out, jen.If(jen.Id("matched")).Block(jen.Id("ev").Dot("Set").Call(jen.Id("n"))))
+	}
+	if u := s.UnevaluatedProperties; u != nil {
+		var body []jen.Code
+		if u.False {
+			body = notAllowed("unevaluatedProperties")
+		} else {
+			body = []jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))}
+			body = append(body, b.call(u, name+"Unevaluated", false, nil)...)
+			body = append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
+		}
+		body = append(body, jen.Id("consumed").Op("=").True(), jen.Id("ev").Dot("Set").Call(jen.Id("n")))
+		out = append(out, jen.If(jen.Op("!").Id("matched").Op("&&").Op("!").Id("ev").Dot("Has").Call(jen.Id("n"))).Block(body...))
+	}
+	out = append(out, jen.If(jen.Op("!").Id("consumed")).Block(jen.Id("it").Dot("Skip").Call()))
+	return out
+}
+
+// requestRequired is required minus the properties that are readOnly: a
+// client cannot send those (OpenAPI 3.0.3 §4.7.25.1 readOnly).
+func (b *bodyGen) requestRequired(s *ir.Schema) []string {
+	var out []string
+	for _, r := range s.Required {
+		ro := false
+		for _, p := range s.Properties {
+			if p.Name == r {
+				if ps := b.resolve(p.Schema); ps != nil && ps.ReadOnly {
+					ro = true
+				}
+			}
+		}
+		if !ro {
+			out = append(out, r)
+		}
 	}
 	return out
 }

@@ -72,6 +72,14 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		}
 		cs = append(cs, check{cond, "multipleOf", jen.Lit("must be a multiple of " + fmtNum(*m) + ", found ").Op("+").Add(found)})
 	}
+	switch {
+	case k == kInt && s.Format == "int32":
+		cs = append(cs, check{jen.Add(x).Op("<").Lit(math.MinInt32).Op("||").Add(x).Op(">").Lit(math.MaxInt32), "format",
+			jen.Lit("must be a valid int32, found ").Op("+").Add(found)})
+	case k == kNum && (s.Format == "int32" || s.Format == "int64"):
+		cs = append(cs, check{jen.Op("!").Qual(g.rt("format"), formatFunc(s.Format)).Call(x), "format",
+			jen.Lit("must be a valid "+s.Format+", found ").Op("+").Add(found)})
+	}
 	if s.Enum != nil {
 		var nums []float64
 		for _, e := range s.Enum {
@@ -128,6 +136,10 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		cs = append(cs, check{jen.Op("!").Id(g.pattern(s.Pattern)).Dot("Match").Call(x), "pattern",
 			jen.Lit("must match "+strconv.Quote(s.Pattern)+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
 	}
+	if fn := formatFunc(s.Format); fn != "" && s.Format != "int32" && s.Format != "int64" {
+		cs = append(cs, check{jen.Op("!").Qual(g.rt("format"), fn).Call(x), "format",
+			jen.Lit("must be a valid "+s.Format+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
+	}
 	if s.Enum != nil {
 		var strs []string
 		for _, e := range s.Enum {
@@ -143,6 +155,31 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		cs = append(cs, check{cond, "enum", jen.Lit("must be one of "+enumText(s.Enum)+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
 	}
 	return cs
+}
+
+// formatFunc names the runtime/format function checking a format, or ""
+// for a format that is only an annotation: unknown formats pass, as JSON
+// Schema 2020-12 §7.2 says, and float and double admit every number.
+func formatFunc(f string) string {
+	return map[string]string{
+		"date-time": "DateTime", "date": "Date", "time": "Time", "duration": "Duration",
+		"email": "Email", "hostname": "Hostname", "ipv4": "IPv4", "ipv6": "IPv6",
+		"uri": "URI", "uri-reference": "URIReference", "uuid": "UUID", "byte": "Byte",
+		"regex": "Regex", "int32": "Int32", "int64": "Int64",
+	}[f]
+}
+
+// enumJSONFunc returns the name of a function reporting whether a raw JSON
+// array or object equals one of members (canonical JSON texts).
+func (g *gen) enumJSONFunc(members []string) string {
+	members = uniq(members)
+	key := "json\x00" + strings.Join(members, "\x00")
+	if name, ok := g.enums[key]; ok {
+		return name
+	}
+	name := "isEnum" + strconv.Itoa(len(g.enums))
+	g.enums[key] = name
+	return name
 }
 
 // boolChecks returns the enum constraint of a boolean.
@@ -233,6 +270,10 @@ func (g *gen) tables(f *jen.File) {
 	for _, k := range keys {
 		strs := strings.Split(k, "\x00")
 		name := g.enums[k]
+		if strs[0] == "json" {
+			g.enumJSONTable(f, name, strs[1:])
+			continue
+		}
 		lits := make([]jen.Code, len(strs))
 		for i, s := range strs {
 			lits[i] = jen.Lit(s)
@@ -245,6 +286,23 @@ func (g *gen) tables(f *jen.File) {
 			jen.Return(jen.False()),
 		)
 	}
+}
+
+// enumJSONTable emits the members of an enum of arrays or objects as JSON
+// texts and the function comparing a value with each by JSON equality.
+func (g *gen) enumJSONTable(f *jen.File, name string, members []string) {
+	lits := make([]jen.Code, len(members))
+	for i, m := range members {
+		lits[i] = jen.Index().Byte().Parens(jen.Lit(m))
+	}
+	f.Var().Id(name+"Members").Op("=").Index().Index().Byte().Values(lits...)
+	f.Comment(name + " reports whether the JSON value raw equals one of " + oneLine(cut(strings.Join(members, ", "), 200)) + ".")
+	f.Func().Id(name).Params(jen.Id("raw").Index().Byte()).Bool().Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("m")).Op(":=").Range().Id(name+"Members")).Block(
+			jen.If(jen.Qual(g.rt("jsonv"), "Equal").Call(jen.Id("raw"), jen.Id("m"))).Block(jen.Return(jen.True())),
+		),
+		jen.Return(jen.False()),
+	)
 }
 
 func enumIndex(name string) int {

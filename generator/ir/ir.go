@@ -162,12 +162,13 @@ type Schema struct {
 	GoName string `json:"goName,omitempty"` // set on named schemas (API.Schemas)
 	Name   string `json:"name,omitempty"`   // components name of a named schema
 
+	False    bool     `json:"false,omitempty"` // the schema false: no value is valid
 	Type     Type     `json:"type,omitempty"`
-	Format   string   `json:"format,omitempty"`
-	Enum     []string `json:"enum,omitempty"`    // canonical JSON of each allowed value
-	Default  string   `json:"default,omitempty"` // canonical JSON, "" when absent
-	Example  string   `json:"example,omitempty"` // canonical JSON, "" when absent
-	ReadOnly bool     `json:"readOnly,omitempty"`
+	Format   string   `json:"format,omitempty"`   // checked when it is one of the formats the runtime knows; others are annotations
+	Enum     []string `json:"enum,omitempty"`     // canonical JSON of each allowed value
+	Default  string   `json:"default,omitempty"`  // canonical JSON, "" when absent
+	Example  string   `json:"example,omitempty"`  // canonical JSON, "" when absent
+	ReadOnly bool     `json:"readOnly,omitempty"` // a property whose schema says so is rejected in a request
 
 	// numbers
 	Minimum          *float64 `json:"minimum,omitempty"`
@@ -182,10 +183,14 @@ type Schema struct {
 	Pattern   string `json:"pattern,omitempty"`
 
 	// arrays
-	Items       *Schema `json:"items,omitempty"`
-	MinItems    *int64  `json:"minItems,omitempty"`
-	MaxItems    *int64  `json:"maxItems,omitempty"`
-	UniqueItems bool    `json:"uniqueItems,omitempty"`
+	PrefixItems []*Schema `json:"prefixItems,omitempty"` // the first items, one schema each
+	Items       *Schema   `json:"items,omitempty"`       // every item after PrefixItems
+	MinItems    *int64    `json:"minItems,omitempty"`
+	MaxItems    *int64    `json:"maxItems,omitempty"`
+	UniqueItems bool      `json:"uniqueItems,omitempty"`
+	Contains    *Schema   `json:"contains,omitempty"`
+	MinContains *int64    `json:"minContains,omitempty"` // nil: 1 when Contains is set
+	MaxContains *int64    `json:"maxContains,omitempty"`
 
 	// objects
 	Properties           []*Property `json:"properties,omitempty"`           // sorted by name
@@ -194,8 +199,50 @@ type Schema struct {
 	NoAdditional         bool        `json:"noAdditional,omitempty"`         // additionalProperties: false
 	MinProperties        *int64      `json:"minProperties,omitempty"`
 	MaxProperties        *int64      `json:"maxProperties,omitempty"`
+	PatternProperties    []*Property `json:"patternProperties,omitempty"` // Name is the pattern; in document order
+	PropertyNames        *Schema     `json:"propertyNames,omitempty"`
+	DependentRequired    []*Depend   `json:"dependentRequired,omitempty"` // sorted by Name
+	DependentSchemas     []*Property `json:"dependentSchemas,omitempty"`  // sorted by Name
+
+	// Applicators over the same value.
+	AllOf []*Schema `json:"allOf,omitempty"`
+	AnyOf []*Schema `json:"anyOf,omitempty"`
+	OneOf []*Schema `json:"oneOf,omitempty"`
+	Not   *Schema   `json:"not,omitempty"`
+	If    *Schema   `json:"if,omitempty"`
+	Then  *Schema   `json:"then,omitempty"`
+	Else  *Schema   `json:"else,omitempty"`
+	// Discriminator, when set with OneOf or AnyOf, picks the one branch to
+	// check from the value of a property instead of trying every branch.
+	Discriminator *Discriminator `json:"discriminator,omitempty"`
+
+	// unevaluatedProperties and unevaluatedItems (JSON Schema 2020-12):
+	// members no other keyword of this schema or of a passing subschema
+	// applied to the same value looked at.
+	UnevaluatedProperties *Schema `json:"unevaluatedProperties,omitempty"`
+	UnevaluatedItems      *Schema `json:"unevaluatedItems,omitempty"`
 
 	Pos diag.Pos `json:"pos,omitempty"`
+}
+
+// Depend is one dependentRequired entry: when Name is present, so must
+// Required be.
+type Depend struct {
+	Name     string   `json:"name,omitempty"`
+	Required []string `json:"required,omitempty"`
+}
+
+// Discriminator maps values of a property to the branch that checks them.
+type Discriminator struct {
+	Property string     `json:"property,omitempty"`
+	Mapping  []*Mapping `json:"mapping,omitempty"` // sorted by Value
+}
+
+// Mapping is one discriminator value and the index of its branch in OneOf
+// (or AnyOf).
+type Mapping struct {
+	Value  string `json:"value,omitempty"`
+	Branch int    `json:"branch"`
 }
 
 // Property is one named property of an object schema.

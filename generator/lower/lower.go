@@ -30,8 +30,8 @@ type lowerer struct {
 	doc     *load.Document
 	api     *ir.API
 	diags   diag.List
-	named   map[string]*ir.Schema // components name → named schema
-	names   namer                 // Go names of schemas
+	named   map[namedKey]*ir.Schema // $ref and resolved value → named schema
+	names   namer                   // Go names of schemas
 	opNames namer
 }
 
@@ -40,7 +40,7 @@ type lowerer struct {
 func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l := &lowerer{
 		doc:     doc,
-		named:   map[string]*ir.Schema{},
+		named:   map[namedKey]*ir.Schema{},
 		names:   namer{},
 		opNames: namer{},
 	}

@@ -31,32 +31,43 @@ func posOf(file string, o *openapi3.Origin) diag.Pos {
 	return diag.Pos{File: filepathToSlash(f), Line: o.Key.Line, Col: o.Key.Column}
 }
 
-// schema lowers a schema reference. A reference to components.schemas
-// becomes a Ref to a named schema, lowered once, so recursive schemas end in
-// a cycle of named functions instead of an infinite tree.
+// schema lowers a schema reference. Every $ref target becomes a named
+// schema, lowered once, so recursive schemas end in a cycle of named
+// functions instead of an infinite tree. kin-openapi copies a 3.1 $ref's
+// sibling keywords into the target it resolves, so the same $ref text with a
+// different resolved value is a different named schema.
 func (l *lowerer) schema(ref *openapi3.SchemaRef, at diag.Pos) *ir.Schema {
 	if ref == nil || ref.Value == nil {
 		return &ir.Schema{}
 	}
-	if ref.Ref != "" {
-		// Any $ref, not only one into components.schemas, may be part of a
-		// cycle, so each distinct target becomes one named schema.
-		name := ref.Ref
-		if i := strings.LastIndexAny(name, "/#"); i >= 0 && i+1 < len(name) {
-			name = name[i+1:]
-		}
-		if n, ok := l.named[ref.Ref]; ok {
-			return &ir.Schema{Ref: n.GoName}
-		}
-		n := &ir.Schema{Name: name, GoName: l.names.unique(goName(name))}
-		l.named[ref.Ref] = n
-		body := l.inline(ref.Value, at)
-		goNameKeep, nameKeep := n.GoName, n.Name
-		*n = *body
-		n.GoName, n.Name = goNameKeep, nameKeep
+	if ref.Ref == "" {
+		return l.inline(ref.Value, at)
+	}
+	key := namedKey{ref.Ref, ref.Value}
+	if n, ok := l.named[key]; ok {
 		return &ir.Schema{Ref: n.GoName}
 	}
-	return l.inline(ref.Value, at)
+	name := ref.Ref
+	if i := strings.LastIndexAny(name, "/#"); i >= 0 && i+1 < len(name) {
+		name = name[i+1:]
+	}
+	if name == "#" || name == "" {
+		name = "Root"
+	}
+	n := &ir.Schema{Name: name, GoName: l.names.unique(goName(name))}
+	l.named[key] = n
+	body := l.inline(ref.Value, at)
+	goNameKeep, nameKeep := n.GoName, n.Name
+	*n = *body
+	n.GoName, n.Name = goNameKeep, nameKeep
+	return &ir.Schema{Ref: n.GoName}
+}
+
+// namedKey identifies a named schema: the $ref as written and the value
+// kin-openapi resolved it to.
+type namedKey struct {
+	ref   string
+	value *openapi3.Schema
 }
 
 // inline lowers the keywords of one schema object.
@@ -67,9 +78,7 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 	}
 	out := &ir.Schema{Pos: pos, Format: s.Format, ReadOnly: s.ReadOnly}
 	if s.Always != nil {
-		if !*s.Always {
-			out.Enum = []string{} // false: nothing is valid
-		}
+		out.False = !*s.Always
 		return out
 	}
 	for _, t := range s.Type.Slice() {
@@ -90,11 +99,17 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 			out.Type |= ir.TInteger
 		}
 	}
+	if s.Type != nil && len(s.Type.Slice()) > 0 && out.Type == ir.TAny {
+		out.False = true // only unknown type names: nothing matches
+	}
 	if s.Nullable && out.Type != ir.TAny {
 		out.Type |= ir.TNull
 	}
-	for _, v := range s.Enum {
-		out.Enum = append(out.Enum, canonical(v))
+	if s.Enum != nil {
+		out.Enum = []string{}
+		for _, v := range s.Enum {
+			out.Enum = append(out.Enum, canonical(v))
+		}
 	}
 	if s.Const != nil {
 		out.Enum = []string{canonical(s.Const)}
@@ -110,12 +125,16 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 
 	out.Minimum, out.Maximum, out.MultipleOf = s.Min, s.Max, s.MultipleOf
 	if s.ExclusiveMin.Value != nil {
-		out.Minimum, out.ExclusiveMinimum = s.ExclusiveMin.Value, true
+		if out.Minimum == nil || *s.ExclusiveMin.Value >= *out.Minimum {
+			out.Minimum, out.ExclusiveMinimum = s.ExclusiveMin.Value, true
+		}
 	} else if s.ExclusiveMin.IsTrue() && s.Min != nil {
 		out.ExclusiveMinimum = true
 	}
 	if s.ExclusiveMax.Value != nil {
-		out.Maximum, out.ExclusiveMaximum = s.ExclusiveMax.Value, true
+		if out.Maximum == nil || *s.ExclusiveMax.Value <= *out.Maximum {
+			out.Maximum, out.ExclusiveMaximum = s.ExclusiveMax.Value, true
+		}
 	} else if s.ExclusiveMax.IsTrue() && s.Max != nil {
 		out.ExclusiveMaximum = true
 	}
@@ -128,6 +147,9 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 	}
 	out.Pattern = s.Pattern
 
+	for _, p := range s.PrefixItems {
+		out.PrefixItems = append(out.PrefixItems, l.schema(p, pos))
+	}
 	if s.Items != nil {
 		out.Items = l.schema(s.Items, pos)
 	}
@@ -138,13 +160,17 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 		out.MaxItems = i64(*s.MaxItems)
 	}
 	out.UniqueItems = s.UniqueItems
-
-	names := make([]string, 0, len(s.Properties))
-	for name := range s.Properties {
-		names = append(names, name)
+	if s.Contains != nil {
+		out.Contains = l.schema(s.Contains, pos)
+		if s.MinContains != nil {
+			out.MinContains = i64(*s.MinContains)
+		}
+		if s.MaxContains != nil {
+			out.MaxContains = i64(*s.MaxContains)
+		}
 	}
-	sort.Strings(names)
-	for _, name := range names {
+
+	for _, name := range sortedKeys(s.Properties) {
 		out.Properties = append(out.Properties, &ir.Property{Name: name, Schema: l.schema(s.Properties[name], pos)})
 	}
 	out.Required = append([]string(nil), s.Required...)
@@ -163,12 +189,128 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 	if s.MaxProps != nil {
 		out.MaxProperties = i64(*s.MaxProps)
 	}
+	for _, p := range sortedKeys(s.PatternProperties) {
+		out.PatternProperties = append(out.PatternProperties, &ir.Property{Name: p, Schema: l.schema(s.PatternProperties[p], pos)})
+	}
+	if s.PropertyNames != nil {
+		out.PropertyNames = l.schema(s.PropertyNames, pos)
+	}
+	deps := make([]string, 0, len(s.DependentRequired))
+	for name := range s.DependentRequired {
+		deps = append(deps, name)
+	}
+	sort.Strings(deps)
+	for _, name := range deps {
+		out.DependentRequired = append(out.DependentRequired, &ir.Depend{Name: name, Required: s.DependentRequired[name]})
+	}
+	for _, name := range sortedKeys(s.DependentSchemas) {
+		out.DependentSchemas = append(out.DependentSchemas, &ir.Property{Name: name, Schema: l.schema(s.DependentSchemas[name], pos)})
+	}
+
+	for _, b := range s.AllOf {
+		out.AllOf = append(out.AllOf, l.schema(b, pos))
+	}
+	for _, b := range s.AnyOf {
+		out.AnyOf = append(out.AnyOf, l.schema(b, pos))
+	}
+	for _, b := range s.OneOf {
+		out.OneOf = append(out.OneOf, l.schema(b, pos))
+	}
+	if s.Not != nil {
+		out.Not = l.schema(s.Not, pos)
+	}
+	if s.If != nil {
+		out.If = l.schema(s.If, pos)
+		if s.Then != nil {
+			out.Then = l.schema(s.Then, pos)
+		}
+		if s.Else != nil {
+			out.Else = l.schema(s.Else, pos)
+		}
+	}
+	out.UnevaluatedProperties = l.boolSchema(s.UnevaluatedProperties, pos)
+	out.UnevaluatedItems = l.boolSchema(s.UnevaluatedItems, pos)
+	if s.Discriminator != nil {
+		out.Discriminator = l.discriminator(s, pos)
+	}
 	l.unsupported(s, pos)
 	return out
 }
 
-// unsupported warns about keywords that issue #3's schema compiler will
-// bring; until then a value passes them unchecked, and the user is told.
+// sortedKeys returns the names of a schema map in order, so output is
+// deterministic.
+func sortedKeys(m openapi3.Schemas) []string {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (l *lowerer) boolSchema(b openapi3.BoolSchema, pos diag.Pos) *ir.Schema {
+	switch {
+	case b.Schema != nil:
+		return l.schema(b.Schema, pos)
+	case b.Has != nil && !*b.Has:
+		return &ir.Schema{False: true, Pos: pos}
+	case b.Has != nil:
+		return &ir.Schema{Pos: pos}
+	}
+	return nil
+}
+
+// discriminator maps each discriminator value to the oneOf (or anyOf)
+// branch it selects: the explicit mapping first, then each branch's own
+// schema name, as OpenAPI 3.1 §4.8.25 describes.
+func (l *lowerer) discriminator(s *openapi3.Schema, pos diag.Pos) *ir.Discriminator {
+	branches := s.OneOf
+	if len(branches) == 0 {
+		branches = s.AnyOf
+	}
+	if len(branches) == 0 || s.Discriminator.PropertyName == "" {
+		return nil
+	}
+	d := &ir.Discriminator{Property: s.Discriminator.PropertyName}
+	index := func(ref string) int {
+		for i, b := range branches {
+			if b.Ref == ref || strings.HasSuffix(b.Ref, "/"+ref) {
+				return i
+			}
+		}
+		return -1
+	}
+	seen := map[string]bool{}
+	values := make([]string, 0, len(s.Discriminator.Mapping))
+	for v := range s.Discriminator.Mapping {
+		values = append(values, v)
+	}
+	sort.Strings(values)
+	for _, v := range values {
+		i := index(s.Discriminator.Mapping[v].Ref)
+		if i < 0 {
+			l.diags.Warnf(pos, "discriminator mapping %q names %s, which is not one of the branches; the value is checked against every branch", v, s.Discriminator.Mapping[v].Ref)
+			return nil
+		}
+		seen[v] = true
+		d.Mapping = append(d.Mapping, &ir.Mapping{Value: v, Branch: i})
+	}
+	for i, b := range branches {
+		if b.Ref == "" {
+			continue
+		}
+		name := b.Ref[strings.LastIndexByte(b.Ref, '/')+1:]
+		if !seen[name] {
+			seen[name] = true
+			d.Mapping = append(d.Mapping, &ir.Mapping{Value: name, Branch: i})
+		}
+	}
+	sort.Slice(d.Mapping, func(i, j int) bool { return d.Mapping[i].Value < d.Mapping[j].Value })
+	return d
+}
+
+// unsupported warns about keywords that have no compiled check; a value
+// passes them unchecked, and the user is told.
 func (l *lowerer) unsupported(s *openapi3.Schema, pos diag.Pos) {
 	var kws []string
 	add := func(cond bool, kw string) {
@@ -176,21 +318,10 @@ func (l *lowerer) unsupported(s *openapi3.Schema, pos diag.Pos) {
 			kws = append(kws, kw)
 		}
 	}
-	add(len(s.AllOf) > 0, "allOf")
-	add(len(s.AnyOf) > 0, "anyOf")
-	add(len(s.OneOf) > 0, "oneOf")
-	add(s.Not != nil, "not")
-	add(len(s.PrefixItems) > 0, "prefixItems")
-	add(s.Contains != nil, "contains")
-	add(len(s.PatternProperties) > 0, "patternProperties")
-	add(len(s.DependentSchemas) > 0, "dependentSchemas")
-	add(len(s.DependentRequired) > 0, "dependentRequired")
-	add(s.PropertyNames != nil, "propertyNames")
-	add(s.If != nil, "if")
-	add(s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil, "unevaluatedItems")
-	add(s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil, "unevaluatedProperties")
+	add(s.DynamicRef != "", "$dynamicRef")
+	add(s.ContentSchema != nil, "contentSchema")
 	if len(kws) > 0 {
-		l.diags.Warnf(pos, "schema keywords %s are not compiled yet; values pass them unchecked", strings.Join(kws, ", "))
+		l.diags.Warnf(pos, "schema keywords %s are not compiled; values pass them unchecked", strings.Join(kws, ", "))
 	}
 }
 
