@@ -65,6 +65,13 @@ type Iter struct {
 	// A second scratch for HasKey/Member, so that they leave slices the
 	// caller holds intact.
 	aux []byte
+
+	// Reused by Duplicates: a hash and a span (start, end) per element, the
+	// elements' order sorted by hash, and a stack of object members.
+	dupHash  []uint64
+	dupSpan  []int
+	dupOrder []int
+	members  []member
 }
 
 // Reset makes the iterator read b from the start, naming locations "/body"
