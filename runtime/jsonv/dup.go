@@ -15,17 +15,18 @@ import (
 // duplicate keys winning), so that Equal elements hash alike. The hashes are
 // sorted and only elements with equal hashes are compared with Equal. Cost:
 // one pass over the array, O(n log n) for the sort of n hashes (and of each
-// object's members), plus one Equal per candidate pair. The hashes are keyed
-// with secrets drawn afresh in each process, so colliding inputs cannot be
-// prepared in advance: an array whose elements are all distinct costs no
-// Equal at all, and in a group of equal hashes the search stops at the
-// first confirmed pair. Only unequal elements whose 64-bit hashes collide
-// cost extra Equal calls (O(g²) for a group of g of them), which chance
-// makes negligible.
+// object's members), plus one Equal per candidate pair. An array whose
+// elements are all distinct costs no Equal at all, and in a group of equal
+// hashes the search stops at the first confirmed pair. Only unequal elements
+// whose 64-bit hashes collide cost extra Equal calls (O(g²) for a group of g
+// of them). The hashes are keyed with secrets drawn afresh in each process
+// (wyhash's multiply-fold mixing: a hash-flooding defence, not a
+// cryptographic MAC), so such collisions are left to chance and cannot be
+// computed ahead of time from the source.
 //
 // The hashes, spans and sort order live in the Iter and are reused: after
-// warm-up it allocates nothing (beyond what Equal may for objects of more
-// than 16 members). If the value is not an array it is skipped and false
+// warm-up it allocates nothing, except what Equal may for confirming objects
+// of more than 16 members and math/big for exponents of more than 18 digits. If the value is not an array it is skipped and false
 // returned; after a syntax error it returns false and the error is recorded.
 func (it *Iter) Duplicates() (i, j int, dup bool) {
 	if it.Peek() != Array {
