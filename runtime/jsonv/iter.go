@@ -59,6 +59,19 @@ type Iter struct {
 	scratch []byte
 	ptr     []byte // JSON pointer of the current value, escaped per RFC 6901
 	base    string // what Pointer puts before ptr: "/body", "query.filter"
+
+	keyStart, keyEnd int // raw span of the last key FirstKey/NextKey read, quotes included
+
+	// A second scratch for HasKey/Member, so that they leave slices the
+	// caller holds intact.
+	aux []byte
+
+	// Reused by Duplicates: a hash and a span (start, end) per element, the
+	// elements' order sorted by hash, and a stack of object members.
+	dupHash  []uint64
+	dupSpan  []int
+	dupOrder []int
+	members  []member
 }
 
 // Reset makes the iterator read b from the start, naming locations "/body"
@@ -76,6 +89,7 @@ func (it *Iter) ResetAt(b []byte, base string) {
 	it.err = SyntaxError{}
 	it.scratch = it.scratch[:0]
 	it.ptr = it.ptr[:0]
+	it.keyStart, it.keyEnd = 0, 0
 }
 
 // Err returns the first syntax error, or nil.
@@ -438,10 +452,12 @@ func (it *Iter) key() []byte {
 		it.fail("expected a string key in object")
 		return nil
 	}
+	start := it.pos
 	k := it.str()
 	if it.failed {
 		return nil
 	}
+	it.keyStart, it.keyEnd = start, it.pos
 	it.skipSpace()
 	if it.pos >= len(it.buf) || it.buf[it.pos] != ':' {
 		it.fail("expected ':' after object key")
