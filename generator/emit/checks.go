@@ -78,7 +78,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 			jen.Lit("must be a valid int32, found ").Op("+").Add(found)})
 	case k == kNum && (s.Format == "int32" || s.Format == "int64"):
 		cs = append(cs, check{jen.Op("!").Qual(g.rt("format"), formatFunc(s.Format)).Call(x), "format",
-			jen.Lit("must be a valid "+s.Format+", found ").Op("+").Add(found)})
+			jen.Lit("must be a valid " + s.Format + ", found ").Op("+").Add(found)})
 	}
 	if s.Enum != nil {
 		var nums []float64
@@ -295,7 +295,7 @@ func (g *gen) enumJSONTable(f *jen.File, name string, members []string) {
 	for i, m := range members {
 		lits[i] = jen.Index().Byte().Parens(jen.Lit(m))
 	}
-	f.Var().Id(name+"Members").Op("=").Index().Index().Byte().Values(lits...)
+	f.Var().Id(name + "Members").Op("=").Index().Index().Byte().Values(lits...)
 	f.Comment(name + " reports whether the JSON value raw equals one of " + oneLine(cut(strings.Join(members, ", "), 200)) + ".")
 	f.Func().Id(name).Params(jen.Id("raw").Index().Byte()).Bool().Block(
 		jen.For(jen.List(jen.Id("_"), jen.Id("m")).Op(":=").Range().Id(name+"Members")).Block(
