@@ -189,3 +189,22 @@ func Assigned(piece []byte, name string) (value []byte, ok bool) {
 	}
 	return rest[1:], true
 }
+
+// NextDelim is Next for the delimiters of spaceDelimited and
+// pipeDelimited query values, which clients send plain or
+// percent-encoded: it splits the raw b at sep, at its %XX form, and, for a
+// space, at "+".
+func NextDelim(b []byte, sep byte) (part, rest []byte, more bool) {
+	const hexdigits = "0123456789ABCDEF"
+	hi, lo := hexdigits[sep>>4], hexdigits[sep&15]
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == sep, sep == ' ' && c == '+':
+			return b[:i], b[i+1:], true
+		case c == '%' && i+2 < len(b) && b[i+1] == hi && (b[i+2] == lo || b[i+2] == lo+'a'-'A'):
+			return b[:i], b[i+3:], true
+		}
+	}
+	return b, nil, false
+}

@@ -2,6 +2,7 @@ package param
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -174,6 +175,44 @@ func FuzzQuery(f *testing.F) {
 				t.Fatalf("Decode(%q) = %q, %v; url.QueryUnescape = %q, %v", v, out, ok, want, err)
 			}
 			Reserved(v, ',')
+		}
+	})
+}
+
+func TestNextDelim(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		sep  byte
+		want []string
+	}{
+		{"a%20b+c d", ' ', []string{"a", "b", "c", "d"}},
+		{"a|b%7Cc%7cd%7", '|', []string{"a", "b", "c", "d%7"}},
+		{"x", '|', []string{"x"}},
+		{"a%2Cb", ' ', []string{"a%2Cb"}},
+	} {
+		var got []string
+		for rest, more := []byte(c.in), true; more; {
+			var part []byte
+			part, rest, more = NextDelim(rest, c.sep)
+			got = append(got, string(part))
+		}
+		if strings.Join(got, "/") != strings.Join(c.want, "/") {
+			t.Errorf("NextDelim(%q, %q) = %q, want %q", c.in, c.sep, got, c.want)
+		}
+	}
+}
+
+func FuzzNextDelim(f *testing.F) {
+	f.Add([]byte("a%20b+c"), byte(' '))
+	f.Add([]byte("a|b%7Cc"), byte('|'))
+	f.Fuzz(func(t *testing.T, b []byte, sep byte) {
+		n := 0
+		for rest, more := b, true; more; n++ {
+			var part []byte
+			part, rest, more = NextDelim(rest, sep)
+			if len(part) > len(b) || n > len(b) {
+				t.Fatalf("NextDelim(%q, %q) does not shrink", b, sep)
+			}
 		}
 	})
 }
