@@ -439,7 +439,7 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 		))
 	}
 	if !loose {
-		dyn := jen.Lit(p.Location()+"/").Op("+").String().Parens(k)
+		dyn := jen.Lit(p.Location() + "/").Op("+").String().Parens(k)
 		add := func(rule string, detail jen.Code) jen.Code { return errAt(dyn.Clone(), rule, detail) }
 		var def []jen.Code
 		switch s := p.Schema; {

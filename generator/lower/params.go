@@ -98,7 +98,7 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 		out.Shape = ir.ShapeObject
 	}
 	if !styleApplies(out) {
-		l.diags.Invalidf(pos, "%s: style %q does not apply to a %s %s parameter (OpenAPI 3.1 §4.8.12.4 Style Values); its value is passed through unchecked", where, out.Style, out.Shape, out.In)
+		l.diags.Invalidf(pos, "%s: style %q does not apply to %s parameters of shape %s (OpenAPI 3.1 §4.8.12.4 Style Values); its value is passed through unchecked", where, out.Style, out.In, out.Shape)
 		out.Shape, out.Style, out.Schema = ir.ShapeUnchecked, "", &ir.Schema{}
 		return out
 	}

@@ -90,9 +90,6 @@ func wire(p *ir.Param, v any) string {
 				parts = append(parts, kv[0]+sep+kv[1])
 			}
 		}
-		if explode {
-			return strings.Join(parts, sep)
-		}
 		return strings.Join(parts, sep)
 	}
 	list := func(sep string) string {
