@@ -24,60 +24,89 @@ type ListPetsParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	q := ctx.QueryArgs()
+	qs := ctx.URI().QueryString()
 	// query "limit"
-	if v, ok, repeated := param.Query(q, "limit"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "limit"); ok {
 		if repeated {
 			st.Errs.Add("query.limit", "repeated", "must be given at most once")
 		} else {
-			x, ok := param.ParseInt(v)
-			if !ok {
-				st.Errs.Add("query.limit", "type", "expected an integer, found "+param.Quote(v))
-			} else if x < 1 {
-				st.Errs.Add("query.limit", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
-			} else if x > 100 {
-				st.Errs.Add("query.limit", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
-			} else if x < -2147483648 || x > 2147483647 {
-				st.Errs.Add("query.limit", "format", "must be a valid int32, found "+strconv.FormatInt(x, 10))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.limit", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.limit", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Limit = x
+				st.Bytes = buf
+				x, ok := param.ParseInt(d)
+				if !ok {
+					st.Errs.Add("query.limit", "type", "expected an integer, found "+param.Quote(d))
+				} else if x < 1 {
+					st.Errs.Add("query.limit", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				} else if x > 100 {
+					st.Errs.Add("query.limit", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+				} else if x < -2147483648 || x > 2147483647 {
+					st.Errs.Add("query.limit", "format", "must be a valid int32, found "+strconv.FormatInt(x, 10))
+				} else {
+					p.Limit = x
+				}
 			}
 		}
 	} else {
 		p.Limit = 20
 	}
 	// query "status"
-	if v, ok, repeated := param.Query(q, "status"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "status"); ok {
 		if repeated {
 			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {
-			if !isEnum0(v) {
-				st.Errs.Add("query.status", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(v))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.status", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.status", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Status = param.Opt[string]{V: param.S(v), Set: true}
+				st.Bytes = buf
+				if !isEnum0(d) {
+					st.Errs.Add("query.status", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(d))
+				} else {
+					p.Status = param.Opt[string]{V: param.S(d), Set: true}
+				}
 			}
 		}
 	}
 	// query "tag"
-	if q.Has("tag") {
+	{
 		base := len(st.Strs)
-		for k, v := range q.All() {
-			if string(k) != "tag" {
+		n := 0
+		for rest := qs; len(rest) > 0; {
+			var k, v []byte
+			k, v, _, rest = param.NextPair(rest)
+			if !param.KeyIs(k, "tag") {
 				continue
 			}
-			if utf8.RuneCount(v) < 1 {
-				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+			n++
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 				st.Strs = append(st.Strs, "")
-			} else if len(v) > 32 && utf8.RuneCount(v) > 32 {
-				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "type", "malformed percent-encoding in "+param.Quote(v))
 				st.Strs = append(st.Strs, "")
 			} else {
-				st.Strs = append(st.Strs, param.S(v))
+				st.Bytes = buf
+				if utf8.RuneCount(d) < 1 {
+					st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+					st.Strs = append(st.Strs, "")
+				} else if len(d) > 32 && utf8.RuneCount(d) > 32 {
+					st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+					st.Strs = append(st.Strs, "")
+				} else {
+					st.Strs = append(st.Strs, param.S(d))
+				}
 			}
 		}
-		p.Tag = st.Strs[base:len(st.Strs):len(st.Strs)]
-		if len(p.Tag) > 5 {
-			st.Errs.Add("query.tag", "maxItems", "must have at most 5 items, found "+strconv.Itoa(len(p.Tag)))
+		if n > 0 {
+			p.Tag = st.Strs[base:len(st.Strs):len(st.Strs)]
+			if len(p.Tag) > 5 {
+				st.Errs.Add("query.tag", "maxItems", "must have at most 5 items, found "+strconv.Itoa(len(p.Tag)))
+			}
 		}
 	}
 	// header "X-Client-Version"
@@ -104,21 +133,30 @@ type FindPetsByTagsParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	q := ctx.QueryArgs()
+	qs := ctx.URI().QueryString()
 	// query "tags"
-	if v, ok, repeated := param.Query(q, "tags"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "tags"); ok {
 		if repeated {
 			st.Errs.Add("query.tags", "repeated", "must be given at most once")
 		} else {
 			base := len(st.Strs)
-			for rest, more := v, true; more; {
+			for rest, more := v, len(v) > 0; more; {
 				var item []byte
 				item, rest, more = param.Next(rest, ',')
-				if !pattern1.Match(item) {
-					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "pattern", "must match \"^[a-z]+$\", found "+param.Quote(item))
+				if c, bad := param.Reserved(item, 0); bad {
+					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+					st.Strs = append(st.Strs, "")
+				} else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok {
+					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "type", "malformed percent-encoding in "+param.Quote(item))
 					st.Strs = append(st.Strs, "")
 				} else {
-					st.Strs = append(st.Strs, param.S(item))
+					st.Bytes = buf
+					if !pattern1.Match(d) {
+						st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "pattern", "must match \"^[a-z]+$\", found "+param.Quote(d))
+						st.Strs = append(st.Strs, "")
+					} else {
+						st.Strs = append(st.Strs, param.S(d))
+					}
 				}
 			}
 			p.Tags = st.Strs[base:len(st.Strs):len(st.Strs)]
@@ -168,16 +206,20 @@ type GetPetParams struct {
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *GetPetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
 	// path "petId"
-	if v, ok := param.Unescape(args[0], false); !ok {
-		st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(args[0]))
-	} else {
-		x, ok := param.ParseInt(v)
-		if !ok {
-			st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(v))
-		} else if x < 1 {
-			st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+	{
+		v := args[0]
+		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
+			st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
-			p.PetID = x
+			st.Bytes = buf
+			x, ok := param.ParseInt(d)
+			if !ok {
+				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
+			} else if x < 1 {
+				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+			} else {
+				p.PetID = x
+			}
 		}
 	}
 }
@@ -193,16 +235,20 @@ type UpdatePetParams struct {
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
 	// path "petId"
-	if v, ok := param.Unescape(args[0], false); !ok {
-		st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(args[0]))
-	} else {
-		x, ok := param.ParseInt(v)
-		if !ok {
-			st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(v))
-		} else if x < 1 {
-			st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+	{
+		v := args[0]
+		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
+			st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
-			p.PetID = x
+			st.Bytes = buf
+			x, ok := param.ParseInt(d)
+			if !ok {
+				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
+			} else if x < 1 {
+				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+			} else {
+				p.PetID = x
+			}
 		}
 	}
 	// header "If-Match"
@@ -232,30 +278,41 @@ type DeletePetParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	q := ctx.QueryArgs()
+	qs := ctx.URI().QueryString()
 	// path "petId"
-	if v, ok := param.Unescape(args[0], false); !ok {
-		st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(args[0]))
-	} else {
-		x, ok := param.ParseInt(v)
-		if !ok {
-			st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(v))
-		} else if x < 1 {
-			st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+	{
+		v := args[0]
+		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
+			st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
-			p.PetID = x
+			st.Bytes = buf
+			x, ok := param.ParseInt(d)
+			if !ok {
+				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
+			} else if x < 1 {
+				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+			} else {
+				p.PetID = x
+			}
 		}
 	}
 	// query "hard"
-	if v, ok, repeated := param.Query(q, "hard"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "hard"); ok {
 		if repeated {
 			st.Errs.Add("query.hard", "repeated", "must be given at most once")
 		} else {
-			x, ok := param.ParseBool(v)
-			if !ok {
-				st.Errs.Add("query.hard", "type", "expected true or false, found "+param.Quote(v))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.hard", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.hard", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Hard = x
+				st.Bytes = buf
+				x, ok := param.ParseBool(d)
+				if !ok {
+					st.Errs.Add("query.hard", "type", "expected true or false, found "+param.Quote(d))
+				} else {
+					p.Hard = x
+				}
 			}
 		}
 	} else {
@@ -274,44 +331,59 @@ type GetPetPhotoParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	q := ctx.QueryArgs()
+	qs := ctx.URI().QueryString()
 	// path "petId"
-	if v, ok := param.Unescape(args[0], false); !ok {
-		st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(args[0]))
-	} else {
-		x, ok := param.ParseInt(v)
-		if !ok {
-			st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(v))
-		} else if x < 1 {
-			st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+	{
+		v := args[0]
+		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
+			st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
-			p.PetID = x
+			st.Bytes = buf
+			x, ok := param.ParseInt(d)
+			if !ok {
+				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
+			} else if x < 1 {
+				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+			} else {
+				p.PetID = x
+			}
 		}
 	}
 	// path "photoId"
-	if v, ok := param.Unescape(args[1], false); !ok {
-		st.Errs.Add("path.photoId", "type", "malformed percent-encoding in "+param.Quote(args[1]))
-	} else {
-		if !pattern2.Match(v) {
-			st.Errs.Add("path.photoId", "pattern", "must match \"^[a-z0-9]{8}$\", found "+param.Quote(v))
+	{
+		v := args[1]
+		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
+			st.Errs.Add("path.photoId", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
-			p.PhotoID = param.S(v)
+			st.Bytes = buf
+			if !pattern2.Match(d) {
+				st.Errs.Add("path.photoId", "pattern", "must match \"^[a-z0-9]{8}$\", found "+param.Quote(d))
+			} else {
+				p.PhotoID = param.S(d)
+			}
 		}
 	}
 	// query "size"
-	if v, ok, repeated := param.Query(q, "size"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "size"); ok {
 		if repeated {
 			st.Errs.Add("query.size", "repeated", "must be given at most once")
 		} else {
-			x, ok := param.ParseFloat(v)
-			if !ok {
-				st.Errs.Add("query.size", "type", "expected a number, found "+param.Quote(v))
-			} else if x < 0.1 {
-				st.Errs.Add("query.size", "minimum", "must be >= 0.1, found "+param.FormatFloat(x))
-			} else if x > 4.0 {
-				st.Errs.Add("query.size", "maximum", "must be <= 4, found "+param.FormatFloat(x))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.size", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.size", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Size = param.Opt[float64]{V: x, Set: true}
+				st.Bytes = buf
+				x, ok := param.ParseFloat(d)
+				if !ok {
+					st.Errs.Add("query.size", "type", "expected a number, found "+param.Quote(d))
+				} else if x < 0.1 {
+					st.Errs.Add("query.size", "minimum", "must be >= 0.1, found "+param.FormatFloat(x))
+				} else if x > 4.0 {
+					st.Errs.Add("query.size", "maximum", "must be <= 4, found "+param.FormatFloat(x))
+				} else {
+					p.Size = param.Opt[float64]{V: x, Set: true}
+				}
 			}
 		}
 	}
@@ -327,33 +399,46 @@ type GetInventoryParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	q := ctx.QueryArgs()
+	qs := ctx.URI().QueryString()
 	// path "storeId"
-	if v, ok := param.Unescape(args[0], false); !ok {
-		st.Errs.Add("path.storeId", "type", "malformed percent-encoding in "+param.Quote(args[0]))
-	} else {
-		if utf8.RuneCount(v) < 2 {
-			st.Errs.Add("path.storeId", "minLength", "must be at least 2 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
-		} else if len(v) > 16 && utf8.RuneCount(v) > 16 {
-			st.Errs.Add("path.storeId", "maxLength", "must be at most 16 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+	{
+		v := args[0]
+		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
+			st.Errs.Add("path.storeId", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
-			p.StoreID = param.S(v)
+			st.Bytes = buf
+			if utf8.RuneCount(d) < 2 {
+				st.Errs.Add("path.storeId", "minLength", "must be at least 2 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+			} else if len(d) > 16 && utf8.RuneCount(d) > 16 {
+				st.Errs.Add("path.storeId", "maxLength", "must be at most 16 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+			} else {
+				p.StoreID = param.S(d)
+			}
 		}
 	}
 	// query "status"
-	if v, ok, repeated := param.Query(q, "status"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "status"); ok {
 		if repeated {
 			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {
 			base := len(st.Strs)
-			for rest, more := v, true; more; {
+			for rest, more := v, len(v) > 0; more; {
 				var item []byte
 				item, rest, more = param.Next(rest, ',')
-				if !isEnum0(item) {
-					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(item))
+				if c, bad := param.Reserved(item, 0); bad {
+					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+					st.Strs = append(st.Strs, "")
+				} else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok {
+					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "type", "malformed percent-encoding in "+param.Quote(item))
 					st.Strs = append(st.Strs, "")
 				} else {
-					st.Strs = append(st.Strs, param.S(item))
+					st.Bytes = buf
+					if !isEnum0(d) {
+						st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(d))
+						st.Strs = append(st.Strs, "")
+					} else {
+						st.Strs = append(st.Strs, param.S(d))
+					}
 				}
 			}
 			p.Status = st.Strs[base:len(st.Strs):len(st.Strs)]

@@ -47,7 +47,9 @@ func (g *gen) params(f *jen.File) {
 				usesQuery = usesQuery || p.In == ir.InQuery
 			}
 			if usesQuery {
-				b.Id("q").Op(":=").Id("ctx").Dot("QueryArgs").Call()
+				// The raw query: names match whatever the client escaped,
+				// and reserved characters are seen before decoding.
+				b.Id("qs").Op(":=").Id("ctx").Dot("URI").Call().Dot("QueryString").Call()
 			}
 			for _, p := range o.Params {
 				b.Comment(p.In + " " + strconv.Quote(p.Name))
@@ -86,13 +88,24 @@ func goScalar(k scalar) jen.Code {
 	return jen.String()
 }
 
-func isArray(p *ir.Param) bool {
-	return p.Schema.Type&ir.TArray != 0 && p.Schema.Type&^(ir.TArray|ir.TNull) == 0 && p.Style != "unchecked"
+func isArray(p *ir.Param) bool { return p.Shape == ir.ShapeArray }
+
+// rawValued parameters keep the bytes they arrived as (decoded): objects,
+// content parameters and unchecked ones.
+func rawValued(p *ir.Param) bool {
+	switch p.Shape {
+	case ir.ShapeObject, ir.ShapeJSON, ir.ShapeText, ir.ShapeUnchecked:
+		return true
+	}
+	return false
 }
 
 func (g *gen) paramType(p *ir.Param) jen.Code {
 	if isArray(p) {
 		return jen.Index().Add(goScalar(scalarOf(itemsOf(p.Schema))))
+	}
+	if rawValued(p) {
+		return jen.Index().Byte()
 	}
 	t := goScalar(scalarOf(p.Schema))
 	if p.Required || p.Schema.Default != "" {
@@ -106,78 +119,6 @@ func itemsOf(s *ir.Schema) *ir.Schema {
 		return s.Items
 	}
 	return &ir.Schema{}
-}
-
-// decodeParam emits one parameter's block: fetch the raw value, then
-// decode and check it, or handle its absence.
-//
-//	if v := q.Peek("limit"); q.Has("limit") { ...checks... } else { p.Limit = 20 }
-func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
-	loc := p.Location()
-	add := func(rule string, detail jen.Code) jen.Code {
-		return jen.Id("st").Dot("Errs").Dot("Add").Call(jen.Lit(loc), jen.Lit(rule), detail)
-	}
-	field := jen.Id("p").Dot(p.GoName)
-	var body []jen.Code
-	if isArray(p) {
-		body = g.decodeArray(p, add)
-	} else {
-		set := func(x jen.Code) jen.Code {
-			if p.Required || p.Schema.Default != "" {
-				return jen.Add(field.Clone()).Op("=").Add(x)
-			}
-			return jen.Add(field.Clone()).Op("=").Qual(g.rt("param"), "Opt").Types(goScalar(scalarOf(p.Schema))).Values(
-				jen.Id("V").Op(":").Add(x), jen.Id("Set").Op(":").True())
-		}
-		body = g.decodeScalar(p.Schema, jen.Id("v"), add, set)
-	}
-	var head []jen.Code
-	switch p.In {
-	case ir.InPath:
-		// The value is present by routing; only its escapes can be wrong.
-		arg := jen.Id("args").Index(jen.Lit(pathIndex(o, p)))
-		return jen.If(
-			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Unescape").Call(arg, jen.False()),
-			jen.Op("!").Id("ok"),
-		).Block(
-			add("type", jen.Lit("malformed percent-encoding in ").Op("+").Qual(g.rt("param"), "Quote").Call(arg.Clone())),
-		).Else().Block(body...)
-	case ir.InQuery:
-		if isArray(p) && p.Explode {
-			head = []jen.Code{jen.Id("q").Dot("Has").Call(jen.Lit(p.Name))} // values come from q.All
-			break
-		}
-		// A single-valued parameter given twice is rejected, not resolved.
-		body = []jen.Code{jen.If(jen.Id("repeated")).Block(
-			add("repeated", jen.Lit("must be given at most once")),
-		).Else().Block(body...)}
-		head = []jen.Code{
-			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Qual(g.rt("param"), "Query").Call(jen.Id("q"), jen.Lit(p.Name)),
-			jen.Id("ok"),
-		}
-	case ir.InHeader:
-		// Every line of the header counts: an array takes the items of all of
-		// them (RFC 9110 §5.3), a single value given twice is rejected.
-		head = []jen.Code{jen.Id("vs").Op(":=").Id("ctx").Dot("Request").Dot("Header").Dot("PeekAll").Call(jen.Lit(p.Name)), jen.Len(jen.Id("vs")).Op(">").Lit(0)}
-		if !isArray(p) {
-			body = []jen.Code{jen.If(jen.Len(jen.Id("vs")).Op(">").Lit(1)).Block(
-				add("repeated", jen.Lit("must be given at most once")),
-			).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("vs").Index(jen.Lit(0))}, body...)...)}
-		}
-	default:
-		body = []jen.Code{jen.If(jen.Id("repeated")).Block(
-			add("repeated", jen.Lit("must be given at most once")),
-		).Else().Block(body...)}
-		head = []jen.Code{
-			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Qual(g.rt("param"), "Cookie").Call(jen.Op("&").Id("ctx").Dot("Request").Dot("Header"), jen.Lit(p.Name)),
-			jen.Id("ok"),
-		}
-	}
-	stmt := jen.If(head...).Block(body...)
-	if missing := g.missing(p, field, add); missing != nil {
-		stmt = stmt.Else().Block(missing)
-	}
-	return stmt
 }
 
 func pathIndex(o *ir.Operation, p *ir.Param) int {
@@ -195,7 +136,7 @@ func (g *gen) missing(p *ir.Param, field *jen.Statement, add func(string, jen.Co
 	if p.Required {
 		return add("required", jen.Lit("missing required "+p.In+" parameter "+strconv.Quote(p.Name)))
 	}
-	if p.Schema.Default == "" {
+	if p.Schema.Default == "" || rawValued(p) {
 		return nil
 	}
 	var v any
@@ -273,68 +214,6 @@ func (g *gen) decodeScalar(s *ir.Schema, raw jen.Code, add func(string, jen.Code
 	default:
 		return []jen.Code{chain(g.strChecks(s, raw), add, []jen.Code{set(jen.Qual(g.rt("param"), "S").Call(raw))})}
 	}
-}
-
-// decodeArray splits the raw value per the parameter's style and checks
-// each item and the item count.
-func (g *gen) decodeArray(p *ir.Param, add func(string, jen.Code) jen.Code) []jen.Code {
-	items := itemsOf(p.Schema)
-	k := scalarOf(items)
-	arena := jen.Id("st").Dot(arenaOf(k))
-	field := jen.Id("p").Dot(p.GoName)
-	itemAdd := func(rule string, detail jen.Code) jen.Code {
-		return jen.Id("st").Dot("Errs").Dot("Add").Call(
-			jen.Lit(p.Location()+"[").Op("+").Qual("strconv", "Itoa").Call(jen.Len(arena.Clone()).Op("-").Id("base")).Op("+").Lit("]"),
-			jen.Lit(rule), detail)
-	}
-	appendItem := func(x jen.Code) jen.Code {
-		return jen.Add(arena.Clone()).Op("=").Append(arena.Clone(), x)
-	}
-	// A failed item still takes its place, so later items keep their index.
-	each := func(raw jen.Code) []jen.Code {
-		return g.decodeScalar(items, raw, func(rule string, detail jen.Code) jen.Code {
-			return jen.Add(itemAdd(rule, detail)).Line().Add(appendItem(zeroOf(k)))
-		}, appendItem)
-	}
-	out := []jen.Code{jen.Id("base").Op(":=").Len(arena.Clone())}
-	if p.In == ir.InQuery && p.Explode {
-		// form, explode: ?tag=a&tag=b
-		out = append(out, jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("q").Dot("All").Call()).Block(
-			append([]jen.Code{jen.If(jen.String().Parens(jen.Id("k")).Op("!=").Lit(p.Name)).Block(jen.Continue())}, each(jen.Id("v"))...)...,
-		))
-	} else if p.In == ir.InHeader {
-		// simple, over every line of the header: "a, b" and "c"
-		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id("line")).Op(":=").Range().Id("vs")).Block(
-			jen.For(jen.List(jen.Id("rest"), jen.Id("more")).Op(":=").List(jen.Id("line"), jen.True()), jen.Id("more"), jen.Empty()).Block(
-				append([]jen.Code{
-					jen.Var().Id("item").Index().Byte(),
-					jen.List(jen.Id("item"), jen.Id("rest"), jen.Id("more")).Op("=").Qual(g.rt("param"), "Next").Call(jen.Id("rest"), jen.LitRune(',')),
-					jen.Id("item").Op("=").Qual(g.rt("param"), "TrimOWS").Call(jen.Id("item")),
-				}, each(jen.Id("item"))...)...,
-			),
-		))
-	} else {
-		// simple, or form without explode: a,b,c
-		out = append(out, jen.For(jen.List(jen.Id("rest"), jen.Id("more")).Op(":=").List(jen.Id("v"), jen.True()), jen.Id("more"), jen.Empty()).Block(
-			append([]jen.Code{
-				jen.Var().Id("item").Index().Byte(),
-				jen.List(jen.Id("item"), jen.Id("rest"), jen.Id("more")).Op("=").Qual(g.rt("param"), "Next").Call(jen.Id("rest"), jen.LitRune(',')),
-			}, each(jen.Id("item"))...)...,
-		))
-	}
-	out = append(out, jen.Add(field.Clone()).Op("=").Add(arena.Clone()).Index(jen.Id("base").Op(":").Len(arena.Clone()).Op(":").Len(arena.Clone())))
-	count := jen.Len(field.Clone())
-	if n := p.Schema.MinItems; n != nil && *n > 0 {
-		out = append(out, jen.If(jen.Add(count).Op("<").Lit(int(*n))).Block(
-			add("minItems", jen.Lit("must have at least "+strconv.FormatInt(*n, 10)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(count)),
-		))
-	}
-	if n := p.Schema.MaxItems; n != nil {
-		out = append(out, jen.If(jen.Add(count).Op(">").Lit(int(*n))).Block(
-			add("maxItems", jen.Lit("must have at most "+strconv.FormatInt(*n, 10)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(count)),
-		))
-	}
-	return out
 }
 
 // arenaOf names the request.State arena that holds items of kind k.

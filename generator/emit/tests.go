@@ -212,22 +212,9 @@ func samplePath(o *ir.Operation) string {
 				v = p.Example
 			}
 		}
-		b.WriteString(escapeSegment(v))
+		b.WriteString(v) // Example is the segment as sent, escaped
 		rest = rest[j+1:]
 	}
-}
-
-func escapeSegment(v string) string {
-	var b strings.Builder
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
-			b.WriteByte(c)
-		} else {
-			b.WriteString("%" + strings.ToUpper(string("0123456789abcdef"[c>>4])+string("0123456789abcdef"[c&15])))
-		}
-	}
-	return b.String()
 }
 
 // sampleQuery is a query string with a sample of each query parameter that
@@ -238,7 +225,7 @@ func sampleQuery(o *ir.Operation) string {
 		if p.In != ir.InQuery || p.Example == "" {
 			continue
 		}
-		parts = append(parts, p.Name+"="+p.Example)
+		parts = append(parts, p.Example) // already name=value pairs
 	}
 	return strings.Join(parts, "&")
 }
@@ -279,7 +266,12 @@ func sampleHeaders(b *jen.Group, o *ir.Operation) {
 		case ir.InHeader:
 			b.Id("ctx").Dot("Request").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Lit(p.Example))
 		case ir.InCookie:
-			b.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(p.Name), jen.Lit(p.Example))
+			// Example is "name=value", or "a=1; b=2" for a form object
+			// with explode.
+			for _, pair := range strings.Split(p.Example, "; ") {
+				k, v, _ := strings.Cut(pair, "=")
+				b.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(k), jen.Lit(v))
+			}
 		}
 	}
 }

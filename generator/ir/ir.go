@@ -86,17 +86,41 @@ const (
 
 // Param is one decoded parameter.
 type Param struct {
-	Name        string   `json:"name,omitempty"`
-	In          string   `json:"in,omitempty"`
-	GoName      string   `json:"goName,omitempty"` // field name in the operation's parameter struct
-	Description string   `json:"description,omitempty"`
-	Required    bool     `json:"required,omitempty"`
-	Style       string   `json:"style,omitempty"` // simple, form (the ones compiled so far)
-	Explode     bool     `json:"explode,omitempty"`
-	Schema      *Schema  `json:"schema,omitempty"`
-	Example     string   `json:"example,omitempty"` // a valid serialized value, for generated tests and docs; "" when none is known
-	Pos         diag.Pos `json:"pos,omitempty"`
+	Name        string `json:"name,omitempty"`
+	In          string `json:"in,omitempty"`
+	GoName      string `json:"goName,omitempty"` // field name in the operation's parameter struct
+	Description string `json:"description,omitempty"`
+	Required    bool   `json:"required,omitempty"`
+	Shape       Shape  `json:"shape,omitempty"`
+	Style       string `json:"style,omitempty"` // simple, form, label, matrix, spaceDelimited, pipeDelimited, deepObject; "" for content and unchecked
+	Explode     bool   `json:"explode,omitempty"`
+	// AllowEmptyValue: a query parameter given with an empty value is
+	// accepted as given without a value (no check, no default).
+	AllowEmptyValue bool `json:"allowEmptyValue,omitempty"`
+	// AllowReserved: a query value may carry RFC 3986 reserved characters
+	// unencoded; when false they must be percent-encoded.
+	AllowReserved bool     `json:"allowReserved,omitempty"`
+	ContentType   string   `json:"contentType,omitempty"` // the media type of a content parameter (ShapeJSON, ShapeText)
+	Schema        *Schema  `json:"schema,omitempty"`      // for ShapeObject: primitive properties only, at most MaxObjectProps
+	Example       string   `json:"example,omitempty"`     // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
+	Pos           diag.Pos `json:"pos,omitempty"`
 }
+
+// Shape is how a parameter is decoded.
+type Shape string
+
+const (
+	ShapePrimitive Shape = "primitive" // one string, number, integer or boolean
+	ShapeArray     Shape = "array"     // items are primitives, held in the request.State arenas
+	ShapeObject    Shape = "object"    // name/value pairs checked as parsed; the raw value is kept
+	ShapeJSON      Shape = "json"      // content: a JSON media type, checked by the schema's validator
+	ShapeText      Shape = "text"      // content: another media type, passed as a string
+	ShapeUnchecked Shape = "unchecked" // not compiled: present or not, the raw value passes
+)
+
+// MaxObjectProps is the largest number of declared properties an object
+// parameter is checked for (a decoder tracks them in one uint64).
+const MaxObjectProps = 64
 
 // Location is how errors name the parameter: "query.limit".
 func (p *Param) Location() string { return p.In + "." + p.Name }

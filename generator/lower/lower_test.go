@@ -111,7 +111,7 @@ func TestParams(t *testing.T) {
 		t.Errorf("params = %s, want %s", strings.Join(got, ","), want)
 	}
 	tags := op(t, api, "GET", "/pets/findByTags").Params[0]
-	if tags.Explode || !tags.Required || tags.Example != "dog,cat" {
+	if tags.Explode || !tags.Required || tags.Example != "tags=dog,cat" {
 		t.Errorf("tags: explode %v required %v example %q", tags.Explode, tags.Required, tags.Example)
 	}
 }

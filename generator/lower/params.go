@@ -66,7 +66,6 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 	if pos.Line == 0 {
 		pos = o.Pos
 	}
-	sm, _ := p.SerializationMethod()
 	out := &ir.Param{
 		Name:        p.Name,
 		In:          p.In,
@@ -75,44 +74,138 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 		Required:    p.Required || p.In == ir.InPath,
 		Pos:         pos,
 	}
-	if sm != nil {
+	where := o.Method + " " + o.Path + ": parameter " + out.Location()
+	if p.In == ir.InQuery {
+		out.AllowEmptyValue, out.AllowReserved = p.AllowEmptyValue, p.AllowReserved
+	} else if p.AllowEmptyValue || p.AllowReserved {
+		l.diags.Invalidf(pos, "%s: allowEmptyValue and allowReserved apply to query parameters only; ignored here", where)
+	}
+	if len(p.Content) > 0 {
+		l.content(out, p)
+		return out
+	}
+	out.Shape = ir.ShapePrimitive
+	out.Schema = &ir.Schema{}
+	if p.Schema != nil {
+		out.Schema = l.deref(l.schema(p.Schema, pos))
+	}
+	if sm, _ := p.SerializationMethod(); sm != nil {
 		out.Style, out.Explode = sm.Style, sm.Explode
 	}
-	switch {
-	case p.Schema != nil:
-		out.Schema = l.deref(l.schema(p.Schema, pos))
-	case len(p.Content) > 0:
-		l.diags.Warnf(pos, "%s %s: parameter %s: content-encoded parameters are not compiled yet; its value is passed through unchecked", o.Method, o.Path, out.Location())
-		out.Schema = &ir.Schema{}
-	default:
-		out.Schema = &ir.Schema{}
+	if t := out.Schema.Type; t != ir.TAny && t&ir.TArray != 0 && t&^(ir.TArray|ir.TNull) == 0 {
+		out.Shape = ir.ShapeArray
+	} else if t != ir.TAny && t&ir.TObject != 0 && t&^(ir.TObject|ir.TNull) == 0 {
+		out.Shape = ir.ShapeObject
 	}
-	if !supportedStyle(out) {
-		l.diags.Warnf(pos, "%s %s: parameter %s: style %q is not compiled yet; its value is passed through unchecked", o.Method, o.Path, out.Location(), out.Style)
-		out.Schema = &ir.Schema{}
-		out.Style = "unchecked"
+	if !styleApplies(out) {
+		l.diags.Invalidf(pos, "%s: style %q does not apply to %s parameters of shape %s (OpenAPI 3.1 §4.8.12.4 Style Values); its value is passed through unchecked", where, out.Style, out.In, out.Shape)
+		out.Shape, out.Style, out.Schema = ir.ShapeUnchecked, "", &ir.Schema{}
+		return out
 	}
-	if s := out.Schema; s.Type.Has(ir.TObject) && s.Type != ir.TAny {
-		l.diags.Warnf(pos, "%s %s: parameter %s: object-valued parameters are not compiled yet; its value is passed through unchecked", o.Method, o.Path, out.Location())
-		out.Schema = &ir.Schema{}
-	}
-	out.Example = rawExample(p, out)
-	if it := out.Schema.Items; it != nil {
-		out.Schema.Items = l.deref(it)
-		if it.Type.Has(ir.TObject) || it.Type.Has(ir.TArray) {
-			l.diags.Warnf(pos, "%s %s: parameter %s: arrays of objects or arrays are not compiled yet; items pass unchecked", o.Method, o.Path, out.Location())
+	switch out.Shape {
+	case ir.ShapeArray:
+		out.Schema.Items = l.deref(out.Schema.Items)
+		if it := out.Schema.Items; it != nil && !primitive(it) {
+			l.diags.Warnf(pos, "%s: arrays of objects or arrays are not compiled yet; items pass unchecked", where)
 			out.Schema.Items = &ir.Schema{}
 		}
+	case ir.ShapeObject:
+		l.objectParam(out, where)
+	}
+	if v, ok := exampleValue(p); ok && out.Shape != ir.ShapeUnchecked {
+		out.Example = wire(out, v)
 	}
 	return out
 }
 
-func supportedStyle(p *ir.Param) bool {
+// content lowers a parameter declared with content instead of schema: a
+// JSON media type is validated by its schema, any other passes as a string.
+func (l *lowerer) content(out *ir.Param, p *openapi3.Parameter) {
+	cts := make([]string, 0, len(p.Content))
+	for ct := range p.Content {
+		cts = append(cts, ct)
+	}
+	sort.Strings(cts)
+	if len(cts) > 1 {
+		l.diags.Invalidf(out.Pos, "parameter %s: content must hold exactly one media type, found %d; %s is used", out.Location(), len(cts), cts[0])
+	}
+	mt := p.Content[cts[0]]
+	out.ContentType = mediaType(cts[0])
+	out.Schema = &ir.Schema{}
+	out.Shape = ir.ShapeText
+	if isJSON(out.ContentType) {
+		out.Shape = ir.ShapeJSON
+		if mt != nil && mt.Schema != nil {
+			out.Schema = l.schema(mt.Schema, out.Pos)
+		}
+	}
+	var ex string
+	switch {
+	case p.Example != nil && out.Shape == ir.ShapeJSON:
+		ex = canonical(p.Example)
+	case p.Example != nil:
+		ex = scalarText(p.Example)
+	case mt != nil && out.Shape == ir.ShapeJSON:
+		ex = mediaExample(mt)
+	}
+	if ex != "" {
+		out.Example = wire(out, ex)
+	}
+}
+
+// objectParam keeps the properties an object parameter can be checked for
+// while it is parsed: primitive ones. A nested object or array property is
+// accepted as any string, with a warning.
+func (l *lowerer) objectParam(out *ir.Param, where string) {
+	s := *out.Schema
+	if len(s.Properties) > ir.MaxObjectProps {
+		l.diags.Warnf(out.Pos, "%s: objects with more than %d properties are not compiled; its value is passed through unchecked", where, ir.MaxObjectProps)
+		out.Shape, out.Style, out.Schema = ir.ShapeUnchecked, "", &ir.Schema{}
+		return
+	}
+	props := make([]*ir.Property, len(s.Properties))
+	for i, pr := range s.Properties {
+		ps := l.deref(pr.Schema)
+		if !primitive(ps) {
+			l.diags.Warnf(out.Pos, "%s: property %q is an object or array, which parameter styles cannot carry; it is accepted unchecked", where, pr.Name)
+			ps = &ir.Schema{}
+		}
+		props[i] = &ir.Property{Name: pr.Name, Schema: ps}
+	}
+	s.Properties = props
+	if ap := l.deref(s.AdditionalProperties); ap != nil && !primitive(ap) {
+		s.AdditionalProperties = &ir.Schema{}
+	} else {
+		s.AdditionalProperties = ap
+	}
+	out.Schema = &s
+}
+
+func primitive(s *ir.Schema) bool {
+	return s == nil || s.Type == ir.TAny || s.Type&(ir.TObject|ir.TArray) == 0
+}
+
+// styleApplies is the OpenAPI 3.1 Style Values table: which styles a
+// location takes, and for which shapes. spaceDelimited and pipeDelimited
+// with explode are sent like form with explode, and that is how they are
+// read; deepObject ignores explode.
+func styleApplies(p *ir.Param) bool {
 	switch p.In {
-	case ir.InPath, ir.InHeader:
+	case ir.InPath:
+		return p.Style == "simple" || p.Style == "label" || p.Style == "matrix"
+	case ir.InHeader:
 		return p.Style == "simple"
-	case ir.InQuery, ir.InCookie:
+	case ir.InCookie:
 		return p.Style == "form"
+	case ir.InQuery:
+		switch p.Style {
+		case "form":
+			return true
+		case "spaceDelimited", "pipeDelimited":
+			return p.Shape != ir.ShapePrimitive
+		case "deepObject":
+			return p.Shape == ir.ShapeObject
+		}
 	}
 	return false
 }
@@ -177,44 +270,6 @@ func mediaType(ct string) string {
 
 func isJSON(mt string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
-
-// rawExample is a serialized value of the parameter that its checks accept:
-// the document's example, else one derived from default, enum or bounds.
-// Patterns cannot be inverted, so a patterned string without an example
-// gets none.
-func rawExample(p *openapi3.Parameter, out *ir.Param) string {
-	var v any
-	switch {
-	case p.Example != nil:
-		v = p.Example
-	case p.Schema != nil && p.Schema.Value != nil:
-		v = sample(p.Schema, 0)
-		if s := p.Schema.Value; s.Pattern != "" && s.Example == nil && s.Default == nil && len(s.Enum) == 0 {
-			return ""
-		}
-		if s := p.Schema.Value; s.Items != nil && s.Items.Value != nil && s.Items.Value.Pattern != "" && s.Items.Value.Example == nil && len(s.Items.Value.Enum) == 0 {
-			return ""
-		}
-	default:
-		return ""
-	}
-	sep := ","
-	if out.In == ir.InQuery && out.Explode {
-		sep = "&" + out.Name + "="
-	}
-	switch x := v.(type) {
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = scalarText(e)
-		}
-		return strings.Join(parts, sep)
-	case map[string]any, nil:
-		return ""
-	default:
-		return scalarText(x)
-	}
 }
 
 func scalarText(v any) string {

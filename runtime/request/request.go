@@ -24,6 +24,10 @@ type State struct {
 	Ints  []int64
 	Nums  []float64
 	Bools []bool
+
+	// Bytes holds parameter values that had to be percent-decoded; decoded
+	// values are windows of it (see param.Decode).
+	Bytes []byte
 }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
@@ -38,6 +42,7 @@ func Acquire() *State {
 	st.Ints = st.Ints[:0]
 	st.Nums = st.Nums[:0]
 	st.Bools = st.Bools[:0]
+	st.Bytes = st.Bytes[:0]
 	return st
 }
 
@@ -45,6 +50,9 @@ func Acquire() *State {
 func Release(st *State) {
 	if cap(st.Path) > 64<<10 {
 		st.Path = nil // do not keep one huge request's buffer alive
+	}
+	if cap(st.Bytes) > 64<<10 {
+		st.Bytes = nil
 	}
 	st.JSON.Reset(nil)
 	pool.Put(st)

@@ -1,0 +1,554 @@
+package emit
+
+import (
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+// This file emits the body of one parameter's decoder from what lower put
+// in the IR: the location, the shape (primitive, array, object, content)
+// and the style. Every value is split on its raw form, so a delimiter the
+// client percent-encoded stays inside an item, and each piece is decoded
+// once, into the request's Bytes arena:
+//
+//	// query "color" (pipeDelimited array)
+//	if v, ok, repeated := param.QueryRaw(qs, "color"); ok {
+//		if repeated { ...repeated... } else {
+//			base := len(st.Strs)
+//			for rest, more := v, len(v) > 0; more; {
+//				var item []byte
+//				item, rest, more = param.NextDelim(rest, '|')
+//				if c, bad := param.Reserved(item, 0); bad { ...allowReserved... }
+//				else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok { ...type... }
+//				else { st.Bytes = buf; ...item checks, append... }
+//			}
+//			p.Color = st.Strs[base:len(st.Strs):len(st.Strs)]
+//		}
+//	} else { ...required or default... }
+
+type adder func(rule string, detail jen.Code) jen.Code
+
+// errAt reports rule at the location expression loc.
+func errAt(loc jen.Code, rule string, detail jen.Code) jen.Code {
+	return jen.Id("st").Dot("Errs").Dot("Add").Call(loc, jen.Lit(rule), detail)
+}
+
+func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
+	loc := p.Location()
+	add := func(rule string, detail jen.Code) jen.Code { return errAt(jen.Lit(loc), rule, detail) }
+	field := jen.Id("p").Dot(p.GoName)
+	once := func(body []jen.Code) []jen.Code {
+		return []jen.Code{jen.If(jen.Id("repeated")).Block(add("repeated", jen.Lit("must be given at most once"))).Else().Block(body...)}
+	}
+	orMissing := func(st *jen.Statement) jen.Code {
+		if m := g.missing(p, field, add); m != nil {
+			return st.Else().Block(m)
+		}
+		return st
+	}
+	switch p.In {
+	case ir.InPath:
+		// Present by routing.
+		return jen.Block(append([]jen.Code{jen.Id("v").Op(":=").Id("args").Index(jen.Lit(pathIndex(o, p)))}, g.paramValue(p, add)...)...)
+	case ir.InQuery:
+		if multi(p) {
+			// The value is spread over several query parameters.
+			return jen.Block(g.queryMulti(p, add)...)
+		}
+		return orMissing(jen.If(
+			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Qual(g.rt("param"), "QueryRaw").Call(jen.Id("qs"), jen.Lit(p.Name)),
+			jen.Id("ok"),
+		).Block(once(g.paramValue(p, add))...))
+	case ir.InHeader:
+		// Every line of the header counts: an array takes the items of all of
+		// them (RFC 9110 §5.3), a single value given twice is rejected.
+		body := g.paramValue(p, add)
+		if !isArray(p) {
+			body = []jen.Code{jen.If(jen.Len(jen.Id("vs")).Op(">").Lit(1)).Block(
+				add("repeated", jen.Lit("must be given at most once")),
+			).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("vs").Index(jen.Lit(0))}, body...)...)}
+		}
+		return orMissing(jen.If(jen.Id("vs").Op(":=").Id("ctx").Dot("Request").Dot("Header").Dot("PeekAll").Call(jen.Lit(p.Name)), jen.Len(jen.Id("vs")).Op(">").Lit(0)).Block(body...))
+	default:
+		if multi(p) {
+			return jen.Block(g.cookieMulti(p, add)...)
+		}
+		return orMissing(jen.If(
+			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Qual(g.rt("param"), "Cookie").Call(jen.Op("&").Id("ctx").Dot("Request").Dot("Header"), jen.Lit(p.Name)),
+			jen.Id("ok"),
+		).Block(once(g.paramValue(p, add))...))
+	}
+}
+
+// multi reports whether p's value arrives as several query parameters or
+// cookies: form arrays and objects with explode, deepObject objects.
+func multi(p *ir.Param) bool {
+	switch {
+	case p.In == ir.InQuery && p.Style == "deepObject":
+		return true
+	case p.In == ir.InQuery && p.Explode && (p.Shape == ir.ShapeArray || p.Shape == ir.ShapeObject):
+		return true
+	case p.In == ir.InCookie && p.Explode && p.Shape == ir.ShapeObject:
+		return true
+	}
+	return false
+}
+
+// piece emits what it takes to use one raw piece of a value: in a query,
+// the allowReserved check; in a path or query, percent-decoding into the
+// Bytes arena. use receives the decoded bytes.
+func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) []jen.Code) []jen.Code {
+	if p.In != ir.InPath && p.In != ir.InQuery {
+		return use(raw)
+	}
+	dec := jen.If(
+		jen.List(jen.Id("d"), jen.Id("buf"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Decode").Call(jen.Id("st").Dot("Bytes"), raw, jen.Lit(p.In == ir.InQuery)),
+		jen.Op("!").Id("ok"),
+	).Block(add("type", jen.Lit("malformed percent-encoding in ").Op("+").Qual(g.rt("param"), "Quote").Call(raw))).
+		Else().Block(append([]jen.Code{jen.Id("st").Dot("Bytes").Op("=").Id("buf")}, use(jen.Id("d"))...)...)
+	if p.In == ir.InQuery && !p.AllowReserved {
+		return []jen.Code{jen.If(
+			jen.List(jen.Id("c"), jen.Id("bad")).Op(":=").Qual(g.rt("param"), "Reserved").Call(raw, jen.Lit(0)),
+			jen.Id("bad"),
+		).Block(add("allowReserved", jen.Lit("reserved character ").Op("+").Qual("strconv", "QuoteRune").Call(jen.Rune().Parens(jen.Id("c"))).Op("+").Lit(" must be percent-encoded"))).
+			Else().Add(dec)}
+	}
+	return []jen.Code{dec}
+}
+
+// paramValue decodes and checks the single raw value v of p.
+func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
+	field := jen.Id("p").Dot(p.GoName)
+	v := jen.Id("v")
+	var out []jen.Code
+	switch p.Shape {
+	case ir.ShapeUnchecked:
+		return []jen.Code{jen.Add(field).Op("=").Id("v")}
+	case ir.ShapeText:
+		out = g.piece(p, v, add, func(d jen.Code) []jen.Code { return []jen.Code{jen.Add(field).Op("=").Add(d)} })
+	case ir.ShapeJSON:
+		fn := g.validator(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName)
+		loc := p.Location()
+		out = g.piece(p, v, add, func(d jen.Code) []jen.Code {
+			return []jen.Code{
+				jen.Id("st").Dot("JSON").Dot("ResetAt").Call(d, jen.Lit(loc)),
+				jen.Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")),
+				jen.Id("st").Dot("JSON").Dot("End").Call(),
+				jen.If(jen.Err().Op(":=").Id("st").Dot("JSON").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
+					add("json", jen.Err().Dot("Error").Call()),
+				),
+				jen.Add(field).Op("=").Add(d),
+			}
+		})
+	case ir.ShapeArray:
+		out = g.arrayValue(p, add)
+	case ir.ShapeObject:
+		out = g.objectValue(p, add)
+	default:
+		set := func(x jen.Code) jen.Code {
+			if p.Required || p.Schema.Default != "" {
+				return jen.Add(field.Clone()).Op("=").Add(x)
+			}
+			return jen.Add(field.Clone()).Op("=").Qual(g.rt("param"), "Opt").Types(goScalar(scalarOf(p.Schema))).Values(
+				jen.Id("V").Op(":").Add(x), jen.Id("Set").Op(":").True())
+		}
+		out = g.prefixed(p, add, func(v jen.Code) []jen.Code {
+			return g.piece(p, v, add, func(d jen.Code) []jen.Code { return g.decodeScalar(p.Schema, d, add, set) })
+		})
+	}
+	if p.AllowEmptyValue {
+		// allowEmptyValue: "?name=" counts as given without a value.
+		return []jen.Code{jen.If(jen.Len(jen.Id("v")).Op(">").Lit(0)).Block(out...)}
+	}
+	return out
+}
+
+// prefixed strips the label "." or matrix ";name=" from a path value
+// before body reads it as v.
+func (g *gen) prefixed(p *ir.Param, add adder, body func(v jen.Code) []jen.Code) []jen.Code {
+	switch {
+	case p.In == ir.InPath && p.Style == "label":
+		return []jen.Code{jen.If(jen.Len(jen.Id("v")).Op("==").Lit(0).Op("||").Id("v").Index(jen.Lit(0)).Op("!=").LitByte('.')).Block(
+			add("style", jen.Lit(`expected a label-style value starting with ".", found `).Op("+").Qual(g.rt("param"), "Quote").Call(jen.Id("v"))),
+		).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("v").Index(jen.Lit(1), jen.Empty())}, body(jen.Id("v"))...)...)}
+	case p.In == ir.InPath && p.Style == "matrix" && !(p.Explode && p.Shape != ir.ShapePrimitive):
+		return []jen.Code{jen.If(
+			jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Assigned").Call(jen.Qual("bytes", "TrimPrefix").Call(jen.Id("v"), jen.Index().Byte().Parens(jen.Lit(";"))), jen.Lit(p.Name)),
+			jen.Op("!").Id("ok").Op("||").Len(jen.Id("v")).Op("==").Lit(0).Op("||").Id("v").Index(jen.Lit(0)).Op("!=").LitByte(';'),
+		).Block(
+			add("style", jen.Lit(`expected a matrix-style value ";`+p.Name+`=…", found `).Op("+").Qual(g.rt("param"), "Quote").Call(jen.Id("v"))),
+		).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("w")}, body(jen.Id("v"))...)...)}
+	case p.In == ir.InPath && p.Style == "matrix":
+		// explode: ";name=a;name=b" or ";k=v;k=v", split at ";" below
+		return []jen.Code{jen.If(jen.Len(jen.Id("v")).Op("==").Lit(0).Op("||").Id("v").Index(jen.Lit(0)).Op("!=").LitByte(';')).Block(
+			add("style", jen.Lit(`expected a matrix-style value starting with ";", found `).Op("+").Qual(g.rt("param"), "Quote").Call(jen.Id("v"))),
+		).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("v").Index(jen.Lit(1), jen.Empty())}, body(jen.Id("v"))...)...)}
+	}
+	return body(jen.Id("v"))
+}
+
+// splitter is how the items of a single value are cut: the separator and
+// the runtime function cutting at it.
+func splitter(p *ir.Param) (fn string, sep rune) {
+	switch {
+	case p.In == ir.InPath && p.Style == "label" && p.Explode:
+		return "Next", '.'
+	case p.In == ir.InPath && p.Style == "matrix" && p.Explode:
+		return "Next", ';'
+	case p.Style == "spaceDelimited":
+		return "NextDelim", ' '
+	case p.Style == "pipeDelimited":
+		return "NextDelim", '|'
+	case p.Shape == ir.ShapeObject && p.Explode && p.In != ir.InQuery:
+		return "Next", ','
+	}
+	return "Next", ','
+}
+
+// items emits a loop over the pieces of v; an empty value has none.
+func (g *gen) items(p *ir.Param, v jen.Code, each func(item jen.Code) []jen.Code) jen.Code {
+	fn, sep := splitter(p)
+	var trim []jen.Code
+	if p.In == ir.InHeader {
+		trim = []jen.Code{jen.Id("item").Op("=").Qual(g.rt("param"), "TrimOWS").Call(jen.Id("item"))}
+	}
+	return jen.For(jen.List(jen.Id("rest"), jen.Id("more")).Op(":=").List(v, jen.Len(v).Op(">").Lit(0)), jen.Id("more"), jen.Empty()).Block(
+		append(append([]jen.Code{
+			jen.Var().Id("item").Index().Byte(),
+			jen.List(jen.Id("item"), jen.Id("rest"), jen.Id("more")).Op("=").Qual(g.rt("param"), fn).Call(jen.Id("rest"), jen.LitRune(sep)),
+		}, trim...), each(jen.Id("item"))...)...,
+	)
+}
+
+// arrayValue splits v per the style and checks each item, then the count.
+func (g *gen) arrayValue(p *ir.Param, add adder) []jen.Code {
+	out := []jen.Code{jen.Id("base").Op(":=").Len(g.arena(p))}
+	if p.In == ir.InHeader {
+		// over every line of the header: "a, b" and "c"
+		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("vs")).Block(
+			g.items(p, jen.Id("v"), func(item jen.Code) []jen.Code { return g.arrayItem(p, item) }),
+		))
+	} else {
+		out = append(out, g.prefixed(p, add, func(v jen.Code) []jen.Code {
+			if p.In == ir.InPath && p.Style == "matrix" && p.Explode {
+				// ";name=a;name=b": each piece is name=item
+				return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code {
+					return []jen.Code{jen.If(jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Assigned").Call(item, jen.Lit(p.Name)), jen.Op("!").Id("ok")).Block(
+						add("style", jen.Lit(`expected ";`+p.Name+`=…" for each item, found `).Op("+").Qual(g.rt("param"), "Quote").Call(item)),
+					).Else().Block(g.arrayItem(p, jen.Id("w"))...)}
+				})}
+			}
+			return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code { return g.arrayItem(p, item) })}
+		})...)
+	}
+	return append(out, g.arrayEnd(p, add)...)
+}
+
+func (g *gen) arena(p *ir.Param) *jen.Statement {
+	return jen.Id("st").Dot(arenaOf(scalarOf(itemsOf(p.Schema))))
+}
+
+// arrayItem decodes, checks and appends one raw item. A failed item still
+// takes its place, so later items keep their index.
+func (g *gen) arrayItem(p *ir.Param, raw jen.Code) []jen.Code {
+	items := itemsOf(p.Schema)
+	k := scalarOf(items)
+	arena := g.arena(p)
+	itemAdd := func(rule string, detail jen.Code) jen.Code {
+		return jen.Add(errAt(jen.Lit(p.Location()+"[").Op("+").Qual("strconv", "Itoa").Call(jen.Len(arena.Clone()).Op("-").Id("base")).Op("+").Lit("]"), rule, detail)).
+			Line().Add(arena.Clone()).Op("=").Append(arena.Clone(), zeroOf(k))
+	}
+	appendItem := func(x jen.Code) jen.Code { return jen.Add(arena.Clone()).Op("=").Append(arena.Clone(), x) }
+	return g.piece(p, raw, itemAdd, func(d jen.Code) []jen.Code { return g.decodeScalar(items, d, itemAdd, appendItem) })
+}
+
+// arrayEnd sets the field to the arena window and checks the item count.
+func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
+	arena := g.arena(p)
+	field := jen.Id("p").Dot(p.GoName)
+	out := []jen.Code{jen.Add(field.Clone()).Op("=").Add(arena.Clone()).Index(jen.Id("base").Op(":").Len(arena.Clone()).Op(":").Len(arena.Clone()))}
+	count := jen.Len(field.Clone())
+	if n := p.Schema.MinItems; n != nil && *n > 0 {
+		out = append(out, jen.If(jen.Add(count).Op("<").Lit(int(*n))).Block(
+			add("minItems", jen.Lit("must have at least "+strconv.FormatInt(*n, 10)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(count)),
+		))
+	}
+	if n := p.Schema.MaxItems; n != nil {
+		out = append(out, jen.If(jen.Add(count).Op(">").Lit(int(*n))).Block(
+			add("maxItems", jen.Lit("must have at most "+strconv.FormatInt(*n, 10)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(count)),
+		))
+	}
+	return out
+}
+
+// queryMulti emits the loop over a query for a value spread over several
+// parameters: form arrays with explode (?tag=a&tag=b), form objects with
+// explode (?R=100&G=200, only the declared properties can be recognized)
+// and deepObject (?color[R]=100).
+func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
+	next := jen.List(jen.Id("k"), jen.Id("v"), jen.Id("_"), jen.Id("rest")).Op("=").Qual(g.rt("param"), "NextPair").Call(jen.Id("rest"))
+	loop := func(body ...jen.Code) jen.Code {
+		return jen.For(jen.Id("rest").Op(":=").Id("qs"), jen.Len(jen.Id("rest")).Op(">").Lit(0), jen.Empty()).Block(
+			append([]jen.Code{jen.Var().List(jen.Id("k"), jen.Id("v")).Index().Byte(), next}, body...)...)
+	}
+	field := jen.Id("p").Dot(p.GoName)
+	if p.Shape == ir.ShapeArray {
+		out := []jen.Code{
+			jen.Id("base").Op(":=").Len(g.arena(p)),
+			jen.Id("n").Op(":=").Lit(0),
+			loop(append([]jen.Code{
+				jen.If(jen.Op("!").Qual(g.rt("param"), "KeyIs").Call(jen.Id("k"), jen.Lit(p.Name))).Block(jen.Continue()),
+				jen.Id("n").Op("++"),
+			}, g.arrayItem(p, jen.Id("v"))...)...),
+		}
+		end := g.arrayEnd(p, add)
+		st := jen.If(jen.Id("n").Op(">").Lit(0)).Block(end...)
+		if m := g.missing(p, field, add); m != nil {
+			st = st.Else().Block(m)
+		}
+		return append(out, st)
+	}
+	o := g.newObject(p, add)
+	var body []jen.Code
+	if p.Style == "deepObject" {
+		body = []jen.Code{
+			jen.List(jen.Id("k"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "DeepKey").Call(jen.Id("k"), jen.Lit(p.Name)),
+			jen.If(jen.Op("!").Id("ok")).Block(jen.Continue()),
+			o.dispatch(jen.Id("k"), jen.Id("v"), true),
+		}
+	} else {
+		body = []jen.Code{o.dispatch(jen.Id("k"), jen.Id("v"), false)}
+	}
+	return append(append(o.begin(), loop(body...)), o.end(field)...)
+}
+
+// cookieMulti is queryMulti for an exploded form object in cookies: each
+// declared property is a cookie of its own.
+func (g *gen) cookieMulti(p *ir.Param, add adder) []jen.Code {
+	o := g.newObject(p, add)
+	loop := jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("ctx").Dot("Request").Dot("Header").Dot("Cookies").Call()).Block(
+		o.dispatch(jen.Id("k"), jen.Id("v"), false),
+	)
+	return append(append(o.begin(), loop), o.end(jen.Id("p").Dot(p.GoName))...)
+}
+
+// objectValue reads the name/value pairs of a single object value: k,v,k,v
+// or, exploded, k=v pairs, after the label or matrix prefix in a path.
+func (g *gen) objectValue(p *ir.Param, add adder) []jen.Code {
+	o := g.newObject(p, add)
+	field := jen.Id("p").Dot(p.GoName)
+	return g.prefixed(p, add, func(v jen.Code) []jen.Code {
+		fn, sep := splitter(p)
+		cut := func(dst jen.Code) jen.Code {
+			return jen.List(dst, jen.Id("rest"), jen.Id("more")).Op("=").Qual(g.rt("param"), fn).Call(jen.Id("rest"), jen.LitRune(sep))
+		}
+		var loop jen.Code
+		if p.Explode {
+			// k=v<sep>k=v
+			loop = g.items(p, v, func(item jen.Code) []jen.Code {
+				return []jen.Code{
+					jen.List(jen.Id("k"), jen.Id("w"), jen.Id("eq")).Op(":=").Qual(g.rt("param"), "Next").Call(item, jen.LitRune('=')),
+					jen.If(jen.Op("!").Id("eq")).Block(add("style", jen.Lit("expected name=value, found ").Op("+").Qual(g.rt("param"), "Quote").Call(item))).
+						Else().Block(o.dispatch(jen.Id("k"), jen.Id("w"), false)),
+				}
+			})
+		} else {
+			// k<sep>v<sep>k<sep>v
+			var trim []jen.Code
+			if p.In == ir.InHeader {
+				trim = []jen.Code{jen.List(jen.Id("k"), jen.Id("w")).Op("=").List(jen.Qual(g.rt("param"), "TrimOWS").Call(jen.Id("k")), jen.Qual(g.rt("param"), "TrimOWS").Call(jen.Id("w")))}
+			}
+			loop = jen.For(jen.List(jen.Id("rest"), jen.Id("more")).Op(":=").List(v, jen.Len(v).Op(">").Lit(0)), jen.Id("more"), jen.Empty()).Block(
+				append(append([]jen.Code{
+					jen.Var().List(jen.Id("k"), jen.Id("w")).Index().Byte(),
+					cut(jen.Id("k")),
+					jen.If(jen.Op("!").Id("more")).Block(
+						add("style", jen.Lit("expected name,value pairs, found an odd number of items")),
+						jen.Break(),
+					),
+					cut(jen.Id("w")),
+				}, trim...), o.dispatch(jen.Id("k"), jen.Id("w"), false))...,
+			)
+		}
+		return append(append(o.begin(), loop), o.end(field)...)
+	})
+}
+
+// object emits the checks of an object parameter's properties as its
+// pairs are read: seen has bit i set once declared property i was given,
+// n counts every property given.
+type object struct {
+	g        *gen
+	p        *ir.Param
+	add      adder
+	needN    bool // n is read: counts are checked or presence depends on it
+	needSeen bool // seen is read: there are declared properties
+}
+
+func (g *gen) newObject(p *ir.Param, add adder) *object {
+	s := p.Schema
+	return &object{g: g, p: p, add: add,
+		needN:    multi(p) || s.MinProperties != nil || s.MaxProperties != nil,
+		needSeen: len(s.Properties) > 0,
+	}
+}
+
+func (o *object) begin() []jen.Code {
+	var out []jen.Code
+	if o.needSeen {
+		out = append(out, jen.Var().Id("seen").Uint64())
+	}
+	if o.needN {
+		out = append(out, jen.Id("n").Op(":=").Lit(0))
+	}
+	return out
+}
+
+func (o *object) count() jen.Code {
+	if o.needN {
+		return jen.Id("n").Op("++")
+	}
+	return jen.Null()
+}
+
+// dispatch checks the raw value w of the property whose raw name is k.
+// deep: the name came out of a query (deepObject), compare it decoded.
+func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
+	p := o.p
+	loose := multi(p) && p.Style != "deepObject" // other parameters share the namespace
+	var cases []jen.Code
+	for i, pr := range p.Schema.Properties {
+		var match jen.Code
+		if p.In == ir.InQuery {
+			match = jen.Qual(o.g.rt("param"), "KeyIs").Call(k, jen.Lit(pr.Name))
+		} else {
+			match = jen.String().Parens(k).Op("==").Lit(pr.Name)
+		}
+		bit := jen.Lit(uint64(1) << i)
+		loc := p.Location() + "/" + pr.Name
+		add := func(rule string, detail jen.Code) jen.Code { return errAt(jen.Lit(loc), rule, detail) }
+		cases = append(cases, jen.Case(match).Block(
+			o.count(),
+			jen.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(add("repeated", jen.Lit("must be given at most once"))).
+				Else().Block(append([]jen.Code{jen.Id("seen").Op("|=").Add(bit)}, o.g.piece(p, w, add, func(d jen.Code) []jen.Code {
+				return o.g.checkScalar(pr.Schema, d, add)
+			})...)...),
+		))
+	}
+	if !loose {
+		dyn := jen.Lit(p.Location() + "/").Op("+").String().Parens(k)
+		add := func(rule string, detail jen.Code) jen.Code { return errAt(dyn.Clone(), rule, detail) }
+		var def []jen.Code
+		switch s := p.Schema; {
+		case s.NoAdditional:
+			def = []jen.Code{add("additionalProperties", jen.Lit("no property of this name is allowed"))}
+		case s.AdditionalProperties != nil:
+			def = append([]jen.Code{o.count()}, o.g.piece(p, w, add, func(d jen.Code) []jen.Code {
+				return o.g.checkScalar(s.AdditionalProperties, d, add)
+			})...)
+		default:
+			def = []jen.Code{o.count()}
+		}
+		cases = append(cases, jen.Default().Block(def...))
+	}
+	// With nothing declared to check, the name or value may go unread.
+	props := len(p.Schema.Properties) > 0
+	kUsed := props || (!loose && p.Schema.NoAdditional)
+	wUsed := props || (!loose && !p.Schema.NoAdditional && p.Schema.AdditionalProperties != nil)
+	var unused []jen.Code
+	if !kUsed {
+		unused = append(unused, k)
+	}
+	if !wUsed {
+		unused = append(unused, w)
+	}
+	blank := jen.Null()
+	if len(unused) > 0 {
+		blanks := make([]jen.Code, len(unused))
+		for i := range blanks {
+			blanks[i] = jen.Id("_")
+		}
+		blank = jen.List(blanks...).Op("=").List(unused...)
+	}
+	if len(cases) == 0 || (!props && !o.needN && !kUsed && !wUsed) {
+		return blank
+	}
+	return jen.Add(blank).Line().Switch().Block(cases...)
+}
+
+// end checks what can only be known after the last pair: presence (for a
+// value spread over parameters), required properties and counts.
+func (o *object) end(field jen.Code) []jen.Code {
+	p := o.p
+	add := func(rule string, detail jen.Code) jen.Code { return errAt(jen.Lit(p.Location()), rule, detail) }
+	var checks []jen.Code
+	for _, r := range p.Schema.Required {
+		for i, pr := range p.Schema.Properties {
+			if pr.Name == r {
+				checks = append(checks, jen.If(jen.Id("seen").Op("&").Lit(uint64(1)<<i).Op("==").Lit(0)).Block(
+					errAt(jen.Lit(p.Location()+"/"+r), "required", jen.Lit("missing required property "+strconv.Quote(r))),
+				))
+			}
+		}
+	}
+	if m := p.Schema.MinProperties; m != nil && *m > 0 {
+		checks = append(checks, jen.If(jen.Id("n").Op("<").Lit(int(*m))).Block(
+			add("minProperties", jen.Lit("must have at least "+strconv.FormatInt(*m, 10)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+	}
+	if m := p.Schema.MaxProperties; m != nil {
+		checks = append(checks, jen.If(jen.Id("n").Op(">").Lit(int(*m))).Block(
+			add("maxProperties", jen.Lit("must have at most "+strconv.FormatInt(*m, 10)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+	}
+	if !multi(p) {
+		return append(checks, jen.Add(field).Op("=").Id("v"))
+	}
+	// Spread over parameters: absent when none of them came.
+	st := jen.If(jen.Id("n").Op(">").Lit(0)).Block(checks...)
+	if p.Required {
+		st = st.Else().Block(add("required", jen.Lit("missing required "+p.In+" parameter "+strconv.Quote(p.Name))))
+	}
+	return []jen.Code{st}
+}
+
+// checkScalar checks raw against a primitive schema without keeping it.
+func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder) []jen.Code {
+	x := jen.Id("x")
+	switch k := scalarOf(s); k {
+	case kInt, kNum:
+		parse, want := "ParseInt", "expected an integer, found "
+		if k == kNum {
+			parse, want = "ParseFloat", "expected a number, found "
+		}
+		num := g.numChecks(s, k, x)
+		name := jen.Id("x")
+		if len(num) == 0 {
+			name = jen.Id("_")
+		}
+		cs := append([]check{{jen.Op("!").Id("ok"), "type", jen.Lit(want).Op("+").Qual(g.rt("param"), "Quote").Call(raw)}}, num...)
+		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw), chain(cs, add, nil)}
+	case kBool:
+		bc := g.boolChecks(s, x)
+		name := jen.Id("x")
+		if len(bc) == 0 {
+			name = jen.Id("_")
+		}
+		cs := append([]check{{jen.Op("!").Id("ok"), "type", jen.Lit("expected true or false, found ").Op("+").Qual(g.rt("param"), "Quote").Call(raw)}}, bc...)
+		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw), chain(cs, add, nil)}
+	}
+	return []jen.Code{chain(g.strChecks(s, raw), add, nil)}
+}
+
+// opOf names the operation a parameter belongs to, for validator names.
+func (g *gen) opOf(p *ir.Param) string {
+	for _, o := range g.api.Operations {
+		for _, q := range o.Params {
+			if q == p {
+				return o.GoName
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,210 @@
+package param
+
+// Query strings are read raw, as the client sent them, so that a decoder
+// can tell a reserved character the client percent-encoded from one it did
+// not (OpenAPI's allowReserved) and can match a parameter name whatever
+// the client chose to escape in it. Nothing here allocates: names are
+// compared while decoding, and values are decoded into a caller's buffer.
+
+// NextPair cuts the first name=value pair off a raw query string: it
+// returns the still-encoded name and value and the rest after the "&". A
+// pair without "=" has an empty value; eq reports whether "=" was there.
+// Generated decoders loop with it:
+//
+//	for rest := qs; len(rest) > 0; {
+//		var k, v []byte
+//		k, v, _, rest = param.NextPair(rest)
+//		...
+//	}
+func NextPair(qs []byte) (name, value []byte, eq bool, rest []byte) {
+	pair := qs
+	for i, c := range qs {
+		if c == '&' {
+			pair, rest = qs[:i], qs[i+1:]
+			break
+		}
+	}
+	for i, c := range pair {
+		if c == '=' {
+			return pair[:i], pair[i+1:], true, rest
+		}
+	}
+	return pair, nil, false, rest
+}
+
+// decodeAt returns the byte that raw[i:] starts with once decoded ("%41" is
+// 'A', "+" is ' ') and the index after it. A malformed escape stands for
+// itself.
+func decodeAt(raw []byte, i int) (byte, int) {
+	switch c := raw[i]; c {
+	case '%':
+		if i+2 < len(raw) {
+			if h, l := unhex(raw[i+1]), unhex(raw[i+2]); h >= 0 && l >= 0 {
+				return byte(h<<4 | l), i + 3
+			}
+		}
+		return c, i + 1
+	case '+':
+		return ' ', i + 1
+	default:
+		return c, i + 1
+	}
+}
+
+// KeyIs reports whether the raw query name decodes to name.
+func KeyIs(raw []byte, name string) bool {
+	j := 0
+	for i := 0; i < len(raw); {
+		var c byte
+		c, i = decodeAt(raw, i)
+		if j >= len(name) || name[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(name)
+}
+
+// DeepKey reports whether the raw query name is name[prop], OpenAPI's
+// deepObject form, with the brackets sent plain or percent-encoded; prop is
+// returned still encoded, for KeyIs.
+func DeepKey(raw []byte, name string) (prop []byte, ok bool) {
+	i := 0
+	for j := 0; j < len(name); j++ {
+		if i >= len(raw) {
+			return nil, false
+		}
+		var c byte
+		if c, i = decodeAt(raw, i); c != name[j] {
+			return nil, false
+		}
+	}
+	if i >= len(raw) {
+		return nil, false
+	}
+	if c, next := decodeAt(raw, i); c != '[' {
+		return nil, false
+	} else {
+		i = next
+	}
+	start := i
+	for i < len(raw) {
+		c, next := decodeAt(raw, i)
+		if c == ']' {
+			if next != len(raw) {
+				return nil, false
+			}
+			return raw[start:i], true
+		}
+		i = next
+	}
+	return nil, false
+}
+
+// QueryRaw is the raw-query counterpart of Query: the still-encoded value
+// of the single-valued parameter name, whether it is present and whether it
+// was given more than once.
+func QueryRaw(qs []byte, name string) (v []byte, present, repeated bool) {
+	for rest := qs; len(rest) > 0; {
+		var k, val []byte
+		k, val, _, rest = NextPair(rest)
+		if !KeyIs(k, name) {
+			continue
+		}
+		if present {
+			return v, true, true
+		}
+		v, present = val, true
+	}
+	return v, present, false
+}
+
+// Reserved returns the first character of the raw query value v that RFC
+// 3986 reserves and that a client must percent-encode in a value unless the
+// parameter says allowReserved; sep, when not 0, is the style's own
+// delimiter and may appear plain. The characters checked are the ones a
+// URI component encoder escapes (":/?#[]@$&,;="); "!'()*" are left alone
+// because common encoders (JavaScript's encodeURIComponent) send them
+// plain, and "+" is form encoding's space.
+func Reserved(v []byte, sep byte) (c byte, found bool) {
+	for _, c := range v {
+		if c == sep && sep != 0 {
+			continue
+		}
+		switch c {
+		case ':', '/', '?', '#', '[', ']', '@', '$', '&', ',', ';', '=':
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// Decode percent-decodes the raw value v ("+" is a space when plus is
+// set). When v has nothing to decode it is returned as is; otherwise the
+// decoded bytes are appended to buf, which is returned grown, and out is a
+// window of it. Generated decoders pass a request.State arena as buf, so a
+// valid request allocates nothing once the arena has grown. ok is false on
+// a malformed escape.
+func Decode(buf, v []byte, plus bool) (out, grown []byte, ok bool) {
+	clean := true
+	for _, c := range v {
+		if c == '%' || (plus && c == '+') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return v, buf, true
+	}
+	start := len(buf)
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '%':
+			if i+2 >= len(v) || unhex(v[i+1]) < 0 || unhex(v[i+2]) < 0 {
+				return nil, buf[:start], false
+			}
+			buf = append(buf, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
+			i += 2
+		case c == '+' && plus:
+			buf = append(buf, ' ')
+		default:
+			buf = append(buf, c)
+		}
+	}
+	return buf[start:len(buf):len(buf)], buf, true
+}
+
+// Assigned returns the value of a matrix-style "name=value" (or a bare
+// "name", whose value is empty) and whether piece has that form.
+func Assigned(piece []byte, name string) (value []byte, ok bool) {
+	if len(piece) < len(name) || string(piece[:len(name)]) != name {
+		return nil, false
+	}
+	rest := piece[len(name):]
+	if len(rest) == 0 {
+		return rest, true
+	}
+	if rest[0] != '=' {
+		return nil, false
+	}
+	return rest[1:], true
+}
+
+// NextDelim is Next for the delimiters of spaceDelimited and
+// pipeDelimited query values, which clients send plain or
+// percent-encoded: it splits the raw b at sep, at its %XX form, and, for a
+// space, at "+".
+func NextDelim(b []byte, sep byte) (part, rest []byte, more bool) {
+	const hexdigits = "0123456789ABCDEF"
+	hi, lo := hexdigits[sep>>4], hexdigits[sep&15]
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == sep, sep == ' ' && c == '+':
+			return b[:i], b[i+1:], true
+		case c == '%' && i+2 < len(b) && b[i+1] == hi && (b[i+2] == lo || b[i+2] == lo+'a'-'A'):
+			return b[:i], b[i+3:], true
+		}
+	}
+	return b, nil, false
+}

@@ -1,0 +1,218 @@
+package param
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestNextPair(t *testing.T) {
+	var got []string
+	for rest := []byte("a=1&b&&c=x=y&=z"); len(rest) > 0; {
+		var k, v []byte
+		var eq bool
+		k, v, eq, rest = NextPair(rest)
+		s := string(k) + "|" + string(v)
+		if eq {
+			s += "|="
+		}
+		got = append(got, s)
+	}
+	want := []string{"a|1|=", "b|", "|", "c|x=y|=", "|z|="}
+	if len(got) != len(want) {
+		t.Fatalf("pairs = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("pair %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestKeyIs(t *testing.T) {
+	for _, c := range []struct {
+		raw, name string
+		want      bool
+	}{
+		{"color", "color", true}, {"colo", "color", false}, {"colors", "color", false},
+		{"c%6Flor", "color", true}, {"a+b", "a b", true}, {"a%20b", "a b", true},
+		{"%zz", "%zz", true}, {"", "", true}, {"", "x", false}, {"%", "%", true},
+	} {
+		if got := KeyIs([]byte(c.raw), c.name); got != c.want {
+			t.Errorf("KeyIs(%q, %q) = %v, want %v", c.raw, c.name, got, c.want)
+		}
+	}
+}
+
+func TestDeepKey(t *testing.T) {
+	for _, c := range []struct {
+		raw, name, prop string
+		ok              bool
+	}{
+		{"color[R]", "color", "R", true},
+		{"color%5BR%5D", "color", "R", true},
+		{"color%5bG%5d", "color", "G", true},
+		{"color[a%20b]", "color", "a%20b", true},
+		{"color[]", "color", "", true},
+		{"color[R]x", "color", "", false},
+		{"color[R", "color", "", false},
+		{"colour[R]", "color", "", false},
+		{"color", "color", "", false},
+		{"col", "color", "", false},
+		{"colorR]", "color", "", false},
+	} {
+		prop, ok := DeepKey([]byte(c.raw), c.name)
+		if ok != c.ok || string(prop) != c.prop {
+			t.Errorf("DeepKey(%q, %q) = %q, %v; want %q, %v", c.raw, c.name, prop, ok, c.prop, c.ok)
+		}
+	}
+}
+
+func TestQueryRaw(t *testing.T) {
+	qs := []byte("a=1&b=x%2Cy&a%62=2&c=3&c=4&d")
+	for _, c := range []struct {
+		name, v           string
+		present, repeated bool
+	}{
+		{"a", "1", true, false}, {"b", "x%2Cy", true, false}, {"ab", "2", true, false},
+		{"c", "3", true, true}, {"d", "", true, false}, {"e", "", false, false},
+	} {
+		v, present, repeated := QueryRaw(qs, c.name)
+		if string(v) != c.v || present != c.present || repeated != c.repeated {
+			t.Errorf("QueryRaw(%q) = %q, %v, %v; want %q, %v, %v", c.name, v, present, repeated, c.v, c.present, c.repeated)
+		}
+	}
+}
+
+func TestReserved(t *testing.T) {
+	for _, c := range []struct {
+		v     string
+		sep   byte
+		c     byte
+		found bool
+	}{
+		{"abc", 0, 0, false}, {"a%2Fb", 0, 0, false}, {"a/b", 0, '/', true},
+		{"a,b", ',', 0, false}, {"a,b", 0, ',', true}, {"a|b:c", '|', ':', true},
+		{"it's(fine)*!", 0, 0, false}, {"a+b", 0, 0, false}, {"x=y", 0, '=', true},
+	} {
+		got, found := Reserved([]byte(c.v), c.sep)
+		if got != c.c || found != c.found {
+			t.Errorf("Reserved(%q, %q) = %q, %v; want %q, %v", c.v, c.sep, got, found, c.c, c.found)
+		}
+	}
+}
+
+func TestDecode(t *testing.T) {
+	buf := make([]byte, 0, 64)
+	for _, c := range []struct {
+		in   string
+		plus bool
+		want string
+		ok   bool
+	}{
+		{"plain", true, "plain", true}, {"a+b", true, "a b", true}, {"a+b", false, "a+b", true},
+		{"a%2Cb", false, "a,b", true}, {"%C3%BC", true, "ü", true}, {"%zz", true, "", false}, {"%4", true, "", false},
+	} {
+		out, grown, ok := Decode(buf, []byte(c.in), c.plus)
+		if ok != c.ok || (ok && string(out) != c.want) {
+			t.Errorf("Decode(%q, %v) = %q, %v; want %q, %v", c.in, c.plus, out, ok, c.want, c.ok)
+		}
+		buf = grown
+	}
+	// Earlier results stay intact while the buffer grows.
+	a, buf, _ := Decode(buf[:0], []byte("x%41"), false)
+	b, _, _ := Decode(buf, []byte("y%42"), false)
+	if string(a) != "xA" || string(b) != "yB" {
+		t.Errorf("windows overlap: %q %q", a, b)
+	}
+}
+
+func TestDecodeAllocs(t *testing.T) {
+	buf := make([]byte, 0, 64)
+	v := []byte("a%20b+c")
+	if n := testing.AllocsPerRun(100, func() { _, _, _ = Decode(buf[:0], v, true) }); n != 0 {
+		t.Errorf("Decode allocates %v times with room in buf", n)
+	}
+}
+
+func TestAssigned(t *testing.T) {
+	for _, c := range []struct {
+		piece, name, v string
+		ok             bool
+	}{
+		{"color=blue", "color", "blue", true}, {"color", "color", "", true}, {"color=", "color", "", true},
+		{"colors=1", "color", "", false}, {"col", "color", "", false}, {"x=1", "color", "", false},
+	} {
+		v, ok := Assigned([]byte(c.piece), c.name)
+		if string(v) != c.v || ok != c.ok {
+			t.Errorf("Assigned(%q, %q) = %q, %v; want %q, %v", c.piece, c.name, v, ok, c.v, c.ok)
+		}
+	}
+}
+
+// FuzzQuery checks the raw query helpers against net/url on any input: a
+// name KeyIs matches decodes to it, and Decode agrees with url.QueryUnescape.
+func FuzzQuery(f *testing.F) {
+	for _, s := range []string{"a=1&b=2", "color%5BR%5D=100&color[G]=200", "x=%zz&y=+", "a&&=&b=c=d", "%C3%BC=%E2%82%AC"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, qs []byte) {
+		var buf []byte
+		for rest := qs; len(rest) > 0; {
+			var k, v []byte
+			k, v, _, rest = NextPair(rest)
+			if name, err := url.QueryUnescape(string(k)); err == nil && !KeyIs(k, name) {
+				t.Fatalf("KeyIs(%q, %q) = false", k, name)
+			}
+			if prop, ok := DeepKey(k, "p"); ok && len(prop) > len(k) {
+				t.Fatalf("DeepKey(%q) returned %q", k, prop)
+			}
+			var out []byte
+			var ok bool
+			out, buf, ok = Decode(buf, v, true)
+			want, err := url.QueryUnescape(string(v))
+			if ok != (err == nil) || (ok && string(out) != want) {
+				t.Fatalf("Decode(%q) = %q, %v; url.QueryUnescape = %q, %v", v, out, ok, want, err)
+			}
+			Reserved(v, ',')
+		}
+	})
+}
+
+func TestNextDelim(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		sep  byte
+		want []string
+	}{
+		{"a%20b+c d", ' ', []string{"a", "b", "c", "d"}},
+		{"a|b%7Cc%7cd%7", '|', []string{"a", "b", "c", "d%7"}},
+		{"x", '|', []string{"x"}},
+		{"a%2Cb", ' ', []string{"a%2Cb"}},
+	} {
+		var got []string
+		for rest, more := []byte(c.in), true; more; {
+			var part []byte
+			part, rest, more = NextDelim(rest, c.sep)
+			got = append(got, string(part))
+		}
+		if strings.Join(got, "/") != strings.Join(c.want, "/") {
+			t.Errorf("NextDelim(%q, %q) = %q, want %q", c.in, c.sep, got, c.want)
+		}
+	}
+}
+
+func FuzzNextDelim(f *testing.F) {
+	f.Add([]byte("a%20b+c"), byte(' '))
+	f.Add([]byte("a|b%7Cc"), byte('|'))
+	f.Fuzz(func(t *testing.T, b []byte, sep byte) {
+		n := 0
+		for rest, more := b, true; more; n++ {
+			var part []byte
+			part, rest, more = NextDelim(rest, sep)
+			if len(part) > len(b) || n > len(b) {
+				t.Fatalf("NextDelim(%q, %q) does not shrink", b, sep)
+			}
+		}
+	})
+}
