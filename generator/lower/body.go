@@ -138,7 +138,7 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 		p := props[n]
 		f := &ir.Field{Name: n}
 		target := p
-		if p.Type.Is("array") {
+		if only(p.Type, "array") {
 			f.Array = true
 			target = &openapi3.Schema{}
 			if p.Items != nil && p.Items.Value != nil {
@@ -183,7 +183,7 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 				if f.Array && !explode {
 					f.Sep = map[string]string{"": ",", "form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}[style]
 				}
-				if style != "" && !f.Array && target.Type.Is("object") {
+				if style != "" && !f.Array && only(target.Type, "object") {
 					l.diags.Warnf(pos, "%s: property %q: style %s for an object is not compiled yet; the value is checked as JSON", where, n, style)
 				}
 			default:
@@ -206,7 +206,7 @@ func setKinds(f *ir.Field, s *openapi3.Schema, version string) {
 	f.Number = t.Includes("number") || t.Includes("integer")
 	f.Boolean = t.Includes("boolean")
 	f.Null = t.Includes("null") || (s.Nullable && version != "3.1")
-	if t.Is("object") {
+	if only(t, "object") {
 		f.JSON = true
 	}
 }
@@ -218,7 +218,20 @@ func (l *lowerer) isBinary(s *openapi3.Schema) bool {
 	if s.Format == "binary" {
 		return true
 	}
-	return l.doc.Version == "3.1" && s.ContentMediaType != "" && s.ContentEncoding == "" && (s.Type == nil || s.Type.Is("string"))
+	return l.doc.Version == "3.1" && s.ContentMediaType != "" && s.ContentEncoding == "" && (s.Type == nil || only(s.Type, "string"))
+}
+
+// only reports whether types admit typ and nothing else but null.
+func only(types *openapi3.Types, typ string) bool {
+	if !types.Includes(typ) {
+		return false
+	}
+	for _, t := range types.Slice() {
+		if t != typ && t != "null" {
+			return false
+		}
+	}
+	return true
 }
 
 func emptySchema(s *openapi3.Schema) bool {
