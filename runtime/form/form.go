@@ -48,7 +48,11 @@ type Field struct {
 	Sep byte
 	// Types are the media types a multipart part may declare, ranges such
 	// as "image/*" included; nil allows any. A part without Content-Type
-	// passes: the check is about what a client says, not a guess.
+	// passes: the check is about what a client says, not a guess. A part of
+	// another type is a violation at the part's location (rule
+	// contentType, status 400), not a 415: RFC 9110 allows 415 for content
+	// found unsupported by inspection, but a 415 would name no field, and
+	// the request's own Content-Type, which a 415 is about, was accepted.
 	Types []string
 	// MaxBytes bounds the size of a binary part (the schema's maxLength,
 	// counted in bytes); 0 is no bound beyond the body's.
