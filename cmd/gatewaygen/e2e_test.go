@@ -175,11 +175,17 @@ func TestEndToEnd(t *testing.T) {
 	})
 }
 
-// buildPetstoreGateway runs `gatewaygen generate` for the petstore into a
-// directory outside this module, which makes it a standalone module, and
-// builds its command there with plain `go build`: offline, with no -mod
-// flag, so go.mod and go.sum must be complete as written.
+// buildPetstoreGateway builds the petstore's gateway command as a standalone
+// module (see buildGateway).
 func buildPetstoreGateway(t *testing.T) string {
+	return buildGateway(t, "../../specs/petstore.yaml", "petstore")
+}
+
+// buildGateway runs `gatewaygen generate` for spec into a directory outside
+// this module, which makes it a standalone module, and builds its command
+// ./cmd/<name>-gateway there with plain `go build`: offline, with no -mod
+// flag, so go.mod and go.sum must be complete as written.
+func buildGateway(t *testing.T, spec, name string) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -189,7 +195,7 @@ func buildPetstoreGateway(t *testing.T) string {
 	if mod, _, ok, _ := module.Locate(dir); ok && mod == generator.RepoModule {
 		t.Skipf("the temporary directory is inside the %s module", mod)
 	}
-	code, _, errOut := runCLI(t, "generate", "../../specs/petstore.yaml", "-o", dir)
+	code, _, errOut := runCLI(t, "generate", spec, "-o", dir)
 	if code != 0 {
 		t.Fatalf("gatewaygen generate: exit %d\n%s", code, errOut)
 	}
@@ -197,10 +203,10 @@ func buildPetstoreGateway(t *testing.T) string {
 		t.Fatalf("standalone output has no go.mod: %v", err)
 	}
 
-	bin := filepath.Join(t.TempDir(), "petstore-gateway")
+	bin := filepath.Join(t.TempDir(), name+"-gateway")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./cmd/petstore-gateway")
+	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./cmd/"+name+"-gateway")
 	cmd.Dir = dir
 	cmd.Env = append(plainGoEnv(), "GOWORK=off", "GOPROXY=off")
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,7 @@ func bodyCheckNames(ops []*ir.Operation) map[*ir.Operation]string {
 		}
 		k := strconv.FormatBool(o.Body.Required)
 		for _, m := range o.Body.Media {
-			k += " " + m.ContentType
+			k += " " + m.ContentType + "/" + m.Kind + "/" + fieldsKey(m)
 			if m.Schema != nil {
 				k += "=" + bodyFunc(o, m)
 			}
@@ -163,6 +164,9 @@ func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
 			exact = append(exact, m)
 		}
 	}
+	// The most specific media range wins: application/* before */*.
+	sort.SliceStable(ranges, func(i, j int) bool { return len(ranges[i].ContentType) > len(ranges[j].ContentType) })
+	g.fieldTables(f, o)
 	var users []string
 	for _, x := range g.api.Operations {
 		if x.Body != nil && g.bodyChecks[x] == g.bodyChecks[o] {
@@ -191,20 +195,7 @@ func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
 			jen.Qual(g.rt("problem"), "UnsupportedMediaType").Call(jen.Id("ctx"), jen.String().Parens(jen.Id("mt")), jen.Lit(strings.Join(allowed, ", "))),
 			jen.Return(jen.False()),
 		}
-		validate := func(m *ir.Media) []jen.Code {
-			if !m.JSON {
-				return nil
-			}
-			var check jen.Code = jen.Id("st").Dot("JSON").Dot("Skip").Call()
-			if m.Schema != nil {
-				check = jen.Id(bodyFunc(o, m)).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs"))
-			}
-			return []jen.Code{
-				jen.Id("mark").Op(":=").Id("st").Dot("BeginJSON").Call(jen.Id("body")),
-				check,
-				jen.Id("st").Dot("EndJSON").Call(jen.Id("mark")),
-			}
-		}
+		validate := func(m *ir.Media) []jen.Code { return g.readBody(o, m) }
 		def := unsupported
 		if len(ranges) > 0 {
 			def = []jen.Code{jen.Switch().BlockFunc(func(sw *jen.Group) {

@@ -119,14 +119,9 @@ func (g *gen) tests(f *jen.File) {
 			b.BlockFunc(func(bb *jen.Group) {
 				bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)))
 				sampleHeaders(bb, o)
-				if o.Body != nil {
-					for _, m := range o.Body.Media {
-						if m.JSON && m.Example != "" && !strings.Contains(m.ContentType, "*") {
-							bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetContentType").Call(jen.Lit(m.ContentType))
-							bb.Id("ctx").Dot("Request").Dot("SetBodyString").Call(jen.Lit(m.Example))
-							break
-						}
-					}
+				if m, body, ctype := sampleBody(o); m != nil {
+					bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetContentType").Call(jen.Lit(ctype))
+					bb.Id("ctx").Dot("Request").Dot("SetBodyString").Call(jen.Lit(body))
 				}
 				bb.Id("out").Op("=").Append(jen.Id("out"), jen.Id("sampleCase").Values(jen.Lit(o.GoName), jen.Id("ctx")))
 			})
@@ -274,4 +269,24 @@ func sampleHeaders(b *jen.Group, o *ir.Operation) {
 			}
 		}
 	}
+}
+
+// sampleBody picks the body of o's sample request: the first JSON media type
+// with an example, else the first other one lower made a sample for (a form
+// or multipart body from the example object, a text or binary example).
+func sampleBody(o *ir.Operation) (m *ir.Media, body, ctype string) {
+	if o.Body == nil {
+		return nil, "", ""
+	}
+	for _, m := range o.Body.Media {
+		if m.JSON && m.Example != "" && !strings.Contains(m.ContentType, "*") {
+			return m, m.Example, m.ContentType
+		}
+	}
+	for _, m := range o.Body.Media {
+		if m.Sample != "" {
+			return m, m.Sample, m.SampleType
+		}
+	}
+	return nil, "", ""
 }

@@ -134,10 +134,51 @@ type Body struct {
 
 // Media is one declared content type of a body.
 type Media struct {
-	ContentType string  `json:"contentType,omitempty"` // lower case, without parameters; may be a range like application/*
-	JSON        bool    `json:"jSON,omitempty"`        // application/json or +json: validated by the schema
-	Schema      *Schema `json:"schema,omitempty"`
-	Example     string  `json:"example,omitempty"` // the document's example body (compact JSON), "" when none
+	ContentType string `json:"contentType,omitempty"` // lower case, without parameters; may be a range like application/*
+	JSON        bool   `json:"jSON,omitempty"`        // application/json or +json: validated by the schema
+	// Kind says how the body is read: MediaJSON, MediaForm, MediaMultipart,
+	// MediaText, MediaBinary, or "" for a media type accepted by its
+	// content type alone.
+	Kind string `json:"kind,omitempty"`
+	// Schema is what the body's generated validator checks: the JSON body
+	// itself; for MediaForm and MediaMultipart the JSON object the fields
+	// are transcoded into (a binary property stands there as "" and its
+	// schema is {}, its bytes being checked by its Field); for MediaText the
+	// one JSON value the text becomes. Nil for MediaBinary.
+	Schema     *Schema  `json:"schema,omitempty"`
+	Example    string   `json:"example,omitempty"`    // the document's example body (compact JSON), "" when none
+	Fields     []*Field `json:"fields,omitempty"`     // MediaForm, MediaMultipart: how each known property is transcoded, sorted by name
+	Text       *Field   `json:"text,omitempty"`       // MediaText: which JSON tokens the text may become
+	MaxBytes   int64    `json:"maxBytes,omitempty"`   // MediaBinary: the schema's maxLength, in bytes; 0 when none
+	Sample     string   `json:"sample,omitempty"`     // a valid body of this media type for generated tests, "" when none is known
+	SampleType string   `json:"sampleType,omitempty"` // the Content-Type to send Sample with (a multipart boundary included)
+}
+
+// Media kinds.
+const (
+	MediaJSON      = "json"
+	MediaForm      = "form"      // application/x-www-form-urlencoded
+	MediaMultipart = "multipart" // multipart/form-data
+	MediaText      = "text"      // text/plain
+	MediaBinary    = "binary"    // application/octet-stream and other binary schemas: size only
+)
+
+// Field is how one property of a form or multipart body becomes JSON, as
+// its schema and the media type's encoding say.
+type Field struct {
+	Name    string `json:"name,omitempty"`
+	Number  bool   `json:"number,omitempty"`  // a text in JSON's number grammar becomes a number
+	Boolean bool   `json:"boolean,omitempty"` // "true"/"false" become booleans
+	Null    bool   `json:"null,omitempty"`    // "null" becomes null
+	JSON    bool   `json:"json,omitempty"`    // the value is a JSON document (encoding contentType application/json)
+	Binary  bool   `json:"binary,omitempty"`  // a file: size and content type are checked, not the bytes
+	Array   bool   `json:"array,omitempty"`   // repeated keys or parts are the items
+	// Sep splits one urlencoded value into array items: "," (style form,
+	// explode false), " " (spaceDelimited), "|" (pipeDelimited); "" when
+	// each item has its own key.
+	Sep      string   `json:"sep,omitempty"`
+	Types    []string `json:"types,omitempty"`    // multipart: media types (or ranges) a part may declare; nil allows any
+	MaxBytes int64    `json:"maxBytes,omitempty"` // binary: the schema's maxLength, in bytes
 }
 
 // Response is one declared response, for docs and mocks.

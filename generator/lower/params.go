@@ -224,54 +224,6 @@ func (l *lowerer) deref(s *ir.Schema) *ir.Schema {
 	return s
 }
 
-// body lowers the request body: JSON media types get a schema to validate,
-// the others are accepted by content type alone.
-func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
-	if op.RequestBody == nil || op.RequestBody.Value == nil {
-		return
-	}
-	rb := op.RequestBody.Value
-	b := &ir.Body{Required: rb.Required, Pos: l.doc.Pos("paths", o.Path, strings.ToLower(o.Method), "requestBody")}
-	cts := make([]string, 0, len(rb.Content))
-	for ct := range rb.Content {
-		cts = append(cts, ct)
-	}
-	sort.Strings(cts)
-	seen := map[string]bool{}
-	for _, ct := range cts {
-		mt := rb.Content[ct]
-		m := &ir.Media{ContentType: mediaType(ct)}
-		if seen[m.ContentType] {
-			// "application/json" and "application/json; charset=utf-8" are one media type here
-			continue
-		}
-		seen[m.ContentType] = true
-		m.JSON = isJSON(m.ContentType)
-		if m.JSON && mt != nil {
-			m.Example = mediaExample(mt)
-		}
-		if m.JSON && mt != nil && mt.Schema != nil {
-			m.Schema = l.schema(mt.Schema, b.Pos)
-		} else if !m.JSON && mt != nil && mt.Schema != nil {
-			l.diags.Warnf(b.Pos, "%s %s: request body %s: only JSON bodies are validated so far; this one is checked for its content type only", o.Method, o.Path, m.ContentType)
-		}
-		b.Media = append(b.Media, m)
-	}
-	o.Body = b
-}
-
-// mediaType lower-cases a content type and drops its parameters.
-func mediaType(ct string) string {
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	return strings.ToLower(strings.TrimSpace(ct))
-}
-
-func isJSON(mt string) bool {
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
-
 func scalarText(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -286,21 +238,3 @@ func scalarText(v any) string {
 	return canonical(v)
 }
 
-// mediaExample is the example of a media type: example, else the first of
-// examples by name.
-func mediaExample(mt *openapi3.MediaType) string {
-	if mt.Example != nil {
-		return canonical(mt.Example)
-	}
-	names := make([]string, 0, len(mt.Examples))
-	for n := range mt.Examples {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if ex := mt.Examples[n]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
-			return canonical(ex.Value.Value)
-		}
-	}
-	return ""
-}

@@ -7,6 +7,7 @@ package request
 import (
 	"sync"
 
+	"github.com/gatewaygen/gatewaygen/runtime/form"
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
@@ -17,6 +18,10 @@ type State struct {
 	JSON jsonv.Iter
 	Path []byte // the upstream path being built
 	Type []byte // the request's media type, lower case
+
+	// Form transcodes form, multipart and text bodies into JSON for the
+	// body's validator.
+	Form form.Decoder
 
 	// Arenas for array parameters: a decoded []string is a window of Strs,
 	// so a parameter struct on the stack needs no allocation of its own.
@@ -55,6 +60,7 @@ func Release(st *State) {
 		st.Bytes = nil
 	}
 	st.JSON.Reset(nil)
+	st.Form.Reset()
 	pool.Put(st)
 }
 

@@ -1,0 +1,156 @@
+package emit
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+// readBody returns the statements of a body gate that read a body of media
+// type m once its content type matched. JSON is validated as it is; a form,
+// multipart or text body is first transcoded into JSON by runtime/form, so
+// that the one validator of its schema checks it with every keyword; a
+// binary body is checked for its size:
+//
+//	case "application/x-www-form-urlencoded":
+//		if st.Form.URLEncoded(body, fieldsCreatePetForm, &st.Errs) {
+//			mark := st.BeginJSON(st.Form.JSON)
+//			validateCreatePetBodyForm(&st.JSON, &st.Errs)
+//			st.EndJSON(mark)
+//		}
+//	case "application/octet-stream":
+//		if len(body) > 1024 {
+//			st.Errs.Add("/body", "maxLength", "must be at most 1024 bytes long, found "+strconv.Itoa(len(body)))
+//		}
+func (g *gen) readBody(o *ir.Operation, m *ir.Media) []jen.Code {
+	st := func() *jen.Statement { return jen.Id("st") }
+	errs := jen.Op("&").Id("st").Dot("Errs")
+	validate := func(src jen.Code) []jen.Code {
+		var check jen.Code = st().Dot("JSON").Dot("Skip").Call()
+		if m.Schema != nil {
+			check = jen.Id(g.validator(m.Schema, bodyFunc(o, m))).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs"))
+		}
+		return []jen.Code{
+			jen.Id("mark").Op(":=").Add(st()).Dot("BeginJSON").Call(src),
+			check,
+			st().Dot("EndJSON").Call(jen.Id("mark")),
+		}
+	}
+	transcoded := func(call jen.Code) []jen.Code {
+		if m.Schema == nil {
+			return []jen.Code{call}
+		}
+		return []jen.Code{jen.If(call).Block(validate(st().Dot("Form").Dot("JSON"))...)}
+	}
+	switch m.Kind {
+	case ir.MediaJSON:
+		return validate(jen.Id("body"))
+	case ir.MediaForm:
+		return transcoded(st().Dot("Form").Dot("URLEncoded").Call(jen.Id("body"), jen.Id(fieldTable(o, m)), errs))
+	case ir.MediaMultipart:
+		return transcoded(st().Dot("Form").Dot("Multipart").Call(jen.Id("body"), jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call(), jen.Id(fieldTable(o, m)), errs))
+	case ir.MediaText:
+		return transcoded(st().Dot("Form").Dot("Text").Call(jen.Id("body"), g.kind(m.Text), errs))
+	case ir.MediaBinary:
+		if m.MaxBytes <= 0 {
+			return nil
+		}
+		n := strconv.FormatInt(m.MaxBytes, 10)
+		return []jen.Code{jen.If(jen.Len(jen.Id("body")).Op(">").Lit(int(m.MaxBytes))).Block(
+			st().Dot("Errs").Dot("Add").Call(jen.Lit("/body"), jen.Lit("maxLength"), jen.Lit("must be at most "+n+" bytes long, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Len(jen.Id("body")))),
+		)}
+	}
+	return nil
+}
+
+// fieldTable names the transcoding plan of a form or multipart body.
+func fieldTable(o *ir.Operation, m *ir.Media) string {
+	if m.Kind == ir.MediaMultipart {
+		return "fields" + o.GoName + "Multipart"
+	}
+	return "fields" + o.GoName + "Form"
+}
+
+// fieldTables emits the plans of o's form and multipart bodies, decided by
+// lower and read by runtime/form:
+//
+//	// fieldsCreatePetForm is how a form body of POST /pets becomes JSON.
+//	var fieldsCreatePetForm = []form.Field{{Name: "age", Kind: form.Number}, {Name: "name"}}
+func (g *gen) fieldTables(f *jen.File, o *ir.Operation) {
+	for _, m := range o.Body.Media {
+		if m.Kind != ir.MediaForm && m.Kind != ir.MediaMultipart {
+			continue
+		}
+		name := fieldTable(o, m)
+		f.Comment(name + " is how a " + m.ContentType + " body of " + o.Method + " " + o.Path + " becomes JSON.")
+		f.Var().Id(name).Op("=").Index().Qual(g.rt("form"), "Field").ValuesFunc(func(vs *jen.Group) {
+			for _, fd := range m.Fields {
+				kv := func(k string, v jen.Code) jen.Code { return jen.Id(k).Op(":").Add(v) }
+				d := []jen.Code{kv("Name", jen.Lit(fd.Name))}
+				if fd.Number || fd.Boolean || fd.Null || fd.JSON || fd.Binary {
+					d = append(d, kv("Kind", g.kind(fd)))
+				}
+				if fd.Array {
+					d = append(d, kv("Array", jen.True()))
+				}
+				if fd.Sep != "" {
+					d = append(d, kv("Sep", jen.LitRune(rune(fd.Sep[0]))))
+				}
+				if fd.Types != nil {
+					lits := make([]jen.Code, len(fd.Types))
+					for i, t := range fd.Types {
+						lits[i] = jen.Lit(t)
+					}
+					d = append(d, kv("Types", jen.Index().String().Values(lits...)))
+				}
+				if fd.MaxBytes > 0 {
+					d = append(d, kv("MaxBytes", jen.Lit(int(fd.MaxBytes))))
+				}
+				vs.Values(d...)
+			}
+		})
+	}
+}
+
+// kind renders the form.Kind of a field; 0 is a string.
+func (g *gen) kind(fd *ir.Field) jen.Code {
+	var parts []string
+	for _, k := range []struct {
+		on   bool
+		name string
+	}{{fd.Number, "Number"}, {fd.Boolean, "Boolean"}, {fd.Null, "Null"}, {fd.JSON, "JSON"}, {fd.Binary, "Binary"}} {
+		if k.on {
+			parts = append(parts, k.name)
+		}
+	}
+	if len(parts) == 0 {
+		return jen.Lit(0)
+	}
+	var c *jen.Statement
+	for i, p := range parts {
+		if i == 0 {
+			c = jen.Qual(g.rt("form"), p)
+		} else {
+			c = c.Op("|").Qual(g.rt("form"), p)
+		}
+	}
+	return c
+}
+
+// fieldsKey is what two bodies must share, beside their schema, to share a
+// gate: the transcoding plan and the size bound.
+func fieldsKey(m *ir.Media) string {
+	var b strings.Builder
+	for _, f := range m.Fields {
+		fmt.Fprintf(&b, "%+v;", *f)
+	}
+	if m.Text != nil {
+		fmt.Fprintf(&b, "%+v;", *m.Text)
+	}
+	fmt.Fprintf(&b, "%d", m.MaxBytes)
+	return b.String()
+}

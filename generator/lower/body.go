@@ -1,0 +1,382 @@
+package lower
+
+import (
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	json "github.com/goccy/go-json"
+
+	"github.com/gatewaygen/gatewaygen/generator/diag"
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+// body lowers the request body and decides, per media type, how the gateway
+// reads it:
+//
+//   - JSON (application/json, */*+json): the schema's validator reads it.
+//   - application/x-www-form-urlencoded and multipart/form-data: the fields
+//     are transcoded into a JSON object that the schema's validator reads;
+//     each property's Field says which JSON token its text becomes, from its
+//     schema and the media type's encoding object.
+//   - text/plain: the text becomes one JSON value the validator reads.
+//   - application/octet-stream, and any exact media type whose schema is
+//     binary: accepted, the schema's maxLength bounding its size in bytes.
+//   - anything else, ranges included: accepted by content type alone.
+func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return
+	}
+	rb := op.RequestBody.Value
+	b := &ir.Body{Required: rb.Required, Pos: l.doc.Pos("paths", o.Path, strings.ToLower(o.Method), "requestBody")}
+	cts := make([]string, 0, len(rb.Content))
+	for ct := range rb.Content {
+		cts = append(cts, ct)
+	}
+	sort.Strings(cts)
+	seen := map[string]bool{}
+	for _, ct := range cts {
+		mt := rb.Content[ct]
+		m := &ir.Media{ContentType: mediaType(ct)}
+		if seen[m.ContentType] {
+			// "application/json" and "application/json; charset=utf-8" are one media type here
+			continue
+		}
+		seen[m.ContentType] = true
+		b.Media = append(b.Media, m)
+		if mt == nil {
+			continue
+		}
+		var s *openapi3.Schema
+		if mt.Schema != nil {
+			s = mt.Schema.Value
+		}
+		where := o.Method + " " + o.Path + ": request body " + m.ContentType
+		switch {
+		case isJSON(m.ContentType):
+			m.Kind, m.JSON = ir.MediaJSON, true
+			m.Example = mediaExample(mt)
+			if s != nil {
+				m.Schema = l.schema(mt.Schema, b.Pos)
+			}
+		case m.ContentType == "application/x-www-form-urlencoded", m.ContentType == "multipart/form-data":
+			m.Kind = ir.MediaForm
+			if m.ContentType == "multipart/form-data" {
+				m.Kind = ir.MediaMultipart
+			}
+			m.Fields = l.fields(where, m.Kind, s, mt.Encoding, b.Pos)
+			if s != nil {
+				m.Schema = l.formSchema(l.schema(mt.Schema, b.Pos), m.Fields)
+			}
+			m.Sample, m.SampleType = formSample(m, mediaExample(mt)), m.ContentType
+			if m.Kind == ir.MediaMultipart {
+				m.SampleType += "; boundary=" + sampleBoundary
+			}
+		case m.ContentType == "text/plain":
+			m.Kind = ir.MediaText
+			m.Text = &ir.Field{}
+			if s != nil {
+				setKinds(m.Text, s, l.doc.Version)
+				m.Schema = l.schema(mt.Schema, b.Pos)
+			}
+			if ex, ok := mediaExampleValue(mt).(string); ok {
+				m.Sample, m.SampleType = ex, m.ContentType
+			}
+		case m.ContentType == "application/octet-stream" || (!strings.Contains(m.ContentType, "*") && s != nil && l.isBinary(s)):
+			m.Kind = ir.MediaBinary
+			if s != nil && s.MaxLength != nil {
+				m.MaxBytes = int64(*s.MaxLength)
+			}
+			if ex, ok := mediaExampleValue(mt).(string); ok {
+				m.Sample, m.SampleType = ex, m.ContentType
+			}
+		case s != nil && !emptySchema(s):
+			l.diags.Warnf(b.Pos, "%s: only JSON, form, multipart, text/plain and binary bodies are validated; this one is checked for its content type only", where)
+		}
+	}
+	o.Body = b
+}
+
+// fields decides how each property of a form's object schema is transcoded.
+// Properties of allOf members count too; a property the plan does not know
+// is transcoded as a string and left to additionalProperties.
+func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]*openapi3.Encoding, pos diag.Pos) []*ir.Field {
+	props := map[string]*openapi3.Schema{}
+	var collect func(s *openapi3.Schema, depth int)
+	collect = func(s *openapi3.Schema, depth int) {
+		if s == nil || depth > 8 {
+			return
+		}
+		for n, p := range s.Properties {
+			if p != nil && p.Value != nil {
+				if _, ok := props[n]; !ok {
+					props[n] = p.Value
+				}
+			}
+		}
+		for _, a := range s.AllOf {
+			if a != nil {
+				collect(a.Value, depth+1)
+			}
+		}
+	}
+	collect(s, 0)
+	names := make([]string, 0, len(props))
+	for n := range props {
+		names = append(names, n)
+	}
+	for n := range enc {
+		if _, ok := props[n]; !ok {
+			l.diags.Warnf(pos, "%s: encoding names %q, which is not a property of the schema; it is ignored", where, n)
+		}
+	}
+	sort.Strings(names)
+	var out []*ir.Field
+	for _, n := range names {
+		p := props[n]
+		f := &ir.Field{Name: n}
+		target := p
+		if only(p.Type, "array") {
+			f.Array = true
+			target = &openapi3.Schema{}
+			if p.Items != nil && p.Items.Value != nil {
+				target = p.Items.Value
+			}
+		}
+		setKinds(f, target, l.doc.Version)
+		e := enc[n]
+		if e == nil {
+			e = &openapi3.Encoding{}
+		}
+		var types []string
+		for _, t := range strings.Split(e.ContentType, ",") {
+			if t = mediaType(t); t != "" {
+				types = append(types, t)
+			}
+		}
+		if len(types) == 1 && isJSON(types[0]) {
+			f.JSON, f.Number, f.Boolean, f.Null = true, false, false, false
+		}
+		if kind == ir.MediaMultipart {
+			if l.isBinary(target) {
+				f = &ir.Field{Name: n, Array: f.Array, Binary: true}
+				if target.MaxLength != nil {
+					f.MaxBytes = int64(*target.MaxLength)
+				}
+				if len(types) == 0 && target.ContentMediaType != "" {
+					types = []string{mediaType(target.ContentMediaType)}
+				}
+			}
+			if len(types) == 0 && f.JSON {
+				types = []string{"application/json"}
+			}
+			f.Types = types
+		} else {
+			switch style := e.Style; style {
+			case "", "form", "spaceDelimited", "pipeDelimited":
+				explode := style == "" || style == "form"
+				if e.Explode != nil {
+					explode = *e.Explode
+				}
+				if f.Array && !explode {
+					f.Sep = map[string]string{"": ",", "form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}[style]
+				}
+				if style != "" && !f.Array && only(target.Type, "object") {
+					l.diags.Warnf(pos, "%s: property %q: style %s for an object is not compiled yet; the value is checked as JSON", where, n, style)
+				}
+			default:
+				l.diags.Warnf(pos, "%s: property %q: style %s is not compiled yet; the value is checked as one string", where, n, style)
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// setKinds sets which JSON tokens a field's text may become from the types
+// its schema admits. An object, or a value of no type and no format, is a
+// JSON document, as the encoding object's default content type says.
+func setKinds(f *ir.Field, s *openapi3.Schema, version string) {
+	t := s.Type
+	if t == nil || len(*t) == 0 {
+		return // no type: any text is a string, and a string is allowed
+	}
+	f.Number = t.Includes("number") || t.Includes("integer")
+	f.Boolean = t.Includes("boolean")
+	f.Null = t.Includes("null") || (s.Nullable && version != "3.1")
+	if only(t, "object") {
+		f.JSON = true
+	}
+}
+
+// isBinary reports whether a schema describes raw bytes: format binary
+// (OpenAPI 3.0, and documents migrated from it), or in 3.1 a
+// contentMediaType without a contentEncoding (with one, the part is text).
+func (l *lowerer) isBinary(s *openapi3.Schema) bool {
+	if s.Format == "binary" {
+		return true
+	}
+	return l.doc.Version == "3.1" && s.ContentMediaType != "" && s.ContentEncoding == "" && (s.Type == nil || only(s.Type, "string"))
+}
+
+// only reports whether types admit typ and nothing else but null.
+func only(types *openapi3.Types, typ string) bool {
+	if !types.Includes(typ) {
+		return false
+	}
+	for _, t := range types.Slice() {
+		if t != typ && t != "null" {
+			return false
+		}
+	}
+	return true
+}
+
+func emptySchema(s *openapi3.Schema) bool {
+	return (s.Type == nil || len(*s.Type) == 0) && len(s.Properties) == 0 && s.Format == "" && len(s.AllOf) == 0 && len(s.AnyOf) == 0 && len(s.OneOf) == 0
+}
+
+// formSchema is the schema the transcoded object is validated against: the
+// body's schema with every binary property accepting anything, since a file
+// stands in the object as "" while its bytes are checked by its Field. The
+// schema is copied only when it has a binary property.
+func (l *lowerer) formSchema(s *ir.Schema, fields []*ir.Field) *ir.Schema {
+	binary := map[string]bool{}
+	for _, f := range fields {
+		if f.Binary {
+			binary[f.Name] = true
+		}
+	}
+	if len(binary) == 0 {
+		return s
+	}
+	cp := *l.deref(s)
+	cp.GoName, cp.Name, cp.Ref = "", "", ""
+	base := l.deref(s)
+	cp.Properties = make([]*ir.Property, len(base.Properties))
+	for i, p := range base.Properties {
+		q := *p
+		if binary[p.Name] {
+			ps := l.deref(p.Schema)
+			if ps.Type.Has(ir.TArray) && ps.Items != nil {
+				arr := *ps
+				arr.GoName, arr.Name, arr.Ref = "", "", ""
+				arr.Items = &ir.Schema{}
+				q.Schema = &arr
+			} else {
+				q.Schema = &ir.Schema{}
+			}
+		}
+		cp.Properties[i] = &q
+	}
+	return &cp
+}
+
+// formSample turns the document's example of a form body into a body of
+// that media type for generated tests; "" when there is none.
+func formSample(m *ir.Media, example string) string {
+	if example == "" {
+		return ""
+	}
+	var obj map[string]any
+	if err := jsonUnmarshal(example, &obj); err != nil || obj == nil {
+		return ""
+	}
+	byName := map[string]*ir.Field{}
+	for _, f := range m.Fields {
+		byName[f.Name] = f
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	type kv struct{ k, v string }
+	var pairs []kv
+	for _, k := range keys {
+		f := byName[k]
+		items, isArr := obj[k].([]any)
+		switch {
+		case f != nil && f.Binary:
+			return "" // an example cannot stand for a file
+		case f != nil && f.Array && isArr && f.Sep != "":
+			parts := make([]string, len(items))
+			for i, it := range items {
+				parts[i] = scalarText(it)
+			}
+			pairs = append(pairs, kv{k, strings.Join(parts, f.Sep)})
+		case f != nil && f.Array && isArr:
+			for _, it := range items {
+				pairs = append(pairs, kv{k, scalarText(it)})
+			}
+		default:
+			pairs = append(pairs, kv{k, scalarText(obj[k])})
+		}
+	}
+	var b strings.Builder
+	for i, p := range pairs {
+		if m.Kind == ir.MediaForm {
+			if i > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(p.k) + "=" + url.QueryEscape(p.v))
+			continue
+		}
+		b.WriteString("--" + sampleBoundary + "\r\nContent-Disposition: form-data; name=" + strconv.Quote(p.k) + "\r\n\r\n" + p.v + "\r\n")
+	}
+	if m.Kind == ir.MediaMultipart {
+		b.WriteString("--" + sampleBoundary + "--\r\n")
+	}
+	return b.String()
+}
+
+// sampleBoundary delimits the parts of a multipart sample body.
+const sampleBoundary = "gatewaygen-sample"
+
+// mediaExampleValue is the decoded example of a media type, nil when none.
+func mediaExampleValue(mt *openapi3.MediaType) any {
+	ex := mediaExample(mt)
+	if ex == "" {
+		return nil
+	}
+	var v any
+	if jsonUnmarshal(ex, &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// mediaType lower-cases a content type and drops its parameters.
+func mediaType(ct string) string {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(ct))
+}
+
+func isJSON(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// mediaExample is the example of a media type: example, else the first of
+// examples by name.
+func mediaExample(mt *openapi3.MediaType) string {
+	if mt.Example != nil {
+		return canonical(mt.Example)
+	}
+	names := make([]string, 0, len(mt.Examples))
+	for n := range mt.Examples {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if ex := mt.Examples[n]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+			return canonical(ex.Value.Value)
+		}
+	}
+	return ""
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

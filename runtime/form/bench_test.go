@@ -1,0 +1,43 @@
+package form
+
+import (
+	"testing"
+
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
+)
+
+var (
+	benchForm = []byte("name=R%C3%A9x+the+dog&age=3&vip=true&tags=a&tags=b&ids=1,2,3&meta=%7B%22a%22%3A1%7D")
+	benchMP   = []byte(mp(
+		"Content-Disposition: form-data; name=\"name\"\r\n\r\nRex",
+		"Content-Disposition: form-data; name=\"age\"\r\n\r\n3",
+		"Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"a\":1}",
+		"Content-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG",
+	))
+)
+
+func BenchmarkURLEncoded(b *testing.B) {
+	var d Decoder
+	var errs problem.Errors
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchForm)))
+	for b.Loop() {
+		errs.Reset()
+		if !d.URLEncoded(benchForm, fields, &errs) {
+			b.Fatal(errs.List)
+		}
+	}
+}
+
+func BenchmarkMultipart(b *testing.B) {
+	var d Decoder
+	var errs problem.Errors
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchMP)))
+	for b.Loop() {
+		errs.Reset()
+		if !d.Multipart(benchMP, []byte(ct), fields, &errs) {
+			b.Fatal(errs.List)
+		}
+	}
+}

@@ -1,0 +1,189 @@
+package form
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
+)
+
+// fields is the plan of a pet form: sorted by Name, as lower emits it.
+var fields = []Field{
+	{Name: "age", Kind: Number},
+	{Name: "ids", Kind: Number, Array: true, Sep: ','},
+	{Name: "meta", Kind: JSON, Types: []string{"application/json"}},
+	{Name: "name"},
+	{Name: "photo", Kind: Binary, Types: []string{"image/*"}, MaxBytes: 8},
+	{Name: "tags", Array: true},
+	{Name: "vip", Kind: Boolean},
+}
+
+func TestURLEncoded(t *testing.T) {
+	for _, c := range []struct{ body, json, errs string }{
+		{"name=Rex&age=3", `{"name":"Rex","age":3}`, ""},
+		{"name=R%C3%A9x+the+dog&vip=true", `{"name":"Réx the dog","vip":true}`, ""},
+		{"age=three", `{"age":"three"}`, ""},
+		{"age=007", `{"age":"007"}`, ""}, // not a JSON number: the type check names it
+		{"tags=a&name=x&tags=b", `{"name":"x","tags":["a","b"]}`, ""},
+		{"ids=1,2,3", `{"ids":[1,2,3]}`, ""},
+		{"ids=", `{"ids":[]}`, ""},
+		{"meta=%7B%22a%22%3A1%7D", `{"meta":{"a":1}}`, ""},
+		{"other=%22q%22%0A", `{"other":"\"q\"\n"}`, ""},
+		{"a=1&&b", `{"a":"1","b":""}`, ""},
+		{"", `{}`, ""},
+		{"name=a&name=b", "", "/body/name repeated"},
+		{"x=a&x=b", "", "/body/x repeated"},
+		{"ids=1&ids=2", "", "/body/ids repeated"},
+		{"name=%zz", "", "/body/name encoding"},
+		{"na%2=x", "", "/body encoding"},
+		{"name=%ff", "", "/body/name encoding"},
+		{"meta=%7Bx", "", "/body/meta json"},
+		{"a%2Fb=1&a%2Fb=2", "", "/body/a~1b repeated"},
+	} {
+		var d Decoder
+		var errs problem.Errors
+		ok := d.URLEncoded([]byte(c.body), fields, &errs)
+		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
+			t.Errorf("%q: violations %q (ok %v), want %q", c.body, got, ok, c.errs)
+			continue
+		}
+		if ok && string(d.JSON) != c.json {
+			t.Errorf("%q: JSON %s, want %s", c.body, d.JSON, c.json)
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		kind Kind
+		json string
+		ok   bool
+	}{
+		{"hello \"you\"\n", 0, `"hello \"you\"\n"`, true},
+		{"42", Number, `42`, true},
+		{"42", 0, `"42"`, true},
+		{"true", Boolean, `true`, true},
+		{"x\xff", 0, "", false},
+		{"", 0, `""`, true},
+	} {
+		var d Decoder
+		var errs problem.Errors
+		ok := d.Text([]byte(c.body), c.kind, &errs)
+		if ok != c.ok || (ok && string(d.JSON) != c.json) {
+			t.Errorf("%q: %s ok=%v, want %s ok=%v (%v)", c.body, d.JSON, ok, c.json, c.ok, errs.List)
+		}
+	}
+}
+
+const ct = "multipart/form-data; boundary=XyZ"
+
+func mp(parts ...string) string {
+	return "preamble\r\n--XyZ\r\n" + strings.Join(parts, "\r\n--XyZ\r\n") + "\r\n--XyZ--\r\n"
+}
+
+func TestMultipart(t *testing.T) {
+	for _, c := range []struct{ ctype, body, json, errs string }{
+		{ct, mp("Content-Disposition: form-data; name=\"name\"\r\n\r\nRex", "content-disposition: form-data; name=age\r\n\r\n3"), `{"name":"Rex","age":3}`, ""},
+		{ct, mp("Content-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n"), `{"photo":""}`, ""},
+		{ct, mp("Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"a\": [1]}"), `{"meta":{"a": [1]}}`, ""},
+		{ct, mp("Content-Disposition: form-data; name=\"tags\"\r\n\r\na", "Content-Disposition: form-data; name=\"tags\"\r\n\r\nb"), `{"tags":["a","b"]}`, ""},
+		{`multipart/form-data; boundary="XyZ"`, "--XyZ\r\nContent-Disposition: form-data; name=\"n\\\"q\"\r\n\r\n\r\n--XyZ--", `{"n\"q":""}`, ""},
+		{ct, mp("Content-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n123456789"), "", "/body/photo maxLength"},
+		{ct, mp("Content-Disposition: form-data; name=\"photo\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhi"), "", "/body/photo contentType"},
+		{ct, mp("Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{"), "", "/body/meta json"},
+		{ct, mp("Content-Disposition: form-data; name=\"name\"\r\n\r\na", "Content-Disposition: form-data; name=\"name\"\r\n\r\nb"), "", "/body/name repeated"},
+		{"multipart/form-data", mp(), "", "/body multipart"},
+		{"multipart/form-data; boundary=", mp(), "", "/body multipart"},
+		{"multipart/form-data; boundary=a<b", mp(), "", "/body multipart"},
+		{ct, "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", "", "/body multipart"},
+		{ct, "no delimiter at all", "", "/body multipart"},
+		{ct, mp("Content-Type: text/plain\r\n\r\nx"), "", "/body multipart"},
+		{ct, mp("Content-Disposition: attachment; name=\"a\"\r\n\r\nx"), "", "/body multipart"},
+		{ct, mp("Content-Disposition: form-data; filename=\"a\"\r\n\r\nx"), "", "/body multipart"},
+		{ct, mp("Content-Disposition: form-data; name=\"a\"\r\nContent-Length: 1\r\n\r\nlonger than one byte"), `{"a":"longer than one byte"}`, ""},
+	} {
+		var d Decoder
+		var errs problem.Errors
+		ok := d.Multipart([]byte(c.body), []byte(c.ctype), fields, &errs)
+		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
+			t.Errorf("%q: violations %q %v (ok %v), want %q", c.body, got, errs.List, ok, c.errs)
+			continue
+		}
+		if ok && string(d.JSON) != c.json {
+			t.Errorf("%q: JSON %s, want %s", c.body, d.JSON, c.json)
+		}
+	}
+}
+
+func TestAllowed(t *testing.T) {
+	types := []string{"image/*", "application/json"}
+	for mt, want := range map[string]bool{"image/png": true, "IMAGE/PNG; q=1": true, "Application/JSON": true, "image/": false, "text/plain": false, "imagex/png": false} {
+		if Allowed([]byte(mt), types) != want {
+			t.Errorf("Allowed(%q) = %v", mt, !want)
+		}
+	}
+}
+
+func violations(errs *problem.Errors) string {
+	var parts []string
+	for _, v := range errs.List {
+		parts = append(parts, v.Location+" "+v.Rule)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// checkJSON fails when a successful transcoding is not one JSON document.
+func checkJSON(t *testing.T, b []byte) {
+	var it jsonv.Iter
+	it.ResetAt(b, "/body")
+	it.Skip()
+	it.End()
+	if err := it.Err(); err != nil {
+		t.Fatalf("transcoded %q is not JSON: %v", b, err)
+	}
+}
+
+func FuzzURLEncoded(f *testing.F) {
+	for _, s := range []string{"name=Rex&age=3", "tags=a&tags=b&ids=1,2", "meta=%7B%7D", "a=%zz", "x=\xff", "+=+&%2B"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var d Decoder
+		var errs problem.Errors
+		if d.URLEncoded(body, fields, &errs) {
+			checkJSON(t, d.JSON)
+		} else if errs.Len() == 0 {
+			t.Fatal("rejected without a violation")
+		}
+	})
+}
+
+func FuzzMultipart(f *testing.F) {
+	f.Add([]byte(ct), []byte(mp("Content-Disposition: form-data; name=\"name\"\r\n\r\nRex", "Content-Disposition: form-data; name=\"photo\"; filename=\"a\"\r\nContent-Type: image/png\r\n\r\nPNG")))
+	f.Add([]byte(`multipart/form-data; boundary="a b"`), []byte("--a b\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\n{}\r\n--a b--"))
+	f.Add([]byte(ct), []byte("--XyZ--"))
+	f.Add([]byte("multipart/form-data"), []byte(""))
+	f.Fuzz(func(t *testing.T, ctype, body []byte) {
+		var d Decoder
+		var errs problem.Errors
+		if d.Multipart(body, ctype, fields, &errs) {
+			checkJSON(t, d.JSON)
+		} else if errs.Len() == 0 {
+			t.Fatal("rejected without a violation")
+		}
+	})
+}
+
+func FuzzText(f *testing.F) {
+	f.Add([]byte("hello"), uint8(0))
+	f.Add([]byte("12.5e3"), uint8(Number))
+	f.Fuzz(func(t *testing.T, body []byte, k uint8) {
+		var d Decoder
+		var errs problem.Errors
+		if d.Text(body, Kind(k)&(Number|Boolean|Null), &errs) {
+			checkJSON(t, d.JSON)
+		}
+	})
+}
