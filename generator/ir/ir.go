@@ -67,7 +67,16 @@ type Operation struct {
 	Mock        bool          `json:"mock,omitempty"` // answer from examples even when the gateway is not in mock mode
 	MockReply   *Reply        `json:"mockReply,omitempty"`
 	Responses   []*Response   `json:"responses,omitempty"`
-	Pos         diag.Pos      `json:"pos,omitempty"`
+	// ResponseCheck says how the upstream's answers are checked against
+	// Responses; nil when they are not (x-gateway response-validation).
+	ResponseCheck *ResponseCheck `json:"responseCheck,omitempty"`
+	Pos           diag.Pos       `json:"pos,omitempty"`
+}
+
+// ResponseCheck is the response validation of one proxied operation.
+type ResponseCheck struct {
+	Sample  float64 `json:"sample,omitempty"`  // share of responses checked, in (0, 1]
+	MaxBody int64   `json:"maxBody,omitempty"` // larger bodies are counted, not checked
 }
 
 // PathPart is a piece of the upstream path: a literal or a path parameter.
@@ -116,11 +125,15 @@ type Media struct {
 	Example     string  `json:"example,omitempty"` // the document's example body (compact JSON), "" when none
 }
 
-// Response is one declared response, for docs and mocks.
+// Response is one declared response, for docs, mocks and response checks.
 type Response struct {
 	Status      string `json:"status,omitempty"` // "200", "4XX", "default"
 	Description string `json:"description,omitempty"`
 	ContentType string `json:"contentType,omitempty"`
+	// Media are the declared content types, sorted, with their schemas;
+	// lowered only when the operation has a ResponseCheck.
+	Media []*Media `json:"media,omitempty"`
+	Pos   diag.Pos `json:"pos,omitempty"`
 }
 
 // Reply is a canned response for mock mode.
