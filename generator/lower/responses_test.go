@@ -76,8 +76,8 @@ func TestResponseCheckPrecedence(t *testing.T) {
 		want         *ir.ResponseCheck
 	}{
 		{"GET", "/pets", &ir.ResponseCheck{Sample: 0.5, MaxBody: DefaultMaxBody}}, // path item over root
-		{"POST", "/pets", nil},  // switched off on the operation
-		{"PUT", "/pets", nil},   // mock: never proxied
+		{"POST", "/pets", nil}, // switched off on the operation
+		{"PUT", "/pets", nil},  // mock: never proxied
 		{"GET", "/pets/{id}", &ir.ResponseCheck{Sample: 1, MaxBody: 2 << 10}},
 	} {
 		got := op(t, api, c.method, c.path).ResponseCheck
