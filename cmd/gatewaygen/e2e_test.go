@@ -181,6 +181,13 @@ func TestEndToEnd(t *testing.T) {
 // flag, so go.mod and go.sum must be complete as written.
 func buildPetstoreGateway(t *testing.T) string {
 	t.Helper()
+	return buildGateway(t, "../../specs/petstore.yaml", "petstore")
+}
+
+// buildGateway generates spec, whose API is named name, as a standalone
+// module and builds its command, as buildPetstoreGateway describes.
+func buildGateway(t *testing.T, spec, name string) string {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command on PATH")
@@ -189,7 +196,7 @@ func buildPetstoreGateway(t *testing.T) string {
 	if mod, _, ok, _ := module.Locate(dir); ok && mod == generator.RepoModule {
 		t.Skipf("the temporary directory is inside the %s module", mod)
 	}
-	code, _, errOut := runCLI(t, "generate", "../../specs/petstore.yaml", "-o", dir)
+	code, _, errOut := runCLI(t, "generate", spec, "-o", dir)
 	if code != 0 {
 		t.Fatalf("gatewaygen generate: exit %d\n%s", code, errOut)
 	}
@@ -197,10 +204,10 @@ func buildPetstoreGateway(t *testing.T) string {
 		t.Fatalf("standalone output has no go.mod: %v", err)
 	}
 
-	bin := filepath.Join(t.TempDir(), "petstore-gateway")
+	bin := filepath.Join(t.TempDir(), name+"-gateway")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./cmd/petstore-gateway")
+	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./cmd/"+name+"-gateway")
 	cmd.Dir = dir
 	cmd.Env = append(plainGoEnv(), "GOWORK=off", "GOPROXY=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -300,11 +307,19 @@ func (be *backend) stop(t *testing.T) {
 // is killed when the test ends.
 func startGateway(t *testing.T, bin string, args ...string) string {
 	t.Helper()
+	url, _ := startGatewayOutput(t, bin, args...)
+	return url
+}
+
+// startGatewayOutput is startGateway that also returns what the gateway
+// writes to its standard output and error.
+func startGatewayOutput(t *testing.T, bin string, args ...string) (string, *syncBuffer) {
+	t.Helper()
 	addr := freeAddr(t)
-	var out syncBuffer
+	out := new(syncBuffer)
 	cmd := exec.Command(bin, append([]string{"--listen", addr}, args...)...)
-	cmd.Stdout = &out
-	cmd.Stderr = &out
+	cmd.Stdout = out
+	cmd.Stderr = out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -318,8 +333,8 @@ func startGateway(t *testing.T, bin string, args ...string) string {
 		}
 	})
 
-	waitAccept(t, addr, exited, &out, 15*time.Second)
-	return "http://" + addr
+	waitAccept(t, addr, exited, out, 15*time.Second)
+	return "http://" + addr, out
 }
 
 // waitAccept waits until addr accepts connections, failing the test when
