@@ -28,7 +28,7 @@ func validateListPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateProblem checks a Problem (specs/petstore.yaml:320:5) at the iterator.
+// validateProblem checks a Problem (specs/petstore.yaml:318:5) at the iterator.
 func validateProblem(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -82,7 +82,7 @@ func validateProblem(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validatePet checks a Pet (specs/petstore.yaml:309:5) at the iterator.
+// validatePet checks a Pet (specs/petstore.yaml:307:5) at the iterator.
 func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -250,7 +250,7 @@ func validateGetInventoryResponse200(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateNewPet checks a NewPet (specs/petstore.yaml:288:5) at the iterator.
+// validateNewPet checks a NewPet (specs/petstore.yaml:286:5) at the iterator.
 func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -356,7 +356,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateStatus checks a Status (specs/petstore.yaml:285:5) at the iterator.
+// validateStatus checks a Status (specs/petstore.yaml:283:5) at the iterator.
 func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.String:
