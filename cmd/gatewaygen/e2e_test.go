@@ -187,6 +187,13 @@ func buildPetstoreGateway(t *testing.T) string {
 // flag, so go.mod and go.sum must be complete as written.
 func buildGateway(t *testing.T, spec, name string) string {
 	t.Helper()
+	return buildGateway(t, "../../specs/petstore.yaml", "petstore")
+}
+
+// buildGateway generates spec, whose API is named name, as a standalone
+// module and builds its command, as buildPetstoreGateway describes.
+func buildGateway(t *testing.T, spec, name string) string {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command on PATH")
@@ -306,11 +313,19 @@ func (be *backend) stop(t *testing.T) {
 // is killed when the test ends.
 func startGateway(t *testing.T, bin string, args ...string) string {
 	t.Helper()
+	url, _ := startGatewayOutput(t, bin, args...)
+	return url
+}
+
+// startGatewayOutput is startGateway that also returns what the gateway
+// writes to its standard output and error.
+func startGatewayOutput(t *testing.T, bin string, args ...string) (string, *syncBuffer) {
+	t.Helper()
 	addr := freeAddr(t)
-	var out syncBuffer
+	out := new(syncBuffer)
 	cmd := exec.Command(bin, append([]string{"--listen", addr}, args...)...)
-	cmd.Stdout = &out
-	cmd.Stderr = &out
+	cmd.Stdout = out
+	cmd.Stderr = out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -324,8 +339,8 @@ func startGateway(t *testing.T, bin string, args ...string) string {
 		}
 	})
 
-	waitAccept(t, addr, exited, &out, 15*time.Second)
-	return "http://" + addr
+	waitAccept(t, addr, exited, out, 15*time.Second)
+	return "http://" + addr, out
 }
 
 // waitAccept waits until addr accepts connections, failing the test when

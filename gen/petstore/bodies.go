@@ -7,12 +7,13 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/gatewaygen/gatewaygen/runtime/format"
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
-// validateNewPet checks a NewPet (specs/petstore.yaml:285:5) at the iterator.
+// validateNewPet checks a NewPet (specs/petstore.yaml:286:5) at the iterator.
 func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -118,6 +119,247 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
+// validateListPetsResponse200 checks a value at the iterator.
+func validateListPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
+	switch it.Peek() {
+	case jsonv.Array:
+		n := 0
+		for ok := it.FirstElem(); ok; ok = it.NextElem() {
+			m := it.PushIndex(n)
+			validatePet(it, errs)
+			it.Pop(m)
+			n++
+		}
+	default:
+		wrongType(it, errs, "array")
+	}
+}
+
+// validateProblem checks a Problem (specs/petstore.yaml:318:5) at the iterator.
+func validateProblem(it *jsonv.Iter, errs *problem.Errors) {
+	switch it.Peek() {
+	case jsonv.Object:
+		for k := it.FirstKey(); k != nil; k = it.NextKey() {
+			switch string(k) {
+			case "detail":
+				m := it.PushKey("detail")
+				switch it.Peek() {
+				case jsonv.String:
+					it.String()
+				default:
+					wrongType(it, errs, "string")
+				}
+				it.Pop(m)
+			case "status":
+				m := it.PushKey("status")
+				switch it.Peek() {
+				case jsonv.Number:
+					raw := it.Number()
+					if !param.IsInteger(raw) {
+						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+					}
+				default:
+					wrongType(it, errs, "integer")
+				}
+				it.Pop(m)
+			case "title":
+				m := it.PushKey("title")
+				switch it.Peek() {
+				case jsonv.String:
+					it.String()
+				default:
+					wrongType(it, errs, "string")
+				}
+				it.Pop(m)
+			case "type":
+				m := it.PushKey("type")
+				switch it.Peek() {
+				case jsonv.String:
+					it.String()
+				default:
+					wrongType(it, errs, "string")
+				}
+				it.Pop(m)
+			default:
+				it.Skip()
+			}
+		}
+	default:
+		wrongType(it, errs, "object")
+	}
+}
+
+// validatePet checks a Pet (specs/petstore.yaml:307:5) at the iterator.
+func validatePet(it *jsonv.Iter, errs *problem.Errors) {
+	switch it.Peek() {
+	case jsonv.Object:
+		var seen [1]uint64
+		for k := it.FirstKey(); k != nil; k = it.NextKey() {
+			switch string(k) {
+			case "age":
+				m := it.PushKey("age")
+				switch it.Peek() {
+				case jsonv.Number:
+					raw := it.Number()
+					if !param.IsInteger(raw) {
+						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+					}
+				default:
+					wrongType(it, errs, "integer")
+				}
+				it.Pop(m)
+			case "id":
+				seen[0] |= 1 << 0
+				m := it.PushKey("id")
+				switch it.Peek() {
+				case jsonv.Number:
+					raw := it.Number()
+					x, _ := param.ParseFloat(raw)
+					if !param.IsInteger(raw) {
+						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+					} else if !format.Int64(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid int64, found "+param.FormatFloat(x))
+					}
+				default:
+					wrongType(it, errs, "integer")
+				}
+				it.Pop(m)
+			case "name":
+				seen[0] |= 1 << 1
+				m := it.PushKey("name")
+				switch it.Peek() {
+				case jsonv.String:
+					it.String()
+				default:
+					wrongType(it, errs, "string")
+				}
+				it.Pop(m)
+			case "status":
+				seen[0] |= 1 << 2
+				m := it.PushKey("status")
+				validateStatus(it, errs)
+				it.Pop(m)
+			case "tags":
+				m := it.PushKey("tags")
+				validatePetTags(it, errs)
+				it.Pop(m)
+			default:
+				it.Skip()
+			}
+		}
+		if seen[0]&(1<<0) == 0 {
+			missingProperty(it, errs, "id")
+		}
+		if seen[0]&(1<<1) == 0 {
+			missingProperty(it, errs, "name")
+		}
+		if seen[0]&(1<<2) == 0 {
+			missingProperty(it, errs, "status")
+		}
+	default:
+		wrongType(it, errs, "object")
+	}
+}
+
+// validateFindPetsByTagsResponse200 checks a value at the iterator.
+func validateFindPetsByTagsResponse200(it *jsonv.Iter, errs *problem.Errors) {
+	switch it.Peek() {
+	case jsonv.Array:
+		n := 0
+		for ok := it.FirstElem(); ok; ok = it.NextElem() {
+			m := it.PushIndex(n)
+			validatePet(it, errs)
+			it.Pop(m)
+			n++
+		}
+	default:
+		wrongType(it, errs, "array")
+	}
+}
+
+// validateListMyPetsResponse200 checks a value at the iterator.
+func validateListMyPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
+	switch it.Peek() {
+	case jsonv.Array:
+		n := 0
+		for ok := it.FirstElem(); ok; ok = it.NextElem() {
+			m := it.PushIndex(n)
+			validatePet(it, errs)
+			it.Pop(m)
+			n++
+		}
+	default:
+		wrongType(it, errs, "array")
+	}
+}
+
+// validateGetPetPhotoResponse200 checks a value at the iterator.
+func validateGetPetPhotoResponse200(it *jsonv.Iter, errs *problem.Errors) {
+	switch it.Peek() {
+	case jsonv.Object:
+		var seen [1]uint64
+		for k := it.FirstKey(); k != nil; k = it.NextKey() {
+			switch string(k) {
+			case "id":
+				seen[0] |= 1 << 0
+				m := it.PushKey("id")
+				switch it.Peek() {
+				case jsonv.String:
+					it.String()
+				default:
+					wrongType(it, errs, "string")
+				}
+				it.Pop(m)
+			case "url":
+				seen[0] |= 1 << 1
+				m := it.PushKey("url")
+				switch it.Peek() {
+				case jsonv.String:
+					it.String()
+				default:
+					wrongType(it, errs, "string")
+				}
+				it.Pop(m)
+			default:
+				it.Skip()
+			}
+		}
+		if seen[0]&(1<<0) == 0 {
+			missingProperty(it, errs, "id")
+		}
+		if seen[0]&(1<<1) == 0 {
+			missingProperty(it, errs, "url")
+		}
+	default:
+		wrongType(it, errs, "object")
+	}
+}
+
+// validateGetInventoryResponse200 checks a value at the iterator.
+func validateGetInventoryResponse200(it *jsonv.Iter, errs *problem.Errors) {
+	switch it.Peek() {
+	case jsonv.Object:
+		for k := it.FirstKey(); k != nil; k = it.NextKey() {
+			m := it.PushKeyBytes(k)
+			switch it.Peek() {
+			case jsonv.Number:
+				raw := it.Number()
+				x, _ := param.ParseFloat(raw)
+				if !param.IsInteger(raw) {
+					errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+				} else if x < 0.0 {
+					errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+				}
+			default:
+				wrongType(it, errs, "integer")
+			}
+			it.Pop(m)
+		}
+	default:
+		wrongType(it, errs, "object")
+	}
+}
+
 // validateNewPetOwner checks a value at the iterator.
 func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
@@ -162,7 +404,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateStatus checks a Status (specs/petstore.yaml:282:5) at the iterator.
+// validateStatus checks a Status (specs/petstore.yaml:283:5) at the iterator.
 func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.String:
@@ -198,6 +440,27 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 		}
 		if n > 10 {
 			errs.Add(it.Pointer(), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
+		}
+	default:
+		wrongType(it, errs, "array")
+	}
+}
+
+// validatePetTags checks a value at the iterator.
+func validatePetTags(it *jsonv.Iter, errs *problem.Errors) {
+	switch it.Peek() {
+	case jsonv.Array:
+		n := 0
+		for ok := it.FirstElem(); ok; ok = it.NextElem() {
+			m := it.PushIndex(n)
+			switch it.Peek() {
+			case jsonv.String:
+				it.String()
+			default:
+				wrongType(it, errs, "string")
+			}
+			it.Pop(m)
+			n++
 		}
 	default:
 		wrongType(it, errs, "array")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/contract"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
@@ -32,9 +33,18 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock      bool            // answer every operation from the document's examples
-	pets      *proxy.Upstream // upstream pets
-	inventory *proxy.Upstream // upstream inventory
+	mock               bool            // answer every operation from the document's examples
+	pets               *proxy.Upstream // upstream pets
+	inventory          *proxy.Upstream // upstream inventory
+	respListPets       *contract.Op    // response validation of GET /pets
+	respCreatePet      *contract.Op    // response validation of POST /pets
+	respFindPetsByTags *contract.Op    // response validation of GET /pets/findByTags
+	respListMyPets     *contract.Op    // response validation of GET /pets/mine
+	respGetPet         *contract.Op    // response validation of GET /pets/{petId}
+	respUpdatePet      *contract.Op    // response validation of PUT /pets/{petId}
+	respDeletePet      *contract.Op    // response validation of DELETE /pets/{petId}
+	respGetPetPhoto    *contract.Op    // response validation of GET /pets/{petId}/photos/{photoId}
+	respGetInventory   *contract.Op    // response validation of GET /stores/{storeId}/inventory
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -64,6 +74,78 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	g.respListPets = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 65536,
+		Method:  "GET",
+		Op:      "listPets",
+		Path:    "/pets",
+		Sample:  0.1,
+	})
+	g.respCreatePet = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 4096,
+		Method:  "POST",
+		Op:      "createPet",
+		Path:    "/pets",
+		Sample:  0.1,
+	})
+	g.respFindPetsByTags = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 65536,
+		Method:  "GET",
+		Op:      "findPetsByTags",
+		Path:    "/pets/findByTags",
+		Sample:  0.1,
+	})
+	g.respListMyPets = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 65536,
+		Method:  "GET",
+		Op:      "listMyPets",
+		Path:    "/pets/mine",
+		Sample:  0.1,
+	})
+	g.respGetPet = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 65536,
+		Method:  "GET",
+		Op:      "getPet",
+		Path:    "/pets/{petId}",
+		Sample:  0.1,
+	})
+	g.respUpdatePet = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 65536,
+		Method:  "PUT",
+		Op:      "updatePet",
+		Path:    "/pets/{petId}",
+		Sample:  0.1,
+	})
+	g.respDeletePet = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 65536,
+		Method:  "DELETE",
+		Op:      "deletePet",
+		Path:    "/pets/{petId}",
+		Sample:  0.1,
+	})
+	g.respGetPetPhoto = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 65536,
+		Method:  "GET",
+		Op:      "getPetPhoto",
+		Path:    "/pets/{petId}/photos/{photoId}",
+		Sample:  0.1,
+	})
+	g.respGetInventory = contract.New(contract.Config{
+		Gateway: "petstore-gateway",
+		MaxBody: 65536,
+		Method:  "GET",
+		Op:      "getInventory",
+		Path:    "/stores/{storeId}/inventory",
+		Sample:  0.1,
+	})
 	return g, nil
 }
 

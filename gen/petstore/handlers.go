@@ -27,7 +27,9 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
-	g.pets.Forward(ctx, st.Path, 2*time.Second)
+	if g.pets.Forward(ctx, st.Path, 2*time.Second) && g.respListPets.Sample() {
+		checkListPetsResponse(ctx, g.respListPets)
+	}
 }
 
 // serveCreatePet serves POST /pets: Add a pet to the store.
@@ -46,7 +48,9 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
-	g.pets.Forward(ctx, st.Path, 1*time.Second)
+	if g.pets.Forward(ctx, st.Path, 1*time.Second) && g.respCreatePet.Sample() {
+		checkCreatePetResponse(ctx, g.respCreatePet)
+	}
 }
 
 // checkNewPetBody checks the request body of POST /pets and PUT /pets/{petId};
@@ -90,7 +94,9 @@ func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) 
 		return
 	}
 	st.Path = append(st.Path, "/pets/findByTags"...)
-	g.pets.Forward(ctx, st.Path, 2*time.Second)
+	if g.pets.Forward(ctx, st.Path, 2*time.Second) && g.respFindPetsByTags.Sample() {
+		checkFindPetsByTagsResponse(ctx, g.respFindPetsByTags)
+	}
 }
 
 // serveListMyPets serves GET /pets/mine: The caller's own pets.
@@ -108,7 +114,9 @@ func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets/mine"...)
-	g.pets.Forward(ctx, st.Path, 2*time.Second)
+	if g.pets.Forward(ctx, st.Path, 2*time.Second) && g.respListMyPets.Sample() {
+		checkListMyPetsResponse(ctx, g.respListMyPets)
+	}
 }
 
 // serveGetPet serves GET /pets/{petId}: Find a pet by id.
@@ -127,7 +135,9 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
-	g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+	if g.pets.Forward(ctx, st.Path, 500*time.Millisecond) && g.respGetPet.Sample() {
+		checkGetPetResponse(ctx, g.respGetPet)
+	}
 }
 
 // serveUpdatePet serves PUT /pets/{petId}: Replace a pet.
@@ -149,7 +159,9 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
-	g.pets.Forward(ctx, st.Path, 2*time.Second)
+	if g.pets.Forward(ctx, st.Path, 2*time.Second) && g.respUpdatePet.Sample() {
+		checkUpdatePetResponse(ctx, g.respUpdatePet)
+	}
 }
 
 // serveDeletePet serves DELETE /pets/{petId}: Delete a pet.
@@ -168,7 +180,9 @@ func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
-	g.pets.Forward(ctx, st.Path, 2*time.Second)
+	if g.pets.Forward(ctx, st.Path, 2*time.Second) && g.respDeletePet.Sample() {
+		checkDeletePetResponse(ctx, g.respDeletePet)
+	}
 }
 
 // serveGetPetPhoto serves GET /pets/{petId}/photos/{photoId}: One photo of a pet.
@@ -189,7 +203,9 @@ func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	st.Path = append(st.Path, "/photos/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[1]))
-	g.pets.Forward(ctx, st.Path, 2*time.Second)
+	if g.pets.Forward(ctx, st.Path, 2*time.Second) && g.respGetPetPhoto.Sample() {
+		checkGetPetPhotoResponse(ctx, g.respGetPetPhoto)
+	}
 }
 
 // serveGetInventory serves GET /stores/{storeId}/inventory: Stock counts by status.
@@ -208,5 +224,7 @@ func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/internal/inventory/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
-	g.inventory.Forward(ctx, st.Path, 1*time.Second)
+	if g.inventory.Forward(ctx, st.Path, 1*time.Second) && g.respGetInventory.Sample() {
+		checkGetInventoryResponse(ctx, g.respGetInventory)
+	}
 }

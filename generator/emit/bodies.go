@@ -78,6 +78,47 @@ func (g *gen) bodies(f *jen.File) {
 // call it (a content-encoded parameter, a form field sent as JSON).
 func (g *gen) validator(s *ir.Schema, name string) string { return g.schemas.fn(s, name) }
 
+// responseValidator is validator for a response body: readOnly properties
+// are allowed and required there, writeOnly ones are not sent (OpenAPI
+// 3.0.3 §4.7.25.1). Schemas that use neither share the request's functions.
+func (g *gen) responseValidator(s *ir.Schema, name string) string {
+	b := g.schemas
+	if !b.directional(s, map[*ir.Schema]bool{}) {
+		return b.fn(s, name)
+	}
+	b.response = true
+	defer func() { b.response = false }()
+	return b.fnMode(s, name, false)
+}
+
+// directional reports whether readOnly or writeOnly appears in s or below.
+func (b *bodyGen) directional(s *ir.Schema, seen map[*ir.Schema]bool) bool {
+	s = b.resolve(s)
+	if s == nil || seen[s] {
+		return false
+	}
+	seen[s] = true
+	if s.ReadOnly || s.WriteOnly {
+		return true
+	}
+	subs := []*ir.Schema{s.Items, s.Contains, s.AdditionalProperties, s.PropertyNames, s.Not, s.If, s.Then, s.Else, s.UnevaluatedProperties, s.UnevaluatedItems}
+	subs = append(subs, s.PrefixItems...)
+	subs = append(subs, s.AllOf...)
+	subs = append(subs, s.AnyOf...)
+	subs = append(subs, s.OneOf...)
+	for _, ps := range [][]*ir.Property{s.Properties, s.PatternProperties, s.DependentSchemas} {
+		for _, p := range ps {
+			subs = append(subs, p.Schema)
+		}
+	}
+	for _, sub := range subs {
+		if b.directional(sub, seen) {
+			return true
+		}
+	}
+	return false
+}
+
 // helpers emits the reports every object validator makes, once per package
 // instead of inline at each use.
 func (b *bodyGen) helpers(f *jen.File) {
@@ -123,12 +164,15 @@ type bodyGen struct {
 	queue []queued
 
 	usesWrongType, usesMissing bool // emit the shared helpers below
+
+	response bool // the function being emitted checks a response body
 }
 
 type queued struct {
-	s    *ir.Schema
-	name string
-	eval bool // the function records evaluated members in ev
+	s        *ir.Schema
+	name     string
+	eval     bool // the function records evaluated members in ev
+	response bool // readOnly and writeOnly as a response body has them
 }
 
 // fn returns the name of the function validating s, queuing its emission.
@@ -142,9 +186,12 @@ func (b *bodyGen) fnMode(s *ir.Schema, name string, eval bool) string {
 	if eval {
 		name += "Eval"
 	}
+	if b.response {
+		name += "Response"
+	}
 	if !b.done[name] {
 		b.done[name] = true
-		b.queue = append(b.queue, queued{s, name, eval})
+		b.queue = append(b.queue, queued{s, name, eval, b.response})
 	}
 	return name
 }
@@ -167,6 +214,8 @@ func (b *bodyGen) resolve(s *ir.Schema) *ir.Schema {
 }
 
 func (b *bodyGen) emit(f *jen.File, q queued) {
+	b.response = q.response
+	defer func() { b.response = false }()
 	s := q.s
 	what := "a value"
 	if s.Name != "" {
@@ -748,8 +797,11 @@ func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
 	}
 	// property returns the checks of one declared property's value.
 	property := func(p *ir.Property) []jen.Code {
-		if ps := b.resolve(p.Schema); ps != nil && ps.ReadOnly {
+		if ps := b.resolve(p.Schema); ps != nil && ps.ReadOnly && !b.response {
 			return []jen.Code{push(p.Name), b.add("readOnly", jen.Lit("property "+strconv.Quote(p.Name)+" is read-only and must not be sent in a request")), jen.Id("it").Dot("Skip").Call(), pop}
+		}
+		if ps := b.resolve(p.Schema); ps != nil && ps.WriteOnly && b.response {
+			return []jen.Code{push(p.Name), b.add("writeOnly", jen.Lit("property "+strconv.Quote(p.Name)+" is write-only and must not be sent in a response")), jen.Id("it").Dot("Skip").Call(), pop}
 		}
 		body := []jen.Code{push(p.Name)}
 		body = append(body, b.call(p.Schema, name+propName(p.Name), false, nil)...)
@@ -912,14 +964,15 @@ func (b *bodyGen) member(s *ir.Schema, name string, track bool, extra *ir.Schema
 }
 
 // requestRequired is required minus the properties that are readOnly: a
-// client cannot send those (OpenAPI 3.0.3 §4.7.25.1 readOnly).
+// client cannot send those (OpenAPI 3.0.3 §4.7.25.1 readOnly); in a
+// response, minus the writeOnly ones.
 func (b *bodyGen) requestRequired(s *ir.Schema) []string {
 	var out []string
 	for _, r := range s.Required {
 		ro := false
 		for _, p := range s.Properties {
 			if p.Name == r {
-				if ps := b.resolve(p.Schema); ps != nil && ps.ReadOnly {
+				if ps := b.resolve(p.Schema); ps != nil && (ps.ReadOnly && !b.response || ps.WriteOnly && b.response) {
 					ro = true
 				}
 			}

@@ -46,6 +46,10 @@ func (g *gen) gateway(f *jen.File) {
 		for _, u := range api.Upstreams {
 			gr.Id(u.GoName).Op("*").Qual(g.rt("proxy"), "Upstream").Comment("upstream " + u.Name)
 		}
+		fields, _ := g.responseCheckers()
+		for _, c := range fields {
+			gr.Add(c)
+		}
 	})
 
 	f.Comment("New builds the gateway for cfg, with one connection pool per upstream target.")
@@ -78,6 +82,10 @@ func (g *gen) gateway(f *jen.File) {
 				jen.List(jen.Id("g").Dot(u.GoName), jen.Id("err")).Op("=").Qual(g.rt("proxy"), "NewUpstream").Call(conf),
 				jen.Id("err").Op("!=").Nil(),
 			).Block(jen.Return(jen.Nil(), jen.Id("err")))
+		}
+		_, build := g.responseCheckers()
+		for _, c := range build {
+			b.Add(c)
 		}
 		b.Return(jen.Id("g"), jen.Nil())
 	})

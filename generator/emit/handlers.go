@@ -23,6 +23,12 @@ import (
 //		...
 //		g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
 //	}
+//
+// With response validation (responses.go) the last line becomes
+//
+//	if g.pets.Forward(ctx, st.Path, 500*time.Millisecond) && g.respGetPet.Sample() {
+//		checkGetPetResponse(ctx, g.respGetPet)
+//	}
 func (g *gen) handlers(f *jen.File) {
 	g.bodyChecks = bodyCheckNames(g.api.Operations)
 	emitted := map[string]bool{}
@@ -142,7 +148,16 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 		if o.Timeout > 0 {
 			timeout = duration(o.Timeout)
 		}
-		b.Id("g").Dot(u.GoName).Dot("Forward").Call(jen.Id("ctx"), jen.Id("st").Dot("Path"), timeout)
+		forward := jen.Id("g").Dot(u.GoName).Dot("Forward").Call(jen.Id("ctx"), jen.Id("st").Dot("Path"), timeout)
+		if o.ResponseCheck == nil {
+			b.Add(forward)
+			return
+		}
+		// The upstream's answer, when sampled, is checked after the fact;
+		// the client gets it as it is either way.
+		b.If(forward.Op("&&").Id("g").Dot(respField(o)).Dot("Sample").Call()).Block(
+			jen.Id(respCheck(o)).Call(jen.Id("ctx"), jen.Id("g").Dot(respField(o))),
+		)
 	})
 }
 

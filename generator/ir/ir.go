@@ -67,7 +67,16 @@ type Operation struct {
 	Mock        bool          `json:"mock,omitempty"` // answer from examples even when the gateway is not in mock mode
 	MockReply   *Reply        `json:"mockReply,omitempty"`
 	Responses   []*Response   `json:"responses,omitempty"`
-	Pos         diag.Pos      `json:"pos,omitempty"`
+	// ResponseCheck says how the upstream's answers are checked against
+	// Responses; nil when they are not (x-gateway response-validation).
+	ResponseCheck *ResponseCheck `json:"responseCheck,omitempty"`
+	Pos           diag.Pos       `json:"pos,omitempty"`
+}
+
+// ResponseCheck is the response validation of one proxied operation.
+type ResponseCheck struct {
+	Sample  float64 `json:"sample,omitempty"`  // share of responses checked, in (0, 1]
+	MaxBody int64   `json:"maxBody,omitempty"` // larger bodies are counted, not checked
 }
 
 // PathPart is a piece of the upstream path: a literal or a path parameter.
@@ -181,11 +190,15 @@ type Field struct {
 	MaxBytes int64    `json:"maxBytes,omitempty"` // binary: the schema's maxLength, in bytes
 }
 
-// Response is one declared response, for docs and mocks.
+// Response is one declared response, for docs, mocks and response checks.
 type Response struct {
 	Status      string `json:"status,omitempty"` // "200", "4XX", "default"
 	Description string `json:"description,omitempty"`
 	ContentType string `json:"contentType,omitempty"`
+	// Media are the declared content types, sorted, with their schemas;
+	// lowered only when the operation has a ResponseCheck.
+	Media []*Media `json:"media,omitempty"`
+	Pos   diag.Pos `json:"pos,omitempty"`
 }
 
 // Reply is a canned response for mock mode.
@@ -227,13 +240,14 @@ type Schema struct {
 	GoName string `json:"goName,omitempty"` // set on named schemas (API.Schemas)
 	Name   string `json:"name,omitempty"`   // components name of a named schema
 
-	False    bool     `json:"false,omitempty"` // the schema false: no value is valid
-	Type     Type     `json:"type,omitempty"`
-	Format   string   `json:"format,omitempty"`   // checked when it is one of the formats the runtime knows; others are annotations
-	Enum     []string `json:"enum,omitempty"`     // canonical JSON of each allowed value
-	Default  string   `json:"default,omitempty"`  // canonical JSON, "" when absent
-	Example  string   `json:"example,omitempty"`  // canonical JSON, "" when absent
-	ReadOnly bool     `json:"readOnly,omitempty"` // a property whose schema says so is rejected in a request
+	False     bool     `json:"false,omitempty"` // the schema false: no value is valid
+	Type      Type     `json:"type,omitempty"`
+	Format    string   `json:"format,omitempty"`    // checked when it is one of the formats the runtime knows; others are annotations
+	Enum      []string `json:"enum,omitempty"`      // canonical JSON of each allowed value
+	Default   string   `json:"default,omitempty"`   // canonical JSON, "" when absent
+	Example   string   `json:"example,omitempty"`   // canonical JSON, "" when absent
+	ReadOnly  bool     `json:"readOnly,omitempty"`  // a property whose schema says so is rejected in a request
+	WriteOnly bool     `json:"writeOnly,omitempty"` // a property whose schema says so is rejected in a response
 
 	// numbers
 	Minimum          *float64 `json:"minimum,omitempty"`

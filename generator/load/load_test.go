@@ -34,10 +34,10 @@ func TestPetstore(t *testing.T) {
 	if s := d.PathItems["/stores/{storeId}/inventory"]; s.Upstream.V != "inventory" || s.Path.V != "/internal/inventory/{storeId}" {
 		t.Errorf("inventory settings = %+v", s)
 	}
-	if p := d.Pos("paths", "/pets", "get", "parameters", "1"); p.String() != "../../specs/petstore.yaml:52:11" {
+	if p := d.Pos("paths", "/pets", "get", "parameters", "1"); p.String() != "../../specs/petstore.yaml:53:11" {
 		t.Errorf("Pos = %s", p)
 	}
-	if p := d.Pos("paths", "/pets", "nope", "x"); p.Line != 42 || p.Col != 3 {
+	if p := d.Pos("paths", "/pets", "nope", "x"); p.Line != 43 || p.Col != 3 {
 		t.Errorf("Pos of a missing key = %s, want the deepest existing (/pets)", p)
 	}
 	if p := d.Pos("nothing"); p.String() != "../../specs/petstore.yaml:1:1" {

@@ -33,6 +33,7 @@ type lowerer struct {
 	named   map[namedKey]*ir.Schema // $ref and resolved value → named schema
 	names   namer                   // Go names of schemas
 	opNames namer
+	warned  map[diag.Pos]bool // positions already warned about, for warnings that would repeat per operation
 }
 
 // Lower builds the IR of doc. It returns the API even when it reports
@@ -43,6 +44,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 		named:   map[namedKey]*ir.Schema{},
 		names:   namer{},
 		opNames: namer{},
+		warned:  map[diag.Pos]bool{},
 	}
 	for _, r := range reserved {
 		l.names.unique(r)
@@ -279,6 +281,7 @@ func (l *lowerer) settings(o *ir.Operation, item *openapi3.PathItem) {
 			}
 		}
 	}
+	l.responseCheck(o, levels)
 	rewrite := pick(levels[:2], func(s xgateway.Settings) xgateway.Value[string] { return s.Path })
 	tmpl := o.Path
 	if rewrite.Set {
@@ -289,6 +292,28 @@ func (l *lowerer) settings(o *ir.Operation, item *openapi3.PathItem) {
 		if part.Param != "" && !contains(o.PathParams, part.Param) {
 			l.diags.Errorf(rewrite.Pos, "%s %s: x-gateway.path names {%s}, which is not a path parameter of %s", o.Method, o.Path, part.Param, o.Path)
 		}
+	}
+}
+
+// responseCheck resolves response-validation: enabled and sample each from
+// the most specific level that sets it. A mock operation is never proxied,
+// so it has nothing to check.
+func (l *lowerer) responseCheck(o *ir.Operation, levels []xgateway.Settings) {
+	enabled := pick(levels, func(s xgateway.Settings) xgateway.Value[bool] { return s.ResponseValidation.Enabled })
+	sample := pick(levels, func(s xgateway.Settings) xgateway.Value[float64] { return s.ResponseValidation.Sample })
+	if !enabled.V {
+		if sample.Set && !enabled.Set && !l.warned[sample.Pos] {
+			l.warned[sample.Pos] = true
+			l.diags.Warnf(sample.Pos, "x-gateway.response-validation.sample: has no effect, response validation is not enabled (add enabled: true)")
+		}
+		return
+	}
+	if o.Mock {
+		return
+	}
+	o.ResponseCheck = &ir.ResponseCheck{Sample: 1, MaxBody: o.MaxBody}
+	if sample.Set {
+		o.ResponseCheck.Sample = sample.V
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	json "github.com/goccy/go-json"
 
+	"github.com/gatewaygen/gatewaygen/generator/diag"
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )
 
@@ -40,11 +41,46 @@ func (l *lowerer) responses(o *ir.Operation, op *openapi3.Operation) {
 		}
 		ct, mt := pickMedia(r.Value.Content)
 		resp.ContentType = ct
+		if o.ResponseCheck != nil {
+			resp.Status = strings.ToUpper(c) // "2xx" is "2XX"
+			if c == "default" {
+				resp.Status = c
+			}
+			resp.Pos = l.doc.Pos("paths", o.Path, strings.ToLower(o.Method), "responses", c)
+			resp.Media = l.responseMedia(r.Value.Content, resp.Pos)
+		}
 		o.Responses = append(o.Responses, resp)
 		if o.MockReply == nil && strings.HasPrefix(c, "2") {
 			o.MockReply = mockReply(c, ct, mt)
 		}
 	}
+}
+
+// responseMedia lowers the content of a response for response checks: one
+// entry per media type (parameters dropped), sorted, JSON ones with their
+// schema.
+func (l *lowerer) responseMedia(c openapi3.Content, pos diag.Pos) []*ir.Media {
+	cts := make([]string, 0, len(c))
+	for ct := range c {
+		cts = append(cts, ct)
+	}
+	sort.Strings(cts)
+	var out []*ir.Media
+	seen := map[string]bool{}
+	for _, ct := range cts {
+		m := &ir.Media{ContentType: mediaType(ct)}
+		if seen[m.ContentType] {
+			continue
+		}
+		seen[m.ContentType] = true
+		m.JSON = isJSON(m.ContentType)
+		if mt := c[ct]; m.JSON && mt != nil && mt.Schema != nil {
+			m.Schema = l.schema(mt.Schema, pos)
+		}
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ContentType < out[j].ContentType })
+	return out
 }
 
 // pickMedia prefers JSON among a response's content types.

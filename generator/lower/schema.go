@@ -76,7 +76,7 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 	if pos.Line == 0 {
 		pos = at
 	}
-	out := &ir.Schema{Pos: pos, Format: s.Format, ReadOnly: s.ReadOnly}
+	out := &ir.Schema{Pos: pos, Format: s.Format, ReadOnly: s.ReadOnly, WriteOnly: s.WriteOnly}
 	if s.Always != nil {
 		out.False = !*s.Always
 		return out

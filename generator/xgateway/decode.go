@@ -90,6 +90,8 @@ func (d *Decoder) setting(k, v *yaml.Node, path, where string, s *Settings) {
 		s.Timeout = d.duration(v, path)
 	case "mock":
 		s.Mock = d.boolean(v, path)
+	case "response-validation":
+		d.responseValidation(v, path, where, &s.ResponseValidation)
 	case "path":
 		s.Path = d.str(v, path)
 		if s.Path.Set && !strings.HasPrefix(s.Path.V, "/") {
@@ -117,6 +119,37 @@ func (d *Decoder) limits(v *yaml.Node, path, where string, s *Settings, l *Limit
 			d.internal(k, p, where)
 		}
 	})
+}
+
+func (d *Decoder) responseValidation(v *yaml.Node, path, where string, rv *ResponseValidation) {
+	if !d.isMap(v, path) {
+		return
+	}
+	d.eachKey(v, path, "response-validation", where, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "enabled":
+			rv.Enabled = d.boolean(v, p)
+		case "sample":
+			rv.Sample = d.rate(v, p)
+		default:
+			d.internal(k, p, where)
+		}
+	})
+}
+
+// rate decodes a share in (0, 1]: 0.05 is one in twenty.
+func (d *Decoder) rate(n *yaml.Node, path string) Value[float64] {
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!float" || n.Tag == "!!int") {
+		if r, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err == nil {
+			if !(r > 0 && r <= 1) {
+				d.Diags.Errorf(d.pos(n), "%s: must be > 0 and <= 1 (0.05 checks one response in twenty), found %s", path, n.Value)
+				return Value[float64]{}
+			}
+			return Value[float64]{V: r, Pos: d.pos(n), Set: true}
+		}
+	}
+	d.Diags.Errorf(d.pos(n), "%s: expected a number > 0 and <= 1 like 0.1, found %s", path, describe(n))
+	return Value[float64]{}
 }
 
 func (d *Decoder) upstreams(v *yaml.Node, path string) []Upstream {

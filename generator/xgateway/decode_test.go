@@ -115,7 +115,7 @@ func TestDecodeRoot(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	for _, c := range []struct{ src, where, want string }{
-		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, limits, listen, mock, name, timeout, upstream, upstreams)`},
+		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, limits, listen, mock, name, response-validation, timeout, upstream, upstreams)`},
 		{`{rate-limit: {rate: 1/s}}`, WhereOperation, `x-gateway.rate-limit: not supported yet`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], timeout: fast}}}`, WhereRoot, `x-gateway.upstreams.pets.timeout: expected a duration like 500ms or 2s, found "fast"`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {attempts: 2}}}}`, WhereRoot, `x-gateway.upstreams.pets.retries: not supported yet`},
@@ -138,11 +138,35 @@ func TestDecodeErrors(t *testing.T) {
 		{`{path: /x}`, WhereRoot, `x-gateway.path: not allowed on the document root`},
 		{`{upstream: [a]}`, WhereOperation, `expected a string, found a list`},
 		{`[1]`, WhereOperation, `x-gateway: expected an object, found a list`},
+		{`{response-validation: true}`, WhereOperation, `x-gateway.response-validation: expected an object, found true`},
+		{`{response-validation: {enabled: 1}}`, WhereRoot, `x-gateway.response-validation.enabled: expected true or false, found 1`},
+		{`{response-validation: {sample: 0}}`, WhereOperation, `x-gateway.response-validation.sample: must be > 0 and <= 1`},
+		{`{response-validation: {sample: 1.5}}`, WhereOperation, `must be > 0 and <= 1`},
+		{`{response-validation: {sample: 10%}}`, WhereOperation, `x-gateway.response-validation.sample: expected a number > 0 and <= 1 like 0.1, found "10%"`},
+		{`{response-validation: {rate: 0.1}}`, WhereOperation, `unknown key "rate" (valid keys: enabled, sample)`},
 	} {
 		d, _, _ := decode(t, c.src, c.where)
 		if got := d.Diags.String(); !strings.Contains(got, c.want) {
 			t.Errorf("%s at %s:\n got  %q\n want %q", c.src, c.where, got, c.want)
 		}
+	}
+}
+
+func TestDecodeResponseValidation(t *testing.T) {
+	d, _, s := decode(t, `{response-validation: {enabled: true, sample: 0.05}}`, WhereOperation)
+	if len(d.Diags) != 0 {
+		t.Fatal(d.Diags)
+	}
+	rv := s.ResponseValidation
+	if !rv.Enabled.Set || !rv.Enabled.V || !rv.Sample.Set || rv.Sample.V != 0.05 {
+		t.Errorf("decoded %+v", rv)
+	}
+	if rv.Sample.Pos.Line != 1 || rv.Sample.Pos.Col == 0 {
+		t.Errorf("sample position %v", rv.Sample.Pos)
+	}
+	_, r, _ := decode(t, `{response-validation: {sample: 1}}`, WhereRoot)
+	if rv := r.ResponseValidation; rv.Enabled.Set || !rv.Sample.Set || rv.Sample.V != 1 {
+		t.Errorf("root decoded %+v", rv)
 	}
 }
 

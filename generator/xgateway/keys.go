@@ -53,6 +53,9 @@ var keyTable = []KeySpec{
 	{Key: "upstream", Where: allLevel, Type: "upstream name", Default: "none", Example: "pets"},
 	{Key: "timeout", Where: allLevel, Type: "duration", Default: "the upstream's timeout", Example: "500ms"},
 	{Key: "mock", Where: allLevel, Type: "boolean", Default: "false", Example: "true"},
+	{Key: "response-validation", Where: allLevel, Type: "object", Default: "", Example: "{enabled: true, sample: 0.1}"},
+	{Key: "response-validation.enabled", Where: allLevel, Type: "boolean", Default: "false", Example: "true"},
+	{Key: "response-validation.sample", Where: allLevel, Type: "number", Default: "1", Example: "0.05"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 }
 

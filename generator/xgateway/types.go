@@ -62,4 +62,14 @@ type Settings struct {
 	Timeout  Value[time.Duration] // upstream call timeout
 	Mock     Value[bool]          // answer from the spec's examples instead of proxying
 	MaxBody  Value[int64]         // limits.max-body, in bytes
+
+	ResponseValidation ResponseValidation // response-validation
+}
+
+// ResponseValidation is the response-validation object. Its two keys are
+// resolved separately, so an operation may change the sample rate of
+// validation switched on at the root, or switch it off.
+type ResponseValidation struct {
+	Enabled Value[bool]    // response-validation.enabled
+	Sample  Value[float64] // response-validation.sample: the share of responses checked, in (0, 1]
 }

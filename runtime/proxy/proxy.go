@@ -205,11 +205,16 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 // Forwarded and X-Request-Id set). Headers set on ctx.Response before the
 // call survive it and win over the upstream's, except the ones describing
 // the body (Content-Type, Content-Length, Content-Encoding).
-func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration) {
+//
+// It reports whether ctx holds the upstream's answer, false when it holds
+// the gateway's own problem (no target, timeout, connection failure); a
+// caller that checks responses against the API's contract checks only the
+// former.
+func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration) bool {
 	requestid.Ensure(ctx)
 	if len(u.targets) == 0 {
 		problem.ServiceUnavailable(ctx, u.msgNoTargets)
-		return
+		return false
 	}
 	if timeout <= 0 {
 		timeout = u.timeout
@@ -259,6 +264,7 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	}
 	s.pre.Reset()
 	statePool.Put(s)
+	return err == nil
 }
 
 var http11 = []byte("HTTP/1.1")

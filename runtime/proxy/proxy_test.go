@@ -103,6 +103,9 @@ func (u *upstream) next(t *testing.T) seen {
 
 const okResponse = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
 
+// hAnswered carries what Forward returned, for the tests to read.
+const hAnswered = "X-Test-Upstream-Answered"
+
 // startGateway serves Forward on 127.0.0.1 and returns its address.
 func startGateway(t *testing.T, up *Upstream, path string, timeout time.Duration) string {
 	t.Helper()
@@ -116,7 +119,8 @@ func startGateway(t *testing.T, up *Upstream, path string, timeout time.Duration
 			if path == "" {
 				p = ctx.URI().PathOriginal()
 			}
-			up.Forward(ctx, p, timeout)
+			answered := up.Forward(ctx, p, timeout)
+			ctx.Response.Header.Set(hAnswered, fmt.Sprint(answered))
 		},
 		NoDefaultServerHeader: true,
 		ReadTimeout:           10 * time.Second,
@@ -188,6 +192,9 @@ func TestForwardRequest(t *testing.T) {
 	resp := do(t, gw, req)
 	if resp.StatusCode() != 200 || string(resp.Body()) != "ok" {
 		t.Fatalf("response %d %q", resp.StatusCode(), resp.Body())
+	}
+	if got := string(resp.Header.Peek(hAnswered)); got != "true" {
+		t.Errorf("Forward returned %s for the upstream's answer, want true", got)
 	}
 	s := up.next(t)
 	checks := []struct{ what, got, want string }{
@@ -360,6 +367,9 @@ func TestFailures(t *testing.T) {
 				t.Fatalf("took %v", d)
 			}
 			decodeProblem(t, resp, tt.status, tt.detail)
+			if got := string(resp.Header.Peek(hAnswered)); got != "false" {
+				t.Errorf("Forward returned %s on a failure, want false", got)
+			}
 			if strings.Contains(string(resp.Body()), "127.0.0.1") {
 				t.Fatalf("internal address leaked: %s", resp.Body())
 			}
