@@ -181,17 +181,11 @@ func buildPetstoreGateway(t *testing.T) string {
 	return buildGateway(t, "../../specs/petstore.yaml", "petstore")
 }
 
-// buildGateway runs `gatewaygen generate` for spec into a directory outside
-// this module, which makes it a standalone module, and builds its command
-// ./cmd/<name>-gateway there with plain `go build`: offline, with no -mod
-// flag, so go.mod and go.sum must be complete as written.
-func buildGateway(t *testing.T, spec, name string) string {
-	t.Helper()
-	return buildGateway(t, "../../specs/petstore.yaml", "petstore")
-}
-
-// buildGateway generates spec, whose API is named name, as a standalone
-// module and builds its command, as buildPetstoreGateway describes.
+// buildGateway runs `gatewaygen generate` for spec, whose API is named name,
+// into a directory outside this module, which makes it a standalone module,
+// and builds its command ./cmd/<name>-gateway there with plain `go build`:
+// offline, with no -mod flag, so go.mod and go.sum must be complete as
+// written.
 func buildGateway(t *testing.T, spec, name string) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")

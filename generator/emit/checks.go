@@ -172,8 +172,7 @@ func formatFunc(f string) string {
 // enumJSONFunc returns the name of a function reporting whether a raw JSON
 // array or object equals one of members (canonical JSON texts).
 func (g *gen) enumJSONFunc(members []string) string {
-	members = uniq(members)
-	key := "json\x00" + strings.Join(members, "\x00")
+	key := enumKey("json", uniq(members))
 	if name, ok := g.enums[key]; ok {
 		return name
 	}
@@ -237,8 +236,7 @@ func (g *gen) pattern(expr string) string {
 
 // enumFunc returns the name of a function reporting membership in strs.
 func (g *gen) enumFunc(strs []string) string {
-	strs = uniq(strs)
-	key := strings.Join(strs, "\x00")
+	key := enumKey("string", uniq(strs))
 	if name, ok := g.enums[key]; ok {
 		return name
 	}
@@ -268,10 +266,10 @@ func (g *gen) tables(f *jen.File) {
 	}
 	sort.Slice(keys, func(i, j int) bool { return enumIndex(g.enums[keys[i]]) < enumIndex(g.enums[keys[j]]) })
 	for _, k := range keys {
-		strs := strings.Split(k, "\x00")
+		kind, strs := enumMembers(k)
 		name := g.enums[k]
-		if strs[0] == "json" {
-			g.enumJSONTable(f, name, strs[1:])
+		if kind == "json" {
+			g.enumJSONTable(f, name, strs)
 			continue
 		}
 		lits := make([]jen.Code, len(strs))
@@ -303,6 +301,19 @@ func (g *gen) enumJSONTable(f *jen.File, name string, members []string) {
 		),
 		jen.Return(jen.False()),
 	)
+}
+
+// enumKey identifies an enum table by its kind and members; JSON encoding
+// keeps members apart whatever bytes they hold (a NUL, a comma).
+func enumKey(kind string, members []string) string {
+	b, _ := json.Marshal(append([]string{kind}, members...))
+	return string(b)
+}
+
+func enumMembers(key string) (kind string, members []string) {
+	var all []string
+	_ = json.Unmarshal([]byte(key), &all)
+	return all[0], all[1:]
 }
 
 func enumIndex(name string) int {

@@ -85,6 +85,11 @@ func TestJSONSchemaSuite(t *testing.T) {
 			names = append(names, filepath.Join(root, d.name, "optional", "format", f+".json"))
 		}
 		sort.Strings(names)
+		if only := os.Getenv("SUITE_FILES"); only != "" {
+			// SUITE_FILES=contains,ref runs those files only, to iterate
+			// quickly on a keyword.
+			names = filter(names, strings.Split(only, ","))
+		}
 		for _, name := range names {
 			rel, _ := filepath.Rel(filepath.Join(root, d.name), name)
 			rel = filepath.ToSlash(rel)
@@ -476,9 +481,27 @@ func write(t *testing.T, dir string, files map[string][]byte) {
 	writeFiles(dir, files)
 }
 
+func filter(names, keep []string) []string {
+	var out []string
+	for _, n := range names {
+		for _, k := range keep {
+			if strings.TrimSuffix(filepath.Base(n), ".json") == k {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// firstLine is the first error of a diagnostic list, else its first line.
 func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+	lines := strings.Split(s, "\n")
+	for _, l := range lines {
+		if strings.Contains(l, ": error: ") || strings.Contains(l, ": invalid: ") {
+			return l
+		}
+	}
+	return lines[0]
 }
 
 func cut(s string, n int) string {
