@@ -1,0 +1,295 @@
+package format
+
+import "unicode"
+
+// Punycode parameters, RFC 3492 §5.
+const (
+	pcBase        = 36
+	pcTMin        = 1
+	pcTMax        = 26
+	pcSkew        = 38
+	pcDamp        = 700
+	pcInitialBias = 72
+	pcInitialN    = 128
+	// pcLimit bounds the running index: once it is above 64 × (U+10FFFF+1)
+	// every code point it could produce is out of range, so any larger value
+	// is an error and int arithmetic never overflows.
+	pcLimit = 1 << 30
+)
+
+// aLabel reports whether s, an LDH label after its "xn--" prefix, is the
+// Punycode (RFC 3492 §6.2) of a U-label that checkULabel accepts. It decodes
+// into a fixed array on the stack: a label is at most 63 octets, so it can
+// hold at most 59 code points.
+func aLabel(s []byte) bool {
+	var out [64]rune
+	n := 0
+	// Basic code points are those before the last delimiter.
+	d := -1
+	for i, c := range s {
+		if c == '-' {
+			d = i
+		}
+	}
+	in := 0
+	if d >= 0 {
+		for _, c := range s[:d] {
+			out[n] = rune(c)
+			n++
+		}
+		in = d + 1
+	}
+	cp, i, bias := pcInitialN, 0, pcInitialBias
+	for in < len(s) {
+		oldi, w := i, 1
+		for k := pcBase; ; k += pcBase {
+			if in == len(s) {
+				return false
+			}
+			digit := pcDigit(s[in])
+			in++
+			if digit < 0 {
+				return false
+			}
+			i += digit * w
+			if i > pcLimit {
+				return false
+			}
+			t := k - bias
+			if t < pcTMin {
+				t = pcTMin
+			} else if t > pcTMax {
+				t = pcTMax
+			}
+			if digit < t {
+				break
+			}
+			w *= pcBase - t
+			if w > pcLimit {
+				w = pcLimit + 1 // any further non-zero digit overflows
+			}
+		}
+		bias = pcAdapt(i-oldi, n+1, oldi == 0)
+		cp += i / (n + 1)
+		i %= n + 1
+		if cp < 0x80 || cp > unicode.MaxRune || 0xD800 <= cp && cp <= 0xDFFF || n == len(out) {
+			return false
+		}
+		copy(out[i+1:n+1], out[i:n])
+		out[i] = rune(cp)
+		n++
+		i++
+	}
+	return checkULabel(out[:n])
+}
+
+func pcDigit(c byte) int {
+	switch {
+	case 'a' <= c && c <= 'z':
+		return int(c - 'a')
+	case 'A' <= c && c <= 'Z':
+		return int(c - 'A')
+	case '0' <= c && c <= '9':
+		return int(c-'0') + 26
+	}
+	return -1
+}
+
+// pcAdapt is the bias adaptation function of RFC 3492 §6.1.
+func pcAdapt(delta, points int, first bool) int {
+	if first {
+		delta /= pcDamp
+	} else {
+		delta /= 2
+	}
+	delta += delta / points
+	k := 0
+	for delta > (pcBase-pcTMin)*pcTMax/2 {
+		delta /= pcBase - pcTMin
+		k += pcBase
+	}
+	return k + (pcBase-pcTMin+1)*delta/(delta+pcSkew)
+}
+
+// checkULabel applies to a decoded A-label the IDNA2008 rules that the JSON
+// Schema Test Suite exercises:
+//
+//   - RFC 5890 §2.3.2.1: a U-label has at least one non-ASCII code point;
+//   - RFC 5891 §4.2.3.1: no hyphen first or last, none in both the 3rd and
+//     4th positions;
+//   - RFC 5891 §4.2.3.2: it does not begin with a combining mark;
+//   - RFC 5892 §2.6 exceptions (PVALID and DISALLOWED lists) and the
+//     CONTEXTJ/CONTEXTO rules of RFC 5892 Appendix A;
+//   - otherwise a code point must be a lower-case letter, other letter,
+//     modifier letter, non-spacing or spacing mark, or decimal digit (the
+//     LetterDigits category of RFC 5892 §2.1, minus Lu/Lt, which are never
+//     stable under case folding), and not an old Hangul jamo (§2.9).
+//
+// Known approximations, all towards accepting: the NFKC_Casefold stability
+// test of RFC 5892 §2.2 is only applied as "no upper or title case" (so a
+// compatibility character such as U+017F is accepted), NFC is not checked,
+// the Bidi rule of RFC 5893 is not applied, and Joining_Type for the
+// ZERO WIDTH NON-JOINER rule is approximated (see joiningType). Unicode
+// properties are those of the Go release's unicode package.
+func checkULabel(u []rune) bool {
+	if len(u) == 0 || u[0] == '-' || u[len(u)-1] == '-' ||
+		len(u) >= 4 && u[2] == '-' && u[3] == '-' || unicode.Is(unicode.M, u[0]) {
+		return false
+	}
+	ascii := true
+	for k, r := range u {
+		if r < 0x80 {
+			if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-') {
+				return false
+			}
+			continue
+		}
+		ascii = false
+		switch {
+		case r == 0x00DF, r == 0x03C2, r == 0x06FD, r == 0x06FE, r == 0x0F0B, r == 0x3007:
+			// RFC 5892 §2.6 PVALID exceptions.
+		case r == 0x0640, r == 0x07FA, r == 0x302E, r == 0x302F, 0x3031 <= r && r <= 0x3035, r == 0x303B:
+			return false // §2.6 DISALLOWED exceptions
+		case r == 0x00B7: // MIDDLE DOT, Appendix A.3: between two 'l'
+			if k == 0 || k+1 == len(u) || u[k-1] != 'l' || u[k+1] != 'l' {
+				return false
+			}
+		case r == 0x0375: // GREEK LOWER NUMERAL SIGN (KERAIA), A.4
+			if k+1 == len(u) || !unicode.Is(unicode.Greek, u[k+1]) {
+				return false
+			}
+		case r == 0x05F3, r == 0x05F4: // HEBREW GERESH / GERSHAYIM, A.5, A.6
+			if k == 0 || !unicode.Is(unicode.Hebrew, u[k-1]) {
+				return false
+			}
+		case r == 0x30FB: // KATAKANA MIDDLE DOT, A.7
+			if !hasKana(u) {
+				return false
+			}
+		case 0x0660 <= r && r <= 0x0669: // ARABIC-INDIC DIGITS, A.8
+			if hasRange(u, 0x06F0, 0x06F9) {
+				return false
+			}
+		case 0x06F0 <= r && r <= 0x06F9: // EXTENDED ARABIC-INDIC DIGITS, A.9
+			if hasRange(u, 0x0660, 0x0669) {
+				return false
+			}
+		case r == 0x200D: // ZERO WIDTH JOINER, A.2
+			if k == 0 || !unicode.Is(virama, u[k-1]) {
+				return false
+			}
+		case r == 0x200C: // ZERO WIDTH NON-JOINER, A.1
+			if !(k > 0 && unicode.Is(virama, u[k-1]) || zwnjJoins(u, k)) {
+				return false
+			}
+		case 0x1100 <= r && r <= 0x11FF, 0xA960 <= r && r <= 0xA97F, 0xD7B0 <= r && r <= 0xD7FF:
+			return false // OldHangulJamo, §2.9
+		default:
+			if !unicode.In(r, unicode.Ll, unicode.Lo, unicode.Lm, unicode.Mn, unicode.Mc, unicode.Nd) {
+				return false
+			}
+		}
+	}
+	return !ascii
+}
+
+func hasKana(u []rune) bool {
+	for _, r := range u {
+		if r != 0x30FB && unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasRange(u []rune, lo, hi rune) bool {
+	for _, r := range u {
+		if lo <= r && r <= hi {
+			return true
+		}
+	}
+	return false
+}
+
+// zwnjJoins reports whether the ZERO WIDTH NON-JOINER at u[k] matches
+// RFC 5892 A.1's
+//
+//	(Joining_Type:{L,D})(Joining_Type:T)*\u200C(Joining_Type:T)*(Joining_Type:{R,D})
+func zwnjJoins(u []rune, k int) bool {
+	i := k - 1
+	for i >= 0 && joiningType(u[i]) == 'T' {
+		i--
+	}
+	if i < 0 {
+		return false
+	}
+	if jt := joiningType(u[i]); jt != 'L' && jt != 'D' {
+		return false
+	}
+	j := k + 1
+	for j < len(u) && joiningType(u[j]) == 'T' {
+		j++
+	}
+	if j == len(u) {
+		return false
+	}
+	jt := joiningType(u[j])
+	return jt == 'R' || jt == 'D'
+}
+
+// joiningType approximates the Unicode Joining_Type property
+// (ArabicShaping.txt), which Go's unicode package does not carry: marks and
+// format characters are Transparent, letters of the cursive scripts are
+// Dual_Joining except the common Arabic and Syriac Right_Joining letters
+// listed in rightJoining, and everything else is Non_Joining. It is only
+// used by the ZERO WIDTH NON-JOINER rule.
+func joiningType(r rune) byte {
+	switch {
+	case r == 0x200C || r == 0x200D:
+		return 'U'
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return 'T'
+	case !unicode.IsLetter(r):
+		return 'U'
+	case unicode.Is(rightJoining, r):
+		return 'R'
+	case unicode.In(r, unicode.Arabic, unicode.Syriac, unicode.Nko, unicode.Mongolian,
+		unicode.Mandaic, unicode.Manichaean, unicode.Psalter_Pahlavi, unicode.Adlam,
+		unicode.Hanifi_Rohingya, unicode.Sogdian, unicode.Old_Uyghur, unicode.Chorasmian):
+		return 'D'
+	}
+	return 'U'
+}
+
+// rightJoining holds the Right_Joining letters of the Arabic and Syriac
+// blocks (alef, dal, reh, waw, teh marbuta and their variants).
+var rightJoining = &unicode.RangeTable{R16: []unicode.Range16{
+	{0x0622, 0x0625, 1}, {0x0627, 0x0629, 2}, {0x062F, 0x0632, 1}, {0x0648, 0x0648, 1},
+	{0x0671, 0x0673, 1}, {0x0675, 0x0677, 1}, {0x0688, 0x0699, 1}, {0x06C0, 0x06C0, 1},
+	{0x06C3, 0x06CB, 1}, {0x06CD, 0x06CF, 2}, {0x06D2, 0x06D3, 1}, {0x06D5, 0x06D5, 1},
+	{0x06EE, 0x06EF, 1}, {0x0710, 0x0710, 1}, {0x0715, 0x0719, 1}, {0x071E, 0x071E, 1},
+	{0x0728, 0x072C, 2}, {0x072F, 0x072F, 1}, {0x074D, 0x074D, 1}, {0x0759, 0x075B, 1},
+	{0x076B, 0x076C, 1}, {0x0771, 0x0771, 1}, {0x0773, 0x0774, 1}, {0x0778, 0x0779, 1},
+}}
+
+// virama holds the code points whose Canonical_Combining_Class is 9
+// (Virama), from the Unicode Character Database.
+var virama = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{0x094D, 0x0CCD, 0x80}, {0x0D3B, 0x0D3C, 1}, {0x0D4D, 0x0D4D, 1}, {0x0DCA, 0x0DCA, 1}, {0x0E3A, 0x0EBA, 0x80},
+		{0x0F84, 0x0F84, 1}, {0x1039, 0x103A, 1}, {0x1714, 0x1715, 1}, {0x1734, 0x1734, 1},
+		{0x17D2, 0x17D2, 1}, {0x1A60, 0x1A60, 1}, {0x1B44, 0x1B44, 1}, {0x1BAA, 0x1BAB, 1},
+		{0x1BF2, 0x1BF3, 1}, {0x2D7F, 0x2D7F, 1}, {0xA806, 0xA806, 1}, {0xA82C, 0xA82C, 1},
+		{0xA8C4, 0xA8C4, 1}, {0xA953, 0xA953, 1}, {0xA9C0, 0xA9C0, 1}, {0xAAF6, 0xAAF6, 1},
+		{0xABED, 0xABED, 1},
+	},
+	R32: []unicode.Range32{
+		{0x10A3F, 0x10A3F, 1}, {0x11046, 0x11046, 1}, {0x11070, 0x11070, 1}, {0x1107F, 0x1107F, 1},
+		{0x110B9, 0x110B9, 1}, {0x11133, 0x11134, 1}, {0x111C0, 0x111C0, 1}, {0x11235, 0x11235, 1},
+		{0x112EA, 0x112EA, 1}, {0x1134D, 0x1134D, 1}, {0x11442, 0x11442, 1}, {0x114C2, 0x114C2, 1},
+		{0x115BF, 0x115BF, 1}, {0x1163F, 0x1163F, 1}, {0x116B6, 0x116B6, 1}, {0x1172B, 0x1172B, 1},
+		{0x11839, 0x11839, 1}, {0x1193D, 0x1193E, 1}, {0x119E0, 0x119E0, 1}, {0x11A34, 0x11A34, 1},
+		{0x11A47, 0x11A47, 1}, {0x11A99, 0x11A99, 1}, {0x11C3F, 0x11C3F, 1}, {0x11D44, 0x11D45, 1},
+		{0x11D97, 0x11D97, 1},
+	},
+}
