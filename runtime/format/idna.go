@@ -34,6 +34,11 @@ func aLabel(s []byte) bool {
 	in := 0
 	if d >= 0 {
 		for _, c := range s[:d] {
+			// DNS names are case-insensitive, so compare basic code points
+			// as lower case (XN--BCHER-KVA is xn--bcher-kva).
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
 			out[n] = rune(c)
 			n++
 		}
@@ -120,6 +125,8 @@ func pcAdapt(delta, points int, first bool) int {
 //   - RFC 5891 §4.2.3.2: it does not begin with a combining mark;
 //   - RFC 5892 §2.6 exceptions (PVALID and DISALLOWED lists) and the
 //     CONTEXTJ/CONTEXTO rules of RFC 5892 Appendix A;
+//   - ASCII must be lower-case letters, digits and '-' (basic code points
+//     are lower-cased by aLabel first);
 //   - otherwise a code point must be a lower-case letter, other letter,
 //     modifier letter, non-spacing or spacing mark, or decimal digit (the
 //     LetterDigits category of RFC 5892 §2.1, minus Lu/Lt, which are never
