@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 type strCase struct {
@@ -350,5 +351,33 @@ func TestKnown(t *testing.T) {
 	}
 	if len(Known) != len(checkers)+4 {
 		t.Errorf("Known has %d names, want %d", len(Known), len(checkers)+4)
+	}
+}
+
+func TestIDNATablesCurrent(t *testing.T) {
+	if idnaUnicodeVersion != unicode.Version {
+		t.Errorf("idnaPValid is from Unicode %s but package unicode is %s: run go generate ./runtime/format/", idnaUnicodeVersion, unicode.Version)
+	}
+	// Spot checks of the derivation (RFC 5892 §3).
+	for r, want := range map[rune]bool{
+		0x00E9:  true,  // é
+		0x00C9:  false, // É: not stable under case folding
+		0x017F:  false, // ſ: NFKC gives s
+		0x00AA:  false, // ª: NFKC gives a
+		0x02B0:  false, // ʰ: NFKC gives h
+		0xFB01:  false, // ﬁ ligature
+		0x0915:  true,  // क
+		0x094D:  true,  // virama, Mn
+		0x1100:  false, // old Hangul jamo
+		0xAC00:  true,  // 가
+		0x2603:  false, // ☃ symbol
+		0xFE0F:  false, // variation selector
+		0x20DD:  false, // combining enclosing circle (ignorable block)
+		0x1F4A9: false,
+		0x20000: true, // CJK extension B
+	} {
+		if got := unicode.Is(idnaPValid, r); got != want {
+			t.Errorf("idnaPValid(%U) = %v, want %v", r, got, want)
+		}
 	}
 }

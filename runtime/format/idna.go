@@ -2,6 +2,8 @@ package format
 
 import "unicode"
 
+//go:generate go run gen_idna.go
+
 // Punycode parameters, RFC 3492 §5.
 const (
 	pcBase        = 36
@@ -127,17 +129,15 @@ func pcAdapt(delta, points int, first bool) int {
 //     CONTEXTJ/CONTEXTO rules of RFC 5892 Appendix A;
 //   - ASCII must be lower-case letters, digits and '-' (basic code points
 //     are lower-cased by aLabel first);
-//   - otherwise a code point must be a lower-case letter, other letter,
-//     modifier letter, non-spacing or spacing mark, or decimal digit (the
-//     LetterDigits category of RFC 5892 §2.1, minus Lu/Lt, which are never
-//     stable under case folding), and not an old Hangul jamo (§2.9).
+//   - every other code point must be PVALID by the derivation of RFC 5892
+//     §3 (LetterDigits, stable under NFKC and case folding, not ignorable,
+//     not an old Hangul jamo, assigned), precomputed in idnaPValid by
+//     gen_idna.go for the Unicode version of the Go release.
 //
-// Known approximations, all towards accepting: the NFKC_Casefold stability
-// test of RFC 5892 §2.2 is only applied as "no upper or title case" (so a
-// compatibility character such as U+017F is accepted), NFC is not checked,
-// the Bidi rule of RFC 5893 is not applied, and Joining_Type for the
-// ZERO WIDTH NON-JOINER rule is approximated (see joiningType). Unicode
-// properties are those of the Go release's unicode package.
+// Not applied: the NFC check of the whole label (each code point is NFKC
+// stable, but a sequence may still compose), the Bidi rule of RFC 5893, and
+// the exact Joining_Type of the ZERO WIDTH NON-JOINER rule, which is
+// approximated (see joiningType). All three err towards accepting.
 func checkULabel(u []rune) bool {
 	if len(u) == 0 || u[0] == '-' || u[len(u)-1] == '-' ||
 		len(u) >= 4 && u[2] == '-' && u[3] == '-' || unicode.Is(unicode.M, u[0]) {
@@ -189,10 +189,8 @@ func checkULabel(u []rune) bool {
 			if !(k > 0 && unicode.Is(virama, u[k-1]) || zwnjJoins(u, k)) {
 				return false
 			}
-		case 0x1100 <= r && r <= 0x11FF, 0xA960 <= r && r <= 0xA97F, 0xD7B0 <= r && r <= 0xD7FF:
-			return false // OldHangulJamo, §2.9
 		default:
-			if !unicode.In(r, unicode.Ll, unicode.Lo, unicode.Lm, unicode.Mn, unicode.Mc, unicode.Nd) {
+			if !unicode.Is(idnaPValid, r) {
 				return false
 			}
 		}
