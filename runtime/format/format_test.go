@@ -381,3 +381,16 @@ func TestIDNATablesCurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestHostnameBidi(t *testing.T) {
+	runStr(t, "Hostname", Hostname, []strCase{
+		{"xn--4gbwdl.xn--wgbh1c", true}, // Arabic labels
+		{"xn--4dbc5h", true},            // Hebrew
+		{"xn--0-zhc", true},             // U+05D0 "0": R then EN
+		{"xn--ngb6i", true},             // U+0628 U+0660: AL then AN
+		{"xn--a-0hc", false},            // "a" U+05D0: R in an LTR label
+		{"xn--0-0hc", false},            // "0" U+05D0: an RTL label must start with R or AL
+		{"xn--a-zhc", false},            // U+05D0 "a": L in an RTL label
+		{"xn--ngb6iyr", false},          // U+0628 U+0660 U+06F0: AN with EN
+	})
+}

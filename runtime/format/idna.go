@@ -122,22 +122,29 @@ func pcAdapt(delta, points int, first bool) int {
 // Schema Test Suite exercises:
 //
 //   - RFC 5890 §2.3.2.1: a U-label has at least one non-ASCII code point;
+//
 //   - RFC 5891 §4.2.3.1: no hyphen first or last, none in both the 3rd and
 //     4th positions;
+//
 //   - RFC 5891 §4.2.3.2: it does not begin with a combining mark;
+//
 //   - RFC 5892 §2.6 exceptions (PVALID and DISALLOWED lists) and the
 //     CONTEXTJ/CONTEXTO rules of RFC 5892 Appendix A;
+//
 //   - ASCII must be lower-case letters, digits and '-' (basic code points
 //     are lower-cased by aLabel first);
+//
 //   - every other code point must be PVALID by the derivation of RFC 5892
 //     §3 (LetterDigits, stable under NFKC and case folding, not ignorable,
 //     not an old Hangul jamo, assigned), precomputed in idnaPValid by
 //     gen_idna.go for the Unicode version of the Go release.
 //
+//   - the Bidi rule of RFC 5893 §2, label by label (see bidiRule).
+//
 // Not applied: the NFC check of the whole label (each code point is NFKC
-// stable, but a sequence may still compose), the Bidi rule of RFC 5893, and
-// the exact Joining_Type of the ZERO WIDTH NON-JOINER rule, which is
-// approximated (see joiningType). All three err towards accepting.
+// stable, but a sequence may still compose), and the exact Joining_Type of
+// the ZERO WIDTH NON-JOINER rule, which is approximated (see joiningType).
+// Both err towards accepting.
 func checkULabel(u []rune) bool {
 	if len(u) == 0 || u[0] == '-' || u[len(u)-1] == '-' ||
 		len(u) >= 4 && u[2] == '-' && u[3] == '-' || unicode.Is(unicode.M, u[0]) {
@@ -195,7 +202,74 @@ func checkULabel(u []rune) bool {
 			}
 		}
 	}
-	return !ascii
+	return !ascii && bidiRule(u)
+}
+
+// bidiRule applies the Bidi rule of RFC 5893 §2 to a label holding a
+// right-to-left character (Bidi_Class R, AL or AN); other labels pass. The
+// RFC asks for the rule on every label of a domain name with such a label;
+// like common IDNA libraries this checks each label on its own, so an
+// all-LTR label beside an RTL one is not held to it.
+func bidiRule(u []rune) bool {
+	rtl := false
+	for _, r := range u {
+		if c := bidiClass(r); c == 'R' || c == 'A' {
+			rtl = true
+			break
+		}
+	}
+	if !rtl {
+		return true
+	}
+	// 1. An RTL label starts with R or AL.
+	if bidiClass(u[0]) != 'R' {
+		return false
+	}
+	var en, an bool
+	last := byte(0) // class of the last character that is not NSM
+	for _, r := range u {
+		switch c := bidiClass(r); c {
+		case 'L':
+			return false // 2. only R, AL, AN, EN, ES, CS, ET, ON, BN, NSM
+		case 'E':
+			en = true
+			last = c
+		case 'A':
+			an = true
+			last = c
+		case 'R', 'N':
+			last = c
+		}
+	}
+	// 3. It ends with R, AL, EN or AN, then any NSM; 4. not both EN and AN.
+	return last != 'N' && !(en && an)
+}
+
+// bidiClass returns the Bidi_Class of a code point that checkULabel
+// accepts, as 'R' (R or AL), 'A' (AN), 'E' (EN), 'M' (NSM), 'N' (ES, CS, ET,
+// ON, BN) or 'L'.
+func bidiClass(r rune) byte {
+	switch {
+	case r < 0x80:
+		switch {
+		case '0' <= r && r <= '9':
+			return 'E'
+		case r == '-':
+			return 'N'
+		}
+		return 'L'
+	case unicode.Is(bidiRTL, r):
+		return 'R'
+	case unicode.Is(bidiNSM, r):
+		return 'M'
+	case unicode.Is(bidiAN, r):
+		return 'A'
+	case unicode.Is(bidiEN, r):
+		return 'E'
+	case unicode.Is(bidiNeutral, r):
+		return 'N'
+	}
+	return 'L'
 }
 
 func hasKana(u []rune) bool {
