@@ -394,3 +394,15 @@ func TestHostnameBidi(t *testing.T) {
 		{"xn--ngb6iyr", false},          // U+0628 U+0660 U+06F0: AN with EN
 	})
 }
+
+func TestHostnameNFC(t *testing.T) {
+	runStr(t, "Hostname", Hostname, []strCase{
+		{"xn--9ca", true},      // é
+		{"xn--e-xbb", false},   // e U+0301: NFC composes it to é
+		{"xn--yda61i", false},  // ā U+0328: NFC gives ą U+0304
+		{"xn--8ca27y", true},   // è U+064B: reordered and recomposed unchanged
+		{"xn--a-xbb5h", false}, // a U+0323 U+0301: composes
+		{"xn--a-xbb6h", false}, // a U+0301 U+0323: marks out of canonical order
+		{"xn--9ca035v", true},  // é U+3099: nothing composes
+	})
+}

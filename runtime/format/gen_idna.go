@@ -4,7 +4,8 @@
 // IDNA2008 derived property (RFC 5892 §3) is PVALID before the exceptions
 // and contextual rules, which checkULabel applies itself, and the
 // Bidi_Class of every code point a U-label may hold, for the Bidi rule of
-// RFC 5893. Run it with
+// RFC 5893, and what the NFC check of RFC 5891 §5.4 needs for those code
+// points: their canonical combining classes and the pairs that compose. Run it with
 // go generate; it derives the table from the Unicode tables of the Go
 // release and of golang.org/x/text (normalization and case folding), so the
 // two must be of the same Unicode version.
@@ -16,6 +17,7 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"slices"
 	"unicode"
 
 	"golang.org/x/text/cases"
@@ -102,6 +104,72 @@ func main() {
 			log.Fatalf("%U: Bidi_Class %d has no table", r, c)
 		}
 	}
+	// NFC. A PVALID code point is NFKC-stable, hence NFC-stable, alone; a
+	// label is then in NFC unless two of its marks are out of canonical order
+	// or NFC changes a mark that may compose (NFC_Quick_Check=Maybe) together
+	// with the starter before it.
+	ccc := func(r rune) uint8 { return norm.NFC.PropertiesString(string(r)).CCC() }
+	var starters []rune
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r < 0x80 && !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-') || r >= 0x80 && !allowed(r) {
+			continue
+		}
+		if norm.NFC.String(string(r)) != string(r) {
+			log.Fatalf("%U is allowed but not NFC", r)
+		}
+		if ccc(r) == 0 {
+			starters = append(starters, r)
+		}
+	}
+	fmt.Fprintf(&b, "\n// nfcCCC holds the non-zero canonical combining classes of the U-label code\n// points, as sorted ranges.\nvar nfcCCC = []cccRange{\n")
+	var cur cccRange
+	flush := func() {
+		if cur.ccc != 0 {
+			fmt.Fprintf(&b, "\t{0x%04X, 0x%04X, %d},\n", cur.lo, cur.hi, cur.ccc)
+		}
+	}
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		c := uint8(0)
+		if allowed(r) {
+			c = ccc(r)
+		}
+		if c == cur.ccc && cur.hi == r-1 {
+			cur.hi = r
+			continue
+		}
+		flush()
+		cur = cccRange{r, r, c}
+	}
+	flush()
+	fmt.Fprintf(&b, "}\n")
+	// The second code point of a canonical pair is among those of the full
+	// canonical decompositions; try each against every starter.
+	second := map[rune]bool{}
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		d := []rune(norm.NFD.String(string(r)))
+		for _, m := range d[1:] {
+			if allowed(m) {
+				second[m] = true
+			}
+		}
+	}
+	var pairs []uint64
+	for m := range second {
+		for _, s := range starters {
+			if sm := string([]rune{s, m}); norm.NFC.String(sm) != sm {
+				pairs = append(pairs, uint64(s)<<21|uint64(m))
+			}
+		}
+	}
+	slices.Sort(pairs)
+	maybe := map[rune]bool{}
+	fmt.Fprintf(&b, "\n// nfcPairs holds starter<<21 | mark for every starter and mark of a\n// U-label that NFC changes when adjacent (%d pairs), sorted.\nvar nfcPairs = [...]uint64{\n", len(pairs))
+	for _, p := range pairs {
+		fmt.Fprintf(&b, "\t0x%X, // %U %U\n", p, rune(p>>21), rune(p&(1<<21-1)))
+		maybe[rune(p&(1<<21-1))] = true
+	}
+	fmt.Fprintf(&b, "}\n")
+	table(&b, "nfcMaybe", "the marks that occur in nfcPairs (NFC_Quick_Check=Maybe)", func(r rune) bool { return maybe[r] })
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		log.Fatal(err)
@@ -142,4 +210,9 @@ func table(b *bytes.Buffer, name, doc string, in func(rune) bool) {
 		}
 	}
 	fmt.Fprintf(b, "\t},\n}\n")
+}
+
+type cccRange struct {
+	lo, hi rune
+	ccc    uint8
 }

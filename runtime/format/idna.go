@@ -139,12 +139,12 @@ func pcAdapt(delta, points int, first bool) int {
 //     not an old Hangul jamo, assigned), precomputed in idnaPValid by
 //     gen_idna.go for the Unicode version of the Go release.
 //
+//   - the label is in NFC (RFC 5891 §5.4, see isNFC);
+//
 //   - the Bidi rule of RFC 5893 §2, label by label (see bidiRule).
 //
-// Not applied: the NFC check of the whole label (each code point is NFKC
-// stable, but a sequence may still compose), and the exact Joining_Type of
-// the ZERO WIDTH NON-JOINER rule, which is approximated (see joiningType).
-// Both err towards accepting.
+// Not applied exactly: the Joining_Type of the ZERO WIDTH NON-JOINER rule,
+// which is approximated (see joiningType).
 func checkULabel(u []rune) bool {
 	if len(u) == 0 || u[0] == '-' || u[len(u)-1] == '-' ||
 		len(u) >= 4 && u[2] == '-' && u[3] == '-' || unicode.Is(unicode.M, u[0]) {
@@ -202,7 +202,81 @@ func checkULabel(u []rune) bool {
 			}
 		}
 	}
-	return !ascii && bidiRule(u)
+	return !ascii && isNFC(u) && bidiRule(u)
+}
+
+// isNFC reports whether a label of code points that are each NFC-stable
+// (as PVALID ones are) is in Normalization Form C (RFC 5891 §5.4). It is
+// the quick check of UAX #15 §9 (marks in canonical order), and for the
+// marks whose NFC_Quick_Check is Maybe, whether NFC changes the mark and
+// the starter before it when nothing between them blocks it.
+func isNFC(u []rune) bool {
+	prev := uint8(0)
+	for k, r := range u {
+		c := combiningClass(r)
+		if c != 0 && prev > c {
+			return false // canonical reordering would move r
+		}
+		prev = c
+		if !unicode.Is(nfcMaybe, r) {
+			continue
+		}
+		for j := k - 1; j >= 0; j-- {
+			cj := combiningClass(u[j])
+			if cj == 0 {
+				if nfcChanges(u[j], r) {
+					return false
+				}
+				break
+			}
+			if cj >= c {
+				break // blocked
+			}
+		}
+	}
+	return true
+}
+
+// cccRange gives code points lo..hi the canonical combining class ccc.
+type cccRange struct {
+	lo, hi rune
+	ccc    uint8
+}
+
+// combiningClass returns the canonical combining class of a U-label code
+// point (0 for those not in nfcCCC).
+func combiningClass(r rune) uint8 {
+	lo, hi := 0, len(nfcCCC)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch e := &nfcCCC[m]; {
+		case r < e.lo:
+			hi = m
+		case r > e.hi:
+			lo = m + 1
+		default:
+			return e.ccc
+		}
+	}
+	return 0
+}
+
+// nfcChanges reports whether NFC changes starter s followed by mark m.
+func nfcChanges(s, m rune) bool {
+	key := uint64(s)<<21 | uint64(m)
+	lo, hi := 0, len(nfcPairs)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		switch {
+		case nfcPairs[mid] < key:
+			lo = mid + 1
+		case nfcPairs[mid] > key:
+			hi = mid
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // bidiRule applies the Bidi rule of RFC 5893 §2 to a label holding a
