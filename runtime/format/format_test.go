@@ -128,6 +128,8 @@ func TestEmail(t *testing.T) {
 		{"a.@b", false},
 		{strings.Repeat("a", 64) + "@b", true},
 		{strings.Repeat("a", 65) + "@b", false},
+		{"a@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 63) + "." + strings.Repeat("e", 60), true},
+		{"a@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 63) + "." + strings.Repeat("e", 61), false},
 		{"é@example.com", false},
 		{"a@example.com" + notUTF8, false},
 	})
@@ -405,4 +407,41 @@ func TestHostnameNFC(t *testing.T) {
 		{"xn--a-xbb6h", false}, // a U+0301 U+0323: marks out of canonical order
 		{"xn--9ca035v", true},  // é U+3099: nothing composes
 	})
+}
+
+func TestTables(t *testing.T) {
+	for name, tab := range map[string]*unicode.RangeTable{
+		"rightJoining": rightJoining, "idnaPValid": idnaPValid, "bidiRTL": bidiRTL,
+		"bidiAN": bidiAN, "bidiEN": bidiEN, "bidiNSM": bidiNSM, "bidiNeutral": bidiNeutral, "nfcMaybe": nfcMaybe,
+	} {
+		last := rune(-1)
+		for _, r := range tab.R16 {
+			if rune(r.Lo) <= last || r.Hi < r.Lo || r.Stride == 0 || (r.Hi-r.Lo)%r.Stride != 0 {
+				t.Errorf("%s: bad or unsorted range %+v", name, r)
+			}
+			last = rune(r.Hi)
+		}
+		for _, r := range tab.R32 {
+			if rune(r.Lo) <= last || r.Hi < r.Lo || r.Stride == 0 || (r.Hi-r.Lo)%r.Stride != 0 {
+				t.Errorf("%s: bad or unsorted range %+v", name, r)
+			}
+			last = rune(r.Hi)
+		}
+	}
+	for i := 1; i < len(nfcCCC); i++ {
+		if nfcCCC[i].lo <= nfcCCC[i-1].hi {
+			t.Errorf("nfcCCC unsorted at %d", i)
+		}
+	}
+	for i := 1; i < len(nfcPairs); i++ {
+		if nfcPairs[i] <= nfcPairs[i-1] {
+			t.Errorf("nfcPairs unsorted at %d", i)
+		}
+	}
+	// The joiner rules find viramas by combining class.
+	for _, r := range []rune{0x094D, 0x0D4D, 0x11046, 0x11F41} {
+		if combiningClass(r) != cccVirama {
+			t.Errorf("%U: class %d, want %d", r, combiningClass(r), cccVirama)
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package format
 
 import (
+	"bytes"
+	"encoding/base64"
+	"net/netip"
 	"os"
 	"testing"
 	"unicode/utf8"
@@ -33,6 +36,22 @@ func FuzzFormats(f *testing.F) {
 			}
 			if ok && name == "regex" && !utf8.Valid(b) {
 				t.Errorf("regex accepted non-UTF-8 %q", b)
+			}
+		}
+		// Differential checks against the standard library where it
+		// implements the same grammar: net/netip (minus its zones) and
+		// encoding/base64 (minus its skipping of CR and LF).
+		addr, err := netip.ParseAddr(string(b))
+		if want := err == nil && addr.Is4(); IPv4(b) != want {
+			t.Errorf("IPv4(%q) = %v, netip says %v", b, !want, want)
+		}
+		if want := err == nil && !addr.Is4() && addr.Zone() == ""; IPv6(b) != want && !bytes.Contains(b, []byte("%")) {
+			t.Errorf("IPv6(%q) = %v, netip says %v", b, !want, want)
+		}
+		if !bytes.ContainsAny(b, "\r\n") {
+			_, err := base64.StdEncoding.DecodeString(string(b))
+			if want := err == nil; Byte(b) != want {
+				t.Errorf("Byte(%q) = %v, encoding/base64 says %v", b, !want, want)
 			}
 		}
 		// Cross-checks between formats.

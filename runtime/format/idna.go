@@ -17,6 +17,10 @@ const (
 	// every code point it could produce is out of range, so any larger value
 	// is an error and int arithmetic never overflows.
 	pcLimit = 1 << 30
+
+	// cccVirama is the canonical combining class of the viramas, which
+	// the joiner rules of RFC 5892 Appendix A.1 and A.2 look for.
+	cccVirama = 9
 )
 
 // aLabel reports whether s, an LDH label after its "xn--" prefix, is the
@@ -189,11 +193,11 @@ func checkULabel(u []rune) bool {
 				return false
 			}
 		case r == 0x200D: // ZERO WIDTH JOINER, A.2
-			if k == 0 || !unicode.Is(virama, u[k-1]) {
+			if k == 0 || combiningClass(u[k-1]) != cccVirama {
 				return false
 			}
 		case r == 0x200C: // ZERO WIDTH NON-JOINER, A.1
-			if !(k > 0 && unicode.Is(virama, u[k-1]) || zwnjJoins(u, k)) {
+			if !(k > 0 && combiningClass(u[k-1]) == cccVirama || zwnjJoins(u, k)) {
 				return false
 			}
 		default:
@@ -424,25 +428,3 @@ var rightJoining = &unicode.RangeTable{R16: []unicode.Range16{
 	{0x0728, 0x072C, 2}, {0x072F, 0x072F, 1}, {0x074D, 0x074D, 1}, {0x0759, 0x075B, 1},
 	{0x076B, 0x076C, 1}, {0x0771, 0x0771, 1}, {0x0773, 0x0774, 1}, {0x0778, 0x0779, 1},
 }}
-
-// virama holds the code points whose Canonical_Combining_Class is 9
-// (Virama), from the Unicode Character Database.
-var virama = &unicode.RangeTable{
-	R16: []unicode.Range16{
-		{0x094D, 0x0CCD, 0x80}, {0x0D3B, 0x0D3C, 1}, {0x0D4D, 0x0D4D, 1}, {0x0DCA, 0x0DCA, 1}, {0x0E3A, 0x0EBA, 0x80},
-		{0x0F84, 0x0F84, 1}, {0x1039, 0x103A, 1}, {0x1714, 0x1715, 1}, {0x1734, 0x1734, 1},
-		{0x17D2, 0x17D2, 1}, {0x1A60, 0x1A60, 1}, {0x1B44, 0x1B44, 1}, {0x1BAA, 0x1BAB, 1},
-		{0x1BF2, 0x1BF3, 1}, {0x2D7F, 0x2D7F, 1}, {0xA806, 0xA806, 1}, {0xA82C, 0xA82C, 1},
-		{0xA8C4, 0xA8C4, 1}, {0xA953, 0xA953, 1}, {0xA9C0, 0xA9C0, 1}, {0xAAF6, 0xAAF6, 1},
-		{0xABED, 0xABED, 1},
-	},
-	R32: []unicode.Range32{
-		{0x10A3F, 0x10A3F, 1}, {0x11046, 0x11046, 1}, {0x11070, 0x11070, 1}, {0x1107F, 0x1107F, 1},
-		{0x110B9, 0x110B9, 1}, {0x11133, 0x11134, 1}, {0x111C0, 0x111C0, 1}, {0x11235, 0x11235, 1},
-		{0x112EA, 0x112EA, 1}, {0x1134D, 0x1134D, 1}, {0x11442, 0x11442, 1}, {0x114C2, 0x114C2, 1},
-		{0x115BF, 0x115BF, 1}, {0x1163F, 0x1163F, 1}, {0x116B6, 0x116B6, 1}, {0x1172B, 0x1172B, 1},
-		{0x11839, 0x11839, 1}, {0x1193D, 0x1193E, 1}, {0x119E0, 0x119E0, 1}, {0x11A34, 0x11A34, 1},
-		{0x11A47, 0x11A47, 1}, {0x11A99, 0x11A99, 1}, {0x11C3F, 0x11C3F, 1}, {0x11D44, 0x11D45, 1},
-		{0x11D97, 0x11D97, 1},
-	},
-}

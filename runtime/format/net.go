@@ -163,9 +163,13 @@ func hostLabel(l []byte) bool {
 //
 // The domain is checked as Hostname; an address literal is "[" IPv4 "]" or
 // "[IPv6:" IPv6 "]" (§4.1.3; the general form has no other registered tag).
-// The local part is at most 64 octets (§4.5.3.1.1). Only ASCII is accepted
-// (internationalized addresses are "idn-email").
+// The local part is at most 64 octets (§4.5.3.1.1) and the mailbox at most
+// 254 (a path of 256 octets with its angle brackets, §4.5.3.1.3). Only
+// ASCII is accepted (internationalized addresses are "idn-email").
 func Email(b []byte) bool {
+	if len(b) > 254 {
+		return false
+	}
 	at := localPart(b)
 	if at <= 0 || at > 64 || at >= len(b) || b[at] != '@' {
 		return false
