@@ -162,6 +162,7 @@ func TestHostname(t *testing.T) {
 		{"xn--mnchen-3ya", true},          // münchen
 		{"xn--Mnchen-3ya", true},          // basic code points compare case-insensitively
 		{"xn--zz", false},
+		{"xn---9ca", false}, // delimiter with no basic code points before it
 		{"xn--ab", false},
 		{"xn--n3h", false}, // U+2603 SNOWMAN: a symbol
 		{"xn--wgv71a", true},

@@ -37,8 +37,13 @@ func aLabel(s []byte) bool {
 			d = i
 		}
 	}
+	if d == 0 {
+		// The encoder writes a delimiter only after basic code points
+		// (RFC 3492 §6.3), so "xn---9ca" is not the A-label of é.
+		return false
+	}
 	in := 0
-	if d >= 0 {
+	if d > 0 {
 		for _, c := range s[:d] {
 			// DNS names are case-insensitive, so compare basic code points
 			// as lower case (XN--BCHER-KVA is xn--bcher-kva).
