@@ -32,3 +32,8 @@ func BenchmarkUUID(b *testing.B) {
 func BenchmarkHostnameALabel(b *testing.B) {
 	benchFormat(b, Hostname, "xn--bcher-kva.xn--9n2bp8q.example")
 }
+
+// BenchmarkRegex shows what Regex, the one allocating checker, costs.
+func BenchmarkRegex(b *testing.B) {
+	benchFormat(b, Regex, `^(?<user>[a-z0-9._%+-]+)@([a-z0-9-]+\.)+[a-z]{2,}$`)
+}
