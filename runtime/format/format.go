@@ -1,0 +1,136 @@
+// Package format checks the string formats of JSON Schema and OpenAPI
+// ("date-time", "email", "uri", ...) for generated request validation.
+//
+// Every checker takes the raw bytes of a decoded JSON string and reports
+// whether they are a valid instance of the format. The checkers must never
+// allocate or panic on any input: they are plain byte loops over the grammar
+// of the RFC named in each doc comment, they read nothing past len(b), and
+// they reject any byte outside US-ASCII (the non-IDN formats are ASCII-only,
+// so non-UTF-8 input is rejected too). Regex is the one exception to the
+// allocation rule: it compiles the pattern.
+//
+// All functions are safe for concurrent use; none keeps a reference to b.
+package format
+
+import (
+	"math"
+	"unicode/utf8"
+
+	"github.com/dlclark/regexp2"
+)
+
+// Known lists the format names this package checks. "float" and "double"
+// accept any JSON number and need no checker; every other name maps to the
+// function of the same name (date-time → DateTime, uri-reference →
+// URIReference, ...). Formats not listed are annotations only and accept
+// every value.
+var Known = map[string]bool{
+	"date-time":     true,
+	"date":          true,
+	"time":          true,
+	"duration":      true,
+	"email":         true,
+	"hostname":      true,
+	"ipv4":          true,
+	"ipv6":          true,
+	"uri":           true,
+	"uri-reference": true,
+	"uuid":          true,
+	"byte":          true,
+	"regex":         true,
+	"int32":         true,
+	"int64":         true,
+	"float":         true,
+	"double":        true,
+}
+
+// UUID reports whether b is an RFC 4122 §3 UUID in its string form:
+// 8-4-4-4-12 hexadecimal digits of either case. As the JSON Schema suite
+// expects, any version and variant nibble is accepted; URN prefixes and
+// braces are not.
+func UUID(b []byte) bool {
+	if len(b) != 36 {
+		return false
+	}
+	for i, c := range b {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !isHex(c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Byte reports whether b is RFC 4648 §4 standard base64 with padding, the
+// OpenAPI "byte" format. The empty string is valid. The length must be a
+// multiple of four, '=' may only end the last quantum (at most two), and
+// line breaks or other whitespace are rejected. Non-zero pad bits in the last
+// character are accepted, as encoding/base64.StdEncoding does (RFC 4648
+// §3.5 lets decoders choose).
+func Byte(b []byte) bool {
+	if len(b)%4 != 0 {
+		return false
+	}
+	n := len(b)
+	pad := 0
+	if n > 0 && b[n-1] == '=' {
+		pad++
+		if b[n-2] == '=' {
+			pad++
+		}
+	}
+	for _, c := range b[:n-pad] {
+		if !isBase64(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isBase64(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/'
+}
+
+// Regex reports whether b is an ECMA-262 regular expression, by compiling it
+// with regexp2 in ECMAScript mode. Unlike every other checker in this package
+// it allocates (the compiled program), so generated code should call it for
+// a value only when it must. It never panics: a panic inside the compiler is
+// reported as an invalid pattern. Input that is not UTF-8 is invalid.
+func Regex(b []byte) (ok bool) {
+	if !utf8.Valid(b) {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_, err := regexp2.Compile(string(b), regexp2.ECMAScript)
+	return err == nil
+}
+
+// Int32 reports whether f is an integer within the int32 range.
+func Int32(f float64) bool {
+	return f >= math.MinInt32 && f <= math.MaxInt32 && f == math.Trunc(f)
+}
+
+// Int64 reports whether f is an integer within the int64 range. With float64
+// semantics that is -2^63 ≤ f < 2^63: 2^63 itself is representable as a
+// float64 but not as an int64. NaN and infinities are rejected.
+func Int64(f float64) bool {
+	return f >= -(1<<63) && f < 1<<63 && f == math.Trunc(f)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
