@@ -104,6 +104,11 @@ func Files(modulePath string) (map[string][]byte, error) {
 		if err != nil {
 			return err
 		}
+		if path.Ext(name) == ".go" && bytes.HasPrefix(src, []byte("//go:build ignore\n")) {
+			// A go:generate program (runtime/format's table writer) is
+			// not part of any gateway, and its imports are not either.
+			return nil
+		}
 		if path.Ext(name) == ".go" {
 			src, err = copyGoFile(name, src, gm.module, from, to, imports)
 			if err != nil {

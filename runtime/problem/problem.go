@@ -85,10 +85,14 @@ func (e *Errors) Probe() int {
 }
 
 // EndProbe ends a probe begun with Probe and reports whether the value
-// passed, i.e. no violation was added since start.
+// passed, i.e. no violation was added since start. The probe's violations
+// are then forgotten, so a probe nested in another (an if inside a contains)
+// does not count against the outer one.
 func (e *Errors) EndProbe(start int) bool {
 	e.probing--
-	return e.count == start
+	passed := e.count == start
+	e.count = start
+	return passed
 }
 
 // Len is the number of violations held (not counting Dropped).
