@@ -760,7 +760,7 @@ func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
 	if extra != nil && trivial(extra) && !track && s.UnevaluatedProperties == nil {
 		extra = nil
 	}
-	trackProps := track && (len(s.Properties) > 0 || extra != nil || s.NoAdditional)
+	trackProps := track && (len(s.Properties) > 0 || len(s.PatternProperties) > 0 || extra != nil || s.NoAdditional)
 	general := len(s.PatternProperties) > 0 || s.UnevaluatedProperties != nil || trackProps
 	if len(s.Properties) == 0 && len(bitNames) == 0 && !counted && !s.NoAdditional && extra == nil && !general && s.PropertyNames == nil {
 		return []jen.Code{jen.Id("it").Dot("Skip").Call()}

@@ -182,6 +182,10 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 		out.NoAdditional = true
 	case ap.Schema != nil:
 		out.AdditionalProperties = l.schema(ap.Schema, pos)
+	case ap.Has != nil:
+		// additionalProperties: true checks nothing, but it does evaluate
+		// the members, which unevaluatedProperties must know.
+		out.AdditionalProperties = &ir.Schema{Pos: pos}
 	}
 	if s.MinProps > 0 {
 		out.MinProperties = i64(s.MinProps)
