@@ -17,7 +17,7 @@ SPECS    := $(wildcard specs/*.yaml)
 BENCH_SPECS := $(wildcard testdata/bench/*.yaml)
 BIN      := bin/gatewaygen
 
-.PHONY: help build generate checkgenerate test bench loadtest fuzz lint demo clean
+.PHONY: help build generate checkgenerate test bench benchcmp oracle loadtest fuzz lint demo clean
 
 help: ## show this help
 	@echo "usage: make TARGET"
@@ -59,6 +59,18 @@ fuzz: ## fuzz every Fuzz target for FUZZTIME each (default 30s; make test runs 3
 
 bench: ## run every benchmark three times, so none rots
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+# BENCHCMP_TIME=1s BENCHCMP_COUNT=5 for the measurement docs/validation.md
+# records; the defaults are a quick look.
+BENCHCMP_TIME  ?= 200ms
+BENCHCMP_COUNT ?= 1
+benchcmp: ## generated validators vs kin-openapi's openapi3filter, side by side in one run, as a ratio table
+	$(GO) test -run '^$$' -bench '^Benchmark(Generated|OpenAPI3Filter)$$' -benchmem \
+		-benchtime $(BENCHCMP_TIME) -count $(BENCHCMP_COUNT) ./generator/oracle/ \
+	| $(GO) run ./scripts/benchcmp
+
+oracle: ## the differential oracle: generated validators vs openapi3filter on synthesized requests (~2 min)
+	$(GO) test -count=1 -run '^TestDifferential' -v ./generator/oracle/ | grep -E '^(=== RUN|--- |\s+oracle|ok|FAIL|PASS)'
 
 # LOADTEST_FLAGS=--write-docs also appends the results to docs/performance.md;
 # LOADTEST_DURATION and friends are described in the script's header.
