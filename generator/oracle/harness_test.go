@@ -57,16 +57,29 @@ func loadKin(spec string) (*openapi3.T, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// The base path as the generator decides it (lower.basePath): the
+	// path of servers[0].url with its variables at their defaults, unless
+	// x-gateway.base-path says otherwise.
 	base := ""
-	if len(doc.Servers) > 0 {
-		if u, err := url.Parse(doc.Servers[0].URL); err == nil {
-			base = strings.TrimSuffix(u.Path, "/")
+	if len(doc.Servers) > 0 && doc.Servers[0] != nil {
+		raw := doc.Servers[0].URL
+		for name, v := range doc.Servers[0].Variables {
+			if v != nil {
+				raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
+			}
+		}
+		if u, err := url.Parse(raw); err == nil && !strings.Contains(u.Path, "{") {
+			base = u.Path
 		}
 	}
 	if xg, ok := doc.Extensions["x-gateway"].(map[string]any); ok {
 		if bp, ok := xg["base-path"].(string); ok {
-			base = strings.TrimSuffix(bp, "/")
+			base = bp
 		}
+	}
+	base = strings.TrimRight(base, "/")
+	if base != "" && base[0] != '/' {
+		base = "/" + base
 	}
 	doc.Servers = openapi3.Servers{{URL: kinHost + base}}
 	return doc, base, nil
@@ -102,21 +115,27 @@ func (r *req) uri(base string) string {
 
 // fasthttp writes r into ctx, below base.
 func (r *req) fasthttp(ctx *fasthttp.RequestCtx, base string) {
-	ctx.Request.Reset()
 	ctx.Response.Reset()
-	ctx.Request.Header.SetMethod(r.method)
-	ctx.Request.SetRequestURI(r.uri(base))
+	r.write(&ctx.Request, r.uri(base))
+}
+
+// write writes r into fr, addressed to uri.
+func (r *req) write(fr *fasthttp.Request, uri string) {
+	fr.Reset()
+	fr.Header.SetMethod(r.method)
+	fr.URI().DisablePathNormalizing = true
+	fr.SetRequestURI(uri)
 	for _, h := range r.header {
-		ctx.Request.Header.Add(h[0], h[1])
+		fr.Header.Add(h[0], h[1])
 	}
 	for _, c := range r.cookie {
-		ctx.Request.Header.SetCookie(c[0], c[1])
+		fr.Header.SetCookie(c[0], c[1])
 	}
 	if r.ctype != "" {
-		ctx.Request.Header.SetContentType(r.ctype)
+		fr.Header.SetContentType(r.ctype)
 	}
 	if r.body != nil {
-		ctx.Request.SetBody(r.body)
+		fr.SetBody(r.body)
 	}
 }
 
