@@ -194,7 +194,7 @@ func compareOne(t *testing.T, doc, opName string, route *routers.Route, base str
 }
 
 // compiledTarget is the in-process gateway of a compiled document.
-func compiledTarget(t *testing.T, name string) (*openapi3.T, string, target) {
+func compiledTarget(t testing.TB, name string) (*openapi3.T, string, target) {
 	for _, c := range compiled {
 		if c.name == name {
 			h, err := c.new()
