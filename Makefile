@@ -12,9 +12,12 @@ FUZZTIME ?= 30s
 # when the deadline races a worker (go.dev/issue/75804, fixed in Go 1.27).
 SMOKETIME ?= 3000x
 SPECS    := $(wildcard specs/*.yaml)
+# The validation benchmarks' fixtures (see docs/validation.md) are generated
+# into gen/ as well, so their committed packages stay checked.
+BENCH_SPECS := $(wildcard testdata/bench/*.yaml)
 BIN      := bin/gatewaygen
 
-.PHONY: help build generate checkgenerate test bench loadtest fuzz lint demo clean
+.PHONY: help build generate checkgenerate test bench benchcmp oracle loadtest fuzz lint demo clean
 
 help: ## show this help
 	@echo "usage: make TARGET"
@@ -24,8 +27,8 @@ help: ## show this help
 build: ## build the CLI into bin/gatewaygen
 	$(GO) build -o $(BIN) ./cmd/gatewaygen
 
-generate: build ## regenerate gen/<name>/ for every specs/<name>.yaml
-	@for spec in $(SPECS); do \
+generate: build ## regenerate gen/<name>/ for every specs/<name>.yaml and testdata/bench/<name>.yaml
+	@for spec in $(SPECS) $(BENCH_SPECS); do \
 		name=$$(basename "$$spec" .yaml); \
 		echo "$(BIN) generate $$spec -o gen/$$name"; \
 		$(BIN) generate "$$spec" -o "gen/$$name"; \
@@ -56,6 +59,18 @@ fuzz: ## fuzz every Fuzz target for FUZZTIME each (default 30s; make test runs 3
 
 bench: ## run every benchmark three times, so none rots
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+# BENCHCMP_TIME=1s BENCHCMP_COUNT=5 for the measurement docs/validation.md
+# records; the defaults are a quick look.
+BENCHCMP_TIME  ?= 200ms
+BENCHCMP_COUNT ?= 1
+benchcmp: ## generated validators vs kin-openapi's openapi3filter, side by side in one run, as a ratio table
+	$(GO) test -run '^$$' -bench '^Benchmark(Generated|OpenAPI3Filter)$$' -benchmem \
+		-benchtime $(BENCHCMP_TIME) -count $(BENCHCMP_COUNT) ./generator/oracle/ \
+	| $(GO) run ./scripts/benchcmp
+
+oracle: ## the differential oracle vs openapi3filter, with its agreement tables (about 30 s warm, 2 min cold)
+	$(GO) test -count=1 -run '^TestDifferential$$' -v ./generator/oracle/
 
 # LOADTEST_FLAGS=--write-docs also appends the results to docs/performance.md;
 # LOADTEST_DURATION and friends are described in the script's header.

@@ -1,0 +1,221 @@
+package oracle
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/generator"
+	"github.com/gatewaygen/gatewaygen/generator/module"
+)
+
+// corpusSample are the documents of the shared corpus the oracle compares
+// on, chosen for variety: 3.0 and 3.1, path/query/header parameters with
+// enums, patterns and bounds, nested JSON bodies with allOf and
+// additionalProperties, form bodies the gateway checks for content type only,
+// and one large API (spotify, capped by corpusMaxCases).
+var corpusSample = []string{
+	"oai-examples/v3.0-petstore-expanded.yaml",
+	"oai-examples/v3.0-uspto.yaml",
+	"oai-examples/v3.1-tictactoe.yaml",
+	"paypal/checkout_orders_v2.json",
+	"xero/xero_assets.yaml",
+	"apis-guru/1password.com__events.json",
+	"twilio/twilio_verify_v2.yaml",
+	"spotify/fixed-spotify-open-api.yml",
+}
+
+// corpusMaxCases bounds the requests sent per corpus document, which keeps
+// the whole test within a couple of minutes on two shared cores.
+const corpusMaxCases = 400
+
+// corpusDir is the shared corpus, which lies beside the repository in CI.
+func corpusDir(t *testing.T) (string, bool) {
+	dir := filepath.Join("..", "..", "..", "shared", "specs-corpus")
+	if _, err := os.Stat(dir); err != nil {
+		t.Logf("shared specs corpus not found at %s (it lies beside the repository in CI): corpus documents not compared: %v", dir, err)
+		return "", false
+	}
+	return dir, true
+}
+
+// compareCorpus generates a gateway for each sampled corpus document into
+// one temporary module, builds each with go build, serves it in --mock mode
+// on loopback and compares it with openapi3filter over real sockets.
+func compareCorpus(t *testing.T, knowns []*known) []*docResult {
+	if testing.Short() {
+		t.Log("-short: corpus documents not compared (they are generated, built and served)")
+		return nil
+	}
+	dir, ok := corpusDir(t)
+	if !ok {
+		return nil
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Log("no go command on PATH: corpus documents not compared")
+		return nil
+	}
+	const mod = "oraclegw"
+	out := t.TempDir()
+	if m, _, ok, _ := module.Locate(out); ok && m == generator.RepoModule {
+		t.Logf("the temporary directory is inside %s: corpus documents not compared", m)
+		return nil
+	}
+	files, err := module.Files(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, out, files)
+	bins := t.TempDir()
+
+	var results []*docResult
+	for i, rel := range corpusSample {
+		spec := filepath.Join(dir, filepath.FromSlash(rel))
+		name := "corpus:" + rel
+		pkg := "p" + strconv.Itoa(i)
+		res, err := generator.Generate(generator.Options{Spec: spec, ImportPath: mod + "/" + pkg, RuntimeImport: mod + "/runtime"})
+		if err != nil {
+			t.Logf("%s does not generate, not compared: %.200s", name, err)
+			continue
+		}
+		cmdDir := ""
+		sub := map[string][]byte{}
+		for f, b := range res.Files {
+			sub[pkg+"/"+f] = b
+			if strings.HasPrefix(f, "cmd/") && strings.HasSuffix(f, "/main.go") {
+				cmdDir = pkg + "/" + strings.TrimSuffix(f, "/main.go")
+			}
+		}
+		writeFiles(t, out, sub)
+		bin := filepath.Join(bins, pkg)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./"+cmdDir)
+		cmd.Dir = out
+		cmd.Env = append(plainGoEnv(), "GOWORK=off", "GOPROXY=off")
+		b, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Errorf("%s: the generated gateway does not build: %v\n%s", name, err, b)
+			continue
+		}
+		doc, base, err := loadKin(spec)
+		if err != nil {
+			t.Logf("%s: kin-openapi cannot load it, not compared: %v", name, err)
+			continue
+		}
+		gw := startGateway(t, bin, base)
+		results = append(results, compareDoc(t, name, doc, base, gw, knowns, corpusMaxCases))
+		gw.stop()
+	}
+	return results
+}
+
+func writeFiles(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// plainGoEnv is the environment without any -mod flag in GOFLAGS, which a
+// standalone module must not need.
+func plainGoEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if v, ok := strings.CutPrefix(kv, "GOFLAGS="); ok {
+			var keep []string
+			for _, f := range strings.Fields(v) {
+				if !strings.HasPrefix(f, "-mod=") {
+					keep = append(keep, f)
+				}
+			}
+			kv = "GOFLAGS=" + strings.Join(keep, " ")
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// remote is a gateway binary serving on loopback in mock mode.
+type remote struct {
+	addr   string
+	base   string
+	cmd    *exec.Cmd
+	exited chan struct{}
+	client *fasthttp.Client
+}
+
+// startGateway runs bin --mock on a free loopback port and waits until it
+// accepts connections; the process is killed by its PID when the test ends
+// if stop has not run before.
+func startGateway(t *testing.T, bin, base string) *remote {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var out strings.Builder
+	cmd := exec.Command(bin, "--mock", "--listen", addr)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	g := &remote{addr: addr, base: base, cmd: cmd, exited: make(chan struct{}), client: &fasthttp.Client{}}
+	go func() { _ = cmd.Wait(); close(g.exited) }()
+	t.Cleanup(g.stop)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return g
+		}
+		select {
+		case <-g.exited:
+			t.Fatalf("gateway %s exited before accepting connections:\n%s", bin, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gateway %s does not accept connections on %s", bin, addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (g *remote) stop() {
+	select {
+	case <-g.exited:
+		return
+	default:
+	}
+	_ = g.cmd.Process.Kill()
+	<-g.exited
+}
+
+func (g *remote) do(r *req) verdict {
+	hreq, hres := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(hreq)
+	defer fasthttp.ReleaseResponse(hres)
+	r.write(hreq, "http://"+g.addr+r.uri(g.base))
+	if err := g.client.DoTimeout(hreq, hres, 10*time.Second); err != nil {
+		return verdict{other: true, detail: err.Error()}
+	}
+	return genVerdict(hres.StatusCode(), hres.Body())
+}

@@ -1,0 +1,14 @@
+// Package oracle holds no code of its own: its tests measure and check the
+// generated validators against kin-openapi's openapi3filter, the reference
+// interpreter of an OpenAPI document (DESIGN.md, "Correctness oracles").
+//
+//   - bench_test.go: the generated gateways of testdata/bench beside
+//     openapi3filter.ValidateRequest on the same requests; make benchcmp
+//     prints the ratio table that docs/validation.md records.
+//   - oracle_test.go: TestDifferential synthesizes valid requests from each
+//     operation's schemas, mutates them, and runs every request through both
+//     validators; a disagreement fails the test unless
+//     testdata/known-disagreements.txt lists it with its reason.
+//   - fuzz_test.go: FuzzDifferential compares both on random createPet bodies
+//     and query strings.
+package oracle

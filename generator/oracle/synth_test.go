@@ -1,0 +1,796 @@
+package oracle
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"regexp/syntax"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// This file builds requests from an operation: one valid request
+// synthesized from its parameters' and body's schemas, then mutations of it,
+// each breaking one rule at one place. Whether a mutation really breaks the
+// request does not matter to the oracle; only whether both validators agree.
+
+// Mutation kinds, as reported per kind.
+const (
+	kValid       = "valid"
+	kWrongType   = "wrong-type"
+	kRange       = "out-of-range"
+	kMissing     = "missing-required"
+	kExtra       = "extra-property"
+	kFormat      = "bad-format"
+	kEnum        = "bad-enum"
+	kPattern     = "bad-pattern"
+	kNull        = "null"
+	kContentType = "wrong-content-type"
+	kMalformed   = "malformed-json"
+	kNoBody      = "missing-body"
+)
+
+// sitesPerKind bounds how many places of one operation each kind mutates.
+const sitesPerKind = 3
+
+// maxDepth bounds the synthesized body's nesting; optional properties stop
+// earlier, at optDepth.
+const (
+	maxDepth = 10
+	optDepth = 3
+)
+
+// flat merges allOf into one schema view and picks the first branch of
+// oneOf/anyOf, so that a value can be synthesized from it. It is a view for
+// synthesis, never validation.
+func flat(s *openapi3.Schema, depth int) *openapi3.Schema {
+	if s == nil || depth > maxDepth || (len(s.AllOf) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0) {
+		return s
+	}
+	c := *s
+	c.AllOf, c.OneOf, c.AnyOf = nil, nil, nil
+	parts := append(openapi3.SchemaRefs{}, s.AllOf...)
+	if len(s.OneOf) > 0 {
+		parts = append(parts, s.OneOf[0])
+	} else if len(s.AnyOf) > 0 {
+		parts = append(parts, s.AnyOf[0])
+	}
+	props := openapi3.Schemas{}
+	for k, v := range s.Properties {
+		props[k] = v
+	}
+	for _, p := range parts {
+		if p == nil || p.Value == nil {
+			continue
+		}
+		sub := flat(p.Value, depth+1)
+		for k, v := range sub.Properties {
+			if _, ok := props[k]; !ok {
+				props[k] = v
+			}
+		}
+		c.Required = append(c.Required, sub.Required...)
+		if c.Type == nil {
+			c.Type = sub.Type
+		}
+		if c.Enum == nil {
+			c.Enum = sub.Enum
+		}
+		if c.Format == "" {
+			c.Format = sub.Format
+		}
+		if c.Pattern == "" {
+			c.Pattern = sub.Pattern
+		}
+		if c.Items == nil {
+			c.Items = sub.Items
+		}
+		if c.Min == nil {
+			c.Min = sub.Min
+		}
+		if c.Max == nil {
+			c.Max = sub.Max
+		}
+		if c.MaxLength == nil {
+			c.MaxLength = sub.MaxLength
+		}
+		if c.MinLength == 0 {
+			c.MinLength = sub.MinLength
+		}
+		if c.Const == nil {
+			c.Const = sub.Const
+		}
+		if c.AdditionalProperties.Has == nil && c.AdditionalProperties.Schema == nil {
+			c.AdditionalProperties = sub.AdditionalProperties
+		}
+	}
+	if len(props) > 0 {
+		c.Properties = props
+	}
+	return &c
+}
+
+// mainType is the schema's first type other than null, guessed from its
+// keywords when it declares none.
+func mainType(s *openapi3.Schema) string {
+	if s.Type != nil {
+		for _, t := range s.Type.Slice() {
+			if t != "null" {
+				return t
+			}
+		}
+	}
+	switch {
+	case len(s.Properties) > 0 || len(s.Required) > 0:
+		return "object"
+	case s.Items != nil:
+		return "array"
+	case s.Min != nil || s.Max != nil:
+		return "number"
+	}
+	return "string"
+}
+
+func allowsType(s *openapi3.Schema, t string) bool {
+	if s.Type == nil || len(s.Type.Slice()) == 0 {
+		return true
+	}
+	if t == "integer" && s.Type.Includes("number") {
+		return true
+	}
+	if t == "null" && s.Nullable {
+		return true
+	}
+	return s.Type.Includes(t)
+}
+
+var formatSamples = map[string]string{
+	"date-time": "2024-01-02T03:04:05Z",
+	"date":      "2024-01-02",
+	"time":      "03:04:05Z",
+	"email":     "ann@example.com",
+	"uri":       "https://example.com/a",
+	"url":       "https://example.com/a",
+	"uuid":      "123e4567-e89b-12d3-a456-426614174000",
+	"ipv4":      "192.0.2.1",
+	"ipv6":      "2001:db8::1",
+	"hostname":  "example.com",
+	"byte":      "aGVsbG8=",
+}
+
+var formatBreakers = map[string]string{
+	"date-time": "2024-13-45T99:00:00Z",
+	"date":      "2024-13-45",
+	"time":      "99:99",
+	"email":     "not-an-email",
+	"uri":       "not a uri",
+	"url":       "not a url",
+	"uuid":      "not-a-uuid",
+	"ipv4":      "999.1.1.1",
+	"ipv6":      "not:an:ipv6:::",
+	"hostname":  "-bad-.host-",
+	"byte":      "%%%not base64%%%",
+}
+
+// patternCandidates are tried, in order, against a pattern no example fits.
+var patternCandidates = []string{"abc", "a", "A", "1", "ab", "abc123", "a1b2c3d4", "1.0", "+44 20 7946 0000", "x-1", "AB12", "12345", "aaaaaaaa", "2024-01-02"}
+
+func compilePattern(p string) *regexp.Regexp {
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return nil
+	}
+	return re
+}
+
+// synthString returns a valid string for s, or false.
+func synthString(s *openapi3.Schema) (string, bool) {
+	fits := func(v string) bool {
+		n := uint64(len([]rune(v)))
+		if n < s.MinLength || (s.MaxLength != nil && n > *s.MaxLength) {
+			return false
+		}
+		if s.Pattern != "" {
+			re := compilePattern(s.Pattern)
+			return re != nil && re.MatchString(v)
+		}
+		return true
+	}
+	// A format's own sample comes first: real documents' examples often
+	// break their format ("2015-07-01T00:00:00" for a date).
+	var tries []string
+	if v, ok := formatSamples[s.Format]; ok {
+		tries = append(tries, v)
+	}
+	for _, e := range append([]any{s.Example, s.Default}, s.Examples...) {
+		if v, ok := e.(string); ok {
+			tries = append(tries, v)
+		}
+	}
+	if s.Pattern != "" {
+		tries = append(tries, fromPattern(s.Pattern)...)
+	}
+	n := max(int(s.MinLength), 3)
+	if s.MaxLength != nil && uint64(n) > *s.MaxLength {
+		n = int(*s.MaxLength)
+	}
+	tries = append(tries, strings.Repeat("x", n))
+	if s.Pattern != "" {
+		tries = append(tries, patternCandidates...)
+	}
+	for _, v := range tries {
+		if fits(v) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// synthNumber returns a number within s's bounds.
+func synthNumber(s *openapi3.Schema, integer bool) any {
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if s.Min != nil {
+		lo = *s.Min
+		if s.ExclusiveMin.IsTrue() {
+			lo++
+		}
+	}
+	if s.ExclusiveMin.Value != nil {
+		lo = math.Max(lo, *s.ExclusiveMin.Value+1)
+	}
+	if s.Max != nil {
+		hi = *s.Max
+		if s.ExclusiveMax.IsTrue() {
+			hi--
+		}
+	}
+	if s.ExclusiveMax.Value != nil {
+		hi = math.Min(hi, *s.ExclusiveMax.Value-1)
+	}
+	v := math.Max(lo, math.Min(1, hi))
+	if s.MultipleOf != nil && *s.MultipleOf > 0 {
+		v = math.Ceil(v / *s.MultipleOf) * *s.MultipleOf
+	}
+	if integer {
+		v = math.Ceil(v)
+	}
+	return v
+}
+
+// synth returns a valid value for s, or false when it cannot make one.
+func synth(ref *openapi3.SchemaRef, depth int) (any, bool) {
+	if ref == nil || ref.Value == nil {
+		return "x", true
+	}
+	if depth > maxDepth {
+		return nil, false
+	}
+	s := flat(ref.Value, depth)
+	if s.Const != nil {
+		return s.Const, true
+	}
+	for _, e := range s.Enum {
+		if e != nil {
+			return e, true
+		}
+	}
+	switch mainType(s) {
+	case "string":
+		return synthString(s)
+	case "integer":
+		return synthNumber(s, true), true
+	case "number":
+		return synthNumber(s, false), true
+	case "boolean":
+		return true, true
+	case "array":
+		n := max(int(s.MinItems), 1)
+		if s.MaxItems != nil && uint64(n) > *s.MaxItems {
+			n = int(*s.MaxItems)
+		}
+		out := []any{}
+		for range n {
+			v, ok := synth(s.Items, depth+1)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		return out, true
+	case "object":
+		out := map[string]any{}
+		required := map[string]bool{}
+		for _, k := range s.Required {
+			required[k] = true
+		}
+		for _, k := range sortedKeys(s.Properties) {
+			p := s.Properties[k]
+			if p == nil || p.Value == nil || p.Value.ReadOnly {
+				continue
+			}
+			if !required[k] && depth >= optDepth {
+				continue
+			}
+			v, ok := synth(p, depth+1)
+			if !ok {
+				if required[k] {
+					return nil, false
+				}
+				continue
+			}
+			out[k] = v
+		}
+		for k := range required {
+			if _, ok := out[k]; !ok {
+				if _, declared := s.Properties[k]; !declared {
+					out[k] = "x" // required but undeclared: any value
+				}
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// site is a place in a synthesized body: its JSON pointer below /body, the
+// schema there and the value.
+type site struct {
+	ptr    string
+	schema *openapi3.Schema
+	value  any
+}
+
+// sites walks value alongside ref, depth first.
+func sites(ref *openapi3.SchemaRef, value any, ptr string, depth int, out *[]site) {
+	if ref == nil || ref.Value == nil || depth > maxDepth {
+		return
+	}
+	s := flat(ref.Value, depth)
+	*out = append(*out, site{ptr, s, value})
+	switch v := value.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			sites(s.Properties[k], v[k], ptr+"/"+escapePtr(k), depth+1, out)
+		}
+	case []any:
+		for i, e := range v {
+			sites(s.Items, e, ptr+"/"+strconv.Itoa(i), depth+1, out)
+		}
+	}
+}
+
+func escapePtr(k string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(k) }
+
+// mutations returns, for one site, the values that break it, by kind.
+func mutations(st site) map[string][]any {
+	s := st.schema
+	m := map[string][]any{}
+	// wrong-type: the first of these values whose type s does not allow.
+	for _, c := range []struct {
+		t string
+		v any
+	}{{"string", "zz"}, {"integer", 12345}, {"boolean", true}, {"object", map[string]any{}}, {"array", []any{}}} {
+		if !allowsType(s, c.t) && !(c.t == "integer" && allowsType(s, "number")) {
+			m[kWrongType] = append(m[kWrongType], c.v)
+			break
+		}
+	}
+	if s.Type != nil && !allowsType(s, "null") && s.Enum == nil {
+		m[kNull] = append(m[kNull], nil)
+	}
+	switch v := st.value.(type) {
+	case float64, int:
+		if s.Max != nil {
+			m[kRange] = append(m[kRange], *s.Max+1)
+		} else if s.Min != nil {
+			m[kRange] = append(m[kRange], *s.Min-1)
+		} else if s.ExclusiveMin.Value != nil {
+			m[kRange] = append(m[kRange], *s.ExclusiveMin.Value)
+		}
+	case string:
+		if s.MaxLength != nil && *s.MaxLength < 2000 {
+			m[kRange] = append(m[kRange], strings.Repeat("x", int(*s.MaxLength)+1))
+		} else if s.MinLength > 0 {
+			m[kRange] = append(m[kRange], "")
+		}
+		if b, ok := formatBreakers[s.Format]; ok {
+			m[kFormat] = append(m[kFormat], b)
+		}
+		if len(s.Enum) > 0 {
+			m[kEnum] = append(m[kEnum], "zzNotInEnum")
+		}
+		if s.Pattern != "" {
+			m[kPattern] = append(m[kPattern], "!~ ~!")
+		}
+	case []any:
+		if s.MaxItems != nil && *s.MaxItems < 200 && len(v) > 0 {
+			long := make([]any, *s.MaxItems+1)
+			for i := range long {
+				long[i] = v[0]
+			}
+			m[kRange] = append(m[kRange], long)
+		} else if s.MinItems > 0 {
+			m[kRange] = append(m[kRange], []any{})
+		}
+	case map[string]any:
+		if s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has {
+			extra := clone(v).(map[string]any)
+			extra["zzExtra"] = 1
+			m[kExtra] = append(m[kExtra], extra)
+		}
+		for _, k := range s.Required {
+			if _, ok := v[k]; ok {
+				less := clone(v).(map[string]any)
+				delete(less, k)
+				m[kMissing] = append(m[kMissing], less)
+				break
+			}
+		}
+	}
+	return m
+}
+
+// clone deep-copies a JSON value.
+func clone(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(v))
+		for k, e := range v {
+			c[k] = clone(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(v))
+		for i, e := range v {
+			c[i] = clone(e)
+		}
+		return c
+	}
+	return v
+}
+
+// replace returns root with the value at ptr (below /body) replaced by v.
+func replace(root any, ptr string, v any) any {
+	if ptr == "" {
+		return v
+	}
+	root = clone(root)
+	parts := strings.Split(ptr[1:], "/")
+	cur := root
+	for i, p := range parts {
+		p = strings.NewReplacer("~1", "/", "~0", "~").Replace(p)
+		last := i == len(parts)-1
+		switch c := cur.(type) {
+		case map[string]any:
+			if last {
+				c[p] = v
+			} else {
+				cur = c[p]
+			}
+		case []any:
+			j, _ := strconv.Atoi(p)
+			if last {
+				c[j] = v
+			} else {
+				cur = c[j]
+			}
+		}
+	}
+	return root
+}
+
+// oracleCase is one request of the differential test.
+type oracleCase struct {
+	kind string
+	at   string // the location the mutation breaks: "/body/name", "query.limit"
+	r    req
+}
+
+// opCases builds the valid request and its mutations for one operation, or
+// says why it cannot.
+func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operation) ([]oracleCase, string) {
+	base := req{method: method, params: map[string]string{}}
+	type param struct {
+		p   *openapi3.Parameter
+		val string
+		arr []string
+	}
+	var params []param
+	seen := map[string]bool{}
+	for _, list := range []openapi3.Parameters{op.Parameters, pi.Parameters} {
+		for _, pr := range list {
+			if pr == nil || pr.Value == nil {
+				continue
+			}
+			p := pr.Value
+			key := p.In + "." + p.Name
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if p.In == "header" && (strings.EqualFold(p.Name, "Accept") || strings.EqualFold(p.Name, "Content-Type") || strings.EqualFold(p.Name, "Authorization")) {
+				continue // ignored by OpenAPI when declared as parameters
+			}
+			if p.Schema == nil || p.Schema.Value == nil {
+				if p.In == "path" {
+					return nil, "a path parameter without a schema"
+				}
+				continue
+			}
+			v, ok := synth(p.Schema, 1)
+			if !ok {
+				if !p.Required {
+					continue
+				}
+				return nil, fmt.Sprintf("cannot synthesize parameter %s", key)
+			}
+			pv := param{p: p}
+			switch v := v.(type) {
+			case []any:
+				for _, e := range v {
+					pv.arr = append(pv.arr, scalar(e))
+				}
+			case map[string]any:
+				return nil, fmt.Sprintf("object parameter %s", key)
+			default:
+				pv.val = scalar(v)
+			}
+			params = append(params, pv)
+		}
+	}
+	// render writes the parameters into r, skipping drop and replacing the
+	// value of swap.
+	render := func(drop, swap string, swapVal string) req {
+		r := base
+		r.params = map[string]string{}
+		r.header, r.cookie = nil, nil
+		path := template
+		var q []string
+		for _, pv := range params {
+			key := pv.p.In + "." + pv.p.Name
+			if key == drop {
+				continue
+			}
+			val := pv.val
+			if pv.arr != nil {
+				explode := pv.p.Explode == nil || *pv.p.Explode
+				if pv.p.In == "query" && explode && key != swap {
+					for _, e := range pv.arr {
+						q = append(q, url.QueryEscape(pv.p.Name)+"="+url.QueryEscape(e))
+					}
+					continue
+				}
+				val = strings.Join(pv.arr, ",")
+			}
+			if key == swap {
+				val = swapVal
+			}
+			switch pv.p.In {
+			case "path":
+				path = strings.ReplaceAll(path, "{"+pv.p.Name+"}", url.PathEscape(val))
+				r.params[pv.p.Name] = val
+			case "query":
+				q = append(q, url.QueryEscape(pv.p.Name)+"="+url.QueryEscape(val))
+			case "header":
+				r.header = append(r.header, [2]string{pv.p.Name, val})
+			case "cookie":
+				r.cookie = append(r.cookie, [2]string{pv.p.Name, val})
+			}
+		}
+		r.path = path
+		r.query = strings.Join(q, "&")
+		return r
+	}
+	valid := render("", "", "")
+	if strings.Contains(valid.path, "{") {
+		return nil, "a path template parameter is not declared"
+	}
+
+	// The body: JSON only; other media types are left to the parameter
+	// cases (the request goes without a body).
+	var bodySchema *openapi3.SchemaRef
+	var ctype string
+	var body any
+	bodyRequired := false
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		rb := op.RequestBody.Value
+		bodyRequired = rb.Required
+		for _, mt := range sortedKeys(rb.Content) {
+			if mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+				ctype, bodySchema = mt, rb.Content[mt].Schema
+				break
+			}
+		}
+		if ctype == "" && bodyRequired {
+			return nil, "a required body of a media type other than JSON"
+		}
+		if ctype != "" {
+			v, ok := synth(bodySchema, 1)
+			if !ok {
+				return nil, "cannot synthesize the body"
+			}
+			body = v
+			b, _ := json.Marshal(v)
+			valid.ctype, valid.body = ctype, b
+		}
+	}
+	cases := []oracleCase{{kValid, "", valid}}
+
+	// Parameter mutations.
+	for _, pv := range params {
+		key := pv.p.In + "." + pv.p.Name
+		s := flat(pv.p.Schema.Value, 1)
+		add := func(kind, v string) {
+			cases = append(cases, oracleCase{kind, key, render("", key, v)})
+		}
+		if pv.p.In != "path" && pv.p.Required {
+			cases = append(cases, oracleCase{kMissing, key, render(key, "", "")})
+		}
+		t := mainType(s)
+		if pv.arr != nil && s.Items != nil && s.Items.Value != nil {
+			s, t = flat(s.Items.Value, 2), mainType(flat(s.Items.Value, 2))
+		}
+		switch t {
+		case "integer", "number", "boolean":
+			add(kWrongType, "abc")
+		}
+		if t == "integer" || t == "number" {
+			if s.Max != nil {
+				add(kRange, strconv.FormatFloat(*s.Max+1, 'f', -1, 64))
+			} else if s.Min != nil {
+				add(kRange, strconv.FormatFloat(*s.Min-1, 'f', -1, 64))
+			}
+		}
+		if t == "string" {
+			if s.MaxLength != nil && *s.MaxLength < 2000 {
+				add(kRange, strings.Repeat("x", int(*s.MaxLength)+1))
+			}
+			if len(s.Enum) > 0 {
+				add(kEnum, "zzNotInEnum")
+			}
+			if b, ok := formatBreakers[s.Format]; ok {
+				add(kFormat, b)
+			}
+			if s.Pattern != "" {
+				add(kPattern, "!~ ~!")
+			}
+		}
+	}
+
+	// Body mutations.
+	if ctype != "" {
+		withBody := func(kind, at string, ct string, b []byte) {
+			r := valid
+			r.ctype, r.body = ct, b
+			cases = append(cases, oracleCase{kind, at, r})
+		}
+		withBody(kContentType, "header.Content-Type", "text/plain", valid.body)
+		withBody(kMalformed, "/body", ctype, []byte(`{"a":`))
+		if bodyRequired {
+			r := valid
+			r.ctype, r.body = "", nil
+			cases = append(cases, oracleCase{kNoBody, "/body", r})
+		}
+		var all []site
+		sites(bodySchema, body, "", 1, &all)
+		count := map[string]int{}
+		for _, st := range all {
+			muts := mutations(st)
+			for _, kind := range sortedKeys(muts) {
+				for _, v := range muts[kind] {
+					if count[kind] >= sitesPerKind {
+						continue
+					}
+					count[kind]++
+					b, _ := json.Marshal(replace(body, st.ptr, v))
+					withBody(kind, "/body"+st.ptr, ctype, b)
+				}
+			}
+		}
+	}
+	return cases, ""
+}
+
+// scalar renders a synthesized parameter value as it goes on the wire.
+func scalar(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// fromPattern builds strings that match a simple pattern by walking its
+// syntax tree: the first branch of each alternation, the first character of
+// each class, each repetition at its minimum count (and once more at least
+// once). Whatever it builds is checked against the pattern by the caller.
+func fromPattern(p string) []string {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	var out []string
+	for _, extra := range []int{0, 1} {
+		var b strings.Builder
+		if build(re, extra, &b, 0) {
+			out = append(out, b.String())
+		}
+	}
+	return out
+}
+
+func build(re *syntax.Regexp, extra int, b *strings.Builder, depth int) bool {
+	if depth > 50 {
+		return false
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		b.WriteString(string(re.Rune))
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return false
+		}
+		r := re.Rune[0]
+		// Prefer a letter or digit inside the class when it has one.
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if lo, hi := re.Rune[i], re.Rune[i+1]; lo <= 'a' && 'a' <= hi {
+				r = 'a'
+				break
+			} else if lo <= '0' && '0' <= hi {
+				r = '0'
+			}
+		}
+		b.WriteRune(r)
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		b.WriteByte('a')
+	case syntax.OpCapture:
+		return build(re.Sub[0], extra, b, depth+1)
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			if !build(s, extra, b, depth+1) {
+				return false
+			}
+		}
+	case syntax.OpAlternate:
+		return build(re.Sub[0], extra, b, depth+1)
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		n := re.Min
+		if re.Op == syntax.OpPlus {
+			n = 1
+		}
+		if extra > 0 && (re.Max < 0 || n+extra <= re.Max) && re.Op != syntax.OpQuest {
+			n += extra
+		}
+		for range n {
+			if !build(re.Sub[0], extra, b, depth+1) {
+				return false
+			}
+		}
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+	default:
+		return false
+	}
+	return true
+}
