@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/gatewaygen/gatewaygen/runtime/format"
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
@@ -75,7 +76,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.DateTime(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string or null")
 				}
@@ -104,7 +108,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("comments_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -114,7 +121,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("created_at")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.DateTime(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -123,7 +133,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("events_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -133,7 +146,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("html_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -149,6 +165,8 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
 						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+					} else if !format.Int64(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid int64, found "+param.FormatFloat(x))
 					}
 				default:
 					wrongType(it, errs, "integer")
@@ -220,7 +238,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("repository_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -256,7 +277,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("timeline_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -281,7 +305,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("updated_at")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.DateTime(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -291,7 +318,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -370,7 +400,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("avatar_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -381,7 +414,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.Email(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid email, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string or null")
 				}
@@ -399,7 +435,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("followers_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -438,7 +477,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("html_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -454,6 +496,8 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
 						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+					} else if !format.Int64(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid int64, found "+param.FormatFloat(x))
 					}
 				default:
 					wrongType(it, errs, "integer")
@@ -503,7 +547,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("organizations_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -512,7 +559,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("received_events_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -521,7 +571,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("repos_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -549,7 +602,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("subscriptions_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -572,7 +628,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -661,7 +720,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.DateTime(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string or null")
 				}
@@ -687,7 +749,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("created_at")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.DateTime(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -714,7 +779,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.DateTime(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string or null")
 				}
@@ -724,7 +792,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("html_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -749,7 +820,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("labels_url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -827,7 +901,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("updated_at")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.DateTime(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -837,7 +914,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -1043,7 +1123,10 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}
@@ -1145,6 +1228,8 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
 						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+					} else if !format.Int64(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid int64, found "+param.FormatFloat(x))
 					}
 				default:
 					wrongType(it, errs, "integer")
@@ -1180,7 +1265,10 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
-					it.String()
+					x := it.String()
+					if !format.URI(x) {
+						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+					}
 				default:
 					wrongType(it, errs, "string")
 				}

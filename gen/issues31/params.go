@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/gatewaygen/gatewaygen/runtime/format"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/valyala/fasthttp"
@@ -29,133 +30,198 @@ type ListIssuesParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	q := ctx.QueryArgs()
+	qs := ctx.URI().QueryString()
 	// query "direction"
-	if v, ok, repeated := param.Query(q, "direction"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "direction"); ok {
 		if repeated {
 			st.Errs.Add("query.direction", "repeated", "must be given at most once")
 		} else {
-			if !isEnum0(v) {
-				st.Errs.Add("query.direction", "enum", "must be one of \"asc\", \"desc\", found "+param.Quote(v))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.direction", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.direction", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Direction = param.S(v)
+				st.Bytes = buf
+				if !isEnum0(d) {
+					st.Errs.Add("query.direction", "enum", "must be one of \"asc\", \"desc\", found "+param.Quote(d))
+				} else {
+					p.Direction = param.S(d)
+				}
 			}
 		}
 	} else {
 		p.Direction = "desc"
 	}
 	// query "filter"
-	if v, ok, repeated := param.Query(q, "filter"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "filter"); ok {
 		if repeated {
 			st.Errs.Add("query.filter", "repeated", "must be given at most once")
 		} else {
-			if !isEnum1(v) {
-				st.Errs.Add("query.filter", "enum", "must be one of \"assigned\", \"created\", \"mentioned\", \"subscribed\", \"repos\", \"all\", found "+param.Quote(v))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.filter", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.filter", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Filter = param.S(v)
+				st.Bytes = buf
+				if !isEnum1(d) {
+					st.Errs.Add("query.filter", "enum", "must be one of \"assigned\", \"created\", \"mentioned\", \"subscribed\", \"repos\", \"all\", found "+param.Quote(d))
+				} else {
+					p.Filter = param.S(d)
+				}
 			}
 		}
 	} else {
 		st.Errs.Add("query.filter", "required", "missing required query parameter \"filter\"")
 	}
 	// query "labels"
-	if v, ok, repeated := param.Query(q, "labels"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "labels"); ok {
 		if repeated {
 			st.Errs.Add("query.labels", "repeated", "must be given at most once")
 		} else {
-			if len(v) > 200 && utf8.RuneCount(v) > 200 {
-				st.Errs.Add("query.labels", "maxLength", "must be at most 200 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
-			} else if !pattern0.Match(v) {
-				st.Errs.Add("query.labels", "pattern", "must match \"^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$\", found "+param.Quote(v))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.labels", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.labels", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Labels = param.Opt[string]{V: param.S(v), Set: true}
+				st.Bytes = buf
+				if len(d) > 200 && utf8.RuneCount(d) > 200 {
+					st.Errs.Add("query.labels", "maxLength", "must be at most 200 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+				} else if !pattern0.Match(d) {
+					st.Errs.Add("query.labels", "pattern", "must match \"^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$\", found "+param.Quote(d))
+				} else {
+					p.Labels = param.Opt[string]{V: param.S(d), Set: true}
+				}
 			}
 		}
 	}
 	// query "page"
-	if v, ok, repeated := param.Query(q, "page"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "page"); ok {
 		if repeated {
 			st.Errs.Add("query.page", "repeated", "must be given at most once")
 		} else {
-			x, ok := param.ParseInt(v)
-			if !ok {
-				st.Errs.Add("query.page", "type", "expected an integer, found "+param.Quote(v))
-			} else if x < 1 {
-				st.Errs.Add("query.page", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.page", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Page = x
+				st.Bytes = buf
+				x, ok := param.ParseInt(d)
+				if !ok {
+					st.Errs.Add("query.page", "type", "expected an integer, found "+param.Quote(d))
+				} else if x < 1 {
+					st.Errs.Add("query.page", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				} else {
+					p.Page = x
+				}
 			}
 		}
 	} else {
 		p.Page = 1
 	}
 	// query "per_page"
-	if v, ok, repeated := param.Query(q, "per_page"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "per_page"); ok {
 		if repeated {
 			st.Errs.Add("query.per_page", "repeated", "must be given at most once")
 		} else {
-			x, ok := param.ParseInt(v)
-			if !ok {
-				st.Errs.Add("query.per_page", "type", "expected an integer, found "+param.Quote(v))
-			} else if x < 1 {
-				st.Errs.Add("query.per_page", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
-			} else if x > 100 {
-				st.Errs.Add("query.per_page", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.per_page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.per_page", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.PerPage = x
+				st.Bytes = buf
+				x, ok := param.ParseInt(d)
+				if !ok {
+					st.Errs.Add("query.per_page", "type", "expected an integer, found "+param.Quote(d))
+				} else if x < 1 {
+					st.Errs.Add("query.per_page", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				} else if x > 100 {
+					st.Errs.Add("query.per_page", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+				} else {
+					p.PerPage = x
+				}
 			}
 		}
 	} else {
 		p.PerPage = 30
 	}
 	// query "pulls"
-	if v, ok, repeated := param.Query(q, "pulls"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "pulls"); ok {
 		if repeated {
 			st.Errs.Add("query.pulls", "repeated", "must be given at most once")
 		} else {
-			x, ok := param.ParseBool(v)
-			if !ok {
-				st.Errs.Add("query.pulls", "type", "expected true or false, found "+param.Quote(v))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.pulls", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.pulls", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Pulls = x
+				st.Bytes = buf
+				x, ok := param.ParseBool(d)
+				if !ok {
+					st.Errs.Add("query.pulls", "type", "expected true or false, found "+param.Quote(d))
+				} else {
+					p.Pulls = x
+				}
 			}
 		}
 	} else {
 		p.Pulls = false
 	}
 	// query "since"
-	if v, ok, repeated := param.Query(q, "since"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "since"); ok {
 		if repeated {
 			st.Errs.Add("query.since", "repeated", "must be given at most once")
 		} else {
-			{
-				p.Since = param.Opt[string]{V: param.S(v), Set: true}
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.since", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.since", "type", "malformed percent-encoding in "+param.Quote(v))
+			} else {
+				st.Bytes = buf
+				if !format.DateTime(d) {
+					st.Errs.Add("query.since", "format", "must be a valid date-time, found "+param.Quote(d))
+				} else {
+					p.Since = param.Opt[string]{V: param.S(d), Set: true}
+				}
 			}
 		}
 	}
 	// query "sort"
-	if v, ok, repeated := param.Query(q, "sort"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "sort"); ok {
 		if repeated {
 			st.Errs.Add("query.sort", "repeated", "must be given at most once")
 		} else {
-			if !isEnum2(v) {
-				st.Errs.Add("query.sort", "enum", "must be one of \"created\", \"updated\", \"comments\", found "+param.Quote(v))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.sort", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.sort", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.Sort = param.S(v)
+				st.Bytes = buf
+				if !isEnum2(d) {
+					st.Errs.Add("query.sort", "enum", "must be one of \"created\", \"updated\", \"comments\", found "+param.Quote(d))
+				} else {
+					p.Sort = param.S(d)
+				}
 			}
 		}
 	} else {
 		p.Sort = "created"
 	}
 	// query "state"
-	if v, ok, repeated := param.Query(q, "state"); ok {
+	if v, ok, repeated := param.QueryRaw(qs, "state"); ok {
 		if repeated {
 			st.Errs.Add("query.state", "repeated", "must be given at most once")
 		} else {
-			if !isEnum3(v) {
-				st.Errs.Add("query.state", "enum", "must be one of \"open\", \"closed\", \"all\", found "+param.Quote(v))
+			if c, bad := param.Reserved(v, 0); bad {
+				st.Errs.Add("query.state", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+				st.Errs.Add("query.state", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
-				p.State = param.S(v)
+				st.Bytes = buf
+				if !isEnum3(d) {
+					st.Errs.Add("query.state", "enum", "must be one of \"open\", \"closed\", \"all\", found "+param.Quote(d))
+				} else {
+					p.State = param.S(d)
+				}
 			}
 		}
 	} else {
@@ -174,25 +240,33 @@ type ImportIssueParams struct {
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ImportIssueParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
 	// path "owner"
-	if v, ok := param.Unescape(args[0], false); !ok {
-		st.Errs.Add("path.owner", "type", "malformed percent-encoding in "+param.Quote(args[0]))
-	} else {
-		if !pattern1.Match(v) {
-			st.Errs.Add("path.owner", "pattern", "must match \"^[A-Za-z0-9-]{1,39}$\", found "+param.Quote(v))
+	{
+		v := args[0]
+		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
+			st.Errs.Add("path.owner", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
-			p.Owner = param.S(v)
+			st.Bytes = buf
+			if !pattern1.Match(d) {
+				st.Errs.Add("path.owner", "pattern", "must match \"^[A-Za-z0-9-]{1,39}$\", found "+param.Quote(d))
+			} else {
+				p.Owner = param.S(d)
+			}
 		}
 	}
 	// path "repo"
-	if v, ok := param.Unescape(args[1], false); !ok {
-		st.Errs.Add("path.repo", "type", "malformed percent-encoding in "+param.Quote(args[1]))
-	} else {
-		if utf8.RuneCount(v) < 1 {
-			st.Errs.Add("path.repo", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
-		} else if len(v) > 100 && utf8.RuneCount(v) > 100 {
-			st.Errs.Add("path.repo", "maxLength", "must be at most 100 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+	{
+		v := args[1]
+		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
+			st.Errs.Add("path.repo", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
-			p.Repo = param.S(v)
+			st.Bytes = buf
+			if utf8.RuneCount(d) < 1 {
+				st.Errs.Add("path.repo", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+			} else if len(d) > 100 && utf8.RuneCount(d) > 100 {
+				st.Errs.Add("path.repo", "maxLength", "must be at most 100 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+			} else {
+				p.Repo = param.S(d)
+			}
 		}
 	}
 }

@@ -120,19 +120,19 @@ func QueryRaw(qs []byte, name string) (v []byte, present, repeated bool) {
 }
 
 // Reserved returns the first character of the raw query value v that RFC
-// 3986 reserves and that a client must percent-encode in a value unless the
-// parameter says allowReserved; sep, when not 0, is the style's own
-// delimiter and may appear plain. The characters checked are the ones a
-// URI component encoder escapes (":/?#[]@$&,;="); "!'()*" are left alone
-// because common encoders (JavaScript's encodeURIComponent) send them
-// plain, and "+" is form encoding's space.
+// 3986 §3.4 does not allow unencoded in a query ("[", "]"; "#" ends the
+// query before it gets here). OpenAPI's allowReserved says how a client
+// should serialize; a gateway checking traffic accepts what the URI grammar
+// accepts, since curl and browsers send ":/?@" and the sub-delimiters
+// plain. Values are split on their style's delimiter before they are
+// percent-decoded, so an encoded delimiter stays data either way. sep, when
+// not 0, is the style's own delimiter.
 func Reserved(v []byte, sep byte) (c byte, found bool) {
 	for _, c := range v {
 		if c == sep && sep != 0 {
 			continue
 		}
-		switch c {
-		case ':', '/', '?', '#', '[', ']', '@', '$', '&', ',', ';', '=':
+		if c == '[' || c == ']' {
 			return c, true
 		}
 	}

@@ -91,9 +91,9 @@ func TestReserved(t *testing.T) {
 		c     byte
 		found bool
 	}{
-		{"abc", 0, 0, false}, {"a%2Fb", 0, 0, false}, {"a/b", 0, '/', true},
-		{"a,b", ',', 0, false}, {"a,b", 0, ',', true}, {"a|b:c", '|', ':', true},
-		{"it's(fine)*!", 0, 0, false}, {"a+b", 0, 0, false}, {"x=y", 0, '=', true},
+		{"abc", 0, 0, false}, {"a%2Fb", 0, 0, false}, {"a/b:c?d@e", 0, 0, false},
+		{"a,b", ',', 0, false}, {"a[0]", 0, '[', true}, {"a|b]", '|', ']', true},
+		{"it's(fine)*!", 0, 0, false}, {"a+b", 0, 0, false}, {"x=y", 0, 0, false},
 	} {
 		got, found := Reserved([]byte(c.v), c.sep)
 		if got != c.c || found != c.found {
