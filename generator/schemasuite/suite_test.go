@@ -497,7 +497,7 @@ func filter(names, keep []string) []string {
 func firstLine(s string) string {
 	lines := strings.Split(s, "\n")
 	for _, l := range lines {
-		if strings.Contains(l, ": error: ") || strings.Contains(l, ": invalid: ") {
+		if l != "" && !strings.Contains(l, ": warning: ") {
 			return l
 		}
 	}
