@@ -237,4 +237,3 @@ func scalarText(v any) string {
 	}
 	return canonical(v)
 }
-
