@@ -44,7 +44,7 @@ checkgenerate: generate ## fail when the committed gen/ differs from what genera
 	fi
 
 test: ## run all tests with -race, then a short smoke run of every fuzz target
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 60m ./...
 	@$(MAKE) fuzz FUZZTIME=$(SMOKETIME)
 
 # fuzz finds the targets with `go test -list`, which prints each package's

@@ -94,7 +94,11 @@ func generateInto(spec, dir, modulePath string, standalone bool, stderr io.Write
 		}
 		return nil, &exitError{1}
 	}
-	if res.Diags.HasErrors() {
+	// Findings of severity Invalid break OpenAPI in ways the generator
+	// compiles around (lint fails on them); the gateway is still written,
+	// as DESIGN asks for real documents. Only an Error stops it, and
+	// Generate reports those as err.
+	if res.Diags.HasFatal() {
 		return nil, &exitError{1}
 	}
 	removed, err := module.WriteDir(dir, res.Files)

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"regexp"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -104,11 +105,16 @@ func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) [
 	if p.In != ir.InPath && p.In != ir.InQuery {
 		return use(raw)
 	}
+	used := use(jen.Id("d"))
+	d := "d"
+	if !mentions(used, "d") {
+		d = "_" // nothing reads the value: decoding only proves its escapes well formed
+	}
 	dec := jen.If(
-		jen.List(jen.Id("d"), jen.Id("buf"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Decode").Call(jen.Id("st").Dot("Bytes"), raw, jen.Lit(p.In == ir.InQuery)),
+		jen.List(jen.Id(d), jen.Id("buf"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Decode").Call(jen.Id("st").Dot("Bytes"), raw, jen.Lit(p.In == ir.InQuery)),
 		jen.Op("!").Id("ok"),
 	).Block(add("type", jen.Lit("malformed percent-encoding in ").Op("+").Qual(g.rt("param"), "Quote").Call(raw))).
-		Else().Block(append([]jen.Code{jen.Id("st").Dot("Bytes").Op("=").Id("buf")}, use(jen.Id("d"))...)...)
+		Else().Block(append([]jen.Code{jen.Id("st").Dot("Bytes").Op("=").Id("buf")}, used...)...)
 	if p.In == ir.InQuery && !p.AllowReserved {
 		return []jen.Code{jen.If(
 			jen.List(jen.Id("c"), jen.Id("bad")).Op(":=").Qual(g.rt("param"), "Reserved").Call(raw, jen.Lit(0)),
@@ -445,7 +451,7 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 		switch s := p.Schema; {
 		case s.NoAdditional:
 			def = []jen.Code{add("additionalProperties", jen.Lit("no property of this name is allowed"))}
-		case s.AdditionalProperties != nil:
+		case s.AdditionalProperties != nil && !trivial(s.AdditionalProperties):
 			def = append([]jen.Code{o.count()}, o.g.piece(p, w, add, func(d jen.Code) []jen.Code {
 				return o.g.checkScalar(s.AdditionalProperties, d, add)
 			})...)
@@ -457,7 +463,7 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 	// With nothing declared to check, the name or value may go unread.
 	props := len(p.Schema.Properties) > 0
 	kUsed := props || (!loose && p.Schema.NoAdditional)
-	wUsed := props || (!loose && !p.Schema.NoAdditional && p.Schema.AdditionalProperties != nil)
+	wUsed := props || (!loose && !p.Schema.NoAdditional && p.Schema.AdditionalProperties != nil && !trivial(p.Schema.AdditionalProperties))
 	var unused []jen.Code
 	if !kUsed {
 		unused = append(unused, k)
@@ -551,4 +557,10 @@ func (g *gen) opOf(p *ir.Param) string {
 		}
 	}
 	return ""
+}
+
+// mentions reports whether the rendered statements use the identifier id.
+func mentions(codes []jen.Code, id string) bool {
+	src := jen.Block(codes...).GoString()
+	return regexp.MustCompile(`\b` + regexp.QuoteMeta(id) + `\b`).MatchString(src)
 }
