@@ -65,7 +65,7 @@ bench: ## run every benchmark three times, so none rots
 BENCHCMP_TIME  ?= 200ms
 BENCHCMP_COUNT ?= 1
 benchcmp: ## generated validators vs kin-openapi's openapi3filter, side by side in one run, as a ratio table
-	$(GO) test -run '^$$' -bench '^Benchmark(Generated|OpenAPI3Filter)$$' -benchmem \
+	$(GO) test -run '^$$' -bench '^Benchmark(Generated|GeneratedValidate|OpenAPI3Filter)$$' -benchmem \
 		-benchtime $(BENCHCMP_TIME) -count $(BENCHCMP_COUNT) ./generator/oracle/ \
 	| $(GO) run ./scripts/benchcmp
 

@@ -30,7 +30,7 @@ type ListIssuesParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	qs := ctx.URI().QueryString()
+	qs := st.SplitQuery(ctx.URI().QueryString())
 	// query "direction"
 	if v, ok, repeated := param.QueryRaw(qs, "direction"); ok {
 		if repeated {

@@ -12,14 +12,23 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// serveListIssues serves GET /issues: Issues assigned to the caller.
-func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
-	st := request.Acquire()
-	defer request.Release(st)
+// admitListIssues checks the parameters and body of GET /issues. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitListIssues(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
 	var p ListIssuesParams
 	p.decode(ctx, args, st)
 	if st.Errs.Len() > 0 {
 		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
+// serveListIssues serves GET /issues: Issues assigned to the caller.
+func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
+	st := request.Acquire()
+	defer request.Release(st)
+	if !admitListIssues(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -30,17 +39,26 @@ func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	g.tracker.Forward(ctx, st.Path, 2*time.Second)
 }
 
+// admitImportIssue checks the parameters and body of POST /repos/{owner}/{repo}/issues. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
+	var p ImportIssueParams
+	p.decode(ctx, args, st)
+	if !checkImportIssueBody(ctx, st, 262144) {
+		return false
+	}
+	if st.Errs.Len() > 0 {
+		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
 // serveImportIssue serves POST /repos/{owner}/{repo}/issues: Import an issue with its full history.
 func (g *Gateway) serveImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
-	var p ImportIssueParams
-	p.decode(ctx, args, st)
-	if !checkImportIssueBody(ctx, st, 262144) {
-		return
-	}
-	if st.Errs.Len() > 0 {
-		st.Errs.Write(ctx)
+	if !admitImportIssue(ctx, args, st) {
 		return
 	}
 	if g.mock {

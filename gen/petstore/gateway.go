@@ -14,6 +14,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
+	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 	"github.com/valyala/fasthttp"
@@ -189,4 +190,64 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	case opGetInventory:
 		g.serveGetInventory(ctx, &args)
 	}
+}
+
+// Validate checks a request as Handle does — its path, method, parameters and
+// body — without proxying or answering it when it passes. When it breaks the
+// contract, Validate answers it as Handle would (problem+json: 400, 404,
+// 405, 413 or 415) and returns false.
+func (g *Gateway) Validate(ctx *fasthttp.RequestCtx) bool {
+	path := ctx.URI().PathOriginal()
+	if !bytes.HasPrefix(path, basePath) {
+		problem.NotFound(ctx)
+		return false
+	}
+	path = path[len(basePath):]
+	var args pathArgs
+	op, allow := route(ctx.Method(), path, &args)
+	switch op {
+	case opNone:
+		problem.NotFound(ctx)
+		return false
+	case opWrongMethod:
+		problem.MethodNotAllowed(ctx, allow)
+		return false
+	case opListPets:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitListPets(ctx, &args, st)
+	case opCreatePet:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitCreatePet(ctx, &args, st)
+	case opFindPetsByTags:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitFindPetsByTags(ctx, &args, st)
+	case opListMyPets:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitListMyPets(ctx, &args, st)
+	case opGetPet:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitGetPet(ctx, &args, st)
+	case opUpdatePet:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitUpdatePet(ctx, &args, st)
+	case opDeletePet:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitDeletePet(ctx, &args, st)
+	case opGetPetPhoto:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitGetPetPhoto(ctx, &args, st)
+	case opGetInventory:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitGetInventory(ctx, &args, st)
+	}
+	return true
 }

@@ -12,14 +12,23 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// serveListPets serves GET /pets: List pets.
-func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
-	st := request.Acquire()
-	defer request.Release(st)
+// admitListPets checks the parameters and body of GET /pets. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitListPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
 	var p ListPetsParams
 	p.decode(ctx, args, st)
 	if st.Errs.Len() > 0 {
 		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
+// serveListPets serves GET /pets: List pets.
+func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
+	st := request.Acquire()
+	defer request.Release(st)
+	if !admitListPets(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -32,15 +41,24 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 }
 
+// admitCreatePet checks the parameters and body of POST /pets. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
+	if !checkNewPetBody(ctx, st, 4096) {
+		return false
+	}
+	if st.Errs.Len() > 0 {
+		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
 // serveCreatePet serves POST /pets: Add a pet to the store.
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
-	if !checkNewPetBody(ctx, st, 4096) {
-		return
-	}
-	if st.Errs.Len() > 0 {
-		st.Errs.Write(ctx)
+	if !admitCreatePet(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -79,14 +97,23 @@ func checkNewPetBody(ctx *fasthttp.RequestCtx, st *request.State, limit int) boo
 	return true
 }
 
-// serveFindPetsByTags serves GET /pets/findByTags: Find pets by tags.
-func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) {
-	st := request.Acquire()
-	defer request.Release(st)
+// admitFindPetsByTags checks the parameters and body of GET /pets/findByTags. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
 	var p FindPetsByTagsParams
 	p.decode(ctx, args, st)
 	if st.Errs.Len() > 0 {
 		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
+// serveFindPetsByTags serves GET /pets/findByTags: Find pets by tags.
+func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) {
+	st := request.Acquire()
+	defer request.Release(st)
+	if !admitFindPetsByTags(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -99,14 +126,23 @@ func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) 
 	}
 }
 
-// serveListMyPets serves GET /pets/mine: The caller's own pets.
-func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
-	st := request.Acquire()
-	defer request.Release(st)
+// admitListMyPets checks the parameters and body of GET /pets/mine. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
 	var p ListMyPetsParams
 	p.decode(ctx, args, st)
 	if st.Errs.Len() > 0 {
 		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
+// serveListMyPets serves GET /pets/mine: The caller's own pets.
+func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
+	st := request.Acquire()
+	defer request.Release(st)
+	if !admitListMyPets(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -119,14 +155,23 @@ func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 }
 
-// serveGetPet serves GET /pets/{petId}: Find a pet by id.
-func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
-	st := request.Acquire()
-	defer request.Release(st)
+// admitGetPet checks the parameters and body of GET /pets/{petId}. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitGetPet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
 	var p GetPetParams
 	p.decode(ctx, args, st)
 	if st.Errs.Len() > 0 {
 		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
+// serveGetPet serves GET /pets/{petId}: Find a pet by id.
+func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
+	st := request.Acquire()
+	defer request.Release(st)
+	if !admitGetPet(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -140,17 +185,26 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 }
 
+// admitUpdatePet checks the parameters and body of PUT /pets/{petId}. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
+	var p UpdatePetParams
+	p.decode(ctx, args, st)
+	if !checkNewPetBody(ctx, st, 65536) {
+		return false
+	}
+	if st.Errs.Len() > 0 {
+		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
 // serveUpdatePet serves PUT /pets/{petId}: Replace a pet.
 func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
-	var p UpdatePetParams
-	p.decode(ctx, args, st)
-	if !checkNewPetBody(ctx, st, 65536) {
-		return
-	}
-	if st.Errs.Len() > 0 {
-		st.Errs.Write(ctx)
+	if !admitUpdatePet(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -164,14 +218,23 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 }
 
-// serveDeletePet serves DELETE /pets/{petId}: Delete a pet.
-func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
-	st := request.Acquire()
-	defer request.Release(st)
+// admitDeletePet checks the parameters and body of DELETE /pets/{petId}. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
 	var p DeletePetParams
 	p.decode(ctx, args, st)
 	if st.Errs.Len() > 0 {
 		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
+// serveDeletePet serves DELETE /pets/{petId}: Delete a pet.
+func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
+	st := request.Acquire()
+	defer request.Release(st)
+	if !admitDeletePet(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -185,14 +248,23 @@ func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 }
 
-// serveGetPetPhoto serves GET /pets/{petId}/photos/{photoId}: One photo of a pet.
-func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
-	st := request.Acquire()
-	defer request.Release(st)
+// admitGetPetPhoto checks the parameters and body of GET /pets/{petId}/photos/{photoId}. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
 	var p GetPetPhotoParams
 	p.decode(ctx, args, st)
 	if st.Errs.Len() > 0 {
 		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
+// serveGetPetPhoto serves GET /pets/{petId}/photos/{photoId}: One photo of a pet.
+func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
+	st := request.Acquire()
+	defer request.Release(st)
+	if !admitGetPetPhoto(ctx, args, st) {
 		return
 	}
 	if g.mock {
@@ -208,14 +280,23 @@ func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 }
 
-// serveGetInventory serves GET /stores/{storeId}/inventory: Stock counts by status.
-func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
-	st := request.Acquire()
-	defer request.Release(st)
+// admitGetInventory checks the parameters and body of GET /stores/{storeId}/inventory. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
 	var p GetInventoryParams
 	p.decode(ctx, args, st)
 	if st.Errs.Len() > 0 {
 		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
+// serveGetInventory serves GET /stores/{storeId}/inventory: Stock counts by status.
+func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
+	st := request.Acquire()
+	defer request.Release(st)
+	if !admitGetInventory(ctx, args, st) {
 		return
 	}
 	if g.mock {

@@ -24,7 +24,7 @@ type ListPetsParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	qs := ctx.URI().QueryString()
+	qs := st.SplitQuery(ctx.URI().QueryString())
 	// query "limit"
 	if v, ok, repeated := param.QueryRaw(qs, "limit"); ok {
 		if repeated {
@@ -76,9 +76,8 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 	{
 		base := len(st.Strs)
 		n := 0
-		for rest := qs; len(rest) > 0; {
-			var k, v []byte
-			k, v, _, rest = param.NextPair(rest)
+		for _, kv := range qs {
+			k, v := kv.Key, kv.Value
 			if !param.KeyIs(k, "tag") {
 				continue
 			}
@@ -133,7 +132,7 @@ type FindPetsByTagsParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	qs := ctx.URI().QueryString()
+	qs := st.SplitQuery(ctx.URI().QueryString())
 	// query "tags"
 	if v, ok, repeated := param.QueryRaw(qs, "tags"); ok {
 		if repeated {
@@ -278,7 +277,7 @@ type DeletePetParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	qs := ctx.URI().QueryString()
+	qs := st.SplitQuery(ctx.URI().QueryString())
 	// path "petId"
 	{
 		v := args[0]
@@ -331,7 +330,7 @@ type GetPetPhotoParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	qs := ctx.URI().QueryString()
+	qs := st.SplitQuery(ctx.URI().QueryString())
 	// path "petId"
 	{
 		v := args[0]
@@ -399,7 +398,7 @@ type GetInventoryParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	qs := ctx.URI().QueryString()
+	qs := st.SplitQuery(ctx.URI().QueryString())
 	// path "storeId"
 	{
 		v := args[0]

@@ -13,6 +13,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
+	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 	"github.com/valyala/fasthttp"
@@ -78,4 +79,32 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	case opCreatePet:
 		g.serveCreatePet(ctx, &args)
 	}
+}
+
+// Validate checks a request as Handle does — its path, method, parameters and
+// body — without proxying or answering it when it passes. When it breaks the
+// contract, Validate answers it as Handle would (problem+json: 400, 404,
+// 405, 413 or 415) and returns false.
+func (g *Gateway) Validate(ctx *fasthttp.RequestCtx) bool {
+	path := ctx.URI().PathOriginal()
+	if !bytes.HasPrefix(path, basePath) {
+		problem.NotFound(ctx)
+		return false
+	}
+	path = path[len(basePath):]
+	var args pathArgs
+	op, allow := route(ctx.Method(), path, &args)
+	switch op {
+	case opNone:
+		problem.NotFound(ctx)
+		return false
+	case opWrongMethod:
+		problem.MethodNotAllowed(ctx, allow)
+		return false
+	case opCreatePet:
+		st := request.Acquire()
+		defer request.Release(st)
+		return admitCreatePet(ctx, &args, st)
+	}
+	return true
 }

@@ -11,15 +11,24 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
+// admitCreatePet checks the parameters and body of POST /pets. It answers the
+// request itself (400, 413, 415) and returns false when they break the contract.
+func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bool {
+	if !checkCreatePetBody(ctx, st, 65536) {
+		return false
+	}
+	if st.Errs.Len() > 0 {
+		st.Errs.Write(ctx)
+		return false
+	}
+	return true
+}
+
 // serveCreatePet serves POST /pets.
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
-	if !checkCreatePetBody(ctx, st, 65536) {
-		return
-	}
-	if st.Errs.Len() > 0 {
-		st.Errs.Write(ctx)
+	if !admitCreatePet(ctx, args, st) {
 		return
 	}
 	if g.mock {

@@ -116,6 +116,41 @@ func (g *gen) gateway(f *jen.File) {
 			}
 		})
 	})
+	g.validate(f)
+}
+
+// validate emits Gateway.Validate: the checks of Handle without the
+// answer, so that the generated validation can run in another server, and
+// be measured on its own.
+func (g *gen) validate(f *jen.File) {
+	api := g.api
+	comment(f, "Validate checks a request as Handle does — its path, method, parameters and\nbody — without proxying or answering it when it passes. When it breaks the\ncontract, Validate answers it as Handle would (problem+json: 400, 404,\n405, 413 or 415) and returns false.")
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("Validate").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).Bool().BlockFunc(func(b *jen.Group) {
+		b.Id("path").Op(":=").Id("ctx").Dot("URI").Call().Dot("PathOriginal").Call()
+		if api.BasePath != "" {
+			b.If(jen.Op("!").Qual("bytes", "HasPrefix").Call(jen.Id("path"), jen.Id("basePath"))).Block(
+				jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")),
+				jen.Return(jen.False()),
+			)
+			b.Id("path").Op("=").Id("path").Index(jen.Len(jen.Id("basePath")).Op(":"))
+		}
+		b.Var().Id("args").Id("pathArgs")
+		b.List(jen.Id("op"), jen.Id("allow")).Op(":=").Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("path"), jen.Op("&").Id("args"))
+		b.Switch(jen.Id("op")).BlockFunc(func(sw *jen.Group) {
+			sw.Case(jen.Id("opNone")).Block(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")), jen.Return(jen.False()))
+			sw.Case(jen.Id("opWrongMethod")).Block(jen.Qual(g.rt("problem"), "MethodNotAllowed").Call(jen.Id("ctx"), jen.Id("allow")), jen.Return(jen.False()))
+			for _, o := range api.Operations {
+				if checks(o) {
+					sw.Case(jen.Id(opConst(o))).Block(
+						jen.Id("st").Op(":=").Qual(g.rt("request"), "Acquire").Call(),
+						jen.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st")),
+						jen.Return(jen.Id(admitName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args"), jen.Id("st"))),
+					)
+				}
+			}
+		})
+		b.Return(jen.True())
+	})
 }
 
 func duration(d time.Duration) jen.Code {

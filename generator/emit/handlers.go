@@ -93,7 +93,40 @@ func (g *gen) upstream(name string) *ir.Upstream {
 	return nil
 }
 
+// checks reports whether an operation has anything to validate.
+func checks(o *ir.Operation) bool { return len(o.Params) > 0 || o.Body != nil }
+
+func admitName(o *ir.Operation) string { return "admit" + o.GoName }
+
+// admit emits the checks of one operation's request, shared by its handler
+// and by Validate: parameters, then the body; on a violation it answers
+// with the problem document and returns false.
+func (g *gen) admit(f *jen.File, o *ir.Operation) {
+	comment(f, admitName(o)+" checks the parameters and body of "+o.Method+" "+o.Path+". It answers the\nrequest itself (400, 413, 415) and returns false when they break the contract.")
+	f.Func().Id(admitName(o)).Params(
+		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
+		jen.Id("args").Op("*").Id("pathArgs"),
+		jen.Id("st").Op("*").Qual(g.rt("request"), "State"),
+	).Bool().BlockFunc(func(b *jen.Group) {
+		if len(o.Params) > 0 {
+			b.Var().Id("p").Id(o.GoName + "Params")
+			b.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))
+		}
+		if o.Body != nil {
+			b.If(jen.Op("!").Id(g.bodyChecks[o]).Call(jen.Id("ctx"), jen.Id("st"), jen.Lit(int(o.MaxBody)))).Block(jen.Return(jen.False()))
+		}
+		b.If(jen.Id("st").Dot("Errs").Dot("Len").Call().Op(">").Lit(0)).Block(
+			jen.Id("st").Dot("Errs").Dot("Write").Call(jen.Id("ctx")),
+			jen.Return(jen.False()),
+		)
+		b.Return(jen.True())
+	})
+}
+
 func (g *gen) handler(f *jen.File, o *ir.Operation) {
+	if checks(o) {
+		g.admit(f, o)
+	}
 	doc := handlerName(o) + " serves " + o.Method + " " + o.Path
 	if o.Summary != "" {
 		doc += ": " + oneLine(o.Summary)
@@ -105,18 +138,8 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 	).BlockFunc(func(b *jen.Group) {
 		b.Id("st").Op(":=").Qual(g.rt("request"), "Acquire").Call()
 		b.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st"))
-		if len(o.Params) > 0 {
-			b.Var().Id("p").Id(o.GoName + "Params")
-			b.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))
-		}
-		if o.Body != nil {
-			b.If(jen.Op("!").Id(g.bodyChecks[o]).Call(jen.Id("ctx"), jen.Id("st"), jen.Lit(int(o.MaxBody)))).Block(jen.Return())
-		}
-		if len(o.Params) > 0 || o.Body != nil {
-			b.If(jen.Id("st").Dot("Errs").Dot("Len").Call().Op(">").Lit(0)).Block(
-				jen.Id("st").Dot("Errs").Dot("Write").Call(jen.Id("ctx")),
-				jen.Return(),
-			)
+		if checks(o) {
+			b.If(jen.Op("!").Id(admitName(o)).Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))).Block(jen.Return())
 		}
 		u := g.upstream(o.Upstream)
 		switch {

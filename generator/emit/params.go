@@ -49,7 +49,7 @@ func (g *gen) params(f *jen.File) {
 			if usesQuery {
 				// The raw query: names match whatever the client escaped,
 				// and reserved characters are seen before decoding.
-				b.Id("qs").Op(":=").Id("ctx").Dot("URI").Call().Dot("QueryString").Call()
+				b.Id("qs").Op(":=").Id("st").Dot("SplitQuery").Call(jen.Id("ctx").Dot("URI").Call().Dot("QueryString").Call())
 			}
 			for _, p := range o.Params {
 				b.Comment(p.In + " " + strconv.Quote(p.Name))

@@ -295,10 +295,9 @@ func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 // explode (?R=100&G=200, only the declared properties can be recognized)
 // and deepObject (?color[R]=100).
 func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
-	next := jen.List(jen.Id("k"), jen.Id("v"), jen.Id("_"), jen.Id("rest")).Op("=").Qual(g.rt("param"), "NextPair").Call(jen.Id("rest"))
 	loop := func(body ...jen.Code) jen.Code {
-		return jen.For(jen.Id("rest").Op(":=").Id("qs"), jen.Len(jen.Id("rest")).Op(">").Lit(0), jen.Empty()).Block(
-			append([]jen.Code{jen.Var().List(jen.Id("k"), jen.Id("v")).Index().Byte(), next}, body...)...)
+		return jen.For(jen.List(jen.Id("_"), jen.Id("kv")).Op(":=").Range().Id("qs")).Block(
+			append([]jen.Code{jen.List(jen.Id("k"), jen.Id("v")).Op(":=").List(jen.Id("kv").Dot("Key"), jen.Id("kv").Dot("Value"))}, body...)...)
 	}
 	field := jen.Id("p").Dot(p.GoName)
 	if p.Shape == ir.ShapeArray {

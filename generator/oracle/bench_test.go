@@ -162,6 +162,32 @@ func BenchmarkGenerated(b *testing.B) {
 	}
 }
 
+// BenchmarkGeneratedValidate is BenchmarkGenerated without what a gateway
+// does besides validating (request id, mock reply): Gateway.Validate routes
+// the request and checks its parameters and body, which is the work
+// openapi3filter.ValidateRequest does, plus routing. On the error path it
+// also writes the problem document.
+func BenchmarkGeneratedValidate(b *testing.B) {
+	for _, v := range benchVersions {
+		for _, c := range benchCases(b) {
+			b.Run(v+"/"+c.name, func(b *testing.B) {
+				h, base := compiledGateway(b, c.doc+v)
+				var ctx fasthttp.RequestCtx
+				c.r.fasthttp(&ctx, base)
+				if got := h.Validate(&ctx); got != c.valid {
+					b.Fatalf("Validate = %v, want %v: %s", got, c.valid, ctx.Response.Body())
+				}
+				b.SetBytes(benchBytes(&c.r))
+				b.ReportAllocs()
+				for b.Loop() {
+					ctx.Response.Reset()
+					h.Validate(&ctx)
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkOpenAPI3Filter validates each case with openapi3filter: the route
 // is found once, outside the loop; each iteration gives the request a fresh
 // body reader and calls ValidateRequest, stopping at the first error.

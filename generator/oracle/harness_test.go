@@ -28,6 +28,7 @@ import (
 // handler is what every generated Gateway offers.
 type handler interface {
 	Handle(ctx *fasthttp.RequestCtx)
+	Validate(ctx *fasthttp.RequestCtx) bool
 }
 
 // compiled are the documents whose generated packages are part of this test

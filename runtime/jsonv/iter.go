@@ -13,6 +13,7 @@
 package jsonv
 
 import (
+	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
 )
@@ -57,8 +58,9 @@ type Iter struct {
 	err     SyntaxError
 	failed  bool
 	scratch []byte
-	ptr     []byte // JSON pointer of the current value, escaped per RFC 6901
-	base    string // what Pointer puts before ptr: "/body", "query.filter"
+	ptr     []segment // the path to the current value; Pointer spells it out only when asked
+	keys    []byte    // copies of the keys PushKeyBytes was given
+	base    string    // what Pointer puts before ptr: "/body", "query.filter"
 
 	keyStart, keyEnd int // raw span of the last key FirstKey/NextKey read, quotes included
 
@@ -89,6 +91,7 @@ func (it *Iter) ResetAt(b []byte, base string) {
 	it.err = SyntaxError{}
 	it.scratch = it.scratch[:0]
 	it.ptr = it.ptr[:0]
+	it.keys = it.keys[:0]
 	it.keyStart, it.keyEnd = 0, 0
 }
 
@@ -277,12 +280,48 @@ func (it *Iter) String() []byte {
 }
 
 // str reads the string at pos (which holds the opening quote).
+// plainByte marks the bytes a string holds as they are: ASCII from 0x20
+// up, except '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// plain8 reports whether the eight bytes packed in x are all ASCII from
+// 0x20 up, none of them '"' or '\\' (the usual has-zero-byte bit tricks).
+func plain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasLess := (x - ones*0x20) &^ x & highs // a byte below 0x20 (or high-bit)
+	q := x ^ (ones * '"')
+	hasQuote := (q - ones) &^ q & highs
+	bs := x ^ (ones * '\\')
+	hasBackslash := (bs - ones) &^ bs & highs
+	return (hasLess|hasQuote|hasBackslash)|(x&highs) == 0
+}
+
 func (it *Iter) str() []byte {
 	b := it.buf
 	i := it.pos + 1
 	start := i
 	// Fast path: no escapes, ASCII or valid UTF-8.
 	for i < len(b) {
+		// Plain ASCII bytes (none a quote, a backslash, a control character
+		// or the start of a multi-byte sequence) by table, then eight at a
+		// time once the string proves long.
+		for n := 0; i < len(b) && plainByte[b[i]] && n < 16; n++ {
+			i++
+		}
+		for i+8 <= len(b) && plain8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		for i < len(b) && plainByte[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		if c == '"' {
 			it.pos = i + 1
@@ -532,56 +571,77 @@ func (it *Iter) enter() bool {
 	return true
 }
 
-// PushKey extends the current JSON pointer with an object key.
+// segment is one step of the path to the current value: an object key
+// (a string the generated code holds, or a window of keys) or an array
+// index. Validators push and pop a step per member they look at, and report
+// a location only when a value is wrong, so a step costs a struct append and
+// the pointer is spelled out, escaped, only then.
+type segment struct {
+	key        string
+	start, end int32 // window of Iter.keys when key came from the input
+	index      int32 // -1 for a key
+}
+
+// PushKey extends the current path with an object key.
 func (it *Iter) PushKey(k string) int {
 	n := len(it.ptr)
-	it.ptr = append(it.ptr, '/')
-	for i := 0; i < len(k); i++ {
-		switch k[i] {
-		case '~':
-			it.ptr = append(it.ptr, '~', '0')
-		case '/':
-			it.ptr = append(it.ptr, '~', '1')
-		default:
-			it.ptr = append(it.ptr, k[i])
-		}
-	}
+	it.ptr = append(it.ptr, segment{key: k, index: -1})
 	return n
 }
 
-// PushKeyBytes is PushKey for a key read from the input.
+// PushKeyBytes is PushKey for a key read from the input, which is copied:
+// the input's scratch buffer is reused by the next string read.
 func (it *Iter) PushKeyBytes(k []byte) int {
 	n := len(it.ptr)
-	it.ptr = append(it.ptr, '/')
-	for _, c := range k {
-		switch c {
-		case '~':
-			it.ptr = append(it.ptr, '~', '0')
-		case '/':
-			it.ptr = append(it.ptr, '~', '1')
-		default:
-			it.ptr = append(it.ptr, c)
-		}
-	}
+	start := len(it.keys)
+	it.keys = append(it.keys, k...)
+	it.ptr = append(it.ptr, segment{start: int32(start), end: int32(len(it.keys)), index: -1})
 	return n
 }
 
-// PushIndex extends the current JSON pointer with an array index.
+// PushIndex extends the current path with an array index.
 func (it *Iter) PushIndex(i int) int {
 	n := len(it.ptr)
-	it.ptr = append(it.ptr, '/')
-	it.ptr = strconv.AppendInt(it.ptr, int64(i), 10)
+	it.ptr = append(it.ptr, segment{index: int32(i)})
 	return n
 }
 
-// Pop restores the pointer to the length a Push returned.
-func (it *Iter) Pop(n int) { it.ptr = it.ptr[:n] }
+// Pop restores the path to the length a Push returned.
+func (it *Iter) Pop(n int) {
+	if n < len(it.ptr) && it.ptr[n].index < 0 && it.ptr[n].key == "" && it.ptr[n].end > 0 {
+		it.keys = it.keys[:it.ptr[n].start]
+	}
+	it.ptr = it.ptr[:n]
+}
 
 // Pointer returns the location of the current value: the base given to
-// ResetAt followed by its JSON pointer, as a new string; it is meant for error
-// reports only.
+// ResetAt followed by its JSON pointer (RFC 6901, "~" and "/" escaped), as a
+// new string; it is meant for error reports only.
 func (it *Iter) Pointer() string {
-	return it.base + string(it.ptr)
+	b := make([]byte, 0, len(it.base)+16*len(it.ptr))
+	b = append(b, it.base...)
+	for _, sg := range it.ptr {
+		b = append(b, '/')
+		if sg.index >= 0 {
+			b = strconv.AppendInt(b, int64(sg.index), 10)
+			continue
+		}
+		k := sg.key
+		if k == "" && sg.end > sg.start {
+			k = string(it.keys[sg.start:sg.end])
+		}
+		for i := 0; i < len(k); i++ {
+			switch k[i] {
+			case '~':
+				b = append(b, '~', '0')
+			case '/':
+				b = append(b, '~', '1')
+			default:
+				b = append(b, k[i])
+			}
+		}
+	}
+	return string(b)
 }
 
 // Mark is a saved position of an Iter.
@@ -601,7 +661,8 @@ func (it *Iter) Rewind(m Mark) {
 	if it.failed {
 		return
 	}
-	it.pos, it.depth, it.ptr = m.pos, m.depth, it.ptr[:m.ptr]
+	it.pos, it.depth = m.pos, m.depth
+	it.Pop(m.ptr)
 }
 
 // Raw returns the bytes of the value at the iterator and consumes it. The

@@ -71,6 +71,30 @@ func ParseInt(b []byte) (int64, bool) {
 
 // ParseFloat parses a JSON-style number (no hex, no Inf/NaN, no leading +).
 func ParseFloat(b []byte) (float64, bool) {
+	// Fast path: an integer of at most 15 digits is exact in a float64,
+	// and most numbers in requests are such integers.
+	if n := len(b); n > 0 && n <= 16 {
+		i, neg := 0, b[0] == '-'
+		if neg {
+			i = 1
+		}
+		if i < n && n-i <= 15 && (b[i] != '0' || n-i == 1) {
+			var v int64
+			for ; i < n; i++ {
+				c := b[i] - '0'
+				if c > 9 {
+					break
+				}
+				v = v*10 + int64(c)
+			}
+			if i == n {
+				if neg {
+					return -float64(v), true
+				}
+				return float64(v), true
+			}
+		}
+	}
 	if !IsNumber(b) {
 		return 0, false
 	}

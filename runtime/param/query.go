@@ -1,5 +1,7 @@
 package param
 
+import "bytes"
+
 // Query strings are read raw, as the client sent them, so that a decoder
 // can tell a reserved character the client percent-encoded from one it did
 // not (OpenAPI's allowReserved) and can match a parameter name whatever
@@ -18,16 +20,11 @@ package param
 //	}
 func NextPair(qs []byte) (name, value []byte, eq bool, rest []byte) {
 	pair := qs
-	for i, c := range qs {
-		if c == '&' {
-			pair, rest = qs[:i], qs[i+1:]
-			break
-		}
+	if i := bytes.IndexByte(qs, '&'); i >= 0 {
+		pair, rest = qs[:i], qs[i+1:]
 	}
-	for i, c := range pair {
-		if c == '=' {
-			return pair[:i], pair[i+1:], true, rest
-		}
+	if i := bytes.IndexByte(pair, '='); i >= 0 {
+		return pair[:i], pair[i+1:], true, rest
 	}
 	return pair, nil, false, rest
 }
@@ -53,6 +50,12 @@ func decodeAt(raw []byte, i int) (byte, int) {
 
 // KeyIs reports whether the raw query name decodes to name.
 func KeyIs(raw []byte, name string) bool {
+	if len(raw) < len(name) {
+		return false // escapes only ever make the raw form longer
+	}
+	if bytes.IndexByte(raw, '%') < 0 && bytes.IndexByte(raw, '+') < 0 {
+		return string(raw) == name // nothing to decode: the common case
+	}
 	j := 0
 	for i := 0; i < len(raw); {
 		var c byte
@@ -101,20 +104,39 @@ func DeepKey(raw []byte, name string) (prop []byte, ok bool) {
 	return nil, false
 }
 
-// QueryRaw is the raw-query counterpart of Query: the still-encoded value
-// of the single-valued parameter name, whether it is present and whether it
-// was given more than once.
-func QueryRaw(qs []byte, name string) (v []byte, present, repeated bool) {
+// Pair is one name=value pair of a raw query string, both still encoded.
+type Pair struct {
+	Key, Value []byte
+}
+
+// Split appends the pairs of the raw query string qs to dst and returns it.
+// A decoder splits the query once and then looks parameters up among the
+// pairs, instead of scanning the string again for each parameter. Empty
+// pieces ("a=1&&b=2") are dropped.
+func Split(dst []Pair, qs []byte) []Pair {
 	for rest := qs; len(rest) > 0; {
-		var k, val []byte
-		k, val, _, rest = NextPair(rest)
-		if !KeyIs(k, name) {
+		var k, v []byte
+		k, v, _, rest = NextPair(rest)
+		if len(k) == 0 && len(v) == 0 {
+			continue
+		}
+		dst = append(dst, Pair{k, v})
+	}
+	return dst
+}
+
+// QueryRaw is the raw-query counterpart of Query: the still-encoded value
+// of the single-valued parameter name among the query's pairs, whether it
+// is present and whether it was given more than once.
+func QueryRaw(pairs []Pair, name string) (v []byte, present, repeated bool) {
+	for i := range pairs {
+		if !KeyIs(pairs[i].Key, name) {
 			continue
 		}
 		if present {
 			return v, true, true
 		}
-		v, present = val, true
+		v, present = pairs[i].Value, true
 	}
 	return v, present, false
 }

@@ -77,7 +77,7 @@ func TestQueryRaw(t *testing.T) {
 		{"a", "1", true, false}, {"b", "x%2Cy", true, false}, {"ab", "2", true, false},
 		{"c", "3", true, true}, {"d", "", true, false}, {"e", "", false, false},
 	} {
-		v, present, repeated := QueryRaw(qs, c.name)
+		v, present, repeated := QueryRaw(Split(nil, qs), c.name)
 		if string(v) != c.v || present != c.present || repeated != c.repeated {
 			t.Errorf("QueryRaw(%q) = %q, %v, %v; want %q, %v, %v", c.name, v, present, repeated, c.v, c.present, c.repeated)
 		}
@@ -175,6 +175,24 @@ func FuzzQuery(f *testing.F) {
 				t.Fatalf("Decode(%q) = %q, %v; url.QueryUnescape = %q, %v", v, out, ok, want, err)
 			}
 			Reserved(v, ',')
+		}
+		// Split keeps every non-empty pair, in order, as NextPair cuts them.
+		var want []Pair
+		for rest := qs; len(rest) > 0; {
+			var k, v []byte
+			k, v, _, rest = NextPair(rest)
+			if len(k) > 0 || len(v) > 0 {
+				want = append(want, Pair{k, v})
+			}
+		}
+		got := Split(nil, qs)
+		if len(got) != len(want) {
+			t.Fatalf("Split(%q) has %d pairs, want %d", qs, len(got), len(want))
+		}
+		for i := range got {
+			if string(got[i].Key) != string(want[i].Key) || string(got[i].Value) != string(want[i].Value) {
+				t.Fatalf("Split(%q)[%d] = %q=%q, want %q=%q", qs, i, got[i].Key, got[i].Value, want[i].Key, want[i].Value)
+			}
 		}
 	})
 }

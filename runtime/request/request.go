@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/runtime/form"
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
+	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
@@ -33,6 +34,9 @@ type State struct {
 	// Bytes holds parameter values that had to be percent-decoded; decoded
 	// values are windows of it (see param.Decode).
 	Bytes []byte
+	// Query is the request's query string split into raw pairs once, for
+	// every query parameter to look itself up in (SplitQuery).
+	Query []param.Pair
 }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
@@ -48,6 +52,8 @@ func Acquire() *State {
 	st.Nums = st.Nums[:0]
 	st.Bools = st.Bools[:0]
 	st.Bytes = st.Bytes[:0]
+	clear(st.Query) // drop references into the last request's URI
+	st.Query = st.Query[:0]
 	return st
 }
 
@@ -62,6 +68,12 @@ func Release(st *State) {
 	st.JSON.Reset(nil)
 	st.Form.Reset()
 	pool.Put(st)
+}
+
+// SplitQuery splits the raw query string qs into st.Query and returns it.
+func (st *State) SplitQuery(qs []byte) []param.Pair {
+	st.Query = param.Split(st.Query[:0], qs)
+	return st.Query
 }
 
 // MediaType stores the media type of a Content-Type header value in st.Type:

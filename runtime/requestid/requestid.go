@@ -34,10 +34,10 @@ func Ensure(ctx *fasthttp.RequestCtx) []byte {
 	if !Valid(id) {
 		var buf [32]byte
 		Generate(&buf)
-		ctx.Request.Header.SetBytesKV(headerKey, buf[:])
+		ctx.Request.Header.SetCanonical(headerKey, buf[:]) // headerKey is already in canonical form
 		id = ctx.Request.Header.PeekBytes(headerKey)
 	}
-	ctx.Response.Header.SetBytesKV(headerKey, id)
+	ctx.Response.Header.SetCanonical(headerKey, id)
 	return id
 }
 
