@@ -12,6 +12,7 @@ import (
 // rest (lookaround, backreferences) run on regexp2 in ECMAScript mode with a
 // match timeout, so no pattern is ever silently skipped.
 type Pattern struct {
+	dfa   *dfa // ASCII input, when the pattern allows one
 	re2   *regexp.Regexp
 	ecma  *regexp2.Regexp
 	Expr  string
@@ -28,6 +29,7 @@ func MustCompile(expr string) *Pattern {
 	p := &Pattern{Expr: expr}
 	if re, err := regexp.Compile(expr); err == nil {
 		p.re2, p.valid = re, true
+		p.dfa = buildDFA(expr)
 		return p
 	}
 	if re, err := regexp2.Compile(expr, regexp2.ECMAScript); err == nil {
@@ -40,6 +42,11 @@ func MustCompile(expr string) *Pattern {
 // Match reports whether b contains a match (patterns are not anchored).
 // A backtracking match that times out counts as no match.
 func (p *Pattern) Match(b []byte) bool {
+	if p.dfa != nil {
+		if matched, ok := p.dfa.match(b); ok {
+			return matched
+		}
+	}
 	switch {
 	case p.re2 != nil:
 		return p.re2.Match(b)

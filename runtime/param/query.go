@@ -107,6 +107,7 @@ func DeepKey(raw []byte, name string) (prop []byte, ok bool) {
 // Pair is one name=value pair of a raw query string, both still encoded.
 type Pair struct {
 	Key, Value []byte
+	plain      bool // Key has no escape: it is compared as it is
 }
 
 // Split appends the pairs of the raw query string qs to dst and returns it.
@@ -120,7 +121,7 @@ func Split(dst []Pair, qs []byte) []Pair {
 		if len(k) == 0 && len(v) == 0 {
 			continue
 		}
-		dst = append(dst, Pair{k, v})
+		dst = append(dst, Pair{k, v, bytes.IndexByte(k, '%') < 0 && bytes.IndexByte(k, '+') < 0})
 	}
 	return dst
 }
@@ -130,7 +131,11 @@ func Split(dst []Pair, qs []byte) []Pair {
 // is present and whether it was given more than once.
 func QueryRaw(pairs []Pair, name string) (v []byte, present, repeated bool) {
 	for i := range pairs {
-		if !KeyIs(pairs[i].Key, name) {
+		if pairs[i].plain {
+			if string(pairs[i].Key) != name {
+				continue
+			}
+		} else if !KeyIs(pairs[i].Key, name) {
 			continue
 		}
 		if present {

@@ -182,7 +182,7 @@ func FuzzQuery(f *testing.F) {
 			var k, v []byte
 			k, v, _, rest = NextPair(rest)
 			if len(k) > 0 || len(v) > 0 {
-				want = append(want, Pair{k, v})
+				want = append(want, Pair{Key: k, Value: v})
 			}
 		}
 		got := Split(nil, qs)
