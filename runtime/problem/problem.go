@@ -279,11 +279,14 @@ func write[T string | []byte](ctx *fasthttp.RequestCtx, b *buf, status int, typ,
 		o = AppendString(o, id)
 	}
 	o = append(o, '}')
-	b.out = o
 
 	ctx.Response.SetStatusCode(status)
 	ctx.Response.Header.SetContentType(ContentType)
 	// A previous attempt (a failed proxy call) may have left an encoding.
-	ctx.Response.Header.Del(fasthttp.HeaderContentEncoding)
-	ctx.Response.SetBody(o)
+	if len(ctx.Response.Header.ContentEncoding()) > 0 {
+		ctx.Response.Header.Del(fasthttp.HeaderContentEncoding)
+	}
+	// The document becomes the body without a copy; the body's old buffer
+	// goes back to the pool in its place.
+	b.out = ctx.Response.SwapBody(o)[:0]
 }
