@@ -73,6 +73,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		cs = append(cs, check{cond, "multipleOf", jen.Lit("must be a multiple of " + fmtNum(*m) + ", found ").Op("+").Add(found)})
 	}
 	switch {
+	case g.api.AnnotateFormats:
 	case k == kInt && s.Format == "int32":
 		cs = append(cs, check{jen.Add(x).Op("<").Lit(math.MinInt32).Op("||").Add(x).Op(">").Lit(math.MaxInt32), "format",
 			jen.Lit("must be a valid int32, found ").Op("+").Add(found)})
@@ -136,7 +137,7 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		cs = append(cs, check{jen.Op("!").Id(g.pattern(s.Pattern)).Dot("Match").Call(x), "pattern",
 			jen.Lit("must match "+strconv.Quote(s.Pattern)+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
 	}
-	if fn := formatFunc(s.Format); fn != "" && s.Format != "int32" && s.Format != "int64" {
+	if fn := formatFunc(s.Format); fn != "" && s.Format != "int32" && s.Format != "int64" && !g.api.AnnotateFormats {
 		cs = append(cs, check{jen.Op("!").Qual(g.rt("format"), fn).Call(x), "format",
 			jen.Lit("must be a valid "+s.Format+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
 	}

@@ -14,21 +14,22 @@ import (
 
 // API is one gateway.
 type API struct {
-	Name           string        `json:"name,omitempty"` // Go package name, also the binary's prefix
-	Title          string        `json:"title,omitempty"`
-	Version        string        `json:"version,omitempty"`  // info.version
-	OpenAPI        string        `json:"openAPI,omitempty"`  // "3.0" or "3.1": which schema semantics apply
-	Source         string        `json:"source,omitempty"`   // the spec path as given, for the generated header
-	BasePath       string        `json:"basePath,omitempty"` // "" or a path like "/v1" with no trailing slash
-	Listen         string        `json:"listen,omitempty"`
-	MaxHeaderBytes int64         `json:"maxHeaderBytes,omitempty"`
-	Timeout        time.Duration `json:"timeout,omitempty"` // connection read/write deadline; 0 = runtime default
-	MaxBody        int64         `json:"maxBody,omitempty"` // the largest MaxBody of any operation
-	Upstreams      []*Upstream   `json:"upstreams,omitempty"`
-	Operations     []*Operation  `json:"operations,omitempty"` // sorted by path, then method
-	Routes         *Node         `json:"routes,omitempty"`
-	MaxPathParams  int           `json:"maxPathParams,omitempty"`
-	Schemas        []*Schema     `json:"schemas,omitempty"` // named schemas referenced by operations, sorted by GoName
+	Name            string        `json:"name,omitempty"` // Go package name, also the binary's prefix
+	Title           string        `json:"title,omitempty"`
+	Version         string        `json:"version,omitempty"`         // info.version
+	OpenAPI         string        `json:"openAPI,omitempty"`         // "3.0" or "3.1": which schema semantics apply
+	Source          string        `json:"source,omitempty"`          // the spec path as given, for the generated header
+	BasePath        string        `json:"basePath,omitempty"`        // "" or a path like "/v1" with no trailing slash
+	AnnotateFormats bool          `json:"annotateFormats,omitempty"` // x-gateway.formats: annotate: formats are not checked
+	Listen          string        `json:"listen,omitempty"`
+	MaxHeaderBytes  int64         `json:"maxHeaderBytes,omitempty"`
+	Timeout         time.Duration `json:"timeout,omitempty"` // connection read/write deadline; 0 = runtime default
+	MaxBody         int64         `json:"maxBody,omitempty"` // the largest MaxBody of any operation
+	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
+	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
+	Routes          *Node         `json:"routes,omitempty"`
+	MaxPathParams   int           `json:"maxPathParams,omitempty"`
+	Schemas         []*Schema     `json:"schemas,omitempty"` // named schemas referenced by operations, sorted by GoName
 }
 
 // Upstream is a named pool of targets.

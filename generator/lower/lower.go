@@ -98,6 +98,7 @@ func (l *lowerer) root() {
 	l.api.MaxHeaderBytes = g.Limits.MaxHeaderBytes.V
 	l.api.Timeout = g.Limits.Timeout.V
 	l.api.BasePath = basePath(l.doc)
+	l.api.AnnotateFormats = l.doc.Gateway.Formats.V == "annotate"
 	upNames := namer{}
 	for _, u := range g.Upstreams {
 		up := &ir.Upstream{

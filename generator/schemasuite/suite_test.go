@@ -102,6 +102,7 @@ func TestJSONSchemaSuite(t *testing.T) {
 				t.Fatalf("%s: %v", name, err)
 			}
 			pkg := "p" + strconv.Itoa(len(pkgs))
+			assertFormats = strings.HasPrefix(rel, "optional/format/")
 			fileCases, ok := buildFile(t, d, rel, groups, specDir, out, mod, pkg)
 			cases = append(cases, fileCases...)
 			if ok {
@@ -175,6 +176,23 @@ func buildGroup(t *testing.T, d draft, rel string, groups []group, gi int, specD
 // one POST operation /g<i> per group taking the schema as its JSON body, and
 // generates its gateway into out/pkg with a hook for the runner.
 func generate(d draft, groups []group, which []int, spec, out, mod, pkg string) error {
+	return generateFile(d, groups, which, spec, out, mod, pkg)
+}
+
+// assertFormats is set while the optional/format files are generated: they
+// test format assertion, which JSON Schema 2020-12 §7.2.1 makes opt-in, and
+// the required files test the default, annotation. draft4 documents keep
+// gatewaygen's default, assert, which draft 4 allows.
+var assertFormats bool
+
+func formatsMode(d draft, _ string) string {
+	if d.name == "draft2020-12" && !assertFormats {
+		return "annotate"
+	}
+	return "assert"
+}
+
+func generateFile(d draft, groups []group, which []int, spec, out, mod, pkg string) error {
 	schemas := map[string]any{}
 	paths := map[string]any{}
 	for _, gi := range which {
@@ -194,6 +212,7 @@ func generate(d draft, groups []group, which []int, spec, out, mod, pkg string) 
 	}
 	doc := map[string]any{
 		"openapi":    d.openapi,
+		"x-gateway":  map[string]any{"formats": formatsMode(d, spec)},
 		"info":       map[string]any{"title": "suite", "version": "1"},
 		"paths":      paths,
 		"components": map[string]any{"schemas": schemas},

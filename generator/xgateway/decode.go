@@ -51,6 +51,11 @@ func (d *Decoder) DecodeRoot(key, val *yaml.Node) Root {
 			if r.BasePath.Set && !strings.HasPrefix(r.BasePath.V, "/") {
 				d.Diags.Errorf(r.BasePath.Pos, "%s: must start with \"/\", found %q", path, r.BasePath.V)
 			}
+		case "formats":
+			r.Formats = d.str(v, path)
+			if r.Formats.Set && r.Formats.V != "assert" && r.Formats.V != "annotate" {
+				d.Diags.Errorf(r.Formats.Pos, "%s: expected assert or annotate, found %q", path, r.Formats.V)
+			}
 		case "upstreams":
 			r.Upstreams = d.upstreams(v, path)
 		case "limits":

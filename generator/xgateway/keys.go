@@ -40,6 +40,7 @@ var keyTable = []KeySpec{
 	{Key: "name", Where: rootOnly, Type: "string", Default: "the spec file name", Example: "petstore"},
 	{Key: "listen", Where: rootOnly, Type: "host:port", Default: ":8080", Example: `"127.0.0.1:8080"`},
 	{Key: "base-path", Where: rootOnly, Type: "string", Default: "path of servers[0].url", Example: "/v1"},
+	{Key: "formats", Where: rootOnly, Type: "enum", Default: "assert", Example: "annotate"},
 	{Key: "upstreams", Where: rootOnly, Type: "map of upstream", Default: "none", Example: "{pets: {targets: [\"http://127.0.0.1:9001\"]}}"},
 	{Key: "upstreams.<name>.targets", Where: upstrLvl, Type: "list of URL or target", Default: "required", Example: `["http://127.0.0.1:9001"]`},
 	{Key: "upstreams.<name>.targets[].url", Where: upstrLvl, Type: "URL", Default: "required", Example: "http://127.0.0.1:9002"},

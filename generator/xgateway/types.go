@@ -26,7 +26,8 @@ type Root struct {
 	Name      Value[string]
 	Listen    Value[string]
 	BasePath  Value[string]
-	Upstreams []Upstream // in document order
+	Formats   Value[string] // "assert" (default) or "annotate"
+	Upstreams []Upstream    // in document order
 	Limits    Limits
 	Settings
 }
