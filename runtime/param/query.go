@@ -115,13 +115,34 @@ type Pair struct {
 // pairs, instead of scanning the string again for each parameter. Empty
 // pieces ("a=1&&b=2") are dropped.
 func Split(dst []Pair, qs []byte) []Pair {
-	for rest := qs; len(rest) > 0; {
-		var k, v []byte
-		k, v, _, rest = NextPair(rest)
-		if len(k) == 0 && len(v) == 0 {
-			continue
+	// One pass: the "=", the "&" and whether the name has an escape.
+	start, eq, plain := 0, -1, true
+	for i := 0; i <= len(qs); i++ {
+		if i < len(qs) {
+			switch qs[i] {
+			case '&':
+			case '=':
+				if eq < 0 {
+					eq = i
+				}
+				continue
+			case '%', '+':
+				if eq < 0 {
+					plain = false
+				}
+				continue
+			default:
+				continue
+			}
 		}
-		dst = append(dst, Pair{k, v, bytes.IndexByte(k, '%') < 0 && bytes.IndexByte(k, '+') < 0})
+		p := Pair{Key: qs[start:i], plain: plain}
+		if eq >= 0 {
+			p.Key, p.Value = qs[start:eq], qs[eq+1:i]
+		}
+		if len(p.Key) > 0 || len(p.Value) > 0 {
+			dst = append(dst, p)
+		}
+		start, eq, plain = i+1, -1, true
 	}
 	return dst
 }

@@ -1,6 +1,7 @@
 package param
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 	"testing"
@@ -190,6 +191,9 @@ func FuzzQuery(f *testing.F) {
 			t.Fatalf("Split(%q) has %d pairs, want %d", qs, len(got), len(want))
 		}
 		for i := range got {
+			if plain := !bytes.ContainsAny(got[i].Key, "%+"); got[i].plain != plain {
+				t.Fatalf("Split(%q)[%d]: plain = %v for key %q", qs, i, got[i].plain, got[i].Key)
+			}
 			if string(got[i].Key) != string(want[i].Key) || string(got[i].Value) != string(want[i].Value) {
 				t.Fatalf("Split(%q)[%d] = %q=%q, want %q=%q", qs, i, got[i].Key, got[i].Value, want[i].Key, want[i].Value)
 			}
