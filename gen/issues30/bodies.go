@@ -21,19 +21,17 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 		for k := it.FirstKey(); k != nil; k = it.NextKey() {
 			switch string(k) {
 			case "active_lock_reason":
-				m := it.PushKey("active_lock_reason")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if !isEnum4(x) {
-						errs.Add(it.Pointer(), "enum", "must be one of \"off-topic\", \"too heated\", \"resolved\", \"spam\", null, found "+param.Quote(x))
+						errs.Add(it.PointerKey("active_lock_reason"), "enum", "must be one of \"off-topic\", \"too heated\", \"resolved\", \"spam\", null, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("active_lock_reason"), "string or null")
 				}
-				it.Pop(m)
 			case "assignee":
 				m := it.PushKey("assignee")
 				validateUser(it, errs)
@@ -45,287 +43,247 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				it.Pop(m)
 			case "author_association":
 				seen[0] |= 1 << 1
-				m := it.PushKey("author_association")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum5(x) {
-						errs.Add(it.Pointer(), "enum", "must be one of \"COLLABORATOR\", \"CONTRIBUTOR\", \"FIRST_TIMER\", \"FIRST_TIME_CONTRIBUTOR\", \"MANNEQUIN\", \"MEMBER\", \"NONE\", \"OWNER\", found "+param.Quote(x))
+						errs.Add(it.PointerKey("author_association"), "enum", "must be one of \"COLLABORATOR\", \"CONTRIBUTOR\", \"FIRST_TIMER\", \"FIRST_TIME_CONTRIBUTOR\", \"MANNEQUIN\", \"MEMBER\", \"NONE\", \"OWNER\", found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("author_association"), "string")
 				}
-				it.Pop(m)
 			case "body":
-				m := it.PushKey("body")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 65536 && utf8.RuneCount(x) > 65536 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 65536 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("body"), "maxLength", "must be at most 65536 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("body"), "string or null")
 				}
-				it.Pop(m)
 			case "closed_at":
-				m := it.PushKey("closed_at")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.Add(it.PointerKey("closed_at"), "format", "must be a valid date-time, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("closed_at"), "string or null")
 				}
-				it.Pop(m)
 			case "closed_by":
 				m := it.PushKey("closed_by")
 				validateUser(it, errs)
 				it.Pop(m)
 			case "comments":
 				seen[0] |= 1 << 2
-				m := it.PushKey("comments")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("comments"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("comments"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("comments"), "integer")
 				}
-				it.Pop(m)
 			case "comments_url":
-				m := it.PushKey("comments_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("comments_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("comments_url"), "string")
 				}
-				it.Pop(m)
 			case "created_at":
 				seen[0] |= 1 << 3
-				m := it.PushKey("created_at")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.Add(it.PointerKey("created_at"), "format", "must be a valid date-time, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("created_at"), "string")
 				}
-				it.Pop(m)
 			case "events_url":
-				m := it.PushKey("events_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("events_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("events_url"), "string")
 				}
-				it.Pop(m)
 			case "html_url":
 				seen[0] |= 1 << 4
-				m := it.PushKey("html_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("html_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("html_url"), "string")
 				}
-				it.Pop(m)
 			case "id":
 				seen[0] |= 1 << 5
-				m := it.PushKey("id")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
 					} else if !format.Int64(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid int64, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "format", "must be a valid int64, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("id"), "integer")
 				}
-				it.Pop(m)
 			case "labels":
 				seen[0] |= 1 << 6
 				m := it.PushKey("labels")
 				validateIssueLabels(it, errs)
 				it.Pop(m)
 			case "labels_url":
-				m := it.PushKey("labels_url")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("labels_url"), "string")
 				}
-				it.Pop(m)
 			case "locked":
 				seen[0] |= 1 << 7
-				m := it.PushKey("locked")
 				switch it.Peek() {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, "boolean")
+					wrongType(it, errs, it.PointerKey("locked"), "boolean")
 				}
-				it.Pop(m)
 			case "milestone":
 				m := it.PushKey("milestone")
 				validateMilestone(it, errs)
 				it.Pop(m)
 			case "node_id":
 				seen[0] |= 1 << 8
-				m := it.PushKey("node_id")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("node_id"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("node_id"), "string")
 				}
-				it.Pop(m)
 			case "number":
 				seen[0] |= 1 << 9
-				m := it.PushKey("number")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("number"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("number"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("number"), "integer")
 				}
-				it.Pop(m)
 			case "reactions":
 				m := it.PushKey("reactions")
 				validateReactions(it, errs)
 				it.Pop(m)
 			case "repository_url":
 				seen[0] |= 1 << 10
-				m := it.PushKey("repository_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("repository_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("repository_url"), "string")
 				}
-				it.Pop(m)
 			case "state":
 				seen[0] |= 1 << 11
-				m := it.PushKey("state")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum6(x) {
-						errs.Add(it.Pointer(), "enum", "must be one of \"open\", \"closed\", found "+param.Quote(x))
+						errs.Add(it.PointerKey("state"), "enum", "must be one of \"open\", \"closed\", found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("state"), "string")
 				}
-				it.Pop(m)
 			case "state_reason":
-				m := it.PushKey("state_reason")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if !isEnum7(x) {
-						errs.Add(it.Pointer(), "enum", "must be one of \"completed\", \"reopened\", \"not_planned\", null, found "+param.Quote(x))
+						errs.Add(it.PointerKey("state_reason"), "enum", "must be one of \"completed\", \"reopened\", \"not_planned\", null, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("state_reason"), "string or null")
 				}
-				it.Pop(m)
 			case "timeline_url":
-				m := it.PushKey("timeline_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("timeline_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("timeline_url"), "string")
 				}
-				it.Pop(m)
 			case "title":
 				seen[0] |= 1 << 12
-				m := it.PushKey("title")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("title"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 256 && utf8.RuneCount(x) > 256 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 256 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("title"), "maxLength", "must be at most 256 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("title"), "string")
 				}
-				it.Pop(m)
 			case "updated_at":
 				seen[0] |= 1 << 13
-				m := it.PushKey("updated_at")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.Add(it.PointerKey("updated_at"), "format", "must be a valid date-time, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("updated_at"), "string")
 				}
-				it.Pop(m)
 			case "url":
 				seen[0] |= 1 << 14
-				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("url"), "string")
 				}
-				it.Pop(m)
 			case "user":
 				seen[0] |= 1 << 15
 				m := it.PushKey("user")
@@ -384,7 +342,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "user")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -397,245 +355,205 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 			switch string(k) {
 			case "avatar_url":
 				seen[0] |= 1 << 0
-				m := it.PushKey("avatar_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("avatar_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("avatar_url"), "string")
 				}
-				it.Pop(m)
 			case "email":
-				m := it.PushKey("email")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if !format.Email(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid email, found "+param.Quote(x))
+						errs.Add(it.PointerKey("email"), "format", "must be a valid email, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("email"), "string or null")
 				}
-				it.Pop(m)
 			case "events_url":
-				m := it.PushKey("events_url")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("events_url"), "string")
 				}
-				it.Pop(m)
 			case "followers_url":
-				m := it.PushKey("followers_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("followers_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("followers_url"), "string")
 				}
-				it.Pop(m)
 			case "following_url":
-				m := it.PushKey("following_url")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("following_url"), "string")
 				}
-				it.Pop(m)
 			case "gists_url":
-				m := it.PushKey("gists_url")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("gists_url"), "string")
 				}
-				it.Pop(m)
 			case "gravatar_id":
-				m := it.PushKey("gravatar_id")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("gravatar_id"), "string or null")
 				}
-				it.Pop(m)
 			case "html_url":
 				seen[0] |= 1 << 1
-				m := it.PushKey("html_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("html_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("html_url"), "string")
 				}
-				it.Pop(m)
 			case "id":
 				seen[0] |= 1 << 2
-				m := it.PushKey("id")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
 					} else if !format.Int64(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid int64, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "format", "must be a valid int64, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("id"), "integer")
 				}
-				it.Pop(m)
 			case "login":
 				seen[0] |= 1 << 3
-				m := it.PushKey("login")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !pattern1.Match(x) {
-						errs.Add(it.Pointer(), "pattern", "must match \"^[A-Za-z0-9-]{1,39}$\", found "+param.Quote(x))
+						errs.Add(it.PointerKey("login"), "pattern", "must match \"^[A-Za-z0-9-]{1,39}$\", found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("login"), "string")
 				}
-				it.Pop(m)
 			case "name":
-				m := it.PushKey("name")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 255 && utf8.RuneCount(x) > 255 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 255 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 255 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("name"), "string or null")
 				}
-				it.Pop(m)
 			case "node_id":
 				seen[0] |= 1 << 4
-				m := it.PushKey("node_id")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("node_id"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("node_id"), "string")
 				}
-				it.Pop(m)
 			case "organizations_url":
-				m := it.PushKey("organizations_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("organizations_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("organizations_url"), "string")
 				}
-				it.Pop(m)
 			case "received_events_url":
-				m := it.PushKey("received_events_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("received_events_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("received_events_url"), "string")
 				}
-				it.Pop(m)
 			case "repos_url":
-				m := it.PushKey("repos_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("repos_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("repos_url"), "string")
 				}
-				it.Pop(m)
 			case "site_admin":
 				seen[0] |= 1 << 5
-				m := it.PushKey("site_admin")
 				switch it.Peek() {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, "boolean")
+					wrongType(it, errs, it.PointerKey("site_admin"), "boolean")
 				}
-				it.Pop(m)
 			case "starred_url":
-				m := it.PushKey("starred_url")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("starred_url"), "string")
 				}
-				it.Pop(m)
 			case "subscriptions_url":
-				m := it.PushKey("subscriptions_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("subscriptions_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("subscriptions_url"), "string")
 				}
-				it.Pop(m)
 			case "type":
 				seen[0] |= 1 << 6
-				m := it.PushKey("type")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum8(x) {
-						errs.Add(it.Pointer(), "enum", "must be one of \"User\", \"Organization\", \"Bot\", found "+param.Quote(x))
+						errs.Add(it.PointerKey("type"), "enum", "must be one of \"User\", \"Organization\", \"Bot\", found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("type"), "string")
 				}
-				it.Pop(m)
 			case "url":
 				seen[0] |= 1 << 7
-				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("url"), "string")
 				}
-				it.Pop(m)
 			default:
 				it.Skip()
 			}
@@ -665,7 +583,7 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -684,7 +602,7 @@ func validateIssueAssignees(it *jsonv.Iter, errs *problem.Errors) {
 			errs.Add(it.Pointer(), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
 		}
 	default:
-		wrongType(it, errs, "array")
+		wrongType(it, errs, it.Pointer(), "array")
 	}
 }
 
@@ -703,7 +621,7 @@ func validateIssueLabels(it *jsonv.Iter, errs *problem.Errors) {
 			errs.Add(it.Pointer(), "maxItems", "must have at most 100 items, found "+strconv.Itoa(n))
 		}
 	default:
-		wrongType(it, errs, "array")
+		wrongType(it, errs, it.Pointer(), "array")
 	}
 }
 
@@ -715,213 +633,183 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 		for k := it.FirstKey(); k != nil; k = it.NextKey() {
 			switch string(k) {
 			case "closed_at":
-				m := it.PushKey("closed_at")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.Add(it.PointerKey("closed_at"), "format", "must be a valid date-time, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("closed_at"), "string or null")
 				}
-				it.Pop(m)
 			case "closed_issues":
 				seen[0] |= 1 << 0
-				m := it.PushKey("closed_issues")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("closed_issues"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("closed_issues"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("closed_issues"), "integer")
 				}
-				it.Pop(m)
 			case "created_at":
 				seen[0] |= 1 << 1
-				m := it.PushKey("created_at")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.Add(it.PointerKey("created_at"), "format", "must be a valid date-time, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("created_at"), "string")
 				}
-				it.Pop(m)
 			case "creator":
 				seen[0] |= 1 << 2
 				m := it.PushKey("creator")
 				validateUser(it, errs)
 				it.Pop(m)
 			case "description":
-				m := it.PushKey("description")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("description"), "string or null")
 				}
-				it.Pop(m)
 			case "due_on":
-				m := it.PushKey("due_on")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.Add(it.PointerKey("due_on"), "format", "must be a valid date-time, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("due_on"), "string or null")
 				}
-				it.Pop(m)
 			case "html_url":
 				seen[0] |= 1 << 3
-				m := it.PushKey("html_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("html_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("html_url"), "string")
 				}
-				it.Pop(m)
 			case "id":
 				seen[0] |= 1 << 4
-				m := it.PushKey("id")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("id"), "integer")
 				}
-				it.Pop(m)
 			case "labels_url":
-				m := it.PushKey("labels_url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("labels_url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("labels_url"), "string")
 				}
-				it.Pop(m)
 			case "node_id":
 				seen[0] |= 1 << 5
-				m := it.PushKey("node_id")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("node_id"), "string")
 				}
-				it.Pop(m)
 			case "number":
 				seen[0] |= 1 << 6
-				m := it.PushKey("number")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("number"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("number"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("number"), "integer")
 				}
-				it.Pop(m)
 			case "open_issues":
 				seen[0] |= 1 << 7
-				m := it.PushKey("open_issues")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("open_issues"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("open_issues"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("open_issues"), "integer")
 				}
-				it.Pop(m)
 			case "state":
 				seen[0] |= 1 << 8
-				m := it.PushKey("state")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum6(x) {
-						errs.Add(it.Pointer(), "enum", "must be one of \"open\", \"closed\", found "+param.Quote(x))
+						errs.Add(it.PointerKey("state"), "enum", "must be one of \"open\", \"closed\", found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("state"), "string")
 				}
-				it.Pop(m)
 			case "title":
 				seen[0] |= 1 << 9
-				m := it.PushKey("title")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("title"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("title"), "string")
 				}
-				it.Pop(m)
 			case "updated_at":
 				seen[0] |= 1 << 10
-				m := it.PushKey("updated_at")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.Add(it.PointerKey("updated_at"), "format", "must be a valid date-time, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("updated_at"), "string")
 				}
-				it.Pop(m)
 			case "url":
 				seen[0] |= 1 << 11
-				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("url"), "string")
 				}
-				it.Pop(m)
 			default:
 				it.Skip()
 			}
@@ -963,7 +851,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -976,161 +864,141 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 			switch string(k) {
 			case "+1":
 				seen[0] |= 1 << 0
-				m := it.PushKey("+1")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("+1"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("+1"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("+1"), "integer")
 				}
-				it.Pop(m)
 			case "-1":
 				seen[0] |= 1 << 1
-				m := it.PushKey("-1")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("-1"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("-1"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("-1"), "integer")
 				}
-				it.Pop(m)
 			case "confused":
 				seen[0] |= 1 << 2
-				m := it.PushKey("confused")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("confused"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("confused"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("confused"), "integer")
 				}
-				it.Pop(m)
 			case "eyes":
 				seen[0] |= 1 << 3
-				m := it.PushKey("eyes")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("eyes"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("eyes"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("eyes"), "integer")
 				}
-				it.Pop(m)
 			case "heart":
 				seen[0] |= 1 << 4
-				m := it.PushKey("heart")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("heart"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("heart"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("heart"), "integer")
 				}
-				it.Pop(m)
 			case "hooray":
 				seen[0] |= 1 << 5
-				m := it.PushKey("hooray")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("hooray"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("hooray"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("hooray"), "integer")
 				}
-				it.Pop(m)
 			case "laugh":
 				seen[0] |= 1 << 6
-				m := it.PushKey("laugh")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("laugh"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("laugh"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("laugh"), "integer")
 				}
-				it.Pop(m)
 			case "rocket":
 				seen[0] |= 1 << 7
-				m := it.PushKey("rocket")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("rocket"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("rocket"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("rocket"), "integer")
 				}
-				it.Pop(m)
 			case "total_count":
 				seen[0] |= 1 << 8
-				m := it.PushKey("total_count")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("total_count"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("total_count"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("total_count"), "integer")
 				}
-				it.Pop(m)
 			case "url":
 				seen[0] |= 1 << 9
-				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("url"), "string")
 				}
-				it.Pop(m)
 			default:
 				m := it.PushKeyBytes(k)
 				errs.Add(it.Pointer(), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
@@ -1169,7 +1037,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -1182,97 +1050,83 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 			switch string(k) {
 			case "color":
 				seen[0] |= 1 << 0
-				m := it.PushKey("color")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !pattern2.Match(x) {
-						errs.Add(it.Pointer(), "pattern", "must match \"^[0-9a-fA-F]{6}$\", found "+param.Quote(x))
+						errs.Add(it.PointerKey("color"), "pattern", "must match \"^[0-9a-fA-F]{6}$\", found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("color"), "string")
 				}
-				it.Pop(m)
 			case "default":
 				seen[0] |= 1 << 1
-				m := it.PushKey("default")
 				switch it.Peek() {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, "boolean")
+					wrongType(it, errs, it.PointerKey("default"), "boolean")
 				}
-				it.Pop(m)
 			case "description":
-				m := it.PushKey("description")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 100 && utf8.RuneCount(x) > 100 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 100 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("description"), "maxLength", "must be at most 100 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("description"), "string or null")
 				}
-				it.Pop(m)
 			case "id":
 				seen[0] |= 1 << 2
-				m := it.PushKey("id")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
 					} else if !format.Int64(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid int64, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "format", "must be a valid int64, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("id"), "integer")
 				}
-				it.Pop(m)
 			case "name":
 				seen[0] |= 1 << 3
-				m := it.PushKey("name")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 50 && utf8.RuneCount(x) > 50 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 50 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 50 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("name"), "string")
 				}
-				it.Pop(m)
 			case "node_id":
 				seen[0] |= 1 << 4
-				m := it.PushKey("node_id")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("node_id"), "string")
 				}
-				it.Pop(m)
 			case "url":
 				seen[0] |= 1 << 5
-				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("url"), "string")
 				}
-				it.Pop(m)
 			default:
 				m := it.PushKeyBytes(k)
 				errs.Add(it.Pointer(), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
@@ -1299,13 +1153,13 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
 // wrongType reports the value at the iterator as not of the wanted type, and skips it.
-func wrongType(it *jsonv.Iter, errs *problem.Errors, want string) {
-	errs.Add(it.Pointer(), "type", "expected "+want+", found "+it.Peek().String())
+func wrongType(it *jsonv.Iter, errs *problem.Errors, at, want string) {
+	errs.Add(at, "type", "expected "+want+", found "+it.Peek().String())
 	it.Skip()
 }
 

@@ -21,51 +21,45 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 		for k := it.FirstKey(); k != nil; k = it.NextKey() {
 			switch string(k) {
 			case "age":
-				m := it.PushKey("age")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("age"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("age"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					} else if x > 60.0 {
-						errs.Add(it.Pointer(), "maximum", "must be <= 60, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("age"), "maximum", "must be <= 60, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("age"), "integer")
 				}
-				it.Pop(m)
 			case "name":
 				seen[0] |= 1 << 0
-				m := it.PushKey("name")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 64 && utf8.RuneCount(x) > 64 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("name"), "string")
 				}
-				it.Pop(m)
 			case "notes":
-				m := it.PushKey("notes")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 500 && utf8.RuneCount(x) > 500 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 500 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("notes"), "maxLength", "must be at most 500 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("notes"), "string or null")
 				}
-				it.Pop(m)
 			case "owner":
 				m := it.PushKey("owner")
 				validateNewPetOwner(it, errs)
@@ -80,27 +74,23 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				validateNewPetTags(it, errs)
 				it.Pop(m)
 			case "vaccinated":
-				m := it.PushKey("vaccinated")
 				switch it.Peek() {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, "boolean")
+					wrongType(it, errs, it.PointerKey("vaccinated"), "boolean")
 				}
-				it.Pop(m)
 			case "weight":
-				m := it.PushKey("weight")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if x <= 0.0 {
-						errs.Add(it.Pointer(), "exclusiveMinimum", "must be > 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("weight"), "exclusiveMinimum", "must be > 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "number")
+					wrongType(it, errs, it.PointerKey("weight"), "number")
 				}
-				it.Pop(m)
 			default:
 				m := it.PushKeyBytes(k)
 				errs.Add(it.Pointer(), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
@@ -115,7 +105,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "status")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -131,7 +121,7 @@ func validateListPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 	default:
-		wrongType(it, errs, "array")
+		wrongType(it, errs, it.Pointer(), "array")
 	}
 }
 
@@ -142,50 +132,42 @@ func validateProblem(it *jsonv.Iter, errs *problem.Errors) {
 		for k := it.FirstKey(); k != nil; k = it.NextKey() {
 			switch string(k) {
 			case "detail":
-				m := it.PushKey("detail")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("detail"), "string")
 				}
-				it.Pop(m)
 			case "status":
-				m := it.PushKey("status")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("status"), "type", "expected integer, found "+string(raw))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("status"), "integer")
 				}
-				it.Pop(m)
 			case "title":
-				m := it.PushKey("title")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("title"), "string")
 				}
-				it.Pop(m)
 			case "type":
-				m := it.PushKey("type")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("type"), "string")
 				}
-				it.Pop(m)
 			default:
 				it.Skip()
 			}
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -197,43 +179,37 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 		for k := it.FirstKey(); k != nil; k = it.NextKey() {
 			switch string(k) {
 			case "age":
-				m := it.PushKey("age")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("age"), "type", "expected integer, found "+string(raw))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("age"), "integer")
 				}
-				it.Pop(m)
 			case "id":
 				seen[0] |= 1 << 0
-				m := it.PushKey("id")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if !format.Int64(x) {
-						errs.Add(it.Pointer(), "format", "must be a valid int64, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "format", "must be a valid int64, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("id"), "integer")
 				}
-				it.Pop(m)
 			case "name":
 				seen[0] |= 1 << 1
-				m := it.PushKey("name")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("name"), "string")
 				}
-				it.Pop(m)
 			case "status":
 				seen[0] |= 1 << 2
 				m := it.PushKey("status")
@@ -257,7 +233,7 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "status")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -273,7 +249,7 @@ func validateFindPetsByTagsResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 	default:
-		wrongType(it, errs, "array")
+		wrongType(it, errs, it.Pointer(), "array")
 	}
 }
 
@@ -289,7 +265,7 @@ func validateListMyPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 	default:
-		wrongType(it, errs, "array")
+		wrongType(it, errs, it.Pointer(), "array")
 	}
 }
 
@@ -302,24 +278,20 @@ func validateGetPetPhotoResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			switch string(k) {
 			case "id":
 				seen[0] |= 1 << 0
-				m := it.PushKey("id")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("id"), "string")
 				}
-				it.Pop(m)
 			case "url":
 				seen[0] |= 1 << 1
-				m := it.PushKey("url")
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("url"), "string")
 				}
-				it.Pop(m)
 			default:
 				it.Skip()
 			}
@@ -331,7 +303,7 @@ func validateGetPetPhotoResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -351,12 +323,12 @@ func validateGetInventoryResponse200(it *jsonv.Iter, errs *problem.Errors) {
 					errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 				}
 			default:
-				wrongType(it, errs, "integer")
+				wrongType(it, errs, it.Pointer(), "integer")
 			}
 			it.Pop(m)
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -369,29 +341,25 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 			switch string(k) {
 			case "name":
 				seen[0] |= 1 << 0
-				m := it.PushKey("name")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("name"), "string")
 				}
-				it.Pop(m)
 			case "phone":
-				m := it.PushKey("phone")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !pattern3.Match(x) {
-						errs.Add(it.Pointer(), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found "+param.Quote(x))
+						errs.Add(it.PointerKey("phone"), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("phone"), "string")
 				}
-				it.Pop(m)
 			default:
 				it.Skip()
 			}
@@ -400,7 +368,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "name")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -413,7 +381,7 @@ func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 			errs.Add(it.Pointer(), "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(x))
 		}
 	default:
-		wrongType(it, errs, "string")
+		wrongType(it, errs, it.Pointer(), "string")
 	}
 }
 
@@ -423,26 +391,24 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 	case jsonv.Array:
 		n := 0
 		for ok := it.FirstElem(); ok; ok = it.NextElem() {
-			m := it.PushIndex(n)
 			switch it.Peek() {
 			case jsonv.String:
 				x := it.String()
 				if utf8.RuneCount(x) < 1 {
-					errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+					errs.Add(it.PointerIndex(n), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				} else if len(x) > 32 && utf8.RuneCount(x) > 32 {
-					errs.Add(it.Pointer(), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+					errs.Add(it.PointerIndex(n), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				}
 			default:
-				wrongType(it, errs, "string")
+				wrongType(it, errs, it.PointerIndex(n), "string")
 			}
-			it.Pop(m)
 			n++
 		}
 		if n > 10 {
 			errs.Add(it.Pointer(), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
 		}
 	default:
-		wrongType(it, errs, "array")
+		wrongType(it, errs, it.Pointer(), "array")
 	}
 }
 
@@ -452,24 +418,22 @@ func validatePetTags(it *jsonv.Iter, errs *problem.Errors) {
 	case jsonv.Array:
 		n := 0
 		for ok := it.FirstElem(); ok; ok = it.NextElem() {
-			m := it.PushIndex(n)
 			switch it.Peek() {
 			case jsonv.String:
 				it.String()
 			default:
-				wrongType(it, errs, "string")
+				wrongType(it, errs, it.PointerIndex(n), "string")
 			}
-			it.Pop(m)
 			n++
 		}
 	default:
-		wrongType(it, errs, "array")
+		wrongType(it, errs, it.Pointer(), "array")
 	}
 }
 
 // wrongType reports the value at the iterator as not of the wanted type, and skips it.
-func wrongType(it *jsonv.Iter, errs *problem.Errors, want string) {
-	errs.Add(it.Pointer(), "type", "expected "+want+", found "+it.Peek().String())
+func wrongType(it *jsonv.Iter, errs *problem.Errors, at, want string) {
+	errs.Add(at, "type", "expected "+want+", found "+it.Peek().String())
 	it.Skip()
 }
 

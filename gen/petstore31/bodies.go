@@ -20,51 +20,45 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 		for k := it.FirstKey(); k != nil; k = it.NextKey() {
 			switch string(k) {
 			case "age":
-				m := it.PushKey("age")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+						errs.Add(it.PointerKey("age"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.Pointer(), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("age"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
 					} else if x > 60.0 {
-						errs.Add(it.Pointer(), "maximum", "must be <= 60, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("age"), "maximum", "must be <= 60, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "integer")
+					wrongType(it, errs, it.PointerKey("age"), "integer")
 				}
-				it.Pop(m)
 			case "name":
 				seen[0] |= 1 << 0
-				m := it.PushKey("name")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 64 && utf8.RuneCount(x) > 64 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("name"), "string")
 				}
-				it.Pop(m)
 			case "notes":
-				m := it.PushKey("notes")
 				switch it.Peek() {
 				case jsonv.Null:
 					it.Null()
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 500 && utf8.RuneCount(x) > 500 {
-						errs.Add(it.Pointer(), "maxLength", "must be at most 500 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("notes"), "maxLength", "must be at most 500 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string or null")
+					wrongType(it, errs, it.PointerKey("notes"), "string or null")
 				}
-				it.Pop(m)
 			case "owner":
 				m := it.PushKey("owner")
 				validateNewPetOwner(it, errs)
@@ -79,27 +73,23 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				validateNewPetTags(it, errs)
 				it.Pop(m)
 			case "vaccinated":
-				m := it.PushKey("vaccinated")
 				switch it.Peek() {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, "boolean")
+					wrongType(it, errs, it.PointerKey("vaccinated"), "boolean")
 				}
-				it.Pop(m)
 			case "weight":
-				m := it.PushKey("weight")
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if x <= 0.0 {
-						errs.Add(it.Pointer(), "exclusiveMinimum", "must be > 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("weight"), "exclusiveMinimum", "must be > 0, found "+param.FormatFloat(x))
 					}
 				default:
-					wrongType(it, errs, "number")
+					wrongType(it, errs, it.PointerKey("weight"), "number")
 				}
-				it.Pop(m)
 			default:
 				m := it.PushKeyBytes(k)
 				errs.Add(it.Pointer(), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
@@ -114,7 +104,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "status")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -127,29 +117,25 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 			switch string(k) {
 			case "name":
 				seen[0] |= 1 << 0
-				m := it.PushKey("name")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if utf8.RuneCount(x) < 1 {
-						errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("name"), "string")
 				}
-				it.Pop(m)
 			case "phone":
-				m := it.PushKey("phone")
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !pattern0.Match(x) {
-						errs.Add(it.Pointer(), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found "+param.Quote(x))
+						errs.Add(it.PointerKey("phone"), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found "+param.Quote(x))
 					}
 				default:
-					wrongType(it, errs, "string")
+					wrongType(it, errs, it.PointerKey("phone"), "string")
 				}
-				it.Pop(m)
 			default:
 				it.Skip()
 			}
@@ -158,7 +144,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "name")
 		}
 	default:
-		wrongType(it, errs, "object")
+		wrongType(it, errs, it.Pointer(), "object")
 	}
 }
 
@@ -171,7 +157,7 @@ func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 			errs.Add(it.Pointer(), "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(x))
 		}
 	default:
-		wrongType(it, errs, "string")
+		wrongType(it, errs, it.Pointer(), "string")
 	}
 }
 
@@ -181,32 +167,30 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 	case jsonv.Array:
 		n := 0
 		for ok := it.FirstElem(); ok; ok = it.NextElem() {
-			m := it.PushIndex(n)
 			switch it.Peek() {
 			case jsonv.String:
 				x := it.String()
 				if utf8.RuneCount(x) < 1 {
-					errs.Add(it.Pointer(), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+					errs.Add(it.PointerIndex(n), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				} else if len(x) > 32 && utf8.RuneCount(x) > 32 {
-					errs.Add(it.Pointer(), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+					errs.Add(it.PointerIndex(n), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				}
 			default:
-				wrongType(it, errs, "string")
+				wrongType(it, errs, it.PointerIndex(n), "string")
 			}
-			it.Pop(m)
 			n++
 		}
 		if n > 10 {
 			errs.Add(it.Pointer(), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
 		}
 	default:
-		wrongType(it, errs, "array")
+		wrongType(it, errs, it.Pointer(), "array")
 	}
 }
 
 // wrongType reports the value at the iterator as not of the wanted type, and skips it.
-func wrongType(it *jsonv.Iter, errs *problem.Errors, want string) {
-	errs.Add(it.Pointer(), "type", "expected "+want+", found "+it.Peek().String())
+func wrongType(it *jsonv.Iter, errs *problem.Errors, at, want string) {
+	errs.Add(at, "type", "expected "+want+", found "+it.Peek().String())
 	it.Skip()
 }
 

@@ -128,8 +128,8 @@ func (b *bodyGen) helpers(f *jen.File) {
 	}
 	if b.usesWrongType {
 		f.Comment("wrongType reports the value at the iterator as not of the wanted type, and skips it.")
-		f.Func().Id("wrongType").Params(append(params, jen.Id("want").String())...).Block(
-			b.add("type", jen.Lit("expected ").Op("+").Id("want").Op("+").Lit(", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call()),
+		f.Func().Id("wrongType").Params(append(params, jen.List(jen.Id("at"), jen.Id("want")).String())...).Block(
+			jen.Id("errs").Dot("Add").Call(jen.Id("at"), jen.Lit("type"), jen.Lit("expected ").Op("+").Id("want").Op("+").Lit(", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call()),
 			jen.Id("it").Dot("Skip").Call(),
 		)
 	}
@@ -166,6 +166,8 @@ type bodyGen struct {
 	usesWrongType, usesMissing bool // emit the shared helpers below
 
 	response bool // the function being emitted checks a response body
+
+	at *jen.Statement // location of the scalar checked in place, nil for it.Pointer()
 }
 
 type queued struct {
@@ -239,7 +241,27 @@ func (b *bodyGen) emit(f *jen.File, q queued) {
 }
 
 func (b *bodyGen) add(rule string, detail jen.Code) jen.Code {
-	return jen.Id("errs").Dot("Add").Call(jen.Id("it").Dot("Pointer").Call(), jen.Lit(rule), detail)
+	return jen.Id("errs").Dot("Add").Call(b.here(), jen.Lit(rule), detail)
+}
+
+// here is the location of the value being checked: the iterator's pointer,
+// or, for a scalar member checked in place (b.at), that member's, spelled
+// out only when a violation needs it.
+func (b *bodyGen) here() jen.Code {
+	if b.at != nil {
+		return jen.Add(b.at)
+	}
+	return jen.Id("it").Dot("Pointer").Call()
+}
+
+// scalarAt returns the checks of a scalar value that is a member of the
+// current object or array (at is its location expression) without
+// pushing it onto the iterator's path.
+func (b *bodyGen) scalarAt(s *ir.Schema, name string, at *jen.Statement) []jen.Code {
+	keep := b.at
+	b.at = at
+	defer func() { b.at = keep }()
+	return b.value(s, name, false)
 }
 
 // hasInPlace reports keywords that apply subschemas to the value itself.
@@ -562,7 +584,7 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 	def := []jen.Code{jen.Id("it").Dot("Skip").Call()}
 	if !any {
 		b.usesWrongType = true
-		def = []jen.Code{jen.Id("wrongType").Call(jen.Id("it"), jen.Id("errs"), jen.Lit(typeText(s.Type)))}
+		def = []jen.Code{jen.Id("wrongType").Call(jen.Id("it"), jen.Id("errs"), b.here(), jen.Lit(typeText(s.Type)))}
 	}
 	if len(cases) == 0 {
 		return def
@@ -650,6 +672,13 @@ func (b *bodyGen) array(s *ir.Schema, name string, track bool) []jen.Code {
 	if s.Contains != nil {
 		out = append(out, jen.Id("matched").Op(":=").Lit(0))
 	}
+	if items != nil && inlined(items) && s.Contains == nil && len(s.PrefixItems) == 0 && s.UnevaluatedItems == nil && b.at == nil {
+		// Scalar items are checked in place; the index is spelled out
+		// only for a violation.
+		loop := append(b.scalarAt(items, name+"Item", jen.Id("it").Dot("PointerIndex").Call(jen.Id("n"))), jen.Id("n").Op("++"))
+		out = append(out, jen.For(jen.Id("ok").Op(":=").Id("it").Dot("FirstElem").Call(), jen.Id("ok"), jen.Id("ok").Op("=").Id("it").Dot("NextElem").Call()).Block(loop...))
+		return append(out, b.arrayEnd(s, track, items)...)
+	}
 	loop := []jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushIndex").Call(jen.Id("n"))}
 	if s.Contains != nil {
 		try := []jen.Code{
@@ -696,6 +725,12 @@ func (b *bodyGen) array(s *ir.Schema, name string, track bool) []jen.Code {
 	}
 	loop = append(loop, jen.Id("it").Dot("Pop").Call(jen.Id("m")), jen.Id("n").Op("++"))
 	out = append(out, jen.For(jen.Id("ok").Op(":=").Id("it").Dot("FirstElem").Call(), jen.Id("ok"), jen.Id("ok").Op("=").Id("it").Dot("NextElem").Call()).Block(loop...))
+	return append(out, b.arrayEnd(s, track, items)...)
+}
+
+// arrayEnd returns the checks made once an array's items are read.
+func (b *bodyGen) arrayEnd(s *ir.Schema, track bool, items *ir.Schema) []jen.Code {
+	var out []jen.Code
 	if track && items != nil {
 		out = append(out, jen.Id("ev").Dot("SetFrom").Call(jen.Lit(len(s.PrefixItems))))
 	}
@@ -802,6 +837,9 @@ func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
 		}
 		if ps := b.resolve(p.Schema); ps != nil && ps.WriteOnly && b.response {
 			return []jen.Code{push(p.Name), b.add("writeOnly", jen.Lit("property "+strconv.Quote(p.Name)+" is write-only and must not be sent in a response")), jen.Id("it").Dot("Skip").Call(), pop}
+		}
+		if inlined(p.Schema) && b.at == nil {
+			return b.scalarAt(p.Schema, name+propName(p.Name), jen.Id("it").Dot("PointerKey").Call(jen.Lit(p.Name)))
 		}
 		body := []jen.Code{push(p.Name)}
 		body = append(body, b.call(p.Schema, name+propName(p.Name), false, nil)...)

@@ -644,6 +644,25 @@ func (it *Iter) Pointer() string {
 	return string(b)
 }
 
+// PointerKey is the location of the member k of the current object: what
+// Pointer would return after PushKey(k). Validators that check a scalar
+// member in place use it on the error path only, so the valid path pushes
+// nothing.
+func (it *Iter) PointerKey(k string) string {
+	n := it.PushKey(k)
+	p := it.Pointer()
+	it.Pop(n)
+	return p
+}
+
+// PointerIndex is PointerKey for the item i of the current array.
+func (it *Iter) PointerIndex(i int) string {
+	n := it.PushIndex(i)
+	p := it.Pointer()
+	it.Pop(n)
+	return p
+}
+
 // Mark is a saved position of an Iter.
 type Mark struct{ pos, depth, ptr int }
 
