@@ -285,6 +285,7 @@ func (l *lowerer) discriminator(s *openapi3.Schema, pos diag.Pos) *ir.Discrimina
 		return -1
 	}
 	seen := map[string]bool{}
+	mapped := map[int]bool{} // branches an explicit mapping names
 	values := make([]string, 0, len(s.Discriminator.Mapping))
 	for v := range s.Discriminator.Mapping {
 		values = append(values, v)
@@ -297,10 +298,14 @@ func (l *lowerer) discriminator(s *openapi3.Schema, pos diag.Pos) *ir.Discrimina
 			return nil
 		}
 		seen[v] = true
+		mapped[i] = true
 		d.Mapping = append(d.Mapping, &ir.Mapping{Value: v, Branch: i})
 	}
+	// A branch no mapping names is selected by its schema name. One that a
+	// mapping names is selected by the mapped value instead ("dog maps to
+	// Dog rather than the implicit Dog", OpenAPI 3.1 §4.8.25.4).
 	for i, b := range branches {
-		if b.Ref == "" {
+		if b.Ref == "" || mapped[i] {
 			continue
 		}
 		name := b.Ref[strings.LastIndexByte(b.Ref, '/')+1:]
