@@ -47,27 +47,40 @@ func corpusDir(t *testing.T) (string, bool) {
 	return dir, true
 }
 
-// compareCorpus generates a gateway for each sampled corpus document into
-// one temporary module, builds each with go build, serves it in --mock mode
-// on loopback and compares it with openapi3filter over real sockets.
+// goldenDocs are documents of testdata/golden that exercise what the
+// corpus sample seldom does: every parameter style and explode value
+// (params31) and bodies that are not JSON (bodies31). They are generated,
+// built and served like the corpus documents, with or without the corpus.
+var goldenDocs = []string{"params31", "bodies31"}
+
+// compareCorpus generates a gateway for each golden document and each
+// sampled corpus document into one temporary module, builds each with go
+// build, serves it in --mock mode on loopback and compares it with
+// openapi3filter over real sockets.
 func compareCorpus(t *testing.T, knowns []*known) []*docResult {
 	if testing.Short() {
-		t.Log("-short: corpus documents not compared (they are generated, built and served)")
-		return nil
-	}
-	dir, ok := corpusDir(t)
-	if !ok {
+		t.Log("-short: golden and corpus documents not compared (they are generated, built and served)")
 		return nil
 	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Log("no go command on PATH: corpus documents not compared")
+		t.Log("no go command on PATH: golden and corpus documents not compared")
 		return nil
+	}
+	type doc struct{ name, spec string }
+	var docs []doc
+	for _, g := range goldenDocs {
+		docs = append(docs, doc{"golden:" + g, filepath.Join("..", "..", "testdata", "golden", g, "spec.yaml")})
+	}
+	if dir, ok := corpusDir(t); ok {
+		for _, rel := range corpusSample {
+			docs = append(docs, doc{"corpus:" + rel, filepath.Join(dir, filepath.FromSlash(rel))})
+		}
 	}
 	const mod = "oraclegw"
 	out := t.TempDir()
 	if m, _, ok, _ := module.Locate(out); ok && m == generator.RepoModule {
-		t.Logf("the temporary directory is inside %s: corpus documents not compared", m)
+		t.Logf("the temporary directory is inside %s: golden and corpus documents not compared", m)
 		return nil
 	}
 	files, err := module.Files(mod)
@@ -78,9 +91,8 @@ func compareCorpus(t *testing.T, knowns []*known) []*docResult {
 	bins := t.TempDir()
 
 	var results []*docResult
-	for i, rel := range corpusSample {
-		spec := filepath.Join(dir, filepath.FromSlash(rel))
-		name := "corpus:" + rel
+	for i, d := range docs {
+		name, spec := d.name, d.spec
 		pkg := "p" + strconv.Itoa(i)
 		res, err := generator.Generate(generator.Options{Spec: spec, ImportPath: mod + "/" + pkg, RuntimeImport: mod + "/runtime"})
 		if err != nil {

@@ -9,6 +9,10 @@
 //     operation's schemas, mutates them, and runs every request through both
 //     validators; a disagreement fails the test unless
 //     testdata/known-disagreements.txt lists it with its reason.
+//   - synth_test.go and styles_test.go: the requests, valid and mutated, with
+//     parameters in every style and explode value and bodies of JSON, form,
+//     multipart, text/plain and octet-stream; corpus_test.go generates, builds
+//     and serves the golden params31/bodies31 documents and the corpus sample.
 //   - fuzz_test.go: FuzzDifferential compares both on random createPet bodies
 //     and query strings.
 package oracle

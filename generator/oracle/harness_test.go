@@ -129,8 +129,14 @@ func (r *req) write(fr *fasthttp.Request, uri string) {
 	for _, h := range r.header {
 		fr.Header.Add(h[0], h[1])
 	}
-	for _, c := range r.cookie {
-		fr.Header.SetCookie(c[0], c[1])
+	// One Cookie header, as a browser sends it: a name may come more than
+	// once (an exploded form array).
+	if len(r.cookie) > 0 {
+		var cs []string
+		for _, c := range r.cookie {
+			cs = append(cs, c[0]+"="+c[1])
+		}
+		fr.Header.Set("Cookie", strings.Join(cs, "; "))
 	}
 	if r.ctype != "" {
 		fr.Header.SetContentType(r.ctype)

@@ -505,9 +505,11 @@ type oracleCase struct {
 func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operation) ([]oracleCase, string) {
 	base := req{method: method, params: map[string]string{}}
 	type param struct {
-		p   *openapi3.Parameter
-		val string
-		arr []string
+		p     *openapi3.Parameter
+		s     *openapi3.SchemaRef
+		ctype string // the media type of a content parameter
+		val   any
+		alone bool // sent only in its own cases (isolated)
 	}
 	var params []param
 	seen := map[string]bool{}
@@ -525,36 +527,49 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 			if p.In == "header" && (strings.EqualFold(p.Name, "Accept") || strings.EqualFold(p.Name, "Content-Type") || strings.EqualFold(p.Name, "Authorization")) {
 				continue // ignored by OpenAPI when declared as parameters
 			}
-			if p.Schema == nil || p.Schema.Value == nil {
+			pv := param{p: p, s: p.Schema}
+			if p.Schema == nil && len(p.Content) == 1 {
+				for mt, m := range p.Content {
+					if m != nil && m.Schema != nil && m.Schema.Value != nil {
+						pv.ctype, pv.s = mt, m.Schema
+					}
+				}
+			}
+			if pv.s == nil || pv.s.Value == nil {
 				if p.In == "path" {
 					return nil, "a path parameter without a schema"
 				}
 				continue
 			}
-			v, ok := synth(p.Schema, 1)
+			v, ok := synth(pv.s, 1)
 			if !ok {
 				if !p.Required {
 					continue
 				}
 				return nil, fmt.Sprintf("cannot synthesize parameter %s", key)
 			}
-			pv := param{p: p}
-			switch v := v.(type) {
-			case []any:
-				for _, e := range v {
-					pv.arr = append(pv.arr, scalar(e))
+			if pv.ctype == "" {
+				if _, nested := v.(map[string]any); nested && p.In == "query" {
+					// An exploded form object spreads its properties over
+					// the query; a property named like another parameter
+					// would be read twice.
+					if st, ex := styleOf(p); st == "form" && ex {
+						for k := range v.(map[string]any) {
+							if seen["query."+k] {
+								return nil, fmt.Sprintf("exploded object parameter %s shares a name with a parameter", key)
+							}
+						}
+					}
 				}
-			case map[string]any:
-				return nil, fmt.Sprintf("object parameter %s", key)
-			default:
-				pv.val = scalar(v)
 			}
+			pv.val = v
+			pv.alone = !p.Required && isolatedParam(p, pv.ctype)
 			params = append(params, pv)
 		}
 	}
 	// render writes the parameters into r, skipping drop and replacing the
 	// value of swap.
-	render := func(drop, swap string, swapVal string) req {
+	render := func(drop, swap string, swapVal any) req {
 		r := base
 		r.params = map[string]string{}
 		r.header, r.cookie = nil, nil
@@ -562,49 +577,48 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 		var q []string
 		for _, pv := range params {
 			key := pv.p.In + "." + pv.p.Name
-			if key == drop {
+			if key == drop || (pv.alone && key != swap) {
 				continue
 			}
 			val := pv.val
-			if pv.arr != nil {
-				explode := pv.p.Explode == nil || *pv.p.Explode
-				if pv.p.In == "query" && explode && key != swap {
-					for _, e := range pv.arr {
-						q = append(q, url.QueryEscape(pv.p.Name)+"="+url.QueryEscape(e))
-					}
-					continue
-				}
-				val = strings.Join(pv.arr, ",")
-			}
 			if key == swap {
 				val = swapVal
 			}
+			w := serialize(pv.p, pv.ctype, val)
 			switch pv.p.In {
 			case "path":
-				path = strings.ReplaceAll(path, "{"+pv.p.Name+"}", url.PathEscape(val))
-				r.params[pv.p.Name] = val
+				path = strings.ReplaceAll(path, "{"+pv.p.Name+"}", w.segment)
+				raw, err := url.PathUnescape(w.segment)
+				if err != nil {
+					raw = w.segment
+				}
+				r.params[pv.p.Name] = raw
 			case "query":
-				q = append(q, url.QueryEscape(pv.p.Name)+"="+url.QueryEscape(val))
+				q = append(q, w.pairs...)
 			case "header":
-				r.header = append(r.header, [2]string{pv.p.Name, val})
+				r.header = append(r.header, [2]string{pv.p.Name, w.header})
 			case "cookie":
-				r.cookie = append(r.cookie, [2]string{pv.p.Name, val})
+				r.cookie = append(r.cookie, w.cookies...)
 			}
 		}
 		r.path = path
 		r.query = strings.Join(q, "&")
 		return r
 	}
-	valid := render("", "", "")
+	valid := render("", "", nil)
 	if strings.Contains(valid.path, "{") {
 		return nil, "a path template parameter is not declared"
 	}
 
-	// The body: JSON only; other media types are left to the parameter
-	// cases (the request goes without a body).
+	// The body: JSON when the operation takes it, else a form, multipart,
+	// text/plain or octet-stream body; encode writes a value of the body's
+	// schema in its media type.
 	var bodySchema *openapi3.SchemaRef
 	var ctype string
 	var body any
+	var encode func(v any) ([]byte, string)
+	var alone []string // optional form fields sent only in their own case
+	var full any       // the body with them
 	bodyRequired := false
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
@@ -612,62 +626,108 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 		for _, mt := range sortedKeys(rb.Content) {
 			if mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
 				ctype, bodySchema = mt, rb.Content[mt].Schema
+				encode = func(v any) ([]byte, string) { b, _ := json.Marshal(v); return b, ctype }
 				break
 			}
 		}
+		for _, mt := range []string{"application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/octet-stream"} {
+			m := rb.Content[mt]
+			if ctype != "" || m == nil || m.Schema == nil || m.Schema.Value == nil {
+				continue
+			}
+			ctype, bodySchema = mt, m.Schema
+			switch mt {
+			case "application/x-www-form-urlencoded":
+				encode = func(v any) ([]byte, string) {
+					o, _ := v.(map[string]any)
+					return formBody(m, o), mt
+				}
+			case "multipart/form-data":
+				encode = func(v any) ([]byte, string) {
+					o, _ := v.(map[string]any)
+					return multipartBody(m, flat(m.Schema.Value, 1), o)
+				}
+			default:
+				encode = func(v any) ([]byte, string) { return []byte(scalar(v)), mt }
+			}
+		}
 		if ctype == "" && bodyRequired {
-			return nil, "a required body of a media type other than JSON"
+			return nil, "a required body of a media type the oracle does not write"
 		}
 		if ctype != "" {
 			v, ok := synth(bodySchema, 1)
 			if !ok {
 				return nil, "cannot synthesize the body"
 			}
+			if _, obj := v.(map[string]any); !obj && (ctype == "application/x-www-form-urlencoded" || ctype == "multipart/form-data") {
+				return nil, "a form body whose schema is not an object"
+			}
 			body = v
-			b, _ := json.Marshal(v)
-			valid.ctype, valid.body = ctype, b
+			valid.body, valid.ctype = encode(v)
+			if ctype == "application/x-www-form-urlencoded" {
+				// Optional fields openapi3filter cannot decode are sent only
+				// in a case of their own, not in every mutation.
+				s := flat(bodySchema.Value, 1)
+				o := v.(map[string]any)
+				req := map[string]bool{}
+				for _, k := range s.Required {
+					req[k] = true
+				}
+				for _, k := range sortedKeys(o) {
+					if ps := s.Properties[k]; !req[k] && ps != nil && ps.Value != nil && isolatedField(flat(ps.Value, 2)) {
+						alone = append(alone, k)
+					}
+				}
+				if len(alone) > 0 {
+					full = v
+					body = clone(v)
+					for _, k := range alone {
+						delete(body.(map[string]any), k)
+					}
+					valid.body, valid.ctype = encode(body)
+				}
+			}
 		}
 	}
 	cases := []oracleCase{{kValid, "", valid}}
 
-	// Parameter mutations.
+	// Parameter mutations: at most sitesPerKind of each kind per
+	// parameter.
 	for _, pv := range params {
 		key := pv.p.In + "." + pv.p.Name
-		s := flat(pv.p.Schema.Value, 1)
-		add := func(kind, v string) {
-			cases = append(cases, oracleCase{kind, key, render("", key, v)})
-		}
 		if pv.p.In != "path" && pv.p.Required {
-			cases = append(cases, oracleCase{kMissing, key, render(key, "", "")})
+			cases = append(cases, oracleCase{kMissing, key, render(key, "", nil)})
 		}
-		t := mainType(s)
-		if pv.arr != nil && s.Items != nil && s.Items.Value != nil {
-			s, t = flat(s.Items.Value, 2), mainType(flat(s.Items.Value, 2))
+		if pv.alone {
+			cases = append(cases, oracleCase{kValid, key, render("", key, pv.val)})
 		}
-		switch t {
-		case "integer", "number", "boolean":
-			add(kWrongType, "abc")
+		count := map[string]int{}
+		if pv.ctype != "" {
+			if !strings.Contains(pv.ctype, "json") {
+				continue
+			}
+			var all []site
+			sites(pv.s, pv.val, "", 1, &all)
+			for _, st := range all {
+				muts := mutations(st)
+				for _, kind := range sortedKeys(muts) {
+					for _, v := range muts[kind] {
+						if count[kind] >= sitesPerKind {
+							continue
+						}
+						count[kind]++
+						cases = append(cases, oracleCase{kind, key + st.ptr, render("", key, replace(pv.val, st.ptr, v))})
+					}
+				}
+			}
+			continue
 		}
-		if t == "integer" || t == "number" {
-			if s.Max != nil {
-				add(kRange, strconv.FormatFloat(*s.Max+1, 'f', -1, 64))
-			} else if s.Min != nil {
-				add(kRange, strconv.FormatFloat(*s.Min-1, 'f', -1, 64))
+		for _, m := range paramMutations(flat(pv.s.Value, 1), pv.val) {
+			if count[m.kind] >= sitesPerKind {
+				continue
 			}
-		}
-		if t == "string" {
-			if s.MaxLength != nil && *s.MaxLength < 2000 {
-				add(kRange, strings.Repeat("x", int(*s.MaxLength)+1))
-			}
-			if len(s.Enum) > 0 {
-				add(kEnum, "zzNotInEnum")
-			}
-			if b, ok := formatBreakers[s.Format]; ok {
-				add(kFormat, b)
-			}
-			if s.Pattern != "" {
-				add(kPattern, "!~ ~!")
-			}
+			count[m.kind]++
+			cases = append(cases, oracleCase{m.kind, key + m.at, render("", key, m.v)})
 		}
 	}
 
@@ -678,12 +738,18 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 			r.ctype, r.body = ct, b
 			cases = append(cases, oracleCase{kind, at, r})
 		}
-		withBody(kContentType, "header.Content-Type", "text/plain", valid.body)
-		withBody(kMalformed, "/body", ctype, []byte(`{"a":`))
+		if encode != nil && strings.Contains(ctype, "json") {
+			withBody(kContentType, "header.Content-Type", "text/plain", valid.body)
+			withBody(kMalformed, "/body", ctype, []byte(`{"a":`))
+		}
 		if bodyRequired {
 			r := valid
 			r.ctype, r.body = "", nil
 			cases = append(cases, oracleCase{kNoBody, "/body", r})
+		}
+		for _, k := range alone {
+			b, ct := encode(replace(body, "/"+escapePtr(k), full.(map[string]any)[k]))
+			withBody(kValid, "/body/"+escapePtr(k), ct, b)
 		}
 		var all []site
 		sites(bodySchema, body, "", 1, &all)
@@ -696,8 +762,8 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 						continue
 					}
 					count[kind]++
-					b, _ := json.Marshal(replace(body, st.ptr, v))
-					withBody(kind, "/body"+st.ptr, ctype, b)
+					b, ct := encode(replace(body, st.ptr, v))
+					withBody(kind, "/body"+st.ptr, ct, b)
 				}
 			}
 		}
