@@ -85,6 +85,9 @@ func (l *loader) resolveRefs(data []byte, version string) []byte {
 		newRef := ref
 		if ok {
 			newRef = "#" + target
+			if version == "3.1" {
+				edits = append(edits, boolTarget(data, lines, l.root, target)...)
+			}
 		}
 		wrap := ""
 		if version == "3.1" {
@@ -125,6 +128,30 @@ func (l *loader) resolveRefs(data []byte, version string) []byte {
 		return nil
 	}
 	return applyEdits(data, edits)
+}
+
+// boolTarget turns a boolean schema that a $ref names into its object form,
+// true into {} and false into {"not": {}}: kin-openapi loads a boolean schema
+// in place but not as the target of a $ref.
+func boolTarget(data []byte, lines []int, root *yaml.Node, ptr string) []byteEdit {
+	n, _ := lookupPointer(root, ptr)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		return nil
+	}
+	start, end, ok := scalarSpan(data, lines, n)
+	if !ok {
+		return nil
+	}
+	text := "{}"
+	if v, err := strconv.ParseBool(n.Value); err == nil && !v {
+		text = `{"not": {}}`
+		n.Content = []*yaml.Node{
+			{Kind: yaml.ScalarNode, Tag: "!!str", Value: "not", Line: n.Line, Column: n.Column},
+			{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle, Line: n.Line, Column: n.Column},
+		}
+	}
+	n.Kind, n.Tag, n.Value, n.Style = yaml.MappingNode, "!!map", "", yaml.FlowStyle
+	return []byteEdit{{start, end, text}}
 }
 
 // walkDoc visits the OpenAPI part of the document, looking for schemas:

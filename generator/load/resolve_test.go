@@ -135,6 +135,16 @@ func TestResolveRefs(t *testing.T) {
 		},
 		loads: true,
 	}, {
+		name:    "a $ref to a boolean schema names its object form",
+		version: "3.1.0",
+		schemas: []string{
+			`A: {$ref: "#/components/schemas/A/$defs/t", $defs: {t: true, f: false, u: true}}`,
+			`B: {$ref: "#/components/schemas/A/$defs/f"}`,
+			`C: {$ref: "#/components/schemas/A/$defs/f"}`,
+		},
+		want:  []string{`A: {$ref: "#/components/schemas/A/$defs/t", $defs: {t: {}, f: {"not": {}}, u: true}}`},
+		loads: true,
+	}, {
 		name:    "3.0 ignores siblings of $ref",
 		version: "3.0.3",
 		schemas: []string{
