@@ -72,7 +72,7 @@ func TestResolveRefs(t *testing.T) {
 		name:    "$anchor and $dynamicAnchor",
 		version: "3.1.0",
 		schemas: []string{
-			`A: {$defs: {x: {$anchor: foo, type: integer}, y: {$dynamicAnchor: bar}}, items: {$ref: "#foo"}, contains: {$ref: '#bar'}}`,
+			`A: {$defs: {x: {$anchor: foo, type: integer}, y: {$dynamicAnchor: bar}}, title: "héllo ☃", items: {$ref: "#foo"}, contains: {$ref: '#bar'}}`,
 		},
 		want:  []string{`items: {$ref: "#/components/schemas/A/$defs/x"}, contains: {$ref: "#/components/schemas/A/$defs/y"}`},
 		loads: true,
