@@ -101,13 +101,12 @@ func (l *loader) resolveRefs(data []byte, version string) []byte {
 			continue
 		}
 		q, _ := json.Marshal(newRef)
-		if wrap == "" {
-			edits = append(edits, byteEdit{vs, ve, string(q)})
-			s.val.Value, s.val.Style = newRef, yaml.DoubleQuotedStyle
-			continue
-		}
 		ks, _, kok := scalarSpan(data, lines, s.key)
-		if !kok || ks >= vs {
+		if wrap == "" || !kok || ks >= vs {
+			if newRef != ref {
+				edits = append(edits, byteEdit{vs, ve, string(q)})
+				s.val.Value, s.val.Style = newRef, yaml.DoubleQuotedStyle
+			}
 			continue
 		}
 		edits = append(edits, byteEdit{ks, ve, `"` + wrap + `": [{"$ref": ` + string(q) + `}]`})
