@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -119,6 +121,7 @@ type loader struct {
 	file  string
 	diags diag.List
 	root  *yaml.Node
+	data  []byte // the main file as resolveRefs edited it, or nil
 }
 
 func (l *loader) pos(n *yaml.Node) diag.Pos {
@@ -146,6 +149,7 @@ func (l *loader) load() *Document {
 		l.decodeGateway() // report x-gateway problems too
 		return nil
 	}
+	l.data = l.resolveRefs(data, version)
 	refsOK := l.checkRefs()
 
 	t, err := l.kinLoad()
@@ -209,12 +213,22 @@ func (l *loader) checkVersion() (string, bool) {
 }
 
 // kinLoad loads the file with kin-openapi. Relative file $refs are followed;
-// anything with a scheme or host is refused.
+// anything with a scheme or host is refused. When resolveRefs edited the main
+// file, kin-openapi reads the edited bytes in its place.
 func (l *loader) kinLoad() (*openapi3.T, error) {
 	kl := openapi3.NewLoader()
 	kl.IncludeOrigin = true
 	kl.IsExternalRefsAllowed = true
 	kl.ReadFromURIFunc = readLocalOnly
+	if l.data != nil {
+		main := path.Clean(filepath.ToSlash(l.file))
+		kl.ReadFromURIFunc = func(kl *openapi3.Loader, u *url.URL) ([]byte, error) {
+			if u.Scheme == "" && u.Host == "" && path.Clean(u.Path) == main {
+				return l.data, nil
+			}
+			return readLocalOnly(kl, u)
+		}
+	}
 	return kl.LoadFromFile(l.file)
 }
 

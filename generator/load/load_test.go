@@ -115,6 +115,10 @@ func FuzzLoad(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	// The $ref resolution pass: base URIs, anchors, URNs, siblings.
+	f.Add([]byte(refDoc("3.1.0",
+		`A: {$id: "urn:x:a", $defs: {b: {$anchor: b, $id: "http://e.com/b", type: string}}, $ref: "urn:x:a#b", minLength: 1}`,
+		`B: {$ref: 'http://e.com/b', properties: {p: {$ref: "#/components/schemas/A/$defs/b"}}}`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file := filepath.Join(t.TempDir(), "spec.yaml")
 		if err := os.WriteFile(file, data, 0o644); err != nil {

@@ -245,9 +245,17 @@ func generateFile(d draft, groups []group, which []int, spec, out, mod, pkg stri
 
 // rewriteRefs makes the suite's document-relative references ("#",
 // "#/definitions/x") point into the schema's place in the OpenAPI document.
+// Below a schema with its own $id (id in draft 4) such a reference is
+// relative to that resource, which the loader resolves itself: it is left
+// as written.
 func rewriteRefs(v any, base string) any {
 	switch x := v.(type) {
 	case map[string]any:
+		for _, kw := range []string{"$id", "id"} {
+			if id, ok := x[kw].(string); ok && !strings.HasPrefix(id, "#") {
+				return v
+			}
+		}
 		for k, e := range x {
 			if k == "$ref" {
 				if s, ok := e.(string); ok && (s == "#" || strings.HasPrefix(s, "#/")) {
