@@ -1213,10 +1213,10 @@ func isEnum3(v []byte) bool {
 	return false
 }
 
-// isEnum4 reports whether v is one of "off-topic", "too heated", "resolved", "spam", "".
+// isEnum4 reports whether v is one of "off-topic", "too heated", "resolved", "spam".
 func isEnum4(v []byte) bool {
 	switch string(v) {
-	case "off-topic", "too heated", "resolved", "spam", "":
+	case "off-topic", "too heated", "resolved", "spam":
 		return true
 	}
 	return false
@@ -1240,10 +1240,10 @@ func isEnum6(v []byte) bool {
 	return false
 }
 
-// isEnum7 reports whether v is one of "completed", "reopened", "not_planned", "".
+// isEnum7 reports whether v is one of "completed", "reopened", "not_planned".
 func isEnum7(v []byte) bool {
 	switch string(v) {
-	case "completed", "reopened", "not_planned", "":
+	case "completed", "reopened", "not_planned":
 		return true
 	}
 	return false

@@ -617,7 +617,7 @@ func (b *bodyGen) enumJSON(s *ir.Schema, open string) []jen.Code {
 
 func isNumberJSON(e string) bool {
 	var f float64
-	return json.Unmarshal([]byte(e), &f) == nil
+	return e != "null" && json.Unmarshal([]byte(e), &f) == nil // null decodes into a float as a no-op
 }
 
 func (b *bodyGen) numBody(cs []check) []jen.Code {

@@ -85,7 +85,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		var nums []float64
 		for _, e := range s.Enum {
 			var f float64
-			if json.Unmarshal([]byte(e), &f) == nil {
+			if e != "null" && json.Unmarshal([]byte(e), &f) == nil {
 				nums = append(nums, f)
 			}
 		}
@@ -145,7 +145,7 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		var strs []string
 		for _, e := range s.Enum {
 			var v string
-			if json.Unmarshal([]byte(e), &v) == nil {
+			if e != "null" && json.Unmarshal([]byte(e), &v) == nil {
 				strs = append(strs, v)
 			}
 		}

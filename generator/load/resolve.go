@@ -48,6 +48,7 @@ type refResolver struct {
 	resources map[string]string // absolute URI (no fragment) → pointer in the file
 	anchors   map[string]string // absolute URI#name → pointer in the file
 	sites     []refSite
+	nullConst [][2]*yaml.Node // key and value of each 3.1 `const: null`
 }
 
 // byteEdit replaces data[start:end] with text.
@@ -122,6 +123,17 @@ func (l *loader) resolveRefs(data []byte, version string) []byte {
 			}
 		}
 		s.key.Value, s.key.Style = wrap, 0
+	}
+	for _, kv := range r.nullConst {
+		ks, ke, kok := scalarSpan(data, lines, kv[0])
+		vs, ve, vok := scalarSpan(data, lines, kv[1])
+		if !kok || !vok || ke > vs {
+			continue
+		}
+		edits = append(edits, byteEdit{ks, ke, `"enum"`}, byteEdit{vs, ve, `[null]`})
+		kv[0].Value, kv[0].Style = "enum", yaml.DoubleQuotedStyle
+		*kv[1] = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: kv[1].Line, Column: kv[1].Column,
+			Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null", Line: kv[1].Line, Column: kv[1].Column}}}
 	}
 	if len(edits) == 0 {
 		return nil
@@ -236,6 +248,15 @@ func (r *refResolver) walkSchema(n *yaml.Node, ptr, base string, depth int) {
 	if ref != nil {
 		k, _ := entry(n, "$ref")
 		r.sites = append(r.sites, refSite{m: n, key: k, val: ref, base: base})
+	}
+	if r.version == "3.1" {
+		// kin-openapi reads `const: null` as no const at all; `enum: [null]`
+		// says the same and survives.
+		if k, c := entry(n, "const"); c != nil && c.Kind == yaml.ScalarNode && c.Tag == "!!null" {
+			if _, e := entry(n, "enum"); e == nil {
+				r.nullConst = append(r.nullConst, [2]*yaml.Node{k, c})
+			}
+		}
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i].Value, n.Content[i+1]

@@ -45,6 +45,16 @@ func TestResolveRefs(t *testing.T) {
 		want          []string // lines of the resolved document
 		loads         bool     // the document loads without errors
 	}{{
+		name:    "const null becomes enum [null] in 3.1, which kin-openapi keeps",
+		version: "3.1.0",
+		schemas: []string{
+			`A: {properties: {p: {const: null}, q: {const: null, enum: [null, 1]}}}`,
+		},
+		want: []string{
+			`A: {properties: {p: {"enum": [null]}, q: {const: null, enum: [null, 1]}}}`,
+		},
+		loads: true,
+	}, {
 		name:    "$id sets the base of a pointer ref",
 		version: "3.1.0",
 		schemas: []string{

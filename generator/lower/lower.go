@@ -7,6 +7,7 @@
 package lower
 
 import (
+	"go/token"
 	"net/url"
 	"path"
 	"sort"
@@ -86,8 +87,18 @@ func apiName(doc *load.Document) string {
 	if b.Len() == 0 {
 		return "api"
 	}
+	if token.IsKeyword(b.String()) || reservedPackage[b.String()] {
+		// const.yaml must not make "package const", nor main.go import
+		// two packages of one name.
+		return b.String() + "api"
+	}
 	return b.String()
 }
+
+// reservedPackage are package names the generated package cannot take:
+// main would make it a command, and cmd/<name>-gateway/main.go imports it
+// beside server and fasthttp under their own names.
+var reservedPackage = map[string]bool{"main": true, "server": true, "fasthttp": true}
 
 func (l *lowerer) root() {
 	g := &l.doc.Gateway
