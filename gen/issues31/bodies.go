@@ -294,52 +294,52 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "assignees")
+			missingProperty(it, errs, "assignees", "missing required property \"assignees\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "author_association")
+			missingProperty(it, errs, "author_association", "missing required property \"author_association\"")
 		}
 		if seen[0]&(1<<2) == 0 {
-			missingProperty(it, errs, "comments")
+			missingProperty(it, errs, "comments", "missing required property \"comments\"")
 		}
 		if seen[0]&(1<<3) == 0 {
-			missingProperty(it, errs, "created_at")
+			missingProperty(it, errs, "created_at", "missing required property \"created_at\"")
 		}
 		if seen[0]&(1<<4) == 0 {
-			missingProperty(it, errs, "html_url")
+			missingProperty(it, errs, "html_url", "missing required property \"html_url\"")
 		}
 		if seen[0]&(1<<5) == 0 {
-			missingProperty(it, errs, "id")
+			missingProperty(it, errs, "id", "missing required property \"id\"")
 		}
 		if seen[0]&(1<<6) == 0 {
-			missingProperty(it, errs, "labels")
+			missingProperty(it, errs, "labels", "missing required property \"labels\"")
 		}
 		if seen[0]&(1<<7) == 0 {
-			missingProperty(it, errs, "locked")
+			missingProperty(it, errs, "locked", "missing required property \"locked\"")
 		}
 		if seen[0]&(1<<8) == 0 {
-			missingProperty(it, errs, "node_id")
+			missingProperty(it, errs, "node_id", "missing required property \"node_id\"")
 		}
 		if seen[0]&(1<<9) == 0 {
-			missingProperty(it, errs, "number")
+			missingProperty(it, errs, "number", "missing required property \"number\"")
 		}
 		if seen[0]&(1<<10) == 0 {
-			missingProperty(it, errs, "repository_url")
+			missingProperty(it, errs, "repository_url", "missing required property \"repository_url\"")
 		}
 		if seen[0]&(1<<11) == 0 {
-			missingProperty(it, errs, "state")
+			missingProperty(it, errs, "state", "missing required property \"state\"")
 		}
 		if seen[0]&(1<<12) == 0 {
-			missingProperty(it, errs, "title")
+			missingProperty(it, errs, "title", "missing required property \"title\"")
 		}
 		if seen[0]&(1<<13) == 0 {
-			missingProperty(it, errs, "updated_at")
+			missingProperty(it, errs, "updated_at", "missing required property \"updated_at\"")
 		}
 		if seen[0]&(1<<14) == 0 {
-			missingProperty(it, errs, "url")
+			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 		if seen[0]&(1<<15) == 0 {
-			missingProperty(it, errs, "user")
+			missingProperty(it, errs, "user", "missing required property \"user\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -559,28 +559,28 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "avatar_url")
+			missingProperty(it, errs, "avatar_url", "missing required property \"avatar_url\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "html_url")
+			missingProperty(it, errs, "html_url", "missing required property \"html_url\"")
 		}
 		if seen[0]&(1<<2) == 0 {
-			missingProperty(it, errs, "id")
+			missingProperty(it, errs, "id", "missing required property \"id\"")
 		}
 		if seen[0]&(1<<3) == 0 {
-			missingProperty(it, errs, "login")
+			missingProperty(it, errs, "login", "missing required property \"login\"")
 		}
 		if seen[0]&(1<<4) == 0 {
-			missingProperty(it, errs, "node_id")
+			missingProperty(it, errs, "node_id", "missing required property \"node_id\"")
 		}
 		if seen[0]&(1<<5) == 0 {
-			missingProperty(it, errs, "site_admin")
+			missingProperty(it, errs, "site_admin", "missing required property \"site_admin\"")
 		}
 		if seen[0]&(1<<6) == 0 {
-			missingProperty(it, errs, "type")
+			missingProperty(it, errs, "type", "missing required property \"type\"")
 		}
 		if seen[0]&(1<<7) == 0 {
-			missingProperty(it, errs, "url")
+			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -815,40 +815,40 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "closed_issues")
+			missingProperty(it, errs, "closed_issues", "missing required property \"closed_issues\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "created_at")
+			missingProperty(it, errs, "created_at", "missing required property \"created_at\"")
 		}
 		if seen[0]&(1<<2) == 0 {
-			missingProperty(it, errs, "creator")
+			missingProperty(it, errs, "creator", "missing required property \"creator\"")
 		}
 		if seen[0]&(1<<3) == 0 {
-			missingProperty(it, errs, "html_url")
+			missingProperty(it, errs, "html_url", "missing required property \"html_url\"")
 		}
 		if seen[0]&(1<<4) == 0 {
-			missingProperty(it, errs, "id")
+			missingProperty(it, errs, "id", "missing required property \"id\"")
 		}
 		if seen[0]&(1<<5) == 0 {
-			missingProperty(it, errs, "node_id")
+			missingProperty(it, errs, "node_id", "missing required property \"node_id\"")
 		}
 		if seen[0]&(1<<6) == 0 {
-			missingProperty(it, errs, "number")
+			missingProperty(it, errs, "number", "missing required property \"number\"")
 		}
 		if seen[0]&(1<<7) == 0 {
-			missingProperty(it, errs, "open_issues")
+			missingProperty(it, errs, "open_issues", "missing required property \"open_issues\"")
 		}
 		if seen[0]&(1<<8) == 0 {
-			missingProperty(it, errs, "state")
+			missingProperty(it, errs, "state", "missing required property \"state\"")
 		}
 		if seen[0]&(1<<9) == 0 {
-			missingProperty(it, errs, "title")
+			missingProperty(it, errs, "title", "missing required property \"title\"")
 		}
 		if seen[0]&(1<<10) == 0 {
-			missingProperty(it, errs, "updated_at")
+			missingProperty(it, errs, "updated_at", "missing required property \"updated_at\"")
 		}
 		if seen[0]&(1<<11) == 0 {
-			missingProperty(it, errs, "url")
+			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -1007,34 +1007,34 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "+1")
+			missingProperty(it, errs, "+1", "missing required property \"+1\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "-1")
+			missingProperty(it, errs, "-1", "missing required property \"-1\"")
 		}
 		if seen[0]&(1<<2) == 0 {
-			missingProperty(it, errs, "confused")
+			missingProperty(it, errs, "confused", "missing required property \"confused\"")
 		}
 		if seen[0]&(1<<3) == 0 {
-			missingProperty(it, errs, "eyes")
+			missingProperty(it, errs, "eyes", "missing required property \"eyes\"")
 		}
 		if seen[0]&(1<<4) == 0 {
-			missingProperty(it, errs, "heart")
+			missingProperty(it, errs, "heart", "missing required property \"heart\"")
 		}
 		if seen[0]&(1<<5) == 0 {
-			missingProperty(it, errs, "hooray")
+			missingProperty(it, errs, "hooray", "missing required property \"hooray\"")
 		}
 		if seen[0]&(1<<6) == 0 {
-			missingProperty(it, errs, "laugh")
+			missingProperty(it, errs, "laugh", "missing required property \"laugh\"")
 		}
 		if seen[0]&(1<<7) == 0 {
-			missingProperty(it, errs, "rocket")
+			missingProperty(it, errs, "rocket", "missing required property \"rocket\"")
 		}
 		if seen[0]&(1<<8) == 0 {
-			missingProperty(it, errs, "total_count")
+			missingProperty(it, errs, "total_count", "missing required property \"total_count\"")
 		}
 		if seen[0]&(1<<9) == 0 {
-			missingProperty(it, errs, "url")
+			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -1135,22 +1135,22 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "color")
+			missingProperty(it, errs, "color", "missing required property \"color\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "default")
+			missingProperty(it, errs, "default", "missing required property \"default\"")
 		}
 		if seen[0]&(1<<2) == 0 {
-			missingProperty(it, errs, "id")
+			missingProperty(it, errs, "id", "missing required property \"id\"")
 		}
 		if seen[0]&(1<<3) == 0 {
-			missingProperty(it, errs, "name")
+			missingProperty(it, errs, "name", "missing required property \"name\"")
 		}
 		if seen[0]&(1<<4) == 0 {
-			missingProperty(it, errs, "node_id")
+			missingProperty(it, errs, "node_id", "missing required property \"node_id\"")
 		}
 		if seen[0]&(1<<5) == 0 {
-			missingProperty(it, errs, "url")
+			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -1163,11 +1163,12 @@ func wrongType(it *jsonv.Iter, errs *problem.Errors, at, want string) {
 	it.Skip()
 }
 
-// missingProperty reports the required property name as absent from the object just read.
-func missingProperty(it *jsonv.Iter, errs *problem.Errors, name string) {
-	m := it.PushKey(name)
-	errs.Add(it.Pointer(), "required", "missing required property "+strconv.Quote(name))
-	it.Pop(m)
+/*
+missingProperty reports the required property name as absent from the object just read;
+detail is the message, written out at generation time.
+*/
+func missingProperty(it *jsonv.Iter, errs *problem.Errors, name, detail string) {
+	errs.Add(it.PointerKey(name), "required", detail)
 }
 
 // Patterns are compiled once, at start-up.

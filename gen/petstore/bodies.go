@@ -99,10 +99,10 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "name")
+			missingProperty(it, errs, "name", "missing required property \"name\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "status")
+			missingProperty(it, errs, "status", "missing required property \"status\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -224,13 +224,13 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "id")
+			missingProperty(it, errs, "id", "missing required property \"id\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "name")
+			missingProperty(it, errs, "name", "missing required property \"name\"")
 		}
 		if seen[0]&(1<<2) == 0 {
-			missingProperty(it, errs, "status")
+			missingProperty(it, errs, "status", "missing required property \"status\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -297,10 +297,10 @@ func validateGetPetPhotoResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "id")
+			missingProperty(it, errs, "id", "missing required property \"id\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "url")
+			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -365,7 +365,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "name")
+			missingProperty(it, errs, "name", "missing required property \"name\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -437,11 +437,12 @@ func wrongType(it *jsonv.Iter, errs *problem.Errors, at, want string) {
 	it.Skip()
 }
 
-// missingProperty reports the required property name as absent from the object just read.
-func missingProperty(it *jsonv.Iter, errs *problem.Errors, name string) {
-	m := it.PushKey(name)
-	errs.Add(it.Pointer(), "required", "missing required property "+strconv.Quote(name))
-	it.Pop(m)
+/*
+missingProperty reports the required property name as absent from the object just read;
+detail is the message, written out at generation time.
+*/
+func missingProperty(it *jsonv.Iter, errs *problem.Errors, name, detail string) {
+	errs.Add(it.PointerKey(name), "required", detail)
 }
 
 // Patterns are compiled once, at start-up.

@@ -98,10 +98,10 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "name")
+			missingProperty(it, errs, "name", "missing required property \"name\"")
 		}
 		if seen[0]&(1<<1) == 0 {
-			missingProperty(it, errs, "status")
+			missingProperty(it, errs, "status", "missing required property \"status\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -141,7 +141,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
-			missingProperty(it, errs, "name")
+			missingProperty(it, errs, "name", "missing required property \"name\"")
 		}
 	default:
 		wrongType(it, errs, it.Pointer(), "object")
@@ -194,11 +194,12 @@ func wrongType(it *jsonv.Iter, errs *problem.Errors, at, want string) {
 	it.Skip()
 }
 
-// missingProperty reports the required property name as absent from the object just read.
-func missingProperty(it *jsonv.Iter, errs *problem.Errors, name string) {
-	m := it.PushKey(name)
-	errs.Add(it.Pointer(), "required", "missing required property "+strconv.Quote(name))
-	it.Pop(m)
+/*
+missingProperty reports the required property name as absent from the object just read;
+detail is the message, written out at generation time.
+*/
+func missingProperty(it *jsonv.Iter, errs *problem.Errors, name, detail string) {
+	errs.Add(it.PointerKey(name), "required", detail)
 }
 
 // Patterns are compiled once, at start-up.

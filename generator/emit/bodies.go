@@ -134,11 +134,9 @@ func (b *bodyGen) helpers(f *jen.File) {
 		)
 	}
 	if b.usesMissing {
-		f.Comment("missingProperty reports the required property name as absent from the object just read.")
-		f.Func().Id("missingProperty").Params(append(params, jen.Id("name").String())...).Block(
-			jen.Id("m").Op(":=").Id("it").Dot("PushKey").Call(jen.Id("name")),
-			b.add("required", jen.Lit("missing required property ").Op("+").Qual("strconv", "Quote").Call(jen.Id("name"))),
-			jen.Id("it").Dot("Pop").Call(jen.Id("m")),
+		f.Comment("missingProperty reports the required property name as absent from the object just read;\ndetail is the message, written out at generation time.")
+		f.Func().Id("missingProperty").Params(append(params, jen.List(jen.Id("name"), jen.Id("detail")).String())...).Block(
+			jen.Id("errs").Dot("Add").Call(jen.Id("it").Dot("PointerKey").Call(jen.Id("name")), jen.Lit("required"), jen.Id("detail")),
 		)
 	}
 }
@@ -901,7 +899,7 @@ func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
 		b.usesMissing = true
 		i := bits[r]
 		out = append(out, jen.If(jen.Id("seen").Index(jen.Lit(i/64)).Op("&").Parens(jen.Lit(1).Op("<<").Lit(i%64)).Op("==").Lit(0)).Block(
-			jen.Id("missingProperty").Call(jen.Id("it"), jen.Id("errs"), jen.Lit(r)),
+			jen.Id("missingProperty").Call(jen.Id("it"), jen.Id("errs"), jen.Lit(r), jen.Lit("missing required property "+strconv.Quote(r))),
 		))
 	}
 	for _, d := range s.DependentRequired {

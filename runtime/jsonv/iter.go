@@ -13,7 +13,6 @@
 package jsonv
 
 import (
-	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
 )
@@ -280,6 +279,31 @@ func (it *Iter) String() []byte {
 }
 
 // str reads the string at pos (which holds the opening quote).
+// PlainRun returns the length of the run of bytes at the start of b that a
+// JSON string holds as they are: ASCII from 0x20 up, except '"' and '\\'.
+// Short runs go by table, long ones eight bytes at a time. The problem
+// writer uses it too, for the same question asked the other way round.
+func PlainRun[T string | []byte](b T) int {
+	i := 0
+	for n := 0; i < len(b) && plainByte[b[i]] && n < 16; n++ {
+		i++
+	}
+	for i+8 <= len(b) && plain8(load8(b[i:])) {
+		i += 8
+	}
+	for i < len(b) && plainByte[b[i]] {
+		i++
+	}
+	return i
+}
+
+// load8 reads eight bytes as a little-endian word.
+func load8[T string | []byte](b T) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
 // plainByte marks the bytes a string holds as they are: ASCII from 0x20
 // up, except '"' and '\\'.
 var plainByte = func() (t [256]bool) {
@@ -307,18 +331,7 @@ func (it *Iter) str() []byte {
 	start := i
 	// Fast path: no escapes, ASCII or valid UTF-8.
 	for i < len(b) {
-		// Plain ASCII bytes (none a quote, a backslash, a control character
-		// or the start of a multi-byte sequence) by table, then eight at a
-		// time once the string proves long.
-		for n := 0; i < len(b) && plainByte[b[i]] && n < 16; n++ {
-			i++
-		}
-		for i+8 <= len(b) && plain8(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-		}
-		for i < len(b) && plainByte[b[i]] {
-			i++
-		}
+		i += PlainRun(b[i:])
 		if i >= len(b) {
 			break
 		}

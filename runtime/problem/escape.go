@@ -1,16 +1,12 @@
 package problem
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
+)
 
 const hexDigits = "0123456789abcdef"
-
-// plain marks the ASCII bytes a JSON string holds unescaped.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
 
 // AppendString appends s to dst as a JSON string literal, quotes included.
 // Control characters are escaped, invalid UTF-8 becomes U+FFFD (one per bad
@@ -20,10 +16,7 @@ func AppendString[T string | []byte](dst []byte, s T) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		// Runs of bytes that go out as they are, by table.
-		for i < len(s) && plain[s[i]] {
-			i++
-		}
+		i += jsonv.PlainRun(s[i:])
 		if i >= len(s) {
 			break
 		}

@@ -129,9 +129,16 @@ func (e *Errors) Write(ctx *fasthttp.RequestCtx) {
 		d = append(d, "the request is invalid"...)
 	}
 	b.scratch = d
-	write(ctx, b, fasthttp.StatusBadRequest, TypeInvalidRequest, "Request validation failed", d, e.List)
+	write(ctx, b, fasthttp.StatusBadRequest, TypeInvalidRequest, titleInvalid, d, e.List)
 	releaseBuf(b)
 }
+
+// titleInvalid is the title of a request that failed validation.
+const titleInvalid = "Request validation failed"
+
+// invalidHead is the start of its document, escaped once.
+var invalidHead = append(append(append(append(append(append([]byte(nil), keyType...), `"`+TypeInvalidRequest+`"`...),
+	keyTitle...), `"`+titleInvalid+`"`...), keyStatus...), "400"...)
 
 // Write sends status with a problem+json body. instance is the request's raw
 // path (without query); "request_id" is included when the request carries an
@@ -248,12 +255,16 @@ func releaseBuf(b *buf) {
 
 func write[T string | []byte](ctx *fasthttp.RequestCtx, b *buf, status int, typ, title string, detail T, vs []Violation) {
 	o := b.out[:0]
-	o = append(o, keyType...)
-	o = AppendString(o, typ)
-	o = append(o, keyTitle...)
-	o = AppendString(o, title)
-	o = append(o, keyStatus...)
-	o = strconv.AppendInt(o, int64(status), 10)
+	if status == fasthttp.StatusBadRequest && typ == TypeInvalidRequest && title == titleInvalid {
+		o = append(o, invalidHead...) // the one document every rejected request starts with
+	} else {
+		o = append(o, keyType...)
+		o = AppendString(o, typ)
+		o = append(o, keyTitle...)
+		o = AppendString(o, title)
+		o = append(o, keyStatus...)
+		o = strconv.AppendInt(o, int64(status), 10)
+	}
 	o = append(o, keyDetail...)
 	o = AppendString(o, detail)
 	o = append(o, keyInstance...)
