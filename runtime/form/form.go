@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
+	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
@@ -154,10 +155,10 @@ func (d *Decoder) unescape(b []byte) ([]byte, bool) {
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '%':
-			if i+2 >= len(b) || unhex(b[i+1]) < 0 || unhex(b[i+2]) < 0 {
+			if i+2 >= len(b) || param.Unhex(b[i+1]) < 0 || param.Unhex(b[i+2]) < 0 {
 				return nil, false
 			}
-			d.scratch = append(d.scratch, byte(unhex(b[i+1])<<4|unhex(b[i+2])))
+			d.scratch = append(d.scratch, byte(param.Unhex(b[i+1])<<4|param.Unhex(b[i+2])))
 			i += 2
 		case '+':
 			d.scratch = append(d.scratch, ' ')
@@ -166,18 +167,6 @@ func (d *Decoder) unescape(b []byte) ([]byte, bool) {
 		}
 	}
 	return d.scratch[start:len(d.scratch):len(d.scratch)], true
-}
-
-func unhex(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
 }
 
 // object writes d.pairs as a JSON object: single-valued fields in order of
@@ -215,7 +204,7 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 			d.out = append(d.out, ',')
 		}
 		first = false
-		d.out = appendString(d.out, p.key)
+		d.out = problem.AppendString(d.out, p.key)
 		d.out = append(d.out, ':')
 		var fd *Field
 		if f >= 0 {
@@ -239,7 +228,7 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 					d.out = append(d.out, ',')
 				}
 				first = false
-				d.out = appendString(d.out, p.key)
+				d.out = problem.AppendString(d.out, p.key)
 				d.out = append(d.out, ':', '[')
 			} else if fd.Sep != 0 {
 				errs.Add(pointer(p.key), "repeated", "sent more than once; the items go in one value separated by "+strconv.QuoteRune(rune(fd.Sep)))
@@ -326,7 +315,7 @@ func (d *Decoder) value(f *Field, p *pair, v []byte, errs *problem.Errors) {
 		d.out = append(d.out, '"', '"')
 		return
 	}
-	d.out = appendString(d.out, v)
+	d.out = problem.AppendString(d.out, v)
 }
 
 // Text transcodes a text/plain body into one JSON value typed by k, at
@@ -340,7 +329,7 @@ func (d *Decoder) Text(body []byte, k Kind, errs *problem.Errors) bool {
 		errs.Add("/body", "encoding", "text/plain body is not valid UTF-8")
 		return false
 	default:
-		d.out = appendString(d.out, body)
+		d.out = problem.AppendString(d.out, body)
 	}
 	d.JSON = d.out
 	return true
@@ -388,34 +377,6 @@ func Allowed(mt []byte, types []string) bool {
 		}
 	}
 	return false
-}
-
-// appendString appends v as a JSON string; v must be valid UTF-8.
-func appendString(dst, v []byte) []byte {
-	const hexdigits = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i, c := range v {
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, v[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexdigits[c>>4], hexdigits[c&15])
-		}
-		start = i + 1
-	}
-	dst = append(dst, v[start:]...)
-	return append(dst, '"')
 }
 
 // pointer is the location of a field: /body/ and its name escaped per RFC

@@ -80,7 +80,7 @@ func buildDFA(expr string) *dfa {
 		}
 	}
 	d.endOK[accepted] = true
-	first, ok := b.state(b.closure(nil, []uint32{uint32(prog.Start)}, true))
+	first, ok := b.state(b.closure(nil, []uint32{uint32(prog.Start)}, true, false))
 	if !ok {
 		return nil
 	}
@@ -98,7 +98,7 @@ func buildDFA(expr string) *dfa {
 			// A match may also start at the next position: the search is
 			// unanchored.
 			moved = append(moved, uint32(prog.Start))
-			t, ok := b.state(b.closure(nil, moved, false))
+			t, ok := b.state(b.closure(nil, moved, false, false))
 			if !ok {
 				return nil
 			}
@@ -146,11 +146,12 @@ func (b *builder) classes() {
 	b.d.k = len(b.rep)
 }
 
-// closure follows the instructions that consume nothing from pcs. An
-// end-of-text assertion is kept in the set unresolved (the end is not known
-// yet); a begin-of-text one holds only when atBegin. It returns nil for a
-// set that holds a match: the search is over.
-func (b *builder) closure(out []uint32, pcs []uint32, atBegin bool) []uint32 {
+// closure follows the instructions that consume nothing from pcs. A
+// begin-of-text assertion holds only when atBegin; an end-of-text one holds
+// when atEnd, and is otherwise kept in the set unresolved (the end is not
+// known yet). It returns nil for a set that holds a match: the search is
+// over.
+func (b *builder) closure(out []uint32, pcs []uint32, atBegin, atEnd bool) []uint32 {
 	seen := map[uint32]bool{}
 	stack := append([]uint32(nil), pcs...)
 	for len(stack) > 0 {
@@ -175,7 +176,11 @@ func (b *builder) closure(out []uint32, pcs []uint32, atBegin bool) []uint32 {
 					stack = append(stack, in.Out)
 				}
 			case syntax.EmptyEndText:
-				out = append(out, pc)
+				if atEnd {
+					stack = append(stack, in.Out)
+				} else {
+					out = append(out, pc)
+				}
 			}
 		case syntax.InstFail:
 		default: // a rune instruction waits for the next byte
@@ -234,28 +239,5 @@ func (b *builder) endMatches(set []uint32) bool {
 	if len(ends) == 0 {
 		return false
 	}
-	// After the end, only more end assertions and the match can follow.
-	seen := map[uint32]bool{}
-	for len(ends) > 0 {
-		pc := ends[len(ends)-1]
-		ends = ends[:len(ends)-1]
-		if seen[pc] {
-			continue
-		}
-		seen[pc] = true
-		in := &b.prog.Inst[pc]
-		switch in.Op {
-		case syntax.InstMatch:
-			return true
-		case syntax.InstAlt, syntax.InstAltMatch:
-			ends = append(ends, in.Out, in.Arg)
-		case syntax.InstNop, syntax.InstCapture:
-			ends = append(ends, in.Out)
-		case syntax.InstEmptyWidth:
-			if syntax.EmptyOp(in.Arg) == syntax.EmptyEndText {
-				ends = append(ends, in.Out)
-			}
-		}
-	}
-	return false
+	return b.closure(nil, ends, false, true) == nil
 }

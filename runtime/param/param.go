@@ -168,10 +168,10 @@ func Unescape(b []byte, plusIsSpace bool) (out []byte, ok bool) {
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; {
 		case c == '%':
-			if i+2 >= len(b) || unhex(b[i+1]) < 0 || unhex(b[i+2]) < 0 {
+			if i+2 >= len(b) || Unhex(b[i+1]) < 0 || Unhex(b[i+2]) < 0 {
 				return nil, false
 			}
-			out = append(out, byte(unhex(b[i+1])<<4|unhex(b[i+2])))
+			out = append(out, byte(Unhex(b[i+1])<<4|Unhex(b[i+2])))
 			i += 2
 		case c == '+' && plusIsSpace:
 			out = append(out, ' ')
@@ -182,7 +182,8 @@ func Unescape(b []byte, plusIsSpace bool) (out []byte, ok bool) {
 	return out, true
 }
 
-func unhex(c byte) int {
+// Unhex is the value of the hex digit c, or -1.
+func Unhex(c byte) int {
 	switch {
 	case c >= '0' && c <= '9':
 		return int(c - '0')

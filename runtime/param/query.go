@@ -36,7 +36,7 @@ func decodeAt(raw []byte, i int) (byte, int) {
 	switch c := raw[i]; c {
 	case '%':
 		if i+2 < len(raw) {
-			if h, l := unhex(raw[i+1]), unhex(raw[i+2]); h >= 0 && l >= 0 {
+			if h, l := Unhex(raw[i+1]), Unhex(raw[i+2]); h >= 0 && l >= 0 {
 				return byte(h<<4 | l), i + 3
 			}
 		}
@@ -208,10 +208,10 @@ func Decode(buf, v []byte, plus bool) (out, grown []byte, ok bool) {
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {
 		case c == '%':
-			if i+2 >= len(v) || unhex(v[i+1]) < 0 || unhex(v[i+2]) < 0 {
+			if i+2 >= len(v) || Unhex(v[i+1]) < 0 || Unhex(v[i+2]) < 0 {
 				return nil, buf[:start], false
 			}
-			buf = append(buf, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
+			buf = append(buf, byte(Unhex(v[i+1])<<4|Unhex(v[i+2])))
 			i += 2
 		case c == '+' && plus:
 			buf = append(buf, ' ')
