@@ -31,8 +31,31 @@ type ListIssuesParams struct {
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
 	qs := st.SplitQuery(ctx.URI().QueryString())
+	var q [9]param.Found
+	for i := range qs {
+		switch string(qs[i].Name(st.Scratch[:0])) {
+		case "direction":
+			q[0].Add(qs[i].Value)
+		case "filter":
+			q[1].Add(qs[i].Value)
+		case "labels":
+			q[2].Add(qs[i].Value)
+		case "page":
+			q[3].Add(qs[i].Value)
+		case "per_page":
+			q[4].Add(qs[i].Value)
+		case "pulls":
+			q[5].Add(qs[i].Value)
+		case "since":
+			q[6].Add(qs[i].Value)
+		case "sort":
+			q[7].Add(qs[i].Value)
+		case "state":
+			q[8].Add(qs[i].Value)
+		}
+	}
 	// query "direction"
-	if v, ok, repeated := param.QueryRaw(qs, "direction"); ok {
+	if v, ok, repeated := q[0].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.direction", "repeated", "must be given at most once")
 		} else {
@@ -53,7 +76,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		p.Direction = "desc"
 	}
 	// query "filter"
-	if v, ok, repeated := param.QueryRaw(qs, "filter"); ok {
+	if v, ok, repeated := q[1].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.filter", "repeated", "must be given at most once")
 		} else {
@@ -74,7 +97,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		st.Errs.Add("query.filter", "required", "missing required query parameter \"filter\"")
 	}
 	// query "labels"
-	if v, ok, repeated := param.QueryRaw(qs, "labels"); ok {
+	if v, ok, repeated := q[2].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.labels", "repeated", "must be given at most once")
 		} else {
@@ -95,7 +118,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		}
 	}
 	// query "page"
-	if v, ok, repeated := param.QueryRaw(qs, "page"); ok {
+	if v, ok, repeated := q[3].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.page", "repeated", "must be given at most once")
 		} else {
@@ -119,7 +142,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		p.Page = 1
 	}
 	// query "per_page"
-	if v, ok, repeated := param.QueryRaw(qs, "per_page"); ok {
+	if v, ok, repeated := q[4].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.per_page", "repeated", "must be given at most once")
 		} else {
@@ -145,7 +168,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		p.PerPage = 30
 	}
 	// query "pulls"
-	if v, ok, repeated := param.QueryRaw(qs, "pulls"); ok {
+	if v, ok, repeated := q[5].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.pulls", "repeated", "must be given at most once")
 		} else {
@@ -167,7 +190,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		p.Pulls = false
 	}
 	// query "since"
-	if v, ok, repeated := param.QueryRaw(qs, "since"); ok {
+	if v, ok, repeated := q[6].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.since", "repeated", "must be given at most once")
 		} else {
@@ -186,7 +209,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		}
 	}
 	// query "sort"
-	if v, ok, repeated := param.QueryRaw(qs, "sort"); ok {
+	if v, ok, repeated := q[7].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.sort", "repeated", "must be given at most once")
 		} else {
@@ -207,7 +230,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		p.Sort = "created"
 	}
 	// query "state"
-	if v, ok, repeated := param.QueryRaw(qs, "state"); ok {
+	if v, ok, repeated := q[8].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.state", "repeated", "must be given at most once")
 		} else {

@@ -25,8 +25,17 @@ type ListPetsParams struct {
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
 	qs := st.SplitQuery(ctx.URI().QueryString())
+	var q [2]param.Found
+	for i := range qs {
+		switch string(qs[i].Name(st.Scratch[:0])) {
+		case "limit":
+			q[0].Add(qs[i].Value)
+		case "status":
+			q[1].Add(qs[i].Value)
+		}
+	}
 	// query "limit"
-	if v, ok, repeated := param.QueryRaw(qs, "limit"); ok {
+	if v, ok, repeated := q[0].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.limit", "repeated", "must be given at most once")
 		} else {
@@ -54,7 +63,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		p.Limit = 20
 	}
 	// query "status"
-	if v, ok, repeated := param.QueryRaw(qs, "status"); ok {
+	if v, ok, repeated := q[1].Get(); ok {
 		if repeated {
 			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {

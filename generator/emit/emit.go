@@ -36,6 +36,7 @@ type gen struct {
 
 	bodyChecks map[*ir.Operation]string // name of each operation's body gate
 	schemas    *bodyGen                 // validator functions asked for so far, emitted into bodies.go
+	queryAt    map[*ir.Param]int        // slot of each query parameter in the decoder being emitted
 }
 
 func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }

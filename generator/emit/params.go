@@ -50,6 +50,7 @@ func (g *gen) params(f *jen.File) {
 				// The raw query: names match whatever the client escaped,
 				// and reserved characters are seen before decoding.
 				b.Id("qs").Op(":=").Id("st").Dot("SplitQuery").Call(jen.Id("ctx").Dot("URI").Call().Dot("QueryString").Call())
+				g.queryIndex(b, o)
 			}
 			for _, p := range o.Params {
 				b.Comment(p.In + " " + strconv.Quote(p.Name))
@@ -57,6 +58,30 @@ func (g *gen) params(f *jen.File) {
 			}
 		})
 	}
+}
+
+// queryIndex emits one pass over the query's pairs that finds every
+// single-valued query parameter of o, so that each is not looked up among
+// the pairs again; g.queryAt then names a parameter's slot.
+func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
+	g.queryAt = map[*ir.Param]int{}
+	var cases []jen.Code
+	for _, p := range o.Params {
+		if p.In != ir.InQuery || multi(p) {
+			continue
+		}
+		i := len(g.queryAt)
+		g.queryAt[p] = i
+		cases = append(cases, jen.Case(jen.Lit(p.Name)).Block(jen.Id("q").Index(jen.Lit(i)).Dot("Add").Call(jen.Id("qs").Index(jen.Id("i")).Dot("Value"))))
+	}
+	if len(cases) < 2 {
+		g.queryAt = nil // one parameter: a lookup is the pass
+		return
+	}
+	b.Var().Id("q").Index(jen.Lit(len(g.queryAt))).Qual(g.rt("param"), "Found")
+	b.For(jen.Id("i").Op(":=").Range().Id("qs")).Block(
+		jen.Switch(jen.String().Parens(jen.Id("qs").Index(jen.Id("i")).Dot("Name").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0))))).Block(cases...),
+	)
 }
 
 // scalarOf is how a parameter's (or item's) value is decoded.

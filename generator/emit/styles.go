@@ -59,8 +59,12 @@ func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 			// The value is spread over several query parameters.
 			return jen.Block(g.queryMulti(p, add)...)
 		}
+		find := jen.Qual(g.rt("param"), "QueryRaw").Call(jen.Id("qs"), jen.Lit(p.Name))
+		if i, ok := g.queryAt[p]; ok {
+			find = jen.Id("q").Index(jen.Lit(i)).Dot("Get").Call()
+		}
 		return orMissing(jen.If(
-			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Qual(g.rt("param"), "QueryRaw").Call(jen.Id("qs"), jen.Lit(p.Name)),
+			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Add(find),
 			jen.Id("ok"),
 		).Block(once(g.paramValue(p, add))...))
 	case ir.InHeader:

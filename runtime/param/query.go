@@ -147,6 +147,40 @@ func Split(dst []Pair, qs []byte) []Pair {
 	return dst
 }
 
+// Found is what one pass over a query's pairs found of one single-valued
+// parameter: its first raw value and how many times it was given.
+type Found struct {
+	V []byte
+	N int
+}
+
+// Add records one more value.
+func (f *Found) Add(v []byte) {
+	if f.N == 0 {
+		f.V = v
+	}
+	f.N++
+}
+
+// Get is QueryRaw's answer: the value, whether it is present and whether
+// it was given more than once.
+func (f *Found) Get() (v []byte, present, repeated bool) { return f.V, f.N > 0, f.N > 1 }
+
+// Name returns the decoded name of the pair, appending to scratch only when
+// the name has an escape; generated decoders switch on it once per pair.
+func (p *Pair) Name(scratch []byte) []byte {
+	if p.plain {
+		return p.Key
+	}
+	out := scratch[:0]
+	for i := 0; i < len(p.Key); {
+		var c byte
+		c, i = decodeAt(p.Key, i)
+		out = append(out, c)
+	}
+	return out
+}
+
 // QueryRaw is the raw-query counterpart of Query: the still-encoded value
 // of the single-valued parameter name among the query's pairs, whether it
 // is present and whether it was given more than once.

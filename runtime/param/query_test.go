@@ -85,6 +85,24 @@ func TestQueryRaw(t *testing.T) {
 	}
 }
 
+func TestFound(t *testing.T) {
+	var f Found
+	if _, ok, _ := f.Get(); ok {
+		t.Fatal("empty Found is present")
+	}
+	f.Add([]byte("1"))
+	f.Add([]byte("2"))
+	if v, ok, rep := f.Get(); string(v) != "1" || !ok || !rep {
+		t.Fatalf("Get = %q, %v, %v; want the first value, present, repeated", v, ok, rep)
+	}
+	pairs := Split(nil, []byte("a%62=1&c+d=2&e=3"))
+	for i, want := range []string{"ab", "c d", "e"} {
+		if got := pairs[i].Name(nil); string(got) != want {
+			t.Errorf("Name of %q = %q, want %q", pairs[i].Key, got, want)
+		}
+	}
+}
+
 func TestReserved(t *testing.T) {
 	for _, c := range []struct {
 		v     string
@@ -191,6 +209,9 @@ func FuzzQuery(f *testing.F) {
 			t.Fatalf("Split(%q) has %d pairs, want %d", qs, len(got), len(want))
 		}
 		for i := range got {
+			if name := got[i].Name(nil); !KeyIs(got[i].Key, string(name)) {
+				t.Fatalf("Split(%q)[%d].Name() = %q, which KeyIs does not match", qs, i, name)
+			}
 			if plain := !bytes.ContainsAny(got[i].Key, "%+"); got[i].plain != plain {
 				t.Fatalf("Split(%q)[%d]: plain = %v for key %q", qs, i, got[i].plain, got[i].Key)
 			}

@@ -37,6 +37,9 @@ type State struct {
 	// Query is the request's query string split into raw pairs once, for
 	// every query parameter to look itself up in (SplitQuery).
 	Query []param.Pair
+	// Scratch holds a query name that had to be percent-decoded to be
+	// compared.
+	Scratch []byte
 }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
