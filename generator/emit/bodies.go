@@ -927,6 +927,21 @@ func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
 // then to unevaluatedProperties.
 func (b *bodyGen) member(s *ir.Schema, name string, track bool, extra *ir.Schema, bitNames []string,
 	mark func(string) jen.Code, property func(*ir.Property) []jen.Code, notAllowed func(string) []jen.Code) []jen.Code {
+	if u := s.UnevaluatedProperties; u != nil && len(s.Properties) == 0 && len(s.PatternProperties) == 0 &&
+		!s.NoAdditional && extra == nil && len(bitNames) == 0 {
+		// Nothing of this schema's own matches a member: what the in-place
+		// subschemas did not evaluate goes to unevaluatedProperties.
+		var body []jen.Code
+		if u.False {
+			body = notAllowed("unevaluatedProperties")
+		} else {
+			body = []jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))}
+			body = append(body, b.call(u, name+"Unevaluated", false, nil)...)
+			body = append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
+		}
+		body = append(body, jen.Id("ev").Dot("Set").Call(jen.Id("n")))
+		return []jen.Code{jen.If(jen.Id("ev").Dot("Has").Call(jen.Id("n"))).Block(jen.Id("it").Dot("Skip").Call()).Else().Block(body...)}
+	}
 	needMatched := s.NoAdditional || extra != nil || track || s.UnevaluatedProperties != nil
 	set := func() jen.Code {
 		if needMatched {
