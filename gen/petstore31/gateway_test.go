@@ -144,6 +144,11 @@ func FuzzHandle(f *testing.F) {
 	for _, c := range routeCases {
 		f.Add(c.method, "/v1"+c.path+"?"+c.query, "application/json", []byte("{\"name\":\"x\"}"))
 	}
+	// The valid sample requests give the fuzzer every declared media type and body shape to start from.
+	for _, c := range sampleRequests() {
+		r := &c.ctx.Request
+		f.Add(string(r.Header.Method()), string(r.RequestURI()), string(r.Header.ContentType()), r.Body())
+	}
 	g, err := New(server.Config{Mock: true})
 	if err != nil {
 		f.Fatal(err)

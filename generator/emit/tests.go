@@ -172,6 +172,16 @@ func (g *gen) tests(f *jen.File) {
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("routeCases")).Block(
 			jen.Id("f").Dot("Add").Call(jen.Id("c").Dot("method"), jen.Lit(api.BasePath).Op("+").Id("c").Dot("path").Op("+").Lit("?").Op("+").Id("c").Dot("query"), jen.Lit("application/json"), jen.Index().Byte().Parens(jen.Lit(`{"name":"x"}`))),
 		),
+		jen.Comment("The valid sample requests give the fuzzer every declared media type and body shape to start from."),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
+			jen.Id("r").Op(":=").Op("&").Id("c").Dot("ctx").Dot("Request"),
+			jen.Id("f").Dot("Add").Call(
+				jen.String().Parens(jen.Id("r").Dot("Header").Dot("Method").Call()),
+				jen.String().Parens(jen.Id("r").Dot("RequestURI").Call()),
+				jen.String().Parens(jen.Id("r").Dot("Header").Dot("ContentType").Call()),
+				jen.Id("r").Dot("Body").Call(),
+			),
+		),
 		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
 		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("f").Dot("Fatal").Call(jen.Id("err"))),
 		jen.Id("f").Dot("Fuzz").Call(jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T"), jen.List(jen.Id("method"), jen.Id("uri"), jen.Id("ctype")).String(), jen.Id("body").Index().Byte()).Block(
