@@ -36,10 +36,11 @@ import (
 // the file as written. A $ref the pass cannot resolve (another file, a remote
 // document) is left as it is, for the checks that follow to report.
 
-// refSite is one schema $ref of the main file.
+// refSite is one schema $ref (or 3.1 $dynamicRef) of the main file.
 type refSite struct {
 	m, key, val *yaml.Node // the schema mapping and its $ref entry
 	base        string     // the base URI in scope
+	dynamic     bool       // the entry is a $dynamicRef
 }
 
 type refResolver struct {
@@ -76,53 +77,7 @@ func (l *loader) resolveRefs(data []byte, version string) []byte {
 	lines := lineStarts(data)
 	var edits []byteEdit
 	for _, s := range r.sites {
-		ref := s.val.Value
-		target, ok := r.resolve(s.base, ref)
-		if ok {
-			if _, found := lookupPointer(l.root, target); !found {
-				ok = false
-			}
-		}
-		newRef := ref
-		if ok {
-			newRef = "#" + target
-			if version == "3.1" {
-				edits = append(edits, boolTarget(data, lines, l.root, target)...)
-			}
-		}
-		wrap := ""
-		if version == "3.1" {
-			wrap = wrapperFor(s.m)
-		}
-		if newRef == ref && wrap == "" {
-			continue
-		}
-		vs, ve, vok := scalarSpan(data, lines, s.val)
-		if !vok {
-			continue
-		}
-		q, _ := json.Marshal(newRef)
-		ks, _, kok := scalarSpan(data, lines, s.key)
-		if wrap == "" || !kok || ks >= vs {
-			if newRef != ref {
-				edits = append(edits, byteEdit{vs, ve, string(q)})
-				s.val.Value, s.val.Style = newRef, yaml.DoubleQuotedStyle
-			}
-			continue
-		}
-		edits = append(edits, byteEdit{ks, ve, `"` + wrap + `": [{"$ref": ` + string(q) + `}]`})
-		inner := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle, Line: s.key.Line, Column: s.key.Column,
-			Content: []*yaml.Node{
-				{Kind: yaml.ScalarNode, Tag: "!!str", Value: "$ref", Line: s.key.Line, Column: s.key.Column},
-				{Kind: yaml.ScalarNode, Tag: "!!str", Value: newRef, Style: yaml.DoubleQuotedStyle, Line: s.val.Line, Column: s.val.Column},
-			}}
-		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: s.val.Line, Column: s.val.Column, Content: []*yaml.Node{inner}}
-		for i := 0; i+1 < len(s.m.Content); i += 2 {
-			if s.m.Content[i] == s.key {
-				s.m.Content[i+1] = seq
-			}
-		}
-		s.key.Value, s.key.Style = wrap, 0
+		edits = append(edits, r.rewrite(s, data, lines, l.root)...)
 	}
 	for _, kv := range r.nullConst {
 		ks, ke, kok := scalarSpan(data, lines, kv[0])
@@ -139,6 +94,95 @@ func (l *loader) resolveRefs(data []byte, version string) []byte {
 		return nil
 	}
 	return applyEdits(data, edits)
+}
+
+// rewrite returns the edits for one $ref or $dynamicRef site and updates the
+// node tree to match them.
+func (r *refResolver) rewrite(s refSite, data []byte, lines []int, root *yaml.Node) []byteEdit {
+	ref := s.val.Value
+	target, ok := r.resolve(s.base, ref)
+	var targetNode *yaml.Node
+	if ok {
+		targetNode, ok = lookupPointer(root, target)
+	}
+	if s.dynamic {
+		if !ok {
+			return nil // lowering warns that it is not compiled
+		}
+		if isDynamic(ref, targetNode) {
+			// It stays a $dynamicRef, naming its initial target by a
+			// document pointer; lowering resolves it against the dynamic
+			// scope (JSON Schema 2020-12 §8.2.3.2).
+			vs, ve, vok := scalarSpan(data, lines, s.val)
+			if !vok {
+				return nil
+			}
+			q, _ := json.Marshal("#" + target)
+			s.val.Value, s.val.Style = "#"+target, yaml.DoubleQuotedStyle
+			return []byteEdit{{vs, ve, string(q)}}
+		}
+		if k, _ := entry(s.m, "$ref"); k != nil {
+			return nil // a $ref beside it: left to lowering's warning
+		}
+		// Any other $dynamicRef behaves as a $ref, and becomes one.
+	}
+	var edits []byteEdit
+	newRef := ref
+	if ok {
+		newRef = "#" + target
+		if r.version == "3.1" {
+			edits = append(edits, boolTarget(data, lines, root, target)...)
+		}
+	}
+	wrap := ""
+	if r.version == "3.1" {
+		wrap = wrapperFor(s.m, s.key)
+	}
+	vs, ve, vok := scalarSpan(data, lines, s.val)
+	ks, _, kok := scalarSpan(data, lines, s.key)
+	if !vok || (s.dynamic && (!kok || ks >= vs)) {
+		return edits
+	}
+	q, _ := json.Marshal(newRef)
+	if wrap == "" || !kok || ks >= vs {
+		switch {
+		case s.dynamic:
+			edits = append(edits, byteEdit{ks, ve, `"$ref": ` + string(q)})
+			s.key.Value, s.key.Style = "$ref", yaml.DoubleQuotedStyle
+			s.val.Value, s.val.Style = newRef, yaml.DoubleQuotedStyle
+		case newRef != ref:
+			edits = append(edits, byteEdit{vs, ve, string(q)})
+			s.val.Value, s.val.Style = newRef, yaml.DoubleQuotedStyle
+		}
+		return edits
+	}
+	edits = append(edits, byteEdit{ks, ve, `"` + wrap + `": [{"$ref": ` + string(q) + `}]`})
+	inner := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle, Line: s.key.Line, Column: s.key.Column,
+		Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Tag: "!!str", Value: "$ref", Line: s.key.Line, Column: s.key.Column},
+			{Kind: yaml.ScalarNode, Tag: "!!str", Value: newRef, Style: yaml.DoubleQuotedStyle, Line: s.val.Line, Column: s.val.Column},
+		}}
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: s.val.Line, Column: s.val.Column, Content: []*yaml.Node{inner}}
+	for i := 0; i+1 < len(s.m.Content); i += 2 {
+		if s.m.Content[i] == s.key {
+			s.m.Content[i+1] = seq
+		}
+	}
+	s.key.Value, s.key.Style = wrap, 0
+	return edits
+}
+
+// isDynamic reports whether a $dynamicRef resolves dynamically: its
+// fragment is a plain name and the schema it first resolves to declares
+// that name as its $dynamicAnchor (the "bookend" of 2020-12 §8.2.3.2).
+// Otherwise it behaves exactly like $ref.
+func isDynamic(ref string, target *yaml.Node) bool {
+	_, frag, _ := strings.Cut(ref, "#")
+	if frag == "" || frag[0] == '/' || target == nil {
+		return false
+	}
+	_, a := entry(target, "$dynamicAnchor")
+	return isString(a) && a.Value == frag
 }
 
 // boolTarget turns a boolean schema that a $ref names into its object form,
@@ -249,6 +293,9 @@ func (r *refResolver) walkSchema(n *yaml.Node, ptr, base string, depth int) {
 		k, _ := entry(n, "$ref")
 		r.sites = append(r.sites, refSite{m: n, key: k, val: ref, base: base})
 	}
+	if k, dref := entry(n, "$dynamicRef"); r.version == "3.1" && isString(dref) {
+		r.sites = append(r.sites, refSite{m: n, key: k, val: dref, base: base, dynamic: true})
+	}
 	if r.version == "3.1" {
 		// kin-openapi reads `const: null` as no const at all; `enum: [null]`
 		// says the same and survives.
@@ -294,11 +341,14 @@ func (r *refResolver) resolve(base, ref string) (string, bool) {
 // wrapperFor returns the applicator to wrap a 3.1 $ref in when the schema
 // m has a sibling keyword that asserts something, or "" when its siblings
 // are only identifiers and annotations (or every applicator is taken).
-func wrapperFor(m *yaml.Node) string {
+// Siblings that make m a schema resource or bind a dynamic anchor ($id,
+// $dynamicAnchor, $defs) also wrap it: kin-openapi would replace m by the
+// target and lose them, and the dynamic scope needs them.
+func wrapperFor(m, site *yaml.Node) string {
 	asserts := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i].Value
-		if !annotationKeywords[k] && !strings.HasPrefix(k, "x-") {
+		if m.Content[i] != site && (!annotationKeywords[k] || scopeKeywords[k]) && !strings.HasPrefix(k, "x-") {
 			asserts = true
 		}
 	}
@@ -312,6 +362,8 @@ func wrapperFor(m *yaml.Node) string {
 	}
 	return ""
 }
+
+var scopeKeywords = map[string]bool{"$id": true, "$dynamicAnchor": true, "$defs": true}
 
 var annotationKeywords = map[string]bool{
 	"$ref": true, "$id": true, "$anchor": true, "$dynamicAnchor": true, "$schema": true, "$comment": true,

@@ -152,7 +152,31 @@ func TestResolveRefs(t *testing.T) {
 			`B: {$ref: "#/components/schemas/A/$defs/f"}`,
 			`C: {$ref: "#/components/schemas/A/$defs/f"}`,
 		},
-		want:  []string{`A: {$ref: "#/components/schemas/A/$defs/t", $defs: {t: {}, f: {"not": {}}, u: true}}`},
+		want:  []string{`A: {"allOf": [{"$ref": "#/components/schemas/A/$defs/t"}], $defs: {t: {}, f: {"not": {}}, u: true}}`},
+		loads: true,
+	}, {
+		name:    "a $dynamicRef whose target bookends its anchor stays dynamic, by pointer",
+		version: "3.1.0",
+		schemas: []string{
+			`L: {$id: "https://x.test/list", items: {$dynamicRef: "#item"}, $defs: {d: {$dynamicAnchor: item}}}`,
+		},
+		want:  []string{`L: {$id: "https://x.test/list", items: {$dynamicRef: "#/components/schemas/L/$defs/d"}, $defs: {d: {$dynamicAnchor: item}}}`},
+		loads: true,
+	}, {
+		name:    "any other $dynamicRef becomes the $ref it behaves as",
+		version: "3.1.0",
+		schemas: []string{
+			`L: {$id: "https://x.test/list", items: {$dynamicRef: "#item"}, prefixItems: [{$dynamicRef: "#/$defs/d"}], $defs: {d: {$anchor: item}}}`,
+		},
+		want:  []string{`L: {$id: "https://x.test/list", items: {"$ref": "#/components/schemas/L/$defs/d"}, prefixItems: [{"$ref": "#/components/schemas/L/$defs/d"}], $defs: {d: {$anchor: item}}}`},
+		loads: true,
+	}, {
+		name:    "a $ref beside $id is wrapped, so that the resource survives loading",
+		version: "3.1.0",
+		schemas: []string{
+			`R: {$id: "https://x.test/r", $ref: "#/$defs/x", $defs: {x: {type: string}}}`,
+		},
+		want:  []string{`R: {$id: "https://x.test/r", "allOf": [{"$ref": "#/components/schemas/R/$defs/x"}], $defs: {x: {type: string}}}`},
 		loads: true,
 	}, {
 		name:    "3.0 ignores siblings of $ref",

@@ -35,6 +35,9 @@ type lowerer struct {
 	names   namer                   // Go names of schemas
 	opNames namer
 	warned  map[diag.Pos]bool // positions already warned about, for warnings that would repeat per operation
+
+	dyn   *dynamicIndex // nil when no $dynamicRef resolves dynamically
+	scope []binding     // the dynamic scope while a schema is lowered
 }
 
 // Lower builds the IR of doc. It returns the API even when it reports
@@ -50,6 +53,10 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	for _, r := range reserved {
 		l.names.unique(r)
 		l.opNames.unique(r)
+	}
+	if dyn, top := indexDynamic(doc.T); dyn != nil {
+		l.dyn = dyn
+		l.bind(top)
 	}
 	l.api = &ir.API{
 		Name:    apiName(doc),

@@ -43,7 +43,10 @@ func (l *lowerer) schema(ref *openapi3.SchemaRef, at diag.Pos) *ir.Schema {
 	if ref.Ref == "" {
 		return l.inline(ref.Value, at)
 	}
-	key := namedKey{ref.Ref, ref.Value}
+	mark := len(l.scope)
+	defer func() { l.scope = l.scope[:mark] }()
+	l.enterRef(ref)
+	key := namedKey{ref.Ref, ref.Value, l.scopeKey()}
 	if n, ok := l.named[key]; ok {
 		return &ir.Schema{Ref: n.GoName}
 	}
@@ -63,11 +66,13 @@ func (l *lowerer) schema(ref *openapi3.SchemaRef, at diag.Pos) *ir.Schema {
 	return &ir.Schema{Ref: n.GoName}
 }
 
-// namedKey identifies a named schema: the $ref as written and the value
-// kin-openapi resolved it to.
+// namedKey identifies a named schema: the $ref as written, the value
+// kin-openapi resolved it to, and the dynamic scope it is lowered under
+// (see dynamic.go; "" in a document without a dynamic $dynamicRef).
 type namedKey struct {
 	ref   string
 	value *openapi3.Schema
+	scope string
 }
 
 // inline lowers the keywords of one schema object.
@@ -77,6 +82,8 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 		pos = at
 	}
 	out := &ir.Schema{Pos: pos, Format: s.Format, ReadOnly: s.ReadOnly, WriteOnly: s.WriteOnly}
+	mark := l.enter(s)
+	defer func() { l.scope = l.scope[:mark] }()
 	if s.Always != nil {
 		out.False = !*s.Always
 		return out
@@ -223,6 +230,11 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 	if s.Not != nil {
 		out.Not = l.schema(s.Not, pos)
 	}
+	if t := l.dynamicTarget(s); t != nil {
+		// An in-place applicator like $ref, so allOf's semantics, including
+		// what it evaluates for unevaluated*.
+		out.AllOf = append(out.AllOf, l.schema(t, pos))
+	}
 	if s.If != nil {
 		out.If = l.schema(s.If, pos)
 		if s.Then != nil {
@@ -327,7 +339,7 @@ func (l *lowerer) unsupported(s *openapi3.Schema, pos diag.Pos) {
 			kws = append(kws, kw)
 		}
 	}
-	add(s.DynamicRef != "", "$dynamicRef")
+	add(s.DynamicRef != "" && l.dynamicTarget(s) == nil, "$dynamicRef")
 	add(s.ContentSchema != nil, "contentSchema")
 	if len(kws) > 0 {
 		l.diags.Warnf(pos, "schema keywords %s are not compiled; values pass them unchecked", strings.Join(kws, ", "))

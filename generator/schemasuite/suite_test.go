@@ -257,7 +257,7 @@ func rewriteRefs(v any, base string) any {
 			}
 		}
 		for k, e := range x {
-			if k == "$ref" {
+			if k == "$ref" || k == "$dynamicRef" {
 				if s, ok := e.(string); ok && (s == "#" || strings.HasPrefix(s, "#/")) {
 					x[k] = base + strings.TrimPrefix(s, "#")
 					continue
