@@ -37,7 +37,7 @@ type binding struct {
 
 // dynamicIndex holds what specialization needs, built once per document.
 type dynamicIndex struct {
-	byPointer map[string]*openapi3.Schema   // document pointer → schema written there
+	byPointer map[string]*openapi3.Schema    // document pointer → schema written there
 	refAt     map[string]*openapi3.SchemaRef // document pointer → $ref written there
 	resources map[*openapi3.Schema]*resource // each schema → the resource it sits in
 	names     map[string]bool                // anchor names some $dynamicRef resolves dynamically
