@@ -171,12 +171,16 @@ func (l *lowerer) enterRef(ref *openapi3.SchemaRef) {
 // resourceAt returns the resource of the schema written at p, or of the
 // nearest schema around it when p is a $ref.
 func (ix *dynamicIndex) resourceAt(p string) *resource {
-	for ; p != ""; p = p[:strings.LastIndexByte(p, '/')] {
+	for {
 		if s := ix.byPointer[p]; s != nil {
 			return ix.resources[s]
 		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return nil
+		}
+		p = p[:i]
 	}
-	return nil
 }
 
 // enter adds the bindings of the resource s sits in that are not bound yet,
