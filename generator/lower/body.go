@@ -78,7 +78,7 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 			m.Kind = ir.MediaText
 			m.Text = &ir.Field{}
 			if s != nil {
-				setKinds(m.Text, s, l.doc.Version)
+				setKinds(m.Text, s, l.doc.Version, 0)
 				m.Schema = l.schema(mt.Schema, b.Pos)
 			}
 			if ex, ok := mediaExampleValue(mt).(string); ok {
@@ -100,10 +100,12 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 }
 
 // fields decides how each property of a form's object schema is transcoded.
-// Properties of allOf members count too; a property the plan does not know
-// is transcoded as a string and left to additionalProperties.
+// Properties declared in allOf, anyOf and oneOf members count too, and a
+// property declared in more than one place may become any token one of them
+// admits; a property the plan does not know is transcoded as a string and
+// left to additionalProperties.
 func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]*openapi3.Encoding, pos diag.Pos) []*ir.Field {
-	props := map[string]*openapi3.Schema{}
+	props := map[string][]*openapi3.Schema{}
 	var collect func(s *openapi3.Schema, depth int)
 	collect = func(s *openapi3.Schema, depth int) {
 		if s == nil || depth > 8 {
@@ -111,14 +113,14 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 		}
 		for n, p := range s.Properties {
 			if p != nil && p.Value != nil {
-				if _, ok := props[n]; !ok {
-					props[n] = p.Value
-				}
+				props[n] = append(props[n], p.Value)
 			}
 		}
-		for _, a := range s.AllOf {
-			if a != nil {
-				collect(a.Value, depth+1)
+		for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, a := range list {
+				if a != nil {
+					collect(a.Value, depth+1)
+				}
 			}
 		}
 	}
@@ -135,7 +137,8 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 	sort.Strings(names)
 	var out []*ir.Field
 	for _, n := range names {
-		p := props[n]
+		defs := props[n]
+		p := defs[0]
 		f := &ir.Field{Name: n}
 		target := p
 		if only(p.Type, "array") {
@@ -145,7 +148,14 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 				target = p.Items.Value
 			}
 		}
-		setKinds(f, target, l.doc.Version)
+		if len(defs) == 1 || f.Array {
+			setKinds(f, target, l.doc.Version, 0)
+		} else {
+			// Declared more than once: each branch's types, never JSON.
+			for _, d := range defs {
+				setKinds(f, d, l.doc.Version, 1)
+			}
+		}
 		e := enc[n]
 		if e == nil {
 			e = &openapi3.Encoding{}
@@ -195,18 +205,30 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 	return out
 }
 
-// setKinds sets which JSON tokens a field's text may become from the types
-// its schema admits. An object, or a value of no type and no format, is a
-// JSON document, as the encoding object's default content type says.
-func setKinds(f *ir.Field, s *openapi3.Schema, version string) {
+// setKinds adds to a field the JSON tokens its text may become, from the
+// types its schema admits: its own type, or when it has none, the types of
+// its allOf, anyOf and oneOf branches, so that "5" for {anyOf: [{type:
+// integer}, {type: string}]} is the number the first branch accepts. An
+// object, or a value of no type and no format, is a JSON document, as the
+// encoding object's default content type says.
+func setKinds(f *ir.Field, s *openapi3.Schema, version string, depth int) {
 	t := s.Type
 	if t == nil || len(*t) == 0 {
-		return // no type: any text is a string, and a string is allowed
+		if depth < 8 {
+			for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+				for _, b := range list {
+					if b != nil && b.Value != nil {
+						setKinds(f, b.Value, version, depth+1)
+					}
+				}
+			}
+		}
+		return // otherwise any text is a string, and a string is allowed
 	}
-	f.Number = t.Includes("number") || t.Includes("integer")
-	f.Boolean = t.Includes("boolean")
-	f.Null = t.Includes("null") || (s.Nullable && version != "3.1")
-	if only(t, "object") {
+	f.Number = f.Number || t.Includes("number") || t.Includes("integer")
+	f.Boolean = f.Boolean || t.Includes("boolean")
+	f.Null = f.Null || t.Includes("null") || (s.Nullable && version != "3.1")
+	if only(t, "object") && depth == 0 {
 		f.JSON = true
 	}
 }

@@ -51,6 +51,8 @@ func TestBodyKinds(t *testing.T) {
 		"{Name:ids Number:true Boolean:false Null:false JSON:false Binary:false Array:true Sep:, Types:[] MaxBytes:0}",
 		"{Name:meta Number:false Boolean:false Null:false JSON:true Binary:false Array:false Sep: Types:[] MaxBytes:0}",
 		"{Name:name Number:false Boolean:false Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
+		// anyOf [integer, string]: a number when the text is one
+		"{Name:size Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
 		"{Name:tags Number:false Boolean:false Null:false JSON:false Binary:false Array:true Sep: Types:[] MaxBytes:0}",
 		"{Name:vip Number:false Boolean:true Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
 	}, "\n")
