@@ -15,6 +15,7 @@ func FuzzGenerate(f *testing.F) {
 	for _, seed := range []string{
 		filepath.Join("..", "specs", "petstore.yaml"),
 		filepath.Join("..", "testdata", "golden", "features30", "spec.yaml"),
+		filepath.Join("..", "testdata", "golden", "schemas31", "spec.yaml"),
 	} {
 		b, err := os.ReadFile(seed)
 		if err != nil {

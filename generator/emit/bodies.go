@@ -226,6 +226,9 @@ func (b *bodyGen) emit(f *jen.File, q queued) {
 		jen.Id("errs").Op("*").Qual(b.rt("problem"), "Errors"),
 	}
 	doc := q.name + " checks " + what + " at the iterator."
+	if s.Scope != "" {
+		doc += " Specialized for the $dynamicRef binding " + s.Scope + "."
+	}
 	if q.eval {
 		evName := "ev"
 		if hasUneval(s) {

@@ -240,6 +240,7 @@ type Schema struct {
 	Ref    string `json:"ref,omitempty"`    // GoName of a named schema
 	GoName string `json:"goName,omitempty"` // set on named schemas (API.Schemas)
 	Name   string `json:"name,omitempty"`   // components name of a named schema
+	Scope  string `json:"scope,omitempty"`  // on a named schema lowered more than once for $dynamicRef: the bindings of this one
 
 	False     bool     `json:"false,omitempty"` // the schema false: no value is valid
 	Type      Type     `json:"type,omitempty"`

@@ -70,7 +70,14 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l.root()
 	l.operations()
 	l.api.Routes = l.routes()
-	for _, s := range l.named {
+	copies := map[namedKey]int{}
+	for k := range l.named {
+		copies[namedKey{k.ref, k.value, ""}]++
+	}
+	for k, s := range l.named {
+		if copies[namedKey{k.ref, k.value, ""}] > 1 {
+			s.Scope = k.scope
+		}
 		l.api.Schemas = append(l.api.Schemas, s)
 	}
 	sort.Slice(l.api.Schemas, func(i, j int) bool { return l.api.Schemas[i].GoName < l.api.Schemas[j].GoName })
