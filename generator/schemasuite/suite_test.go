@@ -32,6 +32,12 @@ var drafts = []draft{
 	{"draft2020-12", "3.1.0", []string{"date-time", "date", "time", "duration", "email", "hostname", "ipv4", "ipv6", "uri", "uri-reference", "uuid", "regex"}},
 }
 
+// optionalFiles are the optional files beside optional/format that test
+// what OpenAPI asks of a validator: ECMA-262 regular expressions
+// (JSON Schema 2020-12 §6.4 and OpenAPI 3.0 §4.7.24.1 both name the
+// dialect) and numbers beyond 64-bit range.
+var optionalFiles = []string{"ecmascript-regex", "non-bmp-regex", "bignum", "float-overflow"}
+
 type group struct {
 	Description string          `json:"description"`
 	Schema      json.RawMessage `json:"schema"`
@@ -83,6 +89,9 @@ func TestJSONSchemaSuite(t *testing.T) {
 		names, _ := filepath.Glob(filepath.Join(root, d.name, "*.json"))
 		for _, f := range d.formats {
 			names = append(names, filepath.Join(root, d.name, "optional", "format", f+".json"))
+		}
+		for _, f := range optionalFiles {
+			names = append(names, filepath.Join(root, d.name, "optional", f+".json"))
 		}
 		sort.Strings(names)
 		if only := os.Getenv("SUITE_FILES"); only != "" {

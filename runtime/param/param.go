@@ -246,11 +246,16 @@ func FormatFloat(f float64) string {
 
 // MultipleOf reports whether x is a multiple of m. Floating-point division
 // is inexact (0.3 / 0.1 is 2.9999999999999996), so a quotient within 1e-9
-// of an integer counts.
+// of an integer counts. Where the quotient has no fraction bits left (beyond
+// 2^53) or overflows (1e308 / 0.5), the remainder decides instead, which
+// math.Mod computes exactly.
 func MultipleOf(x, m float64) bool {
 	q := x / m
-	if math.IsInf(q, 0) || math.IsNaN(q) {
+	switch {
+	case math.IsNaN(q) || math.IsInf(x, 0):
 		return false
+	case math.IsInf(q, 0), math.Abs(q) >= 1<<53 && m == math.Trunc(m):
+		return math.Mod(x, m) == 0
 	}
 	return math.Abs(q-math.Round(q)) < 1e-9
 }

@@ -27,9 +27,10 @@ const MatchTimeout = 50 * time.Millisecond
 // closed.
 func MustCompile(expr string) *Pattern {
 	p := &Pattern{Expr: expr}
-	if re, err := regexp.Compile(expr); err == nil {
+	re2 := toRE2(expr)
+	if re, err := regexp.Compile(re2); err == nil {
 		p.re2, p.valid = re, true
-		p.dfa = buildDFA(expr)
+		p.dfa = buildDFA(re2)
 		return p
 	}
 	if re, err := regexp2.Compile(expr, regexp2.ECMAScript); err == nil {
