@@ -459,6 +459,8 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 		ev = nil
 	}
 	var values []string
+	last := len(branches) - 1
+	fallback := func() []jen.Code { return b.call(branches[last], name+strconv.Itoa(last), track, ev) }
 	sw := jen.Switch(jen.String().Parens(jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0))))).BlockFunc(func(g *jen.Group) {
 		byBranch := map[int][]jen.Code{}
 		var order []int
@@ -472,14 +474,31 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 		for _, i := range order {
 			g.Case(byBranch[i]...).Block(b.call(branches[i], name+strconv.Itoa(i), track, ev)...)
 		}
+		if d.Fallback {
+			g.Default().Block(fallback()...)
+			return
+		}
 		g.Default().Block(jen.Id("errs").Dot("Add").Call(jen.Id("at").Call(), jen.Lit("discriminator"),
 			jen.Lit("must be one of "+cut(strings.Join(values, ", "), 200)+", found ").Op("+").Qual(b.rt("param"), "Quote").Call(jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0))))))
 	})
 	prop := jsonPointerToken(d.Property)
-	return []jen.Code{jen.Block(
-		jen.Id("at").Op(":=").Func().Params().String().Block(jen.Return(jen.Id("it").Dot("Pointer").Call().Op("+").Lit("/"+prop))),
+	head := []jen.Code{
 		jen.Var().Id("buf").Index(jen.Lit(64)).Byte(),
 		jen.List(jen.Id("raw"), jen.Id("kind"), jen.Id("found")).Op(":=").Id("it").Dot("Member").Call(jen.Lit(d.Property)),
+	}
+	if d.Fallback {
+		// Without a value that selects a subtype, the base decides, and
+		// reports a missing or mistyped property by its own rules.
+		return []jen.Code{jen.Block(append(head,
+			jen.If(jen.Id("it").Dot("Peek").Call().Op("!=").Qual(b.rt("jsonv"), "Object").Op("||").Op("!").Id("found").Op("||").Id("kind").Op("!=").Qual(b.rt("jsonv"), "String")).Block(
+				fallback()...,
+			).Else().Block(sw),
+			jen.Id("it").Dot("Rewind").Call(jen.Id("start")),
+		)...)}
+	}
+	return []jen.Code{jen.Block(append([]jen.Code{
+		jen.Id("at").Op(":=").Func().Params().String().Block(jen.Return(jen.Id("it").Dot("Pointer").Call().Op("+").Lit("/" + prop))),
+	}, append(head,
 		jen.Switch().Block(
 			jen.Case(jen.Id("it").Dot("Peek").Call().Op("!=").Qual(b.rt("jsonv"), "Object")).Block(
 				b.add("type", jen.Lit("expected an object with the discriminator property "+strconv.Quote(d.Property)+", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call())),
@@ -490,7 +509,7 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 			jen.Default().Block(sw),
 		),
 		jen.Id("it").Dot("Rewind").Call(jen.Id("start")),
-	)}
+	)...)...)}
 }
 
 // jsonPointerToken escapes a property name for a JSON pointer (RFC 6901).

@@ -317,6 +317,10 @@ type Depend struct {
 type Discriminator struct {
 	Property string     `json:"property,omitempty"`
 	Mapping  []*Mapping `json:"mapping,omitempty"` // sorted by Value
+	// Fallback: a value that selects no branch, or no value, is checked
+	// against the last branch instead of being rejected (a base schema and
+	// its allOf subtypes).
+	Fallback bool `json:"fallback,omitempty"`
 }
 
 // Mapping is one discriminator value and the index of its branch in OneOf

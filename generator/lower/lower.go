@@ -38,6 +38,8 @@ type lowerer struct {
 
 	dyn   *dynamicIndex // nil when no $dynamicRef resolves dynamically
 	scope []binding     // the dynamic scope while a schema is lowered
+
+	subs map[*openapi3.Schema][]subtype // memo of subtypes
 }
 
 // Lower builds the IR of doc. It returns the API even when it reports
@@ -49,6 +51,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 		names:   namer{},
 		opNames: namer{},
 		warned:  map[diag.Pos]bool{},
+		subs:    map[*openapi3.Schema][]subtype{},
 	}
 	for _, r := range reserved {
 		l.names.unique(r)
@@ -72,10 +75,10 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l.api.Routes = l.routes()
 	copies := map[namedKey]int{}
 	for k := range l.named {
-		copies[namedKey{k.ref, k.value, ""}]++
+		copies[namedKey{k.ref, k.value, "", k.base}]++
 	}
 	for k, s := range l.named {
-		if copies[namedKey{k.ref, k.value, ""}] > 1 {
+		if copies[namedKey{k.ref, k.value, "", k.base}] > 1 {
 			s.Scope = k.scope
 		}
 		l.api.Schemas = append(l.api.Schemas, s)

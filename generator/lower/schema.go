@@ -37,6 +37,13 @@ func posOf(file string, o *openapi3.Origin) diag.Pos {
 // sibling keywords into the target it resolves, so the same $ref text with a
 // different resolved value is a different named schema.
 func (l *lowerer) schema(ref *openapi3.SchemaRef, at diag.Pos) *ir.Schema {
+	return l.ref(ref, at, false)
+}
+
+// ref lowers a schema reference as schema does. With base set it lowers the
+// schema itself even when it is the base of subtypes (see polymorphic): an
+// allOf member naming the base must not dispatch back to the subtype.
+func (l *lowerer) ref(ref *openapi3.SchemaRef, at diag.Pos, base bool) *ir.Schema {
 	if ref == nil || ref.Value == nil {
 		return &ir.Schema{}
 	}
@@ -46,7 +53,7 @@ func (l *lowerer) schema(ref *openapi3.SchemaRef, at diag.Pos) *ir.Schema {
 	mark := len(l.scope)
 	defer func() { l.scope = l.scope[:mark] }()
 	l.enterRef(ref)
-	key := namedKey{ref.Ref, ref.Value, l.scopeKey()}
+	key := namedKey{ref.Ref, ref.Value, l.scopeKey(), base}
 	if n, ok := l.named[key]; ok {
 		return &ir.Schema{Ref: n.GoName}
 	}
@@ -57,9 +64,18 @@ func (l *lowerer) schema(ref *openapi3.SchemaRef, at diag.Pos) *ir.Schema {
 	if name == "#" || name == "" {
 		name = "Root"
 	}
-	n := &ir.Schema{Name: name, GoName: l.names.unique(goName(name))}
+	goname := goName(name)
+	if base {
+		goname += "Base"
+	}
+	n := &ir.Schema{Name: name, GoName: l.names.unique(goname)}
 	l.named[key] = n
-	body := l.inline(ref.Value, at)
+	var body *ir.Schema
+	if subs := l.subtypes(ref.Value); len(subs) > 0 && !base {
+		body = l.polymorphic(ref, subs, at)
+	} else {
+		body = l.inline(ref.Value, at)
+	}
 	goNameKeep, nameKeep := n.GoName, n.Name
 	*n = *body
 	n.GoName, n.Name = goNameKeep, nameKeep
@@ -73,6 +89,7 @@ type namedKey struct {
 	ref   string
 	value *openapi3.Schema
 	scope string
+	base  bool // lowered as the base of subtypes, without dispatching to them
 }
 
 // inline lowers the keywords of one schema object.
@@ -219,7 +236,7 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 	}
 
 	for _, b := range s.AllOf {
-		out.AllOf = append(out.AllOf, l.schema(b, pos))
+		out.AllOf = append(out.AllOf, l.ref(b, pos, b != nil && len(l.subtypes(b.Value)) > 0))
 	}
 	for _, b := range s.AnyOf {
 		out.AnyOf = append(out.AnyOf, l.schema(b, pos))
