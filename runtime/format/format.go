@@ -6,17 +6,14 @@
 // allocate or panic on any input: they are plain byte loops over the grammar
 // of the RFC named in each doc comment, they read nothing past len(b), and
 // they reject any byte outside US-ASCII (the non-IDN formats are ASCII-only,
-// so non-UTF-8 input is rejected too). Regex is the one exception to the
-// allocation rule: it compiles the pattern.
+// so non-UTF-8 input is rejected too). Regex reads a pattern's syntax
+// without compiling it, and allocates only for a pattern with named groups.
 //
 // All functions are safe for concurrent use; none keeps a reference to b.
 package format
 
 import (
 	"math"
-	"unicode/utf8"
-
-	"github.com/dlclark/regexp2"
 )
 
 // Known lists the format names this package checks. "float" and "double"
@@ -95,24 +92,6 @@ func Byte(b []byte) bool {
 
 func isBase64(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/'
-}
-
-// Regex reports whether b is an ECMA-262 regular expression, by compiling it
-// with regexp2 in ECMAScript mode. Unlike every other checker in this package
-// it allocates (the compiled program), so generated code should call it for
-// a value only when it must. It never panics: a panic inside the compiler is
-// reported as an invalid pattern. Input that is not UTF-8 is invalid.
-func Regex(b []byte) (ok bool) {
-	if !utf8.Valid(b) {
-		return false
-	}
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	_, err := regexp2.Compile(string(b), regexp2.ECMAScript)
-	return err == nil
 }
 
 // Int32 reports whether f is an integer within the int32 range.
