@@ -89,6 +89,9 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 			if s != nil && s.MaxLength != nil {
 				m.MaxBytes = int64(*s.MaxLength)
 			}
+			if s != nil && s.Type != nil && len(s.Type.Slice()) > 0 && !s.Type.Includes("string") {
+				l.diags.Warnf(b.Pos, "%s: the body is bytes, which a schema of type %s cannot describe (binary content is {type: string, format: binary}); it is checked for its size only", where, strings.Join(s.Type.Slice(), ", "))
+			}
 			if ex, ok := mediaExampleValue(mt).(string); ok {
 				m.Sample, m.SampleType = ex, m.ContentType
 			}

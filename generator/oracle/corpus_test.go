@@ -20,8 +20,9 @@ import (
 // corpusSample are the documents of the shared corpus the oracle compares
 // on, chosen for variety: 3.0 and 3.1, path/query/header parameters with
 // enums, patterns and bounds, nested JSON bodies with allOf and
-// additionalProperties, form bodies the gateway checks for content type only,
-// and one large API (spotify, capped by corpusMaxCases).
+// additionalProperties, form bodies, discriminators (linode, betfair,
+// bitbucket's allOf inheritance), oneOf parameters (discord), Swagger 2.0
+// conversions (docker), and large APIs capped by corpusMaxCases.
 var corpusSample = []string{
 	"oai-examples/v3.0-petstore-expanded.yaml",
 	"oai-examples/v3.0-uspto.yaml",
@@ -31,6 +32,12 @@ var corpusSample = []string{
 	"apis-guru/1password.com__events.json",
 	"twilio/twilio_verify_v2.yaml",
 	"spotify/fixed-spotify-open-api.yml",
+	"apis-guru/linode.com.json",
+	"discord/openapi.json",
+	"apis-guru/bitbucket.org.json",
+	"apis-guru/docker.com__engine.json",
+	"apis-guru/betfair.com.json",
+	"apis-guru/meraki.com.json",
 }
 
 // corpusMaxCases bounds the requests sent per corpus document, which keeps
