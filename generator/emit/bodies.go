@@ -158,8 +158,9 @@ func mediaName(ct string) string { return propName(ct) }
 
 type bodyGen struct {
 	*gen
-	done  map[string]bool
-	queue []queued
+	queue  []queued
+	owner  map[string]fnKey // function name → what it checks
+	queued map[string]bool  // function names queued for emission
 
 	usesWrongType, usesMissing bool // emit the shared helpers below
 
@@ -183,17 +184,56 @@ func (b *bodyGen) fnMode(s *ir.Schema, name string, eval bool) string {
 		name = "validate" + s.Ref
 		s = b.named(s.Ref)
 	}
-	if eval {
-		name += "Eval"
+	key := fnKey{s, eval, b.response}
+	if b.owner == nil {
+		b.reserveNamed()
 	}
-	if b.response {
-		name += "Response"
+	// A nested schema's name is its parent's and its place's, which can be
+	// another function's: property conditions of ContactdbSegments and the
+	// schema named ContactdbSegmentsConditions would both be
+	// validateContactdbSegmentsConditions. The second one is numbered.
+	base := name
+	for i := 2; ; i++ {
+		full := name + key.suffix()
+		if owner, taken := b.owner[full]; taken && owner != key {
+			name = base + "N" + strconv.Itoa(i)
+			continue
+		}
+		b.owner[full] = key
+		if !b.queued[full] {
+			b.queued[full] = true
+			b.queue = append(b.queue, queued{s, full, eval, b.response})
+		}
+		return full
 	}
-	if !b.done[name] {
-		b.done[name] = true
-		b.queue = append(b.queue, queued{s, name, eval, b.response})
+}
+
+// fnKey is what one validator function checks, and how.
+type fnKey struct {
+	s              *ir.Schema
+	eval, response bool
+}
+
+func (k fnKey) suffix() string {
+	out := ""
+	if k.eval {
+		out += "Eval"
 	}
-	return name
+	if k.response {
+		out += "Response"
+	}
+	return out
+}
+
+// reserveNamed gives each named schema its function names before any
+// nested schema can take one.
+func (b *bodyGen) reserveNamed() {
+	b.owner, b.queued = map[string]fnKey{}, map[string]bool{}
+	for _, n := range b.api.Schemas {
+		for _, k := range []fnKey{{n, false, false}, {n, true, false}, {n, false, true}, {n, true, true}} {
+			b.owner["validate"+n.GoName+k.suffix()] = k
+		}
+	}
 }
 
 func (b *bodyGen) named(goName string) *ir.Schema {

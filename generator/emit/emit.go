@@ -45,7 +45,7 @@ func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }
 // relative to the output directory.
 func Files(api *ir.API, cfg Config) (map[string][]byte, error) {
 	g := &gen{api: api, cfg: cfg, patterns: map[string]string{}, enums: map[string]string{}}
-	g.schemas = &bodyGen{gen: g, done: map[string]bool{}}
+	g.schemas = &bodyGen{gen: g}
 	emitters := []struct {
 		name string
 		fn   func(*jen.File)

@@ -22,7 +22,8 @@ import (
 // enums, patterns and bounds, nested JSON bodies with allOf and
 // additionalProperties, form bodies, discriminators (linode, betfair,
 // bitbucket's allOf inheritance), oneOf parameters (discord), Swagger 2.0
-// conversions (docker), and large APIs capped by corpusMaxCases.
+// conversions (docker), a property whose function name a named schema also
+// has (sendgrid's conditions), and large APIs capped by corpusMaxCases.
 var corpusSample = []string{
 	"oai-examples/v3.0-petstore-expanded.yaml",
 	"oai-examples/v3.0-uspto.yaml",
@@ -38,6 +39,9 @@ var corpusSample = []string{
 	"apis-guru/docker.com__engine.json",
 	"apis-guru/betfair.com.json",
 	"apis-guru/meraki.com.json",
+	"apis-guru/sendgrid.com.json",
+	"apis-guru/mastodon.local.json",
+	"twilio/twilio_messaging_v1.yaml",
 }
 
 // corpusMaxCases bounds the requests sent per corpus document, which keeps
