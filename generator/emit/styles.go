@@ -129,6 +129,28 @@ func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) [
 	return []jen.Code{dec}
 }
 
+// validated wraps set, for a primitive parameter whose schema has
+// applicators, with a run of the schema's JSON validator over the decoded
+// text d as a JSON token, reporting at the parameter's location:
+//
+//	p.Order = param.S(d)
+//	st.Scratch = form.AppendToken(st.Scratch[:0], d, 0)
+//	st.JSON.ResetAt(st.Scratch, "query.order")
+//	validateListAppsParamOrder(&st.JSON, &st.Errs)
+//	st.JSON.End()
+func (g *gen) validated(p *ir.Param, d jen.Code, set func(jen.Code) jen.Code) func(jen.Code) jen.Code {
+	fn := g.validator(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName)
+	return func(x jen.Code) jen.Code {
+		return jen.Block(
+			set(x),
+			jen.Id("st").Dot("Scratch").Op("=").Qual(g.rt("form"), "AppendToken").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), d, g.kind(p.Token)),
+			jen.Id("st").Dot("JSON").Dot("ResetAt").Call(jen.Id("st").Dot("Scratch"), jen.Lit(p.Location())),
+			jen.Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")),
+			jen.Id("st").Dot("JSON").Dot("End").Call(),
+		)
+	}
+}
+
 // paramValue decodes and checks the single raw value v of p.
 func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
 	field := jen.Id("p").Dot(p.GoName)
@@ -166,7 +188,12 @@ func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
 				jen.Id("V").Op(":").Add(x), jen.Id("Set").Op(":").True())
 		}
 		out = g.prefixed(p, add, func(v jen.Code) []jen.Code {
-			return g.piece(p, v, add, func(d jen.Code) []jen.Code { return g.decodeScalar(p.Schema, d, add, set) })
+			return g.piece(p, v, add, func(d jen.Code) []jen.Code {
+				if p.Validate {
+					return g.decodeScalar(&ir.Schema{Type: p.Schema.Type}, d, add, g.validated(p, d, set))
+				}
+				return g.decodeScalar(p.Schema, d, add, set)
+			})
 		})
 	}
 	if p.AllowEmptyValue {

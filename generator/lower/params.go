@@ -103,11 +103,19 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 		return out
 	}
 	switch out.Shape {
+	case ir.ShapePrimitive:
+		if applicators(out.Schema) {
+			out.Validate = true
+			out.Token = &ir.Field{}
+			l.tokenKinds(out.Token, out.Schema, 0)
+		}
 	case ir.ShapeArray:
 		out.Schema.Items = l.deref(out.Schema.Items)
 		if it := out.Schema.Items; it != nil && !primitive(it) {
 			l.diags.Warnf(pos, "%s: arrays of objects or arrays are not compiled yet; items pass unchecked", where)
 			out.Schema.Items = &ir.Schema{}
+		} else if applicators(it) {
+			l.diags.Warnf(pos, "%s: allOf, anyOf, oneOf, not and if in the items of an array parameter are not compiled yet; only the items' own keywords are checked", where)
 		}
 	case ir.ShapeObject:
 		l.objectParam(out, where)
@@ -179,6 +187,33 @@ func (l *lowerer) objectParam(out *ir.Param, where string) {
 		s.AdditionalProperties = ap
 	}
 	out.Schema = &s
+}
+
+// applicators reports whether s checks a value through other schemas, which
+// a parameter's scalar checks do not read: its JSON validator must.
+func applicators(s *ir.Schema) bool {
+	return s != nil && (len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0 || s.Not != nil || s.If != nil)
+}
+
+// tokenKinds adds to f the JSON tokens a parameter's text may become: its
+// schema's types, or when it has none, those of its applicators' branches,
+// so that "3" for anyOf [integer, string] is the number 3.
+func (l *lowerer) tokenKinds(f *ir.Field, s *ir.Schema, depth int) {
+	s = l.deref(s)
+	if s == nil || depth > 8 {
+		return
+	}
+	if s.Type == ir.TAny {
+		for _, list := range [][]*ir.Schema{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, b := range list {
+				l.tokenKinds(f, b, depth+1)
+			}
+		}
+		return
+	}
+	f.Number = f.Number || s.Type&(ir.TNumber|ir.TInteger) != 0
+	f.Boolean = f.Boolean || s.Type&ir.TBoolean != 0
+	f.Null = f.Null || s.Type&ir.TNull != 0
 }
 
 func primitive(s *ir.Schema) bool {

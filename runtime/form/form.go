@@ -306,7 +306,7 @@ func (d *Decoder) value(f *Field, p *pair, v []byte, errs *problem.Errors) {
 		}
 		d.out = append(d.out, bytes.TrimSpace(v)...)
 		return
-	case k&Number != 0 && isNumber(v), k&Boolean != 0 && (string(v) == "true" || string(v) == "false"), k&Null != 0 && string(v) == "null":
+	case isToken(v, k):
 		d.out = append(d.out, v...)
 		return
 	}
@@ -323,7 +323,7 @@ func (d *Decoder) value(f *Field, p *pair, v []byte, errs *problem.Errors) {
 func (d *Decoder) Text(body []byte, k Kind, errs *problem.Errors) bool {
 	d.begin(0)
 	switch {
-	case k&Number != 0 && isNumber(body), k&Boolean != 0 && (string(body) == "true" || string(body) == "false"), k&Null != 0 && string(body) == "null":
+	case isToken(body, k):
 		d.out = append(d.out, body...)
 	case !utf8.Valid(body):
 		errs.Add("/body", "encoding", "text/plain body is not valid UTF-8")
@@ -333,6 +333,29 @@ func (d *Decoder) Text(body []byte, k Kind, errs *problem.Errors) bool {
 	}
 	d.JSON = d.out
 	return true
+}
+
+// AppendToken appends the JSON value that the text v of a parameter stands
+// for under kinds k: v itself when it is a number, boolean or null that k
+// admits, else v as a JSON string. Generated code calls it to check a
+// parameter whose schema has applicators with the schema's JSON validator.
+func AppendToken(dst, v []byte, k Kind) []byte {
+	if isToken(v, k) {
+		return append(dst, v...)
+	}
+	return problem.AppendString(dst, v)
+}
+
+// isToken reports whether the text v is a JSON number, boolean or null of a
+// kind k admits, and so stands for itself.
+func isToken(v []byte, k Kind) bool {
+	switch {
+	case k&Number != 0 && isNumber(v):
+		return true
+	case k&Boolean != 0 && (string(v) == "true" || string(v) == "false"):
+		return true
+	}
+	return k&Null != 0 && string(v) == "null"
 }
 
 func isNumber(b []byte) bool {
