@@ -37,19 +37,23 @@ var uriClass = func() (t [256]uint8) {
 // uriChars reports whether every byte of s is in a class of mask, with each
 // '%' starting a pct-encoded triplet ("%" HEXDIG HEXDIG) when mask has cPct.
 func uriChars(s []byte, mask uint8) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if uriClass[c]&mask == 0 {
-			return false
+	return scanChars(s, 0, mask) == len(s)
+}
+
+// scanChars returns the index of the first byte of s from i on that is not
+// in a class of mask, or that is a '%' not starting a pct-encoded triplet
+// (when mask has cPct); len(s) when there is none.
+func scanChars(s []byte, i int, mask uint8) int {
+	plain := mask &^ cPct
+	for {
+		for i < len(s) && uriClass[s[i]]&plain != 0 {
+			i++
 		}
-		if c == '%' {
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return false
-			}
-			i += 2
+		if i+2 >= len(s) || s[i] != '%' || mask&cPct == 0 || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return i
 		}
+		i += 3
 	}
-	return true
 }
 
 // URI reports whether b is an RFC 3986 §3 URI (an absolute URI with an
@@ -111,42 +115,23 @@ func schemeLen(b []byte) int {
 }
 
 // uriRest checks what follows the scheme ":" (hier-part, query, fragment),
-// or a whole relative-ref when absolute is false.
+// or a whole relative-ref when absolute is false, in one pass: the
+// authority, if any, runs to the first '/', '?' or '#'; the path to the
+// first '?' or '#'; the query to the first '#'.
 func uriRest(b []byte, absolute bool) bool {
-	// Split off the fragment, then the query.
-	end := len(b)
-	for i, c := range b {
-		if c == '#' {
-			if !uriChars(b[i+1:], maskQuery) {
-				return false
-			}
-			end = i
-			break
-		}
-	}
-	b = b[:end]
-	for i, c := range b {
-		if c == '?' {
-			if !uriChars(b[i+1:], maskQuery) {
-				return false
-			}
-			b = b[:i]
-			break
-		}
-	}
-	// b is now hier-part or relative-part.
+	i := 0
 	if len(b) >= 2 && b[0] == '/' && b[1] == '/' {
-		b = b[2:]
-		i := 0
-		for i < len(b) && b[i] != '/' {
+		i = 2
+		for i < len(b) && b[i] != '/' && b[i] != '?' && b[i] != '#' {
 			i++
 		}
-		return authority(b[:i]) && uriChars(b[i:], maskPath)
-	}
-	if !absolute {
+		if !authority(b[2:i]) {
+			return false
+		}
+	} else if !absolute {
 		// path-noscheme: no ':' before the first '/'.
 		for _, c := range b {
-			if c == '/' {
+			if c == '/' || c == '?' || c == '#' {
 				break
 			}
 			if c == ':' {
@@ -154,7 +139,14 @@ func uriRest(b []byte, absolute bool) bool {
 			}
 		}
 	}
-	return uriChars(b, maskPath)
+	i = scanChars(b, i, maskPath)
+	if i < len(b) && b[i] == '?' {
+		i = scanChars(b, i+1, maskQuery)
+	}
+	if i < len(b) && b[i] == '#' {
+		i = scanChars(b, i+1, maskQuery)
+	}
+	return i == len(b)
 }
 
 // authority checks RFC 3986 §3.2 authority.
