@@ -37,3 +37,9 @@ func BenchmarkHostnameALabel(b *testing.B) {
 func BenchmarkRegex(b *testing.B) {
 	benchFormat(b, Regex, `^(?<user>[a-z0-9._%+-]+)@([a-z0-9-]+\.)+[a-z]{2,}$`)
 }
+
+// BenchmarkURIHostPath is the common shape of URLs in API payloads: a
+// bare host name and a path.
+func BenchmarkURIHostPath(b *testing.B) {
+	benchFormat(b, URI, "https://api.github.com/repos/octo-org/hello-world/issues/1347/comments")
+}

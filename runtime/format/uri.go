@@ -1,55 +1,52 @@
 package format
 
-// Character classes of RFC 3986 §2, as bits of uriClass.
+// Sets of characters of RFC 3986 §2, as bits of uriSet: a byte's entry has
+// the bit of every set it is in, so that scanChars tests four bytes with
+// one branch. '%' is in none: a pct-encoded triplet ("%" HEXDIG HEXDIG) is
+// read apart, in every set but sFuture.
 const (
-	cUnreserved = 1 << iota // ALPHA DIGIT - . _ ~
-	cSubDelim               // ! $ & ' ( ) * + , ; =
-	cColon
-	cAt
-	cSlash
-	cQuestion
-	cPct // '%': a pct-encoded triplet when the class allows it
-
-	maskRegName  = cUnreserved | cSubDelim | cPct
-	maskUserinfo = maskRegName | cColon
-	maskPchar    = maskUserinfo | cAt
-	maskPath     = maskPchar | cSlash
-	maskQuery    = maskPath | cQuestion // query and fragment
+	sRegName  = 1 << iota // unreserved / pct-encoded / sub-delims
+	sUserinfo             // reg-name / ":"
+	sPath                 // userinfo / "@" / "/"
+	sQuery                // path / "?": query and fragment
+	sFuture               // unreserved / sub-delims / ":", IPvFuture's tail
 )
 
-var uriClass = func() (t [256]uint8) {
+var uriSet = func() (t [256]uint8) {
+	const regName = sRegName | sUserinfo | sPath | sQuery
 	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = cUnreserved, cUnreserved
+		t[c], t[c-'a'+'A'] = regName|sFuture, regName|sFuture
 	}
 	for c := '0'; c <= '9'; c++ {
-		t[c] = cUnreserved
+		t[c] = regName | sFuture
 	}
-	for _, c := range "-._~" {
-		t[c] = cUnreserved
+	for _, c := range "-._~!$&'()*+,;=" {
+		t[c] = regName | sFuture
 	}
-	for _, c := range "!$&'()*+,;=" {
-		t[c] = cSubDelim
-	}
-	t[':'], t['@'], t['/'], t['?'], t['%'] = cColon, cAt, cSlash, cQuestion, cPct
+	t[':'] = sUserinfo | sPath | sQuery | sFuture
+	t['@'], t['/'] = sPath|sQuery, sPath|sQuery
+	t['?'] = sQuery
 	return t
 }()
 
-// uriChars reports whether every byte of s is in a class of mask, with each
-// '%' starting a pct-encoded triplet ("%" HEXDIG HEXDIG) when mask has cPct.
-func uriChars(s []byte, mask uint8) bool {
-	return scanChars(s, 0, mask) == len(s)
+// uriChars reports whether every byte of s is in set, '%' starting a
+// pct-encoded triplet.
+func uriChars(s []byte, set uint8) bool {
+	return scanChars(s, 0, set) == len(s)
 }
 
 // scanChars returns the index of the first byte of s from i on that is not
-// in a class of mask, or that is a '%' not starting a pct-encoded triplet
-// (when mask has cPct); len(s) when there is none.
-func scanChars(s []byte, i int, mask uint8) int {
-	plain := mask &^ cPct
+// in set, or that is a '%' not starting a pct-encoded triplet (or any '%',
+// for sFuture); len(s) when there is none.
+func scanChars(s []byte, i int, set uint8) int {
 	for {
-		for i < len(s) && uriClass[s[i]]&plain != 0 {
+		for i+4 <= len(s) && uriSet[s[i]]&uriSet[s[i+1]]&uriSet[s[i+2]]&uriSet[s[i+3]]&set != 0 {
+			i += 4
+		}
+		for i < len(s) && uriSet[s[i]]&set != 0 {
 			i++
 		}
-		if i+2 >= len(s) || s[i] != '%' || mask&cPct == 0 || !isHex(s[i+1]) || !isHex(s[i+2]) {
+		if i+2 >= len(s) || s[i] != '%' || set == sFuture || !isHex(s[i+1]) || !isHex(s[i+2]) {
 			return i
 		}
 		i += 3
@@ -121,12 +118,17 @@ func schemeLen(b []byte) int {
 func uriRest(b []byte, absolute bool) bool {
 	i := 0
 	if len(b) >= 2 && b[0] == '/' && b[1] == '/' {
-		i = 2
-		for i < len(b) && b[i] != '/' && b[i] != '?' && b[i] != '#' {
-			i++
-		}
-		if !authority(b[2:i]) {
-			return false
+		// Most authorities are a bare reg-name ("api.example.com"): one
+		// scan reads it and finds where it ends. Anything else (userinfo,
+		// a port, an IP-literal) is found again and checked by authority.
+		i = scanChars(b, 2, sRegName)
+		if i < len(b) && b[i] != '/' && b[i] != '?' && b[i] != '#' {
+			for i < len(b) && b[i] != '/' && b[i] != '?' && b[i] != '#' {
+				i++
+			}
+			if !authority(b[2:i]) {
+				return false
+			}
 		}
 	} else if !absolute {
 		// path-noscheme: no ':' before the first '/'.
@@ -139,12 +141,12 @@ func uriRest(b []byte, absolute bool) bool {
 			}
 		}
 	}
-	i = scanChars(b, i, maskPath)
+	i = scanChars(b, i, sPath)
 	if i < len(b) && b[i] == '?' {
-		i = scanChars(b, i+1, maskQuery)
+		i = scanChars(b, i+1, sQuery)
 	}
 	if i < len(b) && b[i] == '#' {
-		i = scanChars(b, i+1, maskQuery)
+		i = scanChars(b, i+1, sQuery)
 	}
 	return i == len(b)
 }
@@ -153,7 +155,7 @@ func uriRest(b []byte, absolute bool) bool {
 func authority(a []byte) bool {
 	for i, c := range a {
 		if c == '@' {
-			if !uriChars(a[:i], maskUserinfo) {
+			if !uriChars(a[:i], sUserinfo) {
 				return false
 			}
 			a = a[i+1:]
@@ -181,7 +183,7 @@ func authority(a []byte) bool {
 		for i < len(a) && a[i] != ':' {
 			i++
 		}
-		if !uriChars(a[:i], maskRegName) {
+		if !uriChars(a[:i], sRegName) {
 			return false
 		}
 		if i < len(a) {
@@ -208,7 +210,7 @@ func ipLiteral(s []byte) bool {
 		if i == 1 || i == len(s) || s[i] != '.' || i+1 == len(s) {
 			return false
 		}
-		return uriChars(s[i+1:], cUnreserved|cSubDelim|cColon)
+		return uriChars(s[i+1:], sFuture)
 	}
 	return IPv6(s)
 }
