@@ -29,9 +29,9 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 	for i := range qs {
 		switch string(qs[i].Name(st.Scratch[:0])) {
 		case "limit":
-			q[0].Add(qs[i].Value)
+			q[0].Add(&qs[i])
 		case "status":
-			q[1].Add(qs[i].Value)
+			q[1].Add(&qs[i])
 		}
 	}
 	// query "limit"
@@ -39,9 +39,9 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if repeated {
 			st.Errs.Add("query.limit", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[0].Reserved(); bad {
 				st.Errs.Add("query.limit", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.limit", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -67,9 +67,9 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if repeated {
 			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.status", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[1].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.status", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf

@@ -111,6 +111,7 @@ func DeepKey(raw []byte, name string) (prop []byte, ok bool) {
 type Pair struct {
 	Key, Value []byte
 	plain      bool // Key has no escape: it is compared as it is
+	clean      bool // Value has nothing to decode and no reserved character
 }
 
 // Split appends the pairs of the raw query string qs to dst and returns it.
@@ -133,9 +134,18 @@ func Split(dst []Pair, qs []byte) []Pair {
 		}
 		key := qs[start:i]
 		var value []byte
+		clean := true
 		if i < len(qs) && qs[i] == '=' {
+			// The value runs to the next '&'; a byte Decode or Reserved
+			// would stop at makes it not clean.
 			start = i + 1
-			for i = start; i < len(qs) && qs[i] != '&'; i++ {
+			for i = start; i < len(qs); i++ {
+				if c := valueByte[qs[i]]; c != 0 {
+					if c != qEscape {
+						break
+					}
+					clean = false
+				}
 			}
 			value = qs[start:i]
 		}
@@ -146,7 +156,7 @@ func Split(dst []Pair, qs []byte) []Pair {
 			dst = slices.Grow(dst, 1)
 			dst = dst[:len(dst)+1]
 			p := &dst[len(dst)-1]
-			p.Key, p.Value, p.plain = key, value, plain
+			p.Key, p.Value, p.plain, p.clean = key, value, plain, clean
 		}
 	}
 	return dst
@@ -161,19 +171,43 @@ const (
 
 var queryByte = [256]uint8{'=': qEnd, '&': qEnd, '%': qEscape, '+': qEscape}
 
+// valueByte marks the byte that ends a query value (qEnd) and those that
+// make it need decoding or checking (qEscape): Decode's '%' and '+', and
+// the '[' and ']' Reserved rejects.
+var valueByte = [256]uint8{'&': qEnd, '%': qEscape, '+': qEscape, '[': qEscape, ']': qEscape}
+
 // Found is what one pass over a query's pairs found of one single-valued
 // parameter: its first raw value and how many times it was given.
 type Found struct {
-	V []byte
-	N int
+	V     []byte
+	N     int
+	clean bool // V has nothing to decode and no reserved character
 }
 
-// Add records one more value.
-func (f *Found) Add(v []byte) {
+// Add records the value of one more pair.
+func (f *Found) Add(p *Pair) {
 	if f.N == 0 {
-		f.V = v
+		f.V, f.clean = p.Value, p.clean
 	}
 	f.N++
+}
+
+// Reserved is Reserved(f.V, 0), answered without reading V again when
+// Split saw it has no reserved character.
+func (f *Found) Reserved() (c byte, found bool) {
+	if f.clean {
+		return 0, false
+	}
+	return Reserved(f.V, 0)
+}
+
+// Decode is Decode(buf, f.V, true), answered without reading V again when
+// Split saw it has nothing to decode.
+func (f *Found) Decode(buf []byte) (out, grown []byte, ok bool) {
+	if f.clean {
+		return f.V, buf, true
+	}
+	return Decode(buf, f.V, true)
 }
 
 // Get is QueryRaw's answer: the value, whether it is present and whether
@@ -186,6 +220,10 @@ func (p *Pair) Name(scratch []byte) []byte {
 	if p.plain {
 		return p.Key
 	}
+	return p.decodeName(scratch)
+}
+
+func (p *Pair) decodeName(scratch []byte) []byte {
 	out := scratch[:0]
 	for i := 0; i < len(p.Key); {
 		var c byte
