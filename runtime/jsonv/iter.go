@@ -106,6 +106,10 @@ func (it *Iter) Err() *SyntaxError {
 // Failed reports whether a syntax error was met.
 func (it *Iter) Failed() bool { return it.failed }
 
+// fail records the first syntax error and moves to the end of the input,
+// where the iterator stays until it is reset: a failed iterator has nothing
+// left to read, which is what lets the fast paths of Peek and String test
+// the position alone.
 func (it *Iter) fail(msg string) {
 	if !it.failed {
 		it.failed = true
@@ -141,7 +145,7 @@ var kindOf = func() (t [256]Kind) {
 // value starts right at the iterator, as it does in documents without
 // white space, a table answers inline; peek does the rest.
 func (it *Iter) Peek() Kind {
-	if !it.failed && it.pos < len(it.buf) {
+	if it.pos < len(it.buf) { // so not failed
 		if k := kindOf[it.buf[it.pos]]; k != Invalid {
 			return k
 		}
@@ -298,8 +302,10 @@ func digits(b []byte, i int) int {
 
 // String consumes a string and returns its unescaped bytes.
 func (it *Iter) String() []byte {
-	if it.Peek() != String {
-		return nil
+	if it.pos >= len(it.buf) || it.buf[it.pos] != '"' { // else not failed
+		if it.peek() != String {
+			return nil
+		}
 	}
 	return it.str()
 }
