@@ -105,7 +105,7 @@ func TestPatternFallsBackToECMAScript(t *testing.T) {
 
 // FuzzParse checks the parameter parsers against the standard library.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"0", "-12", "1.5e3", "9223372036854775808", "%41%zz", "a+b"} {
+	for _, s := range []string{"0", "-12", "1.5e3", "31.5", "-0.0", "01.5", "0.123456789012345", "1.", "9223372036854775808", "%41%zz", "a+b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -116,8 +116,16 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		if x, ok := ParseFloat(b); ok {
-			if y, err := strconv.ParseFloat(s, 64); (err != nil && !isRange(err)) || x != y {
+			if y, err := strconv.ParseFloat(s, 64); (err != nil && !isRange(err)) || x != y || math.Signbit(x) != math.Signbit(y) {
 				t.Fatalf("ParseFloat(%q) = %v; strconv says %v, %v", s, x, y, err)
+			}
+			if !IsNumber(b) {
+				t.Fatalf("ParseFloat(%q) accepted what is not a JSON number", s)
+			}
+		}
+		if x, ok := parseDecimal(b); ok {
+			if y, err := strconv.ParseFloat(s, 64); err != nil || x != y || math.Signbit(x) != math.Signbit(y) || !IsNumber(b) {
+				t.Fatalf("parseDecimal(%q) = %v; strconv says %v, %v", s, x, y, err)
 			}
 		}
 		if out, ok := Unescape(b, false); ok {
@@ -180,5 +188,19 @@ func TestCookieRepeated(t *testing.T) {
 		if string(v) != c.v || present != c.present || repeated != c.repeated {
 			t.Errorf("Cookie(%q) = %q, %v, %v; want %q, %v, %v", c.name, v, present, repeated, c.v, c.present, c.repeated)
 		}
+	}
+}
+
+// BenchmarkParseFloat parses a decimal fraction (the fast path) and a
+// number with an exponent (strconv).
+func BenchmarkParseFloat(b *testing.B) {
+	for _, s := range []string{"31.5", "1.5e3"} {
+		v := []byte(s)
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ParseFloat(v)
+			}
+		})
 	}
 }
