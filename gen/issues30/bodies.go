@@ -181,7 +181,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("node_id"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
@@ -254,7 +254,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("title"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 256 && utf8.RuneCount(x) > 256 {
 						errs.Add(it.PointerKey("title"), "maxLength", "must be at most 256 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
@@ -471,7 +471,7 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("node_id"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
@@ -782,7 +782,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("title"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
@@ -1100,7 +1100,7 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 50 && utf8.RuneCount(x) > 50 {
 						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 50 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))

@@ -283,7 +283,7 @@ func (p *ImportIssueParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			st.Errs.Add("path.repo", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
 			st.Bytes = buf
-			if utf8.RuneCount(d) < 1 {
+			if len(d) == 0 {
 				st.Errs.Add("path.repo", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
 			} else if len(d) > 100 && utf8.RuneCount(d) > 100 {
 				st.Errs.Add("path.repo", "maxLength", "must be at most 100 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))

@@ -99,7 +99,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				st.Strs = append(st.Strs, "")
 			} else {
 				st.Bytes = buf
-				if utf8.RuneCount(d) < 1 {
+				if len(d) == 0 {
 					st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
 					st.Strs = append(st.Strs, "")
 				} else if len(d) > 32 && utf8.RuneCount(d) > 32 {
@@ -191,7 +191,7 @@ func (p *ListMyPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("cookie.session", "repeated", "must be given at most once")
 		} else {
-			if utf8.RuneCount(v) < 16 {
+			if len(v) < 64 && utf8.RuneCount(v) < 16 {
 				st.Errs.Add("cookie.session", "minLength", "must be at least 16 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
 			} else if len(v) > 128 && utf8.RuneCount(v) > 128 {
 				st.Errs.Add("cookie.session", "maxLength", "must be at most 128 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
@@ -265,7 +265,7 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			st.Errs.Add("header.If-Match", "repeated", "must be given at most once")
 		} else {
 			v := vs[0]
-			if utf8.RuneCount(v) < 1 {
+			if len(v) == 0 {
 				st.Errs.Add("header.If-Match", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
 			} else {
 				p.IfMatch = param.S(v)
@@ -415,7 +415,7 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 			st.Errs.Add("path.storeId", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
 			st.Bytes = buf
-			if utf8.RuneCount(d) < 2 {
+			if len(d) < 8 && utf8.RuneCount(d) < 2 {
 				st.Errs.Add("path.storeId", "minLength", "must be at least 2 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
 			} else if len(d) > 16 && utf8.RuneCount(d) > 16 {
 				st.Errs.Add("path.storeId", "maxLength", "must be at most 16 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))

@@ -39,7 +39,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 64 && utf8.RuneCount(x) > 64 {
 						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
@@ -120,7 +120,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
@@ -170,7 +170,7 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 			switch it.Peek() {
 			case jsonv.String:
 				x := it.String()
-				if utf8.RuneCount(x) < 1 {
+				if len(x) == 0 {
 					errs.Add(it.PointerIndex(n), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				} else if len(x) > 32 && utf8.RuneCount(x) > 32 {
 					errs.Add(it.PointerIndex(n), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))

@@ -125,7 +125,17 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 	var cs []check
 	count := jen.Qual("unicode/utf8", "RuneCount").Call(x)
 	if n := s.MinLength; n != nil && *n > 0 {
-		cs = append(cs, check{jen.Add(count).Op("<").Lit(int(*n)), "minLength",
+		// A rune is at most four bytes (an invalid byte counts as one), so
+		// a string of 4n bytes or more has n runes: no count needed. For
+		// minLength 1 that is the empty string alone.
+		short := jen.Add(count).Op("<").Lit(int(*n))
+		switch {
+		case *n == 1:
+			short = jen.Len(x).Op("==").Lit(0)
+		case *n <= 1<<28:
+			short = jen.Len(x).Op("<").Lit(4 * int(*n)).Op("&&").Add(short)
+		}
+		cs = append(cs, check{short, "minLength",
 			jen.Lit("must be at least "+strconv.FormatInt(*n, 10)+" characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
 	}
 	if n := s.MaxLength; n != nil {
