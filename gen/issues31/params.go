@@ -132,7 +132,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				if !ok {
 					st.Errs.Add("query.page", "type", "expected an integer, found "+param.Quote(d))
 				} else if x < 1 {
-					st.Errs.Add("query.page", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.page", "minimum", param.DetailInt("must be >= 1, found ", x))
 				} else {
 					p.Page = x
 				}
@@ -156,9 +156,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				if !ok {
 					st.Errs.Add("query.per_page", "type", "expected an integer, found "+param.Quote(d))
 				} else if x < 1 {
-					st.Errs.Add("query.per_page", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.per_page", "minimum", param.DetailInt("must be >= 1, found ", x))
 				} else if x > 100 {
-					st.Errs.Add("query.per_page", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.per_page", "maximum", param.DetailInt("must be <= 100, found ", x))
 				} else {
 					p.PerPage = x
 				}

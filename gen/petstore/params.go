@@ -49,11 +49,11 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				if !ok {
 					st.Errs.Add("query.limit", "type", "expected an integer, found "+param.Quote(d))
 				} else if x < 1 {
-					st.Errs.Add("query.limit", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.limit", "minimum", param.DetailInt("must be >= 1, found ", x))
 				} else if x > 100 {
-					st.Errs.Add("query.limit", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.limit", "maximum", param.DetailInt("must be <= 100, found ", x))
 				} else if x < -2147483648 || x > 2147483647 {
-					st.Errs.Add("query.limit", "format", "must be a valid int32, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.limit", "format", param.DetailInt("must be a valid int32, found ", x))
 				} else {
 					p.Limit = x
 				}
@@ -224,7 +224,7 @@ func (p *GetPetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *requ
 			if !ok {
 				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -253,7 +253,7 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			if !ok {
 				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -298,7 +298,7 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			if !ok {
 				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -351,7 +351,7 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			if !ok {
 				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -386,9 +386,9 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 				if !ok {
 					st.Errs.Add("query.size", "type", "expected a number, found "+param.Quote(d))
 				} else if x < 0.1 {
-					st.Errs.Add("query.size", "minimum", "must be >= 0.1, found "+param.FormatFloat(x))
+					st.Errs.Add("query.size", "minimum", param.DetailFloat("must be >= 0.1, found ", x))
 				} else if x > 4.0 {
-					st.Errs.Add("query.size", "maximum", "must be <= 4, found "+param.FormatFloat(x))
+					st.Errs.Add("query.size", "maximum", param.DetailFloat("must be <= 4, found ", x))
 				} else {
 					p.Size = param.Opt[float64]{V: x, Set: true}
 				}
