@@ -89,7 +89,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("comments"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("comments"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("comments"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("comments"), "integer")
@@ -145,9 +145,9 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("id"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "minimum", param.DetailFloat("must be >= 1, found ", x))
 					} else if !format.Int64(x) {
-						errs.Add(it.PointerKey("id"), "format", "must be a valid int64, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "format", param.DetailFloat("must be a valid int64, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("id"), "integer")
@@ -181,7 +181,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("node_id"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
@@ -196,7 +196,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("number"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("number"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("number"), "minimum", param.DetailFloat("must be >= 1, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("number"), "integer")
@@ -254,7 +254,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("title"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 256 && utf8.RuneCount(x) > 256 {
 						errs.Add(it.PointerKey("title"), "maxLength", "must be at most 256 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
@@ -436,9 +436,9 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("id"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "minimum", param.DetailFloat("must be >= 1, found ", x))
 					} else if !format.Int64(x) {
-						errs.Add(it.PointerKey("id"), "format", "must be a valid int64, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "format", param.DetailFloat("must be a valid int64, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("id"), "integer")
@@ -471,7 +471,7 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("node_id"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
@@ -653,7 +653,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("closed_issues"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("closed_issues"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("closed_issues"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("closed_issues"), "integer")
@@ -715,7 +715,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("id"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "minimum", param.DetailFloat("must be >= 1, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("id"), "integer")
@@ -747,7 +747,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("number"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("number"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("number"), "minimum", param.DetailFloat("must be >= 1, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("number"), "integer")
@@ -761,7 +761,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("open_issues"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("open_issues"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("open_issues"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("open_issues"), "integer")
@@ -782,7 +782,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("title"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
@@ -871,7 +871,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("+1"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("+1"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("+1"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("+1"), "integer")
@@ -885,7 +885,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("-1"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("-1"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("-1"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("-1"), "integer")
@@ -899,7 +899,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("confused"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("confused"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("confused"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("confused"), "integer")
@@ -913,7 +913,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("eyes"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("eyes"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("eyes"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("eyes"), "integer")
@@ -927,7 +927,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("heart"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("heart"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("heart"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("heart"), "integer")
@@ -941,7 +941,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("hooray"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("hooray"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("hooray"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("hooray"), "integer")
@@ -955,7 +955,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("laugh"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("laugh"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("laugh"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("laugh"), "integer")
@@ -969,7 +969,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("rocket"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("rocket"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("rocket"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("rocket"), "integer")
@@ -983,7 +983,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("total_count"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("total_count"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("total_count"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("total_count"), "integer")
@@ -1088,9 +1088,9 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("id"), "minimum", "must be >= 1, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "minimum", param.DetailFloat("must be >= 1, found ", x))
 					} else if !format.Int64(x) {
-						errs.Add(it.PointerKey("id"), "format", "must be a valid int64, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("id"), "format", param.DetailFloat("must be a valid int64, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("id"), "integer")
@@ -1100,7 +1100,7 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 50 && utf8.RuneCount(x) > 50 {
 						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 50 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))

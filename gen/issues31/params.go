@@ -35,23 +35,23 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 	for i := range qs {
 		switch string(qs[i].Name(st.Scratch[:0])) {
 		case "direction":
-			q[0].Add(qs[i].Value)
+			q[0].Add(&qs[i])
 		case "filter":
-			q[1].Add(qs[i].Value)
+			q[1].Add(&qs[i])
 		case "labels":
-			q[2].Add(qs[i].Value)
+			q[2].Add(&qs[i])
 		case "page":
-			q[3].Add(qs[i].Value)
+			q[3].Add(&qs[i])
 		case "per_page":
-			q[4].Add(qs[i].Value)
+			q[4].Add(&qs[i])
 		case "pulls":
-			q[5].Add(qs[i].Value)
+			q[5].Add(&qs[i])
 		case "since":
-			q[6].Add(qs[i].Value)
+			q[6].Add(&qs[i])
 		case "sort":
-			q[7].Add(qs[i].Value)
+			q[7].Add(&qs[i])
 		case "state":
-			q[8].Add(qs[i].Value)
+			q[8].Add(&qs[i])
 		}
 	}
 	// query "direction"
@@ -59,9 +59,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.direction", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[0].Reserved(); bad {
 				st.Errs.Add("query.direction", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.direction", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -80,9 +80,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.filter", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.filter", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[1].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.filter", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -101,9 +101,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.labels", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[2].Reserved(); bad {
 				st.Errs.Add("query.labels", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[2].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.labels", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -122,9 +122,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.page", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[3].Reserved(); bad {
 				st.Errs.Add("query.page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[3].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.page", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -132,7 +132,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				if !ok {
 					st.Errs.Add("query.page", "type", "expected an integer, found "+param.Quote(d))
 				} else if x < 1 {
-					st.Errs.Add("query.page", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.page", "minimum", param.DetailInt("must be >= 1, found ", x))
 				} else {
 					p.Page = x
 				}
@@ -146,9 +146,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.per_page", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[4].Reserved(); bad {
 				st.Errs.Add("query.per_page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[4].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.per_page", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -156,9 +156,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				if !ok {
 					st.Errs.Add("query.per_page", "type", "expected an integer, found "+param.Quote(d))
 				} else if x < 1 {
-					st.Errs.Add("query.per_page", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.per_page", "minimum", param.DetailInt("must be >= 1, found ", x))
 				} else if x > 100 {
-					st.Errs.Add("query.per_page", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.per_page", "maximum", param.DetailInt("must be <= 100, found ", x))
 				} else {
 					p.PerPage = x
 				}
@@ -172,9 +172,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.pulls", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[5].Reserved(); bad {
 				st.Errs.Add("query.pulls", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[5].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.pulls", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -194,9 +194,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.since", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[6].Reserved(); bad {
 				st.Errs.Add("query.since", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[6].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.since", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -213,9 +213,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.sort", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[7].Reserved(); bad {
 				st.Errs.Add("query.sort", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[7].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.sort", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -234,9 +234,9 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.state", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[8].Reserved(); bad {
 				st.Errs.Add("query.state", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[8].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.state", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -283,7 +283,7 @@ func (p *ImportIssueParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			st.Errs.Add("path.repo", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
 			st.Bytes = buf
-			if utf8.RuneCount(d) < 1 {
+			if len(d) == 0 {
 				st.Errs.Add("path.repo", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
 			} else if len(d) > 100 && utf8.RuneCount(d) > 100 {
 				st.Errs.Add("path.repo", "maxLength", "must be at most 100 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))

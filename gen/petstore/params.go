@@ -29,9 +29,9 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 	for i := range qs {
 		switch string(qs[i].Name(st.Scratch[:0])) {
 		case "limit":
-			q[0].Add(qs[i].Value)
+			q[0].Add(&qs[i])
 		case "status":
-			q[1].Add(qs[i].Value)
+			q[1].Add(&qs[i])
 		}
 	}
 	// query "limit"
@@ -39,9 +39,9 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if repeated {
 			st.Errs.Add("query.limit", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[0].Reserved(); bad {
 				st.Errs.Add("query.limit", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.limit", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -49,11 +49,11 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				if !ok {
 					st.Errs.Add("query.limit", "type", "expected an integer, found "+param.Quote(d))
 				} else if x < 1 {
-					st.Errs.Add("query.limit", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.limit", "minimum", param.DetailInt("must be >= 1, found ", x))
 				} else if x > 100 {
-					st.Errs.Add("query.limit", "maximum", "must be <= 100, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.limit", "maximum", param.DetailInt("must be <= 100, found ", x))
 				} else if x < -2147483648 || x > 2147483647 {
-					st.Errs.Add("query.limit", "format", "must be a valid int32, found "+strconv.FormatInt(x, 10))
+					st.Errs.Add("query.limit", "format", param.DetailInt("must be a valid int32, found ", x))
 				} else {
 					p.Limit = x
 				}
@@ -67,9 +67,9 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if repeated {
 			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {
-			if c, bad := param.Reserved(v, 0); bad {
+			if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.status", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
+			} else if d, buf, ok := q[1].Decode(st.Bytes); !ok {
 				st.Errs.Add("query.status", "type", "malformed percent-encoding in "+param.Quote(v))
 			} else {
 				st.Bytes = buf
@@ -99,7 +99,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				st.Strs = append(st.Strs, "")
 			} else {
 				st.Bytes = buf
-				if utf8.RuneCount(d) < 1 {
+				if len(d) == 0 {
 					st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
 					st.Strs = append(st.Strs, "")
 				} else if len(d) > 32 && utf8.RuneCount(d) > 32 {
@@ -191,7 +191,7 @@ func (p *ListMyPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("cookie.session", "repeated", "must be given at most once")
 		} else {
-			if utf8.RuneCount(v) < 16 {
+			if len(v) < 64 && utf8.RuneCount(v) < 16 {
 				st.Errs.Add("cookie.session", "minLength", "must be at least 16 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
 			} else if len(v) > 128 && utf8.RuneCount(v) > 128 {
 				st.Errs.Add("cookie.session", "maxLength", "must be at most 128 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
@@ -224,7 +224,7 @@ func (p *GetPetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *requ
 			if !ok {
 				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -253,7 +253,7 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			if !ok {
 				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -265,7 +265,7 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			st.Errs.Add("header.If-Match", "repeated", "must be given at most once")
 		} else {
 			v := vs[0]
-			if utf8.RuneCount(v) < 1 {
+			if len(v) == 0 {
 				st.Errs.Add("header.If-Match", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
 			} else {
 				p.IfMatch = param.S(v)
@@ -298,7 +298,7 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			if !ok {
 				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -351,7 +351,7 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			if !ok {
 				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", "must be >= 1, found "+strconv.FormatInt(x, 10))
+				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -386,9 +386,9 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 				if !ok {
 					st.Errs.Add("query.size", "type", "expected a number, found "+param.Quote(d))
 				} else if x < 0.1 {
-					st.Errs.Add("query.size", "minimum", "must be >= 0.1, found "+param.FormatFloat(x))
+					st.Errs.Add("query.size", "minimum", param.DetailFloat("must be >= 0.1, found ", x))
 				} else if x > 4.0 {
-					st.Errs.Add("query.size", "maximum", "must be <= 4, found "+param.FormatFloat(x))
+					st.Errs.Add("query.size", "maximum", param.DetailFloat("must be <= 4, found ", x))
 				} else {
 					p.Size = param.Opt[float64]{V: x, Set: true}
 				}
@@ -415,7 +415,7 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 			st.Errs.Add("path.storeId", "type", "malformed percent-encoding in "+param.Quote(v))
 		} else {
 			st.Bytes = buf
-			if utf8.RuneCount(d) < 2 {
+			if len(d) < 8 && utf8.RuneCount(d) < 2 {
 				st.Errs.Add("path.storeId", "minLength", "must be at least 2 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
 			} else if len(d) > 16 && utf8.RuneCount(d) > 16 {
 				st.Errs.Add("path.storeId", "maxLength", "must be at most 16 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))

@@ -27,9 +27,9 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.Add(it.PointerKey("age"), "type", "expected integer, found "+string(raw))
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("age"), "minimum", "must be >= 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("age"), "minimum", param.DetailFloat("must be >= 0, found ", x))
 					} else if x > 60.0 {
-						errs.Add(it.PointerKey("age"), "maximum", "must be <= 60, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("age"), "maximum", param.DetailFloat("must be <= 60, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("age"), "integer")
@@ -39,7 +39,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					} else if len(x) > 64 && utf8.RuneCount(x) > 64 {
 						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
@@ -85,7 +85,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if x <= 0.0 {
-						errs.Add(it.PointerKey("weight"), "exclusiveMinimum", "must be > 0, found "+param.FormatFloat(x))
+						errs.Add(it.PointerKey("weight"), "exclusiveMinimum", param.DetailFloat("must be > 0, found ", x))
 					}
 				default:
 					wrongType(it, errs, it.PointerKey("weight"), "number")
@@ -120,7 +120,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if utf8.RuneCount(x) < 1 {
+					if len(x) == 0 {
 						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 					}
 				default:
@@ -170,7 +170,7 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 			switch it.Peek() {
 			case jsonv.String:
 				x := it.String()
-				if utf8.RuneCount(x) < 1 {
+				if len(x) == 0 {
 					errs.Add(it.PointerIndex(n), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
 				} else if len(x) > 32 && utf8.RuneCount(x) > 32 {
 					errs.Add(it.PointerIndex(n), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))

@@ -34,9 +34,12 @@ const (
 // (kInt) or a float64 (kNum).
 func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 	var cs []check
-	found := jen.Qual(g.rt("param"), "FormatFloat").Call(x)
-	if k == kInt {
-		found = jen.Qual("strconv", "FormatInt").Call(x, jen.Lit(10))
+	// detail is text followed by the value found, built in one allocation.
+	detail := func(text string) jen.Code {
+		if k == kInt {
+			return jen.Qual(g.rt("param"), "DetailInt").Call(jen.Lit(text), x)
+		}
+		return jen.Qual(g.rt("param"), "DetailFloat").Call(jen.Lit(text), x)
 	}
 	bound := func(v float64) (jen.Code, jen.Code) {
 		if k == kInt && v == math.Trunc(v) && math.Abs(v) < 1<<53 {
@@ -53,7 +56,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		if s.ExclusiveMinimum {
 			op, rule, want = "<=", "exclusiveMinimum", "> "
 		}
-		cs = append(cs, check{jen.Add(lhs).Op(op).Add(rhs), rule, jen.Lit("must be " + want + fmtNum(*m) + ", found ").Op("+").Add(found)})
+		cs = append(cs, check{jen.Add(lhs).Op(op).Add(rhs), rule, detail("must be " + want + fmtNum(*m) + ", found ")})
 	}
 	if m := s.Maximum; m != nil {
 		lhs, rhs := bound(*m)
@@ -61,7 +64,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		if s.ExclusiveMaximum {
 			op, rule, want = ">=", "exclusiveMaximum", "< "
 		}
-		cs = append(cs, check{jen.Add(lhs).Op(op).Add(rhs), rule, jen.Lit("must be " + want + fmtNum(*m) + ", found ").Op("+").Add(found)})
+		cs = append(cs, check{jen.Add(lhs).Op(op).Add(rhs), rule, detail("must be " + want + fmtNum(*m) + ", found ")})
 	}
 	if m := s.MultipleOf; m != nil && *m > 0 {
 		var cond jen.Code
@@ -70,16 +73,16 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		} else {
 			cond = jen.Op("!").Qual(g.rt("param"), "MultipleOf").Call(jen.Id("float64").Call(x), jen.Lit(*m))
 		}
-		cs = append(cs, check{cond, "multipleOf", jen.Lit("must be a multiple of " + fmtNum(*m) + ", found ").Op("+").Add(found)})
+		cs = append(cs, check{cond, "multipleOf", detail("must be a multiple of " + fmtNum(*m) + ", found ")})
 	}
 	switch {
 	case g.api.AnnotateFormats:
 	case k == kInt && s.Format == "int32":
 		cs = append(cs, check{jen.Add(x).Op("<").Lit(math.MinInt32).Op("||").Add(x).Op(">").Lit(math.MaxInt32), "format",
-			jen.Lit("must be a valid int32, found ").Op("+").Add(found)})
+			detail("must be a valid int32, found ")})
 	case k == kNum && (s.Format == "int32" || s.Format == "int64"):
 		cs = append(cs, check{jen.Op("!").Qual(g.rt("format"), formatFunc(s.Format)).Call(x), "format",
-			jen.Lit("must be a valid " + s.Format + ", found ").Op("+").Add(found)})
+			detail("must be a valid " + s.Format + ", found ")})
 	}
 	if s.Enum != nil {
 		var nums []float64
@@ -89,7 +92,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 				nums = append(nums, f)
 			}
 		}
-		cs = append(cs, check{g.enumNumCond(nums, k, x), "enum", jen.Lit("must be one of " + enumText(s.Enum) + ", found ").Op("+").Add(found)})
+		cs = append(cs, check{g.enumNumCond(nums, k, x), "enum", detail("must be one of " + enumText(s.Enum) + ", found ")})
 	}
 	return cs
 }
@@ -125,7 +128,17 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 	var cs []check
 	count := jen.Qual("unicode/utf8", "RuneCount").Call(x)
 	if n := s.MinLength; n != nil && *n > 0 {
-		cs = append(cs, check{jen.Add(count).Op("<").Lit(int(*n)), "minLength",
+		// A rune is at most four bytes (an invalid byte counts as one), so
+		// a string of 4n bytes or more has n runes: no count needed. For
+		// minLength 1 that is the empty string alone.
+		short := jen.Add(count).Op("<").Lit(int(*n))
+		switch {
+		case *n == 1:
+			short = jen.Len(x).Op("==").Lit(0)
+		case *n <= 1<<28:
+			short = jen.Len(x).Op("<").Lit(4 * int(*n)).Op("&&").Add(short)
+		}
+		cs = append(cs, check{short, "minLength",
 			jen.Lit("must be at least "+strconv.FormatInt(*n, 10)+" characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
 	}
 	if n := s.MaxLength; n != nil {

@@ -72,7 +72,7 @@ func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 		}
 		i := len(g.queryAt)
 		g.queryAt[p] = i
-		cases = append(cases, jen.Case(jen.Lit(p.Name)).Block(jen.Id("q").Index(jen.Lit(i)).Dot("Add").Call(jen.Id("qs").Index(jen.Id("i")).Dot("Value"))))
+		cases = append(cases, jen.Case(jen.Lit(p.Name)).Block(jen.Id("q").Index(jen.Lit(i)).Dot("Add").Call(jen.Op("&").Id("qs").Index(jen.Id("i")))))
 	}
 	if len(cases) < 2 {
 		g.queryAt = nil // one parameter: a lookup is the pass

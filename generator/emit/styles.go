@@ -62,6 +62,12 @@ func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 		find := jen.Qual(g.rt("param"), "QueryRaw").Call(jen.Id("qs"), jen.Lit(p.Name))
 		if i, ok := g.queryAt[p]; ok {
 			find = jen.Id("q").Index(jen.Lit(i)).Dot("Get").Call()
+			if p.Shape != ir.ShapeArray && p.Shape != ir.ShapeObject {
+				// The value is read whole: its Found knows whether it has
+				// anything to decode or check.
+				g.found = jen.Id("q").Index(jen.Lit(i))
+				defer func() { g.found = nil }()
+			}
 		}
 		return orMissing(jen.If(
 			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Add(find),
@@ -114,14 +120,22 @@ func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) [
 	if !mentions(used, "d") {
 		d = "_" // nothing reads the value: decoding only proves its escapes well formed
 	}
+	// A query value read whole is decoded and checked through its Found,
+	// which skips both when Split saw nothing to do.
+	decode := jen.Qual(g.rt("param"), "Decode").Call(jen.Id("st").Dot("Bytes"), raw, jen.Lit(p.In == ir.InQuery))
+	reserved := jen.Qual(g.rt("param"), "Reserved").Call(raw, jen.Lit(0))
+	if g.found != nil && p.In == ir.InQuery {
+		decode = jen.Add(g.found).Dot("Decode").Call(jen.Id("st").Dot("Bytes"))
+		reserved = jen.Add(g.found).Dot("Reserved").Call()
+	}
 	dec := jen.If(
-		jen.List(jen.Id(d), jen.Id("buf"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Decode").Call(jen.Id("st").Dot("Bytes"), raw, jen.Lit(p.In == ir.InQuery)),
+		jen.List(jen.Id(d), jen.Id("buf"), jen.Id("ok")).Op(":=").Add(decode),
 		jen.Op("!").Id("ok"),
 	).Block(add("type", jen.Lit("malformed percent-encoding in ").Op("+").Qual(g.rt("param"), "Quote").Call(raw))).
 		Else().Block(append([]jen.Code{jen.Id("st").Dot("Bytes").Op("=").Id("buf")}, used...)...)
 	if p.In == ir.InQuery && !p.AllowReserved {
 		return []jen.Code{jen.If(
-			jen.List(jen.Id("c"), jen.Id("bad")).Op(":=").Qual(g.rt("param"), "Reserved").Call(raw, jen.Lit(0)),
+			jen.List(jen.Id("c"), jen.Id("bad")).Op(":=").Add(reserved),
 			jen.Id("bad"),
 		).Block(add("allowReserved", jen.Lit("reserved character ").Op("+").Qual("strconv", "QuoteRune").Call(jen.Rune().Parens(jen.Id("c"))).Op("+").Lit(" must be percent-encoded"))).
 			Else().Add(dec)}

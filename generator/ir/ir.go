@@ -109,17 +109,17 @@ type Param struct {
 	AllowEmptyValue bool `json:"allowEmptyValue,omitempty"`
 	// AllowReserved: a query value may carry RFC 3986 reserved characters
 	// unencoded; when false they must be percent-encoded.
-	AllowReserved bool     `json:"allowReserved,omitempty"`
-	ContentType   string   `json:"contentType,omitempty"` // the media type of a content parameter (ShapeJSON, ShapeText)
+	AllowReserved bool   `json:"allowReserved,omitempty"`
+	ContentType   string `json:"contentType,omitempty"` // the media type of a content parameter (ShapeJSON, ShapeText)
 	// Validate: a primitive whose schema has applicators (allOf, anyOf,
 	// oneOf, not, if) or a $ref chain through them. After decoding, the
 	// value is checked by the schema's JSON validator, as the token Token
 	// says its text becomes.
-	Validate bool   `json:"validate,omitempty"`
-	Token    *Field `json:"token,omitempty"`
-	Schema        *Schema  `json:"schema,omitempty"`      // for ShapeObject: primitive properties only, at most MaxObjectProps
-	Example       string   `json:"example,omitempty"`     // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
-	Pos           diag.Pos `json:"pos,omitempty"`
+	Validate bool     `json:"validate,omitempty"`
+	Token    *Field   `json:"token,omitempty"`
+	Schema   *Schema  `json:"schema,omitempty"`  // for ShapeObject: primitive properties only, at most MaxObjectProps
+	Example  string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
+	Pos      diag.Pos `json:"pos,omitempty"`
 }
 
 // Shape is how a parameter is decoded.

@@ -46,3 +46,9 @@ func BenchmarkRegex(b *testing.B) {
 func BenchmarkRegexNested(b *testing.B) {
 	benchFormat(b, Regex, strings.Repeat("(", 1<<20)+strings.Repeat(")", 1<<20))
 }
+
+// BenchmarkURIHostPath is the common shape of URLs in API payloads: a
+// bare host name and a path.
+func BenchmarkURIHostPath(b *testing.B) {
+	benchFormat(b, URI, "https://api.github.com/repos/octo-org/hello-world/issues/1347/comments")
+}

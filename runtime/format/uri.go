@@ -1,55 +1,56 @@
 package format
 
-// Character classes of RFC 3986 §2, as bits of uriClass.
+// Sets of characters of RFC 3986 §2, as bits of uriSet: a byte's entry has
+// the bit of every set it is in, so that scanChars tests four bytes with
+// one branch. '%' is in none: a pct-encoded triplet ("%" HEXDIG HEXDIG) is
+// read apart, in every set but sFuture.
 const (
-	cUnreserved = 1 << iota // ALPHA DIGIT - . _ ~
-	cSubDelim               // ! $ & ' ( ) * + , ; =
-	cColon
-	cAt
-	cSlash
-	cQuestion
-	cPct // '%': a pct-encoded triplet when the class allows it
-
-	maskRegName  = cUnreserved | cSubDelim | cPct
-	maskUserinfo = maskRegName | cColon
-	maskPchar    = maskUserinfo | cAt
-	maskPath     = maskPchar | cSlash
-	maskQuery    = maskPath | cQuestion // query and fragment
+	sRegName  = 1 << iota // unreserved / pct-encoded / sub-delims
+	sUserinfo             // reg-name / ":"
+	sPath                 // userinfo / "@" / "/"
+	sQuery                // path / "?": query and fragment
+	sFuture               // unreserved / sub-delims / ":", IPvFuture's tail
 )
 
-var uriClass = func() (t [256]uint8) {
+var uriSet = func() (t [256]uint8) {
+	const regName = sRegName | sUserinfo | sPath | sQuery
 	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = cUnreserved, cUnreserved
+		t[c], t[c-'a'+'A'] = regName|sFuture, regName|sFuture
 	}
 	for c := '0'; c <= '9'; c++ {
-		t[c] = cUnreserved
+		t[c] = regName | sFuture
 	}
-	for _, c := range "-._~" {
-		t[c] = cUnreserved
+	for _, c := range "-._~!$&'()*+,;=" {
+		t[c] = regName | sFuture
 	}
-	for _, c := range "!$&'()*+,;=" {
-		t[c] = cSubDelim
-	}
-	t[':'], t['@'], t['/'], t['?'], t['%'] = cColon, cAt, cSlash, cQuestion, cPct
+	t[':'] = sUserinfo | sPath | sQuery | sFuture
+	t['@'], t['/'] = sPath|sQuery, sPath|sQuery
+	t['?'] = sQuery
 	return t
 }()
 
-// uriChars reports whether every byte of s is in a class of mask, with each
-// '%' starting a pct-encoded triplet ("%" HEXDIG HEXDIG) when mask has cPct.
-func uriChars(s []byte, mask uint8) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if uriClass[c]&mask == 0 {
-			return false
+// uriChars reports whether every byte of s is in set, '%' starting a
+// pct-encoded triplet.
+func uriChars(s []byte, set uint8) bool {
+	return scanChars(s, 0, set) == len(s)
+}
+
+// scanChars returns the index of the first byte of s from i on that is not
+// in set, or that is a '%' not starting a pct-encoded triplet (or any '%',
+// for sFuture); len(s) when there is none.
+func scanChars(s []byte, i int, set uint8) int {
+	for {
+		for i+4 <= len(s) && uriSet[s[i]]&uriSet[s[i+1]]&uriSet[s[i+2]]&uriSet[s[i+3]]&set != 0 {
+			i += 4
 		}
-		if c == '%' {
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return false
-			}
-			i += 2
+		for i < len(s) && uriSet[s[i]]&set != 0 {
+			i++
 		}
+		if i+2 >= len(s) || s[i] != '%' || set == sFuture || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return i
+		}
+		i += 3
 	}
-	return true
 }
 
 // URI reports whether b is an RFC 3986 §3 URI (an absolute URI with an
@@ -111,42 +112,28 @@ func schemeLen(b []byte) int {
 }
 
 // uriRest checks what follows the scheme ":" (hier-part, query, fragment),
-// or a whole relative-ref when absolute is false.
+// or a whole relative-ref when absolute is false, in one pass: the
+// authority, if any, runs to the first '/', '?' or '#'; the path to the
+// first '?' or '#'; the query to the first '#'.
 func uriRest(b []byte, absolute bool) bool {
-	// Split off the fragment, then the query.
-	end := len(b)
-	for i, c := range b {
-		if c == '#' {
-			if !uriChars(b[i+1:], maskQuery) {
-				return false
-			}
-			end = i
-			break
-		}
-	}
-	b = b[:end]
-	for i, c := range b {
-		if c == '?' {
-			if !uriChars(b[i+1:], maskQuery) {
-				return false
-			}
-			b = b[:i]
-			break
-		}
-	}
-	// b is now hier-part or relative-part.
+	i := 0
 	if len(b) >= 2 && b[0] == '/' && b[1] == '/' {
-		b = b[2:]
-		i := 0
-		for i < len(b) && b[i] != '/' {
-			i++
+		// Most authorities are a bare reg-name ("api.example.com"): one
+		// scan reads it and finds where it ends. Anything else (userinfo,
+		// a port, an IP-literal) is found again and checked by authority.
+		i = scanChars(b, 2, sRegName)
+		if i < len(b) && b[i] != '/' && b[i] != '?' && b[i] != '#' {
+			for i < len(b) && b[i] != '/' && b[i] != '?' && b[i] != '#' {
+				i++
+			}
+			if !authority(b[2:i]) {
+				return false
+			}
 		}
-		return authority(b[:i]) && uriChars(b[i:], maskPath)
-	}
-	if !absolute {
+	} else if !absolute {
 		// path-noscheme: no ':' before the first '/'.
 		for _, c := range b {
-			if c == '/' {
+			if c == '/' || c == '?' || c == '#' {
 				break
 			}
 			if c == ':' {
@@ -154,14 +141,21 @@ func uriRest(b []byte, absolute bool) bool {
 			}
 		}
 	}
-	return uriChars(b, maskPath)
+	i = scanChars(b, i, sPath)
+	if i < len(b) && b[i] == '?' {
+		i = scanChars(b, i+1, sQuery)
+	}
+	if i < len(b) && b[i] == '#' {
+		i = scanChars(b, i+1, sQuery)
+	}
+	return i == len(b)
 }
 
 // authority checks RFC 3986 §3.2 authority.
 func authority(a []byte) bool {
 	for i, c := range a {
 		if c == '@' {
-			if !uriChars(a[:i], maskUserinfo) {
+			if !uriChars(a[:i], sUserinfo) {
 				return false
 			}
 			a = a[i+1:]
@@ -189,7 +183,7 @@ func authority(a []byte) bool {
 		for i < len(a) && a[i] != ':' {
 			i++
 		}
-		if !uriChars(a[:i], maskRegName) {
+		if !uriChars(a[:i], sRegName) {
 			return false
 		}
 		if i < len(a) {
@@ -216,7 +210,7 @@ func ipLiteral(s []byte) bool {
 		if i == 1 || i == len(s) || s[i] != '.' || i+1 == len(s) {
 			return false
 		}
-		return uriChars(s[i+1:], cUnreserved|cSubDelim|cColon)
+		return uriChars(s[i+1:], sFuture)
 	}
 	return IPv6(s)
 }

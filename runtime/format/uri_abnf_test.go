@@ -89,3 +89,19 @@ func TestURIAgainstABNF(t *testing.T) {
 	}
 	t.Logf("%d strings: %d URIs, %d URI references", n, uris, refs)
 }
+
+// FuzzURI compares URI and URIReference with the ABNF oracle on arbitrary
+// bytes.
+func FuzzURI(f *testing.F) {
+	for _, s := range []string{"http://a/b?c#d", "//u@[::1]:80/p", "a:%4", "./1:b", "?#", "x:/%41?%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := URI([]byte(s)), abnfURI.MatchString(s); got != want {
+			t.Errorf("URI(%q) = %v, ABNF says %v", s, got, want)
+		}
+		if got, want := URIReference([]byte(s)), abnfURIRef.MatchString(s); got != want {
+			t.Errorf("URIReference(%q) = %v, ABNF says %v", s, got, want)
+		}
+	})
+}

@@ -13,6 +13,7 @@
 package jsonv
 
 import (
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -105,6 +106,10 @@ func (it *Iter) Err() *SyntaxError {
 // Failed reports whether a syntax error was met.
 func (it *Iter) Failed() bool { return it.failed }
 
+// fail records the first syntax error and moves to the end of the input,
+// where the iterator stays until it is reset: a failed iterator has nothing
+// left to read, which is what lets the fast paths of Peek and String test
+// the position alone.
 func (it *Iter) fail(msg string) {
 	if !it.failed {
 		it.failed = true
@@ -113,8 +118,10 @@ func (it *Iter) fail(msg string) {
 	it.pos = len(it.buf)
 }
 
+// skipSpace steps over white space. Most documents have none between
+// tokens, so the first byte decides: anything above ' ' ends it at once.
 func (it *Iter) skipSpace() {
-	for it.pos < len(it.buf) {
+	for it.pos < len(it.buf) && it.buf[it.pos] <= ' ' {
 		switch it.buf[it.pos] {
 		case ' ', '\t', '\n', '\r':
 			it.pos++
@@ -124,8 +131,31 @@ func (it *Iter) skipSpace() {
 	}
 }
 
-// Peek returns the kind of the next value without consuming it.
+// kindOf is the kind of value each byte starts, Invalid for white space and
+// the bytes that start none.
+var kindOf = func() (t [256]Kind) {
+	t['{'], t['['], t['"'], t['t'], t['f'], t['n'], t['-'] = Object, Array, String, Bool, Bool, Null, Number
+	for c := '0'; c <= '9'; c++ {
+		t[c] = Number
+	}
+	return t
+}()
+
+// Peek returns the kind of the next value without consuming it. When the
+// value starts right at the iterator, as it does in documents without
+// white space, a table answers inline; peek does the rest.
 func (it *Iter) Peek() Kind {
+	if it.pos < len(it.buf) { // so not failed
+		if k := kindOf[it.buf[it.pos]]; k != Invalid {
+			return k
+		}
+	}
+	return it.peek()
+}
+
+// peek is Peek's slow path: white space, the end of the input, a byte that
+// starts no value, or an iterator that has failed.
+func (it *Iter) peek() Kind {
 	if it.failed {
 		return Invalid
 	}
@@ -272,24 +302,26 @@ func digits(b []byte, i int) int {
 
 // String consumes a string and returns its unescaped bytes.
 func (it *Iter) String() []byte {
-	if it.Peek() != String {
-		return nil
+	if it.pos >= len(it.buf) || it.buf[it.pos] != '"' { // else not failed
+		if it.peek() != String {
+			return nil
+		}
 	}
 	return it.str()
 }
 
-// str reads the string at pos (which holds the opening quote).
 // PlainRun returns the length of the run of bytes at the start of b that a
 // JSON string holds as they are: ASCII from 0x20 up, except '"' and '\\'.
-// Short runs go by table, long ones eight bytes at a time. The problem
-// writer uses it too, for the same question asked the other way round.
+// It reads eight bytes at a time and finds the first byte that ends the run
+// from the word's mask, so a short string costs one step, not one per
+// byte. The problem writer uses it too, for the same question asked the
+// other way round.
 func PlainRun[T string | []byte](b T) int {
 	i := 0
-	for n := 0; i < len(b) && plainByte[b[i]] && n < 16; n++ {
-		i++
-	}
-	for i+8 <= len(b) && plain8(load8(b[i:])) {
-		i += 8
+	for ; i+8 <= len(b); i += 8 {
+		if m := special8(load8(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
 	}
 	for i < len(b) && plainByte[b[i]] {
 		i++
@@ -313,23 +345,47 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
-// plain8 reports whether the eight bytes packed in x are all ASCII from
-// 0x20 up, none of them '"' or '\\' (the usual has-zero-byte bit tricks).
-func plain8(x uint64) bool {
+// special8 returns the high bit of each of the eight bytes packed in x that
+// a string does not hold as it is: below 0x20, '"', '\\' or non-ASCII (the
+// usual has-zero-byte bit tricks). A borrow can mark a byte above a marked
+// one, never below it, so the lowest mark is exact: it is the first byte
+// that ends the run.
+func special8(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	hasLess := (x - ones*0x20) &^ x & highs // a byte below 0x20 (or high-bit)
+	less := (x - ones*0x20) &^ x // a byte below 0x20
 	q := x ^ (ones * '"')
-	hasQuote := (q - ones) &^ q & highs
+	quote := (q - ones) &^ q
 	bs := x ^ (ones * '\\')
-	hasBackslash := (bs - ones) &^ bs & highs
-	return (hasLess|hasQuote|hasBackslash)|(x&highs) == 0
+	backslash := (bs - ones) &^ bs
+	return (less | quote | backslash | x) & highs
 }
 
+// str reads the string at pos (which holds the opening quote).
 func (it *Iter) str() []byte {
 	b := it.buf
-	i := it.pos + 1
-	start := i
-	// Fast path: no escapes, ASCII or valid UTF-8.
+	start := it.pos + 1
+	// Fast path: eight bytes at a time up to the first byte that is not
+	// plain, which is most often the closing quote.
+	i := start
+	for ; i+8 <= len(b); i += 8 {
+		if m := special8(load8(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] == '"' {
+				it.pos = i + 1
+				return b[start:i]
+			}
+			break
+		}
+	}
+	return it.strSlow(start, i)
+}
+
+// strSlow finishes reading the string that starts at b[start] (after its
+// opening quote), whose bytes before b[i] are plain: it reads non-ASCII
+// UTF-8, the end of short input, and escapes, which it decodes into the
+// scratch buffer.
+func (it *Iter) strSlow(start, i int) []byte {
+	b := it.buf
 	for i < len(b) {
 		i += PlainRun(b[i:])
 		if i >= len(b) {

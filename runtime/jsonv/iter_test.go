@@ -164,3 +164,36 @@ func BenchmarkSkip(b *testing.B) {
 		it.End()
 	}
 }
+
+// TestPlainRun checks the word-at-a-time PlainRun against the byte table:
+// every byte value at every offset of a run long enough for several words,
+// with plain and non-plain bytes after it (a borrow must not hide the
+// first non-plain byte, nor mark a plain one before it).
+func TestPlainRun(t *testing.T) {
+	naive := func(b []byte) int {
+		i := 0
+		for i < len(b) && plainByte[b[i]] {
+			i++
+		}
+		return i
+	}
+	for c := 0; c < 256; c++ {
+		for at := 0; at < 20; at++ {
+			for _, after := range []byte{'a', 0, 0x1f, '"', '\\', 0x80, 0xff, 0x21} {
+				b := []byte(strings.Repeat("x", 24))
+				b[at] = byte(c)
+				for j := at + 1; j < len(b); j++ {
+					b[j] = after
+				}
+				for n := at; n <= len(b); n++ {
+					if got, want := PlainRun(b[:n]), naive(b[:n]); got != want {
+						t.Fatalf("PlainRun(%q) = %d, want %d", b[:n], got, want)
+					}
+					if got, want := PlainRun(string(b[:n])), naive(b[:n]); got != want {
+						t.Fatalf("PlainRun(string %q) = %d, want %d", b[:n], got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -47,7 +47,9 @@ func (it *Iter) member(name string) (raw []byte, kind Kind, ok bool) {
 	}
 	pos, depth, ks, ke := it.pos, it.depth, it.keyStart, it.keyEnd
 	if it.Peek() != Object {
-		it.pos = pos
+		if !it.failed { // a failed iterator stays at the end
+			it.pos = pos
+		}
 		return nil, Invalid, false
 	}
 	// Keys are read into aux so that the caller's slices into scratch stay

@@ -15,12 +15,57 @@ import (
 // pattern the construction does not cover (word boundaries, multi-line
 // anchors) or whose automaton grows past maxStates keeps regexp alone.
 type dfa struct {
+	// class maps a byte to its equivalence class: bytes no instruction
+	// tells apart. Bytes from 0x80 up have a class of their own, which
+	// leads to dead.
+	class [256]uint8
+	// next is the transition table. A state is the offset of its row, its
+	// number times the row length, so a step is one addition and one
+	// load: next[state+class] is the next state.
+	next     []uint32
+	endOK    []bool // by state: the state matches when the input ends there
+	start    uint32
+	accepted uint32 // the state accepted (dead's is 0)
+	empty    bool   // the empty input matches: it is at once the beginning and the end
+}
+
+// table is the automaton as buildDFA constructs it, with states numbered
+// from 0 and ASCII classes only; compile lays it out for match.
+type table struct {
 	class [128]uint8 // byte → equivalence class: bytes no instruction tells apart
 	k     int        // number of classes
 	next  []uint16   // state*k + class → state
 	endOK []bool     // the state matches when the input ends there
 	start uint16
 	empty bool // the empty input matches: it is at once the beginning and the end
+}
+
+// compile lays t out for match: one more class for the bytes from 0x80 up,
+// and states as row offsets.
+func (t *table) compile() *dfa {
+	stride := t.k + 1 // at most 129, and states at most maxStates: offsets fit
+	states := len(t.endOK)
+	d := &dfa{
+		next:     make([]uint32, states*stride),
+		endOK:    make([]bool, states*stride),
+		start:    uint32(int(t.start) * stride),
+		accepted: uint32(accepted * stride),
+		empty:    t.empty,
+	}
+	for c := range d.class {
+		d.class[c] = uint8(t.k)
+		if c < len(t.class) {
+			d.class[c] = t.class[c]
+		}
+	}
+	for s := range states {
+		d.endOK[s*stride] = t.endOK[s]
+		for c := range t.k {
+			d.next[s*stride+c] = uint32(int(t.next[s*t.k+c]) * stride)
+		}
+		d.next[s*stride+t.k] = dead // non-ASCII: match reads it as a refusal
+	}
+	return d
 }
 
 const (
@@ -36,16 +81,16 @@ func (d *dfa) match(b []byte) (matched, ok bool) {
 		return d.empty, true
 	}
 	s := d.start
-	if s == accepted {
+	if s == d.accepted {
 		return true, true
 	}
 	for _, c := range b {
-		if c >= 0x80 {
-			return false, false
-		}
-		s = d.next[int(s)*d.k+int(d.class[c])]
-		if s <= accepted {
-			return s == accepted, true
+		s = d.next[s+uint32(d.class[c])]
+		if s <= d.accepted { // dead or accepted: the search is over
+			if s == dead && c >= 0x80 {
+				return false, false // the automaton does not read it
+			}
+			return s == d.accepted, true
 		}
 	}
 	return d.endOK[s], true
@@ -70,7 +115,7 @@ func buildDFA(expr string) *dfa {
 	}
 	b := &builder{prog: prog, index: map[string]uint16{}}
 	b.classes()
-	d := &b.d
+	d := &b.t
 	// States 0 and 1 are dead and accepted; both loop on every class.
 	for range 2 {
 		b.sets = append(b.sets, nil)
@@ -105,12 +150,12 @@ func buildDFA(expr string) *dfa {
 			d.next[s*d.k+c] = t
 		}
 	}
-	return d
+	return d.compile()
 }
 
 type builder struct {
 	prog  *syntax.Prog
-	d     dfa
+	t     table
 	rep   []byte     // a byte of each class
 	sets  [][]uint32 // the instructions each state stands for
 	index map[string]uint16
@@ -141,9 +186,9 @@ func (b *builder) classes() {
 			byKey[key.String()] = id
 			b.rep = append(b.rep, byte(c))
 		}
-		b.d.class[c] = id
+		b.t.class[c] = id
 	}
-	b.d.k = len(b.rep)
+	b.t.k = len(b.rep)
 }
 
 // closure follows the instructions that consume nothing from pcs. A
@@ -220,9 +265,9 @@ func (b *builder) state(set []uint32) (uint16, bool) {
 	s := uint16(len(b.sets))
 	b.index[key.String()] = s
 	b.sets = append(b.sets, set)
-	b.d.endOK = append(b.d.endOK, b.endMatches(set))
-	for range b.d.k {
-		b.d.next = append(b.d.next, dead)
+	b.t.endOK = append(b.t.endOK, b.endMatches(set))
+	for range b.t.k {
+		b.t.next = append(b.t.next, dead)
 	}
 	return s, true
 }

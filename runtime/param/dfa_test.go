@@ -65,8 +65,12 @@ func FuzzDFA(f *testing.F) {
 		if d == nil {
 			return
 		}
-		if got, ok := d.match([]byte(in)); ok && got != re.MatchString(in) {
+		got, ok := d.match([]byte(in))
+		if ok && got != re.MatchString(in) {
 			t.Fatalf("%q on %q: automaton says %v, regexp %v", expr, in, got, !got)
+		}
+		if !ok && isASCII(in) {
+			t.Fatalf("%q: ASCII input %q refused", expr, in)
 		}
 	})
 }
@@ -86,4 +90,13 @@ func BenchmarkPattern(b *testing.B) {
 			p.re2.Match(in)
 		}
 	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -71,29 +71,8 @@ func ParseInt(b []byte) (int64, bool) {
 
 // ParseFloat parses a JSON-style number (no hex, no Inf/NaN, no leading +).
 func ParseFloat(b []byte) (float64, bool) {
-	// Fast path: an integer of at most 15 digits is exact in a float64,
-	// and most numbers in requests are such integers.
-	if n := len(b); n > 0 && n <= 16 {
-		i, neg := 0, b[0] == '-'
-		if neg {
-			i = 1
-		}
-		if i < n && n-i <= 15 && (b[i] != '0' || n-i == 1) {
-			var v int64
-			for ; i < n; i++ {
-				c := b[i] - '0'
-				if c > 9 {
-					break
-				}
-				v = v*10 + int64(c)
-			}
-			if i == n {
-				if neg {
-					return -float64(v), true
-				}
-				return float64(v), true
-			}
-		}
+	if f, ok := parseDecimal(b); ok {
+		return f, true
 	}
 	if !IsNumber(b) {
 		return 0, false
@@ -103,6 +82,53 @@ func ParseFloat(b []byte) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// parseDecimal is ParseFloat's fast path, for the numbers requests mostly
+// carry: an integer or a decimal fraction, without exponent, of at most 15
+// digits. Its digits as an integer and the power of ten that scales them
+// are both exact in a float64, so one division gives the correctly rounded
+// result (Clinger's fast path, which strconv takes as well). Anything
+// else, including what is not a number, is left to ParseFloat: ok false.
+func parseDecimal(b []byte) (float64, bool) {
+	if len(b) == 0 || len(b) > 17 {
+		return 0, false
+	}
+	i, neg := 0, b[0] == '-'
+	if neg {
+		i = 1
+	}
+	start := i
+	var v uint64
+	for ; i < len(b) && b[i]-'0' <= 9; i++ {
+		v = v*10 + uint64(b[i]-'0')
+	}
+	ints := i - start
+	if ints == 0 || (ints > 1 && b[start] == '0') {
+		return 0, false
+	}
+	frac := 0
+	if i < len(b) && b[i] == '.' {
+		i++
+		f := i
+		for ; i < len(b) && b[i]-'0' <= 9; i++ {
+			v = v*10 + uint64(b[i]-'0')
+		}
+		if frac = i - f; frac == 0 {
+			return 0, false
+		}
+	}
+	if i != len(b) || ints+frac > 15 {
+		return 0, false
+	}
+	x := float64(v) / pow10[frac]
+	if neg {
+		x = -x
+	}
+	return x, true
 }
 
 func isRange(err error) bool {
@@ -237,6 +263,19 @@ func Quote(b []byte) string {
 		return strconv.Quote(string(b[:max])) + "…"
 	}
 	return strconv.Quote(string(b))
+}
+
+// DetailInt returns the text of a violation followed by the integer it
+// found ("must be <= 100, found " and 500), built in one allocation.
+func DetailInt(text string, x int64) string {
+	var b [24]byte
+	return text + string(strconv.AppendInt(b[:0], x, 10))
+}
+
+// DetailFloat is DetailInt for a number, written as FormatFloat writes it.
+func DetailFloat(text string, x float64) string {
+	var b [32]byte
+	return text + string(strconv.AppendFloat(b[:0], x, 'g', -1, 64))
 }
 
 // FormatFloat renders a schema bound for an error detail.

@@ -105,7 +105,7 @@ func TestPatternFallsBackToECMAScript(t *testing.T) {
 
 // FuzzParse checks the parameter parsers against the standard library.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"0", "-12", "1.5e3", "9223372036854775808", "%41%zz", "a+b"} {
+	for _, s := range []string{"0", "-12", "1.5e3", "31.5", "-0.0", "01.5", "0.123456789012345", "1.", "9223372036854775808", "%41%zz", "a+b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -116,8 +116,16 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		if x, ok := ParseFloat(b); ok {
-			if y, err := strconv.ParseFloat(s, 64); (err != nil && !isRange(err)) || x != y {
+			if y, err := strconv.ParseFloat(s, 64); (err != nil && !isRange(err)) || x != y || math.Signbit(x) != math.Signbit(y) {
 				t.Fatalf("ParseFloat(%q) = %v; strconv says %v, %v", s, x, y, err)
+			}
+			if !IsNumber(b) {
+				t.Fatalf("ParseFloat(%q) accepted what is not a JSON number", s)
+			}
+		}
+		if x, ok := parseDecimal(b); ok {
+			if y, err := strconv.ParseFloat(s, 64); err != nil || x != y || math.Signbit(x) != math.Signbit(y) || !IsNumber(b) {
+				t.Fatalf("parseDecimal(%q) = %v; strconv says %v, %v", s, x, y, err)
 			}
 		}
 		if out, ok := Unescape(b, false); ok {
@@ -236,4 +244,30 @@ func FuzzPattern(f *testing.F) {
 			t.Fatalf("toRE2(%q) = %q", expr, toRE2(expr))
 		}
 	})
+}
+
+// BenchmarkParseFloat parses a decimal fraction (the fast path) and a
+// number with an exponent (strconv).
+func BenchmarkParseFloat(b *testing.B) {
+	for _, s := range []string{"31.5", "1.5e3"} {
+		v := []byte(s)
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ParseFloat(v)
+			}
+		})
+	}
+}
+
+func TestDetail(t *testing.T) {
+	if got := DetailInt("found ", -500); got != "found -500" {
+		t.Errorf("DetailInt = %q", got)
+	}
+	if got := DetailFloat("found ", 1e21); got != "found "+FormatFloat(1e21) {
+		t.Errorf("DetailFloat = %q", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = DetailInt("must be <= 100, found ", 500) }); n > 1 {
+		t.Errorf("DetailInt allocates %v times, want 1", n)
+	}
 }

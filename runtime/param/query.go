@@ -1,6 +1,10 @@
 package param
 
-import "bytes"
+import (
+	"bytes"
+	"math/bits"
+	"slices"
+)
 
 // Query strings are read raw, as the client sent them, so that a decoder
 // can tell a reserved character the client percent-encoded from one it did
@@ -108,58 +112,148 @@ func DeepKey(raw []byte, name string) (prop []byte, ok bool) {
 type Pair struct {
 	Key, Value []byte
 	plain      bool // Key has no escape: it is compared as it is
+	clean      bool // Value has nothing to decode and no reserved character
 }
 
 // Split appends the pairs of the raw query string qs to dst and returns it.
 // A decoder splits the query once and then looks parameters up among the
 // pairs, instead of scanning the string again for each parameter. Empty
-// pieces ("a=1&&b=2") are dropped.
+// pieces ("a=1&&b=2") are dropped. Pieces are short: plain byte loops beat
+// bytes.IndexByte's set-up.
 func Split(dst []Pair, qs []byte) []Pair {
-	// One pass: the "=", the "&" and whether the name has an escape.
-	start, eq, plain := 0, -1, true
-	for i := 0; i <= len(qs); i++ {
-		if i < len(qs) {
-			switch qs[i] {
-			case '&':
-			case '=':
-				if eq < 0 {
-					eq = i
+	for i := 0; i < len(qs); i++ {
+		// The name runs to the first '=' or '&'; a '%' or '+' in it means
+		// it needs decoding to be compared.
+		start, plain := i, true
+		for ; i < len(qs); i++ {
+			if c := queryByte[qs[i]]; c != 0 {
+				if c != qEscape {
+					break
 				}
-				continue
-			case '%', '+':
-				if eq < 0 {
-					plain = false
-				}
-				continue
-			default:
-				continue
+				plain = false
 			}
 		}
-		p := Pair{Key: qs[start:i], plain: plain}
-		if eq >= 0 {
-			p.Key, p.Value = qs[start:eq], qs[eq+1:i]
+		key := qs[start:i]
+		var value []byte
+		clean := true
+		if i < len(qs) && qs[i] == '=' {
+			// The value runs to the next '&'; a byte Decode or Reserved
+			// would stop at makes it not clean.
+			start = i + 1
+			i, clean = valueEnd(qs, start)
+			value = qs[start:i]
 		}
-		if len(p.Key) > 0 || len(p.Value) > 0 {
-			dst = append(dst, p)
+		if len(key) > 0 || len(value) > 0 {
+			// Grown, then filled field by field: a Pair built apart and
+			// copied in is read back in 16-byte loads from 8-byte stores,
+			// which stalls.
+			dst = slices.Grow(dst, 1)
+			dst = dst[:len(dst)+1]
+			p := &dst[len(dst)-1]
+			p.Key, p.Value, p.plain, p.clean = key, value, plain, clean
 		}
-		start, eq, plain = i+1, -1, true
 	}
 	return dst
 }
 
+// queryByte marks the bytes that end a query name (qEnd) and those that
+// make it need decoding (qEscape).
+const (
+	qEnd = 1 + iota
+	qEscape
+)
+
+var queryByte = [256]uint8{'=': qEnd, '&': qEnd, '%': qEscape, '+': qEscape}
+
+// valueEnd returns the index of the first '&' in qs from i on (or len(qs))
+// and whether the bytes before it are clean: none of Decode's '%' and '+'
+// or the '[' and ']' Reserved rejects. It reads eight bytes at a time, so
+// that a value costs a step or two, not a branch per byte (the
+// has-zero-byte trick, whose lowest mark is exact).
+func valueEnd(qs []byte, i int) (end int, clean bool) {
+	for ; i+8 <= len(qs); i += 8 {
+		x := load8(qs[i:])
+		amp := eq8(x, '&')
+		dirty := eq8(x, '%') | eq8(x, '+') | eq8(x, '[') | eq8(x, ']')
+		if amp != 0 {
+			n := bits.TrailingZeros64(amp)
+			if dirty != 0 && bits.TrailingZeros64(dirty) < n {
+				return valueEndSlow(qs, i, false)
+			}
+			return i + n>>3, true
+		}
+		if dirty != 0 {
+			return valueEndSlow(qs, i, false)
+		}
+	}
+	return valueEndSlow(qs, i, true)
+}
+
+// valueEndSlow is valueEnd a byte at a time, from i on, for a value that is
+// clean up to i.
+func valueEndSlow(qs []byte, i int, clean bool) (end int, _ bool) {
+	for ; i < len(qs); i++ {
+		if c := valueByte[qs[i]]; c != 0 {
+			if c != qEscape {
+				break
+			}
+			clean = false
+		}
+	}
+	return i, clean
+}
+
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// eq8 marks the bytes of x equal to c.
+func eq8(x uint64, c byte) uint64 {
+	y := x ^ (ones * uint64(c))
+	return (y - ones) &^ y & highs
+}
+
+func load8(b []byte) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// valueByte marks the byte that ends a query value (qEnd) and those that
+// make it need decoding or checking (qEscape): Decode's '%' and '+', and
+// the '[' and ']' Reserved rejects.
+var valueByte = [256]uint8{'&': qEnd, '%': qEscape, '+': qEscape, '[': qEscape, ']': qEscape}
+
 // Found is what one pass over a query's pairs found of one single-valued
 // parameter: its first raw value and how many times it was given.
 type Found struct {
-	V []byte
-	N int
+	V     []byte
+	N     int
+	clean bool // V has nothing to decode and no reserved character
 }
 
-// Add records one more value.
-func (f *Found) Add(v []byte) {
+// Add records the value of one more pair.
+func (f *Found) Add(p *Pair) {
 	if f.N == 0 {
-		f.V = v
+		f.V, f.clean = p.Value, p.clean
 	}
 	f.N++
+}
+
+// Reserved is Reserved(f.V, 0), answered without reading V again when
+// Split saw it has no reserved character.
+func (f *Found) Reserved() (c byte, found bool) {
+	if f.clean {
+		return 0, false
+	}
+	return Reserved(f.V, 0)
+}
+
+// Decode is Decode(buf, f.V, true), answered without reading V again when
+// Split saw it has nothing to decode.
+func (f *Found) Decode(buf []byte) (out, grown []byte, ok bool) {
+	if f.clean {
+		return f.V, buf, true
+	}
+	return Decode(buf, f.V, true)
 }
 
 // Get is QueryRaw's answer: the value, whether it is present and whether
@@ -172,6 +266,10 @@ func (p *Pair) Name(scratch []byte) []byte {
 	if p.plain {
 		return p.Key
 	}
+	return p.decodeName(scratch)
+}
+
+func (p *Pair) decodeName(scratch []byte) []byte {
 	out := scratch[:0]
 	for i := 0; i < len(p.Key); {
 		var c byte

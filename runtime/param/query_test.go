@@ -90,10 +90,23 @@ func TestFound(t *testing.T) {
 	if _, ok, _ := f.Get(); ok {
 		t.Fatal("empty Found is present")
 	}
-	f.Add([]byte("1"))
-	f.Add([]byte("2"))
+	f.Add(&Pair{Value: []byte("1")})
+	f.Add(&Pair{Value: []byte("2")})
 	if v, ok, rep := f.Get(); string(v) != "1" || !ok || !rep {
 		t.Fatalf("Get = %q, %v, %v; want the first value, present, repeated", v, ok, rep)
+	}
+	// Found's Reserved and Decode answer as the functions do on its value,
+	// whether Split marked it clean or not.
+	for _, qs := range []string{"a=x", "a=x%41", "a=x+y", "a=[x]", "a=%zz", "a=", "a", "a=%5B"} {
+		var f Found
+		f.Add(&Split(nil, []byte(qs))[0])
+		c, bad := f.Reserved()
+		wc, wbad := Reserved(f.V, 0)
+		d, _, ok := f.Decode(nil)
+		wd, _, wok := Decode(nil, f.V, true)
+		if c != wc || bad != wbad || string(d) != string(wd) || ok != wok {
+			t.Errorf("%q: Found says %q %v %q %v, the functions %q %v %q %v", qs, c, bad, d, ok, wc, wbad, wd, wok)
+		}
 	}
 	pairs := Split(nil, []byte("a%62=1&c+d=2&e=3"))
 	for i, want := range []string{"ab", "c d", "e"} {
@@ -214,6 +227,9 @@ func FuzzQuery(f *testing.F) {
 			}
 			if plain := !bytes.ContainsAny(got[i].Key, "%+"); got[i].plain != plain {
 				t.Fatalf("Split(%q)[%d]: plain = %v for key %q", qs, i, got[i].plain, got[i].Key)
+			}
+			if clean := !bytes.ContainsAny(got[i].Value, "%+[]"); got[i].clean != clean {
+				t.Fatalf("Split(%q)[%d]: clean = %v for value %q", qs, i, got[i].clean, got[i].Value)
 			}
 			if string(got[i].Key) != string(want[i].Key) || string(got[i].Value) != string(want[i].Value) {
 				t.Fatalf("Split(%q)[%d] = %q=%q, want %q=%q", qs, i, got[i].Key, got[i].Value, want[i].Key, want[i].Value)

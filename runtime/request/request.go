@@ -38,7 +38,9 @@ type State struct {
 	// every query parameter to look itself up in (SplitQuery).
 	Query []param.Pair
 	// Scratch holds a query name that had to be percent-decoded to be
-	// compared.
+	// compared, and later the JSON token of a parameter checked by its
+	// schema's validator (form.AppendToken); each use is over before the
+	// next begins.
 	Scratch []byte
 }
 
