@@ -23,28 +23,27 @@ import (
 // additionalProperties, form bodies, discriminators (linode, betfair,
 // bitbucket's allOf inheritance), oneOf parameters (discord), Swagger 2.0
 // conversions (docker), a property whose function name a named schema also
-// has (sendgrid's conditions), and large APIs capped by corpusMaxCases.
+// has (sendgrid's conditions), parameters with allOf (svix), and large APIs
+// capped by corpusMaxCases.
 var corpusSample = []string{
-	"apis-guru/adobe.com__aem.json",
-	"apis-guru/alertersystem.com.json",
-	"apis-guru/amazonaws.com__appflow.json",
-	"apis-guru/amazonaws.com__apprunner.json",
-	"apis-guru/apacta.com.json",
-	"apis-guru/appwrite.io__server.json",
-	"apis-guru/billingo.hu.json",
-	"apis-guru/bulksms.com.json",
-	"apis-guru/clever.com.json",
-	"apis-guru/dracoon.team.json",
-	"apis-guru/figshare.com.json",
-	"apis-guru/formapi.io.json",
-	"apis-guru/mist.com.json",
-	"apis-guru/orbit.love.json",
-	"apis-guru/shipstation.com.json",
-	"apis-guru/squareup.com.json",
+	"oai-examples/v3.0-petstore-expanded.yaml",
+	"oai-examples/v3.0-uspto.yaml",
+	"oai-examples/v3.1-tictactoe.yaml",
+	"paypal/checkout_orders_v2.json",
+	"xero/xero_assets.yaml",
+	"apis-guru/1password.com__events.json",
+	"twilio/twilio_verify_v2.yaml",
+	"spotify/fixed-spotify-open-api.yml",
+	"apis-guru/linode.com.json",
+	"discord/openapi.json",
+	"apis-guru/bitbucket.org.json",
+	"apis-guru/docker.com__engine.json",
+	"apis-guru/betfair.com.json",
+	"apis-guru/meraki.com.json",
+	"apis-guru/sendgrid.com.json",
+	"apis-guru/mastodon.local.json",
+	"twilio/twilio_messaging_v1.yaml",
 	"apis-guru/svix.com.json",
-	"apis-guru/traccar.org.json",
-	"apis-guru/truora.com.json",
-	"apis-guru/urlbox.io.json",
 }
 
 // corpusMaxCases bounds the requests sent per corpus document, which keeps
