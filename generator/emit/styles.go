@@ -155,13 +155,13 @@ func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) [
 func (g *gen) validated(p *ir.Param, d jen.Code, set func(jen.Code) jen.Code) func(jen.Code) jen.Code {
 	fn := g.validator(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName)
 	return func(x jen.Code) jen.Code {
-		return jen.Block(
-			set(x),
-			jen.Id("st").Dot("Scratch").Op("=").Qual(g.rt("form"), "AppendToken").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), d, g.kind(p.Token)),
-			jen.Id("st").Dot("JSON").Dot("ResetAt").Call(jen.Id("st").Dot("Scratch"), jen.Lit(p.Location())),
-			jen.Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")),
-			jen.Id("st").Dot("JSON").Dot("End").Call(),
-		)
+		// One jen.Statement holding four lines, so that the caller's block
+		// gets them without a block of their own.
+		return jen.Add(set(x)).Line().
+			Id("st").Dot("Scratch").Op("=").Qual(g.rt("form"), "AppendToken").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), d, g.kind(p.Token)).Line().
+			Id("st").Dot("JSON").Dot("ResetAt").Call(jen.Id("st").Dot("Scratch"), jen.Lit(p.Location())).Line().
+			Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")).Line().
+			Id("st").Dot("JSON").Dot("End").Call()
 	}
 }
 
