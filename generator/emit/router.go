@@ -1,8 +1,6 @@
 package emit
 
 import (
-	"strings"
-
 	"github.com/dave/jennifer/jen"
 
 	"github.com/gatewaygen/gatewaygen/generator/ir"
@@ -141,17 +139,4 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 	for _, c := range n.Params {
 		g.node(f, c, tmpl+"/"+c.Prefix+"{}"+c.Suffix, depth+1)
 	}
-}
-
-// upstreamPath renders an operation's upstream path template for comments.
-func upstreamPath(parts []ir.PathPart) string {
-	var b strings.Builder
-	for _, p := range parts {
-		if p.Param != "" {
-			b.WriteString("{" + p.Param + "}")
-		} else {
-			b.WriteString(p.Literal)
-		}
-	}
-	return b.String()
 }
