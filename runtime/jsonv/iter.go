@@ -54,6 +54,7 @@ func (e *SyntaxError) Error() string {
 type Iter struct {
 	buf     []byte
 	pos     int
+	end     int // len(buf): one node cheaper for the inliner, which Peek needs
 	depth   int
 	err     SyntaxError
 	failed  bool
@@ -85,6 +86,7 @@ func (it *Iter) Reset(b []byte) { it.ResetAt(b, "/body") }
 func (it *Iter) ResetAt(b []byte, base string) {
 	it.base = base
 	it.buf = b
+	it.end = len(b)
 	it.pos = 0
 	it.depth = 0
 	it.failed = false
@@ -144,10 +146,13 @@ var kindOf = func() (t [256]Kind) {
 // Peek returns the kind of the next value without consuming it. When the
 // value starts right at the iterator, as it does in documents without
 // white space, a table answers inline; peek does the rest.
-func (it *Iter) Peek() Kind {
-	if it.pos < len(it.buf) { // so not failed
-		if k := kindOf[it.buf[it.pos]]; k != Invalid {
-			return k
+//
+// It is kept small enough for the compiler to inline: it runs once per value.
+func (it *Iter) Peek() (k Kind) {
+	// Written node by node for the inliner's budget of 80: it costs 80.
+	if it.pos < it.end { // so not failed
+		if k = kindOf[it.buf[it.pos]]; k != Invalid {
+			return
 		}
 	}
 	return it.peek()
@@ -227,13 +232,34 @@ func (it *Iter) literal(word string) bool {
 
 // Null consumes null.
 func (it *Iter) Null() {
+	if p := it.pos; p+4 <= len(it.buf) && load4(it.buf[p:]) == word4("null") {
+		it.pos = p + 4
+		return
+	}
 	if it.Peek() == Null {
 		it.literal("null")
 	}
 }
 
-// Bool consumes true or false.
+// Bool consumes true or false. The literal is compared as one 32-bit word
+// first: a byte-string comparison costs a call.
 func (it *Iter) Bool() bool {
+	if p := it.pos; p+5 <= len(it.buf) {
+		switch load4(it.buf[p:]) {
+		case word4("true"):
+			it.pos = p + 4
+			return true
+		case word4("fals"):
+			if it.buf[p+4] == 'e' {
+				it.pos = p + 5
+				return false
+			}
+		}
+	}
+	return it.boolSlow()
+}
+
+func (it *Iter) boolSlow() bool {
 	if it.Peek() != Bool {
 		return false
 	}
@@ -242,6 +268,17 @@ func (it *Iter) Bool() bool {
 	}
 	it.literal("false")
 	return false
+}
+
+// load4 reads four bytes as a little-endian word.
+func load4(b []byte) uint32 {
+	_ = b[3]
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+// word4 is load4 of a four-byte constant, folded at compile time.
+func word4(s string) uint32 {
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // Number consumes a number and returns its bytes as written.
@@ -301,13 +338,30 @@ func digits(b []byte, i int) int {
 }
 
 // String consumes a string and returns its unescaped bytes.
+//
+// It reads a plain string eight bytes at a time up to the first byte that
+// is not plain, which is most often the closing quote; strSlow does the
+// rest.
 func (it *Iter) String() []byte {
-	if it.pos >= len(it.buf) || it.buf[it.pos] != '"' { // else not failed
+	b := it.buf
+	if it.pos >= len(b) || b[it.pos] != '"' { // else not failed
 		if it.peek() != String {
 			return nil
 		}
 	}
-	return it.str()
+	start := it.pos + 1
+	i := start
+	for ; i+8 <= len(b); i += 8 {
+		if m := special8(load8(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] == '"' {
+				it.pos = i + 1
+				return b[start:i]
+			}
+			break
+		}
+	}
+	return it.strSlow(start, i)
 }
 
 // PlainRun returns the length of the run of bytes at the start of b that a
@@ -350,34 +404,19 @@ var plainByte = func() (t [256]bool) {
 // usual has-zero-byte bit tricks). A borrow can mark a byte above a marked
 // one, never below it, so the lowest mark is exact: it is the first byte
 // that ends the run.
+//
+// The usual trick clears the marks of bytes from 0x80 up (the "&^ v" of
+// (v-ones)&^v); this one keeps them, because such a byte is non-ASCII and
+// so ends the run anyway. Without a borrow from below, v-1 has its high bit
+// set only when v is 0 or above 0x80, and v-0x20 only when v is below 0x20
+// or above 0x9f; '"' and '\\' have no high bit, so v = x^c is above 0x80
+// only when x is.
 func special8(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	less := (x - ones*0x20) &^ x // a byte below 0x20
-	q := x ^ (ones * '"')
-	quote := (q - ones) &^ q
-	bs := x ^ (ones * '\\')
-	backslash := (bs - ones) &^ bs
+	less := x - ones*0x20                   // a byte below 0x20
+	quote := (x ^ (ones * '"')) - ones      // a '"'
+	backslash := (x ^ (ones * '\\')) - ones // a '\\'
 	return (less | quote | backslash | x) & highs
-}
-
-// str reads the string at pos (which holds the opening quote).
-func (it *Iter) str() []byte {
-	b := it.buf
-	start := it.pos + 1
-	// Fast path: eight bytes at a time up to the first byte that is not
-	// plain, which is most often the closing quote.
-	i := start
-	for ; i+8 <= len(b); i += 8 {
-		if m := special8(load8(b[i:])); m != 0 {
-			i += bits.TrailingZeros64(m) >> 3
-			if b[i] == '"' {
-				it.pos = i + 1
-				return b[start:i]
-			}
-			break
-		}
-	}
-	return it.strSlow(start, i)
 }
 
 // strSlow finishes reading the string that starts at b[start] (after its
@@ -532,6 +571,16 @@ func (it *Iter) FirstKey() []byte {
 // NextKey returns the next key of the object being read, or nil after its
 // closing brace.
 func (it *Iter) NextKey() []byte {
+	// The usual case, a comma right before the next key's quote, goes
+	// straight to key; the rest, white space included, to nextKey.
+	if p := it.pos; p+1 < it.end && it.buf[p] == ',' && it.buf[p+1] == '"' {
+		it.pos = p + 1
+		return it.key()
+	}
+	return it.nextKey()
+}
+
+func (it *Iter) nextKey() []byte {
 	if it.failed {
 		return nil
 	}
@@ -555,13 +604,31 @@ func (it *Iter) NextKey() []byte {
 	}
 }
 
+// key reads the key at pos and the colon after it. A key without escapes
+// or non-ASCII, followed right away by its colon, is read here a word at a
+// time, the way str reads a string; keySlow does the rest.
 func (it *Iter) key() []byte {
-	if it.pos >= len(it.buf) || it.buf[it.pos] != '"' {
+	b, start := it.buf, it.pos
+	if start >= len(b) || b[start] != '"' {
 		it.fail("expected a string key in object")
 		return nil
 	}
-	start := it.pos
-	k := it.str()
+	for i := start + 1; i+8 <= len(b); i += 8 {
+		if m := special8(load8(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] == '"' && i+1 < len(b) && b[i+1] == ':' {
+				it.keyStart, it.keyEnd = start, i+1
+				it.pos = i + 2
+				return b[start+1 : i]
+			}
+			break
+		}
+	}
+	return it.keySlow(start)
+}
+
+func (it *Iter) keySlow(start int) []byte {
+	k := it.String()
 	if it.failed {
 		return nil
 	}
@@ -588,6 +655,14 @@ func (it *Iter) FirstElem() bool {
 
 // NextElem reports whether another element of the array follows.
 func (it *Iter) NextElem() bool {
+	if it.pos < it.end && it.buf[it.pos] == ',' { // so not failed
+		it.pos++
+		return true
+	}
+	return it.nextElem()
+}
+
+func (it *Iter) nextElem() bool {
 	if it.failed {
 		return false
 	}

@@ -2,6 +2,8 @@ package jsonv
 
 import (
 	"encoding/json"
+	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -195,5 +197,48 @@ func TestPlainRun(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSpecial8 checks that the lowest mark of special8 is the first byte
+// plainByte rejects, for every pair of bytes at every pair of places in a
+// word and for random words: the cases where a borrow or a high byte could
+// mark the wrong one.
+func TestSpecial8(t *testing.T) {
+	check := func(w [8]byte) {
+		t.Helper()
+		want := 8
+		for i, c := range w {
+			if !plainByte[c] {
+				want = i
+				break
+			}
+		}
+		got := 8
+		if m := special8(load8(w[:])); m != 0 {
+			got = bits.TrailingZeros64(m) >> 3
+		}
+		if got != want {
+			t.Fatalf("special8(%q): first special byte %d, want %d", w[:], got, want)
+		}
+	}
+	for i := 0; i < 8; i++ {
+		for j := i + 1; j < 8; j++ {
+			for a := 0; a < 256; a++ {
+				for b := 0; b < 256; b += 3 {
+					w := [8]byte{'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'}
+					w[i], w[j] = byte(a), byte(b)
+					check(w)
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var w [8]byte
+		for k := range w {
+			w[k] = byte(r.Uint32())
+		}
+		check(w)
 	}
 }

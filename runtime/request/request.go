@@ -81,10 +81,25 @@ func (st *State) SplitQuery(qs []byte) []param.Pair {
 	return st.Query
 }
 
-// MediaType stores the media type of a Content-Type header value in st.Type:
+// MediaType returns the media type of a Content-Type header value:
 // lower case, parameters and surrounding white space removed
 // ("Application/JSON; charset=utf-8" → "application/json").
+//
+// A value that is already lower case and unpadded, the usual one, is
+// returned as it is, up to its parameters: it aliases ct.
 func (st *State) MediaType(ct []byte) []byte {
+	for i, c := range ct {
+		switch {
+		case c == ';' && i > 0 && ct[i-1] != ' ' && ct[i-1] != '\t':
+			return ct[:i]
+		case c == ';' || c == ' ' || c == '\t' || c >= 'A' && c <= 'Z':
+			return st.mediaType(ct)
+		}
+	}
+	return ct
+}
+
+func (st *State) mediaType(ct []byte) []byte {
 	st.Type = st.Type[:0]
 	for _, c := range ct {
 		if c == ';' {

@@ -11,6 +11,10 @@ func TestMediaType(t *testing.T) {
 		"  text/plain ;x=y":                "text/plain",
 		"":                                 "",
 		"application/merge-patch+json;q=1": "application/merge-patch+json",
+		"text/plain\t; x=y":                "text/plain",
+		";x=y":                             "",
+		"application/json ":                "application/json",
+		"\tapplication/xml":                "application/xml",
 	} {
 		if got := string(st.MediaType([]byte(in))); got != want {
 			t.Errorf("MediaType(%q) = %q, want %q", in, got, want)
