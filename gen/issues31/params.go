@@ -30,28 +30,29 @@ type ListIssuesParams struct {
 
 // decode fills p from the request and reports every broken rule to st.Errs.
 func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) {
-	qs := st.SplitQuery(ctx.URI().QueryString())
 	var q [9]param.Found
-	for i := range qs {
-		switch string(qs[i].Name(st.Scratch[:0])) {
+	var kv param.Pair
+	for raw, i := ctx.URI().QueryString(), 0; i < len(raw); {
+		i = param.ScanPair(raw, i, &kv)
+		switch string(kv.Name(st.Scratch[:0])) {
 		case "direction":
-			q[0].Add(&qs[i])
+			q[0].Add(&kv)
 		case "filter":
-			q[1].Add(&qs[i])
+			q[1].Add(&kv)
 		case "labels":
-			q[2].Add(&qs[i])
+			q[2].Add(&kv)
 		case "page":
-			q[3].Add(&qs[i])
+			q[3].Add(&kv)
 		case "per_page":
-			q[4].Add(&qs[i])
+			q[4].Add(&kv)
 		case "pulls":
-			q[5].Add(&qs[i])
+			q[5].Add(&kv)
 		case "since":
-			q[6].Add(&qs[i])
+			q[6].Add(&kv)
 		case "sort":
-			q[7].Add(&qs[i])
+			q[7].Add(&kv)
 		case "state":
-			q[8].Add(&qs[i])
+			q[8].Add(&kv)
 		}
 	}
 	// query "direction"

@@ -27,11 +27,12 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 	qs := st.SplitQuery(ctx.URI().QueryString())
 	var q [2]param.Found
 	for i := range qs {
-		switch string(qs[i].Name(st.Scratch[:0])) {
+		kv := &qs[i]
+		switch string(kv.Name(st.Scratch[:0])) {
 		case "limit":
-			q[0].Add(&qs[i])
+			q[0].Add(kv)
 		case "status":
-			q[1].Add(&qs[i])
+			q[1].Add(kv)
 		}
 	}
 	// query "limit"

@@ -49,7 +49,6 @@ func (g *gen) params(f *jen.File) {
 			if usesQuery {
 				// The raw query: names match whatever the client escaped,
 				// and reserved characters are seen before decoding.
-				b.Id("qs").Op(":=").Id("st").Dot("SplitQuery").Call(jen.Id("ctx").Dot("URI").Call().Dot("QueryString").Call())
 				g.queryIndex(b, o)
 			}
 			for _, p := range o.Params {
@@ -63,24 +62,57 @@ func (g *gen) params(f *jen.File) {
 // queryIndex emits one pass over the query's pairs that finds every
 // single-valued query parameter of o, so that each is not looked up among
 // the pairs again; g.queryAt then names a parameter's slot.
+//
+// When every query parameter has a slot, the pass reads the raw query
+// itself, pair by pair, and keeps nothing but the slots. Otherwise the
+// query is split into st.Query first, for the multi-valued parameters
+// (exploded arrays and objects, deepObject) to read, and a single
+// parameter looks itself up there without a pass.
 func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 	g.queryAt = map[*ir.Param]int{}
-	var cases []jen.Code
+	var names []string
+	all := true
 	for _, p := range o.Params {
-		if p.In != ir.InQuery || multi(p) {
+		if p.In != ir.InQuery {
 			continue
 		}
-		i := len(g.queryAt)
-		g.queryAt[p] = i
-		cases = append(cases, jen.Case(jen.Lit(p.Name)).Block(jen.Id("q").Index(jen.Lit(i)).Dot("Add").Call(jen.Op("&").Id("qs").Index(jen.Id("i")))))
+		if multi(p) {
+			all = false
+			continue
+		}
+		g.queryAt[p] = len(g.queryAt)
+		names = append(names, p.Name)
 	}
-	if len(cases) < 2 {
-		g.queryAt = nil // one parameter: a lookup is the pass
-		return
+	raw := jen.Id("ctx").Dot("URI").Call().Dot("QueryString").Call()
+	if !all || len(names) < 2 {
+		b.Id("qs").Op(":=").Id("st").Dot("SplitQuery").Call(raw)
+		if len(names) < 2 {
+			g.queryAt = nil // one parameter: a lookup is the pass
+			return
+		}
 	}
 	b.Var().Id("q").Index(jen.Lit(len(g.queryAt))).Qual(g.rt("param"), "Found")
+	// kv is the pair: a value read from the raw query, or one of st.Query.
+	kv := jen.Id("kv")
+	if all {
+		kv = jen.Op("&").Id("kv")
+	}
+	cases := make([]jen.Code, len(names))
+	for i, n := range names {
+		cases[i] = jen.Case(jen.Lit(n)).Block(jen.Id("q").Index(jen.Lit(i)).Dot("Add").Call(kv.Clone()))
+	}
+	name := jen.Switch(jen.String().Parens(jen.Id("kv").Dot("Name").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0))))).Block(cases...)
+	if all {
+		b.Var().Id("kv").Qual(g.rt("param"), "Pair")
+		b.For(jen.List(jen.Id("raw"), jen.Id("i")).Op(":=").List(raw, jen.Lit(0)), jen.Id("i").Op("<").Len(jen.Id("raw")), jen.Empty()).Block(
+			jen.Id("i").Op("=").Qual(g.rt("param"), "ScanPair").Call(jen.Id("raw"), jen.Id("i"), jen.Op("&").Id("kv")),
+			name,
+		)
+		return
+	}
 	b.For(jen.Id("i").Op(":=").Range().Id("qs")).Block(
-		jen.Switch(jen.String().Parens(jen.Id("qs").Index(jen.Id("i")).Dot("Name").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0))))).Block(cases...),
+		jen.Id("kv").Op(":=").Op("&").Id("qs").Index(jen.Id("i")),
+		name,
 	)
 }
 

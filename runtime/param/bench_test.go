@@ -73,3 +73,19 @@ func BenchmarkSplitVaried(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkScanPair is the pass of a decoder whose query parameters are
+// all single-valued: the pairs are read and not kept.
+func BenchmarkScanPair(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchQuery)))
+	n := 0
+	for b.Loop() {
+		var p Pair
+		for i := 0; i < len(benchQuery); {
+			i = ScanPair(benchQuery, i, &p)
+			n += len(p.Value)
+		}
+	}
+	_ = n
+}
