@@ -62,6 +62,7 @@ type Iter struct {
 	ptr     []segment // the path to the current value; Pointer spells it out only when asked
 	keys    []byte    // copies of the keys PushKeyBytes was given
 	base    string    // what Pointer puts before ptr: "/body", "query.filter"
+	item    int       // 1 + the index Pointer puts after base in brackets ("query.ids[2]"); 0 for none
 
 	keyStart, keyEnd int // raw span of the last key FirstKey/NextKey read, quotes included
 
@@ -85,6 +86,7 @@ func (it *Iter) Reset(b []byte) { it.ResetAt(b, "/body") }
 // followed by the JSON pointer of the value ("query.filter/min").
 func (it *Iter) ResetAt(b []byte, base string) {
 	it.base = base
+	it.item = 0
 	it.buf = b
 	it.end = len(b)
 	it.pos = 0
@@ -95,6 +97,14 @@ func (it *Iter) ResetAt(b []byte, base string) {
 	it.ptr = it.ptr[:0]
 	it.keys = it.keys[:0]
 	it.keyStart, it.keyEnd = 0, 0
+}
+
+// ResetItem is ResetAt for the item i of an array parameter named base:
+// locations are base[i] followed by the JSON pointer ("query.ids[2]"), and
+// are spelled out only when Pointer is asked.
+func (it *Iter) ResetItem(b []byte, base string, i int) {
+	it.ResetAt(b, base)
+	it.item = i + 1
 }
 
 // Err returns the first syntax error, or nil.
@@ -762,8 +772,13 @@ func (it *Iter) Pop(n int) {
 // ResetAt followed by its JSON pointer (RFC 6901, "~" and "/" escaped), as a
 // new string; it is meant for error reports only.
 func (it *Iter) Pointer() string {
-	b := make([]byte, 0, len(it.base)+16*len(it.ptr))
+	b := make([]byte, 0, len(it.base)+8+16*len(it.ptr))
 	b = append(b, it.base...)
+	if it.item > 0 {
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(it.item-1), 10)
+		b = append(b, ']')
+	}
 	for _, sg := range it.ptr {
 		b = append(b, '/')
 		if sg.index >= 0 {

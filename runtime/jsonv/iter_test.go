@@ -113,6 +113,30 @@ func TestStringsAndPointer(t *testing.T) {
 	}
 }
 
+func TestResetItem(t *testing.T) {
+	var it Iter
+	it.ResetItem([]byte(`{"a":1}`), "query.ids", 2)
+	it.FirstKey()
+	n := it.PushKey("a")
+	if got := it.Pointer(); got != "query.ids[2]/a" {
+		t.Fatalf("got %q, want query.ids[2]/a", got)
+	}
+	it.Pop(n)
+	it.ResetAt([]byte(`1`), "query.ids")
+	if got := it.Pointer(); got != "query.ids" {
+		t.Fatalf("after ResetAt: got %q, want query.ids", got)
+	}
+	x := []byte(`"x"`)
+	allocs := testing.AllocsPerRun(100, func() {
+		it.ResetItem(x, "query.ids", 7)
+		it.String()
+		it.End()
+	})
+	if allocs != 0 {
+		t.Fatalf("allocs = %v, want 0", allocs)
+	}
+}
+
 func TestSkipAllocs(t *testing.T) {
 	b := []byte(`{"name":"Rex","status":"available","age":3,"tags":["dog","good"],"owner":{"name":"Ann","phone":"+44 1234"}}`)
 	var it Iter
