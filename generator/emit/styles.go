@@ -145,24 +145,38 @@ func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) [
 
 // validated wraps set, for a primitive parameter whose schema has
 // applicators, with a run of the schema's JSON validator over the decoded
-// text d as a JSON token, reporting at the parameter's location:
+// text d, reporting at the parameter's location (see validation).
+func (g *gen) validated(p *ir.Param, d jen.Code, set func(jen.Code) jen.Code) func(jen.Code) jen.Code {
+	run := g.validation(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName, p.Token, d, "ResetAt", jen.Lit(p.Location()))
+	return func(x jen.Code) jen.Code {
+		// One jen.Statement holding all the lines, so that the caller's
+		// block gets them without a block of their own.
+		return jen.Add(set(x)).Line().Add(run)
+	}
+}
+
+// validation runs the JSON validator of s over the decoded text d of a
+// parameter, an item or a property, as the JSON token tok says it becomes;
+// the iterator is reset at the token by the Iter method reset, given
+// the location arguments at:
 //
-//	p.Order = param.S(d)
 //	st.Scratch = form.AppendToken(st.Scratch[:0], d, 0)
 //	st.JSON.ResetAt(st.Scratch, "query.order")
 //	validateListAppsParamOrder(&st.JSON, &st.Errs)
 //	st.JSON.End()
-func (g *gen) validated(p *ir.Param, d jen.Code, set func(jen.Code) jen.Code) func(jen.Code) jen.Code {
-	fn := g.validator(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName)
-	return func(x jen.Code) jen.Code {
-		// One jen.Statement holding four lines, so that the caller's block
-		// gets them without a block of their own.
-		return jen.Add(set(x)).Line().
-			Id("st").Dot("Scratch").Op("=").Qual(g.rt("form"), "AppendToken").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), d, g.kind(p.Token)).Line().
-			Id("st").Dot("JSON").Dot("ResetAt").Call(jen.Id("st").Dot("Scratch"), jen.Lit(p.Location())).Line().
-			Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")).Line().
-			Id("st").Dot("JSON").Dot("End").Call()
+//
+// A named schema's validator is its own (validateOrdering), shared by
+// every parameter that uses it; name is for the others.
+func (g *gen) validation(s *ir.Schema, name string, tok *ir.Field, d jen.Code, reset string, at ...jen.Code) *jen.Statement {
+	if s.GoName != "" {
+		name = "validate" + s.GoName
 	}
+	fn := g.validator(s, name)
+	scratch := jen.Id("st").Dot("Scratch")
+	return jen.Add(scratch.Clone()).Op("=").Qual(g.rt("form"), "AppendToken").Call(scratch.Clone().Index(jen.Empty(), jen.Lit(0)), d, g.kind(tok)).Line().
+		Id("st").Dot("JSON").Dot(reset).Call(append([]jen.Code{scratch.Clone()}, at...)...).Line().
+		Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")).Line().
+		Id("st").Dot("JSON").Dot("End").Call()
 }
 
 // paramValue decodes and checks the single raw value v of p.
@@ -313,7 +327,19 @@ func (g *gen) arrayItem(p *ir.Param, raw jen.Code) []jen.Code {
 			Line().Add(arena.Clone()).Op("=").Append(arena.Clone(), zeroOf(k))
 	}
 	appendItem := func(x jen.Code) jen.Code { return jen.Add(arena.Clone()).Op("=").Append(arena.Clone(), x) }
-	return g.piece(p, raw, itemAdd, func(d jen.Code) []jen.Code { return g.decodeScalar(items, d, itemAdd, appendItem) })
+	return g.piece(p, raw, itemAdd, func(d jen.Code) []jen.Code {
+		if !p.Validate {
+			return g.decodeScalar(items, d, itemAdd, appendItem)
+		}
+		// Items with applicators: decoded by their type alone, then checked
+		// by the items schema's validator at "query.ids[i]", i being the
+		// index the item is about to take.
+		run := g.validation(items, "validate"+g.opOf(p)+"Param"+p.GoName+"Item", p.Token, d,
+			"ResetItem", jen.Lit(p.Location()), jen.Len(arena.Clone()).Op("-").Id("base"))
+		return g.decodeScalar(&ir.Schema{Type: items.Type}, d, itemAdd, func(x jen.Code) jen.Code {
+			return jen.Add(run).Line().Add(appendItem(x))
+		})
+	})
 }
 
 // arrayEnd sets the field to the arena window and checks the item count.

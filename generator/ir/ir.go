@@ -112,8 +112,9 @@ type Param struct {
 	AllowReserved bool   `json:"allowReserved,omitempty"`
 	ContentType   string `json:"contentType,omitempty"` // the media type of a content parameter (ShapeJSON, ShapeText)
 	// Validate: a primitive whose schema has applicators (allOf, anyOf,
-	// oneOf, not, if) or a $ref chain through them. After decoding, the
-	// value is checked by the schema's JSON validator, as the token Token
+	// oneOf, not, if) or a $ref chain through them, or an array whose items
+	// schema has them. After decoding, the value (each item) is checked by
+	// the schema's (the items schema's) JSON validator, as the token Token
 	// says its text becomes.
 	Validate bool     `json:"validate,omitempty"`
 	Token    *Field   `json:"token,omitempty"`

@@ -149,3 +149,54 @@ func TestBasePath(t *testing.T) {
 		}
 	}
 }
+
+// TestParamApplicators checks that array items whose schemas have
+// applicators are marked for their JSON validator, with the tokens their
+// text becomes, in 3.1 and in 3.0 (nullable), and that no warning says they
+// are not compiled.
+func TestParamApplicators(t *testing.T) {
+	api := lowerFile(t, "../../testdata/golden/params31/spec.yaml")
+	ps := map[string]*ir.Param{}
+	for _, p := range op(t, api, "GET", "/applicators").Params {
+		ps[p.Name] = p
+	}
+	if p := ps["sel"]; !p.Validate || !p.Token.Number || p.Token.Boolean {
+		t.Errorf("sel (anyOf integer, string): validate %v token %+v", p.Validate, p.Token)
+	}
+	if p := ps["sort"]; !p.Validate || p.Token.Number {
+		t.Errorf("sort (allOf [$ref Ordering]): validate %v token %+v", p.Validate, p.Token)
+	}
+	if p := op(t, api, "GET", "/query").Params[0]; p.Validate {
+		t.Errorf("%s has no applicators: validate %v", p.Location(), p.Validate)
+	}
+
+	file := filepath.Join(t.TempDir(), "spec.yaml")
+	spec := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      parameters:
+        - {name: a, in: query, schema: {type: array, items: {type: string, nullable: true, allOf: [{minLength: 2}]}}}
+        - {name: b, in: query, explode: false, schema: {type: array, items: {anyOf: [{type: integer}, {type: boolean}]}}}
+      responses: {"204": {description: ok}}
+`
+	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc, diags := load.Load(file)
+	if doc == nil || diags.HasFatal() {
+		t.Fatalf("load:\n%s", diags)
+	}
+	api, more := Lower(doc)
+	if s := more.String(); strings.Contains(s, "not compiled") {
+		t.Errorf("warnings:\n%s", s)
+	}
+	p30 := op(t, api, "GET", "/x").Params
+	if a := p30[0]; !a.Validate || !a.Token.Null || a.Token.Number {
+		t.Errorf("a (nullable string, allOf): validate %v token %+v", a.Validate, a.Token)
+	}
+	if b := p30[1]; !b.Validate || !b.Token.Number || !b.Token.Boolean {
+		t.Errorf("b (anyOf integer, boolean): validate %v token %+v", b.Validate, b.Token)
+	}
+}

@@ -115,7 +115,9 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 			l.diags.Warnf(pos, "%s: arrays of objects or arrays are not compiled yet; items pass unchecked", where)
 			out.Schema.Items = &ir.Schema{}
 		} else if applicators(it) {
-			l.diags.Warnf(pos, "%s: allOf, anyOf, oneOf, not and if in the items of an array parameter are not compiled yet; only the items' own keywords are checked", where)
+			out.Validate = true
+			out.Token = &ir.Field{}
+			l.tokenKinds(out.Token, it, 0)
 		}
 	case ir.ShapeObject:
 		l.objectParam(out, where)
