@@ -510,6 +510,12 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 			o.count(),
 			jen.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(add("repeated", jen.Lit("must be given at most once"))).
 				Else().Block(append([]jen.Code{jen.Id("seen").Op("|=").Add(bit)}, o.g.piece(p, w, add, func(d jen.Code) []jen.Code {
+				if i < len(p.PropTokens) && p.PropTokens[i] != nil {
+					// Applicators: the type, then the property schema's
+					// validator at the property's location.
+					run := o.g.validation(pr.Schema, "validate"+o.g.opOf(p)+"Param"+p.GoName+propName(pr.Name), p.PropTokens[i], d, "ResetAt", jen.Lit(loc))
+					return o.g.checkScalar(&ir.Schema{Type: pr.Schema.Type}, d, add, run)
+				}
 				return o.g.checkScalar(pr.Schema, d, add)
 			})...)...),
 		))
@@ -589,8 +595,9 @@ func (o *object) end(field jen.Code) []jen.Code {
 	return []jen.Code{st}
 }
 
-// checkScalar checks raw against a primitive schema without keeping it.
-func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder) []jen.Code {
+// checkScalar checks raw against a primitive schema without keeping it;
+// ok runs when every check passes.
+func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder, ok ...jen.Code) []jen.Code {
 	x := jen.Id("x")
 	switch k := scalarOf(s); k {
 	case kInt, kNum:
@@ -604,7 +611,7 @@ func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder) []jen.Code {
 			name = jen.Id("_")
 		}
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", jen.Lit(want).Op("+").Qual(g.rt("param"), "Quote").Call(raw)}}, num...)
-		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw), chain(cs, add, nil)}
+		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw), chain(cs, add, ok)}
 	case kBool:
 		bc := g.boolChecks(s, x)
 		name := jen.Id("x")
@@ -612,9 +619,9 @@ func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder) []jen.Code {
 			name = jen.Id("_")
 		}
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", jen.Lit("expected true or false, found ").Op("+").Qual(g.rt("param"), "Quote").Call(raw)}}, bc...)
-		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw), chain(cs, add, nil)}
+		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw), chain(cs, add, ok)}
 	}
-	return []jen.Code{chain(g.strChecks(s, raw), add, nil)}
+	return []jen.Code{chain(g.strChecks(s, raw), add, ok)}
 }
 
 // opOf names the operation a parameter belongs to, for validator names.

@@ -116,11 +116,16 @@ type Param struct {
 	// schema has them. After decoding, the value (each item) is checked by
 	// the schema's (the items schema's) JSON validator, as the token Token
 	// says its text becomes.
-	Validate bool     `json:"validate,omitempty"`
-	Token    *Field   `json:"token,omitempty"`
-	Schema   *Schema  `json:"schema,omitempty"`  // for ShapeObject: primitive properties only, at most MaxObjectProps
-	Example  string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
-	Pos      diag.Pos `json:"pos,omitempty"`
+	Validate bool   `json:"validate,omitempty"`
+	Token    *Field `json:"token,omitempty"`
+	// PropTokens, for ShapeObject, runs parallel to Schema.Properties: for
+	// a property whose schema has applicators, the token its text becomes
+	// for the property schema's JSON validator, which checks it after its
+	// type; nil for a property its own keywords check.
+	PropTokens []*Field `json:"propTokens,omitempty"`
+	Schema     *Schema  `json:"schema,omitempty"`  // for ShapeObject: primitive properties only, at most MaxObjectProps
+	Example    string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
+	Pos        diag.Pos `json:"pos,omitempty"`
 }
 
 // Shape is how a parameter is decoded.

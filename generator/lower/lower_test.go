@@ -3,6 +3,7 @@ package lower
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,10 +151,10 @@ func TestBasePath(t *testing.T) {
 	}
 }
 
-// TestParamApplicators checks that array items whose schemas have
-// applicators are marked for their JSON validator, with the tokens their
-// text becomes, in 3.1 and in 3.0 (nullable), and that no warning says they
-// are not compiled.
+// TestParamApplicators checks that array items and object properties whose
+// schemas have applicators are marked for their JSON validator, with the
+// tokens their text becomes, in 3.1 and in 3.0 (nullable), and that no
+// warning says they are not compiled.
 func TestParamApplicators(t *testing.T) {
 	api := lowerFile(t, "../../testdata/golden/params31/spec.yaml")
 	ps := map[string]*ir.Param{}
@@ -166,8 +167,21 @@ func TestParamApplicators(t *testing.T) {
 	if p := ps["sort"]; !p.Validate || p.Token.Number {
 		t.Errorf("sort (allOf [$ref Ordering]): validate %v token %+v", p.Validate, p.Token)
 	}
-	if p := op(t, api, "GET", "/query").Params[0]; p.Validate {
-		t.Errorf("%s has no applicators: validate %v", p.Location(), p.Validate)
+	win := ps["win"]
+	var got []string
+	for i, pr := range win.Schema.Properties {
+		if i < len(win.PropTokens) && win.PropTokens[i] != nil {
+			got = append(got, pr.Name+":"+strconv.FormatBool(win.PropTokens[i].Number))
+		}
+	}
+	if strings.Join(got, ",") != "from:true,order:false,size:true" {
+		t.Errorf("win property tokens = %v", got)
+	}
+	if p := ps["X-Win"]; len(p.PropTokens) != 1 || p.PropTokens[0] == nil {
+		t.Errorf("X-Win property tokens = %v", p.PropTokens)
+	}
+	if p := op(t, api, "GET", "/query").Params[0]; p.Validate || p.PropTokens != nil {
+		t.Errorf("%s has no applicators: validate %v, property tokens %v", p.Location(), p.Validate, p.PropTokens)
 	}
 
 	file := filepath.Join(t.TempDir(), "spec.yaml")
@@ -179,6 +193,7 @@ paths:
       parameters:
         - {name: a, in: query, schema: {type: array, items: {type: string, nullable: true, allOf: [{minLength: 2}]}}}
         - {name: b, in: query, explode: false, schema: {type: array, items: {anyOf: [{type: integer}, {type: boolean}]}}}
+        - {name: o, in: query, style: deepObject, schema: {type: object, properties: {p: {not: {type: integer}}}}}
       responses: {"204": {description: ok}}
 `
 	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
@@ -198,5 +213,8 @@ paths:
 	}
 	if b := p30[1]; !b.Validate || !b.Token.Number || !b.Token.Boolean {
 		t.Errorf("b (anyOf integer, boolean): validate %v token %+v", b.Validate, b.Token)
+	}
+	if o := p30[2]; len(o.PropTokens) != 1 || o.PropTokens[0] == nil {
+		t.Errorf("o (property with not): property tokens %v", o.PropTokens)
 	}
 }

@@ -174,6 +174,7 @@ func (l *lowerer) objectParam(out *ir.Param, where string) {
 		return
 	}
 	props := make([]*ir.Property, len(s.Properties))
+	var tokens []*ir.Field
 	for i, pr := range s.Properties {
 		ps := l.deref(pr.Schema)
 		if !primitive(ps) {
@@ -181,8 +182,16 @@ func (l *lowerer) objectParam(out *ir.Param, where string) {
 			ps = &ir.Schema{}
 		}
 		props[i] = &ir.Property{Name: pr.Name, Schema: ps}
+		if applicators(ps) {
+			if tokens == nil {
+				tokens = make([]*ir.Field, len(s.Properties))
+			}
+			tokens[i] = &ir.Field{}
+			l.tokenKinds(tokens[i], ps, 0)
+		}
 	}
 	s.Properties = props
+	out.PropTokens = tokens
 	if ap := l.deref(s.AdditionalProperties); ap != nil && !primitive(ap) {
 		s.AdditionalProperties = &ir.Schema{}
 	} else {
