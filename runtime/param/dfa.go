@@ -24,6 +24,14 @@ type dfa struct {
 	// load: next[state+class] is the next state.
 	next     []uint32
 	endOK    []bool // by state: the state matches when the input ends there
+	// loop holds, for each state that has one, the set of ASCII bytes
+	// that lead from the state back to itself ([a-z] in [a-z]+), as a
+	// 256-bit mask; loopOf gives a state's set by its offset, 0 (the empty
+	// set) for the others. match reads a run of such bytes against the
+	// set instead of the table: table steps depend on each other, one
+	// load after another, while set tests do not.
+	loop   [][4]uint64
+	loopOf []uint16
 	start    uint32
 	accepted uint32 // the state accepted (dead's is 0)
 	empty    bool   // the empty input matches: it is at once the beginning and the end
@@ -58,12 +66,27 @@ func (t *table) compile() *dfa {
 			d.class[c] = t.class[c]
 		}
 	}
+	d.loop = make([][4]uint64, 1, 8) // loop[0] is the empty set
+	d.loopOf = make([]uint16, states*stride)
 	for s := range states {
 		d.endOK[s*stride] = t.endOK[s]
 		for c := range t.k {
 			d.next[s*stride+c] = uint32(int(t.next[s*t.k+c]) * stride)
 		}
 		d.next[s*stride+t.k] = dead // non-ASCII: match reads it as a refusal
+		if s == dead || s == accepted {
+			continue // match never reads on from them
+		}
+		var set [4]uint64
+		for c := range t.class {
+			if int(t.next[s*t.k+int(t.class[c])]) == s {
+				set[c>>6] |= 1 << (c & 63)
+			}
+		}
+		if set != ([4]uint64{}) {
+			d.loopOf[s*stride] = uint16(len(d.loop))
+			d.loop = append(d.loop, set)
+		}
 	}
 	return d
 }
@@ -84,14 +107,23 @@ func (d *dfa) match(b []byte) (matched, ok bool) {
 	if s == d.accepted {
 		return true, true
 	}
-	for _, c := range b {
-		s = d.next[s+uint32(d.class[c])]
-		if s <= d.accepted { // dead or accepted: the search is over
-			if s == dead && c >= 0x80 {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		n := d.next[s+uint32(d.class[c])]
+		if n <= d.accepted { // dead or accepted: the search is over
+			if n == dead && c >= 0x80 {
 				return false, false // the automaton does not read it
 			}
-			return s == d.accepted, true
+			return n == d.accepted, true
 		}
+		if n == s {
+			// A byte that loops most often starts a run that does.
+			set := &d.loop[d.loopOf[s]]
+			for i+1 < len(b) && set[b[i+1]>>6]&(1<<(b[i+1]&63)) != 0 {
+				i++
+			}
+		}
+		s = n
 	}
 	return d.endOK[s], true
 }
