@@ -46,6 +46,9 @@ var corpusSample = []string{
 	"apis-guru/svix.com.json",
 }
 
+// ORACLE_CORPUS names a file listing other corpus documents to compare on
+// instead (paths relative to the corpus, one per line), for a sweep.
+
 // corpusMaxCases bounds the requests sent per corpus document, which keeps
 // the whole test within a couple of minutes on two shared cores.
 const corpusMaxCases = 400
@@ -86,7 +89,18 @@ func compareCorpus(t *testing.T, knowns []*known) []*docResult {
 		docs = append(docs, doc{"golden:" + g, filepath.Join("..", "..", "testdata", "golden", g, "spec.yaml")})
 	}
 	if dir, ok := corpusDir(t); ok {
-		for _, rel := range corpusSample {
+		sample := corpusSample
+		if list := os.Getenv("ORACLE_CORPUS"); list != "" {
+			// A sweep over other documents of the corpus, without editing
+			// the committed sample: their paths, one per line, in the file.
+			b, err := os.ReadFile(list)
+			if err != nil {
+				t.Fatalf("ORACLE_CORPUS: %v", err)
+			}
+			sample = strings.Fields(string(b))
+			t.Logf("ORACLE_CORPUS: comparing on the %d documents listed in %s instead of the sample", len(sample), list)
+		}
+		for _, rel := range sample {
 			docs = append(docs, doc{"corpus:" + rel, filepath.Join(dir, filepath.FromSlash(rel))})
 		}
 	}
