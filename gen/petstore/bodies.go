@@ -427,7 +427,7 @@ func validatePetTags(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// wrongType reports the value at the iterator, at at, as not of the wanted type, and skips it.
+// wrongType reports the value at the iterator, located by at, as not of the wanted type, and skips it.
 func wrongType(it *jsonv.Iter, errs *problem.Errors, at jsonv.Loc, want string) {
 	if errs.Keep() {
 		errs.Add(at.String(), "type", "expected "+want+", found "+it.Peek().String())

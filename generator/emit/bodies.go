@@ -40,9 +40,8 @@ import (
 // not, if/then/else, dependentSchemas) read the value again from a Mark for
 // each; anyOf, oneOf, not, if and contains try their subschemas as probes,
 // which count violations without keeping them, or building their text. A
-// discriminator turns oneOf into a switch
-// on one property, so only the selected branch is read, and its violations
-// are reported where they are.
+// discriminator turns oneOf into a switch on one property, so only the
+// selected branch is read, and its violations are reported where they are.
 //
 // unevaluatedProperties and unevaluatedItems need to know what the other
 // keywords looked at. The functions reached from a schema that has them
@@ -133,7 +132,7 @@ func (b *bodyGen) helpers(f *jen.File) {
 	}
 	keep := jen.Id("errs").Dot("Keep").Call()
 	if b.usesWrongType {
-		f.Comment("wrongType reports the value at the iterator, at at, as not of the wanted type, and skips it.")
+		f.Comment("wrongType reports the value at the iterator, located by at, as not of the wanted type, and skips it.")
 		f.Func().Id("wrongType").Params(append(params, jen.Id("at").Qual(b.rt("jsonv"), "Loc"), jen.Id("want").String())...).Block(
 			jen.If(keep).Block(
 				jen.Id("errs").Dot("Add").Call(jen.Id("at").Dot("String").Call(), jen.Lit("type"), jen.Lit("expected ").Op("+").Id("want").Op("+").Lit(", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call()),
