@@ -4,7 +4,6 @@
 package issues31
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/gatewaygen/gatewaygen/runtime/format"
@@ -27,10 +26,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum4(x) {
-						errs.Add(it.PointerKey("active_lock_reason"), "enum", "must be one of \"off-topic\", \"too heated\", \"resolved\", \"spam\", null, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("active_lock_reason"), "enum", "must be one of \"off-topic\", \"too heated\", \"resolved\", \"spam\", null, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("active_lock_reason"), "string or null")
+					wrongType(it, errs, it.LocKey("active_lock_reason"), "string or null")
 				}
 			case "assignee":
 				m := it.PushKey("assignee")
@@ -47,10 +46,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum5(x) {
-						errs.Add(it.PointerKey("author_association"), "enum", "must be one of \"COLLABORATOR\", \"CONTRIBUTOR\", \"FIRST_TIMER\", \"FIRST_TIME_CONTRIBUTOR\", \"MANNEQUIN\", \"MEMBER\", \"NONE\", \"OWNER\", found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("author_association"), "enum", "must be one of \"COLLABORATOR\", \"CONTRIBUTOR\", \"FIRST_TIMER\", \"FIRST_TIME_CONTRIBUTOR\", \"MANNEQUIN\", \"MEMBER\", \"NONE\", \"OWNER\", found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("author_association"), "string")
+					wrongType(it, errs, it.LocKey("author_association"), "string")
 				}
 			case "body":
 				switch it.Peek() {
@@ -59,10 +58,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 65536 && utf8.RuneCount(x) > 65536 {
-						errs.Add(it.PointerKey("body"), "maxLength", "must be at most 65536 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("body"), "maxLength", "must be at most 65536 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("body"), "string or null")
+					wrongType(it, errs, it.LocKey("body"), "string or null")
 				}
 			case "closed_at":
 				switch it.Peek() {
@@ -71,10 +70,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.PointerKey("closed_at"), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("closed_at"), "format", "must be a valid date-time, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("closed_at"), "string or null")
+					wrongType(it, errs, it.LocKey("closed_at"), "string or null")
 				}
 			case "closed_by":
 				m := it.PushKey("closed_by")
@@ -87,22 +86,22 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("comments"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("comments"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("comments"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("comments"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("comments"), "integer")
+					wrongType(it, errs, it.LocKey("comments"), "integer")
 				}
 			case "comments_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("comments_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("comments_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("comments_url"), "string")
+					wrongType(it, errs, it.LocKey("comments_url"), "string")
 				}
 			case "created_at":
 				seen[0] |= 1 << 3
@@ -110,20 +109,20 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.PointerKey("created_at"), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("created_at"), "format", "must be a valid date-time, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("created_at"), "string")
+					wrongType(it, errs, it.LocKey("created_at"), "string")
 				}
 			case "events_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("events_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("events_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("events_url"), "string")
+					wrongType(it, errs, it.LocKey("events_url"), "string")
 				}
 			case "html_url":
 				seen[0] |= 1 << 4
@@ -131,10 +130,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("html_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("html_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("html_url"), "string")
+					wrongType(it, errs, it.LocKey("html_url"), "string")
 				}
 			case "id":
 				seen[0] |= 1 << 5
@@ -143,14 +142,14 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("id"), "minimum", param.DetailFloat("must be >= 1, found ", x))
+						errs.AddFloat(it.LocKey("id"), "minimum", "must be >= 1, found ", x)
 					} else if !format.Int64(x) {
-						errs.Add(it.PointerKey("id"), "format", param.DetailFloat("must be a valid int64, found ", x))
+						errs.AddFloat(it.LocKey("id"), "format", "must be a valid int64, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("id"), "integer")
+					wrongType(it, errs, it.LocKey("id"), "integer")
 				}
 			case "labels":
 				seen[0] |= 1 << 6
@@ -162,7 +161,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("labels_url"), "string")
+					wrongType(it, errs, it.LocKey("labels_url"), "string")
 				}
 			case "locked":
 				seen[0] |= 1 << 7
@@ -170,7 +169,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, it.PointerKey("locked"), "boolean")
+					wrongType(it, errs, it.LocKey("locked"), "boolean")
 				}
 			case "milestone":
 				m := it.PushKey("milestone")
@@ -182,10 +181,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) == 0 {
-						errs.Add(it.PointerKey("node_id"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("node_id"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("node_id"), "string")
+					wrongType(it, errs, it.LocKey("node_id"), "string")
 				}
 			case "number":
 				seen[0] |= 1 << 9
@@ -194,12 +193,12 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("number"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("number"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("number"), "minimum", param.DetailFloat("must be >= 1, found ", x))
+						errs.AddFloat(it.LocKey("number"), "minimum", "must be >= 1, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("number"), "integer")
+					wrongType(it, errs, it.LocKey("number"), "integer")
 				}
 			case "reactions":
 				m := it.PushKey("reactions")
@@ -211,10 +210,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("repository_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("repository_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("repository_url"), "string")
+					wrongType(it, errs, it.LocKey("repository_url"), "string")
 				}
 			case "state":
 				seen[0] |= 1 << 11
@@ -222,10 +221,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum6(x) {
-						errs.Add(it.PointerKey("state"), "enum", "must be one of \"open\", \"closed\", found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("state"), "enum", "must be one of \"open\", \"closed\", found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("state"), "string")
+					wrongType(it, errs, it.LocKey("state"), "string")
 				}
 			case "state_reason":
 				switch it.Peek() {
@@ -234,20 +233,20 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum7(x) {
-						errs.Add(it.PointerKey("state_reason"), "enum", "must be one of \"completed\", \"reopened\", \"not_planned\", null, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("state_reason"), "enum", "must be one of \"completed\", \"reopened\", \"not_planned\", null, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("state_reason"), "string or null")
+					wrongType(it, errs, it.LocKey("state_reason"), "string or null")
 				}
 			case "timeline_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("timeline_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("timeline_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("timeline_url"), "string")
+					wrongType(it, errs, it.LocKey("timeline_url"), "string")
 				}
 			case "title":
 				seen[0] |= 1 << 12
@@ -255,12 +254,12 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) == 0 {
-						errs.Add(it.PointerKey("title"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("title"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(x))
 					} else if len(x) > 256 && utf8.RuneCount(x) > 256 {
-						errs.Add(it.PointerKey("title"), "maxLength", "must be at most 256 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("title"), "maxLength", "must be at most 256 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("title"), "string")
+					wrongType(it, errs, it.LocKey("title"), "string")
 				}
 			case "updated_at":
 				seen[0] |= 1 << 13
@@ -268,10 +267,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.PointerKey("updated_at"), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("updated_at"), "format", "must be a valid date-time, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("updated_at"), "string")
+					wrongType(it, errs, it.LocKey("updated_at"), "string")
 				}
 			case "url":
 				seen[0] |= 1 << 14
@@ -279,10 +278,10 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("url"), "string")
+					wrongType(it, errs, it.LocKey("url"), "string")
 				}
 			case "user":
 				seen[0] |= 1 << 15
@@ -342,7 +341,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "user", "missing required property \"user\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -359,10 +358,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("avatar_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("avatar_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("avatar_url"), "string")
+					wrongType(it, errs, it.LocKey("avatar_url"), "string")
 				}
 			case "email":
 				switch it.Peek() {
@@ -371,41 +370,41 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.Email(x) {
-						errs.Add(it.PointerKey("email"), "format", "must be a valid email, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("email"), "format", "must be a valid email, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("email"), "string or null")
+					wrongType(it, errs, it.LocKey("email"), "string or null")
 				}
 			case "events_url":
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("events_url"), "string")
+					wrongType(it, errs, it.LocKey("events_url"), "string")
 				}
 			case "followers_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("followers_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("followers_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("followers_url"), "string")
+					wrongType(it, errs, it.LocKey("followers_url"), "string")
 				}
 			case "following_url":
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("following_url"), "string")
+					wrongType(it, errs, it.LocKey("following_url"), "string")
 				}
 			case "gists_url":
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("gists_url"), "string")
+					wrongType(it, errs, it.LocKey("gists_url"), "string")
 				}
 			case "gravatar_id":
 				switch it.Peek() {
@@ -414,7 +413,7 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("gravatar_id"), "string or null")
+					wrongType(it, errs, it.LocKey("gravatar_id"), "string or null")
 				}
 			case "html_url":
 				seen[0] |= 1 << 1
@@ -422,10 +421,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("html_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("html_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("html_url"), "string")
+					wrongType(it, errs, it.LocKey("html_url"), "string")
 				}
 			case "id":
 				seen[0] |= 1 << 2
@@ -434,14 +433,14 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("id"), "minimum", param.DetailFloat("must be >= 1, found ", x))
+						errs.AddFloat(it.LocKey("id"), "minimum", "must be >= 1, found ", x)
 					} else if !format.Int64(x) {
-						errs.Add(it.PointerKey("id"), "format", param.DetailFloat("must be a valid int64, found ", x))
+						errs.AddFloat(it.LocKey("id"), "format", "must be a valid int64, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("id"), "integer")
+					wrongType(it, errs, it.LocKey("id"), "integer")
 				}
 			case "login":
 				seen[0] |= 1 << 3
@@ -449,10 +448,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !pattern1.Match(x) {
-						errs.Add(it.PointerKey("login"), "pattern", "must match \"^[A-Za-z0-9-]{1,39}$\", found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("login"), "pattern", "must match \"^[A-Za-z0-9-]{1,39}$\", found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("login"), "string")
+					wrongType(it, errs, it.LocKey("login"), "string")
 				}
 			case "name":
 				switch it.Peek() {
@@ -461,10 +460,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 255 && utf8.RuneCount(x) > 255 {
-						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 255 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("name"), "maxLength", "must be at most 255 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("name"), "string or null")
+					wrongType(it, errs, it.LocKey("name"), "string or null")
 				}
 			case "node_id":
 				seen[0] |= 1 << 4
@@ -472,40 +471,40 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) == 0 {
-						errs.Add(it.PointerKey("node_id"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("node_id"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("node_id"), "string")
+					wrongType(it, errs, it.LocKey("node_id"), "string")
 				}
 			case "organizations_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("organizations_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("organizations_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("organizations_url"), "string")
+					wrongType(it, errs, it.LocKey("organizations_url"), "string")
 				}
 			case "received_events_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("received_events_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("received_events_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("received_events_url"), "string")
+					wrongType(it, errs, it.LocKey("received_events_url"), "string")
 				}
 			case "repos_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("repos_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("repos_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("repos_url"), "string")
+					wrongType(it, errs, it.LocKey("repos_url"), "string")
 				}
 			case "site_admin":
 				seen[0] |= 1 << 5
@@ -513,24 +512,24 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, it.PointerKey("site_admin"), "boolean")
+					wrongType(it, errs, it.LocKey("site_admin"), "boolean")
 				}
 			case "starred_url":
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("starred_url"), "string")
+					wrongType(it, errs, it.LocKey("starred_url"), "string")
 				}
 			case "subscriptions_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("subscriptions_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("subscriptions_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("subscriptions_url"), "string")
+					wrongType(it, errs, it.LocKey("subscriptions_url"), "string")
 				}
 			case "type":
 				seen[0] |= 1 << 6
@@ -538,10 +537,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum8(x) {
-						errs.Add(it.PointerKey("type"), "enum", "must be one of \"User\", \"Organization\", \"Bot\", found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("type"), "enum", "must be one of \"User\", \"Organization\", \"Bot\", found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("type"), "string")
+					wrongType(it, errs, it.LocKey("type"), "string")
 				}
 			case "url":
 				seen[0] |= 1 << 7
@@ -549,10 +548,10 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("url"), "string")
+					wrongType(it, errs, it.LocKey("url"), "string")
 				}
 			default:
 				it.Skip()
@@ -583,7 +582,7 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -599,10 +598,10 @@ func validateIssueAssignees(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 		if n > 10 {
-			errs.Add(it.Pointer(), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
+			errs.AddInt(it.Loc(), "maxItems", "must have at most 10 items, found ", n)
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "array")
+		wrongType(it, errs, it.Loc(), "array")
 	}
 }
 
@@ -618,10 +617,10 @@ func validateIssueLabels(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 		if n > 100 {
-			errs.Add(it.Pointer(), "maxItems", "must have at most 100 items, found "+strconv.Itoa(n))
+			errs.AddInt(it.Loc(), "maxItems", "must have at most 100 items, found ", n)
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "array")
+		wrongType(it, errs, it.Loc(), "array")
 	}
 }
 
@@ -639,10 +638,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.PointerKey("closed_at"), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("closed_at"), "format", "must be a valid date-time, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("closed_at"), "string or null")
+					wrongType(it, errs, it.LocKey("closed_at"), "string or null")
 				}
 			case "closed_issues":
 				seen[0] |= 1 << 0
@@ -651,12 +650,12 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("closed_issues"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("closed_issues"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("closed_issues"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("closed_issues"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("closed_issues"), "integer")
+					wrongType(it, errs, it.LocKey("closed_issues"), "integer")
 				}
 			case "created_at":
 				seen[0] |= 1 << 1
@@ -664,10 +663,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.PointerKey("created_at"), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("created_at"), "format", "must be a valid date-time, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("created_at"), "string")
+					wrongType(it, errs, it.LocKey("created_at"), "string")
 				}
 			case "creator":
 				seen[0] |= 1 << 2
@@ -681,7 +680,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("description"), "string or null")
+					wrongType(it, errs, it.LocKey("description"), "string or null")
 				}
 			case "due_on":
 				switch it.Peek() {
@@ -690,10 +689,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.PointerKey("due_on"), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("due_on"), "format", "must be a valid date-time, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("due_on"), "string or null")
+					wrongType(it, errs, it.LocKey("due_on"), "string or null")
 				}
 			case "html_url":
 				seen[0] |= 1 << 3
@@ -701,10 +700,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("html_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("html_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("html_url"), "string")
+					wrongType(it, errs, it.LocKey("html_url"), "string")
 				}
 			case "id":
 				seen[0] |= 1 << 4
@@ -713,22 +712,22 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("id"), "minimum", param.DetailFloat("must be >= 1, found ", x))
+						errs.AddFloat(it.LocKey("id"), "minimum", "must be >= 1, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("id"), "integer")
+					wrongType(it, errs, it.LocKey("id"), "integer")
 				}
 			case "labels_url":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("labels_url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("labels_url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("labels_url"), "string")
+					wrongType(it, errs, it.LocKey("labels_url"), "string")
 				}
 			case "node_id":
 				seen[0] |= 1 << 5
@@ -736,7 +735,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("node_id"), "string")
+					wrongType(it, errs, it.LocKey("node_id"), "string")
 				}
 			case "number":
 				seen[0] |= 1 << 6
@@ -745,12 +744,12 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("number"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("number"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("number"), "minimum", param.DetailFloat("must be >= 1, found ", x))
+						errs.AddFloat(it.LocKey("number"), "minimum", "must be >= 1, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("number"), "integer")
+					wrongType(it, errs, it.LocKey("number"), "integer")
 				}
 			case "open_issues":
 				seen[0] |= 1 << 7
@@ -759,12 +758,12 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("open_issues"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("open_issues"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("open_issues"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("open_issues"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("open_issues"), "integer")
+					wrongType(it, errs, it.LocKey("open_issues"), "integer")
 				}
 			case "state":
 				seen[0] |= 1 << 8
@@ -772,10 +771,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !isEnum6(x) {
-						errs.Add(it.PointerKey("state"), "enum", "must be one of \"open\", \"closed\", found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("state"), "enum", "must be one of \"open\", \"closed\", found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("state"), "string")
+					wrongType(it, errs, it.LocKey("state"), "string")
 				}
 			case "title":
 				seen[0] |= 1 << 9
@@ -783,10 +782,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) == 0 {
-						errs.Add(it.PointerKey("title"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("title"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("title"), "string")
+					wrongType(it, errs, it.LocKey("title"), "string")
 				}
 			case "updated_at":
 				seen[0] |= 1 << 10
@@ -794,10 +793,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.DateTime(x) {
-						errs.Add(it.PointerKey("updated_at"), "format", "must be a valid date-time, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("updated_at"), "format", "must be a valid date-time, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("updated_at"), "string")
+					wrongType(it, errs, it.LocKey("updated_at"), "string")
 				}
 			case "url":
 				seen[0] |= 1 << 11
@@ -805,10 +804,10 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("url"), "string")
+					wrongType(it, errs, it.LocKey("url"), "string")
 				}
 			default:
 				it.Skip()
@@ -851,7 +850,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -869,12 +868,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("+1"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("+1"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("+1"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("+1"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("+1"), "integer")
+					wrongType(it, errs, it.LocKey("+1"), "integer")
 				}
 			case "-1":
 				seen[0] |= 1 << 1
@@ -883,12 +882,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("-1"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("-1"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("-1"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("-1"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("-1"), "integer")
+					wrongType(it, errs, it.LocKey("-1"), "integer")
 				}
 			case "confused":
 				seen[0] |= 1 << 2
@@ -897,12 +896,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("confused"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("confused"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("confused"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("confused"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("confused"), "integer")
+					wrongType(it, errs, it.LocKey("confused"), "integer")
 				}
 			case "eyes":
 				seen[0] |= 1 << 3
@@ -911,12 +910,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("eyes"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("eyes"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("eyes"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("eyes"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("eyes"), "integer")
+					wrongType(it, errs, it.LocKey("eyes"), "integer")
 				}
 			case "heart":
 				seen[0] |= 1 << 4
@@ -925,12 +924,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("heart"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("heart"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("heart"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("heart"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("heart"), "integer")
+					wrongType(it, errs, it.LocKey("heart"), "integer")
 				}
 			case "hooray":
 				seen[0] |= 1 << 5
@@ -939,12 +938,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("hooray"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("hooray"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("hooray"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("hooray"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("hooray"), "integer")
+					wrongType(it, errs, it.LocKey("hooray"), "integer")
 				}
 			case "laugh":
 				seen[0] |= 1 << 6
@@ -953,12 +952,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("laugh"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("laugh"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("laugh"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("laugh"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("laugh"), "integer")
+					wrongType(it, errs, it.LocKey("laugh"), "integer")
 				}
 			case "rocket":
 				seen[0] |= 1 << 7
@@ -967,12 +966,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("rocket"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("rocket"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("rocket"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("rocket"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("rocket"), "integer")
+					wrongType(it, errs, it.LocKey("rocket"), "integer")
 				}
 			case "total_count":
 				seen[0] |= 1 << 8
@@ -981,12 +980,12 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("total_count"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("total_count"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("total_count"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("total_count"), "minimum", "must be >= 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("total_count"), "integer")
+					wrongType(it, errs, it.LocKey("total_count"), "integer")
 				}
 			case "url":
 				seen[0] |= 1 << 9
@@ -994,16 +993,13 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("url"), "string")
+					wrongType(it, errs, it.LocKey("url"), "string")
 				}
 			default:
-				m := it.PushKeyBytes(k)
-				errs.Add(it.Pointer(), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
-				it.Skip()
-				it.Pop(m)
+				notAllowed(it, errs, "additionalProperties", k)
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
@@ -1037,7 +1033,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -1054,10 +1050,10 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !pattern2.Match(x) {
-						errs.Add(it.PointerKey("color"), "pattern", "must match \"^[0-9a-fA-F]{6}$\", found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("color"), "pattern", "must match \"^[0-9a-fA-F]{6}$\", found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("color"), "string")
+					wrongType(it, errs, it.LocKey("color"), "string")
 				}
 			case "default":
 				seen[0] |= 1 << 1
@@ -1065,7 +1061,7 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, it.PointerKey("default"), "boolean")
+					wrongType(it, errs, it.LocKey("default"), "boolean")
 				}
 			case "description":
 				switch it.Peek() {
@@ -1074,10 +1070,10 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 100 && utf8.RuneCount(x) > 100 {
-						errs.Add(it.PointerKey("description"), "maxLength", "must be at most 100 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("description"), "maxLength", "must be at most 100 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("description"), "string or null")
+					wrongType(it, errs, it.LocKey("description"), "string or null")
 				}
 			case "id":
 				seen[0] |= 1 << 2
@@ -1086,14 +1082,14 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.Add(it.PointerKey("id"), "minimum", param.DetailFloat("must be >= 1, found ", x))
+						errs.AddFloat(it.LocKey("id"), "minimum", "must be >= 1, found ", x)
 					} else if !format.Int64(x) {
-						errs.Add(it.PointerKey("id"), "format", param.DetailFloat("must be a valid int64, found ", x))
+						errs.AddFloat(it.LocKey("id"), "format", "must be a valid int64, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("id"), "integer")
+					wrongType(it, errs, it.LocKey("id"), "integer")
 				}
 			case "name":
 				seen[0] |= 1 << 3
@@ -1101,12 +1097,12 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) == 0 {
-						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("name"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(x))
 					} else if len(x) > 50 && utf8.RuneCount(x) > 50 {
-						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 50 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("name"), "maxLength", "must be at most 50 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("name"), "string")
+					wrongType(it, errs, it.LocKey("name"), "string")
 				}
 			case "node_id":
 				seen[0] |= 1 << 4
@@ -1114,7 +1110,7 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("node_id"), "string")
+					wrongType(it, errs, it.LocKey("node_id"), "string")
 				}
 			case "url":
 				seen[0] |= 1 << 5
@@ -1122,16 +1118,13 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if !format.URI(x) {
-						errs.Add(it.PointerKey("url"), "format", "must be a valid uri, found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("url"), "format", "must be a valid uri, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("url"), "string")
+					wrongType(it, errs, it.LocKey("url"), "string")
 				}
 			default:
-				m := it.PushKeyBytes(k)
-				errs.Add(it.Pointer(), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
-				it.Skip()
-				it.Pop(m)
+				notAllowed(it, errs, "additionalProperties", k)
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
@@ -1153,13 +1146,15 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
-// wrongType reports the value at the iterator as not of the wanted type, and skips it.
-func wrongType(it *jsonv.Iter, errs *problem.Errors, at, want string) {
-	errs.Add(at, "type", "expected "+want+", found "+it.Peek().String())
+// wrongType reports the value at the iterator, located by at, as not of the wanted type, and skips it.
+func wrongType(it *jsonv.Iter, errs *problem.Errors, at jsonv.Loc, want string) {
+	if errs.Keep() {
+		errs.Add(at.String(), "type", "expected "+want+", found "+it.Peek().String())
+	}
 	it.Skip()
 }
 
@@ -1168,7 +1163,17 @@ missingProperty reports the required property name as absent from the object jus
 detail is the message, written out at generation time.
 */
 func missingProperty(it *jsonv.Iter, errs *problem.Errors, name, detail string) {
-	errs.Add(it.PointerKey(name), "required", detail)
+	errs.AddAt(it.LocKey(name), "required", detail)
+}
+
+// notAllowed reports the member k of the object being read as not allowed by rule, and skips its value.
+func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
+	if errs.Keep() {
+		m := it.PushKeyBytes(k)
+		errs.Add(it.Pointer(), rule, "property "+param.Quote(k)+" is not allowed")
+		it.Pop(m)
+	}
+	it.Skip()
 }
 
 // Patterns are compiled once, at start-up.

@@ -4,7 +4,6 @@
 package petstore
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/gatewaygen/gatewaygen/runtime/format"
@@ -26,14 +25,14 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("age"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("age"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.Add(it.PointerKey("age"), "minimum", param.DetailFloat("must be >= 0, found ", x))
+						errs.AddFloat(it.LocKey("age"), "minimum", "must be >= 0, found ", x)
 					} else if x > 60.0 {
-						errs.Add(it.PointerKey("age"), "maximum", param.DetailFloat("must be <= 60, found ", x))
+						errs.AddFloat(it.LocKey("age"), "maximum", "must be <= 60, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("age"), "integer")
+					wrongType(it, errs, it.LocKey("age"), "integer")
 				}
 			case "name":
 				seen[0] |= 1 << 0
@@ -41,12 +40,12 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) == 0 {
-						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("name"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(x))
 					} else if len(x) > 64 && utf8.RuneCount(x) > 64 {
-						errs.Add(it.PointerKey("name"), "maxLength", "must be at most 64 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("name"), "maxLength", "must be at most 64 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("name"), "string")
+					wrongType(it, errs, it.LocKey("name"), "string")
 				}
 			case "notes":
 				switch it.Peek() {
@@ -55,10 +54,10 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) > 500 && utf8.RuneCount(x) > 500 {
-						errs.Add(it.PointerKey("notes"), "maxLength", "must be at most 500 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("notes"), "maxLength", "must be at most 500 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("notes"), "string or null")
+					wrongType(it, errs, it.LocKey("notes"), "string or null")
 				}
 			case "owner":
 				m := it.PushKey("owner")
@@ -78,7 +77,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Bool:
 					it.Bool()
 				default:
-					wrongType(it, errs, it.PointerKey("vaccinated"), "boolean")
+					wrongType(it, errs, it.LocKey("vaccinated"), "boolean")
 				}
 			case "weight":
 				switch it.Peek() {
@@ -86,16 +85,13 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if x <= 0.0 {
-						errs.Add(it.PointerKey("weight"), "exclusiveMinimum", param.DetailFloat("must be > 0, found ", x))
+						errs.AddFloat(it.LocKey("weight"), "exclusiveMinimum", "must be > 0, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("weight"), "number")
+					wrongType(it, errs, it.LocKey("weight"), "number")
 				}
 			default:
-				m := it.PushKeyBytes(k)
-				errs.Add(it.Pointer(), "additionalProperties", "property "+param.Quote(k)+" is not allowed")
-				it.Skip()
-				it.Pop(m)
+				notAllowed(it, errs, "additionalProperties", k)
 			}
 		}
 		if seen[0]&(1<<0) == 0 {
@@ -105,7 +101,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "status", "missing required property \"status\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -121,7 +117,7 @@ func validateListPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "array")
+		wrongType(it, errs, it.Loc(), "array")
 	}
 }
 
@@ -136,38 +132,38 @@ func validateProblem(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("detail"), "string")
+					wrongType(it, errs, it.LocKey("detail"), "string")
 				}
 			case "status":
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("status"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("status"), "type", "expected integer, found ", raw)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("status"), "integer")
+					wrongType(it, errs, it.LocKey("status"), "integer")
 				}
 			case "title":
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("title"), "string")
+					wrongType(it, errs, it.LocKey("title"), "string")
 				}
 			case "type":
 				switch it.Peek() {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("type"), "string")
+					wrongType(it, errs, it.LocKey("type"), "string")
 				}
 			default:
 				it.Skip()
 			}
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -183,10 +179,10 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.Number:
 					raw := it.Number()
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("age"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("age"), "type", "expected integer, found ", raw)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("age"), "integer")
+					wrongType(it, errs, it.LocKey("age"), "integer")
 				}
 			case "id":
 				seen[0] |= 1 << 0
@@ -195,12 +191,12 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
-						errs.Add(it.PointerKey("id"), "type", "expected integer, found "+string(raw))
+						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if !format.Int64(x) {
-						errs.Add(it.PointerKey("id"), "format", param.DetailFloat("must be a valid int64, found ", x))
+						errs.AddFloat(it.LocKey("id"), "format", "must be a valid int64, found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("id"), "integer")
+					wrongType(it, errs, it.LocKey("id"), "integer")
 				}
 			case "name":
 				seen[0] |= 1 << 1
@@ -208,7 +204,7 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("name"), "string")
+					wrongType(it, errs, it.LocKey("name"), "string")
 				}
 			case "status":
 				seen[0] |= 1 << 2
@@ -233,7 +229,7 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "status", "missing required property \"status\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -249,7 +245,7 @@ func validateFindPetsByTagsResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "array")
+		wrongType(it, errs, it.Loc(), "array")
 	}
 }
 
@@ -265,7 +261,7 @@ func validateListMyPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			n++
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "array")
+		wrongType(it, errs, it.Loc(), "array")
 	}
 }
 
@@ -282,7 +278,7 @@ func validateGetPetPhotoResponse200(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("id"), "string")
+					wrongType(it, errs, it.LocKey("id"), "string")
 				}
 			case "url":
 				seen[0] |= 1 << 1
@@ -290,7 +286,7 @@ func validateGetPetPhotoResponse200(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					it.String()
 				default:
-					wrongType(it, errs, it.PointerKey("url"), "string")
+					wrongType(it, errs, it.LocKey("url"), "string")
 				}
 			default:
 				it.Skip()
@@ -303,7 +299,7 @@ func validateGetPetPhotoResponse200(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "url", "missing required property \"url\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -318,17 +314,17 @@ func validateGetInventoryResponse200(it *jsonv.Iter, errs *problem.Errors) {
 				raw := it.Number()
 				x, _ := param.ParseFloat(raw)
 				if !param.IsInteger(raw) {
-					errs.Add(it.Pointer(), "type", "expected integer, found "+string(raw))
+					errs.AddBytes(it.Loc(), "type", "expected integer, found ", raw)
 				} else if x < 0.0 {
-					errs.Add(it.Pointer(), "minimum", param.DetailFloat("must be >= 0, found ", x))
+					errs.AddFloat(it.Loc(), "minimum", "must be >= 0, found ", x)
 				}
 			default:
-				wrongType(it, errs, it.Pointer(), "integer")
+				wrongType(it, errs, it.Loc(), "integer")
 			}
 			it.Pop(m)
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -345,20 +341,20 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 				case jsonv.String:
 					x := it.String()
 					if len(x) == 0 {
-						errs.Add(it.PointerKey("name"), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+						errs.AddInt(it.LocKey("name"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(x))
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("name"), "string")
+					wrongType(it, errs, it.LocKey("name"), "string")
 				}
 			case "phone":
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
 					if !pattern3.Match(x) {
-						errs.Add(it.PointerKey("phone"), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found "+param.Quote(x))
+						errs.AddQuoted(it.LocKey("phone"), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found ", x)
 					}
 				default:
-					wrongType(it, errs, it.PointerKey("phone"), "string")
+					wrongType(it, errs, it.LocKey("phone"), "string")
 				}
 			default:
 				it.Skip()
@@ -368,7 +364,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 			missingProperty(it, errs, "name", "missing required property \"name\"")
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "object")
+		wrongType(it, errs, it.Loc(), "object")
 	}
 }
 
@@ -378,10 +374,10 @@ func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 	case jsonv.String:
 		x := it.String()
 		if !isEnum0(x) {
-			errs.Add(it.Pointer(), "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(x))
+			errs.AddQuoted(it.Loc(), "enum", "must be one of \"available\", \"pending\", \"sold\", found ", x)
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "string")
+		wrongType(it, errs, it.Loc(), "string")
 	}
 }
 
@@ -395,20 +391,20 @@ func validateNewPetTags(it *jsonv.Iter, errs *problem.Errors) {
 			case jsonv.String:
 				x := it.String()
 				if len(x) == 0 {
-					errs.Add(it.PointerIndex(n), "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+					errs.AddInt(it.LocIndex(n), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(x))
 				} else if len(x) > 32 && utf8.RuneCount(x) > 32 {
-					errs.Add(it.PointerIndex(n), "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(x)))
+					errs.AddInt(it.LocIndex(n), "maxLength", "must be at most 32 characters long, found ", utf8.RuneCount(x))
 				}
 			default:
-				wrongType(it, errs, it.PointerIndex(n), "string")
+				wrongType(it, errs, it.LocIndex(n), "string")
 			}
 			n++
 		}
 		if n > 10 {
-			errs.Add(it.Pointer(), "maxItems", "must have at most 10 items, found "+strconv.Itoa(n))
+			errs.AddInt(it.Loc(), "maxItems", "must have at most 10 items, found ", n)
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "array")
+		wrongType(it, errs, it.Loc(), "array")
 	}
 }
 
@@ -422,18 +418,20 @@ func validatePetTags(it *jsonv.Iter, errs *problem.Errors) {
 			case jsonv.String:
 				it.String()
 			default:
-				wrongType(it, errs, it.PointerIndex(n), "string")
+				wrongType(it, errs, it.LocIndex(n), "string")
 			}
 			n++
 		}
 	default:
-		wrongType(it, errs, it.Pointer(), "array")
+		wrongType(it, errs, it.Loc(), "array")
 	}
 }
 
-// wrongType reports the value at the iterator as not of the wanted type, and skips it.
-func wrongType(it *jsonv.Iter, errs *problem.Errors, at, want string) {
-	errs.Add(at, "type", "expected "+want+", found "+it.Peek().String())
+// wrongType reports the value at the iterator, located by at, as not of the wanted type, and skips it.
+func wrongType(it *jsonv.Iter, errs *problem.Errors, at jsonv.Loc, want string) {
+	if errs.Keep() {
+		errs.Add(at.String(), "type", "expected "+want+", found "+it.Peek().String())
+	}
 	it.Skip()
 }
 
@@ -442,7 +440,17 @@ missingProperty reports the required property name as absent from the object jus
 detail is the message, written out at generation time.
 */
 func missingProperty(it *jsonv.Iter, errs *problem.Errors, name, detail string) {
-	errs.Add(it.PointerKey(name), "required", detail)
+	errs.AddAt(it.LocKey(name), "required", detail)
+}
+
+// notAllowed reports the member k of the object being read as not allowed by rule, and skips its value.
+func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
+	if errs.Keep() {
+		m := it.PushKeyBytes(k)
+		errs.Add(it.Pointer(), rule, "property "+param.Quote(k)+" is not allowed")
+		it.Pop(m)
+	}
+	it.Skip()
 }
 
 // Patterns are compiled once, at start-up.

@@ -38,10 +38,10 @@ import (
 //
 // Keywords that apply several subschemas to one value (allOf, anyOf, oneOf,
 // not, if/then/else, dependentSchemas) read the value again from a Mark for
-// each; anyOf, oneOf, not and if try their subschemas as probes, which count
-// violations without keeping them. A discriminator turns oneOf into a switch
-// on one property, so only the selected branch is read, and its violations
-// are reported where they are.
+// each; anyOf, oneOf, not, if and contains try their subschemas as probes,
+// which count violations without keeping them, or building their text. A
+// discriminator turns oneOf into a switch on one property, so only the
+// selected branch is read, and its violations are reported where they are.
 //
 // unevaluatedProperties and unevaluatedItems need to know what the other
 // keywords looked at. The functions reached from a schema that has them
@@ -50,7 +50,11 @@ import (
 // cost.
 //
 // Violations carry the JSON pointer of the value, prefixed with the base the
-// iterator was reset with ("/body").
+// iterator was reset with ("/body"). Every report hands problem.Errors the
+// pieces of the violation (a jsonv.Loc, the detail's text and the value
+// found, as in errs.AddFloat(it.LocKey("age"), "minimum", "must be >= 1,
+// found ", x)) or asks errs.Keep() first, so that a probe's violations, and
+// those past MaxViolations, cost no allocation.
 func (g *gen) bodies(f *jen.File) {
 	b := g.schemas
 	for _, o := range g.api.Operations {
@@ -126,17 +130,31 @@ func (b *bodyGen) helpers(f *jen.File) {
 		jen.Id("it").Op("*").Qual(b.rt("jsonv"), "Iter"),
 		jen.Id("errs").Op("*").Qual(b.rt("problem"), "Errors"),
 	}
+	keep := jen.Id("errs").Dot("Keep").Call()
 	if b.usesWrongType {
-		f.Comment("wrongType reports the value at the iterator as not of the wanted type, and skips it.")
-		f.Func().Id("wrongType").Params(append(params, jen.List(jen.Id("at"), jen.Id("want")).String())...).Block(
-			jen.Id("errs").Dot("Add").Call(jen.Id("at"), jen.Lit("type"), jen.Lit("expected ").Op("+").Id("want").Op("+").Lit(", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call()),
+		f.Comment("wrongType reports the value at the iterator, located by at, as not of the wanted type, and skips it.")
+		f.Func().Id("wrongType").Params(append(params, jen.Id("at").Qual(b.rt("jsonv"), "Loc"), jen.Id("want").String())...).Block(
+			jen.If(keep).Block(
+				jen.Id("errs").Dot("Add").Call(jen.Id("at").Dot("String").Call(), jen.Lit("type"), jen.Lit("expected ").Op("+").Id("want").Op("+").Lit(", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call()),
+			),
 			jen.Id("it").Dot("Skip").Call(),
 		)
 	}
 	if b.usesMissing {
 		f.Comment("missingProperty reports the required property name as absent from the object just read;\ndetail is the message, written out at generation time.")
 		f.Func().Id("missingProperty").Params(append(params, jen.List(jen.Id("name"), jen.Id("detail")).String())...).Block(
-			jen.Id("errs").Dot("Add").Call(jen.Id("it").Dot("PointerKey").Call(jen.Id("name")), jen.Lit("required"), jen.Id("detail")),
+			jen.Id("errs").Dot("AddAt").Call(jen.Id("it").Dot("LocKey").Call(jen.Id("name")), jen.Lit("required"), jen.Id("detail")),
+		)
+	}
+	if b.usesNotAllowed {
+		f.Comment("notAllowed reports the member k of the object being read as not allowed by rule, and skips its value.")
+		f.Func().Id("notAllowed").Params(append(params, jen.Id("rule").String(), jen.Id("k").Index().Byte())...).Block(
+			jen.If(keep).Block(
+				jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k")),
+				jen.Id("errs").Dot("Add").Call(jen.Id("it").Dot("Pointer").Call(), jen.Id("rule"), jen.Lit("property ").Op("+").Qual(b.rt("param"), "Quote").Call(jen.Id("k")).Op("+").Lit(" is not allowed")),
+				jen.Id("it").Dot("Pop").Call(jen.Id("m")),
+			),
+			jen.Id("it").Dot("Skip").Call(),
 		)
 	}
 }
@@ -162,11 +180,11 @@ type bodyGen struct {
 	owner  map[string]fnKey // function name → what it checks
 	queued map[string]bool  // function names queued for emission
 
-	usesWrongType, usesMissing bool // emit the shared helpers below
+	usesWrongType, usesMissing, usesNotAllowed bool // emit the shared helpers below
 
 	response bool // the function being emitted checks a response body
 
-	at *jen.Statement // location of the scalar checked in place, nil for it.Pointer()
+	at *jen.Statement // jsonv.Loc of the scalar checked in place, nil for it.Loc()
 }
 
 type queued struct {
@@ -281,16 +299,44 @@ func (b *bodyGen) emit(f *jen.File, q queued) {
 	f.Func().Id(q.name).Params(params...).Block(b.body(s, q.name, q.eval)...)
 }
 
-func (b *bodyGen) add(rule string, detail jen.Code) jen.Code {
-	return jen.Id("errs").Dot("Add").Call(b.here(), jen.Lit(rule), detail)
+// add reports rule at the value being checked, with a detail written out
+// at generation time.
+func (b *bodyGen) add(rule, detail string) jen.Code { return b.report(check{rule: rule, text: detail}) }
+
+// reports are the problem.Errors methods that take a violation in pieces,
+// by how its detail shows the value found.
+var reports = map[shown]string{showNone: "AddAt", showFloat: "AddFloat", showInt: "AddInt", showQuoted: "AddQuoted", showBytes: "AddBytes", showString: "AddString"}
+
+// report reports c at the value being checked. The location and the
+// detail go to problem.Errors in pieces, joined only for a violation it
+// keeps: a probe's cost nothing.
+func (b *bodyGen) report(c check) jen.Code {
+	method, ok := reports[c.show]
+	if !ok {
+		return jen.If(jen.Id("errs").Dot("Keep").Call()).Block(
+			jen.Id("errs").Dot("Add").Call(b.pointer(), jen.Lit(c.rule), b.detail(c)))
+	}
+	args := []jen.Code{b.here(), jen.Lit(c.rule), jen.Lit(c.text)}
+	if c.show != showNone {
+		args = append(args, c.found)
+	}
+	return jen.Id("errs").Dot(method).Call(args...)
 }
 
-// here is the location of the value being checked: the iterator's pointer,
-// or, for a scalar member checked in place (b.at), that member's, spelled
-// out only when a violation needs it.
-func (b *bodyGen) here() jen.Code {
+// here is the location of the value being checked, a jsonv.Loc: the
+// iterator's, or, for a scalar member checked in place (b.at), that
+// member's. Either is spelled out only when a violation is kept.
+func (b *bodyGen) here() *jen.Statement {
 	if b.at != nil {
-		return jen.Add(b.at)
+		return b.at.Clone()
+	}
+	return jen.Id("it").Dot("Loc").Call()
+}
+
+// pointer is here spelled out, for a report that asks errs.Keep() itself.
+func (b *bodyGen) pointer() jen.Code {
+	if b.at != nil {
+		return b.at.Clone().Dot("String").Call()
 	}
 	return jen.Id("it").Dot("Pointer").Call()
 }
@@ -357,7 +403,7 @@ func (b *bodyGen) call(s *ir.Schema, name string, eval bool, ev jen.Code) []jen.
 // body returns a validator function's statements.
 func (b *bodyGen) body(s *ir.Schema, name string, eval bool) []jen.Code {
 	if s.False {
-		return []jen.Code{b.add("false", jen.Lit("no value is allowed here")), jen.Id("it").Dot("Skip").Call()}
+		return []jen.Code{b.add("false", "no value is allowed here"), jen.Id("it").Dot("Skip").Call()}
 	}
 	track := eval || hasUneval(s)
 	var out []jen.Code
@@ -426,7 +472,7 @@ func (b *bodyGen) inPlace(s *ir.Schema, name string, track bool) []jen.Code {
 				}
 			}
 			out = append(out, jen.If(jen.Op("!").Id("anyOK")).Block(
-				b.add("anyOf", jen.Lit("must match at least one of the "+strconv.Itoa(len(s.AnyOf))+" schemas of anyOf, matches none"))))
+				b.add("anyOf", "must match at least one of the "+strconv.Itoa(len(s.AnyOf))+" schemas of anyOf, matches none")))
 		}
 	}
 	if len(s.OneOf) > 0 {
@@ -447,16 +493,16 @@ func (b *bodyGen) inPlace(s *ir.Schema, name string, track bool) []jen.Code {
 			n := strconv.Itoa(len(s.OneOf))
 			out = append(out,
 				jen.If(jen.Id("oneOK").Op("==").Lit(0)).Block(
-					b.add("oneOf", jen.Lit("must match exactly one of the "+n+" schemas of oneOf, matches none")),
+					b.add("oneOf", "must match exactly one of the "+n+" schemas of oneOf, matches none"),
 				).Else().If(jen.Id("oneOK").Op(">").Lit(1)).Block(
-					b.add("oneOf", jen.Lit("must match exactly one of the "+n+" schemas of oneOf, matches ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("oneOK"))),
+					b.report(check{rule: "oneOf", text: "must match exactly one of the " + n + " schemas of oneOf, matches ", show: showInt, found: jen.Id("oneOK")}),
 				))
 		}
 	}
 	if s.Not != nil {
 		try := []jen.Code{probe}
 		try = append(try, b.call(s.Not, name+"Not", false, nil)...)
-		try = append(try, jen.If(passed).Block(b.add("not", jen.Lit("must not match the schema of not"))), rewind)
+		try = append(try, jen.If(passed).Block(b.add("not", "must not match the schema of not")), rewind)
 		out = append(out, jen.Block(try...))
 	}
 	if s.If != nil {
@@ -499,6 +545,8 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 		ev = nil
 	}
 	var values []string
+	// The location of the discriminator property, as a jsonv.Loc.
+	at := jen.Id("it").Dot("LocKey").Call(jen.Lit(d.Property))
 	last := len(branches) - 1
 	fallback := func() []jen.Code { return b.call(branches[last], name+strconv.Itoa(last), track, ev) }
 	sw := jen.Switch(jen.String().Parens(jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0))))).BlockFunc(func(g *jen.Group) {
@@ -518,10 +566,9 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 			g.Default().Block(fallback()...)
 			return
 		}
-		g.Default().Block(jen.Id("errs").Dot("Add").Call(jen.Id("at").Call(), jen.Lit("discriminator"),
-			jen.Lit("must be one of "+cut(strings.Join(values, ", "), 200)+", found ").Op("+").Qual(b.rt("param"), "Quote").Call(jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0))))))
+		g.Default().Block(jen.Id("errs").Dot("AddQuoted").Call(at.Clone(), jen.Lit("discriminator"),
+			jen.Lit("must be one of "+cut(strings.Join(values, ", "), 200)+", found "), jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0)))))
 	})
-	prop := jsonPointerToken(d.Property)
 	head := []jen.Code{
 		jen.Var().Id("buf").Index(jen.Lit(64)).Byte(),
 		jen.List(jen.Id("raw"), jen.Id("kind"), jen.Id("found")).Op(":=").Id("it").Dot("Member").Call(jen.Lit(d.Property)),
@@ -536,32 +583,25 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 			jen.Id("it").Dot("Rewind").Call(jen.Id("start")),
 		)...)}
 	}
-	return []jen.Code{jen.Block(append([]jen.Code{
-		jen.Id("at").Op(":=").Func().Params().String().Block(jen.Return(jen.Id("it").Dot("Pointer").Call().Op("+").Lit("/" + prop))),
-	}, append(head,
+	return []jen.Code{jen.Block(append(head,
 		jen.Switch().Block(
 			jen.Case(jen.Id("it").Dot("Peek").Call().Op("!=").Qual(b.rt("jsonv"), "Object")).Block(
-				b.add("type", jen.Lit("expected an object with the discriminator property "+strconv.Quote(d.Property)+", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call())),
+				b.report(check{rule: "type", text: "expected an object with the discriminator property " + strconv.Quote(d.Property) + ", found ", show: showString, found: jen.Id("it").Dot("Peek").Call().Dot("String").Call()})),
 			jen.Case(jen.Op("!").Id("found")).Block(
-				jen.Id("errs").Dot("Add").Call(jen.Id("at").Call(), jen.Lit("required"), jen.Lit("missing discriminator property "+strconv.Quote(d.Property)))),
+				jen.Id("errs").Dot("AddAt").Call(at.Clone(), jen.Lit("required"), jen.Lit("missing discriminator property "+strconv.Quote(d.Property)))),
 			jen.Case(jen.Id("kind").Op("!=").Qual(b.rt("jsonv"), "String")).Block(
-				jen.Id("errs").Dot("Add").Call(jen.Id("at").Call(), jen.Lit("discriminator"), jen.Lit("expected a string, found ").Op("+").Id("kind").Dot("String").Call())),
+				jen.Id("errs").Dot("AddString").Call(at.Clone(), jen.Lit("discriminator"), jen.Lit("expected a string, found "), jen.Id("kind").Dot("String").Call())),
 			jen.Default().Block(sw),
 		),
 		jen.Id("it").Dot("Rewind").Call(jen.Id("start")),
-	)...)...)}
-}
-
-// jsonPointerToken escapes a property name for a JSON pointer (RFC 6901).
-func jsonPointerToken(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	)...)}
 }
 
 // value returns a type switch over the next JSON value with one case per
 // kind the schema allows; it consumes the value.
 func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 	if s.False {
-		return []jen.Code{b.add("false", jen.Lit("no value is allowed here")), jen.Id("it").Dot("Skip").Call()}
+		return []jen.Code{b.add("false", "no value is allowed here"), jen.Id("it").Dot("Skip").Call()}
 	}
 	any := s.Type == ir.TAny
 	var cases []jen.Code
@@ -578,7 +618,7 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 		}
 		return false
 	}
-	notInEnum := []jen.Code{b.add("enum", jen.Lit("must be one of "+enumText(s.Enum)+", found ").Op("+").Id("it").Dot("Peek").Call().Dot("String").Call()), jen.Id("it").Dot("Skip").Call()}
+	notInEnum := []jen.Code{b.report(check{rule: "enum", text: "must be one of " + enumText(s.Enum) + ", found ", show: showString, found: jen.Id("it").Dot("Peek").Call().Dot("String").Call()}), jen.Id("it").Dot("Skip").Call()}
 
 	if allowed(ir.TNull) && (!any || s.Enum != nil) {
 		body := []jen.Code{jen.Id("it").Dot("Null").Call()}
@@ -590,7 +630,7 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 	if allowed(ir.TBoolean) && (!any || s.Enum != nil) {
 		body := []jen.Code{jen.Id("it").Dot("Bool").Call()}
 		if cs := b.boolChecks(s, jen.Id("x")); len(cs) > 0 {
-			body = []jen.Code{jen.Id("x").Op(":=").Id("it").Dot("Bool").Call(), chain(cs, b.add, nil)}
+			body = []jen.Code{jen.Id("x").Op(":=").Id("it").Dot("Bool").Call(), chain(cs, b.report, nil)}
 		}
 		cases = append(cases, jen.Case(kind("Bool")).Block(body...))
 	}
@@ -602,7 +642,7 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 			body = notInEnum
 		case !any && !s.Type.Has(ir.TNumber):
 			// integer only: 1.0 counts, 1.5 does not
-			cs := append([]check{{jen.Op("!").Qual(b.rt("param"), "IsInteger").Call(jen.Id("raw")), "type", jen.Lit("expected integer, found ").Op("+").String().Parens(jen.Id("raw"))}},
+			cs := append([]check{{jen.Op("!").Qual(b.rt("param"), "IsInteger").Call(jen.Id("raw")), "type", "expected integer, found ", showBytes, jen.Id("raw")}},
 				b.numChecks(s, kNum, jen.Id("x"))...)
 			body = b.numBody(cs)
 		default:
@@ -619,7 +659,7 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 		case len(cs) == 0:
 			body = []jen.Code{jen.Id("it").Dot("String").Call()}
 		default:
-			body = []jen.Code{jen.Id("x").Op(":=").Id("it").Dot("String").Call(), chain(cs, b.add, nil)}
+			body = []jen.Code{jen.Id("x").Op(":=").Id("it").Dot("String").Call(), chain(cs, b.report, nil)}
 		}
 		cases = append(cases, jen.Case(kind("String")).Block(body...))
 	}
@@ -669,7 +709,7 @@ func (b *bodyGen) enumJSON(s *ir.Schema, open string) []jen.Code {
 	return []jen.Code{jen.Block(
 		jen.Id("em").Op(":=").Id("it").Dot("Mark").Call(),
 		jen.If(jen.Op("!").Id(b.enumJSONFunc(members)).Call(jen.Id("it").Dot("Raw").Call())).Block(
-			b.add("enum", jen.Lit("must be one of "+enumText(s.Enum))),
+			b.add("enum", "must be one of "+enumText(s.Enum)),
 		),
 		jen.Id("it").Dot("Rewind").Call(jen.Id("em")),
 	)}
@@ -694,7 +734,7 @@ func (b *bodyGen) numBody(cs []check) []jen.Code {
 	if needX {
 		out = append(out, jen.List(jen.Id("x"), jen.Id("_")).Op(":=").Qual(b.rt("param"), "ParseFloat").Call(jen.Id("raw")))
 	}
-	return append(out, chain(cs, b.add, nil))
+	return append(out, chain(cs, b.report, nil))
 }
 
 func typeText(t ir.Type) string {
@@ -714,6 +754,12 @@ func typeText(t ir.Type) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// count is the check of a rule about how many items, members or matches
+// the int variable v counted.
+func count(rule, text, v string) check {
+	return check{rule: rule, text: text, show: showInt, found: jen.Id(v)}
+}
 
 func (b *bodyGen) array(s *ir.Schema, name string, track bool) []jen.Code {
 	items := s.Items
@@ -735,7 +781,7 @@ func (b *bodyGen) array(s *ir.Schema, name string, track bool) []jen.Code {
 	if items != nil && inlined(items) && s.Contains == nil && len(s.PrefixItems) == 0 && s.UnevaluatedItems == nil && b.at == nil {
 		// Scalar items are checked in place; the index is spelled out
 		// only for a violation.
-		loop := append(b.scalarAt(items, name+"Item", jen.Id("it").Dot("PointerIndex").Call(jen.Id("n"))), jen.Id("n").Op("++"))
+		loop := append(b.scalarAt(items, name+"Item", jen.Id("it").Dot("LocIndex").Call(jen.Id("n"))), jen.Id("n").Op("++"))
 		out = append(out, jen.For(jen.Id("ok").Op(":=").Id("it").Dot("FirstElem").Call(), jen.Id("ok"), jen.Id("ok").Op("=").Id("it").Dot("NextElem").Call()).Block(loop...))
 		return append(out, b.arrayEnd(s, track, items)...)
 	}
@@ -761,7 +807,7 @@ func (b *bodyGen) array(s *ir.Schema, name string, track bool) []jen.Code {
 	case s.UnevaluatedItems != nil:
 		uneval := b.call(s.UnevaluatedItems, name+"Unevaluated", false, nil)
 		if s.UnevaluatedItems.False {
-			uneval = []jen.Code{b.add("unevaluatedItems", jen.Lit("item is not allowed: no keyword of the schema describes it")), jen.Id("it").Dot("Skip").Call()}
+			uneval = []jen.Code{b.add("unevaluatedItems", "item is not allowed: no keyword of the schema describes it"), jen.Id("it").Dot("Skip").Call()}
 		}
 		uneval = append(uneval, jen.Id("ev").Dot("Set").Call(jen.Id("n")))
 		rest = []jen.Code{jen.If(jen.Id("ev").Dot("Has").Call(jen.Id("n"))).Block(jen.Id("it").Dot("Skip").Call()).Else().Block(uneval...)}
@@ -796,11 +842,11 @@ func (b *bodyGen) arrayEnd(s *ir.Schema, track bool, items *ir.Schema) []jen.Cod
 	}
 	if n := s.MinItems; n != nil && *n > 0 {
 		out = append(out, jen.If(jen.Id("n").Op("<").Lit(int(*n))).Block(
-			b.add("minItems", jen.Lit("must have at least "+itoa(*n)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			b.report(count("minItems", "must have at least "+itoa(*n)+" items, found ", "n"))))
 	}
 	if n := s.MaxItems; n != nil {
 		out = append(out, jen.If(jen.Id("n").Op(">").Lit(int(*n))).Block(
-			b.add("maxItems", jen.Lit("must have at most "+itoa(*n)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			b.report(count("maxItems", "must have at most "+itoa(*n)+" items, found ", "n"))))
 	}
 	if s.Contains != nil {
 		min, rule := int64(1), "contains"
@@ -809,19 +855,19 @@ func (b *bodyGen) arrayEnd(s *ir.Schema, track bool, items *ir.Schema) []jen.Cod
 		}
 		if min > 0 {
 			out = append(out, jen.If(jen.Id("matched").Op("<").Lit(int(min))).Block(
-				b.add(rule, jen.Lit("must contain at least "+itoa(min)+" matching items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("matched")))))
+				b.report(count(rule, "must contain at least "+itoa(min)+" matching items, found ", "matched"))))
 		}
 		if s.MaxContains != nil {
 			out = append(out, jen.If(jen.Id("matched").Op(">").Lit(int(*s.MaxContains))).Block(
-				b.add("maxContains", jen.Lit("must contain at most "+itoa(*s.MaxContains)+" matching items, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("matched")))))
+				b.report(count("maxContains", "must contain at most "+itoa(*s.MaxContains)+" matching items, found ", "matched"))))
 		}
 	}
 	if s.UniqueItems {
 		out = append(out,
 			jen.Id("end").Op(":=").Id("it").Dot("Mark").Call(),
 			jen.Id("it").Dot("Rewind").Call(jen.Id("am")),
-			jen.If(jen.List(jen.Id("i"), jen.Id("j"), jen.Id("dup")).Op(":=").Id("it").Dot("Duplicates").Call(), jen.Id("dup")).Block(
-				b.add("uniqueItems", jen.Lit("items must be unique, found items ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("i")).Op("+").Lit(" and ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("j")).Op("+").Lit(" equal")),
+			jen.If(jen.List(jen.Id("i"), jen.Id("j"), jen.Id("dup")).Op(":=").Id("it").Dot("Duplicates").Call(), jen.Id("dup").Op("&&").Id("errs").Dot("Keep").Call()).Block(
+				jen.Id("errs").Dot("Add").Call(b.pointer(), jen.Lit("uniqueItems"), jen.Lit("items must be unique, found items ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("i")).Op("+").Lit(" and ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("j")).Op("+").Lit(" equal")),
 			),
 			jen.Id("it").Dot("Rewind").Call(jen.Id("end")),
 		)
@@ -883,23 +929,19 @@ func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
 	pushK := jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))
 	pop := jen.Id("it").Dot("Pop").Call(jen.Id("m"))
 	notAllowed := func(rule string) []jen.Code {
-		return []jen.Code{
-			pushK,
-			b.add(rule, jen.Lit("property ").Op("+").Qual(b.rt("param"), "Quote").Call(jen.Id("k")).Op("+").Lit(" is not allowed")),
-			jen.Id("it").Dot("Skip").Call(),
-			pop,
-		}
+		b.usesNotAllowed = true
+		return []jen.Code{jen.Id("notAllowed").Call(jen.Id("it"), jen.Id("errs"), jen.Lit(rule), jen.Id("k"))}
 	}
 	// property returns the checks of one declared property's value.
 	property := func(p *ir.Property) []jen.Code {
 		if ps := b.resolve(p.Schema); ps != nil && ps.ReadOnly && !b.response {
-			return []jen.Code{push(p.Name), b.add("readOnly", jen.Lit("property "+strconv.Quote(p.Name)+" is read-only and must not be sent in a request")), jen.Id("it").Dot("Skip").Call(), pop}
+			return []jen.Code{push(p.Name), b.add("readOnly", "property "+strconv.Quote(p.Name)+" is read-only and must not be sent in a request"), jen.Id("it").Dot("Skip").Call(), pop}
 		}
 		if ps := b.resolve(p.Schema); ps != nil && ps.WriteOnly && b.response {
-			return []jen.Code{push(p.Name), b.add("writeOnly", jen.Lit("property "+strconv.Quote(p.Name)+" is write-only and must not be sent in a response")), jen.Id("it").Dot("Skip").Call(), pop}
+			return []jen.Code{push(p.Name), b.add("writeOnly", "property "+strconv.Quote(p.Name)+" is write-only and must not be sent in a response"), jen.Id("it").Dot("Skip").Call(), pop}
 		}
 		if inlined(p.Schema) && b.at == nil {
-			return b.scalarAt(p.Schema, name+propName(p.Name), jen.Id("it").Dot("PointerKey").Call(jen.Lit(p.Name)))
+			return b.scalarAt(p.Schema, name+propName(p.Name), jen.Id("it").Dot("LocKey").Call(jen.Lit(p.Name)))
 		}
 		body := []jen.Code{push(p.Name)}
 		body = append(body, b.call(p.Schema, name+propName(p.Name), false, nil)...)
@@ -967,17 +1009,17 @@ func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
 	for _, d := range s.DependentRequired {
 		for _, r := range d.Required {
 			out = append(out, jen.If(isSet(d.Name).Op("&&").Op("!").Parens(isSet(r))).Block(
-				b.add("dependentRequired", jen.Lit("property "+strconv.Quote(r)+" is required when "+strconv.Quote(d.Name)+" is present")),
+				b.add("dependentRequired", "property "+strconv.Quote(r)+" is required when "+strconv.Quote(d.Name)+" is present"),
 			))
 		}
 	}
 	if n := s.MinProperties; n != nil && *n > 0 {
 		out = append(out, jen.If(jen.Id("n").Op("<").Lit(int(*n))).Block(
-			b.add("minProperties", jen.Lit("must have at least "+itoa(*n)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			b.report(count("minProperties", "must have at least "+itoa(*n)+" properties, found ", "n"))))
 	}
 	if n := s.MaxProperties; n != nil {
 		out = append(out, jen.If(jen.Id("n").Op(">").Lit(int(*n))).Block(
-			b.add("maxProperties", jen.Lit("must have at most "+itoa(*n)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			b.report(count("maxProperties", "must have at most "+itoa(*n)+" properties, found ", "n"))))
 	}
 	return out
 }

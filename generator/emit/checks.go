@@ -12,12 +12,57 @@ import (
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )
 
-// check is one constraint: when cond holds the value breaks rule, and
-// detail is a string expression saying what was expected and found.
+// check is one constraint: when cond holds the value breaks rule. Its
+// detail, saying what was expected and found, is text followed by the value
+// found (unless show is showNone), written as show says. Kept in pieces so
+// that a JSON validator can hand them to problem.Errors, which joins them
+// only for a violation it keeps (not a probe's); a parameter decoder builds
+// the string at once (detail).
 type check struct {
-	cond   jen.Code
-	rule   string
-	detail jen.Code
+	cond  jen.Code
+	rule  string
+	text  string
+	show  shown
+	found jen.Code
+}
+
+// shown is how a detail writes the value found.
+type shown int
+
+const (
+	showNone   shown = iota // text alone
+	showFloat               // a float64, as param.DetailFloat writes it
+	showInt64               // an int64, as param.DetailInt writes it
+	showInt                 // an int (a length, a count), as strconv.Itoa does
+	showQuoted              // a []byte string, quoted by param.Quote
+	showBytes               // a []byte token as it is (a number as sent)
+	showString              // a string that costs nothing to make (strconv.FormatBool)
+)
+
+// detail is the string expression of c's detail, for a report that builds
+// it at once.
+func (g *gen) detail(c check) jen.Code {
+	switch c.show {
+	case showFloat:
+		return jen.Qual(g.rt("param"), "DetailFloat").Call(jen.Lit(c.text), c.found)
+	case showInt64:
+		return jen.Qual(g.rt("param"), "DetailInt").Call(jen.Lit(c.text), c.found)
+	case showInt:
+		return jen.Lit(c.text).Op("+").Qual("strconv", "Itoa").Call(c.found)
+	case showQuoted:
+		return jen.Lit(c.text).Op("+").Qual(g.rt("param"), "Quote").Call(c.found)
+	case showBytes:
+		return jen.Lit(c.text).Op("+").String().Parens(c.found)
+	case showString:
+		return jen.Lit(c.text).Op("+").Add(c.found)
+	}
+	return jen.Lit(c.text)
+}
+
+// eager adapts a parameter decoder's adder to chain: a decoder never runs
+// inside a probe, so it builds each detail at once.
+func (g *gen) eager(add func(string, jen.Code) jen.Code) func(check) jen.Code {
+	return func(c check) jen.Code { return add(c.rule, g.detail(c)) }
 }
 
 // scalar is the Go kind a value is checked as.
@@ -34,13 +79,12 @@ const (
 // (kInt) or a float64 (kNum).
 func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 	var cs []check
-	// detail is text followed by the value found, built in one allocation.
-	detail := func(text string) jen.Code {
-		if k == kInt {
-			return jen.Qual(g.rt("param"), "DetailInt").Call(jen.Lit(text), x)
-		}
-		return jen.Qual(g.rt("param"), "DetailFloat").Call(jen.Lit(text), x)
+	// num is the check of rule: text followed by the value found.
+	show := showFloat
+	if k == kInt {
+		show = showInt64
 	}
+	num := func(cond jen.Code, rule, text string) check { return check{cond, rule, text, show, x} }
 	bound := func(v float64) (jen.Code, jen.Code) {
 		if k == kInt && v == math.Trunc(v) && math.Abs(v) < 1<<53 {
 			return x, jen.Lit(int(v))
@@ -56,7 +100,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		if s.ExclusiveMinimum {
 			op, rule, want = "<=", "exclusiveMinimum", "> "
 		}
-		cs = append(cs, check{jen.Add(lhs).Op(op).Add(rhs), rule, detail("must be " + want + fmtNum(*m) + ", found ")})
+		cs = append(cs, num(jen.Add(lhs).Op(op).Add(rhs), rule, "must be "+want+fmtNum(*m)+", found "))
 	}
 	if m := s.Maximum; m != nil {
 		lhs, rhs := bound(*m)
@@ -64,7 +108,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		if s.ExclusiveMaximum {
 			op, rule, want = ">=", "exclusiveMaximum", "< "
 		}
-		cs = append(cs, check{jen.Add(lhs).Op(op).Add(rhs), rule, detail("must be " + want + fmtNum(*m) + ", found ")})
+		cs = append(cs, num(jen.Add(lhs).Op(op).Add(rhs), rule, "must be "+want+fmtNum(*m)+", found "))
 	}
 	if m := s.MultipleOf; m != nil && *m > 0 {
 		var cond jen.Code
@@ -73,16 +117,16 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 		} else {
 			cond = jen.Op("!").Qual(g.rt("param"), "MultipleOf").Call(jen.Id("float64").Call(x), jen.Lit(*m))
 		}
-		cs = append(cs, check{cond, "multipleOf", detail("must be a multiple of " + fmtNum(*m) + ", found ")})
+		cs = append(cs, num(cond, "multipleOf", "must be a multiple of "+fmtNum(*m)+", found "))
 	}
 	switch {
 	case g.api.AnnotateFormats:
 	case k == kInt && s.Format == "int32":
-		cs = append(cs, check{jen.Add(x).Op("<").Lit(math.MinInt32).Op("||").Add(x).Op(">").Lit(math.MaxInt32), "format",
-			detail("must be a valid int32, found ")})
+		cs = append(cs, num(jen.Add(x).Op("<").Lit(math.MinInt32).Op("||").Add(x).Op(">").Lit(math.MaxInt32), "format",
+			"must be a valid int32, found "))
 	case k == kNum && (s.Format == "int32" || s.Format == "int64"):
-		cs = append(cs, check{jen.Op("!").Qual(g.rt("format"), formatFunc(s.Format)).Call(x), "format",
-			detail("must be a valid " + s.Format + ", found ")})
+		cs = append(cs, num(jen.Op("!").Qual(g.rt("format"), formatFunc(s.Format)).Call(x), "format",
+			"must be a valid "+s.Format+", found "))
 	}
 	if s.Enum != nil {
 		var nums []float64
@@ -92,7 +136,7 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 				nums = append(nums, f)
 			}
 		}
-		cs = append(cs, check{g.enumNumCond(nums, k, x), "enum", detail("must be one of " + enumText(s.Enum) + ", found ")})
+		cs = append(cs, num(g.enumNumCond(nums, k, x), "enum", "must be one of "+enumText(s.Enum)+", found "))
 	}
 	return cs
 }
@@ -138,21 +182,20 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		case *n <= 1<<28:
 			short = jen.Len(x).Op("<").Lit(4 * int(*n)).Op("&&").Add(short)
 		}
-		cs = append(cs, check{short, "minLength",
-			jen.Lit("must be at least "+strconv.FormatInt(*n, 10)+" characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
+		cs = append(cs, check{short, "minLength", "must be at least " + strconv.FormatInt(*n, 10) + " characters long, found ", showInt, count})
 	}
 	if n := s.MaxLength; n != nil {
 		// A byte count within the limit needs no rune count.
 		cs = append(cs, check{jen.Len(x).Op(">").Lit(int(*n)).Op("&&").Add(count).Op(">").Lit(int(*n)), "maxLength",
-			jen.Lit("must be at most "+strconv.FormatInt(*n, 10)+" characters long, found ").Op("+").Qual("strconv", "Itoa").Call(count)})
+			"must be at most " + strconv.FormatInt(*n, 10) + " characters long, found ", showInt, count})
 	}
 	if s.Pattern != "" {
 		cs = append(cs, check{jen.Op("!").Id(g.pattern(s.Pattern)).Dot("Match").Call(x), "pattern",
-			jen.Lit("must match "+strconv.Quote(s.Pattern)+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
+			"must match " + strconv.Quote(s.Pattern) + ", found ", showQuoted, x})
 	}
 	if fn := formatFunc(s.Format); fn != "" && s.Format != "int32" && s.Format != "int64" && !g.api.AnnotateFormats {
 		cs = append(cs, check{jen.Op("!").Qual(g.rt("format"), fn).Call(x), "format",
-			jen.Lit("must be a valid "+s.Format+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
+			"must be a valid " + s.Format + ", found ", showQuoted, x})
 	}
 	if s.Enum != nil {
 		var strs []string
@@ -166,7 +209,7 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		if len(strs) > 0 {
 			cond = jen.Op("!").Id(g.enumFunc(strs)).Call(x)
 		}
-		cs = append(cs, check{cond, "enum", jen.Lit("must be one of "+enumText(s.Enum)+", found ").Op("+").Qual(g.rt("param"), "Quote").Call(x)})
+		cs = append(cs, check{cond, "enum", "must be one of " + enumText(s.Enum) + ", found ", showQuoted, x})
 	}
 	return cs
 }
@@ -216,21 +259,21 @@ func (g *gen) boolChecks(s *ir.Schema, x jen.Code) []check {
 	default:
 		cond = jen.True()
 	}
-	return []check{{cond, "enum", jen.Lit("must be one of "+enumText(s.Enum)+", found ").Op("+").Qual("strconv", "FormatBool").Call(x)}}
+	return []check{{cond, "enum", "must be one of " + enumText(s.Enum) + ", found ", showString, jen.Qual("strconv", "FormatBool").Call(x)}}
 }
 
 // chain renders checks as an if/else-if chain reporting the first broken
-// rule at loc; ok, when not nil, runs when every check passes.
-func chain(cs []check, add func(rule string, detail jen.Code) jen.Code, ok []jen.Code) jen.Code {
+// rule with report; ok, when not nil, runs when every check passes.
+func chain(cs []check, report func(check) jen.Code, ok []jen.Code) jen.Code {
 	if len(cs) == 0 {
 		if len(ok) == 0 {
 			return jen.Null()
 		}
 		return jen.Block(ok...)
 	}
-	st := jen.If(cs[0].cond).Block(add(cs[0].rule, cs[0].detail))
+	st := jen.If(cs[0].cond).Block(report(cs[0]))
 	for _, c := range cs[1:] {
-		st = st.Else().If(c.cond).Block(add(c.rule, c.detail))
+		st = st.Else().If(c.cond).Block(report(c))
 	}
 	if len(ok) > 0 {
 		st = st.Else().Block(ok...)

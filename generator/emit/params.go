@@ -257,19 +257,19 @@ func (g *gen) decodeScalar(s *ir.Schema, raw jen.Code, add func(string, jen.Code
 		if k == kNum {
 			parse, want = "ParseFloat", "expected a number, found "
 		}
-		cs := append([]check{{jen.Op("!").Id("ok"), "type", jen.Lit(want).Op("+").Qual(g.rt("param"), "Quote").Call(raw)}}, g.numChecks(s, k, x)...)
+		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, g.numChecks(s, k, x)...)
 		return []jen.Code{
 			jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw),
-			chain(cs, add, []jen.Code{set(x)}),
+			chain(cs, g.eager(add), []jen.Code{set(x)}),
 		}
 	case kBool:
-		cs := append([]check{{jen.Op("!").Id("ok"), "type", jen.Lit("expected true or false, found ").Op("+").Qual(g.rt("param"), "Quote").Call(raw)}}, g.boolChecks(s, x)...)
+		cs := append([]check{{jen.Op("!").Id("ok"), "type", "expected true or false, found ", showQuoted, raw}}, g.boolChecks(s, x)...)
 		return []jen.Code{
 			jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw),
-			chain(cs, add, []jen.Code{set(x)}),
+			chain(cs, g.eager(add), []jen.Code{set(x)}),
 		}
 	default:
-		return []jen.Code{chain(g.strChecks(s, raw), add, []jen.Code{set(jen.Qual(g.rt("param"), "S").Call(raw))})}
+		return []jen.Code{chain(g.strChecks(s, raw), g.eager(add), []jen.Code{set(jen.Qual(g.rt("param"), "S").Call(raw))})}
 	}
 }
 

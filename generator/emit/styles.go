@@ -610,18 +610,18 @@ func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder, ok ...jen.Code)
 		if len(num) == 0 {
 			name = jen.Id("_")
 		}
-		cs := append([]check{{jen.Op("!").Id("ok"), "type", jen.Lit(want).Op("+").Qual(g.rt("param"), "Quote").Call(raw)}}, num...)
-		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw), chain(cs, add, ok)}
+		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, num...)
+		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw), chain(cs, g.eager(add), ok)}
 	case kBool:
 		bc := g.boolChecks(s, x)
 		name := jen.Id("x")
 		if len(bc) == 0 {
 			name = jen.Id("_")
 		}
-		cs := append([]check{{jen.Op("!").Id("ok"), "type", jen.Lit("expected true or false, found ").Op("+").Qual(g.rt("param"), "Quote").Call(raw)}}, bc...)
-		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw), chain(cs, add, ok)}
+		cs := append([]check{{jen.Op("!").Id("ok"), "type", "expected true or false, found ", showQuoted, raw}}, bc...)
+		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw), chain(cs, g.eager(add), ok)}
 	}
-	return []jen.Code{chain(g.strChecks(s, raw), add, ok)}
+	return []jen.Code{chain(g.strChecks(s, raw), g.eager(add), ok)}
 }
 
 // opOf names the operation a parameter belongs to, for validator names.

@@ -2,7 +2,11 @@
 
 package problem
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
+)
 
 // The race detector allocates on its own, so allocation counts are only
 // asserted in normal builds.
@@ -23,5 +27,26 @@ func TestWriteAllocs(t *testing.T) {
 	dst := make([]byte, 0, 64)
 	if n := testing.AllocsPerRun(200, func() { dst = AppendString(dst[:0], bs) }); n != 0 {
 		t.Fatalf("AppendString: %v allocs, want 0", n)
+	}
+}
+
+// TestReportAllocs asserts that a report builds nothing while probing or
+// once MaxViolations are held.
+func TestReportAllocs(t *testing.T) {
+	var it jsonv.Iter
+	it.Reset([]byte(`{"tags":["a"]}`))
+	it.FirstKey()
+	it.PushKey("tags")
+	var e Errors
+	p := e.Probe()
+	if n := testing.AllocsPerRun(100, func() { reportAll(&e, &it) }); n != 0 {
+		t.Errorf("probing: %v allocs, want 0", n)
+	}
+	e.EndProbe(p)
+	for !e.Full() {
+		e.Add("query.a", "required", "missing")
+	}
+	if n := testing.AllocsPerRun(100, func() { reportAll(&e, &it) }); n != 0 {
+		t.Errorf("full: %v allocs, want 0", n)
 	}
 }

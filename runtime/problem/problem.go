@@ -2,9 +2,11 @@
 // for the generated gateway: one shape for every rejection, naming the failing
 // location and rule so a client can fix its request without reading logs.
 //
-// It must never allocate on the request path beyond fasthttp's own buffers,
-// never leak internal addresses or Go error strings chosen by someone else
-// (callers pass the detail text), and never touch headers other than
+// It must never allocate on the request path beyond fasthttp's own buffers
+// and the text of a violation it keeps (a probe's violations are counted,
+// their text never built), never leak internal addresses or Go error strings
+// chosen by someone else (callers pass the detail text, or its text and the
+// value found), and never touch headers other than
 // Content-Type and, for 405, Allow: headers set earlier (CORS, rate limits,
 // request id) stay on the response.
 package problem
@@ -64,12 +66,34 @@ func (e *Errors) Add(location, rule, detail string) {
 	e.List = append(e.List, Violation{Location: location, Rule: rule, Detail: detail})
 }
 
+// Keep reports whether a violation about to be reported will be kept, so
+// that the caller builds its location and detail only then:
+//
+//	if errs.Keep() {
+//		errs.Add(it.Pointer(), "type", "expected "+want+", found "+it.Peek().String())
+//	}
+//
+// While probing, or once MaxViolations are held, Keep counts the violation
+// itself (in Dropped for the latter, as Add would) and reports false;
+// otherwise it reports true and leaves the counting to Add. The AddAt family
+// below does this for the common shapes of a report.
+func (e *Errors) Keep() bool {
+	if e.probing == 0 && len(e.List) < MaxViolations {
+		return true
+	}
+	e.count++
+	if e.probing == 0 {
+		e.Dropped++
+	}
+	return false
+}
+
 // Fail counts a violation without describing it, for probes that only need
 // to know whether a value passes.
 func (e *Errors) Fail() { e.count++ }
 
 // Probing reports whether violations are only being counted, so that a
-// validator may skip building their text.
+// validator may skip building their text (Keep does both at once).
 func (e *Errors) Probing() bool { return e.probing > 0 }
 
 // Count is the number of violations added so far, kept, dropped or probed.

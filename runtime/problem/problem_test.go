@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 )
 
 type body struct {
@@ -199,4 +201,70 @@ func BenchmarkNotFound(b *testing.B) {
 	for b.Loop() {
 		NotFound(ctx)
 	}
+}
+
+// TestReports checks that the AddAt family keeps what Add would be given
+// outside a probe, counts without keeping inside one, and drops once full.
+func TestReports(t *testing.T) {
+	var it jsonv.Iter
+	it.Reset([]byte(`{"tags":["a"]}`))
+	it.FirstKey()
+	it.PushKey("tags")
+	want := []Violation{
+		{"/body/tags", "minItems", "too few"},
+		{"/body/tags/x", "minimum", "must be >= 1, found 0.5"},
+		{"/body/tags/3", "maxLength", "must be at most 2 characters long, found 104"},
+		{"/body/tags", "pattern", `found "a\"b"`},
+		{"/body/tags/0", "type", "expected integer, found 2.5"},
+		{"/body/tags", "type", "expected string, found number"},
+	}
+	var e Errors
+	reportAll(&e, &it)
+	if len(e.List) != len(want) || e.Count() != len(want) {
+		t.Fatalf("kept %d, counted %d, want %d", len(e.List), e.Count(), len(want))
+	}
+	for i := range want {
+		if e.List[i] != want[i] {
+			t.Errorf("[%d] = %+v, want %+v", i, e.List[i], want[i])
+		}
+	}
+
+	e.Reset()
+	p := e.Probe()
+	reportAll(&e, &it)
+	if e.Len() != 0 || e.Count() != p+len(want) {
+		t.Fatalf("probing: kept %d, count %d", e.Len(), e.Count())
+	}
+	if e.EndProbe(p) || e.Count() != 0 {
+		t.Fatalf("the probe passed, or its count stayed: %d", e.Count())
+	}
+	p = e.Probe()
+	if e.Keep() {
+		t.Fatal("Keep while probing reported true")
+	}
+	if e.EndProbe(p) {
+		t.Fatal("Keep while probing did not count")
+	}
+
+	e.Reset()
+	for i := 0; i < MaxViolations; i++ {
+		if !e.Keep() {
+			t.Fatalf("Keep = false at %d", i)
+		}
+		e.Add("query.a", "required", "missing")
+	}
+	reportAll(&e, &it)
+	if e.Len() != MaxViolations || e.Dropped != len(want) || e.Count() != MaxViolations+len(want) {
+		t.Fatalf("full: len %d dropped %d count %d", e.Len(), e.Dropped, e.Count())
+	}
+}
+
+// reportAll makes one report of each shape about the value at it.
+func reportAll(e *Errors, it *jsonv.Iter) {
+	e.AddAt(it.Loc(), "minItems", "too few")
+	e.AddFloat(it.LocKey("x"), "minimum", "must be >= 1, found ", 0.5)
+	e.AddInt(it.LocIndex(3), "maxLength", "must be at most 2 characters long, found ", 104)
+	e.AddQuoted(it.Loc(), "pattern", "found ", []byte(`a"b`))
+	e.AddBytes(it.LocIndex(0), "type", "expected integer, found ", []byte("2.5"))
+	e.AddString(it.Loc(), "type", "expected string, found ", jsonv.Number.String())
 }
