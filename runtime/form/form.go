@@ -68,9 +68,10 @@ type Field struct {
 	Deep bool
 	// Props are the plans of the declared properties of an object field
 	// (Deep, or Sep on a field that is not an Array), sorted by Name: they
-	// type its values as Kind types a field's. A property they do not
-	// declare is a string, for the schema's additionalProperties. Only
-	// Name and Kind are read.
+	// type its values as Kind types a field's; only their Name and Kind
+	// are read. The Kind of the object field itself (Number, Boolean or
+	// Null) types the properties Props does not declare, as the schema's
+	// additionalProperties do: 0 makes them strings.
 	Props []Field
 	// Types are the media types a multipart part may declare, ranges such
 	// as "image/*" included; nil allows any. A part without Content-Type
@@ -460,13 +461,13 @@ func (d *Decoder) nameBefore(name []byte) bool {
 	return false
 }
 
-// prop is the plan of the property name of an object field, nil when the
-// field does not declare it.
+// prop is the plan of the property name of an object field: its entry in
+// Props, or the field itself, whose Kind types the others.
 func prop(fd *Field, name []byte) *Field {
 	if i := lookup(fd.Props, name); i >= 0 {
 		return &fd.Props[i]
 	}
-	return nil
+	return fd
 }
 
 // sentBefore reports whether the key of pair i appeared earlier; MaxFields

@@ -16,6 +16,7 @@ var fields = []Field{
 	{Name: "color", Deep: true, Props: []Field{{Name: "G", Kind: Number}, {Name: "R", Kind: Number}, {Name: "name"}}},
 	{Name: "ids", Kind: Number, Array: true, Sep: ','},
 	{Name: "meta", Kind: JSON, Types: []string{"application/json"}},
+	{Name: "n", Kind: Number, Deep: true}, // additionalProperties: {type: number}
 	{Name: "name"},
 	{Name: "photo", Kind: Binary, Types: []string{"image/*"}, MaxBytes: 8},
 	{Name: "pos", Sep: '|', Props: []Field{{Name: "x", Kind: Number}}},
@@ -72,8 +73,9 @@ func TestURLEncodedObjects(t *testing.T) {
 		{"color[X]=1", `{"color":{"X":"1"}}`, ""},                              // undeclared: for additionalProperties
 		{"color[a+b]=1", `{"color":{"a b":"1"}}`, ""},
 		{"color[R]=", `{"color":{"R":""}}`, ""},
-		{"a[b[c]=1", `{"a[b":{"c":"1"}}`, ""},  // a Deep field whose name has a '['
-		{"other[R]=1", `{"other[R]":"1"}`, ""}, // not a Deep field: an ordinary key
+		{"n[a]=1&n[b]=x", `{"n":{"a":1,"b":"x"}}`, ""}, // undeclared: typed by the field's Kind
+		{"a[b[c]=1", `{"a[b":{"c":"1"}}`, ""},          // a Deep field whose name has a '['
+		{"other[R]=1", `{"other[R]":"1"}`, ""},         // not a Deep field: an ordinary key
 		{"colour[R]=1&[R]=2", `{"colour[R]":"1","[R]":"2"}`, ""},
 		{"rgb[R]=1", `{"rgb[R]":"1"}`, ""},
 		{"color[R]=1&color[R]=2", "", "/body/color/R repeated"},
