@@ -87,6 +87,19 @@ var bodies31Cases = []bodyCase{
 	{"form as json", "POST", "/pets/form", "application/json", `{"name":"Rex"}`, 415, nil},
 	{"form too large", "POST", "/pets/form", formCT, "name=" + strings.Repeat("a", 5000), 413, nil},
 
+	{"form pipeDelimited object", "POST", "/pets/form", formCT, "name=a&pos=x|1.5|y|2", 201, nil},
+	{"form pipeDelimited object type", "POST", "/pets/form", formCT, "name=a&pos=x|a", 400, []string{"/body/pos/x type"}},
+
+	// object properties of a form body in their encoding styles: color
+	// deepObject, rgb form without explode
+	{"form deepObject valid", "POST", "/paint", formCT, "color[R]=100&color%5BG%5D=200&rgb=R,1,G,2&counts[a]=3", 200, nil},
+	{"form deepObject type", "POST", "/paint", formCT, "color[R]=red&color[G]=1", 400, []string{"/body/color/R type"}},
+	{"form deepObject additional", "POST", "/paint", formCT, "color[R]=1&color[G]=1&color[X]=1", 400, []string{"/body/color/X additionalProperties"}},
+	{"form deepObject required", "POST", "/paint", formCT, "color[R]=1", 400, []string{"/body/color/G required"}},
+	{"form deepObject nested", "POST", "/paint", formCT, "color[R]=1&color[G]=1&color[B][x]=1", 400, []string{"/body/color style"}},
+	{"form pairs odd", "POST", "/paint", formCT, "color[R]=1&color[G]=1&rgb=R,1,G", 400, []string{"/body/rgb style"}},
+	{"form pairs maximum", "POST", "/paint", formCT, "color[R]=1&color[G]=1&rgb=R,300", 400, []string{"/body/rgb/R maximum"}},
+
 	// multipart/form-data
 	{"multipart valid", "PUT", "/pets/1/photo", mpCT, mpBody(field("caption", "Rex"), file("photo", "image/png", png), file("thumbs", "image/png", "t1"), file("thumbs", "image/png", "t2"), field("meta", `{"width":3}`), field("note", "aGk=")), 204, nil},
 	{"multipart jpeg allowed", "PUT", "/pets/1/photo", mpCT, mpBody(file("photo", "image/jpeg", "jpg")), 204, nil},

@@ -79,7 +79,7 @@ func fieldTable(o *ir.Operation, m *ir.Media) string {
 // lower and read by runtime/form:
 //
 //	// fieldsCreatePetForm is how a form body of POST /pets becomes JSON.
-//	var fieldsCreatePetForm = []form.Field{{Name: "age", Kind: form.Number}, {Name: "name"}}
+//	var fieldsCreatePetForm = []form.Field{{Name: "age", Kind: form.Number}, {Name: "color", Deep: true, Props: []form.Field{{Name: "R", Kind: form.Number}}}, {Name: "name"}}
 func (g *gen) fieldTables(f *jen.File, o *ir.Operation) {
 	for _, m := range o.Body.Media {
 		if m.Kind != ir.MediaForm && m.Kind != ir.MediaMultipart {
@@ -99,6 +99,21 @@ func (g *gen) fieldTables(f *jen.File, o *ir.Operation) {
 				}
 				if fd.Sep != "" {
 					d = append(d, kv("Sep", jen.LitRune(rune(fd.Sep[0]))))
+				}
+				if fd.Deep {
+					d = append(d, kv("Deep", jen.True()))
+				}
+				if len(fd.Props) > 0 {
+					props := make([]jen.Code, len(fd.Props))
+					for i := range fd.Props {
+						pd := &fd.Props[i]
+						pv := []jen.Code{kv("Name", jen.Lit(pd.Name))}
+						if pd.Number || pd.Boolean || pd.Null {
+							pv = append(pv, kv("Kind", g.kind(pd)))
+						}
+						props[i] = jen.Values(pv...)
+					}
+					d = append(d, kv("Props", jen.Index().Qual(g.rt("form"), "Field").Values(props...)))
 				}
 				if fd.Types != nil {
 					lits := make([]jen.Code, len(fd.Types))

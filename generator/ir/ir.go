@@ -198,7 +198,15 @@ type Field struct {
 	// Sep splits one urlencoded value into array items: "," (style form,
 	// explode false), " " (spaceDelimited), "|" (pipeDelimited); "" when
 	// each item has its own key.
-	Sep      string   `json:"sep,omitempty"`
+	Sep string `json:"sep,omitempty"`
+	// Deep: an object sent in style deepObject, color[R]=100. Sep on a
+	// field that is not an Array: an object sent as names and values in one
+	// value, color=R,100,G,200 (style form, spaceDelimited or pipeDelimited
+	// without explode). Such an object field's properties are typed by
+	// Props (Name and kinds only, sorted), the others by the field's own
+	// kinds (from additionalProperties).
+	Deep     bool     `json:"deep,omitempty"`
+	Props    []Field  `json:"props,omitempty"`
 	Types    []string `json:"types,omitempty"`    // multipart: media types (or ranges) a part may declare; nil allows any
 	MaxBytes int64    `json:"maxBytes,omitempty"` // binary: the schema's maxLength, in bytes
 }

@@ -109,25 +109,7 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 // left to additionalProperties.
 func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]*openapi3.Encoding, pos diag.Pos) []*ir.Field {
 	props := map[string][]*openapi3.Schema{}
-	var collect func(s *openapi3.Schema, depth int)
-	collect = func(s *openapi3.Schema, depth int) {
-		if s == nil || depth > 8 {
-			return
-		}
-		for n, p := range s.Properties {
-			if p != nil && p.Value != nil {
-				props[n] = append(props[n], p.Value)
-			}
-		}
-		for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
-			for _, a := range list {
-				if a != nil {
-					collect(a.Value, depth+1)
-				}
-			}
-		}
-	}
-	collect(s, 0)
+	properties(props, s, 0)
 	names := make([]string, 0, len(props))
 	for n := range props {
 		names = append(names, n)
@@ -187,17 +169,31 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 			}
 			f.Types = types
 		} else {
+			object := !f.Array && only(target.Type, "object")
 			switch style := e.Style; style {
 			case "", "form", "spaceDelimited", "pipeDelimited":
 				explode := style == "" || style == "form"
 				if e.Explode != nil {
 					explode = *e.Explode
 				}
-				if f.Array && !explode {
-					f.Sep = map[string]string{"": ",", "form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}[style]
+				sep := map[string]string{"": ",", "form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}[style]
+				switch {
+				case f.Array && !explode:
+					f.Sep = sep
+				case object && !explode:
+					// color=R,100,G,200; an explicit style or explode
+					// overrides contentType (OAS 3.1 §4.8.15.1).
+					f = l.objectField(where, n, style, defs, pos)
+					f.Sep = sep
+				case object && (style != "" || e.Explode != nil):
+					l.diags.Warnf(pos, "%s: property %q: style %s with explode spreads an object's properties over the body as keys of their own (R=100&G=200), which cannot be told apart from the body's other properties; this is not compiled: a field %q is read as JSON text, as with contentType application/json", where, n, orForm(style), n)
 				}
-				if style != "" && !f.Array && only(target.Type, "object") {
-					l.diags.Warnf(pos, "%s: property %q: style %s for an object is not compiled yet; the value is checked as JSON", where, n, style)
+			case "deepObject":
+				if object {
+					f = l.objectField(where, n, style, defs, pos)
+					f.Deep = true
+				} else {
+					l.diags.Warnf(pos, "%s: property %q: style deepObject applies to objects (OAS 3.1 §4.8.12.4) and is ignored here", where, n)
 				}
 			default:
 				l.diags.Warnf(pos, "%s: property %q: style %s is not compiled yet; the value is checked as one string", where, n, style)
@@ -206,6 +202,68 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 		out = append(out, f)
 	}
 	return out
+}
+
+// properties collects into props the properties of s, those declared in its
+// allOf, anyOf and oneOf members included, each with every schema that
+// declares it.
+func properties(props map[string][]*openapi3.Schema, s *openapi3.Schema, depth int) {
+	if s == nil || depth > 8 {
+		return
+	}
+	for n, p := range s.Properties {
+		if p != nil && p.Value != nil {
+			props[n] = append(props[n], p.Value)
+		}
+	}
+	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+		for _, a := range list {
+			if a != nil {
+				properties(props, a.Value, depth+1)
+			}
+		}
+	}
+}
+
+// objectField is the plan of an object property of a urlencoded body sent
+// in a style that keeps its properties apart (deepObject, or form,
+// spaceDelimited and pipeDelimited without explode): each declared
+// property is typed by its schemas as a field is, but never as a JSON
+// document, since no style defines how a value nested deeper is sent; the
+// properties it does not declare by additionalProperties. defs are the
+// schemas that declare the property.
+func (l *lowerer) objectField(where, name, style string, defs []*openapi3.Schema, pos diag.Pos) *ir.Field {
+	f := &ir.Field{Name: name}
+	props := map[string][]*openapi3.Schema{}
+	for _, d := range defs {
+		properties(props, d, 0)
+		if a := d.AdditionalProperties.Schema; a != nil && a.Value != nil {
+			setKinds(f, a.Value, l.doc.Version, 1)
+		}
+	}
+	names := make([]string, 0, len(props))
+	for n := range props {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := ir.Field{Name: n}
+		for _, d := range props[n] {
+			setKinds(&p, d, l.doc.Version, 1)
+			if d.Type != nil && (d.Type.Includes("object") || d.Type.Includes("array")) {
+				l.diags.Warnf(pos, "%s: property %q, style %s: its property %q admits type %s, which the style has no way to send (OAS 3.1 §4.8.12.4 shows it for properties of primitive values); its text is read as a string", where, name, orForm(style), n, strings.Join(d.Type.Slice(), ", "))
+			}
+		}
+		f.Props = append(f.Props, p)
+	}
+	return f
+}
+
+func orForm(style string) string {
+	if style == "" {
+		return "form"
+	}
+	return style
 }
 
 // setKinds adds to a field the JSON tokens its text may become, from the
@@ -323,6 +381,7 @@ func formSample(m *ir.Media, example string) string {
 	for _, k := range keys {
 		f := byName[k]
 		items, isArr := obj[k].([]any)
+		props, isObj := obj[k].(map[string]any)
 		switch {
 		case f != nil && f.Binary:
 			return "" // an example cannot stand for a file
@@ -335,6 +394,23 @@ func formSample(m *ir.Media, example string) string {
 		case f != nil && f.Array && isArr:
 			for _, it := range items {
 				pairs = append(pairs, kv{k, scalarText(it)})
+			}
+		case f != nil && (f.Deep || f.Sep != "") && isObj:
+			names := make([]string, 0, len(props))
+			for n := range props {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			var parts []string
+			for _, n := range names {
+				if f.Deep {
+					pairs = append(pairs, kv{k + "[" + n + "]", scalarText(props[n])})
+				} else {
+					parts = append(parts, n, scalarText(props[n]))
+				}
+			}
+			if !f.Deep {
+				pairs = append(pairs, kv{k, strings.Join(parts, f.Sep)})
 			}
 		default:
 			pairs = append(pairs, kv{k, scalarText(obj[k])})

@@ -2,6 +2,7 @@ package lower
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,15 +47,19 @@ func TestBodyKinds(t *testing.T) {
 
 	form := media(t, op(t, api, "POST", "/pets/form"), "application/x-www-form-urlencoded")
 	want := strings.Join([]string{
-		"{Name:age Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
-		"{Name:colors Number:false Boolean:false Null:false JSON:false Binary:false Array:true Sep:| Types:[] MaxBytes:0}",
-		"{Name:ids Number:true Boolean:false Null:false JSON:false Binary:false Array:true Sep:, Types:[] MaxBytes:0}",
-		"{Name:meta Number:false Boolean:false Null:false JSON:true Binary:false Array:false Sep: Types:[] MaxBytes:0}",
-		"{Name:name Number:false Boolean:false Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
+		"{Name:age Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:colors Number:false Boolean:false Null:false JSON:false Binary:false Array:true Sep:| Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:ids Number:true Boolean:false Null:false JSON:false Binary:false Array:true Sep:, Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:meta Number:false Boolean:false Null:false JSON:true Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:name Number:false Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
+		// pipeDelimited object: x|1|y|2
+		"{Name:pos Number:false Boolean:false Null:false JSON:false Binary:false Array:false Sep:| Deep:false Props:[" +
+			"{Name:x Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0} " +
+			"{Name:y Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}] Types:[] MaxBytes:0}",
 		// anyOf [integer, string]: a number when the text is one
-		"{Name:size Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
-		"{Name:tags Number:false Boolean:false Null:false JSON:false Binary:false Array:true Sep: Types:[] MaxBytes:0}",
-		"{Name:vip Number:false Boolean:true Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
+		"{Name:size Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:tags Number:false Boolean:false Null:false JSON:false Binary:false Array:true Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:vip Number:false Boolean:true Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
 	}, "\n")
 	if got := plan(form); got != want {
 		t.Errorf("form plan:\n%s\nwant:\n%s", got, want)
@@ -62,13 +67,13 @@ func TestBodyKinds(t *testing.T) {
 
 	mp := media(t, op(t, api, "PUT", "/pets/{petId}/photo"), "multipart/form-data")
 	want = strings.Join([]string{
-		"{Name:caption Number:false Boolean:false Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
-		"{Name:meta Number:false Boolean:false Null:false JSON:true Binary:false Array:false Sep: Types:[application/json] MaxBytes:0}",
+		"{Name:caption Number:false Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:meta Number:false Boolean:false Null:false JSON:true Binary:false Array:false Sep: Deep:false Props:[] Types:[application/json] MaxBytes:0}",
 		// contentEncoding: the part is base64 text, not a file
-		"{Name:note Number:false Boolean:false Null:false JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
+		"{Name:note Number:false Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
 		// encoding.contentType wins over contentMediaType
-		"{Name:photo Number:false Boolean:false Null:false JSON:false Binary:true Array:false Sep: Types:[image/png image/jpeg] MaxBytes:64}",
-		"{Name:thumbs Number:false Boolean:false Null:false JSON:false Binary:true Array:true Sep: Types:[image/png] MaxBytes:16}",
+		"{Name:photo Number:false Boolean:false Null:false JSON:false Binary:true Array:false Sep: Deep:false Props:[] Types:[image/png image/jpeg] MaxBytes:64}",
+		"{Name:thumbs Number:false Boolean:false Null:false JSON:false Binary:true Array:true Sep: Deep:false Props:[] Types:[image/png] MaxBytes:16}",
 	}, "\n")
 	if got := plan(mp); got != want {
 		t.Errorf("multipart plan:\n%s\nwant:\n%s", got, want)
@@ -97,9 +102,9 @@ func TestBodyKinds30(t *testing.T) {
 	mp := media(t, up, "multipart/form-data")
 	got := plan(mp)
 	for _, w := range []string{
-		"{Name:attachments Number:false Boolean:false Null:false JSON:false Binary:true Array:true Sep: Types:[] MaxBytes:0}",
-		"{Name:count Number:true Boolean:false Null:true JSON:false Binary:false Array:false Sep: Types:[] MaxBytes:0}",
-		"{Name:file Number:false Boolean:false Null:false JSON:false Binary:true Array:false Sep: Types:[text/* application/pdf] MaxBytes:32}",
+		"{Name:attachments Number:false Boolean:false Null:false JSON:false Binary:true Array:true Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:count Number:true Boolean:false Null:true JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}",
+		"{Name:file Number:false Boolean:false Null:false JSON:false Binary:true Array:false Sep: Deep:false Props:[] Types:[text/* application/pdf] MaxBytes:32}",
 	} {
 		if !strings.Contains(got, w) {
 			t.Errorf("multipart plan lacks %s:\n%s", w, got)
@@ -110,5 +115,119 @@ func TestBodyKinds30(t *testing.T) {
 	}
 	if m := media(t, op(t, api, "PUT", "/images"), "image/png"); m.Kind != ir.MediaBinary || m.MaxBytes != 8 {
 		t.Errorf("image/png with a binary schema: kind %q, MaxBytes %d", m.Kind, m.MaxBytes)
+	}
+}
+
+// compact renders a form plan with only what is set, object properties
+// included: "color deep {B:n G:n R:n name}".
+func compact(m *ir.Media) string {
+	kinds := func(f *ir.Field) string {
+		s := ""
+		for _, k := range []struct {
+			on bool
+			c  string
+		}{{f.Number, "n"}, {f.Boolean, "b"}, {f.Null, "0"}, {f.JSON, "j"}} {
+			if k.on {
+				s += k.c
+			}
+		}
+		return s
+	}
+	var parts []string
+	for _, f := range m.Fields {
+		s := f.Name
+		if k := kinds(f); k != "" {
+			s += ":" + k
+		}
+		if f.Deep {
+			s += " deep"
+		}
+		if f.Sep != "" {
+			s += " sep" + strconv.Quote(f.Sep)
+		}
+		if f.Array {
+			s += " array"
+		}
+		if f.Props != nil {
+			var ps []string
+			for i := range f.Props {
+				p := f.Props[i].Name
+				if k := kinds(&f.Props[i]); k != "" {
+					p += ":" + k
+				}
+				ps = append(ps, p)
+			}
+			s += " {" + strings.Join(ps, " ") + "}"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// TestFormObjectStyles checks the plans of object properties of a form
+// body in each style of the Encoding Object, and the warnings where a
+// style is not compiled or cannot carry a property.
+func TestFormObjectStyles(t *testing.T) {
+	api := lowerFile(t, "../../testdata/golden/bodies31/spec.yaml")
+	want := strings.Join([]string{
+		`color deep {B:n G:n R:n name}`,
+		`counts:n deep`, // additionalProperties: {type: integer}
+		`label`,
+		`rgb sep"," {G:n R:n}`,
+	}, "\n")
+	if got := compact(media(t, op(t, api, "POST", "/paint"), "application/x-www-form-urlencoded")); got != want {
+		t.Errorf("paint plan:\n%s\nwant:\n%s", got, want)
+	}
+	if got := compact(media(t, op(t, api, "POST", "/pets/form"), "application/x-www-form-urlencoded")); !strings.Contains(got, `pos sep"|" {x:n y:n}`) {
+		t.Errorf("pets/form plan, pos pipeDelimited:\n%s", got)
+	}
+
+	api, diags := lowerSource(t, `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /f:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                asJSON: {type: object, properties: {a: {type: integer}}}
+                spread: {type: object, properties: {a: {type: integer}}}
+                pairs: {type: object, properties: {a: {type: integer, nullable: true}, b: {type: boolean}}}
+                spaced: {type: object, properties: {a: {type: integer}}}
+                deep: {type: object, properties: {a: {anyOf: [{type: integer}, {type: string}]}, list: {type: array, items: {type: string}}}}
+                notObject: {type: string}
+            encoding:
+              spread: {style: form}
+              pairs: {explode: false, contentType: application/json}
+              spaced: {style: spaceDelimited}
+              deep: {style: deepObject}
+              notObject: {style: deepObject}
+      responses: {"204": {description: ok}}
+`)
+	want = strings.Join([]string{
+		`asJSON:j`,
+		`deep deep {a:n list}`,
+		`notObject`,
+		`pairs sep"," {a:n0 b:b}`, // explode given: contentType is ignored (OAS 3.1 §4.8.15.1)
+		`spaced sep" " {a:n}`,
+		`spread:j`,
+	}, "\n")
+	if got := compact(media(t, op(t, api, "POST", "/f"), "application/x-www-form-urlencoded")); got != want {
+		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
+	}
+	for _, w := range []string{
+		`property "spread": style form with explode spreads an object's properties`,
+		`property "deep", style deepObject: its property "list" admits type array`,
+		`property "notObject": style deepObject applies to objects`,
+	} {
+		if !strings.Contains(diags, w) {
+			t.Errorf("no warning %q in:\n%s", w, diags)
+		}
+	}
+	if n := strings.Count(diags, "\n"); n != 3 {
+		t.Errorf("%d warnings, want 3:\n%s", n, diags)
 	}
 }

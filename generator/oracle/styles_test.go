@@ -278,8 +278,10 @@ func paramMutations(s *openapi3.Schema, v any) []paramMut {
 
 // formBody encodes the object v as an application/x-www-form-urlencoded
 // body following mt's Encoding Objects (§4.8.15): arrays in their style
-// (form, exploded by default, spaceDelimited or pipeDelimited), objects as
-// JSON when their contentType says so or by default, deepObject otherwise.
+// (form, exploded by default, spaceDelimited or pipeDelimited), objects in
+// deepObject (x[R]=1) or, without explode, as names and values in one value
+// (x=R,1,G,2), and otherwise as JSON, which the gateway reads for the
+// contentType default and for form with explode alike.
 func formBody(mt *openapi3.MediaType, v map[string]any) []byte {
 	var pairs []string
 	add := func(k, s string) { pairs = append(pairs, url.QueryEscape(k)+"="+url.QueryEscape(s)) }
@@ -319,6 +321,18 @@ func formBody(mt *openapi3.MediaType, v map[string]any) []byte {
 				for _, p := range sortedKeys(e) {
 					add(k+"["+p+"]", scalar(e[p]))
 				}
+				continue
+			}
+			if !explode && style != "deepObject" {
+				sep := map[string]string{"spaceDelimited": " ", "pipeDelimited": "|"}[style]
+				if sep == "" {
+					sep = ","
+				}
+				var items []string
+				for _, p := range sortedKeys(e) {
+					items = append(items, p, scalar(e[p]))
+				}
+				add(k, strings.Join(items, sep))
 				continue
 			}
 			b, _ := json.Marshal(e)

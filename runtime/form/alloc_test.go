@@ -16,6 +16,7 @@ func TestValidBodiesAllocateNothing(t *testing.T) {
 	ctype := []byte(ct)
 	for name, run := range map[string]func() bool{
 		"urlencoded": func() bool { return d.URLEncoded(benchForm, fields, &errs) },
+		"objects":    func() bool { return d.URLEncoded(benchObjects, fields, &errs) },
 		"multipart":  func() bool { return d.Multipart(benchMP, ctype, fields, &errs) },
 		"text":       func() bool { return d.Text(benchForm, 0, &errs) },
 	} {

@@ -8,7 +8,9 @@ import (
 
 var (
 	benchForm = []byte("name=R%C3%A9x+the+dog&age=3&vip=true&tags=a&tags=b&ids=1,2,3&meta=%7B%22a%22%3A1%7D")
-	benchMP   = []byte(mp(
+	// benchObjects has object fields: deepObject and form without explode.
+	benchObjects = []byte("name=Rex&color[R]=100&color%5BG%5D=200&color[name]=red&rgb=R,1,G,2&pos=x|3")
+	benchMP      = []byte(mp(
 		"Content-Disposition: form-data; name=\"name\"\r\n\r\nRex",
 		"Content-Disposition: form-data; name=\"age\"\r\n\r\n3",
 		"Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"a\":1}",

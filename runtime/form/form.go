@@ -5,11 +5,18 @@
 // typed by a plan (Field) decided at generation time: a property whose schema
 // admits a number becomes a JSON number when its text is one, and a JSON
 // string otherwise, so that the validator's type check names the bad value.
+// An object property sent in a style of the Encoding Object that keeps its
+// properties apart (deepObject, color[R]=100&color[G]=200, or form without
+// explode, color=R,100,G,200) becomes a JSON object the same way, each of its
+// values typed by the plan of its property.
 //
-// The package never interprets a schema; it only knows, per field name, which
-// JSON token a text may become. Every violation it finds itself (a key sent
-// twice, a malformed escape, text that is not UTF-8, a part of the wrong
-// content type or size) is reported at a JSON pointer under /body.
+// The package never interprets a schema; it only knows, per field name (and
+// per property name of such an object field), which JSON token a text may
+// become, and how the field is spread over keys. Every violation it finds
+// itself (a key sent twice, a malformed escape, text that is not UTF-8, a
+// part of the wrong content type or size, a malformed or nested deepObject
+// key, an object value with a name and no value) is reported at a JSON
+// pointer under /body.
 //
 // A Decoder is scratch space that request.State pools: after the first few
 // requests of a size, transcoding a valid body allocates nothing. It is not
@@ -45,8 +52,27 @@ type Field struct {
 	Array bool // the property is an array: repeated keys (or parts) are its items
 	// Sep splits one value into the items of an array for the urlencoded
 	// styles that do not explode: ',' (form), ' ' (spaceDelimited), '|'
-	// (pipeDelimited). 0: one item per key.
+	// (pipeDelimited). 0: one item per key. On a field that is not an
+	// Array, Sep makes it an object sent as one value of names and values
+	// in those styles: color=R,100,G,200 is {"R":100,"G":200}.
 	Sep byte
+	// Deep makes the field an object sent in style deepObject: one key per
+	// property, color[R]=100&color[G]=200 is {"R":100,"G":200}. A key
+	// color[…] that is not exactly color[name] with a non-empty name
+	// (color[R, color[], color[R]x) is a violation at /body/color, and so
+	// is a nested one (color[a][b]): OpenAPI defines deepObject for one
+	// level only, and other frameworks read such keys as nested objects or
+	// arrays, so a gateway that passed them on as unknown keys would let
+	// through what the upstream may read as a property of color. The key
+	// color alone is a violation too: its value has no property name.
+	Deep bool
+	// Props are the plans of the declared properties of an object field
+	// (Deep, or Sep on a field that is not an Array), sorted by Name: they
+	// type its values as Kind types a field's; only their Name and Kind
+	// are read. The Kind of the object field itself (Number, Boolean or
+	// Null) types the properties Props does not declare, as the schema's
+	// additionalProperties do: 0 makes them strings.
+	Props []Field
 	// Types are the media types a multipart part may declare, ranges such
 	// as "image/*" included; nil allows any. A part without Content-Type
 	// passes: the check is about what a client says, not a guess. A part of
@@ -77,7 +103,8 @@ type Decoder struct {
 	scratch []byte // decoded keys and values; sized to the body so it never moves
 	pairs   []pair
 	seen    []bool
-	delim   []byte // "\r\n--" + boundary
+	delim   []byte   // "\r\n--" + boundary
+	names   [][]byte // the property names of one object value, to find one sent twice
 	it      jsonv.Iter
 }
 
@@ -86,6 +113,24 @@ type pair struct {
 	key, val []byte
 	ctype    []byte // multipart: the part's media type, "" when absent
 	file     bool   // multipart: the part has a filename
+	// deep is 1 + the index of the Deep field whose property prop the key
+	// names (color[prop]); 0 otherwise. object sets both.
+	deep int
+	prop []byte
+}
+
+// loc is where a value sits, made into a JSON pointer on the error path
+// only: /body/key, or /body/key/prop for a property of an object field.
+type loc struct {
+	key, prop []byte
+	sub       bool
+}
+
+func (l loc) String() string {
+	if l.sub {
+		return pointer(l.key, l.prop)
+	}
+	return pointer(l.key)
 }
 
 // Reset drops buffers that grew past what is worth keeping.
@@ -170,7 +215,8 @@ func (d *Decoder) unescape(b []byte) ([]byte, bool) {
 }
 
 // object writes d.pairs as a JSON object: single-valued fields in order of
-// appearance, then each array field with all its items.
+// appearance, then each array field with all its items and each deepObject
+// field with all its properties.
 func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 	if cap(d.seen) < len(fields) {
 		d.seen = make([]bool, len(fields))
@@ -187,7 +233,14 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 			continue
 		}
 		f := lookup(fields, p.key)
+		if f < 0 && d.deepKey(fields, p, errs) {
+			continue // a property of a Deep field, or a malformed key reported
+		}
 		if f >= 0 && fields[f].Array {
+			continue
+		}
+		if f >= 0 && fields[f].Deep {
+			errs.Add(pointer(p.key), "style", "expected the properties as "+string(p.key)+"[name]=value (style deepObject), found the key alone")
 			continue
 		}
 		if f >= 0 {
@@ -206,14 +259,20 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 		first = false
 		d.out = problem.AppendString(d.out, p.key)
 		d.out = append(d.out, ':')
-		var fd *Field
-		if f >= 0 {
-			fd = &fields[f]
+		if f < 0 {
+			d.value(nil, loc{key: p.key}, p.ctype, p.val, errs)
+		} else if fd := &fields[f]; fd.Sep != 0 {
+			d.pairsObject(fd, p, errs)
+		} else {
+			d.value(fd, loc{key: p.key}, p.ctype, p.val, errs)
 		}
-		d.value(fd, p, p.val, errs)
 	}
 	for f := range fields {
 		fd := &fields[f]
+		if fd.Deep && !fd.Array {
+			first = d.deepObject(f, fd, first, errs)
+			continue
+		}
 		if !fd.Array {
 			continue
 		}
@@ -238,7 +297,7 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 				if n > 0 {
 					d.out = append(d.out, ',')
 				}
-				d.value(fd, p, p.val, errs)
+				d.value(fd, loc{key: p.key}, p.ctype, p.val, errs)
 				n++
 				continue
 			}
@@ -249,7 +308,7 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 					if n > 0 {
 						d.out = append(d.out, ',')
 					}
-					d.value(fd, p, item, errs)
+					d.value(fd, loc{key: p.key}, p.ctype, item, errs)
 				}
 			}
 			n++
@@ -266,6 +325,151 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 	return true
 }
 
+// deepKey reports whether the key of p, which names no field, is
+// name[…] for a Deep field name: then p is marked as the property prop of
+// that field, or a malformed key is reported at /body/name. A key whose
+// part before a '[' names no Deep field is an ordinary key. A Deep field
+// whose own name has a '[' is found too: each '[' of the key is tried.
+func (d *Decoder) deepKey(fields []Field, p *pair, errs *problem.Errors) bool {
+	k := p.key
+	for i := 0; i < len(k); i++ {
+		j := bytes.IndexByte(k[i:], '[')
+		if j < 0 {
+			return false
+		}
+		i += j
+		f := lookup(fields, k[:i])
+		if f < 0 || !fields[f].Deep || fields[f].Array {
+			continue
+		}
+		name, rest := k[:i], k[i+1:]
+		end := bytes.IndexByte(rest, ']')
+		switch {
+		case end < 0:
+			errs.Add(pointer(name), "style", "malformed deepObject key "+quote(k)+": no closing ']'")
+		case end == 0:
+			errs.Add(pointer(name), "style", "malformed deepObject key "+quote(k)+": the property name is empty")
+		case bytes.IndexByte(rest[:end], '[') >= 0:
+			errs.Add(pointer(name), "style", "malformed deepObject key "+quote(k)+": '[' in the property name")
+		case end+1 < len(rest) && rest[end+1] == '[':
+			errs.Add(pointer(name), "style", "deepObject key "+quote(k)+" is nested: OpenAPI defines style deepObject for one level of properties, name[property]")
+		case end+1 < len(rest):
+			errs.Add(pointer(name), "style", "malformed deepObject key "+quote(k)+": text after ']'")
+		default:
+			p.deep, p.prop = f+1, rest[:end]
+		}
+		return true
+	}
+	return false
+}
+
+// deepObject writes the Deep field f as an object of the properties its
+// pairs name, each once, and returns the new value of first.
+func (d *Decoder) deepObject(f int, fd *Field, first bool, errs *problem.Errors) bool {
+	n := 0
+	for i := range d.pairs {
+		p := &d.pairs[i]
+		if p.deep != f+1 {
+			continue
+		}
+		if d.propBefore(i) {
+			errs.Add(pointer(fd.nameBytes(p), p.prop), "repeated", "sent more than once; the property holds one value")
+			continue
+		}
+		if n == 0 {
+			if !first {
+				d.out = append(d.out, ',')
+			}
+			first = false
+			d.out = problem.AppendString(d.out, fd.nameBytes(p))
+			d.out = append(d.out, ':', '{')
+		} else {
+			d.out = append(d.out, ',')
+		}
+		n++
+		d.out = problem.AppendString(d.out, p.prop)
+		d.out = append(d.out, ':')
+		d.value(prop(fd, p.prop), loc{key: fd.nameBytes(p), prop: p.prop, sub: true}, nil, p.val, errs)
+	}
+	if n > 0 {
+		d.out = append(d.out, '}')
+	}
+	return first
+}
+
+// nameBytes is the field's name as the key of p spells it (a prefix of it),
+// so that writing it allocates nothing.
+func (f *Field) nameBytes(p *pair) []byte { return p.key[:len(f.Name)] }
+
+// propBefore reports whether an earlier pair named the same property of the
+// same Deep field as pair i; MaxFields bounds the quadratic scan.
+func (d *Decoder) propBefore(i int) bool {
+	p := &d.pairs[i]
+	for j := 0; j < i; j++ {
+		if q := &d.pairs[j]; q.deep == p.deep && bytes.Equal(q.prop, p.prop) {
+			return true
+		}
+	}
+	return false
+}
+
+// pairsObject writes the value of an object field sent as names and values
+// separated by fd.Sep (style form, spaceDelimited or pipeDelimited without
+// explode) as a JSON object. An empty value is the empty object; MaxFields
+// bounds the properties of one value, and so the search for a name sent
+// twice.
+func (d *Decoder) pairsObject(fd *Field, p *pair, errs *problem.Errors) {
+	d.out = append(d.out, '{')
+	d.names = d.names[:0]
+	for rest, more, n := p.val, len(p.val) > 0, 0; more; n++ {
+		var name, v []byte
+		name, rest, more = cutMore(rest, fd.Sep)
+		if !more {
+			errs.Add(pointer(p.key), "style", "expected name"+string(fd.Sep)+"value pairs separated by "+strconv.QuoteRune(rune(fd.Sep))+", found an odd number of items")
+			break
+		}
+		v, rest, more = cutMore(rest, fd.Sep)
+		if n == MaxFields {
+			errs.Add(pointer(p.key), "maxFields", "more than "+strconv.Itoa(MaxFields)+" properties")
+			break
+		}
+		if !utf8.Valid(name) {
+			errs.Add(pointer(p.key), "encoding", "a property name is not valid UTF-8")
+			continue
+		}
+		if d.nameBefore(name) {
+			errs.Add(pointer(p.key, name), "repeated", "sent more than once; the property holds one value")
+			continue
+		}
+		if len(d.names) > 0 {
+			d.out = append(d.out, ',')
+		}
+		d.names = append(d.names, name)
+		d.out = problem.AppendString(d.out, name)
+		d.out = append(d.out, ':')
+		d.value(prop(fd, name), loc{key: p.key, prop: name, sub: true}, nil, v, errs)
+	}
+	d.out = append(d.out, '}')
+}
+
+func (d *Decoder) nameBefore(name []byte) bool {
+	for _, n := range d.names {
+		if bytes.Equal(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// prop is the plan of the property name of an object field: its entry in
+// Props, or the field itself, whose Kind types the others.
+func prop(fd *Field, name []byte) *Field {
+	if i := lookup(fd.Props, name); i >= 0 {
+		return &fd.Props[i]
+	}
+	return fd
+}
+
 // sentBefore reports whether the key of pair i appeared earlier; MaxFields
 // bounds the quadratic scan.
 func (d *Decoder) sentBefore(i int) bool {
@@ -280,18 +484,19 @@ func (d *Decoder) sentBefore(i int) bool {
 
 // value writes one text as the JSON token f allows, or as a string. A nil f
 // is a property the plan does not know: a string for additionalProperties.
-func (d *Decoder) value(f *Field, p *pair, v []byte, errs *problem.Errors) {
+// ctype is a multipart part's media type.
+func (d *Decoder) value(f *Field, at loc, ctype []byte, v []byte, errs *problem.Errors) {
 	var k Kind
 	if f != nil {
 		k = f.Kind
-		if f.Types != nil && len(p.ctype) > 0 && !Allowed(p.ctype, f.Types) {
-			errs.Add(pointer(p.key), "contentType", "part content type "+quote(p.ctype)+" is not allowed; expected "+join(f.Types))
+		if f.Types != nil && len(ctype) > 0 && !Allowed(ctype, f.Types) {
+			errs.Add(at.String(), "contentType", "part content type "+quote(ctype)+" is not allowed; expected "+join(f.Types))
 		}
 	}
 	switch {
 	case k&Binary != 0:
 		if f.MaxBytes > 0 && int64(len(v)) > f.MaxBytes {
-			errs.Add(pointer(p.key), "maxLength", "must be at most "+strconv.FormatInt(f.MaxBytes, 10)+" bytes long, found "+strconv.Itoa(len(v)))
+			errs.Add(at.String(), "maxLength", "must be at most "+strconv.FormatInt(f.MaxBytes, 10)+" bytes long, found "+strconv.Itoa(len(v)))
 		}
 		d.out = append(d.out, '"', '"')
 		return
@@ -300,7 +505,7 @@ func (d *Decoder) value(f *Field, p *pair, v []byte, errs *problem.Errors) {
 		d.it.Skip()
 		d.it.End()
 		if err := d.it.Err(); err != nil {
-			errs.Add(pointer(p.key), "json", err.Error())
+			errs.Add(at.String(), "json", err.Error())
 			d.out = append(d.out, "null"...)
 			return
 		}
@@ -311,7 +516,7 @@ func (d *Decoder) value(f *Field, p *pair, v []byte, errs *problem.Errors) {
 		return
 	}
 	if !utf8.Valid(v) {
-		errs.Add(pointer(p.key), "encoding", "not valid UTF-8")
+		errs.Add(at.String(), "encoding", "not valid UTF-8")
 		d.out = append(d.out, '"', '"')
 		return
 	}
@@ -402,19 +607,23 @@ func Allowed(mt []byte, types []string) bool {
 	return false
 }
 
-// pointer is the location of a field: /body/ and its name escaped per RFC
-// 6901. It allocates, and is called on the error path only.
-func pointer(name []byte) string {
-	b := make([]byte, 0, len("/body/")+len(name))
-	b = append(b, "/body/"...)
-	for _, c := range name {
-		switch c {
-		case '~':
-			b = append(b, '~', '0')
-		case '/':
-			b = append(b, '~', '1')
-		default:
-			b = append(b, c)
+// pointer is the location of a field, or of a property of an object field:
+// /body/ and the names escaped per RFC 6901. It allocates, and is called on
+// the error path only.
+func pointer(names ...[]byte) string {
+	b := make([]byte, 0, 32)
+	b = append(b, "/body"...)
+	for _, name := range names {
+		b = append(b, '/')
+		for _, c := range name {
+			switch c {
+			case '~':
+				b = append(b, '~', '0')
+			case '/':
+				b = append(b, '~', '1')
+			default:
+				b = append(b, c)
+			}
 		}
 	}
 	return string(b)

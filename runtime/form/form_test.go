@@ -1,6 +1,7 @@
 package form
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,11 +11,16 @@ import (
 
 // fields is the plan of a pet form: sorted by Name, as lower emits it.
 var fields = []Field{
+	{Name: "a[b", Deep: true},
 	{Name: "age", Kind: Number},
+	{Name: "color", Deep: true, Props: []Field{{Name: "G", Kind: Number}, {Name: "R", Kind: Number}, {Name: "name"}}},
 	{Name: "ids", Kind: Number, Array: true, Sep: ','},
 	{Name: "meta", Kind: JSON, Types: []string{"application/json"}},
+	{Name: "n", Kind: Number, Deep: true}, // additionalProperties: {type: number}
 	{Name: "name"},
 	{Name: "photo", Kind: Binary, Types: []string{"image/*"}, MaxBytes: 8},
+	{Name: "pos", Sep: '|', Props: []Field{{Name: "x", Kind: Number}}},
+	{Name: "rgb", Sep: ',', Props: []Field{{Name: "G", Kind: Number}, {Name: "R", Kind: Number}}},
 	{Name: "tags", Array: true},
 	{Name: "vip", Kind: Boolean},
 }
@@ -51,6 +57,82 @@ func TestURLEncoded(t *testing.T) {
 		if ok && string(d.JSON) != c.json {
 			t.Errorf("%q: JSON %s, want %s", c.body, d.JSON, c.json)
 		}
+	}
+}
+
+// TestURLEncodedObjects covers object fields in the styles of the Encoding
+// Object that keep their properties apart: deepObject (color, a[b]) and
+// form, pipeDelimited without explode (rgb, pos).
+func TestURLEncodedObjects(t *testing.T) {
+	for _, c := range []struct{ body, json, errs string }{
+		// deepObject
+		{"color[R]=100&color[G]=200", `{"color":{"R":100,"G":200}}`, ""},
+		{"color%5BR%5D=1&color%5bG%5d=2", `{"color":{"R":1,"G":2}}`, ""},
+		{"name=x&color[R]=1&age=2&color[G]=2", `{"name":"x","age":2,"color":{"R":1,"G":2}}`, ""},
+		{"color[R]=red&color[name]=3", `{"color":{"R":"red","name":"3"}}`, ""}, // the validator names R
+		{"color[X]=1", `{"color":{"X":"1"}}`, ""},                              // undeclared: for additionalProperties
+		{"color[a+b]=1", `{"color":{"a b":"1"}}`, ""},
+		{"color[R]=", `{"color":{"R":""}}`, ""},
+		{"n[a]=1&n[b]=x", `{"n":{"a":1,"b":"x"}}`, ""}, // undeclared: typed by the field's Kind
+		{"a[b[c]=1", `{"a[b":{"c":"1"}}`, ""},          // a Deep field whose name has a '['
+		{"other[R]=1", `{"other[R]":"1"}`, ""},         // not a Deep field: an ordinary key
+		{"colour[R]=1&[R]=2", `{"colour[R]":"1","[R]":"2"}`, ""},
+		{"rgb[R]=1", `{"rgb[R]":"1"}`, ""},
+		{"color[R]=1&color[R]=2", "", "/body/color/R repeated"},
+		{"color[a/b]=1&color[a%2Fb]=2", "", "/body/color/a~1b repeated"},
+		{"color[R]=%ff", "", "/body/color/R encoding"},
+		{"color=1", "", "/body/color style"},
+		{"color[R", "", "/body/color style"},
+		{"color[R=1", "", "/body/color style"},
+		{"color[]=1", "", "/body/color style"},
+		{"color[R]x=1", "", "/body/color style"},
+		{"color[a][b]=1", "", "/body/color style"}, // nested: not defined by OpenAPI
+		{"color[a[b]]=1", "", "/body/color style"},
+		{"color[R]=1&color[a][b]=1&color[]", "", "/body/color style; /body/color style"},
+		// form and pipeDelimited without explode
+		{"rgb=R,1,G,2", `{"rgb":{"R":1,"G":2}}`, ""},
+		{"rgb=R%2C1%2CG%2C2", `{"rgb":{"R":1,"G":2}}`, ""}, // split after decoding, as arrays are
+		{"rgb=", `{"rgb":{}}`, ""},
+		{"rgb=R,x,Z,1", `{"rgb":{"R":"x","Z":"1"}}`, ""},
+		{"rgb=,1", `{"rgb":{"":"1"}}`, ""},
+		{"pos=x|1|y|2&rgb=G,3", `{"pos":{"x":1,"y":"2"},"rgb":{"G":3}}`, ""},
+		{"rgb=R,1,G", "", "/body/rgb style"},
+		{"rgb=R", "", "/body/rgb style"},
+		{"rgb=R,1,R,2", "", "/body/rgb/R repeated"},
+		{"rgb=R,1&rgb=G,2", "", "/body/rgb repeated"},
+		{"rgb=%ff,1", "", "/body/rgb encoding"},
+		{"rgb=R,%ff", "", "/body/rgb/R encoding"},
+		{"pos=x,1", "", "/body/pos style"},
+	} {
+		var d Decoder
+		var errs problem.Errors
+		ok := d.URLEncoded([]byte(c.body), fields, &errs)
+		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
+			t.Errorf("%q: violations %q (ok %v), want %q", c.body, got, ok, c.errs)
+			continue
+		}
+		if ok && string(d.JSON) != c.json {
+			t.Errorf("%q: JSON %s, want %s", c.body, d.JSON, c.json)
+		}
+		if ok {
+			checkJSON(t, d.JSON)
+		}
+	}
+}
+
+// TestObjectPropertiesBounded: one object value holds at most MaxFields
+// properties, which bounds the search for a name sent twice.
+func TestObjectPropertiesBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("rgb=")
+	for i := range MaxFields {
+		fmt.Fprintf(&b, "p%d,%d,", i, i)
+	}
+	b.WriteString("last,1")
+	var d Decoder
+	var errs problem.Errors
+	if d.URLEncoded([]byte(b.String()), fields, &errs) || violations(&errs) != "/body/rgb maxFields" {
+		t.Errorf("violations %q, want /body/rgb maxFields", violations(&errs))
 	}
 }
 
@@ -146,7 +228,9 @@ func checkJSON(t *testing.T, b []byte) {
 }
 
 func FuzzURLEncoded(f *testing.F) {
-	for _, s := range []string{"name=Rex&age=3", "tags=a&tags=b&ids=1,2", "meta=%7B%7D", "a=%zz", "x=\xff", "+=+&%2B"} {
+	for _, s := range []string{"name=Rex&age=3", "tags=a&tags=b&ids=1,2", "meta=%7B%7D", "a=%zz", "x=\xff", "+=+&%2B",
+		"color[R]=1&color[G]=2", "color%5BR%5D=1&color[R]=2", "color[R", "color[]=", "color[R]x=1", "color[a][b]=1", "color=1", "a[b[c]=1",
+		"rgb=R,1,G,2", "rgb=R,1,G", "rgb=R,1,R,2", "pos=x|1|y|%ff"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -22,16 +22,16 @@ type dfa struct {
 	// next is the transition table. A state is the offset of its row, its
 	// number times the row length, so a step is one addition and one
 	// load: next[state+class] is the next state.
-	next     []uint32
-	endOK    []bool // by state: the state matches when the input ends there
+	next  []uint32
+	endOK []bool // by state: the state matches when the input ends there
 	// loop holds, for each state that has one, the set of ASCII bytes
 	// that lead from the state back to itself ([a-z] in [a-z]+), as a
 	// 256-bit mask; loopOf gives a state's set by its offset, 0 (the empty
 	// set) for the others. match reads a run of such bytes against the
 	// set instead of the table: table steps depend on each other, one
 	// load after another, while set tests do not.
-	loop   [][4]uint64
-	loopOf []uint16
+	loop     [][4]uint64
+	loopOf   []uint16
 	start    uint32
 	accepted uint32 // the state accepted (dead's is 0)
 	empty    bool   // the empty input matches: it is at once the beginning and the end
