@@ -951,13 +951,12 @@ func (b *bodyGen) object(s *ir.Schema, name string, track bool) []jen.Code {
 	var loop []jen.Code
 	if s.PropertyNames != nil {
 		// A function of its own even for a scalar schema: it runs over a
-		// second iterator reading the key.
+		// second iterator reading the key, whose locations are the
+		// member's.
 		fn := b.fnMode(s.PropertyNames, name+"PropertyName", false)
 		loop = append(loop, jen.Block(
 			pushK,
-			jen.Var().Id("sub").Qual(b.rt("jsonv"), "Iter"),
-			jen.Id("sub").Dot("ResetAt").Call(jen.Id("it").Dot("KeyRaw").Call(), jen.Id("it").Dot("Pointer").Call()),
-			jen.Id(fn).Call(jen.Op("&").Id("sub"), jen.Id("errs")),
+			jen.Id(fn).Call(jen.Id("it").Dot("KeyIter").Call(), jen.Id("errs")),
 			pop,
 		))
 	}

@@ -63,6 +63,8 @@ type Iter struct {
 	keys    []byte    // copies of the keys PushKeyBytes was given
 	base    string    // what Pointer puts before ptr: "/body", "query.filter"
 	item    int       // 1 + the index Pointer puts after base in brackets ("query.ids[2]"); 0 for none
+	parent  *Iter     // for the iterator KeyIter returns: whose location stands for base
+	keyIt   *Iter     // the iterator KeyIter returns, kept for the next key
 
 	keyStart, keyEnd int // raw span of the last key FirstKey/NextKey read, quotes included
 
@@ -87,6 +89,7 @@ func (it *Iter) Reset(b []byte) { it.ResetAt(b, "/body") }
 func (it *Iter) ResetAt(b []byte, base string) {
 	it.base = base
 	it.item = 0
+	it.parent = nil
 	it.buf = b
 	it.end = len(b)
 	it.pos = 0
@@ -772,8 +775,12 @@ func (it *Iter) Pop(n int) {
 // ResetAt followed by its JSON pointer (RFC 6901, "~" and "/" escaped), as a
 // new string; it is meant for error reports only.
 func (it *Iter) Pointer() string {
-	b := make([]byte, 0, len(it.base)+8+16*len(it.ptr))
-	b = append(b, it.base...)
+	base := it.base
+	if it.parent != nil {
+		base = it.parent.Pointer()
+	}
+	b := make([]byte, 0, len(base)+8+16*len(it.ptr))
+	b = append(b, base...)
 	if it.item > 0 {
 		b = append(b, '[')
 		b = strconv.AppendInt(b, int64(it.item-1), 10)

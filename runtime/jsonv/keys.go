@@ -5,11 +5,29 @@ import (
 	"unicode/utf8"
 )
 
+// KeyIter returns an iterator over the key FirstKey or NextKey last
+// returned, as the JSON string it is, for a validator to check it against
+// propertyNames. Its locations are those of the iterator's current value,
+// spelled out only when asked, so a validator pushes the key first:
+//
+//	m := it.PushKeyBytes(k)
+//	validateTagsPropertyName(it.KeyIter(), errs)
+//	it.Pop(m)
+//
+// The iterator belongs to it, made on the first call and reused: it is valid
+// until the next call, and reading a key costs no allocation.
+func (it *Iter) KeyIter() *Iter {
+	if it.keyIt == nil {
+		it.keyIt = new(Iter)
+	}
+	k := it.keyIt
+	k.ResetAt(it.KeyRaw(), "")
+	k.parent = it
+	return k
+}
+
 // KeyRaw returns the raw bytes of the key FirstKey or NextKey last returned:
 // the quoted string token as written, escapes and all, aliasing the input.
-// A validator checks propertyNames by running a second Iter over it:
-//
-//	sub.ResetAt(it.KeyRaw(), base)
 //
 // It returns nil after a syntax error or before any key was read.
 func (it *Iter) KeyRaw() []byte {
