@@ -456,47 +456,51 @@ func (b *bodyGen) inPlace(s *ir.Schema, name string, track bool) []jen.Code {
 		out = append(out, rewind)
 	}
 	if len(s.AnyOf) > 0 {
-		if s.Discriminator != nil && len(s.OneOf) == 0 {
-			out = append(out, b.dispatch(s, s.AnyOf, name+"AnyOf", track)...)
-		} else {
-			out = append(out, jen.Id("anyOK").Op(":=").False())
-			for i, sub := range s.AnyOf {
-				try := append(local(), probe)
-				try = append(try, b.call(sub, name+"AnyOf"+strconv.Itoa(i), track, localEv)...)
-				try = append(try, jen.If(passed).Block(jen.Id("anyOK").Op("=").True(), merge()), rewind)
-				if i > 0 && !track {
-					// Annotations are not needed: the first passing branch settles it.
-					out = append(out, jen.If(jen.Op("!").Id("anyOK")).Block(try...))
-				} else {
-					out = append(out, jen.Block(try...))
-				}
+		var plain []jen.Code
+		plain = append(plain, jen.Id("anyOK").Op(":=").False())
+		for i, sub := range s.AnyOf {
+			try := append(local(), probe)
+			try = append(try, b.call(sub, name+"AnyOf"+strconv.Itoa(i), track, localEv)...)
+			try = append(try, jen.If(passed).Block(jen.Id("anyOK").Op("=").True(), merge()), rewind)
+			if i > 0 && !track {
+				// Annotations are not needed: the first passing branch settles it.
+				plain = append(plain, jen.If(jen.Op("!").Id("anyOK")).Block(try...))
+			} else {
+				plain = append(plain, jen.Block(try...))
 			}
-			out = append(out, jen.If(jen.Op("!").Id("anyOK")).Block(
-				b.add("anyOf", "must match at least one of the "+strconv.Itoa(len(s.AnyOf))+" schemas of anyOf, matches none")))
+		}
+		plain = append(plain, jen.If(jen.Op("!").Id("anyOK")).Block(
+			b.add("anyOf", "must match at least one of the "+strconv.Itoa(len(s.AnyOf))+" schemas of anyOf, matches none")))
+		if s.Discriminator != nil && len(s.OneOf) == 0 {
+			out = append(out, b.dispatch(s, s.AnyOf, name+"AnyOf", track, plain)...)
+		} else {
+			out = append(out, plain...)
 		}
 	}
 	if len(s.OneOf) > 0 {
-		if s.Discriminator != nil {
-			out = append(out, b.dispatch(s, s.OneOf, name+"OneOf", track)...)
-		} else {
-			out = append(out, jen.Id("oneOK").Op(":=").Lit(0))
-			for i, sub := range s.OneOf {
-				try := append(local(), probe)
-				try = append(try, b.call(sub, name+"OneOf"+strconv.Itoa(i), track, localEv)...)
-				onPass := []jen.Code{jen.Id("oneOK").Op("++")}
-				if track {
-					onPass = append(onPass, jen.If(jen.Id("oneOK").Op("==").Lit(1)).Block(merge()))
-				}
-				try = append(try, jen.If(passed).Block(onPass...), rewind)
-				out = append(out, jen.Block(try...))
+		var plain []jen.Code
+		plain = append(plain, jen.Id("oneOK").Op(":=").Lit(0))
+		for i, sub := range s.OneOf {
+			try := append(local(), probe)
+			try = append(try, b.call(sub, name+"OneOf"+strconv.Itoa(i), track, localEv)...)
+			onPass := []jen.Code{jen.Id("oneOK").Op("++")}
+			if track {
+				onPass = append(onPass, jen.If(jen.Id("oneOK").Op("==").Lit(1)).Block(merge()))
 			}
-			n := strconv.Itoa(len(s.OneOf))
-			out = append(out,
-				jen.If(jen.Id("oneOK").Op("==").Lit(0)).Block(
-					b.add("oneOf", "must match exactly one of the "+n+" schemas of oneOf, matches none"),
-				).Else().If(jen.Id("oneOK").Op(">").Lit(1)).Block(
-					b.report(check{rule: "oneOf", text: "must match exactly one of the " + n + " schemas of oneOf, matches ", show: showInt, found: jen.Id("oneOK")}),
-				))
+			try = append(try, jen.If(passed).Block(onPass...), rewind)
+			plain = append(plain, jen.Block(try...))
+		}
+		n := strconv.Itoa(len(s.OneOf))
+		plain = append(plain,
+			jen.If(jen.Id("oneOK").Op("==").Lit(0)).Block(
+				b.add("oneOf", "must match exactly one of the "+n+" schemas of oneOf, matches none"),
+			).Else().If(jen.Id("oneOK").Op(">").Lit(1)).Block(
+				b.report(check{rule: "oneOf", text: "must match exactly one of the " + n + " schemas of oneOf, matches ", show: showInt, found: jen.Id("oneOK")}),
+			))
+		if s.Discriminator != nil {
+			out = append(out, b.dispatch(s, s.OneOf, name+"OneOf", track, plain)...)
+		} else {
+			out = append(out, plain...)
 		}
 	}
 	if s.Not != nil {
@@ -538,15 +542,19 @@ func (b *bodyGen) inPlace(s *ir.Schema, name string, track bool) []jen.Code {
 
 // dispatch checks the value against the one branch its discriminator
 // property selects, reporting that branch's violations where they are.
-func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, track bool) []jen.Code {
+//
+// A value the mapping does not know (not an object, no such property, not
+// a string, or a string that names no branch) is checked by plain, the
+// applicator without its discriminator: a discriminator is a hint that
+// "MUST NOT change the validation outcome of the schema" (OAS 3.1.1
+// §4.8.25), and documents such as OpenAI's name no mapping while their
+// values ("developer") are not the schemas' names either.
+func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, track bool, plain []jen.Code) []jen.Code {
 	d := s.Discriminator
 	ev := jen.Id("ev")
 	if !track {
 		ev = nil
 	}
-	var values []string
-	// The location of the discriminator property, as a jsonv.Loc.
-	at := jen.Id("it").Dot("LocKey").Call(jen.Lit(d.Property))
 	last := len(branches) - 1
 	fallback := func() []jen.Code { return b.call(branches[last], name+strconv.Itoa(last), track, ev) }
 	sw := jen.Switch(jen.String().Parens(jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0))))).BlockFunc(func(g *jen.Group) {
@@ -557,7 +565,6 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 				order = append(order, m.Branch)
 			}
 			byBranch[m.Branch] = append(byBranch[m.Branch], jen.Lit(m.Value))
-			values = append(values, strconv.Quote(m.Value))
 		}
 		for _, i := range order {
 			g.Case(byBranch[i]...).Block(b.call(branches[i], name+strconv.Itoa(i), track, ev)...)
@@ -566,8 +573,7 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 			g.Default().Block(fallback()...)
 			return
 		}
-		g.Default().Block(jen.Id("errs").Dot("AddQuoted").Call(at.Clone(), jen.Lit("discriminator"),
-			jen.Lit("must be one of "+cut(strings.Join(values, ", "), 200)+", found "), jen.Qual(b.rt("jsonv"), "Unquote").Call(jen.Id("raw"), jen.Id("buf").Index(jen.Empty(), jen.Lit(0)))))
+		g.Default().Block(jen.Id("mapped").Op("=").False())
 	})
 	head := []jen.Code{
 		jen.Var().Id("buf").Index(jen.Lit(64)).Byte(),
@@ -584,15 +590,9 @@ func (b *bodyGen) dispatch(s *ir.Schema, branches []*ir.Schema, name string, tra
 		)...)}
 	}
 	return []jen.Code{jen.Block(append(head,
-		jen.Switch().Block(
-			jen.Case(jen.Id("it").Dot("Peek").Call().Op("!=").Qual(b.rt("jsonv"), "Object")).Block(
-				b.report(check{rule: "type", text: "expected an object with the discriminator property " + strconv.Quote(d.Property) + ", found ", show: showString, found: jen.Id("it").Dot("Peek").Call().Dot("String").Call()})),
-			jen.Case(jen.Op("!").Id("found")).Block(
-				jen.Id("errs").Dot("AddAt").Call(at.Clone(), jen.Lit("required"), jen.Lit("missing discriminator property "+strconv.Quote(d.Property)))),
-			jen.Case(jen.Id("kind").Op("!=").Qual(b.rt("jsonv"), "String")).Block(
-				jen.Id("errs").Dot("AddString").Call(at.Clone(), jen.Lit("discriminator"), jen.Lit("expected a string, found "), jen.Id("kind").Dot("String").Call())),
-			jen.Default().Block(sw),
-		),
+		jen.Id("mapped").Op(":=").Id("it").Dot("Peek").Call().Op("==").Qual(b.rt("jsonv"), "Object").Op("&&").Id("found").Op("&&").Id("kind").Op("==").Qual(b.rt("jsonv"), "String"),
+		jen.If(jen.Id("mapped")).Block(sw),
+		jen.If(jen.Op("!").Id("mapped")).Block(plain...),
 		jen.Id("it").Dot("Rewind").Call(jen.Id("start")),
 	)...)}
 }
