@@ -154,7 +154,11 @@ func TestSkipAllocs(t *testing.T) {
 // documents encoding/json accepts (within the depth bound), and unescapes
 // strings the same way.
 func FuzzIter(f *testing.F) {
-	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `"\ud83d\ude00"`, `[1e5,-0.1,true]`, `{"name":"Rex","status":"available"}`, `01`, `"\u0000"`} {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `"\ud83d\ude00"`, `[1e5,-0.1,true]`, `{"name":"Rex","status":"available"}`, `01`, `"\u0000"`,
+		// Keys and strings long enough for the word-at-a-time paths, with and
+		// without white space around the colon and comma, and literals at the end.
+		`{"a_long_key_name":"a value longer than a word","another_key":[true,false,null]}`,
+		`{ "key_of_nine" : 1 ,"second_key_x":"v\"q", "k\u00e9y_with_escape":fals}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
