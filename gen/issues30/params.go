@@ -33,6 +33,47 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 	var q [9]param.Found
 	var kv param.Pair
 	for raw, i := ctx.URI().QueryString(), 0; i < len(raw); {
+		switch raw[i] {
+		case 'd':
+			if param.NameIs(raw, i, "direction=") {
+				i = q[0].AddValue(raw, i+len("direction="))
+				continue
+			}
+		case 'f':
+			if param.NameIs(raw, i, "filter=") {
+				i = q[1].AddValue(raw, i+len("filter="))
+				continue
+			}
+		case 'l':
+			if param.NameIs(raw, i, "labels=") {
+				i = q[2].AddValue(raw, i+len("labels="))
+				continue
+			}
+		case 'p':
+			switch {
+			case param.NameIs(raw, i, "page="):
+				i = q[3].AddValue(raw, i+len("page="))
+				continue
+			case param.NameIs(raw, i, "per_page="):
+				i = q[4].AddValue(raw, i+len("per_page="))
+				continue
+			case param.NameIs(raw, i, "pulls="):
+				i = q[5].AddValue(raw, i+len("pulls="))
+				continue
+			}
+		case 's':
+			switch {
+			case param.NameIs(raw, i, "since="):
+				i = q[6].AddValue(raw, i+len("since="))
+				continue
+			case param.NameIs(raw, i, "sort="):
+				i = q[7].AddValue(raw, i+len("sort="))
+				continue
+			case param.NameIs(raw, i, "state="):
+				i = q[8].AddValue(raw, i+len("state="))
+				continue
+			}
+		}
 		i = param.ScanPair(raw, i, &kv)
 		switch string(kv.Name(st.Scratch[:0])) {
 		case "direction":

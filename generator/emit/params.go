@@ -1,7 +1,9 @@
 package emit
 
 import (
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 	json "github.com/goccy/go-json"
@@ -104,16 +106,81 @@ func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 	name := jen.Switch(jen.String().Parens(jen.Id("kv").Dot("Name").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0))))).Block(cases...)
 	if all {
 		b.Var().Id("kv").Qual(g.rt("param"), "Pair")
-		b.For(jen.List(jen.Id("raw"), jen.Id("i")).Op(":=").List(raw, jen.Lit(0)), jen.Id("i").Op("<").Len(jen.Id("raw")), jen.Empty()).Block(
+		body := []jen.Code{}
+		if fast := g.queryNames(names); fast != nil {
+			body = append(body, fast)
+		}
+		body = append(body,
 			jen.Id("i").Op("=").Qual(g.rt("param"), "ScanPair").Call(jen.Id("raw"), jen.Id("i"), jen.Op("&").Id("kv")),
 			name,
 		)
+		b.For(jen.List(jen.Id("raw"), jen.Id("i")).Op(":=").List(raw, jen.Lit(0)), jen.Id("i").Op("<").Len(jen.Id("raw")), jen.Empty()).Block(body...)
 		return
 	}
 	b.For(jen.Id("i").Op(":=").Range().Id("qs")).Block(
 		jen.Id("kv").Op(":=").Op("&").Id("qs").Index(jen.Id("i")),
 		name,
 	)
+}
+
+// queryNames emits the fast path of the query pass: a switch on the first
+// byte of a pair that recognizes a parameter's name, sent as it is and
+// followed by '=', by comparing the bytes, and records its value without
+// reading the name into a Pair first:
+//
+//	switch raw[i] {
+//	case 'p':
+//		switch {
+//		case param.NameIs(raw, i, "page="):
+//			i = q[3].AddValue(raw, i+len("page="))
+//			continue
+//		...
+//
+// Anything else (an escaped name, a name without '=', an unknown one, an
+// empty piece) falls through to the pair-by-pair reading, which decodes the
+// name: both record the same value. Names that an escape could spell
+// differently in their raw form ('%', '+') or that hold a separator are
+// left to it.
+func (g *gen) queryNames(names []string) jen.Code {
+	byFirst := map[byte][]int{}
+	var firsts []byte
+	for i, n := range names {
+		if n == "" || strings.ContainsAny(n, "%+&=#") {
+			continue
+		}
+		if _, ok := byFirst[n[0]]; !ok {
+			firsts = append(firsts, n[0])
+		}
+		byFirst[n[0]] = append(byFirst[n[0]], i)
+	}
+	if len(firsts) == 0 {
+		return nil
+	}
+	sort.Slice(firsts, func(a, b int) bool { return firsts[a] < firsts[b] })
+	match := func(i int) (cond jen.Code, body []jen.Code) {
+		lit := jen.Lit(names[i] + "=")
+		return jen.Qual(g.rt("param"), "NameIs").Call(jen.Id("raw"), jen.Id("i"), lit),
+			[]jen.Code{
+				jen.Id("i").Op("=").Id("q").Index(jen.Lit(i)).Dot("AddValue").Call(jen.Id("raw"), jen.Id("i").Op("+").Len(lit.Clone())),
+				jen.Continue(),
+			}
+	}
+	var cases []jen.Code
+	for _, c := range firsts {
+		idx := byFirst[c]
+		if len(idx) == 1 {
+			cond, body := match(idx[0])
+			cases = append(cases, jen.Case(jen.LitRune(rune(c))).Block(jen.If(cond).Block(body...)))
+			continue
+		}
+		var inner []jen.Code
+		for _, i := range idx {
+			cond, body := match(i)
+			inner = append(inner, jen.Case(cond).Block(body...))
+		}
+		cases = append(cases, jen.Case(jen.LitRune(rune(c))).Block(jen.Switch().Block(inner...)))
+	}
+	return jen.Switch(jen.Id("raw").Index(jen.Id("i"))).Block(cases...)
 }
 
 // scalarOf is how a parameter's (or item's) value is decoded.

@@ -406,3 +406,22 @@ func NextDelim(b []byte, sep byte) (part, rest []byte, more bool) {
 	}
 	return b, nil, false
 }
+
+// NameIs reports whether the raw query at qs[i] starts with name, given
+// with its '=' ("page="): generated decoders find a parameter whose name is
+// sent as it is without reading it into a Pair. (Comparing the bytes in
+// place measured the same as this call to memequal.)
+func NameIs(qs []byte, i int, name string) bool {
+	return len(qs)-i >= len(name) && string(qs[i:i+len(name)]) == name
+}
+
+// AddValue records the raw value that starts at qs[i] and runs to the next
+// '&', and returns the index after that '&'.
+func (f *Found) AddValue(qs []byte, i int) int {
+	end, clean := valueEnd(qs, i)
+	if f.N == 0 {
+		f.V, f.clean = qs[i:end], clean
+	}
+	f.N++
+	return end + 1
+}

@@ -217,6 +217,24 @@ func FuzzQuery(f *testing.F) {
 				want = append(want, Pair{Key: k, Value: v})
 			}
 		}
+		// The fast path of generated decoders (NameIs, AddValue) records
+		// what ScanPair and Add record, wherever a plain name with '=' starts.
+		for i := 0; i < len(qs); {
+			start := i
+			for start < len(qs) && qs[start] == '&' {
+				start++
+			}
+			var p Pair
+			next := ScanPair(qs, i, &p)
+			if eq := start + len(p.Key); p.plain && len(p.Key) > 0 && eq < len(qs) && qs[eq] == '=' {
+				var slow, fast Found
+				slow.Add(&p)
+				if n := fast.AddValue(qs, eq+1); n != next || string(fast.V) != string(slow.V) || fast.clean != slow.clean {
+					t.Fatalf("AddValue(%q, %d) = %d %q clean=%v; ScanPair and Add: %d %q clean=%v", qs, eq+1, n, fast.V, fast.clean, next, slow.V, slow.clean)
+				}
+			}
+			i = next
+		}
 		got := Split(nil, qs)
 		if len(got) != len(want) {
 			t.Fatalf("Split(%q) has %d pairs, want %d", qs, len(got), len(want))
