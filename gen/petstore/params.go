@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/valyala/fasthttp"
@@ -40,21 +41,31 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if repeated {
 			st.Errs.Add("query.limit", "repeated", "must be given at most once")
 		} else {
-			if c, bad := q[0].Reserved(); bad {
+			if x, ok := param.ParseInt(v); ok {
+				if x < 1 {
+					st.Errs.AddInt64(jsonv.At("query.limit"), "minimum", "must be >= 1, found ", x)
+				} else if x > 100 {
+					st.Errs.AddInt64(jsonv.At("query.limit"), "maximum", "must be <= 100, found ", x)
+				} else if x < -2147483648 || x > 2147483647 {
+					st.Errs.AddInt64(jsonv.At("query.limit"), "format", "must be a valid int32, found ", x)
+				} else {
+					p.Limit = x
+				}
+			} else if c, bad := q[0].Reserved(); bad {
 				st.Errs.Add("query.limit", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.limit", "type", "malformed percent-encoding in "+param.Quote(v))
+				st.Errs.AddQuoted(jsonv.At("query.limit"), "type", "malformed percent-encoding in ", v)
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseInt(d)
 				if !ok {
-					st.Errs.Add("query.limit", "type", "expected an integer, found "+param.Quote(d))
+					st.Errs.AddQuoted(jsonv.At("query.limit"), "type", "expected an integer, found ", d)
 				} else if x < 1 {
-					st.Errs.Add("query.limit", "minimum", param.DetailInt("must be >= 1, found ", x))
+					st.Errs.AddInt64(jsonv.At("query.limit"), "minimum", "must be >= 1, found ", x)
 				} else if x > 100 {
-					st.Errs.Add("query.limit", "maximum", param.DetailInt("must be <= 100, found ", x))
+					st.Errs.AddInt64(jsonv.At("query.limit"), "maximum", "must be <= 100, found ", x)
 				} else if x < -2147483648 || x > 2147483647 {
-					st.Errs.Add("query.limit", "format", param.DetailInt("must be a valid int32, found ", x))
+					st.Errs.AddInt64(jsonv.At("query.limit"), "format", "must be a valid int32, found ", x)
 				} else {
 					p.Limit = x
 				}
@@ -68,14 +79,16 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if repeated {
 			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {
-			if c, bad := q[1].Reserved(); bad {
+			if isEnum0(v) {
+				p.Status = param.Opt[string]{V: param.S(v), Set: true}
+			} else if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.status", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[1].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.status", "type", "malformed percent-encoding in "+param.Quote(v))
+				st.Errs.AddQuoted(jsonv.At("query.status"), "type", "malformed percent-encoding in ", v)
 			} else {
 				st.Bytes = buf
 				if !isEnum0(d) {
-					st.Errs.Add("query.status", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(d))
+					st.Errs.AddQuoted(jsonv.At("query.status"), "enum", "must be one of \"available\", \"pending\", \"sold\", found ", d)
 				} else {
 					p.Status = param.Opt[string]{V: param.S(d), Set: true}
 				}
@@ -96,15 +109,15 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 				st.Strs = append(st.Strs, "")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "type", "malformed percent-encoding in "+param.Quote(v))
+				st.Errs.AddQuoted(jsonv.At("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]"), "type", "malformed percent-encoding in ", v)
 				st.Strs = append(st.Strs, "")
 			} else {
 				st.Bytes = buf
 				if len(d) == 0 {
-					st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+					st.Errs.AddInt(jsonv.At("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(d))
 					st.Strs = append(st.Strs, "")
 				} else if len(d) > 32 && utf8.RuneCount(d) > 32 {
-					st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "maxLength", "must be at most 32 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+					st.Errs.AddInt(jsonv.At("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]"), "maxLength", "must be at most 32 characters long, found ", utf8.RuneCount(d))
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Strs = append(st.Strs, param.S(d))
@@ -114,7 +127,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if n > 0 {
 			p.Tag = st.Strs[base:len(st.Strs):len(st.Strs)]
 			if len(p.Tag) > 5 {
-				st.Errs.Add("query.tag", "maxItems", "must have at most 5 items, found "+strconv.Itoa(len(p.Tag)))
+				st.Errs.AddInt(jsonv.At("query.tag"), "maxItems", "must have at most 5 items, found ", len(p.Tag))
 			}
 		}
 	}
@@ -125,7 +138,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		} else {
 			v := vs[0]
 			if !pattern0.Match(v) {
-				st.Errs.Add("header.X-Client-Version", "pattern", "must match \"^[0-9]+\\\\.[0-9]+$\", found "+param.Quote(v))
+				st.Errs.AddQuoted(jsonv.At("header.X-Client-Version"), "pattern", "must match \"^[0-9]+\\\\.[0-9]+$\", found ", v)
 			} else {
 				p.XClientVersion = param.Opt[string]{V: param.S(v), Set: true}
 			}
@@ -156,12 +169,12 @@ func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, 
 					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 					st.Strs = append(st.Strs, "")
 				} else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok {
-					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "type", "malformed percent-encoding in "+param.Quote(item))
+					st.Errs.AddQuoted(jsonv.At("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]"), "type", "malformed percent-encoding in ", item)
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Bytes = buf
 					if !pattern1.Match(d) {
-						st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "pattern", "must match \"^[a-z]+$\", found "+param.Quote(d))
+						st.Errs.AddQuoted(jsonv.At("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]"), "pattern", "must match \"^[a-z]+$\", found ", d)
 						st.Strs = append(st.Strs, "")
 					} else {
 						st.Strs = append(st.Strs, param.S(d))
@@ -170,7 +183,7 @@ func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, 
 			}
 			p.Tags = st.Strs[base:len(st.Strs):len(st.Strs)]
 			if len(p.Tags) < 1 {
-				st.Errs.Add("query.tags", "minItems", "must have at least 1 items, found "+strconv.Itoa(len(p.Tags)))
+				st.Errs.AddInt(jsonv.At("query.tags"), "minItems", "must have at least 1 items, found ", len(p.Tags))
 			}
 		}
 	} else {
@@ -193,9 +206,9 @@ func (p *ListMyPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("cookie.session", "repeated", "must be given at most once")
 		} else {
 			if len(v) < 64 && utf8.RuneCount(v) < 16 {
-				st.Errs.Add("cookie.session", "minLength", "must be at least 16 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+				st.Errs.AddInt(jsonv.At("cookie.session"), "minLength", "must be at least 16 characters long, found ", utf8.RuneCount(v))
 			} else if len(v) > 128 && utf8.RuneCount(v) > 128 {
-				st.Errs.Add("cookie.session", "maxLength", "must be at most 128 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+				st.Errs.AddInt(jsonv.At("cookie.session"), "maxLength", "must be at most 128 characters long, found ", utf8.RuneCount(v))
 			} else {
 				p.Session = param.S(v)
 			}
@@ -218,14 +231,14 @@ func (p *GetPetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *requ
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(v))
+			st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "malformed percent-encoding in ", v)
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
 			if !ok {
-				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
+				st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "expected an integer, found ", d)
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
+				st.Errs.AddInt64(jsonv.At("path.petId"), "minimum", "must be >= 1, found ", x)
 			} else {
 				p.PetID = x
 			}
@@ -247,14 +260,14 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(v))
+			st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "malformed percent-encoding in ", v)
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
 			if !ok {
-				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
+				st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "expected an integer, found ", d)
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
+				st.Errs.AddInt64(jsonv.At("path.petId"), "minimum", "must be >= 1, found ", x)
 			} else {
 				p.PetID = x
 			}
@@ -267,7 +280,7 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 		} else {
 			v := vs[0]
 			if len(v) == 0 {
-				st.Errs.Add("header.If-Match", "minLength", "must be at least 1 characters long, found "+strconv.Itoa(utf8.RuneCount(v)))
+				st.Errs.AddInt(jsonv.At("header.If-Match"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(v))
 			} else {
 				p.IfMatch = param.S(v)
 			}
@@ -292,14 +305,14 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(v))
+			st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "malformed percent-encoding in ", v)
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
 			if !ok {
-				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
+				st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "expected an integer, found ", d)
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
+				st.Errs.AddInt64(jsonv.At("path.petId"), "minimum", "must be >= 1, found ", x)
 			} else {
 				p.PetID = x
 			}
@@ -313,12 +326,12 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			if c, bad := param.Reserved(v, 0); bad {
 				st.Errs.Add("query.hard", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.Add("query.hard", "type", "malformed percent-encoding in "+param.Quote(v))
+				st.Errs.AddQuoted(jsonv.At("query.hard"), "type", "malformed percent-encoding in ", v)
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseBool(d)
 				if !ok {
-					st.Errs.Add("query.hard", "type", "expected true or false, found "+param.Quote(d))
+					st.Errs.AddQuoted(jsonv.At("query.hard"), "type", "expected true or false, found ", d)
 				} else {
 					p.Hard = x
 				}
@@ -345,14 +358,14 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.petId", "type", "malformed percent-encoding in "+param.Quote(v))
+			st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "malformed percent-encoding in ", v)
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
 			if !ok {
-				st.Errs.Add("path.petId", "type", "expected an integer, found "+param.Quote(d))
+				st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "expected an integer, found ", d)
 			} else if x < 1 {
-				st.Errs.Add("path.petId", "minimum", param.DetailInt("must be >= 1, found ", x))
+				st.Errs.AddInt64(jsonv.At("path.petId"), "minimum", "must be >= 1, found ", x)
 			} else {
 				p.PetID = x
 			}
@@ -362,11 +375,11 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[1]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.photoId", "type", "malformed percent-encoding in "+param.Quote(v))
+			st.Errs.AddQuoted(jsonv.At("path.photoId"), "type", "malformed percent-encoding in ", v)
 		} else {
 			st.Bytes = buf
 			if !pattern2.Match(d) {
-				st.Errs.Add("path.photoId", "pattern", "must match \"^[a-z0-9]{8}$\", found "+param.Quote(d))
+				st.Errs.AddQuoted(jsonv.At("path.photoId"), "pattern", "must match \"^[a-z0-9]{8}$\", found ", d)
 			} else {
 				p.PhotoID = param.S(d)
 			}
@@ -380,16 +393,16 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			if c, bad := param.Reserved(v, 0); bad {
 				st.Errs.Add("query.size", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.Add("query.size", "type", "malformed percent-encoding in "+param.Quote(v))
+				st.Errs.AddQuoted(jsonv.At("query.size"), "type", "malformed percent-encoding in ", v)
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseFloat(d)
 				if !ok {
-					st.Errs.Add("query.size", "type", "expected a number, found "+param.Quote(d))
+					st.Errs.AddQuoted(jsonv.At("query.size"), "type", "expected a number, found ", d)
 				} else if x < 0.1 {
-					st.Errs.Add("query.size", "minimum", param.DetailFloat("must be >= 0.1, found ", x))
+					st.Errs.AddFloat(jsonv.At("query.size"), "minimum", "must be >= 0.1, found ", x)
 				} else if x > 4.0 {
-					st.Errs.Add("query.size", "maximum", param.DetailFloat("must be <= 4, found ", x))
+					st.Errs.AddFloat(jsonv.At("query.size"), "maximum", "must be <= 4, found ", x)
 				} else {
 					p.Size = param.Opt[float64]{V: x, Set: true}
 				}
@@ -413,13 +426,13 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.storeId", "type", "malformed percent-encoding in "+param.Quote(v))
+			st.Errs.AddQuoted(jsonv.At("path.storeId"), "type", "malformed percent-encoding in ", v)
 		} else {
 			st.Bytes = buf
 			if len(d) < 8 && utf8.RuneCount(d) < 2 {
-				st.Errs.Add("path.storeId", "minLength", "must be at least 2 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+				st.Errs.AddInt(jsonv.At("path.storeId"), "minLength", "must be at least 2 characters long, found ", utf8.RuneCount(d))
 			} else if len(d) > 16 && utf8.RuneCount(d) > 16 {
-				st.Errs.Add("path.storeId", "maxLength", "must be at most 16 characters long, found "+strconv.Itoa(utf8.RuneCount(d)))
+				st.Errs.AddInt(jsonv.At("path.storeId"), "maxLength", "must be at most 16 characters long, found ", utf8.RuneCount(d))
 			} else {
 				p.StoreID = param.S(d)
 			}
@@ -438,12 +451,12 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 					st.Strs = append(st.Strs, "")
 				} else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok {
-					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "type", "malformed percent-encoding in "+param.Quote(item))
+					st.Errs.AddQuoted(jsonv.At("query.status["+strconv.Itoa(len(st.Strs)-base)+"]"), "type", "malformed percent-encoding in ", item)
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Bytes = buf
 					if !isEnum0(d) {
-						st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "enum", "must be one of \"available\", \"pending\", \"sold\", found "+param.Quote(d))
+						st.Errs.AddQuoted(jsonv.At("query.status["+strconv.Itoa(len(st.Strs)-base)+"]"), "enum", "must be one of \"available\", \"pending\", \"sold\", found ", d)
 						st.Strs = append(st.Strs, "")
 					} else {
 						st.Strs = append(st.Strs, param.S(d))

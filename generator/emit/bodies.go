@@ -305,7 +305,7 @@ func (b *bodyGen) add(rule, detail string) jen.Code { return b.report(check{rule
 
 // reports are the problem.Errors methods that take a violation in pieces,
 // by how its detail shows the value found.
-var reports = map[shown]string{showNone: "AddAt", showFloat: "AddFloat", showInt: "AddInt", showQuoted: "AddQuoted", showBytes: "AddBytes", showString: "AddString"}
+var reports = map[shown]string{showNone: "AddAt", showFloat: "AddFloat", showInt64: "AddInt64", showInt: "AddInt", showQuoted: "AddQuoted", showBytes: "AddBytes", showString: "AddString"}
 
 // report reports c at the value being checked. The location and the
 // detail go to problem.Errors in pieces, joined only for a violation it

@@ -37,6 +37,7 @@ const (
 	showQuoted              // a []byte string, quoted by param.Quote
 	showBytes               // a []byte token as it is (a number as sent)
 	showString              // a string that costs nothing to make (strconv.FormatBool)
+	showExpr                // found is the whole detail, a string expression; text is unused
 )
 
 // detail is the string expression of c's detail, for a report that builds
@@ -55,14 +56,10 @@ func (g *gen) detail(c check) jen.Code {
 		return jen.Lit(c.text).Op("+").String().Parens(c.found)
 	case showString:
 		return jen.Lit(c.text).Op("+").Add(c.found)
+	case showExpr:
+		return c.found
 	}
 	return jen.Lit(c.text)
-}
-
-// eager adapts a parameter decoder's adder to chain: a decoder never runs
-// inside a probe, so it builds each detail at once.
-func (g *gen) eager(add func(string, jen.Code) jen.Code) func(check) jen.Code {
-	return func(c check) jen.Code { return add(c.rule, g.detail(c)) }
 }
 
 // scalar is the Go kind a value is checked as.

@@ -73,6 +73,7 @@ func (g *gen) params(f *jen.File) {
 func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 	g.queryAt = map[*ir.Param]int{}
 	var names []string
+	var asSent []bool
 	all := true
 	for _, p := range o.Params {
 		if p.In != ir.InQuery {
@@ -84,6 +85,7 @@ func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 		}
 		g.queryAt[p] = len(g.queryAt)
 		names = append(names, p.Name)
+		asSent = append(asSent, checkedAsSent(p))
 	}
 	raw := jen.Id("ctx").Dot("URI").Call().Dot("QueryString").Call()
 	if !all || len(names) < 2 {
@@ -107,7 +109,7 @@ func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 	if all {
 		b.Var().Id("kv").Qual(g.rt("param"), "Pair")
 		body := []jen.Code{}
-		if fast := g.queryNames(names); fast != nil {
+		if fast := g.queryNames(names, asSent); fast != nil {
 			body = append(body, fast)
 		}
 		body = append(body,
@@ -141,7 +143,11 @@ func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 // name: both record the same value. Names that an escape could spell
 // differently in their raw form ('%', '+') or that hold a separator are
 // left to it.
-func (g *gen) queryNames(names []string) jen.Code {
+//
+// A value that will first be checked as sent (asSent, see checkedAsSent)
+// is recorded with AddRaw, which finds its end and nothing else: whether
+// it needs decoding is learned only if that first check fails.
+func (g *gen) queryNames(names []string, asSent []bool) jen.Code {
 	byFirst := map[byte][]int{}
 	var firsts []byte
 	for i, n := range names {
@@ -159,9 +165,13 @@ func (g *gen) queryNames(names []string) jen.Code {
 	sort.Slice(firsts, func(a, b int) bool { return firsts[a] < firsts[b] })
 	match := func(i int) (cond jen.Code, body []jen.Code) {
 		lit := jen.Lit(names[i] + "=")
+		add := "AddValue"
+		if asSent[i] {
+			add = "AddRaw"
+		}
 		return jen.Qual(g.rt("param"), "NameIs").Call(jen.Id("raw"), jen.Id("i"), lit),
 			[]jen.Code{
-				jen.Id("i").Op("=").Id("q").Index(jen.Lit(i)).Dot("AddValue").Call(jen.Id("raw"), jen.Id("i").Op("+").Len(lit.Clone())),
+				jen.Id("i").Op("=").Id("q").Index(jen.Lit(i)).Dot(add).Call(jen.Id("raw"), jen.Id("i").Op("+").Len(lit.Clone())),
 				jen.Continue(),
 			}
 	}
@@ -256,9 +266,9 @@ func pathIndex(o *ir.Operation, p *ir.Param) int {
 
 // missing is what an absent parameter does: fail when required, take the
 // default when there is one.
-func (g *gen) missing(p *ir.Param, field *jen.Statement, add func(string, jen.Code) jen.Code) jen.Code {
+func (g *gen) missing(p *ir.Param, field *jen.Statement, add adder) jen.Code {
 	if p.Required {
-		return add("required", jen.Lit("missing required "+p.In+" parameter "+strconv.Quote(p.Name)))
+		return add(fixed("required", "missing required "+p.In+" parameter "+strconv.Quote(p.Name)))
 	}
 	if p.Schema.Default == "" || rawValued(p) {
 		return nil
@@ -316,7 +326,7 @@ func scalarLit(k scalar, v any) jen.Code {
 
 // decodeScalar converts raw (a []byte expression) to the schema's kind,
 // checks it and calls set with the converted value.
-func (g *gen) decodeScalar(s *ir.Schema, raw jen.Code, add func(string, jen.Code) jen.Code, set func(jen.Code) jen.Code) []jen.Code {
+func (g *gen) decodeScalar(s *ir.Schema, raw jen.Code, add adder, set func(jen.Code) jen.Code) []jen.Code {
 	x := jen.Id("x")
 	switch k := scalarOf(s); k {
 	case kInt, kNum:
@@ -327,16 +337,16 @@ func (g *gen) decodeScalar(s *ir.Schema, raw jen.Code, add func(string, jen.Code
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, g.numChecks(s, k, x)...)
 		return []jen.Code{
 			jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw),
-			chain(cs, g.eager(add), []jen.Code{set(x)}),
+			chain(cs, add, []jen.Code{set(x)}),
 		}
 	case kBool:
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", "expected true or false, found ", showQuoted, raw}}, g.boolChecks(s, x)...)
 		return []jen.Code{
 			jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw),
-			chain(cs, g.eager(add), []jen.Code{set(x)}),
+			chain(cs, add, []jen.Code{set(x)}),
 		}
 	default:
-		return []jen.Code{chain(g.strChecks(s, raw), g.eager(add), []jen.Code{set(jen.Qual(g.rt("param"), "S").Call(raw))})}
+		return []jen.Code{chain(g.strChecks(s, raw), add, []jen.Code{set(jen.Qual(g.rt("param"), "S").Call(raw))})}
 	}
 }
 

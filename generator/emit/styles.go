@@ -1,8 +1,10 @@
 package emit
 
 import (
+	"encoding/json"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -30,19 +32,37 @@ import (
 //		}
 //	} else { ...required or default... }
 
-type adder func(rule string, detail jen.Code) jen.Code
+// adder reports a violation of a parameter at the location it is bound to.
+type adder func(c check) jen.Code
 
-// errAt reports rule at the location expression loc.
-func errAt(loc jen.Code, rule string, detail jen.Code) jen.Code {
-	return jen.Id("st").Dot("Errs").Dot("Add").Call(loc, jen.Lit(rule), detail)
+// errAt reports c at loc, a string expression. A detail that shows a value
+// found goes to problem.Errors in pieces (st.Errs.AddInt64(jsonv.At(loc),
+// ...)), which writes it into the request's own buffer instead of
+// allocating a string per violation.
+func (g *gen) errAt(loc jen.Code, c check) jen.Code {
+	errs := jen.Id("st").Dot("Errs")
+	method, ok := reports[c.show]
+	if !ok || c.show == showNone {
+		return errs.Dot("Add").Call(loc, jen.Lit(c.rule), g.detail(c))
+	}
+	return errs.Dot(method).Call(jen.Qual(g.rt("jsonv"), "At").Call(loc), jen.Lit(c.rule), jen.Lit(c.text), c.found)
+}
+
+// fixed is a violation whose detail is written out at generation time.
+func fixed(rule, text string) check { return check{rule: rule, text: text} }
+
+// shows is a violation whose detail is text followed by the value found,
+// shown as show says.
+func shows(rule, text string, show shown, found jen.Code) check {
+	return check{rule: rule, text: text, show: show, found: found}
 }
 
 func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 	loc := p.Location()
-	add := func(rule string, detail jen.Code) jen.Code { return errAt(jen.Lit(loc), rule, detail) }
+	add := func(c check) jen.Code { return g.errAt(jen.Lit(loc), c) }
 	field := jen.Id("p").Dot(p.GoName)
 	once := func(body []jen.Code) []jen.Code {
-		return []jen.Code{jen.If(jen.Id("repeated")).Block(add("repeated", jen.Lit("must be given at most once"))).Else().Block(body...)}
+		return []jen.Code{jen.If(jen.Id("repeated")).Block(add(fixed("repeated", "must be given at most once"))).Else().Block(body...)}
 	}
 	orMissing := func(st *jen.Statement) jen.Code {
 		if m := g.missing(p, field, add); m != nil {
@@ -79,7 +99,7 @@ func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 		body := g.paramValue(p, add)
 		if !isArray(p) {
 			body = []jen.Code{jen.If(jen.Len(jen.Id("vs")).Op(">").Lit(1)).Block(
-				add("repeated", jen.Lit("must be given at most once")),
+				add(fixed("repeated", "must be given at most once")),
 			).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("vs").Index(jen.Lit(0))}, body...)...)}
 		}
 		return orMissing(jen.If(jen.Id("vs").Op(":=").Id("ctx").Dot("Request").Dot("Header").Dot("PeekAll").Call(jen.Lit(p.Name)), jen.Len(jen.Id("vs")).Op(">").Lit(0)).Block(body...))
@@ -131,13 +151,13 @@ func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) [
 	dec := jen.If(
 		jen.List(jen.Id(d), jen.Id("buf"), jen.Id("ok")).Op(":=").Add(decode),
 		jen.Op("!").Id("ok"),
-	).Block(add("type", jen.Lit("malformed percent-encoding in ").Op("+").Qual(g.rt("param"), "Quote").Call(raw))).
+	).Block(add(shows("type", "malformed percent-encoding in ", showQuoted, raw))).
 		Else().Block(append([]jen.Code{jen.Id("st").Dot("Bytes").Op("=").Id("buf")}, used...)...)
 	if p.In == ir.InQuery && !p.AllowReserved {
 		return []jen.Code{jen.If(
 			jen.List(jen.Id("c"), jen.Id("bad")).Op(":=").Add(reserved),
 			jen.Id("bad"),
-		).Block(add("allowReserved", jen.Lit("reserved character ").Op("+").Qual("strconv", "QuoteRune").Call(jen.Rune().Parens(jen.Id("c"))).Op("+").Lit(" must be percent-encoded"))).
+		).Block(add(shows("allowReserved", "", showExpr, jen.Lit("reserved character ").Op("+").Qual("strconv", "QuoteRune").Call(jen.Rune().Parens(jen.Id("c"))).Op("+").Lit(" must be percent-encoded")))).
 			Else().Add(dec)}
 	}
 	return []jen.Code{dec}
@@ -198,7 +218,7 @@ func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
 				jen.Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")),
 				jen.Id("st").Dot("JSON").Dot("End").Call(),
 				jen.If(jen.Err().Op(":=").Id("st").Dot("JSON").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
-					add("json", jen.Err().Dot("Error").Call()),
+					add(shows("json", "", showExpr, jen.Err().Dot("Error").Call())),
 				),
 				jen.Add(field).Op("=").Add(d),
 			}
@@ -216,12 +236,17 @@ func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
 				jen.Id("V").Op(":").Add(x), jen.Id("Set").Op(":").True())
 		}
 		out = g.prefixed(p, add, func(v jen.Code) []jen.Code {
-			return g.piece(p, v, add, func(d jen.Code) []jen.Code {
+			rest := g.piece(p, v, add, func(d jen.Code) []jen.Code {
 				if p.Validate {
 					return g.decodeScalar(&ir.Schema{Type: p.Schema.Type}, d, add, g.validated(p, d, set))
 				}
 				return g.decodeScalar(p.Schema, d, add, set)
 			})
+			if g.found != nil && checkedAsSent(p) && len(rest) == 1 {
+				cond, body := g.asSent(p.Schema, v, add, set)
+				return []jen.Code{jen.If(cond...).Block(body...).Else().Add(rest[0])}
+			}
+			return rest
 		})
 	}
 	if p.AllowEmptyValue {
@@ -237,19 +262,19 @@ func (g *gen) prefixed(p *ir.Param, add adder, body func(v jen.Code) []jen.Code)
 	switch {
 	case p.In == ir.InPath && p.Style == "label":
 		return []jen.Code{jen.If(jen.Len(jen.Id("v")).Op("==").Lit(0).Op("||").Id("v").Index(jen.Lit(0)).Op("!=").LitByte('.')).Block(
-			add("style", jen.Lit(`expected a label-style value starting with ".", found `).Op("+").Qual(g.rt("param"), "Quote").Call(jen.Id("v"))),
+			add(shows("style", `expected a label-style value starting with ".", found `, showQuoted, jen.Id("v"))),
 		).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("v").Index(jen.Lit(1), jen.Empty())}, body(jen.Id("v"))...)...)}
 	case p.In == ir.InPath && p.Style == "matrix" && !(p.Explode && p.Shape != ir.ShapePrimitive):
 		return []jen.Code{jen.If(
 			jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Assigned").Call(jen.Qual("bytes", "TrimPrefix").Call(jen.Id("v"), jen.Index().Byte().Parens(jen.Lit(";"))), jen.Lit(p.Name)),
 			jen.Op("!").Id("ok").Op("||").Len(jen.Id("v")).Op("==").Lit(0).Op("||").Id("v").Index(jen.Lit(0)).Op("!=").LitByte(';'),
 		).Block(
-			add("style", jen.Lit(`expected a matrix-style value ";`+p.Name+`=…", found `).Op("+").Qual(g.rt("param"), "Quote").Call(jen.Id("v"))),
+			add(shows("style", `expected a matrix-style value ";`+p.Name+`=…", found `, showQuoted, jen.Id("v"))),
 		).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("w")}, body(jen.Id("v"))...)...)}
 	case p.In == ir.InPath && p.Style == "matrix":
 		// explode: ";name=a;name=b" or ";k=v;k=v", split at ";" below
 		return []jen.Code{jen.If(jen.Len(jen.Id("v")).Op("==").Lit(0).Op("||").Id("v").Index(jen.Lit(0)).Op("!=").LitByte(';')).Block(
-			add("style", jen.Lit(`expected a matrix-style value starting with ";", found `).Op("+").Qual(g.rt("param"), "Quote").Call(jen.Id("v"))),
+			add(shows("style", `expected a matrix-style value starting with ";", found `, showQuoted, jen.Id("v"))),
 		).Else().Block(append([]jen.Code{jen.Id("v").Op(":=").Id("v").Index(jen.Lit(1), jen.Empty())}, body(jen.Id("v"))...)...)}
 	}
 	return body(jen.Id("v"))
@@ -302,7 +327,7 @@ func (g *gen) arrayValue(p *ir.Param, add adder) []jen.Code {
 				// ";name=a;name=b": each piece is name=item
 				return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code {
 					return []jen.Code{jen.If(jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Assigned").Call(item, jen.Lit(p.Name)), jen.Op("!").Id("ok")).Block(
-						add("style", jen.Lit(`expected ";`+p.Name+`=…" for each item, found `).Op("+").Qual(g.rt("param"), "Quote").Call(item)),
+						add(shows("style", `expected ";`+p.Name+`=…" for each item, found `, showQuoted, item)),
 					).Else().Block(g.arrayItem(p, jen.Id("w"))...)}
 				})}
 			}
@@ -322,8 +347,8 @@ func (g *gen) arrayItem(p *ir.Param, raw jen.Code) []jen.Code {
 	items := itemsOf(p.Schema)
 	k := scalarOf(items)
 	arena := g.arena(p)
-	itemAdd := func(rule string, detail jen.Code) jen.Code {
-		return jen.Add(errAt(jen.Lit(p.Location()+"[").Op("+").Qual("strconv", "Itoa").Call(jen.Len(arena.Clone()).Op("-").Id("base")).Op("+").Lit("]"), rule, detail)).
+	itemAdd := func(c check) jen.Code {
+		return jen.Add(g.errAt(jen.Lit(p.Location()+"[").Op("+").Qual("strconv", "Itoa").Call(jen.Len(arena.Clone()).Op("-").Id("base")).Op("+").Lit("]"), c)).
 			Line().Add(arena.Clone()).Op("=").Append(arena.Clone(), zeroOf(k))
 	}
 	appendItem := func(x jen.Code) jen.Code { return jen.Add(arena.Clone()).Op("=").Append(arena.Clone(), x) }
@@ -350,12 +375,12 @@ func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 	count := jen.Len(field.Clone())
 	if n := p.Schema.MinItems; n != nil && *n > 0 {
 		out = append(out, jen.If(jen.Add(count).Op("<").Lit(int(*n))).Block(
-			add("minItems", jen.Lit("must have at least "+strconv.FormatInt(*n, 10)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(count)),
+			add(shows("minItems", "must have at least "+strconv.FormatInt(*n, 10)+" items, found ", showInt, count)),
 		))
 	}
 	if n := p.Schema.MaxItems; n != nil {
 		out = append(out, jen.If(jen.Add(count).Op(">").Lit(int(*n))).Block(
-			add("maxItems", jen.Lit("must have at most "+strconv.FormatInt(*n, 10)+" items, found ").Op("+").Qual("strconv", "Itoa").Call(count)),
+			add(shows("maxItems", "must have at most "+strconv.FormatInt(*n, 10)+" items, found ", showInt, count)),
 		))
 	}
 	return out
@@ -427,7 +452,7 @@ func (g *gen) objectValue(p *ir.Param, add adder) []jen.Code {
 			loop = g.items(p, v, func(item jen.Code) []jen.Code {
 				return []jen.Code{
 					jen.List(jen.Id("k"), jen.Id("w"), jen.Id("eq")).Op(":=").Qual(g.rt("param"), "Next").Call(item, jen.LitRune('=')),
-					jen.If(jen.Op("!").Id("eq")).Block(add("style", jen.Lit("expected name=value, found ").Op("+").Qual(g.rt("param"), "Quote").Call(item))).
+					jen.If(jen.Op("!").Id("eq")).Block(add(shows("style", "expected name=value, found ", showQuoted, item))).
 						Else().Block(o.dispatch(jen.Id("k"), jen.Id("w"), false)),
 				}
 			})
@@ -442,7 +467,7 @@ func (g *gen) objectValue(p *ir.Param, add adder) []jen.Code {
 					jen.Var().List(jen.Id("k"), jen.Id("w")).Index().Byte(),
 					cut(jen.Id("k")),
 					jen.If(jen.Op("!").Id("more")).Block(
-						add("style", jen.Lit("expected name,value pairs, found an odd number of items")),
+						add(fixed("style", "expected name,value pairs, found an odd number of items")),
 						jen.Break(),
 					),
 					cut(jen.Id("w")),
@@ -505,10 +530,10 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 		}
 		bit := jen.Lit(uint64(1) << i)
 		loc := p.Location() + "/" + pr.Name
-		add := func(rule string, detail jen.Code) jen.Code { return errAt(jen.Lit(loc), rule, detail) }
+		add := func(c check) jen.Code { return o.g.errAt(jen.Lit(loc), c) }
 		cases = append(cases, jen.Case(match).Block(
 			o.count(),
-			jen.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(add("repeated", jen.Lit("must be given at most once"))).
+			jen.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(add(fixed("repeated", "must be given at most once"))).
 				Else().Block(append([]jen.Code{jen.Id("seen").Op("|=").Add(bit)}, o.g.piece(p, w, add, func(d jen.Code) []jen.Code {
 				if i < len(p.PropTokens) && p.PropTokens[i] != nil {
 					// Applicators: the type, then the property schema's
@@ -522,11 +547,11 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 	}
 	if !loose {
 		dyn := jen.Lit(p.Location() + "/").Op("+").String().Parens(k)
-		add := func(rule string, detail jen.Code) jen.Code { return errAt(dyn.Clone(), rule, detail) }
+		add := func(c check) jen.Code { return o.g.errAt(dyn.Clone(), c) }
 		var def []jen.Code
 		switch s := p.Schema; {
 		case s.NoAdditional:
-			def = []jen.Code{add("additionalProperties", jen.Lit("no property of this name is allowed"))}
+			def = []jen.Code{add(fixed("additionalProperties", "no property of this name is allowed"))}
 		case s.AdditionalProperties != nil && !trivial(s.AdditionalProperties):
 			def = append([]jen.Code{o.count()}, o.g.piece(p, w, add, func(d jen.Code) []jen.Code {
 				return o.g.checkScalar(s.AdditionalProperties, d, add)
@@ -565,24 +590,24 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 // value spread over parameters), required properties and counts.
 func (o *object) end(field jen.Code) []jen.Code {
 	p := o.p
-	add := func(rule string, detail jen.Code) jen.Code { return errAt(jen.Lit(p.Location()), rule, detail) }
+	add := func(c check) jen.Code { return o.g.errAt(jen.Lit(p.Location()), c) }
 	var checks []jen.Code
 	for _, r := range p.Schema.Required {
 		for i, pr := range p.Schema.Properties {
 			if pr.Name == r {
 				checks = append(checks, jen.If(jen.Id("seen").Op("&").Lit(uint64(1)<<i).Op("==").Lit(0)).Block(
-					errAt(jen.Lit(p.Location()+"/"+r), "required", jen.Lit("missing required property "+strconv.Quote(r))),
+					o.g.errAt(jen.Lit(p.Location()+"/"+r), fixed("required", "missing required property "+strconv.Quote(r))),
 				))
 			}
 		}
 	}
 	if m := p.Schema.MinProperties; m != nil && *m > 0 {
 		checks = append(checks, jen.If(jen.Id("n").Op("<").Lit(int(*m))).Block(
-			add("minProperties", jen.Lit("must have at least "+strconv.FormatInt(*m, 10)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			add(shows("minProperties", "must have at least "+strconv.FormatInt(*m, 10)+" properties, found ", showInt, jen.Id("n")))))
 	}
 	if m := p.Schema.MaxProperties; m != nil {
 		checks = append(checks, jen.If(jen.Id("n").Op(">").Lit(int(*m))).Block(
-			add("maxProperties", jen.Lit("must have at most "+strconv.FormatInt(*m, 10)+" properties, found ").Op("+").Qual("strconv", "Itoa").Call(jen.Id("n")))))
+			add(shows("maxProperties", "must have at most "+strconv.FormatInt(*m, 10)+" properties, found ", showInt, jen.Id("n")))))
 	}
 	if !multi(p) {
 		return append(checks, jen.Add(field).Op("=").Id("v"))
@@ -590,7 +615,7 @@ func (o *object) end(field jen.Code) []jen.Code {
 	// Spread over parameters: absent when none of them came.
 	st := jen.If(jen.Id("n").Op(">").Lit(0)).Block(checks...)
 	if p.Required {
-		st = st.Else().Block(add("required", jen.Lit("missing required "+p.In+" parameter "+strconv.Quote(p.Name))))
+		st = st.Else().Block(add(fixed("required", "missing required "+p.In+" parameter "+strconv.Quote(p.Name))))
 	}
 	return []jen.Code{st}
 }
@@ -611,7 +636,7 @@ func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder, ok ...jen.Code)
 			name = jen.Id("_")
 		}
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, num...)
-		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw), chain(cs, g.eager(add), ok)}
+		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw), chain(cs, add, ok)}
 	case kBool:
 		bc := g.boolChecks(s, x)
 		name := jen.Id("x")
@@ -619,9 +644,9 @@ func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder, ok ...jen.Code)
 			name = jen.Id("_")
 		}
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", "expected true or false, found ", showQuoted, raw}}, bc...)
-		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw), chain(cs, g.eager(add), ok)}
+		return []jen.Code{jen.List(name, jen.Id("ok")).Op(":=").Qual(g.rt("param"), "ParseBool").Call(raw), chain(cs, add, ok)}
 	}
-	return []jen.Code{chain(g.strChecks(s, raw), g.eager(add), ok)}
+	return []jen.Code{chain(g.strChecks(s, raw), add, ok)}
 }
 
 // opOf names the operation a parameter belongs to, for validator names.
@@ -640,4 +665,76 @@ func (g *gen) opOf(p *ir.Param) string {
 func mentions(codes []jen.Code, id string) bool {
 	src := jen.Block(codes...).GoString()
 	return regexp.MustCompile(`\b` + regexp.QuoteMeta(id) + `\b`).MatchString(src)
+}
+
+// checkedAsSent reports whether a query value of p may first be checked as
+// it was sent, before any reserved-character check or percent-decoding:
+// when its kind proves that a value that passes has nothing to decode. An
+// integer is a '-' and digits; a boolean is true or false; a string enum
+// whose members hold no '%', '+', '[' or ']' matches a raw value only when
+// decoding would not change it. A value that fails this first try takes
+// the whole path, which reports exactly what it would have without it, so
+// the try only saves the valid path the work of learning that the value
+// is plain (param.Found.AddRaw instead of AddValue).
+func checkedAsSent(p *ir.Param) bool {
+	if p.In != ir.InQuery || p.Shape != ir.ShapePrimitive || p.Validate || p.AllowEmptyValue {
+		return false
+	}
+	switch scalarOf(p.Schema) {
+	case kInt, kBool:
+		return true
+	case kStr:
+		return sentEnum(p.Schema) != nil
+	}
+	return false
+}
+
+// sentEnum returns the members of a string enum that a raw query value can
+// be compared with as it is, or nil when s is no such enum.
+func sentEnum(s *ir.Schema) []string {
+	if len(s.Enum) == 0 {
+		return nil
+	}
+	strs := make([]string, 0, len(s.Enum))
+	for _, e := range s.Enum {
+		var v string
+		if e == "null" || json.Unmarshal([]byte(e), &v) != nil || strings.ContainsAny(v, "%+[]&") {
+			return nil
+		}
+		strs = append(strs, v)
+	}
+	return strs
+}
+
+// asSent is the first try of a value checkedAsSent, on the raw value v:
+// the condition that it parses (or is a member) as it is, and the rest of
+// the schema's checks on it.
+func (g *gen) asSent(s *ir.Schema, v jen.Code, add adder, set func(jen.Code) jen.Code) (cond, body []jen.Code) {
+	x := jen.Id("x")
+	switch k := scalarOf(s); k {
+	case kInt, kBool:
+		parse, checks := "ParseInt", g.numChecks(s, kInt, x)
+		if k == kBool {
+			parse, checks = "ParseBool", g.boolChecks(s, x)
+		}
+		return []jen.Code{jen.List(x, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(v), jen.Id("ok")},
+			chained(checks, add, set(x))
+	}
+	var rest []check
+	for _, c := range g.strChecks(s, v) {
+		if c.rule != "enum" {
+			rest = append(rest, c)
+		}
+	}
+	return []jen.Code{jen.Id(g.enumFunc(uniq(sentEnum(s)))).Call(v)},
+		chained(rest, add, set(jen.Qual(g.rt("param"), "S").Call(v)))
+}
+
+// chained is chain as the statements of a block: ok alone when there is
+// nothing to check.
+func chained(cs []check, add adder, ok jen.Code) []jen.Code {
+	if len(cs) == 0 {
+		return []jen.Code{ok}
+	}
+	return []jen.Code{chain(cs, add, []jen.Code{ok})}
 }

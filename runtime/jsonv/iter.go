@@ -775,12 +775,16 @@ func (it *Iter) Pop(n int) {
 // ResetAt followed by its JSON pointer (RFC 6901, "~" and "/" escaped), as a
 // new string; it is meant for error reports only.
 func (it *Iter) Pointer() string {
-	base := it.base
+	return string(it.AppendPointer(make([]byte, 0, len(it.base)+8+16*len(it.ptr))))
+}
+
+// AppendPointer appends Pointer's text to b.
+func (it *Iter) AppendPointer(b []byte) []byte {
 	if it.parent != nil {
-		base = it.parent.Pointer()
+		b = it.parent.AppendPointer(b)
+	} else {
+		b = append(b, it.base...)
 	}
-	b := make([]byte, 0, len(base)+8+16*len(it.ptr))
-	b = append(b, base...)
 	if it.item > 0 {
 		b = append(b, '[')
 		b = strconv.AppendInt(b, int64(it.item-1), 10)
@@ -788,26 +792,32 @@ func (it *Iter) Pointer() string {
 	}
 	for _, sg := range it.ptr {
 		b = append(b, '/')
-		if sg.index >= 0 {
+		switch {
+		case sg.index >= 0:
 			b = strconv.AppendInt(b, int64(sg.index), 10)
-			continue
-		}
-		k := sg.key
-		if k == "" && sg.end > sg.start {
-			k = string(it.keys[sg.start:sg.end])
-		}
-		for i := 0; i < len(k); i++ {
-			switch k[i] {
-			case '~':
-				b = append(b, '~', '0')
-			case '/':
-				b = append(b, '~', '1')
-			default:
-				b = append(b, k[i])
-			}
+		case sg.key == "" && sg.end > sg.start:
+			b = appendToken(b, it.keys[sg.start:sg.end])
+		default:
+			b = appendToken(b, sg.key)
 		}
 	}
-	return string(b)
+	return b
+}
+
+// appendToken appends k as a JSON pointer reference token: "~" and "/"
+// escaped as "~0" and "~1".
+func appendToken[T string | []byte](b []byte, k T) []byte {
+	for i := 0; i < len(k); i++ {
+		switch k[i] {
+		case '~':
+			b = append(b, '~', '0')
+		case '/':
+			b = append(b, '~', '1')
+		default:
+			b = append(b, k[i])
+		}
+	}
+	return b
 }
 
 // PointerKey is the location of the member k of the current object: what

@@ -1,5 +1,7 @@
 package jsonv
 
+import "strconv"
+
 // Loc is the location of a value for a violation report, kept as the pieces
 // Pointer, PointerKey or PointerIndex would spell out: the iterator, and a
 // key or an index of the current value. Making one costs nothing; String
@@ -19,6 +21,7 @@ const (
 	locHere  locOf = iota // the current value: Pointer
 	locKey                // its member key: PointerKey
 	locIndex              // its item index: PointerIndex
+	locAt                 // a location given as text: At
 )
 
 // Loc is the location of the current value, as Pointer spells it out.
@@ -32,13 +35,36 @@ func (it *Iter) LocKey(k string) Loc { return Loc{it: it, key: k, of: locKey} }
 // PointerIndex spells it out.
 func (it *Iter) LocIndex(i int) Loc { return Loc{it: it, index: i, of: locIndex} }
 
+// At is a location given as text, for a violation found outside a JSON
+// value ("query.limit", "header.X-Trace").
+func At(location string) Loc { return Loc{key: location, of: locAt} }
+
+// Text returns the location of a Loc made by At, which needs no spelling
+// out, and whether l is one.
+func (l Loc) Text() (string, bool) { return l.key, l.of == locAt }
+
 // String spells the location out, as a new string.
 func (l Loc) String() string {
 	switch l.of {
+	case locAt:
+		return l.key
 	case locKey:
 		return l.it.PointerKey(l.key)
 	case locIndex:
 		return l.it.PointerIndex(l.index)
 	}
 	return l.it.Pointer()
+}
+
+// AppendTo appends the location's text to b, as String spells it.
+func (l Loc) AppendTo(b []byte) []byte {
+	switch l.of {
+	case locAt:
+		return append(b, l.key...)
+	case locKey:
+		return appendToken(append(l.it.AppendPointer(b), '/'), l.key)
+	case locIndex:
+		return strconv.AppendInt(append(l.it.AppendPointer(b), '/'), int64(l.index), 10)
+	}
+	return l.it.AppendPointer(b)
 }

@@ -21,6 +21,16 @@ func TestLoc(t *testing.T) {
 		if got := c.at.String(); got != c.want {
 			t.Errorf("got %q, want %q", got, c.want)
 		}
+		if got := string(c.at.AppendTo([]byte("x:"))); got != "x:"+c.want {
+			t.Errorf("AppendTo: got %q, want %q", got, "x:"+c.want)
+		}
+	}
+	at := At("query.a/b")
+	if s, ok := at.Text(); !ok || s != "query.a/b" || at.String() != s || string(at.AppendTo(nil)) != s {
+		t.Errorf("At: Text %q %v, String %q", s, ok, at.String())
+	}
+	if _, ok := it.Loc().Text(); ok {
+		t.Error("an iterator's Loc reports a text of its own")
 	}
 	if got := it.LocIndex(1).String(); got != "query.ids[2]/a~1b/1" {
 		t.Errorf("LocIndex: got %q", got)

@@ -257,12 +257,20 @@ func isPchar(c byte) bool {
 
 // Quote renders a raw value for an error detail: quoted, escaped and cut at
 // 64 bytes so a hostile value cannot blow up the problem document.
-func Quote(b []byte) string {
+func Quote(b []byte) string { return string(AppendQuote(nil, b)) }
+
+// AppendQuote appends Quote's text to dst, allocating nothing beyond
+// growing dst.
+func AppendQuote(dst, b []byte) []byte {
 	const max = 64
 	if len(b) > max {
-		return strconv.Quote(string(b[:max])) + "…"
+		// The text is only read: it is copied, escaped, into dst.
+		return append(strconv.AppendQuote(dst, unsafe.String(&b[0], max)), "…"...)
 	}
-	return strconv.Quote(string(b))
+	if len(b) == 0 {
+		return append(dst, `""`...)
+	}
+	return strconv.AppendQuote(dst, unsafe.String(&b[0], len(b)))
 }
 
 // DetailInt returns the text of a violation followed by the integer it

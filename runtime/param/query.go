@@ -425,3 +425,30 @@ func (f *Found) AddValue(qs []byte, i int) int {
 	f.N++
 	return end + 1
 }
+
+// AddRaw is AddValue for a value that its decoder first checks as it was
+// sent (an integer, a boolean, an enum member): it finds the value's end
+// and nothing else, leaving Reserved and Decode to read V if that check
+// fails.
+func (f *Found) AddRaw(qs []byte, i int) int {
+	end := ampersand(qs, i)
+	if f.N == 0 {
+		f.V, f.clean = qs[i:end], false
+	}
+	f.N++
+	return end + 1
+}
+
+// ampersand returns the index of the first '&' in qs from i on, or
+// len(qs).
+func ampersand(qs []byte, i int) int {
+	for ; i+8 <= len(qs); i += 8 {
+		if amp := eq8(load8(qs[i:]), '&'); amp != 0 {
+			return i + bits.TrailingZeros64(amp)>>3
+		}
+	}
+	for i < len(qs) && qs[i] != '&' {
+		i++
+	}
+	return i
+}

@@ -232,6 +232,19 @@ func FuzzQuery(f *testing.F) {
 				if n := fast.AddValue(qs, eq+1); n != next || string(fast.V) != string(slow.V) || fast.clean != slow.clean {
 					t.Fatalf("AddValue(%q, %d) = %d %q clean=%v; ScanPair and Add: %d %q clean=%v", qs, eq+1, n, fast.V, fast.clean, next, slow.V, slow.clean)
 				}
+				// AddRaw records the same value without learning whether it
+				// is clean, so Reserved and Decode read it and agree.
+				var raw Found
+				if n := raw.AddRaw(qs, eq+1); n != next || string(raw.V) != string(slow.V) || raw.clean {
+					t.Fatalf("AddRaw(%q, %d) = %d %q clean=%v; ScanPair and Add: %d %q", qs, eq+1, n, raw.V, raw.clean, next, slow.V)
+				}
+				c1, bad1 := raw.Reserved()
+				c2, bad2 := slow.Reserved()
+				d1, _, ok1 := raw.Decode(nil)
+				d2, _, ok2 := slow.Decode(nil)
+				if c1 != c2 || bad1 != bad2 || ok1 != ok2 || string(d1) != string(d2) {
+					t.Fatalf("%q: AddRaw's Reserved %q %v, Decode %q %v; Add's %q %v, %q %v", qs, c1, bad1, d1, ok1, c2, bad2, d2, ok2)
+				}
 			}
 			i = next
 		}

@@ -50,3 +50,21 @@ func TestReportAllocs(t *testing.T) {
 		t.Errorf("full: %v allocs, want 0", n)
 	}
 }
+
+// TestKeptReportAllocs asserts that a kept report writes its location and
+// detail into the Errors' buffer, once that buffer has grown: a request
+// with bad values costs no allocation per violation.
+func TestKeptReportAllocs(t *testing.T) {
+	var it jsonv.Iter
+	it.Reset([]byte(`{"tags":["a"]}`))
+	it.FirstKey()
+	it.PushKey("tags")
+	var e Errors
+	if n := testing.AllocsPerRun(100, func() {
+		e.Reset()
+		reportAll(&e, &it)
+		e.AddInt64(jsonv.At("query.limit"), "maximum", "must be <= 100, found ", 500)
+	}); n != 0 {
+		t.Fatalf("%v allocs per run, want 0", n)
+	}
+}

@@ -13,7 +13,11 @@ const hexDigits = "0123456789abcdef"
 // byte, as encoding/json does), and U+2028/U+2029 are escaped so the body
 // is also safe to embed in JavaScript. It never allocates beyond growing dst.
 func AppendString[T string | []byte](dst []byte, s T) []byte {
-	dst = append(dst, '"')
+	return append(appendEscaped(append(dst, '"'), s), '"')
+}
+
+// appendEscaped is AppendString without the quotes.
+func appendEscaped[T string | []byte](dst []byte, s T) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		i += jsonv.PlainRun(s[i:])
@@ -64,8 +68,7 @@ func AppendString[T string | []byte](dst []byte, s T) []byte {
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
 }
 
 // decodeRune picks the utf8 decoder for T without converting (which would

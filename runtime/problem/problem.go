@@ -13,7 +13,6 @@ package problem
 
 import (
 	"strconv"
-	"sync"
 
 	"github.com/valyala/fasthttp"
 )
@@ -46,11 +45,17 @@ type Violation struct {
 // Errors collects the violations of one request. The zero value is ready to
 // use; Reset keeps the capacity so a caller can pool it. Not safe for
 // concurrent use: one request, one goroutine.
+//
+// The strings of the violations that the reports of report.go build (AddAt,
+// AddInt64, ...) live in the Errors' own buffer: they are valid until
+// Reset, which the owner calls once the response is written. Copy a
+// violation to keep it longer.
 type Errors struct {
 	List    []Violation
-	Dropped int // violations seen after List was full
-	probing int // > 0 while a subschema is tried: violations are counted, not kept
-	count   int // every violation added, kept or not
+	Dropped int    // violations seen after List was full
+	probing int    // > 0 while a subschema is tried: violations are counted, not kept
+	count   int    // every violation added, kept or not
+	text    []byte // the locations and details the reports built
 }
 
 // Add records a violation, or counts it in Dropped once MaxViolations are held.
@@ -132,29 +137,30 @@ func (e *Errors) Reset() {
 	e.Dropped = 0
 	e.probing = 0
 	e.count = 0
+	if cap(e.text) > 64<<10 {
+		e.text = nil // do not keep one huge report's buffer alive
+	}
+	e.text = e.text[:0]
 }
 
 // Write answers 400 with every violation in "errors" and the first one, plus
 // how many more there were, in "detail".
 func (e *Errors) Write(ctx *fasthttp.RequestCtx) {
-	b := acquireBuf()
-	d := b.scratch[:0]
+	o := open(ctx, fasthttp.StatusBadRequest, TypeInvalidRequest, titleInvalid)
 	if len(e.List) > 0 {
 		first := e.List[0]
-		d = append(d, first.Location...)
-		d = append(d, ": "...)
-		d = append(d, first.Detail...)
+		o = appendEscaped(o, first.Location)
+		o = append(o, ": "...)
+		o = appendEscaped(o, first.Detail)
 		if more := len(e.List) - 1 + e.Dropped; more > 0 {
-			d = append(d, " (and "...)
-			d = strconv.AppendInt(d, int64(more), 10)
-			d = append(d, " more)"...)
+			o = append(o, " (and "...)
+			o = strconv.AppendInt(o, int64(more), 10)
+			o = append(o, " more)"...)
 		}
 	} else {
-		d = append(d, "the request is invalid"...)
+		o = append(o, "the request is invalid"...)
 	}
-	b.scratch = d
-	write(ctx, b, fasthttp.StatusBadRequest, TypeInvalidRequest, titleInvalid, d, e.List)
-	releaseBuf(b)
+	finish(ctx, o, fasthttp.StatusBadRequest, e.List)
 }
 
 // titleInvalid is the title of a request that failed validation.
@@ -168,17 +174,18 @@ var invalidHead = append(append(append(append(append(append([]byte(nil), keyType
 // path (without query); "request_id" is included when the request carries an
 // X-Request-Id header (requestid.Ensure sets one). vs may be nil.
 func Write(ctx *fasthttp.RequestCtx, status int, typ, title, detail string, vs []Violation) {
-	b := acquireBuf()
-	write(ctx, b, status, typ, title, detail, vs)
-	releaseBuf(b)
+	finish(ctx, appendEscaped(open(ctx, status, typ, title), detail), status, vs)
 }
 
 // writeBlank writes an about:blank problem, whose title must be the status
 // phrase (RFC 9457 §4.2.1).
-func writeBlank[T string | []byte](ctx *fasthttp.RequestCtx, status int, detail T) {
-	b := acquireBuf()
-	write(ctx, b, status, TypeBlank, fasthttp.StatusMessage(status), detail, nil)
-	releaseBuf(b)
+func writeBlank(ctx *fasthttp.RequestCtx, status int, detail string) {
+	Write(ctx, status, TypeBlank, fasthttp.StatusMessage(status), detail, nil)
+}
+
+// openBlank starts an about:blank problem, up to its detail.
+func openBlank(ctx *fasthttp.RequestCtx, status int) []byte {
+	return open(ctx, status, TypeBlank, fasthttp.StatusMessage(status))
 }
 
 // NotFound answers 404: no route matches the path.
@@ -190,44 +197,38 @@ func NotFound(ctx *fasthttp.RequestCtx) {
 // path supports (e.g. "GET, POST").
 func MethodNotAllowed(ctx *fasthttp.RequestCtx, allow string) {
 	ctx.Response.Header.Set(fasthttp.HeaderAllow, allow)
-	b := acquireBuf()
-	d := append(b.scratch[:0], "method "...)
-	d = append(d, ctx.Method()...)
-	d = append(d, " is not allowed here; allowed: "...)
-	d = append(d, allow...)
-	b.scratch = d
-	write(ctx, b, fasthttp.StatusMethodNotAllowed, TypeBlank, fasthttp.StatusMessage(fasthttp.StatusMethodNotAllowed), d, nil)
-	releaseBuf(b)
+	o := openBlank(ctx, fasthttp.StatusMethodNotAllowed)
+	o = append(o, "method "...)
+	o = appendEscaped(o, ctx.Method())
+	o = append(o, " is not allowed here; allowed: "...)
+	o = appendEscaped(o, allow)
+	finish(ctx, o, fasthttp.StatusMethodNotAllowed, nil)
 }
 
 // PayloadTooLarge answers 413, saying the limit in bytes.
 func PayloadTooLarge(ctx *fasthttp.RequestCtx, limit int64) {
-	b := acquireBuf()
-	d := append(b.scratch[:0], "request body exceeds the limit of "...)
-	d = strconv.AppendInt(d, limit, 10)
-	d = append(d, " bytes"...)
-	b.scratch = d
-	write(ctx, b, fasthttp.StatusRequestEntityTooLarge, TypeBlank, fasthttp.StatusMessage(fasthttp.StatusRequestEntityTooLarge), d, nil)
-	releaseBuf(b)
+	o := openBlank(ctx, fasthttp.StatusRequestEntityTooLarge)
+	o = append(o, "request body exceeds the limit of "...)
+	o = strconv.AppendInt(o, limit, 10)
+	o = append(o, " bytes"...)
+	finish(ctx, o, fasthttp.StatusRequestEntityTooLarge, nil)
 }
 
 // UnsupportedMediaType answers 415: got is the request's Content-Type,
 // allowed the media types the operation accepts (e.g. "application/json").
 func UnsupportedMediaType(ctx *fasthttp.RequestCtx, got, allowed string) {
-	b := acquireBuf()
-	d := append(b.scratch[:0], "content type "...)
+	o := openBlank(ctx, fasthttp.StatusUnsupportedMediaType)
+	o = append(o, "content type "...)
 	if got == "" {
-		d = append(d, "(none)"...)
+		o = append(o, "(none)"...)
 	} else {
-		d = append(d, '"')
-		d = append(d, got...)
-		d = append(d, '"')
+		o = append(o, `\"`...)
+		o = appendEscaped(o, got)
+		o = append(o, `\"`...)
 	}
-	d = append(d, " is not supported; expected "...)
-	d = append(d, allowed...)
-	b.scratch = d
-	write(ctx, b, fasthttp.StatusUnsupportedMediaType, TypeBlank, fasthttp.StatusMessage(fasthttp.StatusUnsupportedMediaType), d, nil)
-	releaseBuf(b)
+	o = append(o, " is not supported; expected "...)
+	o = appendEscaped(o, allowed)
+	finish(ctx, o, fasthttp.StatusUnsupportedMediaType, nil)
 }
 
 // BadGateway answers 502: the upstream failed or answered garbage.
@@ -258,27 +259,15 @@ var (
 	headerReqID  = []byte("X-Request-Id")
 )
 
-// buf is the scratch space of one Write: out is the body, scratch holds a
-// composed detail. Pooled so that error storms do not turn into GC storms.
-type buf struct {
-	out, scratch []byte
-}
-
-var bufPool = sync.Pool{New: func() any { return &buf{out: make([]byte, 0, 512), scratch: make([]byte, 0, 128)} }}
-
-func acquireBuf() *buf { return bufPool.Get().(*buf) }
-
-func releaseBuf(b *buf) {
-	// A huge body (thousands of escaped bytes) is not worth keeping around.
-	if cap(b.out) > 64<<10 || cap(b.scratch) > 64<<10 {
-		return
-	}
-	b.out, b.scratch = b.out[:0], b.scratch[:0]
-	bufPool.Put(b)
-}
-
-func write[T string | []byte](ctx *fasthttp.RequestCtx, b *buf, status int, typ, title string, detail T, vs []Violation) {
-	o := b.out[:0]
+// open starts a problem document in the response's own body buffer and
+// returns it, written up to the opening quote of "detail": the caller
+// appends the detail's text, escaped, and hands the document to finish.
+// Writing in place costs no buffer of this package's and no copy.
+func open(ctx *fasthttp.RequestCtx, status int, typ, title string) []byte {
+	// Whatever an earlier attempt left in the body (a failed proxy call's
+	// stream or bytes) is dropped, not copied.
+	ctx.Response.ResetBody()
+	o := ctx.Response.SwapBody(nil)[:0]
 	if status == fasthttp.StatusBadRequest && typ == TypeInvalidRequest && title == titleInvalid {
 		o = append(o, invalidHead...) // the one document every rejected request starts with
 	} else {
@@ -290,26 +279,53 @@ func write[T string | []byte](ctx *fasthttp.RequestCtx, b *buf, status int, typ,
 		o = strconv.AppendInt(o, int64(status), 10)
 	}
 	o = append(o, keyDetail...)
-	o = AppendString(o, detail)
-	o = append(o, keyInstance...)
-	o = AppendString(o, ctx.URI().PathOriginal())
+	return append(o, '"')
+}
+
+// finish closes the detail that open began in o, adds the instance, the
+// violations and the request id, and makes o the response's body.
+func finish(ctx *fasthttp.RequestCtx, o []byte, status int, vs []Violation) {
+	o = closeDetail(ctx, o)
 	if len(vs) > 0 {
 		o = append(o, keyErrors...)
 		for i := range vs {
 			if i > 0 {
 				o = append(o, ',')
 			}
-			o = append(o, keyLocation...)
-			o = AppendString(o, vs[i].Location)
-			o = append(o, keyRule...)
-			o = AppendString(o, vs[i].Rule)
-			o = append(o, keyDetail...)
-			o = AppendString(o, vs[i].Detail)
-			o = append(o, '}')
+			o = appendViolation(o, &vs[i])
 		}
 		o = append(o, ']')
 	}
-	if id := ctx.Request.Header.PeekBytes(headerReqID); len(id) > 0 {
+	end(ctx, o, status)
+}
+
+// closeDetail closes the detail that open began in o and adds the
+// instance.
+func closeDetail(ctx *fasthttp.RequestCtx, o []byte) []byte {
+	o = append(o, '"')
+	o = append(o, keyInstance...)
+	return AppendString(o, ctx.URI().PathOriginal())
+}
+
+// appendViolation appends v as a member of "errors".
+func appendViolation(o []byte, v *Violation) []byte {
+	o = append(o, keyLocation...)
+	o = AppendString(o, v.Location)
+	o = append(o, keyRule...)
+	o = AppendString(o, v.Rule)
+	o = append(o, keyDetail...)
+	o = AppendString(o, v.Detail)
+	return append(o, '}')
+}
+
+// end adds the request id, closes the document and makes o the response's
+// body, with status and the problem media type.
+func end(ctx *fasthttp.RequestCtx, o []byte, status int) {
+	// PeekCanonical, because the name is written canonically already:
+	// PeekBytes would copy and normalize it on every call. A server that
+	// disables header normalization stores names as sent, and PeekBytes
+	// does not normalize the key there either, so the two agree.
+	if id := ctx.Request.Header.PeekCanonical(headerReqID); len(id) > 0 {
 		o = append(o, keyRequestID...)
 		o = AppendString(o, id)
 	}
@@ -321,7 +337,5 @@ func write[T string | []byte](ctx *fasthttp.RequestCtx, b *buf, status int, typ,
 	if len(ctx.Response.Header.ContentEncoding()) > 0 {
 		ctx.Response.Header.Del(fasthttp.HeaderContentEncoding)
 	}
-	// The document becomes the body without a copy; the body's old buffer
-	// goes back to the pool in its place.
-	b.out = ctx.Response.SwapBody(o)[:0]
+	ctx.Response.SwapBody(o)
 }

@@ -1,7 +1,9 @@
 package problem
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -9,6 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
+	"github.com/gatewaygen/gatewaygen/runtime/param"
 )
 
 type body struct {
@@ -267,4 +270,33 @@ func reportAll(e *Errors, it *jsonv.Iter) {
 	e.AddQuoted(it.Loc(), "pattern", "found ", []byte(`a"b`))
 	e.AddBytes(it.LocIndex(0), "type", "expected integer, found ", []byte("2.5"))
 	e.AddString(it.Loc(), "type", "expected string, found ", jsonv.Number.String())
+}
+
+// TestReportsOutliveGrowth checks that the strings of kept reports stay as
+// they were while the buffer they live in grows under them, and that Reset
+// lets the next request reuse it.
+func TestReportsOutliveGrowth(t *testing.T) {
+	var e Errors
+	big := bytes.Repeat([]byte("v"), 2000)
+	for round := 0; round < 3; round++ {
+		e.Reset()
+		for i := 0; i < MaxViolations; i++ {
+			e.AddInt64(jsonv.At("query.n"), "maximum", "found ", int64(i))
+			e.AddQuoted(jsonv.At("query.s"), "pattern", "found ", big[:100*i]) // kept or dropped
+		}
+		if e.Len() != MaxViolations {
+			t.Fatalf("kept %d", e.Len())
+		}
+		for i, v := range e.List {
+			var want string
+			if i%2 == 0 {
+				want = "found " + strconv.Itoa(i/2)
+			} else {
+				want = "found " + param.Quote(big[:100*(i/2)])
+			}
+			if v.Detail != want {
+				t.Fatalf("round %d, [%d] = %q, want %q", round, i, v.Detail, want)
+			}
+		}
+	}
 }
