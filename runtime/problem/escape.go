@@ -16,10 +16,20 @@ func AppendString[T string | []byte](dst []byte, s T) []byte {
 	return append(appendEscaped(append(dst, '"'), s), '"')
 }
 
-// appendEscaped is AppendString without the quotes.
+// appendEscaped is AppendString without the quotes. Most strings have
+// nothing to escape: they are found so in one PlainRun and appended whole.
 func appendEscaped[T string | []byte](dst []byte, s T) []byte {
+	if n := jsonv.PlainRun(s); n < len(s) {
+		return appendEscapedFrom(dst, s, n)
+	}
+	return append(dst, s...)
+}
+
+// appendEscapedFrom is appendEscaped for s, whose bytes before i need no
+// escaping.
+func appendEscapedFrom[T string | []byte](dst []byte, s T, i int) []byte {
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		i += jsonv.PlainRun(s[i:])
 		if i >= len(s) {
 			break

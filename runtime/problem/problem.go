@@ -246,18 +246,17 @@ func GatewayTimeout(ctx *fasthttp.RequestCtx, detail string) {
 	writeBlank(ctx, fasthttp.StatusGatewayTimeout, detail)
 }
 
-var (
-	keyType      = []byte(`{"type":`)
-	keyTitle     = []byte(`,"title":`)
-	keyStatus    = []byte(`,"status":`)
-	keyDetail    = []byte(`,"detail":`)
-	keyInstance  = []byte(`,"instance":`)
-	keyErrors    = []byte(`,"errors":[`)
-	keyLocation  = []byte(`{"location":`)
-	keyRule      = []byte(`,"rule":`)
-	keyRequestID = []byte(`,"request_id":`)
-	headerReqID  = []byte("X-Request-Id")
+// The member names of a document, as constants: appending one costs a
+// few moves, not a call.
+const (
+	keyType      = `{"type":`
+	keyTitle     = `,"title":`
+	keyStatus    = `,"status":`
+	keyErrors    = `,"errors":[`
+	keyRequestID = `,"request_id":`
 )
+
+var headerReqID = []byte("X-Request-Id")
 
 // open starts a problem document in the response's own body buffer and
 // returns it, written up to the opening quote of "detail": the caller
@@ -265,8 +264,10 @@ var (
 // Writing in place costs no buffer of this package's and no copy.
 func open(ctx *fasthttp.RequestCtx, status int, typ, title string) []byte {
 	// Whatever an earlier attempt left in the body (a failed proxy call's
-	// stream or bytes) is dropped, not copied.
-	ctx.Response.ResetBody()
+	// bytes) is overwritten; a stream is dropped, not read.
+	if ctx.Response.IsBodyStream() {
+		ctx.Response.ResetBody()
+	}
 	o := ctx.Response.SwapBody(nil)[:0]
 	if status == fasthttp.StatusBadRequest && typ == TypeInvalidRequest && title == titleInvalid {
 		o = append(o, invalidHead...) // the one document every rejected request starts with
@@ -278,8 +279,7 @@ func open(ctx *fasthttp.RequestCtx, status int, typ, title string) []byte {
 		o = append(o, keyStatus...)
 		o = strconv.AppendInt(o, int64(status), 10)
 	}
-	o = append(o, keyDetail...)
-	return append(o, '"')
+	return append(o, `,"detail":"`...)
 }
 
 // finish closes the detail that open began in o, adds the instance, the
@@ -302,20 +302,19 @@ func finish(ctx *fasthttp.RequestCtx, o []byte, status int, vs []Violation) {
 // closeDetail closes the detail that open began in o and adds the
 // instance.
 func closeDetail(ctx *fasthttp.RequestCtx, o []byte) []byte {
-	o = append(o, '"')
-	o = append(o, keyInstance...)
-	return AppendString(o, ctx.URI().PathOriginal())
+	o = append(o, `","instance":"`...)
+	return append(appendEscaped(o, ctx.URI().PathOriginal()), '"')
 }
 
 // appendViolation appends v as a member of "errors".
 func appendViolation(o []byte, v *Violation) []byte {
-	o = append(o, keyLocation...)
-	o = AppendString(o, v.Location)
-	o = append(o, keyRule...)
-	o = AppendString(o, v.Rule)
-	o = append(o, keyDetail...)
-	o = AppendString(o, v.Detail)
-	return append(o, '}')
+	o = append(o, `{"location":"`...)
+	o = appendEscaped(o, v.Location)
+	o = append(o, `","rule":"`...)
+	o = appendEscaped(o, v.Rule)
+	o = append(o, `","detail":"`...)
+	o = appendEscaped(o, v.Detail)
+	return append(o, `"}`...)
 }
 
 // end adds the request id, closes the document and makes o the response's
