@@ -17,7 +17,7 @@ import (
 // binary body is checked for its size:
 //
 //	case "application/x-www-form-urlencoded":
-//		if st.Form.URLEncoded(body, fieldsCreatePetForm, &st.Errs) {
+//		if st.Form.URLEncoded(body, &planCreatePetForm, &st.Errs) {
 //			mark := st.BeginJSON(st.Form.JSON)
 //			validateCreatePetBodyForm(&st.JSON, &st.Errs)
 //			st.EndJSON(mark)
@@ -50,9 +50,9 @@ func (g *gen) readBody(o *ir.Operation, m *ir.Media) []jen.Code {
 	case ir.MediaJSON:
 		return validate(jen.Id("body"))
 	case ir.MediaForm:
-		return transcoded(st().Dot("Form").Dot("URLEncoded").Call(jen.Id("body"), jen.Id(fieldTable(o, m)), errs))
+		return transcoded(st().Dot("Form").Dot("URLEncoded").Call(jen.Id("body"), jen.Op("&").Id(planName(o, m)), errs))
 	case ir.MediaMultipart:
-		return transcoded(st().Dot("Form").Dot("Multipart").Call(jen.Id("body"), jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call(), jen.Id(fieldTable(o, m)), errs))
+		return transcoded(st().Dot("Form").Dot("Multipart").Call(jen.Id("body"), jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call(), jen.Op("&").Id(planName(o, m)), errs))
 	case ir.MediaText:
 		return transcoded(st().Dot("Form").Dot("Text").Call(jen.Id("body"), g.kind(m.Text), errs))
 	case ir.MediaBinary:
@@ -67,68 +67,84 @@ func (g *gen) readBody(o *ir.Operation, m *ir.Media) []jen.Code {
 	return nil
 }
 
-// fieldTable names the transcoding plan of a form or multipart body.
-func fieldTable(o *ir.Operation, m *ir.Media) string {
+// planName names the transcoding plan of a form or multipart body.
+func planName(o *ir.Operation, m *ir.Media) string {
 	if m.Kind == ir.MediaMultipart {
-		return "fields" + o.GoName + "Multipart"
+		return "plan" + o.GoName + "Multipart"
 	}
-	return "fields" + o.GoName + "Form"
+	return "plan" + o.GoName + "Form"
 }
 
-// fieldTables emits the plans of o's form and multipart bodies, decided by
-// lower and read by runtime/form:
+// plans emits the plans of o's form and multipart bodies, decided by lower
+// and read by runtime/form; Extra, when additionalProperties types the
+// properties the plan does not declare:
 //
-//	// fieldsCreatePetForm is how a form body of POST /pets becomes JSON.
-//	var fieldsCreatePetForm = []form.Field{{Name: "age", Kind: form.Number}, {Name: "color", Deep: true, Props: []form.Field{{Name: "R", Kind: form.Number}}}, {Name: "name"}}
-func (g *gen) fieldTables(f *jen.File, o *ir.Operation) {
+//	// planCreatePetForm is how a form body of POST /pets becomes JSON.
+//	var planCreatePetForm = form.Plan{Fields: []form.Field{{Name: "age", Kind: form.Number}, {Name: "color", Deep: true, Props: []form.Field{{Name: "R", Kind: form.Number}}}, {Name: "name"}}, Extra: form.Field{Kind: form.Number}}
+func (g *gen) plans(f *jen.File, o *ir.Operation) {
 	for _, m := range o.Body.Media {
 		if m.Kind != ir.MediaForm && m.Kind != ir.MediaMultipart {
 			continue
 		}
-		name := fieldTable(o, m)
-		f.Comment(name + " is how a " + m.ContentType + " body of " + o.Method + " " + o.Path + " becomes JSON.")
-		f.Var().Id(name).Op("=").Index().Qual(g.rt("form"), "Field").ValuesFunc(func(vs *jen.Group) {
-			for _, fd := range m.Fields {
-				kv := func(k string, v jen.Code) jen.Code { return jen.Id(k).Op(":").Add(v) }
-				d := []jen.Code{kv("Name", jen.Lit(fd.Name))}
-				if fd.Number || fd.Boolean || fd.Null || fd.JSON || fd.Binary {
-					d = append(d, kv("Kind", g.kind(fd)))
-				}
-				if fd.Array {
-					d = append(d, kv("Array", jen.True()))
-				}
-				if fd.Sep != "" {
-					d = append(d, kv("Sep", jen.LitRune(rune(fd.Sep[0]))))
-				}
-				if fd.Deep {
-					d = append(d, kv("Deep", jen.True()))
-				}
-				if len(fd.Props) > 0 {
-					props := make([]jen.Code, len(fd.Props))
-					for i := range fd.Props {
-						pd := &fd.Props[i]
-						pv := []jen.Code{kv("Name", jen.Lit(pd.Name))}
-						if pd.Number || pd.Boolean || pd.Null {
-							pv = append(pv, kv("Kind", g.kind(pd)))
-						}
-						props[i] = jen.Values(pv...)
-					}
-					d = append(d, kv("Props", jen.Index().Qual(g.rt("form"), "Field").Values(props...)))
-				}
-				if fd.Types != nil {
-					lits := make([]jen.Code, len(fd.Types))
-					for i, t := range fd.Types {
-						lits[i] = jen.Lit(t)
-					}
-					d = append(d, kv("Types", jen.Index().String().Values(lits...)))
-				}
-				if fd.MaxBytes > 0 {
-					d = append(d, kv("MaxBytes", jen.Lit(int(fd.MaxBytes))))
-				}
-				vs.Values(d...)
+		name := planName(o, m)
+		var plan []jen.Code
+		if len(m.Fields) > 0 {
+			fields := make([]jen.Code, len(m.Fields))
+			for i, fd := range m.Fields {
+				fields[i] = jen.Values(g.field(fd)...)
 			}
-		})
+			plan = append(plan, jen.Id("Fields").Op(":").Index().Qual(g.rt("form"), "Field").Values(fields...))
+		}
+		if m.Extra != nil {
+			plan = append(plan, jen.Id("Extra").Op(":").Qual(g.rt("form"), "Field").Values(g.field(m.Extra)...))
+		}
+		f.Comment(name + " is how a " + m.ContentType + " body of " + o.Method + " " + o.Path + " becomes JSON.")
+		f.Var().Id(name).Op("=").Qual(g.rt("form"), "Plan").Values(plan...)
 	}
+}
+
+// field renders the keys of a form.Field literal, the zero ones left out.
+func (g *gen) field(fd *ir.Field) []jen.Code {
+	kv := func(k string, v jen.Code) jen.Code { return jen.Id(k).Op(":").Add(v) }
+	var d []jen.Code
+	if fd.Name != "" {
+		d = append(d, kv("Name", jen.Lit(fd.Name)))
+	}
+	if fd.Number || fd.Boolean || fd.Null || fd.JSON || fd.Binary {
+		d = append(d, kv("Kind", g.kind(fd)))
+	}
+	if fd.Array {
+		d = append(d, kv("Array", jen.True()))
+	}
+	if fd.Sep != "" {
+		d = append(d, kv("Sep", jen.LitRune(rune(fd.Sep[0]))))
+	}
+	if fd.Deep {
+		d = append(d, kv("Deep", jen.True()))
+	}
+	if len(fd.Props) > 0 {
+		props := make([]jen.Code, len(fd.Props))
+		for i := range fd.Props {
+			pd := &fd.Props[i]
+			pv := []jen.Code{kv("Name", jen.Lit(pd.Name))}
+			if pd.Number || pd.Boolean || pd.Null {
+				pv = append(pv, kv("Kind", g.kind(pd)))
+			}
+			props[i] = jen.Values(pv...)
+		}
+		d = append(d, kv("Props", jen.Index().Qual(g.rt("form"), "Field").Values(props...)))
+	}
+	if fd.Types != nil {
+		lits := make([]jen.Code, len(fd.Types))
+		for i, t := range fd.Types {
+			lits[i] = jen.Lit(t)
+		}
+		d = append(d, kv("Types", jen.Index().String().Values(lits...)))
+	}
+	if fd.MaxBytes > 0 {
+		d = append(d, kv("MaxBytes", jen.Lit(int(fd.MaxBytes))))
+	}
+	return d
 }
 
 // kind renders the form.Kind of a field; 0 is a string.
@@ -162,6 +178,9 @@ func fieldsKey(m *ir.Media) string {
 	var b strings.Builder
 	for _, f := range m.Fields {
 		fmt.Fprintf(&b, "%+v;", *f)
+	}
+	if m.Extra != nil {
+		fmt.Fprintf(&b, "extra %+v;", *m.Extra)
 	}
 	if m.Text != nil {
 		fmt.Fprintf(&b, "%+v;", *m.Text)

@@ -204,7 +204,7 @@ func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
 	}
 	// The most specific media range wins: application/* before */*.
 	sort.SliceStable(ranges, func(i, j int) bool { return len(ranges[i].ContentType) > len(ranges[j].ContentType) })
-	g.fieldTables(f, o)
+	g.plans(f, o)
 	var users []string
 	for _, x := range g.api.Operations {
 		if x.Body != nil && g.bodyChecks[x] == g.bodyChecks[o] {

@@ -170,6 +170,7 @@ type Media struct {
 	Schema     *Schema  `json:"schema,omitempty"`
 	Example    string   `json:"example,omitempty"`    // the document's example body (compact JSON), "" when none
 	Fields     []*Field `json:"fields,omitempty"`     // MediaForm, MediaMultipart: how each known property is transcoded, sorted by name
+	Extra      *Field   `json:"extra,omitempty"`      // MediaForm, MediaMultipart: how the others are, from additionalProperties; nil: as strings
 	Text       *Field   `json:"text,omitempty"`       // MediaText: which JSON tokens the text may become
 	MaxBytes   int64    `json:"maxBytes,omitempty"`   // MediaBinary: the schema's maxLength, in bytes; 0 when none
 	Sample     string   `json:"sample,omitempty"`     // a valid body of this media type for generated tests, "" when none is known

@@ -67,8 +67,9 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 				m.Kind = ir.MediaMultipart
 			}
 			m.Fields = l.fields(where, m.Kind, s, mt.Encoding, b.Pos)
+			m.Extra = l.extra(where, m.Kind, s, b.Pos)
 			if s != nil {
-				m.Schema = l.formSchema(l.schema(mt.Schema, b.Pos), m.Fields)
+				m.Schema = l.formSchema(l.schema(mt.Schema, b.Pos), m.Fields, m.Extra)
 			}
 			m.Sample, m.SampleType = formSample(m, mediaExample(mt)), m.ContentType
 			if m.Kind == ir.MediaMultipart {
@@ -105,8 +106,7 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 // fields decides how each property of a form's object schema is transcoded.
 // Properties declared in allOf, anyOf and oneOf members count too, and a
 // property declared in more than one place may become any token one of them
-// admits; a property the plan does not know is transcoded as a string and
-// left to additionalProperties.
+// admits; a property the plan does not know is transcoded as extra says.
 func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]*openapi3.Encoding, pos diag.Pos) []*ir.Field {
 	props := map[string][]*openapi3.Schema{}
 	properties(props, s, 0)
@@ -122,86 +122,137 @@ func (l *lowerer) fields(where, kind string, s *openapi3.Schema, enc map[string]
 	sort.Strings(names)
 	var out []*ir.Field
 	for _, n := range names {
-		defs := props[n]
-		p := defs[0]
-		f := &ir.Field{Name: n}
-		target := p
-		if only(p.Type, "array") {
-			f.Array = true
-			target = &openapi3.Schema{}
-			if p.Items != nil && p.Items.Value != nil {
-				target = p.Items.Value
-			}
-		}
-		if len(defs) == 1 || f.Array {
-			setKinds(f, target, l.doc.Version, 0)
-		} else {
-			// Declared more than once: each branch's types, never JSON.
-			for _, d := range defs {
-				setKinds(f, d, l.doc.Version, 1)
-			}
-		}
-		e := enc[n]
-		if e == nil {
-			e = &openapi3.Encoding{}
-		}
-		var types []string
-		for _, t := range strings.Split(e.ContentType, ",") {
-			if t = mediaType(t); t != "" {
-				types = append(types, t)
-			}
-		}
-		if len(types) == 1 && isJSON(types[0]) {
-			f.JSON, f.Number, f.Boolean, f.Null = true, false, false, false
-		}
-		if kind == ir.MediaMultipart {
-			if l.isBinary(target) {
-				f = &ir.Field{Name: n, Array: f.Array, Binary: true}
-				if target.MaxLength != nil {
-					f.MaxBytes = int64(*target.MaxLength)
-				}
-				if len(types) == 0 && target.ContentMediaType != "" {
-					types = []string{mediaType(target.ContentMediaType)}
-				}
-			}
-			if len(types) == 0 && f.JSON {
-				types = []string{"application/json"}
-			}
-			f.Types = types
-		} else {
-			object := !f.Array && only(target.Type, "object")
-			switch style := e.Style; style {
-			case "", "form", "spaceDelimited", "pipeDelimited":
-				explode := style == "" || style == "form"
-				if e.Explode != nil {
-					explode = *e.Explode
-				}
-				sep := map[string]string{"": ",", "form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}[style]
-				switch {
-				case f.Array && !explode:
-					f.Sep = sep
-				case object && !explode:
-					// color=R,100,G,200; an explicit style or explode
-					// overrides contentType (OAS 3.1 §4.8.15.1).
-					f = l.objectField(where, n, style, defs, pos)
-					f.Sep = sep
-				case object && (style != "" || e.Explode != nil):
-					l.diags.Warnf(pos, "%s: property %q: style %s with explode spreads an object's properties over the body as keys of their own (R=100&G=200), which cannot be told apart from the body's other properties; this is not compiled: a field %q is read as JSON text, as with contentType application/json", where, n, orForm(style), n)
-				}
-			case "deepObject":
-				if object {
-					f = l.objectField(where, n, style, defs, pos)
-					f.Deep = true
-				} else {
-					l.diags.Warnf(pos, "%s: property %q: style deepObject applies to objects (OAS 3.1 §4.8.12.4) and is ignored here", where, n)
-				}
-			default:
-				l.diags.Warnf(pos, "%s: property %q: style %s is not compiled yet; the value is checked as one string", where, n, style)
-			}
-		}
-		out = append(out, f)
+		out = append(out, l.field(where, kind, n, props[n], enc[n], pos))
 	}
 	return out
+}
+
+// extra decides how the properties of a form's object schema that no
+// Field names are transcoded: as one property declared by the schemas of
+// additionalProperties (the schema's own and its allOf, anyOf and oneOf
+// members'), in the default style of the Encoding Object, which names
+// declared properties only. Nil, each a string, when no such schema types
+// them (additionalProperties absent, true or false) or when the schema
+// has patternProperties, which type a key by its name, a choice the plan
+// does not make per key. A file part is planned as one only when the
+// schema's own additionalProperties says so, the one formSchema can relax.
+func (l *lowerer) extra(where, kind string, s *openapi3.Schema, pos diag.Pos) *ir.Field {
+	var defs []*openapi3.Schema
+	if !additional(&defs, s, 0) || len(defs) == 0 {
+		return nil
+	}
+	f := l.field(where, kind, "", defs, nil, pos)
+	if own := s.AdditionalProperties.Schema; f.Binary && (len(defs) > 1 || own == nil || own.Value != defs[0]) {
+		return nil
+	}
+	if !f.Number && !f.Boolean && !f.Null && !f.JSON && !f.Binary && !f.Array {
+		return nil
+	}
+	return f
+}
+
+// additional collects into defs the additionalProperties schemas of s and
+// of its allOf, anyOf and oneOf members, s's own first. It returns false
+// when one of them has patternProperties.
+func additional(defs *[]*openapi3.Schema, s *openapi3.Schema, depth int) bool {
+	if s == nil || depth > 8 {
+		return true
+	}
+	if len(s.PatternProperties) > 0 {
+		return false
+	}
+	if a := s.AdditionalProperties.Schema; a != nil && a.Value != nil {
+		*defs = append(*defs, a.Value)
+	}
+	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+		for _, m := range list {
+			if m != nil && !additional(defs, m.Value, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// field decides how the property n, declared by the schemas defs, is
+// transcoded under its Encoding Object e (nil for none).
+func (l *lowerer) field(where, kind, n string, defs []*openapi3.Schema, e *openapi3.Encoding, pos diag.Pos) *ir.Field {
+	p := defs[0]
+	f := &ir.Field{Name: n}
+	target := p
+	if only(p.Type, "array") {
+		f.Array = true
+		target = &openapi3.Schema{}
+		if p.Items != nil && p.Items.Value != nil {
+			target = p.Items.Value
+		}
+	}
+	if len(defs) == 1 || f.Array {
+		setKinds(f, target, l.doc.Version, 0)
+	} else {
+		// Declared more than once: each branch's types, never JSON.
+		for _, d := range defs {
+			setKinds(f, d, l.doc.Version, 1)
+		}
+	}
+	if e == nil {
+		e = &openapi3.Encoding{}
+	}
+	var types []string
+	for _, t := range strings.Split(e.ContentType, ",") {
+		if t = mediaType(t); t != "" {
+			types = append(types, t)
+		}
+	}
+	if len(types) == 1 && isJSON(types[0]) {
+		f.JSON, f.Number, f.Boolean, f.Null = true, false, false, false
+	}
+	if kind == ir.MediaMultipart {
+		if l.isBinary(target) {
+			f = &ir.Field{Name: n, Array: f.Array, Binary: true}
+			if target.MaxLength != nil {
+				f.MaxBytes = int64(*target.MaxLength)
+			}
+			if len(types) == 0 && target.ContentMediaType != "" {
+				types = []string{mediaType(target.ContentMediaType)}
+			}
+		}
+		if len(types) == 0 && f.JSON {
+			types = []string{"application/json"}
+		}
+		f.Types = types
+		return f
+	}
+	object := !f.Array && only(target.Type, "object")
+	switch style := e.Style; style {
+	case "", "form", "spaceDelimited", "pipeDelimited":
+		explode := style == "" || style == "form"
+		if e.Explode != nil {
+			explode = *e.Explode
+		}
+		sep := map[string]string{"": ",", "form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}[style]
+		switch {
+		case f.Array && !explode:
+			f.Sep = sep
+		case object && !explode:
+			// color=R,100,G,200; an explicit style or explode
+			// overrides contentType (OAS 3.1 §4.8.15.1).
+			f = l.objectField(where, n, style, defs, pos)
+			f.Sep = sep
+		case object && (style != "" || e.Explode != nil):
+			l.diags.Warnf(pos, "%s: property %q: style %s with explode spreads an object's properties over the body as keys of their own (R=100&G=200), which cannot be told apart from the body's other properties; this is not compiled: a field %q is read as JSON text, as with contentType application/json", where, n, orForm(style), n)
+		}
+	case "deepObject":
+		if object {
+			f = l.objectField(where, n, style, defs, pos)
+			f.Deep = true
+		} else {
+			l.diags.Warnf(pos, "%s: property %q: style deepObject applies to objects (OAS 3.1 §4.8.12.4) and is ignored here", where, n)
+		}
+	default:
+		l.diags.Warnf(pos, "%s: property %q: style %s is not compiled yet; the value is checked as one string", where, n, style)
+	}
+	return f
 }
 
 // properties collects into props the properties of s, those declared in its
@@ -322,17 +373,19 @@ func emptySchema(s *openapi3.Schema) bool {
 }
 
 // formSchema is the schema the transcoded object is validated against: the
-// body's schema with every binary property accepting anything, since a file
+// body's schema with every binary property, and additionalProperties when
+// extra plans undeclared parts as files, accepting anything, since a file
 // stands in the object as "" while its bytes are checked by its Field. The
 // schema is copied only when it has a binary property.
-func (l *lowerer) formSchema(s *ir.Schema, fields []*ir.Field) *ir.Schema {
+func (l *lowerer) formSchema(s *ir.Schema, fields []*ir.Field, extra *ir.Field) *ir.Schema {
 	binary := map[string]bool{}
 	for _, f := range fields {
 		if f.Binary {
 			binary[f.Name] = true
 		}
 	}
-	if len(binary) == 0 {
+	files := extra != nil && extra.Binary
+	if len(binary) == 0 && !files {
 		return s
 	}
 	cp := *l.deref(s)
@@ -342,19 +395,28 @@ func (l *lowerer) formSchema(s *ir.Schema, fields []*ir.Field) *ir.Schema {
 	for i, p := range base.Properties {
 		q := *p
 		if binary[p.Name] {
-			ps := l.deref(p.Schema)
-			if ps.Type.Has(ir.TArray) && ps.Items != nil {
-				arr := *ps
-				arr.GoName, arr.Name, arr.Ref = "", "", ""
-				arr.Items = &ir.Schema{}
-				q.Schema = &arr
-			} else {
-				q.Schema = &ir.Schema{}
-			}
+			q.Schema = l.anyFile(p.Schema)
 		}
 		cp.Properties[i] = &q
 	}
+	if files && base.AdditionalProperties != nil {
+		cp.AdditionalProperties = l.anyFile(base.AdditionalProperties)
+	}
 	return &cp
+}
+
+// anyFile is the schema of a binary property in the transcoded object:
+// anything, or an array of anything for an array of files, whose count is
+// still checked.
+func (l *lowerer) anyFile(s *ir.Schema) *ir.Schema {
+	ps := l.deref(s)
+	if ps.Type.Has(ir.TArray) && ps.Items != nil {
+		arr := *ps
+		arr.GoName, arr.Name, arr.Ref = "", "", ""
+		arr.Items = &ir.Schema{}
+		return &arr
+	}
+	return &ir.Schema{}
 }
 
 // formSample turns the document's example of a form body into a body of

@@ -231,3 +231,65 @@ paths:
 		t.Errorf("%d warnings, want 3:\n%s", n, diags)
 	}
 }
+
+// TestFormExtra checks the plan of the properties a form or multipart body
+// does not declare: typed by additionalProperties as a declared property
+// is by its schema, strings where nothing types them or where
+// patternProperties might.
+func TestFormExtra(t *testing.T) {
+	api, diags := lowerSource(t, `openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /integer: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, additionalProperties: {type: integer}}}}}, responses: {"204": {description: ok}}}}
+  /declared: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, properties: {a: {type: string}}, additionalProperties: {type: [number, "null"]}}}}}, responses: {"204": {description: ok}}}}
+  /absent: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, properties: {a: {type: integer}}}}}}, responses: {"204": {description: ok}}}}
+  /true: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, additionalProperties: true}}}}, responses: {"204": {description: ok}}}}
+  /false: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, additionalProperties: false}}}}, responses: {"204": {description: ok}}}}
+  /untyped: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, additionalProperties: {maxLength: 3}}}}}, responses: {"204": {description: ok}}}}
+  /array: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, additionalProperties: {type: array, items: {type: boolean}}}}}}, responses: {"204": {description: ok}}}}
+  /object: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, additionalProperties: {type: object}}}}}, responses: {"204": {description: ok}}}}
+  /pattern: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, patternProperties: {"^s": {type: string}}, additionalProperties: {type: integer}}}}}, responses: {"204": {description: ok}}}}
+  /allof: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {allOf: [{type: object, properties: {a: {type: string}}}, {additionalProperties: {type: integer}}]}}}}, responses: {"204": {description: ok}}}}
+  /anyof: {post: {requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, additionalProperties: {type: integer}, anyOf: [{additionalProperties: {type: boolean}}, {type: object}]}}}}, responses: {"204": {description: ok}}}}
+  /parts: {post: {requestBody: {content: {multipart/form-data: {schema: {type: object, additionalProperties: {type: integer}}}}}, responses: {"204": {description: ok}}}}
+  /files: {post: {requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {a: {type: string}}, additionalProperties: {type: string, contentMediaType: image/png, maxLength: 8}}}}}, responses: {"204": {description: ok}}}}
+  /memberfiles: {post: {requestBody: {content: {multipart/form-data: {schema: {allOf: [{additionalProperties: {type: string, contentMediaType: image/png}}]}}}}, responses: {"204": {description: ok}}}}
+`)
+	if diags != "" {
+		t.Errorf("diagnostics:\n%s", diags)
+	}
+	for _, c := range []struct{ path, ct, want string }{
+		{"/integer", "application/x-www-form-urlencoded", "{Name: Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}"},
+		{"/declared", "application/x-www-form-urlencoded", "{Name: Number:true Boolean:false Null:true JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}"},
+		{"/absent", "application/x-www-form-urlencoded", "<nil>"},
+		{"/true", "application/x-www-form-urlencoded", "<nil>"},
+		{"/false", "application/x-www-form-urlencoded", "<nil>"},
+		{"/untyped", "application/x-www-form-urlencoded", "<nil>"},
+		{"/array", "application/x-www-form-urlencoded", "{Name: Number:false Boolean:true Null:false JSON:false Binary:false Array:true Sep: Deep:false Props:[] Types:[] MaxBytes:0}"},
+		{"/object", "application/x-www-form-urlencoded", "{Name: Number:false Boolean:false Null:false JSON:true Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}"},
+		{"/pattern", "application/x-www-form-urlencoded", "<nil>"},
+		// a member's additionalProperties applies to every key it does not declare
+		{"/allof", "application/x-www-form-urlencoded", "{Name: Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}"},
+		// declared in two places: any token one of them admits, never JSON
+		{"/anyof", "application/x-www-form-urlencoded", "{Name: Number:true Boolean:true Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}"},
+		{"/parts", "multipart/form-data", "{Name: Number:true Boolean:false Null:false JSON:false Binary:false Array:false Sep: Deep:false Props:[] Types:[] MaxBytes:0}"},
+		{"/files", "multipart/form-data", "{Name: Number:false Boolean:false Null:false JSON:false Binary:true Array:false Sep: Deep:false Props:[] Types:[image/png] MaxBytes:8}"},
+		// a file that formSchema could not relax: a string, as before
+		{"/memberfiles", "multipart/form-data", "<nil>"},
+	} {
+		m := media(t, op(t, api, "POST", c.path), c.ct)
+		got := "<nil>"
+		if m.Extra != nil {
+			got = fmt.Sprintf("%+v", *m.Extra)
+		}
+		if got != c.want {
+			t.Errorf("%s: extra %s, want %s", c.path, got, c.want)
+		}
+	}
+	// A file stands as "" in the transcoded object: additionalProperties
+	// accepts anything there, and the body's own schema is untouched.
+	files := media(t, op(t, api, "POST", "/files"), "multipart/form-data")
+	if ap := files.Schema.AdditionalProperties; ap == nil || ap.Type != ir.TAny || ap.MaxLength != nil {
+		t.Errorf("additionalProperties of the transcoded object: %+v, want {}", ap)
+	}
+}

@@ -15,9 +15,9 @@ func TestValidBodiesAllocateNothing(t *testing.T) {
 	var errs problem.Errors
 	ctype := []byte(ct)
 	for name, run := range map[string]func() bool{
-		"urlencoded": func() bool { return d.URLEncoded(benchForm, fields, &errs) },
-		"objects":    func() bool { return d.URLEncoded(benchObjects, fields, &errs) },
-		"multipart":  func() bool { return d.Multipart(benchMP, ctype, fields, &errs) },
+		"urlencoded": func() bool { return d.URLEncoded(benchForm, plan, &errs) },
+		"objects":    func() bool { return d.URLEncoded(benchObjects, plan, &errs) },
+		"multipart":  func() bool { return d.Multipart(benchMP, ctype, plan, &errs) },
 		"text":       func() bool { return d.Text(benchForm, 0, &errs) },
 	} {
 		allocs := testing.AllocsPerRun(100, func() {

@@ -25,7 +25,7 @@ func BenchmarkURLEncoded(b *testing.B) {
 	b.SetBytes(int64(len(benchForm)))
 	for b.Loop() {
 		errs.Reset()
-		if !d.URLEncoded(benchForm, fields, &errs) {
+		if !d.URLEncoded(benchForm, plan, &errs) {
 			b.Fatal(errs.List)
 		}
 	}
@@ -38,7 +38,7 @@ func BenchmarkMultipart(b *testing.B) {
 	b.SetBytes(int64(len(benchMP)))
 	for b.Loop() {
 		errs.Reset()
-		if !d.Multipart(benchMP, []byte(ct), fields, &errs) {
+		if !d.Multipart(benchMP, []byte(ct), plan, &errs) {
 			b.Fatal(errs.List)
 		}
 	}

@@ -2,9 +2,10 @@
 // one generated validator of a body's schema checks them too: an
 // application/x-www-form-urlencoded body or the parts of a multipart/form-data
 // body become a JSON object, a text/plain body a JSON scalar. Each value is
-// typed by a plan (Field) decided at generation time: a property whose schema
-// admits a number becomes a JSON number when its text is one, and a JSON
-// string otherwise, so that the validator's type check names the bad value.
+// typed by a plan (Plan, a Field per declared property and one for the
+// others) decided at generation time: a property whose schema admits a
+// number becomes a JSON number when its text is one, and a JSON string
+// otherwise, so that the validator's type check names the bad value.
 // An object property sent in a style of the Encoding Object that keeps its
 // properties apart (deepObject, color[R]=100&color[G]=200, or form without
 // explode, color=R,100,G,200) becomes a JSON object the same way, each of its
@@ -44,6 +45,21 @@ const (
 	JSON                     // the text is a JSON document (encoding contentType application/json), inserted as is
 	Binary                   // a file part: not transcoded; checked for MaxBytes and Types, and stands as "" in the object
 )
+
+// Plan is how the object of a form or multipart body becomes JSON.
+type Plan struct {
+	Fields []Field // the declared properties, sorted by Name
+	// Extra types the keys (or parts) that no Field names, as the body
+	// schema's additionalProperties type them: its Kind and Array as a
+	// Field's, and for a multipart part Types and MaxBytes. Its Name, Sep,
+	// Deep and Props are not read: an Encoding Object is keyed by declared
+	// property names, so an undeclared property is sent in the default
+	// style, form with explode, one key per item. The zero Extra makes each
+	// value a string sent once, which is all the validator can check when
+	// additionalProperties is absent, true or false (it rejects the key
+	// then), or when patternProperties may type the key instead.
+	Extra Field
+}
 
 // Field is the plan for one property of the body's object schema.
 type Field struct {
@@ -115,8 +131,9 @@ type pair struct {
 	file     bool   // multipart: the part has a filename
 	// deep is 1 + the index of the Deep field whose property prop the key
 	// names (color[prop]); 0 otherwise. object sets both.
-	deep int
-	prop []byte
+	deep  int
+	prop  []byte
+	extra bool // no Field names the key; object sets it
 }
 
 // loc is where a value sits, made into a JSON pointer on the error path
@@ -157,9 +174,9 @@ func (d *Decoder) begin(n int) {
 }
 
 // URLEncoded transcodes an application/x-www-form-urlencoded body into a
-// JSON object in d.JSON, with fields sorted by Name. It returns false when it
-// reported a violation to errs; the object is then not worth validating.
-func (d *Decoder) URLEncoded(body []byte, fields []Field, errs *problem.Errors) bool {
+// JSON object in d.JSON, as plan says. It returns false when it reported a
+// violation to errs; the object is then not worth validating.
+func (d *Decoder) URLEncoded(body []byte, plan *Plan, errs *problem.Errors) bool {
 	d.begin(len(body))
 	for rest := body; len(rest) > 0; {
 		var kv []byte
@@ -187,7 +204,7 @@ func (d *Decoder) URLEncoded(body []byte, fields []Field, errs *problem.Errors) 
 		}
 		d.pairs = append(d.pairs, pair{key: dk, val: dv})
 	}
-	return d.object(fields, errs)
+	return d.object(plan, errs)
 }
 
 // unescape percent-decodes b with '+' as a space into the scratch buffer,
@@ -216,8 +233,10 @@ func (d *Decoder) unescape(b []byte) ([]byte, bool) {
 
 // object writes d.pairs as a JSON object: single-valued fields in order of
 // appearance, then each array field with all its items and each deepObject
-// field with all its properties.
-func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
+// field with all its properties, then the undeclared arrays, if plan.Extra
+// makes them arrays.
+func (d *Decoder) object(plan *Plan, errs *problem.Errors) bool {
+	fields := plan.Fields
 	if cap(d.seen) < len(fields) {
 		d.seen = make([]bool, len(fields))
 	}
@@ -236,10 +255,16 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 		if f < 0 && d.deepKey(fields, p, errs) {
 			continue // a property of a Deep field, or a malformed key reported
 		}
-		if f >= 0 && fields[f].Array {
+		fd := &plan.Extra
+		if f >= 0 {
+			fd = &fields[f]
+		} else {
+			p.extra = true
+		}
+		if fd.Array {
 			continue
 		}
-		if f >= 0 && fields[f].Deep {
+		if f >= 0 && fd.Deep {
 			errs.Add(pointer(p.key), "style", "expected the properties as "+string(p.key)+"[name]=value (style deepObject), found the key alone")
 			continue
 		}
@@ -259,9 +284,7 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 		first = false
 		d.out = problem.AppendString(d.out, p.key)
 		d.out = append(d.out, ':')
-		if f < 0 {
-			d.value(nil, loc{key: p.key}, p.ctype, p.val, errs)
-		} else if fd := &fields[f]; fd.Sep != 0 {
+		if f >= 0 && fd.Sep != 0 {
 			d.pairsObject(fd, p, errs)
 		} else {
 			d.value(fd, loc{key: p.key}, p.ctype, p.val, errs)
@@ -269,52 +292,23 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 	}
 	for f := range fields {
 		fd := &fields[f]
-		if fd.Deep && !fd.Array {
+		switch {
+		case fd.Deep && !fd.Array:
 			first = d.deepObject(f, fd, first, errs)
-			continue
+		case fd.Array:
+			for i := range d.pairs {
+				if string(d.pairs[i].key) == fd.Name {
+					first = d.array(fd, i, first, errs)
+					break
+				}
+			}
 		}
-		if !fd.Array {
-			continue
-		}
-		n := 0
+	}
+	if plan.Extra.Array {
 		for i := range d.pairs {
-			p := &d.pairs[i]
-			if string(p.key) != fd.Name {
-				continue
+			if d.pairs[i].extra && !d.sentBefore(i) {
+				first = d.array(&plan.Extra, i, first, errs)
 			}
-			if n == 0 {
-				if !first {
-					d.out = append(d.out, ',')
-				}
-				first = false
-				d.out = problem.AppendString(d.out, p.key)
-				d.out = append(d.out, ':', '[')
-			} else if fd.Sep != 0 {
-				errs.Add(pointer(p.key), "repeated", "sent more than once; the items go in one value separated by "+strconv.QuoteRune(rune(fd.Sep)))
-				break
-			}
-			if fd.Sep == 0 {
-				if n > 0 {
-					d.out = append(d.out, ',')
-				}
-				d.value(fd, loc{key: p.key}, p.ctype, p.val, errs)
-				n++
-				continue
-			}
-			if len(p.val) > 0 { // "tags=" is an empty array
-				for rest, more := p.val, true; more; n++ {
-					var item []byte
-					item, rest, more = cutMore(rest, fd.Sep)
-					if n > 0 {
-						d.out = append(d.out, ',')
-					}
-					d.value(fd, loc{key: p.key}, p.ctype, item, errs)
-				}
-			}
-			n++
-		}
-		if n > 0 {
-			d.out = append(d.out, ']')
 		}
 	}
 	d.out = append(d.out, '}')
@@ -323,6 +317,51 @@ func (d *Decoder) object(fields []Field, errs *problem.Errors) bool {
 	}
 	d.JSON = d.out
 	return true
+}
+
+// array writes the array field fd, whose first key is that of pair from,
+// with the items of every pair of that key (or, with a Sep, of its one
+// value), and returns the new value of first.
+func (d *Decoder) array(fd *Field, from int, first bool, errs *problem.Errors) bool {
+	key := d.pairs[from].key
+	if !first {
+		d.out = append(d.out, ',')
+	}
+	d.out = problem.AppendString(d.out, key)
+	d.out = append(d.out, ':', '[')
+	n := 0 // items written
+	for i, sent := from, false; i < len(d.pairs); i++ {
+		p := &d.pairs[i]
+		if !bytes.Equal(p.key, key) {
+			continue
+		}
+		if sent && fd.Sep != 0 {
+			errs.Add(pointer(p.key), "repeated", "sent more than once; the items go in one value separated by "+strconv.QuoteRune(rune(fd.Sep)))
+			break
+		}
+		sent = true
+		if fd.Sep == 0 {
+			if n > 0 {
+				d.out = append(d.out, ',')
+			}
+			d.value(fd, loc{key: p.key}, p.ctype, p.val, errs)
+			n++
+			continue
+		}
+		if len(p.val) == 0 {
+			continue // "tags=" is an empty array
+		}
+		for rest, more := p.val, true; more; n++ {
+			var item []byte
+			item, rest, more = cutMore(rest, fd.Sep)
+			if n > 0 {
+				d.out = append(d.out, ',')
+			}
+			d.value(fd, loc{key: p.key}, p.ctype, item, errs)
+		}
+	}
+	d.out = append(d.out, ']')
+	return false
 }
 
 // deepKey reports whether the key of p, which names no field, is
@@ -482,16 +521,12 @@ func (d *Decoder) sentBefore(i int) bool {
 	return false
 }
 
-// value writes one text as the JSON token f allows, or as a string. A nil f
-// is a property the plan does not know: a string for additionalProperties.
-// ctype is a multipart part's media type.
+// value writes one text as the JSON token f allows, or as a string. ctype
+// is a multipart part's media type.
 func (d *Decoder) value(f *Field, at loc, ctype []byte, v []byte, errs *problem.Errors) {
-	var k Kind
-	if f != nil {
-		k = f.Kind
-		if f.Types != nil && len(ctype) > 0 && !Allowed(ctype, f.Types) {
-			errs.Add(at.String(), "contentType", "part content type "+quote(ctype)+" is not allowed; expected "+join(f.Types))
-		}
+	k := f.Kind
+	if f.Types != nil && len(ctype) > 0 && !Allowed(ctype, f.Types) {
+		errs.Add(at.String(), "contentType", "part content type "+quote(ctype)+" is not allowed; expected "+join(f.Types))
 	}
 	switch {
 	case k&Binary != 0:

@@ -9,7 +9,11 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
-// fields is the plan of a pet form: sorted by Name, as lower emits it.
+// plan is the plan of a pet form, fields sorted by Name as lower emits
+// them; its undeclared keys are strings.
+var plan = &Plan{Fields: fields}
+
+// fields are the declared properties of a pet form.
 var fields = []Field{
 	{Name: "a[b", Deep: true},
 	{Name: "age", Kind: Number},
@@ -49,7 +53,7 @@ func TestURLEncoded(t *testing.T) {
 	} {
 		var d Decoder
 		var errs problem.Errors
-		ok := d.URLEncoded([]byte(c.body), fields, &errs)
+		ok := d.URLEncoded([]byte(c.body), plan, &errs)
 		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
 			t.Errorf("%q: violations %q (ok %v), want %q", c.body, got, ok, c.errs)
 			continue
@@ -106,7 +110,7 @@ func TestURLEncodedObjects(t *testing.T) {
 	} {
 		var d Decoder
 		var errs problem.Errors
-		ok := d.URLEncoded([]byte(c.body), fields, &errs)
+		ok := d.URLEncoded([]byte(c.body), plan, &errs)
 		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
 			t.Errorf("%q: violations %q (ok %v), want %q", c.body, got, ok, c.errs)
 			continue
@@ -116,6 +120,82 @@ func TestURLEncodedObjects(t *testing.T) {
 		}
 		if ok {
 			checkJSON(t, d.JSON)
+		}
+	}
+}
+
+// TestURLEncodedExtra: a key no Field names is typed by the plan's Extra,
+// as the body schema's additionalProperties say.
+func TestURLEncodedExtra(t *testing.T) {
+	for _, c := range []struct {
+		extra            Field
+		body, json, errs string
+	}{
+		{Field{}, "x=5&y=true", `{"x":"5","y":"true"}`, ""},
+		{Field{Kind: Number}, "x=5&y=-1.5e3&z=five", `{"x":5,"y":-1.5e3,"z":"five"}`, ""},
+		{Field{Kind: Number}, "x=05", `{"x":"05"}`, ""},
+		{Field{Kind: Number}, "name=5&age=5", `{"name":"5","age":5}`, ""}, // declared fields keep their own Kind
+		{Field{Kind: Boolean}, "x=true&y=false&z=1", `{"x":true,"y":false,"z":"1"}`, ""},
+		{Field{Kind: Null}, "x=null&y=", `{"x":null,"y":""}`, ""},
+		{Field{Kind: Number | Null}, "x=null&y=2", `{"x":null,"y":2}`, ""},
+		{Field{Kind: JSON}, "x=%7B%22a%22%3A1%7D", `{"x":{"a":1}}`, ""},
+		{Field{Kind: Number, Array: true}, "x=1&name=n&y=a&x=2", `{"name":"n","x":[1,2],"y":["a"]}`, ""},
+		{Field{Kind: Number, Array: true}, "tags=a&x=1&tags=b", `{"tags":["a","b"],"x":[1]}`, ""},
+		{Field{Kind: Number, Array: true}, "x=1,2", `{"x":["1,2"]}`, ""}, // no Sep: the default style explodes
+		{Field{Kind: Number, Sep: ',', Deep: true}, "x=1,2&x[a]=1", `{"x":"1,2","x[a]":1}`, ""},
+		{Field{Kind: Number}, "x=1&x=2", "", "/body/x repeated"},
+		{Field{Kind: JSON}, "x=%7B", "", "/body/x json"},
+		{Field{Kind: Number, Array: true}, "x=1&x=%ff", "", "/body/x encoding"},
+	} {
+		var d Decoder
+		var errs problem.Errors
+		ok := d.URLEncoded([]byte(c.body), &Plan{Fields: fields, Extra: c.extra}, &errs)
+		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
+			t.Errorf("%+v %q: violations %q (ok %v), want %q", c.extra, c.body, got, ok, c.errs)
+			continue
+		}
+		if ok && string(d.JSON) != c.json {
+			t.Errorf("%+v %q: JSON %s, want %s", c.extra, c.body, d.JSON, c.json)
+		}
+		if ok {
+			checkJSON(t, d.JSON)
+		}
+	}
+}
+
+// TestMultipartExtra: a part no Field names is typed by the plan's Extra.
+func TestMultipartExtra(t *testing.T) {
+	text := func(name, v string) string {
+		return "Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + v
+	}
+	file := func(name, ctype, v string) string {
+		return "Content-Disposition: form-data; name=\"" + name + "\"; filename=\"f\"\r\nContent-Type: " + ctype + "\r\n\r\n" + v
+	}
+	for _, c := range []struct {
+		extra      Field
+		body       string
+		json, errs string
+	}{
+		{Field{}, mp(text("x", "5")), `{"x":"5"}`, ""},
+		{Field{Kind: Number}, mp(text("x", "5"), text("name", "7")), `{"x":5,"name":"7"}`, ""},
+		{Field{Kind: Number}, mp(text("x", "five")), `{"x":"five"}`, ""},
+		{Field{Kind: Boolean | Null}, mp(text("x", "true"), text("y", "null")), `{"x":true,"y":null}`, ""},
+		{Field{Kind: Number, Array: true}, mp(text("x", "1"), text("x", "2")), `{"x":[1,2]}`, ""},
+		{Field{Kind: Binary, Types: []string{"image/*"}, MaxBytes: 4}, mp(file("x", "image/png", "\x89PNG")), `{"x":""}`, ""},
+		{Field{Kind: Binary, Types: []string{"image/*"}, MaxBytes: 4}, mp(file("x", "text/plain", "hi")), "", "/body/x contentType"},
+		{Field{Kind: Binary, MaxBytes: 4}, mp(file("x", "image/png", "12345")), "", "/body/x maxLength"},
+		{Field{Kind: Number}, mp(text("x", "1"), text("x", "2")), "", "/body/x repeated"},
+		{Field{}, mp(text("x", "\xff")), "", "/body/x encoding"},
+	} {
+		var d Decoder
+		var errs problem.Errors
+		ok := d.Multipart([]byte(c.body), []byte(ct), &Plan{Fields: fields, Extra: c.extra}, &errs)
+		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
+			t.Errorf("%+v %q: violations %q (ok %v), want %q", c.extra, c.body, got, ok, c.errs)
+			continue
+		}
+		if ok && string(d.JSON) != c.json {
+			t.Errorf("%+v %q: JSON %s, want %s", c.extra, c.body, d.JSON, c.json)
 		}
 	}
 }
@@ -131,7 +211,7 @@ func TestObjectPropertiesBounded(t *testing.T) {
 	b.WriteString("last,1")
 	var d Decoder
 	var errs problem.Errors
-	if d.URLEncoded([]byte(b.String()), fields, &errs) || violations(&errs) != "/body/rgb maxFields" {
+	if d.URLEncoded([]byte(b.String()), plan, &errs) || violations(&errs) != "/body/rgb maxFields" {
 		t.Errorf("violations %q, want /body/rgb maxFields", violations(&errs))
 	}
 }
@@ -188,7 +268,7 @@ func TestMultipart(t *testing.T) {
 	} {
 		var d Decoder
 		var errs problem.Errors
-		ok := d.Multipart([]byte(c.body), []byte(c.ctype), fields, &errs)
+		ok := d.Multipart([]byte(c.body), []byte(c.ctype), plan, &errs)
 		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
 			t.Errorf("%q: violations %q %v (ok %v), want %q", c.body, got, errs.List, ok, c.errs)
 			continue
@@ -230,16 +310,20 @@ func checkJSON(t *testing.T, b []byte) {
 func FuzzURLEncoded(f *testing.F) {
 	for _, s := range []string{"name=Rex&age=3", "tags=a&tags=b&ids=1,2", "meta=%7B%7D", "a=%zz", "x=\xff", "+=+&%2B",
 		"color[R]=1&color[G]=2", "color%5BR%5D=1&color[R]=2", "color[R", "color[]=", "color[R]x=1", "color[a][b]=1", "color=1", "a[b[c]=1",
-		"rgb=R,1,G,2", "rgb=R,1,G", "rgb=R,1,R,2", "pos=x|1|y|%ff"} {
+		"rgb=R,1,G,2", "rgb=R,1,G", "rgb=R,1,R,2", "pos=x|1|y|%ff", "x=1&x=2&y=%7B%7D"} {
 		f.Add([]byte(s))
 	}
+	// extras makes undeclared keys arrays of numbers, booleans and nulls.
+	extras := &Plan{Fields: fields, Extra: Field{Kind: Number | Boolean | Null, Array: true}}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var d Decoder
-		var errs problem.Errors
-		if d.URLEncoded(body, fields, &errs) {
-			checkJSON(t, d.JSON)
-		} else if errs.Len() == 0 {
-			t.Fatal("rejected without a violation")
+		for _, p := range []*Plan{plan, extras} {
+			var d Decoder
+			var errs problem.Errors
+			if d.URLEncoded(body, p, &errs) {
+				checkJSON(t, d.JSON)
+			} else if errs.Len() == 0 {
+				t.Fatal("rejected without a violation")
+			}
 		}
 	})
 }
@@ -252,7 +336,7 @@ func FuzzMultipart(f *testing.F) {
 	f.Fuzz(func(t *testing.T, ctype, body []byte) {
 		var d Decoder
 		var errs problem.Errors
-		if d.Multipart(body, ctype, fields, &errs) {
+		if d.Multipart(body, ctype, plan, &errs) {
 			checkJSON(t, d.JSON)
 		} else if errs.Len() == 0 {
 			t.Fatal("rejected without a violation")

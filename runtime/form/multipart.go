@@ -8,8 +8,8 @@ import (
 )
 
 // Multipart transcodes a multipart/form-data body (RFC 7578) into a JSON
-// object in d.JSON: each part named by its Content-Disposition is a field, a
-// name given by several parts an array. contentType is the request's whole
+// object in d.JSON, as plan says: each part named by its Content-Disposition
+// is a field, a name given by several parts an array. contentType is the request's whole
 // Content-Type header, whose boundary parameter delimits the parts. It
 // returns false when it reported a violation to errs.
 //
@@ -21,7 +21,7 @@ import (
 // searching for the delimiter, so its size is whatever lies between two
 // delimiters and a part's own Content-Length, if any, is ignored. Parts and
 // header lines are bounded by MaxFields and maxHeader.
-func (d *Decoder) Multipart(body, contentType []byte, fields []Field, errs *problem.Errors) bool {
+func (d *Decoder) Multipart(body, contentType []byte, plan *Plan, errs *problem.Errors) bool {
 	d.begin(0)
 	boundary, msg := Boundary(contentType)
 	if msg != "" {
@@ -69,7 +69,7 @@ func (d *Decoder) Multipart(body, contentType []byte, fields []Field, errs *prob
 		}
 		d.pairs = append(d.pairs, p)
 	}
-	return d.object(fields, errs)
+	return d.object(plan, errs)
 }
 
 // maxHeader bounds the header block of one part.
