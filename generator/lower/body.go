@@ -438,7 +438,10 @@ func formSample(m *ir.Media, example string) string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	type kv struct{ k, v string }
+	type kv struct {
+		k, v string
+		enc  bool // v is percent-encoded already: items and their delimiters
+	}
 	var pairs []kv
 	for _, k := range keys {
 		f := byName[k]
@@ -452,10 +455,10 @@ func formSample(m *ir.Media, example string) string {
 			for i, it := range items {
 				parts[i] = scalarText(it)
 			}
-			pairs = append(pairs, kv{k, strings.Join(parts, f.Sep)})
+			pairs = append(pairs, kv{k, delimited(parts, f.Sep), true})
 		case f != nil && f.Array && isArr:
 			for _, it := range items {
-				pairs = append(pairs, kv{k, scalarText(it)})
+				pairs = append(pairs, kv{k: k, v: scalarText(it)})
 			}
 		case f != nil && (f.Deep || f.Sep != "") && isObj:
 			names := make([]string, 0, len(props))
@@ -466,16 +469,16 @@ func formSample(m *ir.Media, example string) string {
 			var parts []string
 			for _, n := range names {
 				if f.Deep {
-					pairs = append(pairs, kv{k + "[" + n + "]", scalarText(props[n])})
+					pairs = append(pairs, kv{k: k + "[" + n + "]", v: scalarText(props[n])})
 				} else {
 					parts = append(parts, n, scalarText(props[n]))
 				}
 			}
 			if !f.Deep {
-				pairs = append(pairs, kv{k, strings.Join(parts, f.Sep)})
+				pairs = append(pairs, kv{k, delimited(parts, f.Sep), true})
 			}
 		default:
-			pairs = append(pairs, kv{k, scalarText(obj[k])})
+			pairs = append(pairs, kv{k: k, v: scalarText(obj[k])})
 		}
 	}
 	var b strings.Builder
@@ -484,7 +487,11 @@ func formSample(m *ir.Media, example string) string {
 			if i > 0 {
 				b.WriteByte('&')
 			}
-			b.WriteString(url.QueryEscape(p.k) + "=" + url.QueryEscape(p.v))
+			v := p.v
+			if !p.enc {
+				v = url.QueryEscape(v)
+			}
+			b.WriteString(url.QueryEscape(p.k) + "=" + v)
 			continue
 		}
 		b.WriteString("--" + sampleBoundary + "\r\nContent-Disposition: form-data; name=" + strconv.Quote(p.k) + "\r\n\r\n" + p.v + "\r\n")
@@ -493,6 +500,22 @@ func formSample(m *ir.Media, example string) string {
 		b.WriteString("--" + sampleBoundary + "--\r\n")
 	}
 	return b.String()
+}
+
+// delimited joins the items of a urlencoded value sent in one (styles
+// form, spaceDelimited and pipeDelimited without explode) as RFC 6570
+// expands them: each item percent-encoded, the delimiter not, since the
+// gateway splits a value before it decodes the items (runtime/form); a
+// space is written '+', as in the rest of a urlencoded body.
+func delimited(items []string, sep string) string {
+	esc := make([]string, len(items))
+	for i, it := range items {
+		esc[i] = url.QueryEscape(it)
+	}
+	if sep == " " {
+		sep = "+"
+	}
+	return strings.Join(esc, sep)
 }
 
 // sampleBoundary delimits the parts of a multipart sample body.

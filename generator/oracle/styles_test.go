@@ -281,10 +281,22 @@ func paramMutations(s *openapi3.Schema, v any) []paramMut {
 // (form, exploded by default, spaceDelimited or pipeDelimited), objects in
 // deepObject (x[R]=1) or, without explode, as names and values in one value
 // (x=R,1,G,2), and otherwise as JSON, which the gateway reads for the
-// contentType default and for form with explode alike.
+// contentType default and for form with explode alike. The items of a
+// value sent in one are escaped each and joined by the delimiter as it is
+// (a space as '+'), as RFC 6570 expands them: an escaped delimiter is data
+// to the gateway, which splits before it decodes.
 func formBody(mt *openapi3.MediaType, v map[string]any) []byte {
 	var pairs []string
 	add := func(k, s string) { pairs = append(pairs, url.QueryEscape(k)+"="+url.QueryEscape(s)) }
+	addItems := func(k, sep string, items []string) {
+		for i, it := range items {
+			items[i] = url.QueryEscape(it)
+		}
+		if sep == " " {
+			sep = "+"
+		}
+		pairs = append(pairs, url.QueryEscape(k)+"="+strings.Join(items, sep))
+	}
 	for _, k := range sortedKeys(v) {
 		enc := mt.Encoding[k]
 		style, explode := "form", true
@@ -315,7 +327,7 @@ func formBody(mt *openapi3.MediaType, v map[string]any) []byte {
 			for _, it := range e {
 				items = append(items, scalar(it))
 			}
-			add(k, strings.Join(items, sep))
+			addItems(k, sep, items)
 		case map[string]any:
 			if style == "deepObject" && !strings.Contains(ct, "json") {
 				for _, p := range sortedKeys(e) {
@@ -332,7 +344,7 @@ func formBody(mt *openapi3.MediaType, v map[string]any) []byte {
 				for _, p := range sortedKeys(e) {
 					items = append(items, p, scalar(e[p]))
 				}
-				add(k, strings.Join(items, sep))
+				addItems(k, sep, items)
 				continue
 			}
 			b, _ := json.Marshal(e)

@@ -18,13 +18,16 @@ var fields = []Field{
 	{Name: "a[b", Deep: true},
 	{Name: "age", Kind: Number},
 	{Name: "color", Deep: true, Props: []Field{{Name: "G", Kind: Number}, {Name: "R", Kind: Number}, {Name: "name"}}},
+	{Name: "csv", Array: true, Sep: ','},
 	{Name: "ids", Kind: Number, Array: true, Sep: ','},
 	{Name: "meta", Kind: JSON, Types: []string{"application/json"}},
 	{Name: "n", Kind: Number, Deep: true}, // additionalProperties: {type: number}
 	{Name: "name"},
 	{Name: "photo", Kind: Binary, Types: []string{"image/*"}, MaxBytes: 8},
 	{Name: "pos", Sep: '|', Props: []Field{{Name: "x", Kind: Number}}},
+	{Name: "psv", Array: true, Sep: '|'},
 	{Name: "rgb", Sep: ',', Props: []Field{{Name: "G", Kind: Number}, {Name: "R", Kind: Number}}},
+	{Name: "ssv", Array: true, Sep: ' '},
 	{Name: "tags", Array: true},
 	{Name: "vip", Kind: Boolean},
 }
@@ -95,7 +98,10 @@ func TestURLEncodedObjects(t *testing.T) {
 		{"color[R]=1&color[a][b]=1&color[]", "", "/body/color style; /body/color style"},
 		// form and pipeDelimited without explode
 		{"rgb=R,1,G,2", `{"rgb":{"R":1,"G":2}}`, ""},
-		{"rgb=R%2C1%2CG%2C2", `{"rgb":{"R":1,"G":2}}`, ""}, // split after decoding, as arrays are
+		{"rgb=R%2C1%2CG%2C2", "", "/body/rgb style"}, // split before decoding: one item "R,1,G,2"
+		{"rgb=R,1,name,a%2Cb", `{"rgb":{"R":1,"name":"a,b"}}`, ""},
+		{"rgb=R%2C,1", `{"rgb":{"R,":"1"}}`, ""},         // "R," is not R
+		{"pos=x|1%7Cy|2", `{"pos":{"x":1,"y":"2"}}`, ""}, // pipeDelimited splits at %7C too, as the query does
 		{"rgb=", `{"rgb":{}}`, ""},
 		{"rgb=R,x,Z,1", `{"rgb":{"R":"x","Z":"1"}}`, ""},
 		{"rgb=,1", `{"rgb":{"":"1"}}`, ""},
@@ -106,6 +112,9 @@ func TestURLEncodedObjects(t *testing.T) {
 		{"rgb=R,1&rgb=G,2", "", "/body/rgb repeated"},
 		{"rgb=%ff,1", "", "/body/rgb encoding"},
 		{"rgb=R,%ff", "", "/body/rgb/R encoding"},
+		{"rgb=%zz,1", "", "/body/rgb encoding"},
+		{"rgb=R,1%z", "", "/body/rgb/R encoding"},
+		{"rgb=R,%2", "", "/body/rgb/R encoding"},
 		{"pos=x,1", "", "/body/pos style"},
 	} {
 		var d Decoder
@@ -120,6 +129,48 @@ func TestURLEncodedObjects(t *testing.T) {
 		}
 		if ok {
 			checkJSON(t, d.JSON)
+		}
+	}
+}
+
+// TestURLEncodedDelimited: a value of a field with a Sep is split as sent
+// and each item percent-decoded after, as in the query: an encoded ','
+// is data, while spaceDelimited and pipeDelimited also split at the
+// escape of their delimiter (%20 and '+', %7C), which clients must send.
+func TestURLEncodedDelimited(t *testing.T) {
+	for _, c := range []struct{ body, json, errs string }{
+		{"csv=a,b", `{"csv":["a","b"]}`, ""},
+		{"csv=a%2Cb", `{"csv":["a,b"]}`, ""},
+		{"csv=a%2cb,c", `{"csv":["a,b","c"]}`, ""},
+		{"csv=a+b,c%20d", `{"csv":["a b","c d"]}`, ""},
+		{"csv=a|b%7Cc", `{"csv":["a|b|c"]}`, ""},
+		{"csv=,", `{"csv":["",""]}`, ""},
+		{"csv=", `{"csv":[]}`, ""},
+		{"csv=%2C", `{"csv":[","]}`, ""},
+		{"ids=1,2%2C3", `{"ids":[1,"2,3"]}`, ""}, // the validator names the item
+		{"ssv=a+b%20c", `{"ssv":["a","b","c"]}`, ""},
+		{"ssv=a b", `{"ssv":["a","b"]}`, ""}, // a raw space, which no encoder sends
+		{"ssv=a%2Cb+c", `{"ssv":["a,b","c"]}`, ""},
+		{"ssv=a%2Bb", `{"ssv":["a+b"]}`, ""}, // an encoded '+' is a plus, not a space
+		{"psv=a|b%7Cc%7cd", `{"psv":["a","b","c","d"]}`, ""},
+		{"psv=a%2Cb|c+d", `{"psv":["a,b","c d"]}`, ""},
+		{"psv=%7C", `{"psv":["",""]}`, ""},
+		{"csv=a,b&csv=c", "", "/body/csv repeated"},
+		{"csv=a,%zz", "", "/body/csv encoding"},
+		{"csv=a%2", "", "/body/csv encoding"},
+		{"psv=a|%7", "", "/body/psv encoding"},
+		{"csv=%ff,a", "", "/body/csv encoding"},
+		{"ssv=a+%C3%A9", `{"ssv":["a","é"]}`, ""},
+	} {
+		var d Decoder
+		var errs problem.Errors
+		ok := d.URLEncoded([]byte(c.body), plan, &errs)
+		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
+			t.Errorf("%q: violations %q (ok %v), want %q", c.body, got, ok, c.errs)
+			continue
+		}
+		if ok && string(d.JSON) != c.json {
+			t.Errorf("%q: JSON %s, want %s", c.body, d.JSON, c.json)
 		}
 	}
 }
@@ -310,7 +361,8 @@ func checkJSON(t *testing.T, b []byte) {
 func FuzzURLEncoded(f *testing.F) {
 	for _, s := range []string{"name=Rex&age=3", "tags=a&tags=b&ids=1,2", "meta=%7B%7D", "a=%zz", "x=\xff", "+=+&%2B",
 		"color[R]=1&color[G]=2", "color%5BR%5D=1&color[R]=2", "color[R", "color[]=", "color[R]x=1", "color[a][b]=1", "color=1", "a[b[c]=1",
-		"rgb=R,1,G,2", "rgb=R,1,G", "rgb=R,1,R,2", "pos=x|1|y|%ff", "x=1&x=2&y=%7B%7D"} {
+		"rgb=R,1,G,2", "rgb=R,1,G", "rgb=R,1,R,2", "pos=x|1|y|%ff",
+		"csv=a%2Cb,c", "ids=1%2C2,3", "rgb=R%2C1,G,2", "rgb=R,%2", "ssv=a+b%20c%2Cd", "psv=a|b%7Cc%7", "x=1&x=2&y=%7B%7D"} {
 		f.Add([]byte(s))
 	}
 	// extras makes undeclared keys arrays of numbers, booleans and nulls.
