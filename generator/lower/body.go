@@ -204,10 +204,19 @@ func (l *lowerer) field(where, kind, n string, defs []*openapi3.Schema, e *opena
 			types = append(types, t)
 		}
 	}
-	if len(types) == 1 && isJSON(types[0]) {
+	// OAS 3.1 §4.8.15.1 applies style and explode to multipart/form-data
+	// too (3.0.3 only to urlencoded bodies): given explicitly, they
+	// serialize the part's value as the urlencoded body's, and contentType
+	// is ignored. A file part keeps its bytes whatever the style says.
+	explicit := e.Style != "" || e.Explode != nil
+	styled := kind == ir.MediaMultipart && l.doc.Version == "3.1" && explicit && !l.isBinary(target)
+	if kind == ir.MediaMultipart && l.doc.Version == "3.1" && explicit && l.isBinary(target) {
+		l.diags.Warnf(pos, "%s: property %q is a file, which style and explode cannot serialize; they are ignored", where, n)
+	}
+	if len(types) == 1 && isJSON(types[0]) && !styled {
 		f.JSON, f.Number, f.Boolean, f.Null = true, false, false, false
 	}
-	if kind == ir.MediaMultipart {
+	if kind == ir.MediaMultipart && !styled {
 		if l.isBinary(target) {
 			f = &ir.Field{Name: n, Array: f.Array, Binary: true}
 			if target.MaxLength != nil {

@@ -293,3 +293,75 @@ paths:
 		t.Errorf("additionalProperties of the transcoded object: %+v, want {}", ap)
 	}
 }
+
+// TestMultipartStyles: OAS 3.1 applies an explicit style or explode of the
+// Encoding Object to multipart/form-data parts as to urlencoded fields,
+// contentType then ignored; OAS 3.0.3 ignores them there.
+func TestMultipartStyles(t *testing.T) {
+	const doc = `openapi: %s
+info: {title: t, version: "1"}
+paths:
+  /m:
+    post:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                tags: {type: array, items: {type: integer}}
+                words: {type: array, items: {type: string}}
+                plain: {type: array, items: {type: string}}
+                rgb: {type: object, properties: {R: {type: integer}}}
+                color: {type: object, properties: {R: {type: integer}}}
+                meta: {type: object}
+                file: {type: string, format: binary}
+            encoding:
+              tags: {style: form, explode: false, contentType: application/json}
+              words: {style: spaceDelimited}
+              rgb: {explode: false}
+              color: {style: deepObject}
+              meta: {contentType: application/json}
+              file: {style: form, explode: false}
+      responses: {"204": {description: ok}}
+`
+	api, diags := lowerSource(t, fmt.Sprintf(doc, "3.1.0"))
+	want := strings.Join([]string{
+		`color deep {R:n}`,
+		`file`, // a file: style ignored, with a warning
+		`meta:j`,
+		`plain array`,
+		`rgb sep"," {R:n}`,
+		`tags:n sep"," array`, // contentType ignored
+		`words sep" " array`,
+	}, "\n")
+	m := media(t, op(t, api, "POST", "/m"), "multipart/form-data")
+	if got := compact(m); got != want {
+		t.Errorf("3.1 plan:\n%s\nwant:\n%s", got, want)
+	}
+	for _, f := range m.Fields {
+		if f.Name == "tags" && f.Types != nil || f.Name == "file" && !f.Binary {
+			t.Errorf("%s: %+v, want tags without Types (contentType ignored), file Binary", f.Name, *f)
+		}
+	}
+	if !strings.Contains(diags, `property "file" is a file, which style and explode cannot serialize`) || strings.Count(diags, "\n") != 1 {
+		t.Errorf("diagnostics:\n%s", diags)
+	}
+
+	api, diags = lowerSource(t, fmt.Sprintf(doc, "3.0.3"))
+	want = strings.Join([]string{
+		`color:j`,
+		`file`,
+		`meta:j`,
+		`plain array`,
+		`rgb:j`,
+		`tags:j array`,
+		`words array`,
+	}, "\n")
+	if got := compact(media(t, op(t, api, "POST", "/m"), "multipart/form-data")); got != want {
+		t.Errorf("3.0 plan (styles ignored):\n%s\nwant:\n%s", got, want)
+	}
+	if diags != "" {
+		t.Errorf("3.0 diagnostics:\n%s", diags)
+	}
+}

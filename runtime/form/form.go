@@ -78,7 +78,11 @@ type Field struct {
 	// delimiter's escape (%20 or '+', %7C): a space cannot be sent raw in
 	// a urlencoded body, nor '|' in a URI, so clients send them encoded,
 	// as OpenAPI's own examples do (blue%20black%20brown); an item of those
-	// styles cannot hold its delimiter.
+	// styles cannot hold its delimiter. A multipart part of a field with a
+	// Sep (OAS 3.1: an explicit style in its Encoding Object) is read the
+	// same way: a style is RFC 6570 expansion, which percent-encodes the
+	// items, though OpenAPI 3.1.1's Appendix E notes that multipart parts
+	// need no percent-encoding and may suffer from it.
 	Sep byte
 	// Deep makes the field an object sent in style deepObject: one key per
 	// property, color[R]=100&color[G]=200 is {"R":100,"G":200}. A key
@@ -141,8 +145,9 @@ type pair struct {
 	// names (color[prop]); 0 otherwise. object sets both.
 	deep int
 	prop []byte
-	// raw: val is still percent-encoded, as sent, because its field has a
-	// Sep: it is split first and each item decoded after.
+	// raw: val is still percent-encoded, as sent (or, in multipart, as
+	// the part holds it), because its field has a Sep: it is split first
+	// and each item decoded after.
 	raw   bool
 	extra bool // no Field names the key; object sets it
 }

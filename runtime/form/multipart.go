@@ -67,6 +67,9 @@ func (d *Decoder) Multipart(body, contentType []byte, plan *Plan, errs *problem.
 			errs.Add("/body", "multipart", "part "+strconv.Itoa(len(d.pairs)+1)+": "+msg)
 			return false
 		}
+		if f := lookup(plan.Fields, p.key); f >= 0 && plan.Fields[f].Sep != 0 {
+			p.raw = true // an explicit style: split and decoded as a urlencoded value (see Field.Sep)
+		}
 		d.pairs = append(d.pairs, p)
 	}
 	return d.object(plan, errs)
