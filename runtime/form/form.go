@@ -166,6 +166,10 @@ func (l loc) String() string {
 	return pointer(l.key)
 }
 
+// Idle reports whether d transcoded nothing since it was made or Reset, so
+// that an owner that pools it may skip resetting it.
+func (d *Decoder) Idle() bool { return len(d.out) == 0 && d.it.Idle() }
+
 // Reset drops buffers that grew past what is worth keeping.
 func (d *Decoder) Reset() {
 	if cap(d.out) > retain {
@@ -174,6 +178,7 @@ func (d *Decoder) Reset() {
 	if cap(d.scratch) > retain {
 		d.scratch = nil
 	}
+	d.out = d.out[:0]
 	d.JSON = nil
 	d.pairs = d.pairs[:0]
 	d.it.Reset(nil)

@@ -80,6 +80,10 @@ type Iter struct {
 	members  []member
 }
 
+// Idle reports whether the iterator holds no input, as after Reset(nil):
+// an owner that pools it may skip resetting it then.
+func (it *Iter) Idle() bool { return it.buf == nil }
+
 // Reset makes the iterator read b from the start, naming locations "/body"
 // followed by the JSON pointer of the value.
 func (it *Iter) Reset(b []byte) { it.ResetAt(b, "/body") }

@@ -132,8 +132,10 @@ func (e *Errors) Full() bool { return len(e.List) >= MaxViolations }
 
 // Reset empties e for reuse, keeping List's capacity.
 func (e *Errors) Reset() {
-	clear(e.List) // drop string references so pooled Errors don't pin request memory
-	e.List = e.List[:0]
+	if len(e.List) > 0 {
+		clear(e.List) // drop string references so pooled Errors don't pin request memory
+		e.List = e.List[:0]
+	}
 	e.Dropped = 0
 	e.probing = 0
 	e.count = 0

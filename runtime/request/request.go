@@ -47,8 +47,13 @@ type State struct {
 var pool = sync.Pool{New: func() any { return new(State) }}
 
 // Acquire returns a reset State from the pool.
-func Acquire() *State {
-	st := pool.Get().(*State)
+func Acquire() *State { return pool.Get().(*State) }
+
+// Release resets st and returns it to the pool; st must not be used
+// afterwards. It resets on the way in rather than out so that the pool
+// holds no reference into a finished request, and so that what a request
+// never touched (a body's iterators, most arenas) costs a length check.
+func Release(st *State) {
 	st.Errs.Reset()
 	st.Path = st.Path[:0]
 	st.Type = st.Type[:0]
@@ -57,21 +62,22 @@ func Acquire() *State {
 	st.Nums = st.Nums[:0]
 	st.Bools = st.Bools[:0]
 	st.Bytes = st.Bytes[:0]
-	clear(st.Query) // drop references into the last request's URI
-	st.Query = st.Query[:0]
-	return st
-}
-
-// Release returns st to the pool; st must not be used afterwards.
-func Release(st *State) {
+	if len(st.Query) > 0 {
+		clear(st.Query) // drop references into the request's URI
+		st.Query = st.Query[:0]
+	}
 	if cap(st.Path) > 64<<10 {
 		st.Path = nil // do not keep one huge request's buffer alive
 	}
 	if cap(st.Bytes) > 64<<10 {
 		st.Bytes = nil
 	}
-	st.JSON.Reset(nil)
-	st.Form.Reset()
+	if !st.JSON.Idle() {
+		st.JSON.Reset(nil)
+	}
+	if !st.Form.Idle() {
+		st.Form.Reset()
+	}
 	pool.Put(st)
 }
 

@@ -36,3 +36,32 @@ func TestEndJSONReplacesViolationsBySyntaxError(t *testing.T) {
 		t.Fatalf("violations = %+v", st.Errs.List)
 	}
 }
+
+// TestReleaseResets checks that Release leaves nothing of a request in the
+// State it pools: Acquire no longer resets, so whatever Release leaves, the
+// next request would see.
+func TestReleaseResets(t *testing.T) {
+	st := Acquire()
+	st.Errs.Add("query.a", "required", "missing")
+	st.Path = append(st.Path, "/pets"...)
+	st.Type = append(st.Type, "text/plain"...)
+	st.Strs = append(st.Strs, "a")
+	st.Ints = append(st.Ints, 1)
+	st.Nums = append(st.Nums, 1.5)
+	st.Bools = append(st.Bools, true)
+	st.Bytes = append(st.Bytes, 'x')
+	st.SplitQuery([]byte("a=1&b=2"))
+	st.BeginJSON([]byte(`{"a":1}`))
+	if st.JSON.Idle() {
+		t.Fatal("an iterator given a body reports idle")
+	}
+	Release(st)
+	if st.Errs.Len() != 0 || st.Errs.Count() != 0 || len(st.Path) != 0 || len(st.Type) != 0 || len(st.Strs) != 0 ||
+		len(st.Ints) != 0 || len(st.Nums) != 0 || len(st.Bools) != 0 || len(st.Bytes) != 0 || len(st.Query) != 0 ||
+		!st.JSON.Idle() || !st.Form.Idle() {
+		t.Fatalf("Release left state behind: %+v", st)
+	}
+	if q := st.Query[:cap(st.Query)]; len(q) > 0 && q[0].Key != nil {
+		t.Fatal("Release kept a reference into the request's query")
+	}
+}
