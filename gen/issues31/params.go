@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gatewaygen/gatewaygen/runtime/format"
-	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/valyala/fasthttp"
@@ -102,16 +101,17 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.direction", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: no member of the enum has anything to decode.
 			if isEnum0(v) {
 				p.Direction = param.S(v)
 			} else if c, bad := q[0].Reserved(); bad {
 				st.Errs.Add("query.direction", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.direction"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.direction", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				if !isEnum0(d) {
-					st.Errs.AddQuoted(jsonv.At("query.direction"), "enum", "must be one of \"asc\", \"desc\", found ", d)
+					st.Errs.Add("query.direction", "enum", st.Errs.DetailQuoted("must be one of \"asc\", \"desc\", found ", d))
 				} else {
 					p.Direction = param.S(d)
 				}
@@ -125,16 +125,17 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.filter", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: no member of the enum has anything to decode.
 			if isEnum1(v) {
 				p.Filter = param.S(v)
 			} else if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.filter", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[1].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.filter"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.filter", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				if !isEnum1(d) {
-					st.Errs.AddQuoted(jsonv.At("query.filter"), "enum", "must be one of \"assigned\", \"created\", \"mentioned\", \"subscribed\", \"repos\", \"all\", found ", d)
+					st.Errs.Add("query.filter", "enum", st.Errs.DetailQuoted("must be one of \"assigned\", \"created\", \"mentioned\", \"subscribed\", \"repos\", \"all\", found ", d))
 				} else {
 					p.Filter = param.S(d)
 				}
@@ -151,13 +152,13 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			if c, bad := q[2].Reserved(); bad {
 				st.Errs.Add("query.labels", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[2].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.labels"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.labels", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				if len(d) > 200 && utf8.RuneCount(d) > 200 {
-					st.Errs.AddInt(jsonv.At("query.labels"), "maxLength", "must be at most 200 characters long, found ", utf8.RuneCount(d))
+					st.Errs.Add("query.labels", "maxLength", st.Errs.DetailInt("must be at most 200 characters long, found ", utf8.RuneCount(d)))
 				} else if !pattern0.Match(d) {
-					st.Errs.AddQuoted(jsonv.At("query.labels"), "pattern", "must match \"^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$\", found ", d)
+					st.Errs.Add("query.labels", "pattern", st.Errs.DetailQuoted("must match \"^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$\", found ", d))
 				} else {
 					p.Labels = param.Opt[string]{V: param.S(d), Set: true}
 				}
@@ -169,23 +170,24 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.page", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: an integer has nothing to decode.
 			if x, ok := param.ParseInt(v); ok {
 				if x < 1 {
-					st.Errs.AddInt64(jsonv.At("query.page"), "minimum", "must be >= 1, found ", x)
+					st.Errs.Add("query.page", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else {
 					p.Page = x
 				}
 			} else if c, bad := q[3].Reserved(); bad {
 				st.Errs.Add("query.page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[3].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.page"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.page", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseInt(d)
 				if !ok {
-					st.Errs.AddQuoted(jsonv.At("query.page"), "type", "expected an integer, found ", d)
+					st.Errs.Add("query.page", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
 				} else if x < 1 {
-					st.Errs.AddInt64(jsonv.At("query.page"), "minimum", "must be >= 1, found ", x)
+					st.Errs.Add("query.page", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else {
 					p.Page = x
 				}
@@ -199,27 +201,28 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.per_page", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: an integer has nothing to decode.
 			if x, ok := param.ParseInt(v); ok {
 				if x < 1 {
-					st.Errs.AddInt64(jsonv.At("query.per_page"), "minimum", "must be >= 1, found ", x)
+					st.Errs.Add("query.per_page", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else if x > 100 {
-					st.Errs.AddInt64(jsonv.At("query.per_page"), "maximum", "must be <= 100, found ", x)
+					st.Errs.Add("query.per_page", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))
 				} else {
 					p.PerPage = x
 				}
 			} else if c, bad := q[4].Reserved(); bad {
 				st.Errs.Add("query.per_page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[4].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.per_page"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.per_page", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseInt(d)
 				if !ok {
-					st.Errs.AddQuoted(jsonv.At("query.per_page"), "type", "expected an integer, found ", d)
+					st.Errs.Add("query.per_page", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
 				} else if x < 1 {
-					st.Errs.AddInt64(jsonv.At("query.per_page"), "minimum", "must be >= 1, found ", x)
+					st.Errs.Add("query.per_page", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else if x > 100 {
-					st.Errs.AddInt64(jsonv.At("query.per_page"), "maximum", "must be <= 100, found ", x)
+					st.Errs.Add("query.per_page", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))
 				} else {
 					p.PerPage = x
 				}
@@ -233,17 +236,18 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.pulls", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: true and false have nothing to decode.
 			if x, ok := param.ParseBool(v); ok {
 				p.Pulls = x
 			} else if c, bad := q[5].Reserved(); bad {
 				st.Errs.Add("query.pulls", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[5].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.pulls"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.pulls", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseBool(d)
 				if !ok {
-					st.Errs.AddQuoted(jsonv.At("query.pulls"), "type", "expected true or false, found ", d)
+					st.Errs.Add("query.pulls", "type", st.Errs.DetailQuoted("expected true or false, found ", d))
 				} else {
 					p.Pulls = x
 				}
@@ -260,11 +264,11 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			if c, bad := q[6].Reserved(); bad {
 				st.Errs.Add("query.since", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[6].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.since"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.since", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				if !format.DateTime(d) {
-					st.Errs.AddQuoted(jsonv.At("query.since"), "format", "must be a valid date-time, found ", d)
+					st.Errs.Add("query.since", "format", st.Errs.DetailQuoted("must be a valid date-time, found ", d))
 				} else {
 					p.Since = param.Opt[string]{V: param.S(d), Set: true}
 				}
@@ -276,16 +280,17 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.sort", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: no member of the enum has anything to decode.
 			if isEnum2(v) {
 				p.Sort = param.S(v)
 			} else if c, bad := q[7].Reserved(); bad {
 				st.Errs.Add("query.sort", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[7].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.sort"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.sort", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				if !isEnum2(d) {
-					st.Errs.AddQuoted(jsonv.At("query.sort"), "enum", "must be one of \"created\", \"updated\", \"comments\", found ", d)
+					st.Errs.Add("query.sort", "enum", st.Errs.DetailQuoted("must be one of \"created\", \"updated\", \"comments\", found ", d))
 				} else {
 					p.Sort = param.S(d)
 				}
@@ -299,16 +304,17 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 		if repeated {
 			st.Errs.Add("query.state", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: no member of the enum has anything to decode.
 			if isEnum3(v) {
 				p.State = param.S(v)
 			} else if c, bad := q[8].Reserved(); bad {
 				st.Errs.Add("query.state", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[8].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.state"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.state", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				if !isEnum3(d) {
-					st.Errs.AddQuoted(jsonv.At("query.state"), "enum", "must be one of \"open\", \"closed\", \"all\", found ", d)
+					st.Errs.Add("query.state", "enum", st.Errs.DetailQuoted("must be one of \"open\", \"closed\", \"all\", found ", d))
 				} else {
 					p.State = param.S(d)
 				}
@@ -333,11 +339,11 @@ func (p *ImportIssueParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.AddQuoted(jsonv.At("path.owner"), "type", "malformed percent-encoding in ", v)
+			st.Errs.Add("path.owner", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
 			if !pattern1.Match(d) {
-				st.Errs.AddQuoted(jsonv.At("path.owner"), "pattern", "must match \"^[A-Za-z0-9-]{1,39}$\", found ", d)
+				st.Errs.Add("path.owner", "pattern", st.Errs.DetailQuoted("must match \"^[A-Za-z0-9-]{1,39}$\", found ", d))
 			} else {
 				p.Owner = param.S(d)
 			}
@@ -347,13 +353,13 @@ func (p *ImportIssueParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[1]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.AddQuoted(jsonv.At("path.repo"), "type", "malformed percent-encoding in ", v)
+			st.Errs.Add("path.repo", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
 			if len(d) == 0 {
-				st.Errs.AddInt(jsonv.At("path.repo"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(d))
+				st.Errs.Add("path.repo", "minLength", st.Errs.DetailInt("must be at least 1 characters long, found ", utf8.RuneCount(d)))
 			} else if len(d) > 100 && utf8.RuneCount(d) > 100 {
-				st.Errs.AddInt(jsonv.At("path.repo"), "maxLength", "must be at most 100 characters long, found ", utf8.RuneCount(d))
+				st.Errs.Add("path.repo", "maxLength", st.Errs.DetailInt("must be at most 100 characters long, found ", utf8.RuneCount(d)))
 			} else {
 				p.Repo = param.S(d)
 			}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/valyala/fasthttp"
@@ -41,31 +40,32 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if repeated {
 			st.Errs.Add("query.limit", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: an integer has nothing to decode.
 			if x, ok := param.ParseInt(v); ok {
 				if x < 1 {
-					st.Errs.AddInt64(jsonv.At("query.limit"), "minimum", "must be >= 1, found ", x)
+					st.Errs.Add("query.limit", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else if x > 100 {
-					st.Errs.AddInt64(jsonv.At("query.limit"), "maximum", "must be <= 100, found ", x)
+					st.Errs.Add("query.limit", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))
 				} else if x < -2147483648 || x > 2147483647 {
-					st.Errs.AddInt64(jsonv.At("query.limit"), "format", "must be a valid int32, found ", x)
+					st.Errs.Add("query.limit", "format", st.Errs.DetailInt64("must be a valid int32, found ", x))
 				} else {
 					p.Limit = x
 				}
 			} else if c, bad := q[0].Reserved(); bad {
 				st.Errs.Add("query.limit", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.limit"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.limit", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseInt(d)
 				if !ok {
-					st.Errs.AddQuoted(jsonv.At("query.limit"), "type", "expected an integer, found ", d)
+					st.Errs.Add("query.limit", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
 				} else if x < 1 {
-					st.Errs.AddInt64(jsonv.At("query.limit"), "minimum", "must be >= 1, found ", x)
+					st.Errs.Add("query.limit", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else if x > 100 {
-					st.Errs.AddInt64(jsonv.At("query.limit"), "maximum", "must be <= 100, found ", x)
+					st.Errs.Add("query.limit", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))
 				} else if x < -2147483648 || x > 2147483647 {
-					st.Errs.AddInt64(jsonv.At("query.limit"), "format", "must be a valid int32, found ", x)
+					st.Errs.Add("query.limit", "format", st.Errs.DetailInt64("must be a valid int32, found ", x))
 				} else {
 					p.Limit = x
 				}
@@ -79,16 +79,17 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if repeated {
 			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {
+			// Checked as sent first: no member of the enum has anything to decode.
 			if isEnum0(v) {
 				p.Status = param.Opt[string]{V: param.S(v), Set: true}
 			} else if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.status", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[1].Decode(st.Bytes); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.status"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.status", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				if !isEnum0(d) {
-					st.Errs.AddQuoted(jsonv.At("query.status"), "enum", "must be one of \"available\", \"pending\", \"sold\", found ", d)
+					st.Errs.Add("query.status", "enum", st.Errs.DetailQuoted("must be one of \"available\", \"pending\", \"sold\", found ", d))
 				} else {
 					p.Status = param.Opt[string]{V: param.S(d), Set: true}
 				}
@@ -109,15 +110,15 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 				st.Strs = append(st.Strs, "")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 				st.Strs = append(st.Strs, "")
 			} else {
 				st.Bytes = buf
 				if len(d) == 0 {
-					st.Errs.AddInt(jsonv.At("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(d))
+					st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "minLength", st.Errs.DetailInt("must be at least 1 characters long, found ", utf8.RuneCount(d)))
 					st.Strs = append(st.Strs, "")
 				} else if len(d) > 32 && utf8.RuneCount(d) > 32 {
-					st.Errs.AddInt(jsonv.At("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]"), "maxLength", "must be at most 32 characters long, found ", utf8.RuneCount(d))
+					st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "maxLength", st.Errs.DetailInt("must be at most 32 characters long, found ", utf8.RuneCount(d)))
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Strs = append(st.Strs, param.S(d))
@@ -127,7 +128,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		if n > 0 {
 			p.Tag = st.Strs[base:len(st.Strs):len(st.Strs)]
 			if len(p.Tag) > 5 {
-				st.Errs.AddInt(jsonv.At("query.tag"), "maxItems", "must have at most 5 items, found ", len(p.Tag))
+				st.Errs.Add("query.tag", "maxItems", st.Errs.DetailInt("must have at most 5 items, found ", len(p.Tag)))
 			}
 		}
 	}
@@ -138,7 +139,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 		} else {
 			v := vs[0]
 			if !pattern0.Match(v) {
-				st.Errs.AddQuoted(jsonv.At("header.X-Client-Version"), "pattern", "must match \"^[0-9]+\\\\.[0-9]+$\", found ", v)
+				st.Errs.Add("header.X-Client-Version", "pattern", st.Errs.DetailQuoted("must match \"^[0-9]+\\\\.[0-9]+$\", found ", v))
 			} else {
 				p.XClientVersion = param.Opt[string]{V: param.S(v), Set: true}
 			}
@@ -169,12 +170,12 @@ func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, 
 					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 					st.Strs = append(st.Strs, "")
 				} else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok {
-					st.Errs.AddQuoted(jsonv.At("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]"), "type", "malformed percent-encoding in ", item)
+					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", item))
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Bytes = buf
 					if !pattern1.Match(d) {
-						st.Errs.AddQuoted(jsonv.At("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]"), "pattern", "must match \"^[a-z]+$\", found ", d)
+						st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "pattern", st.Errs.DetailQuoted("must match \"^[a-z]+$\", found ", d))
 						st.Strs = append(st.Strs, "")
 					} else {
 						st.Strs = append(st.Strs, param.S(d))
@@ -183,7 +184,7 @@ func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, 
 			}
 			p.Tags = st.Strs[base:len(st.Strs):len(st.Strs)]
 			if len(p.Tags) < 1 {
-				st.Errs.AddInt(jsonv.At("query.tags"), "minItems", "must have at least 1 items, found ", len(p.Tags))
+				st.Errs.Add("query.tags", "minItems", st.Errs.DetailInt("must have at least 1 items, found ", len(p.Tags)))
 			}
 		}
 	} else {
@@ -206,9 +207,9 @@ func (p *ListMyPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("cookie.session", "repeated", "must be given at most once")
 		} else {
 			if len(v) < 64 && utf8.RuneCount(v) < 16 {
-				st.Errs.AddInt(jsonv.At("cookie.session"), "minLength", "must be at least 16 characters long, found ", utf8.RuneCount(v))
+				st.Errs.Add("cookie.session", "minLength", st.Errs.DetailInt("must be at least 16 characters long, found ", utf8.RuneCount(v)))
 			} else if len(v) > 128 && utf8.RuneCount(v) > 128 {
-				st.Errs.AddInt(jsonv.At("cookie.session"), "maxLength", "must be at most 128 characters long, found ", utf8.RuneCount(v))
+				st.Errs.Add("cookie.session", "maxLength", st.Errs.DetailInt("must be at most 128 characters long, found ", utf8.RuneCount(v)))
 			} else {
 				p.Session = param.S(v)
 			}
@@ -231,14 +232,14 @@ func (p *GetPetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *requ
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "malformed percent-encoding in ", v)
+			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
 			if !ok {
-				st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "expected an integer, found ", d)
+				st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
 			} else if x < 1 {
-				st.Errs.AddInt64(jsonv.At("path.petId"), "minimum", "must be >= 1, found ", x)
+				st.Errs.Add("path.petId", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -260,14 +261,14 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "malformed percent-encoding in ", v)
+			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
 			if !ok {
-				st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "expected an integer, found ", d)
+				st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
 			} else if x < 1 {
-				st.Errs.AddInt64(jsonv.At("path.petId"), "minimum", "must be >= 1, found ", x)
+				st.Errs.Add("path.petId", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -280,7 +281,7 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 		} else {
 			v := vs[0]
 			if len(v) == 0 {
-				st.Errs.AddInt(jsonv.At("header.If-Match"), "minLength", "must be at least 1 characters long, found ", utf8.RuneCount(v))
+				st.Errs.Add("header.If-Match", "minLength", st.Errs.DetailInt("must be at least 1 characters long, found ", utf8.RuneCount(v)))
 			} else {
 				p.IfMatch = param.S(v)
 			}
@@ -305,14 +306,14 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "malformed percent-encoding in ", v)
+			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
 			if !ok {
-				st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "expected an integer, found ", d)
+				st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
 			} else if x < 1 {
-				st.Errs.AddInt64(jsonv.At("path.petId"), "minimum", "must be >= 1, found ", x)
+				st.Errs.Add("path.petId", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -326,12 +327,12 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			if c, bad := param.Reserved(v, 0); bad {
 				st.Errs.Add("query.hard", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.hard"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.hard", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseBool(d)
 				if !ok {
-					st.Errs.AddQuoted(jsonv.At("query.hard"), "type", "expected true or false, found ", d)
+					st.Errs.Add("query.hard", "type", st.Errs.DetailQuoted("expected true or false, found ", d))
 				} else {
 					p.Hard = x
 				}
@@ -358,14 +359,14 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "malformed percent-encoding in ", v)
+			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
 			if !ok {
-				st.Errs.AddQuoted(jsonv.At("path.petId"), "type", "expected an integer, found ", d)
+				st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
 			} else if x < 1 {
-				st.Errs.AddInt64(jsonv.At("path.petId"), "minimum", "must be >= 1, found ", x)
+				st.Errs.Add("path.petId", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 			} else {
 				p.PetID = x
 			}
@@ -375,11 +376,11 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[1]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.AddQuoted(jsonv.At("path.photoId"), "type", "malformed percent-encoding in ", v)
+			st.Errs.Add("path.photoId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
 			if !pattern2.Match(d) {
-				st.Errs.AddQuoted(jsonv.At("path.photoId"), "pattern", "must match \"^[a-z0-9]{8}$\", found ", d)
+				st.Errs.Add("path.photoId", "pattern", st.Errs.DetailQuoted("must match \"^[a-z0-9]{8}$\", found ", d))
 			} else {
 				p.PhotoID = param.S(d)
 			}
@@ -393,16 +394,16 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			if c, bad := param.Reserved(v, 0); bad {
 				st.Errs.Add("query.size", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.AddQuoted(jsonv.At("query.size"), "type", "malformed percent-encoding in ", v)
+				st.Errs.Add("query.size", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseFloat(d)
 				if !ok {
-					st.Errs.AddQuoted(jsonv.At("query.size"), "type", "expected a number, found ", d)
+					st.Errs.Add("query.size", "type", st.Errs.DetailQuoted("expected a number, found ", d))
 				} else if x < 0.1 {
-					st.Errs.AddFloat(jsonv.At("query.size"), "minimum", "must be >= 0.1, found ", x)
+					st.Errs.Add("query.size", "minimum", st.Errs.DetailFloat("must be >= 0.1, found ", x))
 				} else if x > 4.0 {
-					st.Errs.AddFloat(jsonv.At("query.size"), "maximum", "must be <= 4, found ", x)
+					st.Errs.Add("query.size", "maximum", st.Errs.DetailFloat("must be <= 4, found ", x))
 				} else {
 					p.Size = param.Opt[float64]{V: x, Set: true}
 				}
@@ -426,13 +427,13 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.AddQuoted(jsonv.At("path.storeId"), "type", "malformed percent-encoding in ", v)
+			st.Errs.Add("path.storeId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
 			if len(d) < 8 && utf8.RuneCount(d) < 2 {
-				st.Errs.AddInt(jsonv.At("path.storeId"), "minLength", "must be at least 2 characters long, found ", utf8.RuneCount(d))
+				st.Errs.Add("path.storeId", "minLength", st.Errs.DetailInt("must be at least 2 characters long, found ", utf8.RuneCount(d)))
 			} else if len(d) > 16 && utf8.RuneCount(d) > 16 {
-				st.Errs.AddInt(jsonv.At("path.storeId"), "maxLength", "must be at most 16 characters long, found ", utf8.RuneCount(d))
+				st.Errs.Add("path.storeId", "maxLength", st.Errs.DetailInt("must be at most 16 characters long, found ", utf8.RuneCount(d)))
 			} else {
 				p.StoreID = param.S(d)
 			}
@@ -451,12 +452,12 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 					st.Strs = append(st.Strs, "")
 				} else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok {
-					st.Errs.AddQuoted(jsonv.At("query.status["+strconv.Itoa(len(st.Strs)-base)+"]"), "type", "malformed percent-encoding in ", item)
+					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", item))
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Bytes = buf
 					if !isEnum0(d) {
-						st.Errs.AddQuoted(jsonv.At("query.status["+strconv.Itoa(len(st.Strs)-base)+"]"), "enum", "must be one of \"available\", \"pending\", \"sold\", found ", d)
+						st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "enum", st.Errs.DetailQuoted("must be one of \"available\", \"pending\", \"sold\", found ", d))
 						st.Strs = append(st.Strs, "")
 					} else {
 						st.Strs = append(st.Strs, param.S(d))

@@ -36,17 +36,21 @@ import (
 type adder func(c check) jen.Code
 
 // errAt reports c at loc, a string expression. A detail that shows a value
-// found goes to problem.Errors in pieces (st.Errs.AddInt64(jsonv.At(loc),
-// ...)), which writes it into the request's own buffer instead of
-// allocating a string per violation.
+// found is built by problem.Errors (st.Errs.DetailInt64(text, x)) into the
+// request's own buffer, and only when the violation will be kept, instead
+// of as a new string per violation.
 func (g *gen) errAt(loc jen.Code, c check) jen.Code {
 	errs := jen.Id("st").Dot("Errs")
-	method, ok := reports[c.show]
-	if !ok || c.show == showNone {
+	detail, ok := details[c.show]
+	if !ok {
 		return errs.Dot("Add").Call(loc, jen.Lit(c.rule), g.detail(c))
 	}
-	return errs.Dot(method).Call(jen.Qual(g.rt("jsonv"), "At").Call(loc), jen.Lit(c.rule), jen.Lit(c.text), c.found)
+	return errs.Clone().Dot("Add").Call(loc, jen.Lit(c.rule), errs.Clone().Dot(detail).Call(jen.Lit(c.text), c.found))
 }
+
+// details are the problem.Errors methods that build a detail from its text
+// and the value found, by how the value shows.
+var details = map[shown]string{showFloat: "DetailFloat", showInt64: "DetailInt64", showInt: "DetailInt", showQuoted: "DetailQuoted", showBytes: "DetailBytes", showString: "DetailString"}
 
 // fixed is a violation whose detail is written out at generation time.
 func fixed(rule, text string) check { return check{rule: rule, text: text} }
@@ -244,7 +248,10 @@ func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
 			})
 			if g.found != nil && checkedAsSent(p) && len(rest) == 1 {
 				cond, body := g.asSent(p.Schema, v, add, set)
-				return []jen.Code{jen.If(cond...).Block(body...).Else().Add(rest[0])}
+				return []jen.Code{
+					jen.Comment("Checked as sent first: " + sentWhy[scalarOf(p.Schema)] + "."),
+					jen.If(cond...).Block(body...).Else().Add(rest[0]),
+				}
 			}
 			return rest
 		})
@@ -687,6 +694,14 @@ func checkedAsSent(p *ir.Param) bool {
 		return sentEnum(p.Schema) != nil
 	}
 	return false
+}
+
+// sentWhy says, in a generated comment, why a value of each kind that
+// passes as sent has nothing to decode.
+var sentWhy = map[scalar]string{
+	kInt:  "an integer has nothing to decode",
+	kBool: "true and false have nothing to decode",
+	kStr:  "no member of the enum has anything to decode",
 }
 
 // sentEnum returns the members of a string enum that a raw query value can

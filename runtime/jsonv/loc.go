@@ -21,7 +21,6 @@ const (
 	locHere  locOf = iota // the current value: Pointer
 	locKey                // its member key: PointerKey
 	locIndex              // its item index: PointerIndex
-	locAt                 // a location given as text: At
 )
 
 // Loc is the location of the current value, as Pointer spells it out.
@@ -35,19 +34,9 @@ func (it *Iter) LocKey(k string) Loc { return Loc{it: it, key: k, of: locKey} }
 // PointerIndex spells it out.
 func (it *Iter) LocIndex(i int) Loc { return Loc{it: it, index: i, of: locIndex} }
 
-// At is a location given as text, for a violation found outside a JSON
-// value ("query.limit", "header.X-Trace").
-func At(location string) Loc { return Loc{key: location, of: locAt} }
-
-// Text returns the location of a Loc made by At, which needs no spelling
-// out, and whether l is one.
-func (l Loc) Text() (string, bool) { return l.key, l.of == locAt }
-
 // String spells the location out, as a new string.
 func (l Loc) String() string {
 	switch l.of {
-	case locAt:
-		return l.key
 	case locKey:
 		return l.it.PointerKey(l.key)
 	case locIndex:
@@ -59,8 +48,6 @@ func (l Loc) String() string {
 // AppendTo appends the location's text to b, as String spells it.
 func (l Loc) AppendTo(b []byte) []byte {
 	switch l.of {
-	case locAt:
-		return append(b, l.key...)
 	case locKey:
 		return appendToken(append(l.it.AppendPointer(b), '/'), l.key)
 	case locIndex:

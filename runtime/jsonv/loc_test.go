@@ -25,13 +25,7 @@ func TestLoc(t *testing.T) {
 			t.Errorf("AppendTo: got %q, want %q", got, "x:"+c.want)
 		}
 	}
-	at := At("query.a/b")
-	if s, ok := at.Text(); !ok || s != "query.a/b" || at.String() != s || string(at.AppendTo(nil)) != s {
-		t.Errorf("At: Text %q %v, String %q", s, ok, at.String())
-	}
-	if _, ok := it.Loc().Text(); ok {
-		t.Error("an iterator's Loc reports a text of its own")
-	}
+
 	if got := it.LocIndex(1).String(); got != "query.ids[2]/a~1b/1" {
 		t.Errorf("LocIndex: got %q", got)
 	}

@@ -63,7 +63,7 @@ func TestKeptReportAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() {
 		e.Reset()
 		reportAll(&e, &it)
-		e.AddInt64(jsonv.At("query.limit"), "maximum", "must be <= 100, found ", 500)
+		e.Add("query.limit", "maximum", e.DetailInt64("must be <= 100, found ", 500))
 	}); n != 0 {
 		t.Fatalf("%v allocs per run, want 0", n)
 	}

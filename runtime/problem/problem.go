@@ -83,7 +83,7 @@ func (e *Errors) Add(location, rule, detail string) {
 // otherwise it reports true and leaves the counting to Add. The AddAt family
 // below does this for the common shapes of a report.
 func (e *Errors) Keep() bool {
-	if e.probing == 0 && len(e.List) < MaxViolations {
+	if e.keeps() {
 		return true
 	}
 	e.count++

@@ -281,8 +281,8 @@ func TestReportsOutliveGrowth(t *testing.T) {
 	for round := 0; round < 3; round++ {
 		e.Reset()
 		for i := 0; i < MaxViolations; i++ {
-			e.AddInt64(jsonv.At("query.n"), "maximum", "found ", int64(i))
-			e.AddQuoted(jsonv.At("query.s"), "pattern", "found ", big[:100*i]) // kept or dropped
+			e.Add("query.n", "maximum", e.DetailInt64("found ", int64(i)))
+			e.Add("query.s", "pattern", e.DetailQuoted("found ", big[:100*i])) // kept or dropped
 		}
 		if e.Len() != MaxViolations {
 			t.Fatalf("kept %d", e.Len())

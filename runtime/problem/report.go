@@ -8,14 +8,81 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 )
 
-// The reports below are Add for a violation whose location or detail is
-// built at run time: they take the location as a jsonv.Loc (jsonv.At for a
-// location known in advance) and the detail as its text and the value
-// found. Nothing is built for a violation that is only counted (a probe's,
-// or one past MaxViolations), and a kept one is written into the Errors'
-// own text buffer, so neither costs an allocation: a value that passes an
-// anyOf on its second branch costs nothing for the first, and a hostile
+// Violations whose location or detail is built at run time are written into
+// the Errors' own text buffer, and only when they are kept: nothing is built
+// for a violation that is only counted (a probe's, or one past
+// MaxViolations), and a kept one costs no allocation. So a value that passes
+// an anyOf on its second branch costs nothing for the first, and a hostile
 // request with ten bad values costs ten appends.
+//
+// A parameter decoder, whose locations are known in advance, builds a detail
+// with the Detail family and hands it to Add:
+//
+//	st.Errs.Add("query.limit", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))
+//
+// A JSON validator, which may run inside a probe, hands the location as a
+// jsonv.Loc to the Add family below, which spells it out too only when the
+// violation is kept:
+//
+//	errs.AddFloat(it.LocKey("age"), "minimum", "must be >= 1, found ", x)
+
+// DetailInt64 returns text followed by the integer x found, as
+// param.DetailInt writes them ("must be <= 100, found 500"), or "" when the
+// violation it is for will not be kept.
+func (e *Errors) DetailInt64(text string, x int64) string {
+	if !e.keeps() {
+		return ""
+	}
+	start := e.begin(text)
+	e.text = strconv.AppendInt(e.text, x, 10)
+	return e.since(start)
+}
+
+// DetailInt is DetailInt64 for a count (a length, a number of items).
+func (e *Errors) DetailInt(text string, n int) string { return e.DetailInt64(text, int64(n)) }
+
+// DetailFloat is DetailInt64 for a number, as param.DetailFloat writes it.
+func (e *Errors) DetailFloat(text string, x float64) string {
+	if !e.keeps() {
+		return ""
+	}
+	start := e.begin(text)
+	e.text = strconv.AppendFloat(e.text, x, 'g', -1, 64)
+	return e.since(start)
+}
+
+// DetailQuoted returns text followed by the string b found, quoted and cut
+// by param.Quote (`must match "^[a-z]+$", found "A"`).
+func (e *Errors) DetailQuoted(text string, b []byte) string {
+	if !e.keeps() {
+		return ""
+	}
+	start := e.begin(text)
+	e.text = param.AppendQuote(e.text, b)
+	return e.since(start)
+}
+
+// DetailBytes returns text followed by b as it is, for a token that needs
+// no quoting: a number as sent ("expected integer, found 2.5").
+func (e *Errors) DetailBytes(text string, b []byte) string {
+	if !e.keeps() {
+		return ""
+	}
+	start := e.begin(text)
+	e.text = append(e.text, b...)
+	return e.since(start)
+}
+
+// DetailString returns text followed by found, a string that costs nothing
+// to make (a jsonv.Kind's name, strconv.FormatBool's).
+func (e *Errors) DetailString(text, found string) string {
+	if !e.keeps() {
+		return ""
+	}
+	start := e.begin(text)
+	e.text = append(e.text, found...)
+	return e.since(start)
+}
 
 // AddAt is Add with the location spelled out only when the violation is
 // kept; detail is written out at generation time.
@@ -25,68 +92,55 @@ func (e *Errors) AddAt(at jsonv.Loc, rule, detail string) {
 	}
 }
 
-// AddFloat reports text followed by the number x found, as
-// param.DetailFloat writes them ("must be >= 1, found 0.5").
+// AddFloat reports at text followed by the number x found.
 func (e *Errors) AddFloat(at jsonv.Loc, rule, text string, x float64) {
 	if e.Keep() {
-		loc, start := e.loc(at), e.begin(text)
-		e.text = strconv.AppendFloat(e.text, x, 'g', -1, 64)
-		e.Add(loc, rule, e.since(start))
+		e.Add(e.loc(at), rule, e.DetailFloat(text, x))
 	}
 }
 
-// AddInt64 reports text followed by the integer x found, as
-// param.DetailInt writes them ("must be <= 100, found 500").
+// AddInt64 reports at text followed by the integer x found.
 func (e *Errors) AddInt64(at jsonv.Loc, rule, text string, x int64) {
 	if e.Keep() {
-		loc, start := e.loc(at), e.begin(text)
-		e.text = strconv.AppendInt(e.text, x, 10)
-		e.Add(loc, rule, e.since(start))
+		e.Add(e.loc(at), rule, e.DetailInt64(text, x))
 	}
 }
 
-// AddInt reports text followed by the count n found ("must have at most 3
-// items, found 4").
+// AddInt reports at text followed by the count n found ("must have at most
+// 3 items, found 4").
 func (e *Errors) AddInt(at jsonv.Loc, rule, text string, n int) {
 	e.AddInt64(at, rule, text, int64(n))
 }
 
-// AddQuoted reports text followed by the string b found, quoted and cut by
-// param.Quote (`must match "^[a-z]+$", found "A"`).
+// AddQuoted reports at text followed by the string b found, quoted and cut
+// by param.Quote.
 func (e *Errors) AddQuoted(at jsonv.Loc, rule, text string, b []byte) {
 	if e.Keep() {
-		loc, start := e.loc(at), e.begin(text)
-		e.text = param.AppendQuote(e.text, b)
-		e.Add(loc, rule, e.since(start))
+		e.Add(e.loc(at), rule, e.DetailQuoted(text, b))
 	}
 }
 
-// AddBytes reports text followed by b as it is, for a token that needs no
-// quoting: a number as sent ("expected integer, found 2.5").
+// AddBytes reports at text followed by b as it is.
 func (e *Errors) AddBytes(at jsonv.Loc, rule, text string, b []byte) {
 	if e.Keep() {
-		loc, start := e.loc(at), e.begin(text)
-		e.text = append(e.text, b...)
-		e.Add(loc, rule, e.since(start))
+		e.Add(e.loc(at), rule, e.DetailBytes(text, b))
 	}
 }
 
-// AddString reports text followed by found, a string that costs nothing to
-// make (a jsonv.Kind's name, strconv.FormatBool's): only the joining waits
-// for Keep.
+// AddString reports at text followed by found; only the joining waits for
+// Keep.
 func (e *Errors) AddString(at jsonv.Loc, rule, text, found string) {
 	if e.Keep() {
-		loc, start := e.loc(at), e.begin(text)
-		e.text = append(e.text, found...)
-		e.Add(loc, rule, e.since(start))
+		e.Add(e.loc(at), rule, e.DetailString(text, found))
 	}
 }
 
-// loc returns the text of at: At's own, or spelled out into e.text.
+// keeps reports whether a violation added next would be kept, without
+// counting it (Keep counts the ones it turns away; Add counts the others).
+func (e *Errors) keeps() bool { return e.probing == 0 && len(e.List) < MaxViolations }
+
+// loc spells at out into e.text.
 func (e *Errors) loc(at jsonv.Loc) string {
-	if s, ok := at.Text(); ok {
-		return s
-	}
 	start := len(e.text)
 	e.text = at.AppendTo(e.text)
 	return e.since(start)
