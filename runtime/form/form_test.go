@@ -54,16 +54,26 @@ func TestURLEncoded(t *testing.T) {
 		{"meta=%7Bx", "", "/body/meta json"},
 		{"a%2Fb=1&a%2Fb=2", "", "/body/a~1b repeated"},
 	} {
-		var d Decoder
-		var errs problem.Errors
-		ok := d.URLEncoded([]byte(c.body), plan, &errs)
-		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
-			t.Errorf("%q: violations %q (ok %v), want %q", c.body, got, ok, c.errs)
-			continue
-		}
-		if ok && string(d.JSON) != c.json {
-			t.Errorf("%q: JSON %s, want %s", c.body, d.JSON, c.json)
-		}
+		checkURLEncoded(t, plan, c.body, c.json, c.errs)
+	}
+}
+
+// checkURLEncoded transcodes body as plan says and reports where the JSON
+// or the violations differ from want and wantErrs ("" for none).
+func checkURLEncoded(t *testing.T, plan *Plan, body, want, wantErrs string) {
+	t.Helper()
+	var d Decoder
+	var errs problem.Errors
+	ok := d.URLEncoded([]byte(body), plan, &errs)
+	if got := violations(&errs); got != wantErrs || ok != (wantErrs == "") {
+		t.Errorf("%q: violations %q (ok %v), want %q", body, got, ok, wantErrs)
+		return
+	}
+	if ok && string(d.JSON) != want {
+		t.Errorf("%q: JSON %s, want %s", body, d.JSON, want)
+	}
+	if ok {
+		checkJSON(t, d.JSON)
 	}
 }
 
@@ -117,19 +127,7 @@ func TestURLEncodedObjects(t *testing.T) {
 		{"rgb=R,%2", "", "/body/rgb/R encoding"},
 		{"pos=x,1", "", "/body/pos style"},
 	} {
-		var d Decoder
-		var errs problem.Errors
-		ok := d.URLEncoded([]byte(c.body), plan, &errs)
-		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
-			t.Errorf("%q: violations %q (ok %v), want %q", c.body, got, ok, c.errs)
-			continue
-		}
-		if ok && string(d.JSON) != c.json {
-			t.Errorf("%q: JSON %s, want %s", c.body, d.JSON, c.json)
-		}
-		if ok {
-			checkJSON(t, d.JSON)
-		}
+		checkURLEncoded(t, plan, c.body, c.json, c.errs)
 	}
 }
 
@@ -162,16 +160,7 @@ func TestURLEncodedDelimited(t *testing.T) {
 		{"csv=%ff,a", "", "/body/csv encoding"},
 		{"ssv=a+%C3%A9", `{"ssv":["a","é"]}`, ""},
 	} {
-		var d Decoder
-		var errs problem.Errors
-		ok := d.URLEncoded([]byte(c.body), plan, &errs)
-		if got := violations(&errs); got != c.errs || ok != (c.errs == "") {
-			t.Errorf("%q: violations %q (ok %v), want %q", c.body, got, ok, c.errs)
-			continue
-		}
-		if ok && string(d.JSON) != c.json {
-			t.Errorf("%q: JSON %s, want %s", c.body, d.JSON, c.json)
-		}
+		checkURLEncoded(t, plan, c.body, c.json, c.errs)
 	}
 }
 
