@@ -3,10 +3,12 @@
 // location and rule so a client can fix its request without reading logs.
 //
 // It must never allocate on the request path beyond fasthttp's own buffers
-// and the text of a violation it keeps (a probe's violations are counted,
-// their text never built), never leak internal addresses or Go error strings
-// chosen by someone else (callers pass the detail text, or its text and the
-// value found), and never touch headers other than
+// and the growth of its own (a violation's text is written into the Errors'
+// buffer, and only when it is kept: a probe's violations are counted, their
+// text never built; a document is written into the response's body buffer),
+// never leak internal addresses or Go error strings chosen by someone else
+// (callers pass the detail text, or its text and the value found), and never
+// touch headers other than
 // Content-Type and, for 405, Allow: headers set earlier (CORS, rate limits,
 // request id) stay on the response.
 package problem
@@ -46,10 +48,9 @@ type Violation struct {
 // use; Reset keeps the capacity so a caller can pool it. Not safe for
 // concurrent use: one request, one goroutine.
 //
-// The strings of the violations that the reports of report.go build (AddAt,
-// AddInt64, ...) live in the Errors' own buffer: they are valid until
-// Reset, which the owner calls once the response is written. Copy a
-// violation to keep it longer.
+// The strings that the Detail and Add families of report.go build live in
+// the Errors' own buffer: they are valid until Reset, which the owner calls
+// once the response is written. Copy a violation to keep it longer.
 type Errors struct {
 	List    []Violation
 	Dropped int    // violations seen after List was full
