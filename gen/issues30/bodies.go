@@ -1168,11 +1168,7 @@ func missingProperty(it *jsonv.Iter, errs *problem.Errors, name, detail string) 
 
 // notAllowed reports the member k of the object being read as not allowed by rule, and skips its value.
 func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
-	if errs.Keep() {
-		m := it.PushKeyBytes(k)
-		errs.Add(it.Pointer(), rule, "property "+param.Quote(k)+" is not allowed")
-		it.Pop(m)
-	}
+	errs.AddNamed(it.LocKey(param.S(k)), rule, "property ", k, " is not allowed")
 	it.Skip()
 }
 

@@ -149,11 +149,9 @@ func (b *bodyGen) helpers(f *jen.File) {
 	if b.usesNotAllowed {
 		f.Comment("notAllowed reports the member k of the object being read as not allowed by rule, and skips its value.")
 		f.Func().Id("notAllowed").Params(append(params, jen.Id("rule").String(), jen.Id("k").Index().Byte())...).Block(
-			jen.If(keep).Block(
-				jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k")),
-				jen.Id("errs").Dot("Add").Call(jen.Id("it").Dot("Pointer").Call(), jen.Id("rule"), jen.Lit("property ").Op("+").Qual(b.rt("param"), "Quote").Call(jen.Id("k")).Op("+").Lit(" is not allowed")),
-				jen.Id("it").Dot("Pop").Call(jen.Id("m")),
-			),
+			// The key is spelled out at once, if at all: viewing it as a
+			// string costs nothing.
+			jen.Id("errs").Dot("AddNamed").Call(jen.Id("it").Dot("LocKey").Call(jen.Qual(b.rt("param"), "S").Call(jen.Id("k"))), jen.Id("rule"), jen.Lit("property "), jen.Id("k"), jen.Lit(" is not allowed")),
 			jen.Id("it").Dot("Skip").Call(),
 		)
 	}

@@ -31,8 +31,8 @@ type shown int
 
 const (
 	showNone   shown = iota // text alone
-	showFloat               // a float64, as param.DetailFloat writes it
-	showInt64               // an int64, as param.DetailInt writes it
+	showFloat               // a float64, as param.FormatFloat writes it
+	showInt64               // an int64, as strconv writes it
 	showInt                 // an int (a length, a count), as strconv.Itoa does
 	showQuoted              // a []byte string, quoted by param.Quote
 	showBytes               // a []byte token as it is (a number as sent)
@@ -40,26 +40,17 @@ const (
 	showExpr                // found is the whole detail, a string expression; text is unused
 )
 
-// detail is the string expression of c's detail, for a report that builds
-// it at once.
+// detail is the string expression of a detail that no problem.Errors
+// method builds from its pieces (see reports and details): one written out
+// at generation time, or a whole expression (showExpr).
 func (g *gen) detail(c check) jen.Code {
 	switch c.show {
-	case showFloat:
-		return jen.Qual(g.rt("param"), "DetailFloat").Call(jen.Lit(c.text), c.found)
-	case showInt64:
-		return jen.Qual(g.rt("param"), "DetailInt").Call(jen.Lit(c.text), c.found)
-	case showInt:
-		return jen.Lit(c.text).Op("+").Qual("strconv", "Itoa").Call(c.found)
-	case showQuoted:
-		return jen.Lit(c.text).Op("+").Qual(g.rt("param"), "Quote").Call(c.found)
-	case showBytes:
-		return jen.Lit(c.text).Op("+").String().Parens(c.found)
-	case showString:
-		return jen.Lit(c.text).Op("+").Add(c.found)
+	case showNone:
+		return jen.Lit(c.text)
 	case showExpr:
 		return c.found
 	}
-	return jen.Lit(c.text)
+	panic("emit: no report builds a detail that shows " + strconv.Itoa(int(c.show)))
 }
 
 // scalar is the Go kind a value is checked as.

@@ -273,19 +273,6 @@ func AppendQuote(dst, b []byte) []byte {
 	return strconv.AppendQuote(dst, unsafe.String(&b[0], len(b)))
 }
 
-// DetailInt returns the text of a violation followed by the integer it
-// found ("must be <= 100, found " and 500), built in one allocation.
-func DetailInt(text string, x int64) string {
-	var b [24]byte
-	return text + string(strconv.AppendInt(b[:0], x, 10))
-}
-
-// DetailFloat is DetailInt for a number, written as FormatFloat writes it.
-func DetailFloat(text string, x float64) string {
-	var b [32]byte
-	return text + string(strconv.AppendFloat(b[:0], x, 'g', -1, 64))
-}
-
 // FormatFloat renders a schema bound for an error detail.
 func FormatFloat(f float64) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)

@@ -259,15 +259,3 @@ func BenchmarkParseFloat(b *testing.B) {
 		})
 	}
 }
-
-func TestDetail(t *testing.T) {
-	if got := DetailInt("found ", -500); got != "found -500" {
-		t.Errorf("DetailInt = %q", got)
-	}
-	if got := DetailFloat("found ", 1e21); got != "found "+FormatFloat(1e21) {
-		t.Errorf("DetailFloat = %q", got)
-	}
-	if n := testing.AllocsPerRun(100, func() { _ = DetailInt("must be <= 100, found ", 500) }); n > 1 {
-		t.Errorf("DetailInt allocates %v times, want 1", n)
-	}
-}

@@ -64,6 +64,7 @@ func TestKeptReportAllocs(t *testing.T) {
 		e.Reset()
 		reportAll(&e, &it)
 		e.Add("query.limit", "maximum", e.DetailInt64("must be <= 100, found ", 500))
+		e.AddNamed(it.LocKey("x"), "additionalProperties", "property ", []byte("x"), " is not allowed")
 	}); n != 0 {
 		t.Fatalf("%v allocs per run, want 0", n)
 	}

@@ -300,3 +300,31 @@ func TestReportsOutliveGrowth(t *testing.T) {
 		}
 	}
 }
+
+// TestDetails checks how a detail writes the value found: as strconv
+// writes integers, as param.FormatFloat writes numbers, quoted and cut as
+// param.Quote does, and nothing at all for a violation that is not kept.
+func TestDetails(t *testing.T) {
+	var e Errors
+	if got := e.DetailInt64("found ", -500); got != "found -500" {
+		t.Errorf("DetailInt64 = %q", got)
+	}
+	if got := e.DetailFloat("found ", 1e21); got != "found "+param.FormatFloat(1e21) {
+		t.Errorf("DetailFloat = %q", got)
+	}
+	if got := e.DetailQuoted("found ", []byte(`a"b`)); got != `found "a\"b"` {
+		t.Errorf("DetailQuoted = %q", got)
+	}
+	var it jsonv.Iter
+	it.Reset([]byte(`{"a/b":1}`))
+	it.FirstKey()
+	e.AddNamed(it.LocKey("a/b"), "additionalProperties", "property ", []byte("a/b"), " is not allowed")
+	if v := e.List[0]; v.Location != "/body/a~1b" || v.Detail != `property "a/b" is not allowed` {
+		t.Errorf("AddNamed = %+v", v)
+	}
+	p := e.Probe()
+	if got := e.DetailInt64("found ", 1); got != "" {
+		t.Errorf("DetailInt64 while probing = %q, want nothing built", got)
+	}
+	e.EndProbe(p)
+}

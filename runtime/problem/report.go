@@ -27,7 +27,7 @@ import (
 //	errs.AddFloat(it.LocKey("age"), "minimum", "must be >= 1, found ", x)
 
 // DetailInt64 returns text followed by the integer x found, as
-// param.DetailInt writes them ("must be <= 100, found 500"), or "" when the
+// strconv writes it ("must be <= 100, found 500"), or "" when the
 // violation it is for will not be kept.
 func (e *Errors) DetailInt64(text string, x int64) string {
 	if !e.keeps() {
@@ -41,7 +41,7 @@ func (e *Errors) DetailInt64(text string, x int64) string {
 // DetailInt is DetailInt64 for a count (a length, a number of items).
 func (e *Errors) DetailInt(text string, n int) string { return e.DetailInt64(text, int64(n)) }
 
-// DetailFloat is DetailInt64 for a number, as param.DetailFloat writes it.
+// DetailFloat is DetailInt64 for a number, as param.FormatFloat writes it.
 func (e *Errors) DetailFloat(text string, x float64) string {
 	if !e.keeps() {
 		return ""
@@ -117,6 +117,17 @@ func (e *Errors) AddInt(at jsonv.Loc, rule, text string, n int) {
 func (e *Errors) AddQuoted(at jsonv.Loc, rule, text string, b []byte) {
 	if e.Keep() {
 		e.Add(e.loc(at), rule, e.DetailQuoted(text, b))
+	}
+}
+
+// AddNamed reports at a detail that names the string b found between two
+// texts, b quoted and cut as param.Quote does (`property "x" is not
+// allowed`).
+func (e *Errors) AddNamed(at jsonv.Loc, rule, before string, b []byte, after string) {
+	if e.Keep() {
+		loc, start := e.loc(at), e.begin(before)
+		e.text = append(param.AppendQuote(e.text, b), after...)
+		e.Add(loc, rule, e.since(start))
 	}
 }
 
