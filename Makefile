@@ -81,7 +81,8 @@ oracle: ## the differential oracle vs openapi3filter, with its agreement tables 
 loadtest: ## gateway vs nginx under wrk on loopback, ~90 s (needs wrk, nginx; see docs/performance.md)
 	scripts/loadtest/loadtest.sh $(LOADTEST_FLAGS)
 
-lint: ## gofmt (must list nothing) and go vet
+lint: ## gofmt (must list nothing), go vet, and no large or binary file tracked
+	@scripts/checktracked.sh
 	@unformatted=$$(gofmt -l .); \
 	if [[ -n "$$unformatted" ]]; then echo "not gofmt'd:" >&2; echo "$$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
