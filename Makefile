@@ -48,7 +48,13 @@ test: ## run all tests (-race where it helps), then a short smoke run of every f
 	@# The long tests -short skips (the corpus compile, the JSON Schema Test
 	@# Suite, the differential oracle, end to end) build generated gateways
 	@# and run them in child processes: -race would only slow the generator.
-	$(GO) test -count=1 -timeout 60m ./cmd/... ./generator/... ./runtime/format/...
+	@# Each oracle records whether it ran (GATEWAYGEN_ORACLES); the summary
+	@# says which did not and why, and fails under CI when one did not.
+	@report=$$(mktemp); trap 'rm -f "$$report"' EXIT; status=0; \
+	echo "$(GO) test -count=1 -timeout 60m ./cmd/... ./generator/... ./runtime/format/..."; \
+	GATEWAYGEN_ORACLES=$$report $(GO) test -count=1 -timeout 60m ./cmd/... ./generator/... ./runtime/format/... || status=$$?; \
+	scripts/oracles.sh "$$report" || status=1; \
+	exit $$status
 	@$(MAKE) fuzz FUZZTIME=$(SMOKETIME)
 
 # fuzz finds the targets with `go test -list`, which prints each package's

@@ -11,17 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatewaygen/gatewaygen/generator/internal/oracledata"
 	"github.com/gatewaygen/gatewaygen/generator/module"
 )
 
 // corpusDir is the shared corpus of real public OpenAPI documents, which CI
-// lays beside the clone; tests read it in place and skip without it.
+// lays beside the clone; tests read it in place, and fail without it in CI.
 func corpusDir(t *testing.T) string {
-	dir := filepath.Join("..", "..", "shared", "specs-corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared specs corpus not found at %s (it lies beside the repository in CI): %v", dir, err)
-	}
-	return dir
+	return oracledata.Shared(t, "corpus-compile", "specs-corpus")
 }
 
 // TestCorpusGenerates runs the whole generator over every real document of

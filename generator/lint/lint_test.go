@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/generator/diag"
+	"github.com/gatewaygen/gatewaygen/generator/internal/oracledata"
 	"github.com/gatewaygen/gatewaygen/generator/load"
 )
 
@@ -98,10 +99,7 @@ func TestPetstoreClean(t *testing.T) {
 // TestCorpus loads every real spec of the shared corpus: none may panic or
 // produce an unlocated internal error.
 func TestCorpus(t *testing.T) {
-	dir := filepath.Join(repoRoot(t), "..", "shared", "specs-corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("shared specs corpus not found at " + dir)
-	}
+	dir := oracledata.Shared(t, "corpus-lint", "specs-corpus")
 	var files []string
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -113,7 +111,7 @@ func TestCorpus(t *testing.T) {
 		return nil
 	})
 	if len(files) == 0 {
-		t.Skip("shared specs corpus at " + dir + " holds no spec")
+		oracledata.Missing(t, "the shared specs corpus at "+dir+" holds no spec")
 	}
 	var clean, warned, failed, unloaded atomic.Int64
 	start := time.Now()

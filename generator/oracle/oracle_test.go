@@ -11,6 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/gatewaygen/gatewaygen/generator/internal/oracledata"
 )
 
 // showCases makes TestDifferential log every case with both verdicts.
@@ -250,6 +252,7 @@ func report(t *testing.T, results []*docResult) {
 // bundled petstore and the bench specs) and on a sample of the shared corpus
 // (see corpus_test.go).
 func TestDifferential(t *testing.T) {
+	oracledata.Record(t, "differential")
 	knowns := loadKnown(t)
 	var results []*docResult
 	for _, c := range compiled {

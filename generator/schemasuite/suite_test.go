@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/generator"
+	"github.com/gatewaygen/gatewaygen/generator/internal/oracledata"
 	"github.com/gatewaygen/gatewaygen/generator/module"
 )
 
@@ -60,11 +61,7 @@ type testCase struct {
 }
 
 func suiteDir(t *testing.T) string {
-	dir := filepath.Join("..", "..", "..", "shared", "json-schema-test-suite", "tests")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("JSON Schema Test Suite not found at %s (it lies beside the repository in CI): %v", dir, err)
-	}
-	return dir
+	return oracledata.Shared(t, "json-schema-test-suite", "json-schema-test-suite/tests")
 }
 
 // TestJSONSchemaSuite is the schema oracle: see the package comment. Run it
