@@ -34,10 +34,9 @@ type gen struct {
 	patterns map[string]string // pattern → variable name
 	enums    map[string]string // NUL-joined members → function name
 
-	bodyChecks map[*ir.Operation]string // name of each operation's body gate
-	schemas    *bodyGen                 // validator functions asked for so far, emitted into bodies.go
-	queryAt    map[*ir.Param]int        // slot of each query parameter in the decoder being emitted
-	found      jen.Code                 // the param.Found whose whole value piece reads, when it has one
+	schemas *bodyGen          // validator functions asked for so far, emitted into bodies.go
+	queryAt map[*ir.Param]int // slot of each query parameter in the decoder being emitted
+	found   jen.Code          // the param.Found whose whole value piece reads, when it has one
 }
 
 func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }

@@ -1,9 +1,7 @@
 package emit
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -170,21 +168,4 @@ func (g *gen) kind(fd *ir.Field) jen.Code {
 		}
 	}
 	return c
-}
-
-// fieldsKey is what two bodies must share, beside their schema, to share a
-// gate: the transcoding plan and the size bound.
-func fieldsKey(m *ir.Media) string {
-	var b strings.Builder
-	for _, f := range m.Fields {
-		fmt.Fprintf(&b, "%+v;", *f)
-	}
-	if m.Extra != nil {
-		fmt.Fprintf(&b, "extra %+v;", *m.Extra)
-	}
-	if m.Text != nil {
-		fmt.Fprintf(&b, "%+v;", *m.Text)
-	}
-	fmt.Fprintf(&b, "%d", m.MaxBytes)
-	return b.String()
 }

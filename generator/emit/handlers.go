@@ -2,7 +2,6 @@ package emit
 
 import (
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -30,58 +29,14 @@ import (
 //		checkGetPetResponse(ctx, g.respGetPet)
 //	}
 func (g *gen) handlers(f *jen.File) {
-	g.bodyChecks = bodyCheckNames(g.api.Operations)
 	emitted := map[string]bool{}
 	for _, o := range g.api.Operations {
 		g.handler(f, o)
-		if o.Body != nil && !emitted[g.bodyChecks[o]] {
-			emitted[g.bodyChecks[o]] = true
+		if o.Body != nil && !emitted[o.Body.Gate] {
+			emitted[o.Body.Gate] = true
 			g.bodyCheck(f, o)
 		}
 	}
-}
-
-// bodyCheckNames names the body gate of each operation with a body.
-// Operations whose bodies are checked alike (same media types and schemas,
-// same requiredness; e.g. create and replace of one resource; the size limit
-// is an argument)
-// share one function, named after the schema when there is one.
-func bodyCheckNames(ops []*ir.Operation) map[*ir.Operation]string {
-	byKey := map[string][]*ir.Operation{}
-	var keys []string
-	for _, o := range ops {
-		if o.Body == nil {
-			continue
-		}
-		k := strconv.FormatBool(o.Body.Required)
-		for _, m := range o.Body.Media {
-			k += " " + m.ContentType + "/" + m.Kind + "/" + fieldsKey(m)
-			if m.Schema != nil {
-				k += "=" + bodyFunc(o, m)
-			}
-		}
-		if _, ok := byKey[k]; !ok {
-			keys = append(keys, k)
-		}
-		byKey[k] = append(byKey[k], o)
-	}
-	names := map[*ir.Operation]string{}
-	used := map[string]bool{}
-	for _, k := range keys {
-		group := byKey[k]
-		first := group[0]
-		name := "check" + first.GoName + "Body"
-		if m := first.Body.Media; len(group) > 1 && len(m) == 1 && m[0].Schema != nil && m[0].Schema.Ref != "" {
-			if n := "check" + m[0].Schema.Ref + "Body"; !used[n] {
-				name = n
-			}
-		}
-		used[name] = true
-		for _, o := range group {
-			names[o] = name
-		}
-	}
-	return names
 }
 
 func (g *gen) upstream(name string) *ir.Upstream {
@@ -113,7 +68,7 @@ func (g *gen) admit(f *jen.File, o *ir.Operation) {
 			b.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))
 		}
 		if o.Body != nil {
-			b.If(jen.Op("!").Id(g.bodyChecks[o]).Call(jen.Id("ctx"), jen.Id("st"), jen.Lit(int(o.MaxBody)))).Block(jen.Return(jen.False()))
+			b.If(jen.Op("!").Id(o.Body.Gate).Call(jen.Id("ctx"), jen.Id("st"), jen.Lit(int(o.MaxBody)))).Block(jen.Return(jen.False()))
 		}
 		b.If(jen.Id("st").Dot("Errs").Dot("Len").Call().Op(">").Lit(0)).Block(
 			jen.Id("st").Dot("Errs").Dot("Write").Call(jen.Id("ctx")),
@@ -207,12 +162,12 @@ func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
 	g.plans(f, o)
 	var users []string
 	for _, x := range g.api.Operations {
-		if x.Body != nil && g.bodyChecks[x] == g.bodyChecks[o] {
+		if x.Body != nil && x.Body.Gate == o.Body.Gate {
 			users = append(users, x.Method+" "+x.Path)
 		}
 	}
-	comment(f, g.bodyChecks[o]+" checks the request body of "+strings.Join(users, " and ")+";\nit returns false when it has answered the request itself (413 over limit\nbytes, 415).")
-	f.Func().Id(g.bodyChecks[o]).Params(
+	comment(f, o.Body.Gate+" checks the request body of "+strings.Join(users, " and ")+";\nit returns false when it has answered the request itself (413 over limit\nbytes, 415).")
+	f.Func().Id(o.Body.Gate).Params(
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("st").Op("*").Qual(g.rt("request"), "State"),
 		jen.Id("limit").Int(),

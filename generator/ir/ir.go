@@ -149,6 +149,9 @@ func (p *Param) Location() string { return p.In + "." + p.Name }
 
 // Body is a request body.
 type Body struct {
+	// Gate is the generated function that reads and checks the body;
+	// operations whose bodies are checked alike share one.
+	Gate     string   `json:"gate,omitempty"`
 	Required bool     `json:"required,omitempty"`
 	Media    []*Media `json:"media,omitempty"` // sorted by content type
 	Pos      diag.Pos `json:"pos,omitempty"`

@@ -217,6 +217,7 @@ func (l *lowerer) operations() {
 		}
 	}
 	l.defaultUpstream()
+	l.bodyGates()
 }
 
 // DefaultUpstream is where operations that name no upstream are proxied: a
