@@ -6,9 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gatewaygen/gatewaygen/generator/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -57,7 +58,7 @@ func TestGolden(t *testing.T) {
 					continue
 				}
 				if !bytes.Equal(got[name], want) {
-					t.Errorf("%s differs from the golden file (run with -update if intended):\n%s", name, firstDiff(want, got[name]))
+					t.Errorf("%s differs from the golden file (run with -update if intended):\n%s", name, textdiff.Unified(name, "generated", want, got[name], 3))
 				}
 			}
 			old, _ := filepath.Glob(filepath.Join(dir, "*.golden"))
@@ -79,7 +80,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	for name, x := range a.Files {
 		if !bytes.Equal(x, b.Files[name]) {
-			t.Errorf("%s: two runs differ:\n%s", name, firstDiff(x, b.Files[name]))
+			t.Errorf("%s: two runs differ:\n%s", name, textdiff.Unified("first run", "second run", x, b.Files[name], 3))
 		}
 	}
 }
@@ -100,23 +101,4 @@ func generateFrom(t *testing.T, dir, spec, importPath string) *Result {
 		t.Fatalf("generate %s: %v", spec, err)
 	}
 	return res
-}
-
-// firstDiff shows the first differing line with a little context.
-func firstDiff(want, got []byte) string {
-	w := strings.Split(string(want), "\n")
-	g := strings.Split(string(got), "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return "line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
-		}
-	}
-	return "(same lines, different bytes)"
 }
