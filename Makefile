@@ -27,16 +27,21 @@ help: ## show this help
 build: ## build the CLI into bin/gatewaygen
 	$(GO) build -o $(BIN) ./cmd/gatewaygen
 
-generate: build ## regenerate gen/<name>/ for every specs/<name>.yaml and testdata/bench/<name>.yaml
+generate: build ## regenerate every generated output: gen/<name>/ for specs/ and testdata/bench/, the goldens, the IDNA tables
 	@for spec in $(SPECS) $(BENCH_SPECS); do \
 		name=$$(basename "$$spec" .yaml); \
 		echo "$(BIN) generate $$spec -o gen/$$name"; \
 		$(BIN) generate "$$spec" -o "gen/$$name"; \
 	done
+	$(GO) test -count=1 -run '^TestGolden$$' ./generator/ -update >/dev/null
+	$(GO) generate ./runtime/format/
 
-checkgenerate: generate ## fail when the committed gen/ differs from what generate writes
-	@git diff --exit-code -- gen/ || { echo "gen/ is stale: run make generate and commit the result" >&2; exit 1; }
-	@untracked=$$(git ls-files --others --exclude-standard -- gen/); \
+# GENERATED lists every output that generate writes and git tracks.
+GENERATED := gen/ testdata/golden/ runtime/format/idna_tables.go
+
+checkgenerate: generate ## fail when a committed generated output differs from what generate writes
+	@git diff --exit-code -- $(GENERATED) || { echo "generated outputs are stale: run make generate and commit the result" >&2; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- $(GENERATED)); \
 	if [[ -n "$$untracked" ]]; then \
 		echo "untracked generated files (run make generate and commit them):" >&2; \
 		echo "$$untracked" >&2; \
