@@ -20,10 +20,12 @@ import (
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 	"github.com/gatewaygen/gatewaygen/generator/load"
 	"github.com/gatewaygen/gatewaygen/generator/xgateway"
+	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
 
-// DefaultMaxBody is the body limit of an operation that sets none.
-const DefaultMaxBody = 1 << 20
+// DefaultMaxBody is the body limit of an operation that sets none: the
+// runtime's, which the reference documents from the same constant.
+const DefaultMaxBody = server.DefaultMaxRequestBody
 
 var methodOrder = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
 
@@ -121,7 +123,7 @@ func (l *lowerer) root() {
 	g := &l.doc.Gateway
 	l.api.Listen = g.Listen.V
 	if l.api.Listen == "" {
-		l.api.Listen = "127.0.0.1:8080"
+		l.api.Listen = server.DefaultListen
 	}
 	l.api.MaxHeaderBytes = g.Limits.MaxHeaderBytes.V
 	l.api.Timeout = g.Limits.Timeout.V

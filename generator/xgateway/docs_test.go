@@ -15,16 +15,18 @@ import (
 const docPath = "../../docs/x-gateway.md"
 
 // docRow matches a row of the key table: | `key` | where | ...
-var docRow = regexp.MustCompile("^\\| `([^`]+)` \\| ([^|]*) \\|")
+var docRow = regexp.MustCompile("^\\| `([^`]+)` \\|([^|]*)\\|([^|]*)\\|([^|]*)\\|")
 
 // TestDocsListEveryKey checks that docs/x-gateway.md documents exactly the
-// keys the decoder accepts, at the same levels.
+// keys the decoder accepts, at the same levels, with the defaults the code
+// applies (the key table makes them from the same constants).
 func TestDocsListEveryKey(t *testing.T) {
 	src, err := os.ReadFile(docPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	documented := map[string][]string{}
+	defaults := map[string]string{}
 	for _, line := range strings.Split(string(src), "\n") {
 		m := docRow.FindStringSubmatch(line)
 		if m == nil {
@@ -38,6 +40,7 @@ func TestDocsListEveryKey(t *testing.T) {
 			t.Errorf("%s documented twice", m[1])
 		}
 		documented[m[1]] = where
+		defaults[m[1]] = strings.TrimSpace(m[4])
 	}
 	if len(documented) == 0 {
 		t.Fatalf("no key table found in %s", docPath)
@@ -50,6 +53,9 @@ func TestDocsListEveryKey(t *testing.T) {
 		}
 		if !slices.Equal(where, k.Where) {
 			t.Errorf("key %s: documented where %v, accepted where %v", k.Key, where, k.Where)
+		}
+		if defaults[k.Key] != k.Default {
+			t.Errorf("key %s: documented default %q, the code's is %q", k.Key, defaults[k.Key], k.Default)
 		}
 		delete(documented, k.Key)
 	}

@@ -2,7 +2,11 @@ package xgateway
 
 import (
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/gatewaygen/gatewaygen/runtime/proxy"
+	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
 
 // KeySpec describes one accepted x-gateway key. The decoder accepts a key
@@ -15,8 +19,11 @@ type KeySpec struct {
 	Key string
 	// Where lists the levels the key may appear at: "root", "path-item",
 	// "operation" and "upstream" (an entry of upstreams).
-	Where   []string
-	Type    string
+	Where []string
+	Type  string
+	// Default is the reference's default column as written there: a
+	// literal value in backquotes, made from the constant the code applies
+	// where there is one, or words.
 	Default string
 	Example string
 }
@@ -38,26 +45,43 @@ var (
 
 var keyTable = []KeySpec{
 	{Key: "name", Where: rootOnly, Type: "string", Default: "the spec file name", Example: "petstore"},
-	{Key: "listen", Where: rootOnly, Type: "host:port", Default: ":8080", Example: `"127.0.0.1:8080"`},
-	{Key: "base-path", Where: rootOnly, Type: "string", Default: "path of servers[0].url", Example: "/v1"},
-	{Key: "formats", Where: rootOnly, Type: "enum", Default: "assert", Example: "annotate"},
+	{Key: "listen", Where: rootOnly, Type: "host:port", Default: code(server.DefaultListen), Example: `"127.0.0.1:8080"`},
+	{Key: "base-path", Where: rootOnly, Type: "string", Default: "path of `servers[0].url`", Example: "/v1"},
+	{Key: "formats", Where: rootOnly, Type: "enum", Default: code("assert"), Example: "annotate"},
 	{Key: "upstreams", Where: rootOnly, Type: "map of upstream", Default: "none", Example: "{pets: {targets: [\"http://127.0.0.1:9001\"]}}"},
 	{Key: "upstreams.<name>.targets", Where: upstrLvl, Type: "list of URL or target", Default: "required", Example: `["http://127.0.0.1:9001"]`},
 	{Key: "upstreams.<name>.targets[].url", Where: upstrLvl, Type: "URL", Default: "required", Example: "http://127.0.0.1:9002"},
-	{Key: "upstreams.<name>.targets[].weight", Where: upstrLvl, Type: "integer", Default: "1", Example: "2"},
-	{Key: "upstreams.<name>.balance", Where: upstrLvl, Type: "enum", Default: "round-robin", Example: "round-robin"},
-	{Key: "upstreams.<name>.timeout", Where: upstrLvl, Type: "duration", Default: "30s", Example: "2s"},
+	{Key: "upstreams.<name>.targets[].weight", Where: upstrLvl, Type: "integer", Default: code("1"), Example: "2"},
+	{Key: "upstreams.<name>.balance", Where: upstrLvl, Type: "enum", Default: code("round-robin"), Example: "round-robin"},
+	{Key: "upstreams.<name>.timeout", Where: upstrLvl, Type: "duration", Default: code(proxy.DefaultTimeout.String()), Example: "2s"},
 	{Key: "limits", Where: allLevel, Type: "object", Default: "", Example: "{max-body: 1MiB}"},
-	{Key: "limits.max-header-bytes", Where: rootOnly, Type: "size", Default: "16KiB", Example: "16KiB"},
-	{Key: "limits.timeout", Where: rootOnly, Type: "duration", Default: "30s", Example: "10s"},
-	{Key: "limits.max-body", Where: allLevel, Type: "size", Default: "4MiB", Example: "1MiB"},
+	{Key: "limits.max-header-bytes", Where: rootOnly, Type: "size", Default: code(FormatSize(server.DefaultMaxHeaderBytes)), Example: "16KiB"},
+	{Key: "limits.timeout", Where: rootOnly, Type: "duration", Default: code(server.DefaultTimeout.String()), Example: "10s"},
+	{Key: "limits.max-body", Where: allLevel, Type: "size", Default: code(FormatSize(server.DefaultMaxRequestBody)), Example: "1MiB"},
 	{Key: "upstream", Where: allLevel, Type: "upstream name", Default: "none", Example: "pets"},
 	{Key: "timeout", Where: allLevel, Type: "duration", Default: "the upstream's timeout", Example: "500ms"},
-	{Key: "mock", Where: allLevel, Type: "boolean", Default: "false", Example: "true"},
+	{Key: "mock", Where: allLevel, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "response-validation", Where: allLevel, Type: "object", Default: "", Example: "{enabled: true, sample: 0.1}"},
-	{Key: "response-validation.enabled", Where: allLevel, Type: "boolean", Default: "false", Example: "true"},
-	{Key: "response-validation.sample", Where: allLevel, Type: "number", Default: "1", Example: "0.05"},
+	{Key: "response-validation.enabled", Where: allLevel, Type: "boolean", Default: code("false"), Example: "true"},
+	{Key: "response-validation.sample", Where: allLevel, Type: "number", Default: code("1"), Example: "0.05"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
+}
+
+// code writes a default that is a literal value as the reference shows one.
+func code(v string) string { return "`" + v + "`" }
+
+// FormatSize writes n bytes as the reference and ParseSize write sizes: in
+// the largest binary unit that divides it.
+func FormatSize(n int64) string {
+	for _, u := range []struct {
+		unit string
+		n    int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.n && n%u.n == 0 {
+			return strconv.FormatInt(n/u.n, 10) + u.unit
+		}
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 // futureKeys are keys of the design's later shape. They are rejected with

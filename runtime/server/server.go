@@ -29,7 +29,12 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
-// Defaults applied by New when Config leaves a limit at 0.
+// DefaultListen is the address of a gateway whose document names none:
+// loopback only, so that a gateway started without thought is not exposed.
+const DefaultListen = "127.0.0.1:8080"
+
+// Defaults applied by New when Config leaves a limit at 0. The generator
+// documents and applies the same constants (generator/xgateway's key table).
 const (
 	DefaultMaxRequestBody = 1 << 20
 	DefaultMaxHeaderBytes = 16 << 10
