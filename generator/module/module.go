@@ -18,6 +18,9 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+	modv "golang.org/x/mod/module"
+
 	"github.com/gatewaygen/gatewaygen"
 )
 
@@ -236,49 +239,39 @@ func standaloneGoMod(gm *goMod, modulePath string, imports map[string]bool) ([]b
 	}
 	sort.Strings(mods)
 
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "module %s\n\ngo %s\n", modulePath, gm.goVersion)
+	out := new(modfile.File)
+	if err := out.AddModuleStmt(modulePath); err != nil {
+		return nil, fmt.Errorf("module: %w", err)
+	}
+	if err := out.AddGoStmt(gm.goVersion); err != nil {
+		return nil, fmt.Errorf("module: %w", err)
+	}
 	if gm.toolchain != "" {
-		fmt.Fprintf(&b, "\ntoolchain %s\n", gm.toolchain)
-	}
-	for _, indirect := range []bool{false, true} {
-		var lines []string
-		for _, m := range mods {
-			if direct[m] == indirect {
-				continue
-			}
-			line := "\t" + m + " " + gm.require[m]
-			if indirect {
-				line += " // indirect"
-			}
-			lines = append(lines, line)
-		}
-		if len(lines) > 0 {
-			fmt.Fprintf(&b, "\nrequire (\n%s\n)\n", strings.Join(lines, "\n"))
+		if err := out.AddToolchainStmt(gm.toolchain); err != nil {
+			return nil, fmt.Errorf("module: %w", err)
 		}
 	}
-	return b.Bytes(), nil
+	var reqs []*modfile.Require
+	for _, m := range mods {
+		reqs = append(reqs, &modfile.Require{Mod: modv.Version{Path: m, Version: gm.require[m]}, Indirect: !direct[m]})
+	}
+	// Direct and indirect requirements in two blocks, as go mod tidy
+	// writes them.
+	out.SetRequireSeparateIndirect(reqs)
+	out.Cleanup()
+	return modfile.Format(out.Syntax), nil
 }
 
-// checkModulePath rejects module paths that would make a broken go.mod. It
-// is deliberately loose (golang.org/x/mod is not a dependency); go build has
-// the last word.
+// checkModulePath rejects module paths that the go command would refuse,
+// by the rules it applies itself (golang.org/x/mod/module.CheckImportPath:
+// a standalone output's module path need not be fetchable, so it need not
+// have a dot in its first element, but it must be a valid import path).
 func checkModulePath(p string) error {
 	if p == "" {
 		return fmt.Errorf("module: empty module path")
 	}
-	if strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "//") {
-		return fmt.Errorf("module: bad module path %q: want slash-separated elements like example.com/gw", p)
-	}
-	for _, r := range p {
-		if r <= ' ' || r == '"' || r == '\\' || r == '`' || r == 0x7f {
-			return fmt.Errorf("module: bad module path %q: invalid character %q", p, r)
-		}
-	}
-	for _, elem := range strings.Split(p, "/") {
-		if elem == "." || elem == ".." {
-			return fmt.Errorf("module: bad module path %q: element %q", p, elem)
-		}
+	if err := modv.CheckImportPath(p); err != nil {
+		return fmt.Errorf("module: bad module path %q: %w", p, err)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package module
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"golang.org/x/mod/modfile"
 )
 
 // Locate finds the Go module that holds dir, which need not exist yet: it
@@ -55,16 +56,7 @@ func isNotDir(err error) bool {
 }
 
 // moduleLine returns the module path a go.mod declares, or "".
-func moduleLine(data []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) >= 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`)
-		}
-	}
-	return ""
-}
+func moduleLine(data []byte) string { return modfile.ModulePath(data) }
 
 // WriteDir writes files (slash-separated names relative to dir) below dir,
 // with mode 0644 and directories 0755, leaving a file untouched when its
