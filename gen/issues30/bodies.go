@@ -12,7 +12,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
-// validateIssue checks a Issue (testdata/bench/issues30.yaml:156:5) at the iterator.
+// validateIssue checks a Issue (testdata/bench/issues30.yaml:175:5) at the iterator.
 func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -345,7 +345,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateUser checks a User (testdata/bench/issues30.yaml:85:5) at the iterator.
+// validateUser checks a User (testdata/bench/issues30.yaml:104:5) at the iterator.
 func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -624,7 +624,7 @@ func validateIssueLabels(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateMilestone checks a Milestone (testdata/bench/issues30.yaml:121:5) at the iterator.
+// validateMilestone checks a Milestone (testdata/bench/issues30.yaml:140:5) at the iterator.
 func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -854,7 +854,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateReactions checks a Reactions (testdata/bench/issues30.yaml:141:5) at the iterator.
+// validateReactions checks a Reactions (testdata/bench/issues30.yaml:160:5) at the iterator.
 func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -1037,7 +1037,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateLabel checks a Label (testdata/bench/issues30.yaml:109:5) at the iterator.
+// validateLabel checks a Label (testdata/bench/issues30.yaml:128:5) at the iterator.
 func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:

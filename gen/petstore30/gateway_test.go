@@ -75,12 +75,14 @@ func sampleRequest(method, path, query string) *fasthttp.RequestCtx {
 	return &ctx
 }
 
-// sampleRequests builds one request per operation from the document's
-// examples and the samples lower derived: path, query, headers, cookies and
-// body.
+// sampleRequests builds one request per operation from the values lower
+// found in the document: path, query, headers, cookies and body. A valid one
+// has a value for everything the operation requires, and the gateway must
+// accept it.
 type sampleCase struct {
-	name string
-	ctx  *fasthttp.RequestCtx
+	name  string
+	valid bool
+	ctx   *fasthttp.RequestCtx
 }
 
 func sampleRequests() []sampleCase {
@@ -89,24 +91,44 @@ func sampleRequests() []sampleCase {
 		ctx := sampleRequest("POST", "/pets", "")
 		ctx.Request.Header.SetContentType("application/json")
 		ctx.Request.SetBodyString("{\"age\":3,\"name\":\"Rex\",\"status\":\"available\",\"tags\":[\"dog\",\"good\"]}")
-		out = append(out, sampleCase{"CreatePet", ctx})
+		out = append(out, sampleCase{"CreatePet", true, ctx})
 	}
 	return out
 }
 
-// BenchmarkHandle sends each sample request through the whole gateway in
-// mock mode: routing, parameters, body validation and the reply. A sample the
-// document's examples do not make valid is skipped, not failed.
+// TestSamplesAccepted asserts that the gateway, in mock mode, accepts every
+// valid sample request: lower made each from the document's own examples.
+func TestSamplesAccepted(t *testing.T) {
+	g, err := New(server.Config{Mock: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range sampleRequests() {
+		if !c.valid {
+			continue
+		}
+		g.Handle(c.ctx)
+		if c.ctx.Response.StatusCode() >= 400 {
+			t.Errorf("%s: valid sample rejected: %s", c.name, c.ctx.Response.Body())
+		}
+	}
+}
+
+// BenchmarkHandle sends each valid sample request through the whole gateway
+// in mock mode: routing, parameters, body validation and the reply.
 func BenchmarkHandle(b *testing.B) {
 	g, err := New(server.Config{Mock: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, c := range sampleRequests() {
+		if !c.valid {
+			continue
+		}
 		b.Run(c.name, func(b *testing.B) {
 			g.Handle(c.ctx)
 			if c.ctx.Response.StatusCode() >= 400 {
-				b.Skipf("the sample request is rejected: %s", c.ctx.Response.Body())
+				b.Fatalf("valid sample rejected: %s", c.ctx.Response.Body())
 			}
 			b.ReportAllocs()
 			for b.Loop() {
@@ -144,7 +166,7 @@ func FuzzHandle(f *testing.F) {
 	for _, c := range routeCases {
 		f.Add(c.method, "/v1"+c.path+"?"+c.query, "application/json", []byte("{\"name\":\"x\"}"))
 	}
-	// The valid sample requests give the fuzzer every declared media type and body shape to start from.
+	// The sample requests give the fuzzer every declared media type and body shape to start from.
 	for _, c := range sampleRequests() {
 		r := &c.ctx.Request
 		f.Add(string(r.Header.Method()), string(r.RequestURI()), string(r.Header.ContentType()), r.Body())

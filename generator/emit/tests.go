@@ -1,7 +1,6 @@
 package emit
 
 import (
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -21,7 +20,7 @@ func (g *gen) tests(f *jen.File) {
 		jen.Id("op").Id("opID"),
 	).ValuesFunc(func(vg *jen.Group) {
 		for _, o := range api.Operations {
-			vg.Values(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)), jen.Id(opConst(o)))
+			vg.Values(jen.Lit(o.Method), jen.Lit(o.Sample.Path), jen.Lit(o.Sample.Query), jen.Id(opConst(o)))
 		}
 	})
 
@@ -77,10 +76,11 @@ func (g *gen) tests(f *jen.File) {
 		b.Return(jen.Op("&").Id("ctx"))
 	})
 
-	// One benchmark per operation with parameters: route, then decode.
+	// One benchmark per operation with parameters that all have a sample
+	// value: route, then decode.
 	var withParams []*ir.Operation
 	for _, o := range api.Operations {
-		if len(o.Params) > 0 {
+		if len(o.Params) > 0 && o.Sample.ParamsComplete {
 			withParams = append(withParams, o)
 		}
 	}
@@ -89,8 +89,8 @@ func (g *gen) tests(f *jen.File) {
 		f.Func().Id("BenchmarkDecodeParams").Params(jen.Id("b").Op("*").Qual("testing", "B")).BlockFunc(func(b *jen.Group) {
 			for _, o := range withParams {
 				b.Id("b").Dot("Run").Call(jen.Lit(o.GoName), jen.Func().Params(jen.Id("b").Op("*").Qual("testing", "B")).BlockFunc(func(bb *jen.Group) {
-					bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)))
-					sampleHeaders(bb, o)
+					bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(o.Sample.Path), jen.Lit(o.Sample.Query))
+					sampleHeaders(bb, o.Sample)
 					bb.Var().Id("args").Id("pathArgs")
 					bb.Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("ctx").Dot("URI").Call().Dot("PathOriginal").Call().Index(jen.Len(jen.Lit(api.BasePath)).Op(":")), jen.Op("&").Id("args"))
 					bb.Id("b").Dot("ReportAllocs").Call()
@@ -108,36 +108,54 @@ func (g *gen) tests(f *jen.File) {
 		})
 	}
 
-	comment(f, "sampleRequests builds one request per operation from the document's\nexamples and the samples lower derived: path, query, headers, cookies and\nbody.")
+	comment(f, "sampleRequests builds one request per operation from the values lower\nfound in the document: path, query, headers, cookies and body. A valid one\nhas a value for everything the operation requires, and the gateway must\naccept it.")
 	f.Type().Id("sampleCase").Struct(
 		jen.Id("name").String(),
+		jen.Id("valid").Bool(),
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 	)
 	f.Func().Id("sampleRequests").Params().Index().Id("sampleCase").BlockFunc(func(b *jen.Group) {
 		b.Var().Id("out").Index().Id("sampleCase")
 		for _, o := range api.Operations {
 			b.BlockFunc(func(bb *jen.Group) {
-				bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(samplePath(o)), jen.Lit(sampleQuery(o)))
-				sampleHeaders(bb, o)
-				if m, body, ctype := sampleBody(o); m != nil {
-					bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetContentType").Call(jen.Lit(ctype))
-					bb.Id("ctx").Dot("Request").Dot("SetBodyString").Call(jen.Lit(body))
+				if !o.Sample.Complete {
+					bb.Comment("Not valid: no value for " + o.Sample.Missing + ".")
 				}
-				bb.Id("out").Op("=").Append(jen.Id("out"), jen.Id("sampleCase").Values(jen.Lit(o.GoName), jen.Id("ctx")))
+				bb.Id("ctx").Op(":=").Id("sampleRequest").Call(jen.Lit(o.Method), jen.Lit(o.Sample.Path), jen.Lit(o.Sample.Query))
+				sampleHeaders(bb, o.Sample)
+				if o.Sample.ContentType != "" {
+					bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetContentType").Call(jen.Lit(o.Sample.ContentType))
+					bb.Id("ctx").Dot("Request").Dot("SetBodyString").Call(jen.Lit(o.Sample.Body))
+				}
+				bb.Id("out").Op("=").Append(jen.Id("out"), jen.Id("sampleCase").Values(jen.Lit(o.GoName), jen.Lit(o.Sample.Complete), jen.Id("ctx")))
 			})
 		}
 		b.Return(jen.Id("out"))
 	})
 
-	comment(f, "BenchmarkHandle sends each sample request through the whole gateway in\nmock mode: routing, parameters, body validation and the reply. A sample the\ndocument's examples do not make valid is skipped, not failed.")
+	comment(f, "TestSamplesAccepted asserts that the gateway, in mock mode, accepts every\nvalid sample request: lower made each from the document's own examples.")
+	f.Func().Id("TestSamplesAccepted").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
+		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Id("err"))),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
+			jen.If(jen.Op("!").Id("c").Dot("valid")).Block(jen.Continue()),
+			jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
+			jen.If(jen.Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call().Op(">=").Lit(400)).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s: valid sample rejected: %s"), jen.Id("c").Dot("name"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),
+			),
+		),
+	)
+
+	comment(f, "BenchmarkHandle sends each valid sample request through the whole gateway\nin mock mode: routing, parameters, body validation and the reply.")
 	f.Func().Id("BenchmarkHandle").Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
 		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
 		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Id("err"))),
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
+			jen.If(jen.Op("!").Id("c").Dot("valid")).Block(jen.Continue()),
 			jen.Id("b").Dot("Run").Call(jen.Id("c").Dot("name"), jen.Func().Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
 				jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
 				jen.If(jen.Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call().Op(">=").Lit(400)).Block(
-					jen.Id("b").Dot("Skipf").Call(jen.Lit("the sample request is rejected: %s"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),
+					jen.Id("b").Dot("Fatalf").Call(jen.Lit("valid sample rejected: %s"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),
 				),
 				jen.Id("b").Dot("ReportAllocs").Call(),
 				jen.For(jen.Id("b").Dot("Loop").Call()).Block(
@@ -172,7 +190,7 @@ func (g *gen) tests(f *jen.File) {
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("routeCases")).Block(
 			jen.Id("f").Dot("Add").Call(jen.Id("c").Dot("method"), jen.Lit(api.BasePath).Op("+").Id("c").Dot("path").Op("+").Lit("?").Op("+").Id("c").Dot("query"), jen.Lit("application/json"), jen.Index().Byte().Parens(jen.Lit(`{"name":"x"}`))),
 		),
-		jen.Comment("The valid sample requests give the fuzzer every declared media type and body shape to start from."),
+		jen.Comment("The sample requests give the fuzzer every declared media type and body shape to start from."),
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
 			jen.Id("r").Op(":=").Op("&").Id("c").Dot("ctx").Dot("Request"),
 			jen.Id("f").Dot("Add").Call(
@@ -198,55 +216,19 @@ func (g *gen) tests(f *jen.File) {
 	)
 }
 
-// samplePath fills an operation's path template with sample values.
-func samplePath(o *ir.Operation) string {
-	var b strings.Builder
-	rest := o.Path
-	for {
-		i := strings.IndexByte(rest, '{')
-		j := strings.IndexByte(rest, '}')
-		if i < 0 || j < i {
-			b.WriteString(rest)
-			return b.String()
-		}
-		b.WriteString(rest[:i])
-		name := rest[i+1 : j]
-		v := "1"
-		for _, p := range o.Params {
-			if p.In == ir.InPath && p.Name == name && p.Example != "" {
-				v = p.Example
-			}
-		}
-		b.WriteString(v) // Example is the segment as sent, escaped
-		rest = rest[j+1:]
-	}
-}
-
-// sampleQuery is a query string with a sample of each query parameter that
-// has one.
-func sampleQuery(o *ir.Operation) string {
-	var parts []string
-	for _, p := range o.Params {
-		if p.In != ir.InQuery || p.Example == "" {
-			continue
-		}
-		parts = append(parts, p.Example) // already name=value pairs
-	}
-	return strings.Join(parts, "&")
-}
-
 // allocTests emits alloc_test.go: the assertion that a valid request costs
 // no allocation from routing to reply. It is built without the race
 // detector only, which makes sync.Pool drop items at random.
 func (g *gen) allocTests(f *jen.File) {
-	comment(f, "TestHandleAllocs asserts that each sample request the gateway accepts is\nserved, in mock mode, without a single allocation.")
+	comment(f, "TestHandleAllocs asserts that each valid sample request is served, in mock\nmode, without a single allocation.")
 	f.Func().Id("TestHandleAllocs").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
 		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Id("err"))),
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
+			jen.If(jen.Op("!").Id("c").Dot("valid")).Block(jen.Continue()),
 			jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
 			jen.If(jen.Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call().Op(">=").Lit(400)).Block(
-				jen.Id("t").Dot("Logf").Call(jen.Lit("%s: sample rejected, not measured: %s"), jen.Id("c").Dot("name"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s: valid sample rejected: %s"), jen.Id("c").Dot("name"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),
 				jen.Continue(),
 			),
 			jen.Id("n").Op(":=").Qual("testing", "AllocsPerRun").Call(jen.Lit(100), jen.Func().Params().Block(
@@ -260,43 +242,13 @@ func (g *gen) allocTests(f *jen.File) {
 	)
 }
 
-// sampleHeaders emits the statements that put o's sample header and cookie
-// values on the request ctx.
-func sampleHeaders(b *jen.Group, o *ir.Operation) {
-	for _, p := range o.Params {
-		if p.Example == "" {
-			continue
-		}
-		switch p.In {
-		case ir.InHeader:
-			b.Id("ctx").Dot("Request").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Lit(p.Example))
-		case ir.InCookie:
-			// Example is "name=value", or "a=1; b=2" for a form object
-			// with explode.
-			for _, pair := range strings.Split(p.Example, "; ") {
-				k, v, _ := strings.Cut(pair, "=")
-				b.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(k), jen.Lit(v))
-			}
-		}
+// sampleHeaders emits the statements that put a sample's headers and
+// cookies on the request ctx.
+func sampleHeaders(b *jen.Group, s *ir.Sample) {
+	for _, h := range s.Headers {
+		b.Id("ctx").Dot("Request").Dot("Header").Dot("Set").Call(jen.Lit(h.Name), jen.Lit(h.Value))
 	}
-}
-
-// sampleBody picks the body of o's sample request: the first JSON media type
-// with an example, else the first other one lower made a sample for (a form
-// or multipart body from the example object, a text or binary example).
-func sampleBody(o *ir.Operation) (m *ir.Media, body, ctype string) {
-	if o.Body == nil {
-		return nil, "", ""
+	for _, c := range s.Cookies {
+		b.Id("ctx").Dot("Request").Dot("Header").Dot("SetCookie").Call(jen.Lit(c.Name), jen.Lit(c.Value))
 	}
-	for _, m := range o.Body.Media {
-		if m.JSON && m.Example != "" && !strings.Contains(m.ContentType, "*") {
-			return m, m.Example, m.ContentType
-		}
-	}
-	for _, m := range o.Body.Media {
-		if m.Sample != "" {
-			return m, m.Sample, m.SampleType
-		}
-	}
-	return nil, "", ""
 }

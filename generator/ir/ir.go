@@ -71,7 +71,32 @@ type Operation struct {
 	// ResponseCheck says how the upstream's answers are checked against
 	// Responses; nil when they are not (x-gateway response-validation).
 	ResponseCheck *ResponseCheck `json:"responseCheck,omitempty"`
-	Pos           diag.Pos       `json:"pos,omitempty"`
+	// Sample is the request the generated tests and benchmarks send.
+	Sample *Sample  `json:"sample,omitempty"`
+	Pos    diag.Pos `json:"pos,omitempty"`
+}
+
+// Sample is a request made of the values lower found in the document for
+// an operation's parameters and body.
+type Sample struct {
+	Path        string      `json:"path,omitempty"`  // below the base path, parameters filled in
+	Query       string      `json:"query,omitempty"` // without "?"
+	Headers     []NameValue `json:"headers,omitempty"`
+	Cookies     []NameValue `json:"cookies,omitempty"`
+	Body        string      `json:"body,omitempty"`
+	ContentType string      `json:"contentType,omitempty"` // "" when no body is sent
+	// ParamsComplete: every required parameter has a value. Complete: so
+	// has a required body, and the gateway must accept the request (the
+	// generated tests assert it). Missing names what has none otherwise.
+	ParamsComplete bool   `json:"paramsComplete,omitempty"`
+	Complete       bool   `json:"complete,omitempty"`
+	Missing        string `json:"missing,omitempty"`
+}
+
+// NameValue is a header or cookie of a Sample.
+type NameValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // ResponseCheck is the response validation of one proxied operation.

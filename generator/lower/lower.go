@@ -220,6 +220,9 @@ func (l *lowerer) operations() {
 	}
 	l.defaultUpstream()
 	l.bodyGates()
+	for _, o := range l.api.Operations {
+		o.Sample = sampleRequest(o)
+	}
 }
 
 // DefaultUpstream is where operations that name no upstream are proxied: a
