@@ -17,7 +17,7 @@ type API struct {
 	Name            string        `json:"name,omitempty"` // Go package name, also the binary's prefix
 	Title           string        `json:"title,omitempty"`
 	Version         string        `json:"version,omitempty"`         // info.version
-	OpenAPI         string        `json:"openAPI,omitempty"`         // "3.0" or "3.1": which schema semantics apply
+	OpenAPI         string        `json:"openapi,omitempty"`         // "3.0" or "3.1": which schema semantics apply
 	Source          string        `json:"source,omitempty"`          // the spec path as given, for the generated header
 	BasePath        string        `json:"basePath,omitempty"`        // "" or a path like "/v1" with no trailing slash
 	AnnotateFormats bool          `json:"annotateFormats,omitempty"` // x-gateway.formats: annotate: formats are not checked
@@ -51,7 +51,7 @@ type Target struct {
 // Operation is one method on one path template.
 type Operation struct {
 	GoName      string        `json:"goName,omitempty"`      // exported Go name, e.g. GetPet
-	OperationID string        `json:"operationID,omitempty"` // as written, may be ""
+	OperationID string        `json:"operationId,omitempty"` // as written, may be ""
 	Method      string        `json:"method,omitempty"`      // upper case
 	Path        string        `json:"path,omitempty"`        // template below the base path
 	Summary     string        `json:"summary,omitempty"`
@@ -185,7 +185,7 @@ type Body struct {
 // Media is one declared content type of a body.
 type Media struct {
 	ContentType string `json:"contentType,omitempty"` // lower case, without parameters; may be a range like application/*
-	JSON        bool   `json:"jSON,omitempty"`        // application/json or +json: validated by the schema
+	JSON        bool   `json:"json,omitempty"`        // application/json or +json: validated by the schema
 	// Kind says how the body is read: MediaJSON, MediaForm, MediaMultipart,
 	// MediaText, MediaBinary, or "" for a media type accepted by its
 	// content type alone.
@@ -404,3 +404,25 @@ type Route struct {
 	Method string     `json:"method,omitempty"`
 	Op     *Operation `json:"-"` // also in API.Operations; the route tree names it by method only
 }
+
+// typeNames are the JSON type names of Type's bits, in bit order.
+var typeNames = [...]string{"null", "boolean", "object", "array", "number", "string", "integer"}
+
+// String is the set as JSON Schema writes it: "string", or
+// "string|null" for several; "" for TAny.
+func (t Type) String() string {
+	var out []byte
+	for i, name := range typeNames {
+		if t&(1<<i) != 0 {
+			if len(out) > 0 {
+				out = append(out, '|')
+			}
+			out = append(out, name...)
+		}
+	}
+	return string(out)
+}
+
+// MarshalJSON writes the set by name, so that `gatewaygen ir` reads
+// "type": "string|null" rather than a bit mask.
+func (t Type) MarshalJSON() ([]byte, error) { return []byte(`"` + t.String() + `"`), nil }
