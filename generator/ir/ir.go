@@ -16,6 +16,7 @@ import (
 type API struct {
 	Name            string        `json:"name,omitempty"` // Go package name, also the binary's prefix
 	Title           string        `json:"title,omitempty"`
+	Description     string        `json:"description,omitempty"`     // info.description, Markdown
 	Version         string        `json:"version,omitempty"`         // info.version
 	OpenAPI         string        `json:"openapi,omitempty"`         // "3.0" or "3.1": which schema semantics apply
 	Source          string        `json:"source,omitempty"`          // the spec path as given, for the generated header
@@ -30,6 +31,62 @@ type API struct {
 	Routes          *Node         `json:"routes,omitempty"`
 	MaxPathParams   int           `json:"maxPathParams,omitempty"`
 	Schemas         []*Schema     `json:"schemas,omitempty"` // named schemas referenced by operations, sorted by GoName
+	// What the document says of itself, for the portal and the policies
+	// that read it, in document order (security schemes by name).
+	Servers         []Server          `json:"servers,omitempty"`
+	Tags            []Tag             `json:"tags,omitempty"`
+	SecuritySchemes []*SecurityScheme `json:"securitySchemes,omitempty"`
+}
+
+// Server is one entry of the document's servers, as written.
+type Server struct {
+	URL         string `json:"url"`
+	Description string `json:"description,omitempty"`
+}
+
+// Tag is one entry of the document's tags.
+type Tag struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// SecurityScheme is one entry of components.securitySchemes.
+type SecurityScheme struct {
+	Name             string      `json:"name"`
+	Type             string      `json:"type"` // apiKey, http, mutualTLS, oauth2, openIdConnect
+	Description      string      `json:"description,omitempty"`
+	Scheme           string      `json:"scheme,omitempty"`       // http: basic, bearer, ...
+	BearerFormat     string      `json:"bearerFormat,omitempty"` // http bearer: a hint such as JWT
+	In               string      `json:"in,omitempty"`           // apiKey: header, query or cookie
+	ParamName        string      `json:"paramName,omitempty"`    // apiKey: the header, query parameter or cookie name
+	OpenIDConnectURL string      `json:"openIdConnectUrl,omitempty"`
+	Flows            []OAuthFlow `json:"flows,omitempty"` // oauth2, in the order implicit, password, clientCredentials, authorizationCode
+	Pos              diag.Pos    `json:"pos,omitempty"`
+}
+
+// OAuthFlow is one flow of an oauth2 scheme.
+type OAuthFlow struct {
+	Flow             string  `json:"flow"`
+	AuthorizationURL string  `json:"authorizationUrl,omitempty"`
+	TokenURL         string  `json:"tokenUrl,omitempty"`
+	RefreshURL       string  `json:"refreshUrl,omitempty"`
+	Scopes           []Scope `json:"scopes,omitempty"` // sorted by name
+}
+
+// Scope is one scope an oauth2 flow declares.
+type Scope struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// Requirement is one alternative of a security requirement: every scheme
+// in it must pass. An empty one makes authentication optional.
+type Requirement []SchemeScopes
+
+// SchemeScopes is one scheme of a Requirement with the scopes it needs.
+type SchemeScopes struct {
+	Scheme string   `json:"scheme"`
+	Scopes []string `json:"scopes,omitempty"`
 }
 
 // Upstream is a named pool of targets.
@@ -50,24 +107,28 @@ type Target struct {
 
 // Operation is one method on one path template.
 type Operation struct {
-	GoName      string        `json:"goName,omitempty"`      // exported Go name, e.g. GetPet
-	OperationID string        `json:"operationId,omitempty"` // as written, may be ""
-	Method      string        `json:"method,omitempty"`      // upper case
-	Path        string        `json:"path,omitempty"`        // template below the base path
-	Summary     string        `json:"summary,omitempty"`
-	Description string        `json:"description,omitempty"`
-	Tags        []string      `json:"tags,omitempty"`
-	Deprecated  bool          `json:"deprecated,omitempty"`
-	Params      []*Param      `json:"params,omitempty"`     // path, query, header, cookie; in that order, then by name
-	PathParams  []string      `json:"pathParams,omitempty"` // names of the path template's parameters in order of appearance
-	Body        *Body         `json:"body,omitempty"`       // nil when the operation takes none
-	Upstream    string        `json:"upstream,omitempty"`   // "" when none is configured (mock-only)
-	Rewrite     []PathPart    `json:"rewrite,omitempty"`
-	Timeout     time.Duration `json:"timeout,omitempty"`
-	MaxBody     int64         `json:"maxBody,omitempty"`
-	Mock        bool          `json:"mock,omitempty"` // answer from examples even when the gateway is not in mock mode
-	MockReply   *Reply        `json:"mockReply,omitempty"`
-	Responses   []*Response   `json:"responses,omitempty"`
+	GoName      string   `json:"goName,omitempty"`      // exported Go name, e.g. GetPet
+	OperationID string   `json:"operationId,omitempty"` // as written, may be ""
+	Method      string   `json:"method,omitempty"`      // upper case
+	Path        string   `json:"path,omitempty"`        // template below the base path
+	Summary     string   `json:"summary,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+	Deprecated  bool     `json:"deprecated,omitempty"`
+	// Security is the requirement that applies, the operation's own or the
+	// document's: any one alternative must pass. Empty (not nil) when the
+	// operation is public (security: []); nil when neither declares one.
+	Security   []Requirement `json:"security"`
+	Params     []*Param      `json:"params,omitempty"`     // path, query, header, cookie; in that order, then by name
+	PathParams []string      `json:"pathParams,omitempty"` // names of the path template's parameters in order of appearance
+	Body       *Body         `json:"body,omitempty"`       // nil when the operation takes none
+	Upstream   string        `json:"upstream,omitempty"`   // "" when none is configured (mock-only)
+	Rewrite    []PathPart    `json:"rewrite,omitempty"`
+	Timeout    time.Duration `json:"timeout,omitempty"`
+	MaxBody    int64         `json:"maxBody,omitempty"`
+	Mock       bool          `json:"mock,omitempty"` // answer from examples even when the gateway is not in mock mode
+	MockReply  *Reply        `json:"mockReply,omitempty"`
+	Responses  []*Response   `json:"responses,omitempty"`
 	// ResponseCheck says how the upstream's answers are checked against
 	// Responses; nil when they are not (x-gateway response-validation).
 	ResponseCheck *ResponseCheck `json:"responseCheck,omitempty"`

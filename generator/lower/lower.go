@@ -73,6 +73,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 		l.api.Version = doc.T.Info.Version
 	}
 	l.root()
+	l.about()
 	l.operations()
 	l.api.Routes = l.routes()
 	copies := map[namedKey]int{}
@@ -267,6 +268,7 @@ func (l *lowerer) operation(p, method string, item *openapi3.PathItem, op *opena
 		Description: op.Description,
 		Tags:        op.Tags,
 		Deprecated:  op.Deprecated,
+		Security:    l.security(op),
 		Pos:         pos,
 	}
 	name := goName(op.OperationID)
