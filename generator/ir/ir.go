@@ -306,8 +306,9 @@ type Response struct {
 	Status      string `json:"status,omitempty"` // "200", "4XX", "default"
 	Description string `json:"description,omitempty"`
 	ContentType string `json:"contentType,omitempty"`
-	// Media are the declared content types, sorted, with their schemas;
-	// lowered only when the operation has a ResponseCheck.
+	// Media are the declared content types, sorted, JSON ones with their
+	// schemas; always lowered (the portal shows them), checked only when
+	// the operation has a ResponseCheck.
 	Media []*Media `json:"media,omitempty"`
 	Pos   diag.Pos `json:"pos,omitempty"`
 }

@@ -41,14 +41,14 @@ func (l *lowerer) responses(o *ir.Operation, op *openapi3.Operation) {
 		}
 		ct, mt := pickMedia(r.Value.Content)
 		resp.ContentType = ct
-		if o.ResponseCheck != nil {
-			resp.Status = strings.ToUpper(c) // "2xx" is "2XX"
-			if c == "default" {
-				resp.Status = c
-			}
-			resp.Pos = l.doc.Pos("paths", o.Path, strings.ToLower(o.Method), "responses", c)
-			resp.Media = l.responseMedia(r.Value.Content, resp.Pos)
+		resp.Status = strings.ToUpper(c) // "2xx" is "2XX"
+		if c == "default" {
+			resp.Status = c
 		}
+		resp.Pos = l.doc.Pos("paths", o.Path, strings.ToLower(o.Method), "responses", c)
+		// Lowered whether or not responses are checked: the portal shows
+		// every response's media and schema.
+		resp.Media = l.responseMedia(r.Value.Content, resp.Pos)
 		o.Responses = append(o.Responses, resp)
 		if o.MockReply == nil && strings.HasPrefix(c, "2") {
 			o.MockReply = mockReply(c, ct, mt)
