@@ -136,17 +136,32 @@ func sampleRequests() []sampleCase {
 	return out
 }
 
+// validSamples are the sample requests the gateway must accept.
+func validSamples() []sampleCase {
+	var out []sampleCase
+	for _, c := range sampleRequests() {
+		if c.valid {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// mockGateway builds the gateway in mock mode, which answers from the
+// document's examples, so that the tests need no upstream.
+func mockGateway(tb testing.TB) *Gateway {
+	g, err := New(server.Config{Mock: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
+}
+
 // TestSamplesAccepted asserts that the gateway, in mock mode, accepts every
 // valid sample request: lower made each from the document's own examples.
 func TestSamplesAccepted(t *testing.T) {
-	g, err := New(server.Config{Mock: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range sampleRequests() {
-		if !c.valid {
-			continue
-		}
+	g := mockGateway(t)
+	for _, c := range validSamples() {
 		g.Handle(c.ctx)
 		if c.ctx.Response.StatusCode() >= 400 {
 			t.Errorf("%s: valid sample rejected: %s", c.name, c.ctx.Response.Body())
@@ -157,14 +172,8 @@ func TestSamplesAccepted(t *testing.T) {
 // BenchmarkHandle sends each valid sample request through the whole gateway
 // in mock mode: routing, parameters, body validation and the reply.
 func BenchmarkHandle(b *testing.B) {
-	g, err := New(server.Config{Mock: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, c := range sampleRequests() {
-		if !c.valid {
-			continue
-		}
+	g := mockGateway(b)
+	for _, c := range validSamples() {
 		b.Run(c.name, func(b *testing.B) {
 			g.Handle(c.ctx)
 			if c.ctx.Response.StatusCode() >= 400 {
@@ -211,10 +220,7 @@ func FuzzHandle(f *testing.F) {
 		r := &c.ctx.Request
 		f.Add(string(r.Header.Method()), string(r.RequestURI()), string(r.Header.ContentType()), r.Body())
 	}
-	g, err := New(server.Config{Mock: true})
-	if err != nil {
-		f.Fatal(err)
-	}
+	g := mockGateway(f)
 	f.Fuzz(func(t *testing.T, method, uri, ctype string, body []byte) {
 		var ctx fasthttp.RequestCtx
 		ctx.Request.Header.SetMethod(method)

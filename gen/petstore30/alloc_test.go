@@ -5,23 +5,13 @@
 
 package petstore30
 
-import (
-	"testing"
-
-	"github.com/gatewaygen/gatewaygen/runtime/server"
-)
+import "testing"
 
 // TestHandleAllocs asserts that each valid sample request is served, in mock
 // mode, without a single allocation.
 func TestHandleAllocs(t *testing.T) {
-	g, err := New(server.Config{Mock: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range sampleRequests() {
-		if !c.valid {
-			continue
-		}
+	g := mockGateway(t)
+	for _, c := range validSamples() {
 		g.Handle(c.ctx)
 		if c.ctx.Response.StatusCode() >= 400 {
 			t.Errorf("%s: valid sample rejected: %s", c.name, c.ctx.Response.Body())

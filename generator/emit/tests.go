@@ -132,12 +132,26 @@ func (g *gen) tests(f *jen.File) {
 		b.Return(jen.Id("out"))
 	})
 
+	comment(f, "validSamples are the sample requests the gateway must accept.")
+	f.Func().Id("validSamples").Params().Index().Id("sampleCase").Block(
+		jen.Var().Id("out").Index().Id("sampleCase"),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
+			jen.If(jen.Id("c").Dot("valid")).Block(jen.Id("out").Op("=").Append(jen.Id("out"), jen.Id("c"))),
+		),
+		jen.Return(jen.Id("out")),
+	)
+
+	comment(f, "mockGateway builds the gateway in mock mode, which answers from the\ndocument's examples, so that the tests need no upstream.")
+	f.Func().Id("mockGateway").Params(jen.Id("tb").Qual("testing", "TB")).Op("*").Id("Gateway").Block(
+		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
+		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("tb").Dot("Fatal").Call(jen.Id("err"))),
+		jen.Return(jen.Id("g")),
+	)
+
 	comment(f, "TestSamplesAccepted asserts that the gateway, in mock mode, accepts every\nvalid sample request: lower made each from the document's own examples.")
 	f.Func().Id("TestSamplesAccepted").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
-		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
-		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Id("err"))),
-		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
-			jen.If(jen.Op("!").Id("c").Dot("valid")).Block(jen.Continue()),
+		jen.Id("g").Op(":=").Id("mockGateway").Call(jen.Id("t")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("validSamples").Call()).Block(
 			jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
 			jen.If(jen.Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call().Op(">=").Lit(400)).Block(
 				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s: valid sample rejected: %s"), jen.Id("c").Dot("name"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),
@@ -147,10 +161,8 @@ func (g *gen) tests(f *jen.File) {
 
 	comment(f, "BenchmarkHandle sends each valid sample request through the whole gateway\nin mock mode: routing, parameters, body validation and the reply.")
 	f.Func().Id("BenchmarkHandle").Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
-		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
-		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Id("err"))),
-		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
-			jen.If(jen.Op("!").Id("c").Dot("valid")).Block(jen.Continue()),
+		jen.Id("g").Op(":=").Id("mockGateway").Call(jen.Id("b")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("validSamples").Call()).Block(
 			jen.Id("b").Dot("Run").Call(jen.Id("c").Dot("name"), jen.Func().Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
 				jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
 				jen.If(jen.Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call().Op(">=").Lit(400)).Block(
@@ -199,8 +211,7 @@ func (g *gen) tests(f *jen.File) {
 				jen.Id("r").Dot("Body").Call(),
 			),
 		),
-		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
-		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("f").Dot("Fatal").Call(jen.Id("err"))),
+		jen.Id("g").Op(":=").Id("mockGateway").Call(jen.Id("f")),
 		jen.Id("f").Dot("Fuzz").Call(jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T"), jen.List(jen.Id("method"), jen.Id("uri"), jen.Id("ctype")).String(), jen.Id("body").Index().Byte()).Block(
 			jen.Var().Id("ctx").Qual(fasthttp, "RequestCtx"),
 			jen.Id("ctx").Dot("Request").Dot("Header").Dot("SetMethod").Call(jen.Id("method")),
@@ -221,10 +232,8 @@ func (g *gen) tests(f *jen.File) {
 func (g *gen) allocTests(f *jen.File) {
 	comment(f, "TestHandleAllocs asserts that each valid sample request is served, in mock\nmode, without a single allocation.")
 	f.Func().Id("TestHandleAllocs").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
-		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
-		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Id("err"))),
-		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
-			jen.If(jen.Op("!").Id("c").Dot("valid")).Block(jen.Continue()),
+		jen.Id("g").Op(":=").Id("mockGateway").Call(jen.Id("t")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("validSamples").Call()).Block(
 			jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
 			jen.If(jen.Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call().Op(">=").Lit(400)).Block(
 				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s: valid sample rejected: %s"), jen.Id("c").Dot("name"), jen.Id("c").Dot("ctx").Dot("Response").Dot("Body").Call()),

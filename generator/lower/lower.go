@@ -418,7 +418,10 @@ func splitTemplate(p string) ([]segment, bool) {
 }
 
 // erase blanks the parameter names of a path template.
-func erase(p string) string {
+func erase(p string) string { return fill(p, func(string) string { return "{}" }) }
+
+// fill replaces each {name} of a path template with value(name).
+func fill(p string, value func(name string) string) string {
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(p, '{')
@@ -427,8 +430,8 @@ func erase(p string) string {
 			b.WriteString(p)
 			return b.String()
 		}
-		b.WriteString(p[:i+1])
-		b.WriteByte('}')
+		b.WriteString(p[:i])
+		b.WriteString(value(p[i+1 : j]))
 		p = p[j+1:]
 	}
 }

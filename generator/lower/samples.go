@@ -53,26 +53,14 @@ func sampleRequest(o *ir.Operation) *ir.Sample {
 // samplePath fills o's path template with its path parameters' values, "1"
 // where one has none.
 func samplePath(o *ir.Operation) string {
-	var b strings.Builder
-	rest := o.Path
-	for {
-		i := strings.IndexByte(rest, '{')
-		j := strings.IndexByte(rest, '}')
-		if i < 0 || j < i {
-			b.WriteString(rest)
-			return b.String()
-		}
-		b.WriteString(rest[:i])
-		name := rest[i+1 : j]
-		v := "1"
+	return fill(o.Path, func(name string) string {
 		for _, p := range o.Params {
 			if p.In == ir.InPath && p.Name == name && p.Example != "" {
-				v = p.Example // the segment as sent, escaped
+				return p.Example // the segment as sent, escaped
 			}
 		}
-		b.WriteString(v)
-		rest = rest[j+1:]
-	}
+		return "1"
+	})
 }
 
 // sampleBody picks the body of a sample request and its Content-Type: the
