@@ -9,6 +9,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/format"
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
+	"github.com/gatewaygen/gatewaygen/runtime/pattern"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
@@ -1174,9 +1175,9 @@ func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
 
 // Patterns are compiled once, at start-up.
 var (
-	pattern0 = param.MustCompile("^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$")
-	pattern1 = param.MustCompile("^[A-Za-z0-9-]{1,39}$")
-	pattern2 = param.MustCompile("^[0-9a-fA-F]{6}$")
+	pattern0 = pattern.MustCompile("^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$")
+	pattern1 = pattern.MustCompile("^[A-Za-z0-9-]{1,39}$")
+	pattern2 = pattern.MustCompile("^[0-9a-fA-F]{6}$")
 )
 
 // isEnum0 reports whether v is one of "asc", "desc".

@@ -9,6 +9,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/format"
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
+	"github.com/gatewaygen/gatewaygen/runtime/pattern"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
@@ -451,10 +452,10 @@ func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
 
 // Patterns are compiled once, at start-up.
 var (
-	pattern0 = param.MustCompile("^[0-9]+\\.[0-9]+$")
-	pattern1 = param.MustCompile("^[a-z]+$")
-	pattern2 = param.MustCompile("^[a-z0-9]{8}$")
-	pattern3 = param.MustCompile("^\\+?[0-9 ]{6,20}$")
+	pattern0 = pattern.MustCompile("^[0-9]+\\.[0-9]+$")
+	pattern1 = pattern.MustCompile("^[a-z]+$")
+	pattern2 = pattern.MustCompile("^[a-z0-9]{8}$")
+	pattern3 = pattern.MustCompile("^\\+?[0-9 ]{6,20}$")
 )
 
 // isEnum0 reports whether v is one of "available", "pending", "sold".

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
+	"github.com/gatewaygen/gatewaygen/runtime/pattern"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
@@ -208,7 +209,7 @@ func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
 
 // Patterns are compiled once, at start-up.
 var (
-	pattern0 = param.MustCompile("^\\+?[0-9 ]{6,20}$")
+	pattern0 = pattern.MustCompile("^\\+?[0-9 ]{6,20}$")
 )
 
 // isEnum0 reports whether v is one of "available", "pending", "sold".

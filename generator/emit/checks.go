@@ -301,7 +301,7 @@ func (g *gen) tables(f *jen.File) {
 		f.Comment("Patterns are compiled once, at start-up.")
 		f.Var().DefsFunc(func(d *jen.Group) {
 			for _, e := range exprs {
-				d.Id(g.patterns[e]).Op("=").Qual(g.rt("param"), "MustCompile").Call(jen.Lit(e))
+				d.Id(g.patterns[e]).Op("=").Qual(g.rt("pattern"), "MustCompile").Call(jen.Lit(e))
 			}
 		})
 	}

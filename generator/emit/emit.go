@@ -96,7 +96,7 @@ func Files(api *ir.API, cfg Config) (map[string][]byte, error) {
 // importNames makes jennifer write plain imports instead of aliases.
 func (g *gen) importNames(f *jen.File) {
 	f.ImportName(fasthttp, "fasthttp")
-	for _, p := range []string{"balance", "contract", "form", "format", "jsonv", "param", "problem", "proxy", "request", "requestid", "server"} {
+	for _, p := range []string{"balance", "contract", "form", "format", "jsonv", "param", "pattern", "problem", "proxy", "request", "requestid", "server"} {
 		f.ImportName(g.rt(p), p)
 	}
 	f.ImportName(g.cfg.ImportPath, g.api.Name)

@@ -1,7 +1,7 @@
 // Package param holds the small, allocation-free helpers that generated
 // parameter decoders and body validators call: number and boolean parsing
 // from raw bytes, OpenAPI's simple/form array splitting, percent-decoding and
-// re-escaping of path segments, and compiled patterns. It never interprets a
+// re-escaping of path segments (patterns are runtime/pattern's). It never interprets a
 // schema: each check is decided at generation time.
 package param
 

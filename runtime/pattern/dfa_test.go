@@ -1,4 +1,4 @@
-package param
+package pattern
 
 import (
 	"math/rand/v2"

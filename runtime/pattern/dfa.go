@@ -1,4 +1,4 @@
-package param
+package pattern
 
 import (
 	"regexp"

@@ -1,4 +1,10 @@
-package param
+// Package pattern compiles the ECMA-262 regular expressions of schema
+// `pattern` keywords once, at start-up, and matches them without
+// allocating on ASCII input: a DFA built from the RE2 program where the
+// pattern allows one, RE2 otherwise, and regexp2 in ECMAScript mode, with a
+// match timeout, for what RE2 cannot run (lookaround, backreferences). It
+// never skips a pattern: one that no engine compiles matches nothing.
+package pattern
 
 import (
 	"regexp"
