@@ -27,17 +27,17 @@ help: ## show this help
 build: ## build the CLI into bin/gatewaygen
 	$(GO) build -o $(BIN) ./cmd/gatewaygen
 
-generate: build ## regenerate every generated output: gen/<name>/ for specs/ and testdata/bench/, the goldens, the IDNA tables
+generate: build ## regenerate every generated output: gen/<name>/ for specs/ and testdata/bench/, the goldens (whole-API and per-construct), the IDNA tables
 	@for spec in $(SPECS) $(BENCH_SPECS); do \
 		name=$$(basename "$$spec" .yaml); \
 		echo "$(BIN) generate $$spec -o gen/$$name"; \
 		$(BIN) generate "$$spec" -o "gen/$$name"; \
 	done
-	$(GO) test -count=1 -run '^TestGolden$$' ./generator/ -update >/dev/null
+	$(GO) test -count=1 -run '^(TestGolden|TestConstructs)$$' ./generator/ -update >/dev/null
 	$(GO) generate ./runtime/format/
 
 # GENERATED lists every output that generate writes and git tracks.
-GENERATED := gen/ testdata/golden/ runtime/format/idna_tables.go
+GENERATED := gen/ testdata/golden/ testdata/constructs/ runtime/format/idna_tables.go
 
 checkgenerate: generate ## fail when a committed generated output differs from what generate writes
 	@git diff --exit-code -- $(GENERATED) || { echo "generated outputs are stale: run make generate and commit the result" >&2; exit 1; }
