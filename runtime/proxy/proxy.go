@@ -238,8 +238,8 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration) bool {
 	requestid.Ensure(ctx)
 	req, resp := &ctx.Request, &ctx.Response
-	bad, claims := scanFields(req.Header.RawHeaders())
-	if bad != nil {
+	bad, claims, ok := scanFields(req.Header.RawHeaders())
+	if !ok {
 		refuseFieldName(ctx, bad)
 		return false
 	}
@@ -451,53 +451,50 @@ var tchar = func() (t [256]bool) {
 }()
 
 // scanFields reads a header block as the client sent it (the lines after
-// the request line) and returns the first field name that is not a token,
-// or nil, and whether a field claims the client's address (addressClaims).
-// An empty block, a request built in memory rather than read, is assumed to
-// hold claims, since its fields cannot be told from the block.
+// the request line) and reports, when some field name is not a token, that
+// name (up to its colon) and ok false; and whether a field claims the
+// client's address (addressClaims). An empty block, a request built in
+// memory rather than read, is assumed to hold claims, since its fields
+// cannot be told from the block.
 //
 // fasthttp already refuses most malformed lines (no colon, a space before
 // the colon, control characters), but keeps a name with a space inside;
 // checking every byte of every name here does not depend on which.
-func scanFields(raw []byte) (bad []byte, claims bool) {
+func scanFields(raw []byte) (bad []byte, claims, ok bool) {
 	if len(raw) == 0 {
-		return nil, true
+		return nil, true, true
 	}
-	for len(raw) > 0 {
-		line := raw
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			line, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
-		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-		if len(line) == 0 {
-			break // the blank line that ends the block
-		}
-		if line[0] == ' ' || line[0] == '\t' {
-			continue // obs-fold: more of the previous field's value
-		}
-		name := line
-		if i := bytes.IndexByte(line, ':'); i >= 0 {
-			name = line[:i]
-		}
-		for _, c := range name {
-			if !tchar[c] {
-				return name, claims
+	for len(raw) > 0 && raw[0] != '\r' && raw[0] != '\n' { // a blank line ends the block
+		if raw[0] != ' ' && raw[0] != '\t' { // else obs-fold: more of the previous value
+			n := 0
+			for n < len(raw) && tchar[raw[n]] {
+				n++
 			}
-		}
-		if !claims && len(name) >= 9 && len(name) <= 19 {
-			for _, k := range addressClaims {
-				if bytes.EqualFold(name, k) {
-					claims = true
-					break
+			if n == 0 || n == len(raw) || raw[n] != ':' {
+				end := n
+				for end < len(raw) && raw[end] != ':' && raw[end] != '\r' && raw[end] != '\n' {
+					end++
+				}
+				return raw[:end], claims, false
+			}
+			if !claims {
+				for _, k := range addressClaims {
+					// EqualFold walks runes; the length rules most names out first.
+					if n == len(k) && bytes.EqualFold(raw[:n], k) {
+						claims = true
+						break
+					}
 				}
 			}
+			raw = raw[n+1:]
 		}
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 {
+			break
+		}
+		raw = raw[i+1:]
 	}
-	return nil, claims
+	return nil, claims, true
 }
 
 // refuseFieldName answers 400 for a field name that is not a token, naming
