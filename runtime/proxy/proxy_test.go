@@ -623,3 +623,31 @@ func TestHeaderNameNotToken(t *testing.T) {
 		})
 	}
 }
+
+func TestScanFields(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		bad       string // "" when every name is a token
+		claims    bool
+	}{
+		{"empty block", "", "", true},
+		{"plain", "Host: h\r\nAccept: */*\r\n\r\n", "", false},
+		{"bare LF", "Host: h\nAccept: */*\n\n", "", false},
+		{"obs-fold", "X-A: 1\r\n  X Y: not a field\r\n\r\n", "", false},
+		{"space in name", "Host: h\r\nX-Bad Name: 1\r\n\r\n", "X-Bad Name", false},
+		{"name at the end", "Host: h\r\nX-Bad\x7fName", "X-Bad\x7fName", false},
+		{"empty name", ": 1\r\n\r\n", "", false},
+		{"claim any case", "x-real-ip: 1\r\n\r\n", "", true},
+		{"other claim", "Host: h\r\nX-CLUSTER-CLIENT-IP: 1\r\n\r\n", "", true},
+		{"claim after the block", "Host: h\r\n\r\nX-Real-IP: 1\r\n", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad, claims, ok := scanFields([]byte(tt.raw))
+			wantOK := tt.bad == "" && tt.name != "empty name"
+			if ok != wantOK || string(bad) != tt.bad || claims != tt.claims {
+				t.Fatalf("scanFields(%q) = %q, claims %v, ok %v; want %q, %v, %v", tt.raw, bad, claims, ok, tt.bad, tt.claims, wantOK)
+			}
+		})
+	}
+}
