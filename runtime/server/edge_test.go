@@ -167,6 +167,25 @@ func TestHeaderTimeoutLifted(t *testing.T) {
 	}
 }
 
+// TestBodyTimeout checks that a body that stops coming is answered 408
+// once Timeout has passed since its header.
+func TestBodyTimeout(t *testing.T) {
+	addr := serveTest(t, Config{HeaderTimeout: 5 * time.Second, Timeout: 500 * time.Millisecond, IdleTimeout: 5 * time.Second}, okHandler)
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	io.WriteString(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
+	var resp fasthttp.Response
+	err = resp.Read(bufio.NewReader(c))
+	if d := time.Since(start); err != nil || resp.StatusCode() != 408 || d < 400*time.Millisecond || d > 3*time.Second {
+		t.Fatalf("stalled body: %v, status %d after %v; want 408 after about 500ms", err, resp.StatusCode(), d)
+	}
+}
+
 // TestIdleTimeout checks that a keep-alive connection is closed once it has
 // waited IdleTimeout for its next request, without an answer.
 func TestIdleTimeout(t *testing.T) {
