@@ -81,6 +81,28 @@ func TestServeEnvValidation(t *testing.T) {
 	if code, _, errOut := runCLI(t, "serve", "specs/petstore.yaml", "--upstream", "pets"); code != 2 || !strings.Contains(errOut, "NAME=URL") {
 		t.Errorf("--upstream pets: exit %d, stderr %q", code, errOut)
 	}
+	for _, c := range []struct {
+		args       []string
+		env, value string
+		want       string
+	}{
+		{[]string{"--header-timeout", "10"}, "", "", `--header-timeout: header-timeout "10": want a duration > 0 like 10s`},
+		{[]string{"--idle-timeout", "0s"}, "", "", `--idle-timeout: idle-timeout "0s": want a duration > 0 like 10s`},
+		{[]string{"--max-conns", "0"}, "", "", `--max-conns: max-conns "0": want an integer >= 1`},
+		{nil, "GATEWAY_MAX_CONNS_PER_IP", "-1", `GATEWAY_MAX_CONNS_PER_IP: max-conns-per-ip "-1": want an integer >= 0`},
+		{nil, "GATEWAY_HEADER_TIMEOUT", "soon", `GATEWAY_HEADER_TIMEOUT: header-timeout "soon": want a duration > 0 like 10s`},
+	} {
+		if c.env != "" {
+			t.Setenv(c.env, c.value)
+		}
+		code, _, errOut := runCLI(t, append([]string{"serve", "specs/petstore.yaml"}, c.args...)...)
+		if code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v %s=%s: exit %d, stderr %q; want 2 and %q", c.args, c.env, c.value, code, errOut, c.want)
+		}
+		if c.env != "" {
+			t.Setenv(c.env, "")
+		}
+	}
 }
 
 func TestLintPetstore(t *testing.T) {

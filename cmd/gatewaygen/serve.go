@@ -12,15 +12,47 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 )
+
+// limitFlags are the gateway's connection limits that serve passes on, each
+// from its flag or else its environment variable; serve checks them so that
+// a typo fails before the build rather than after it.
+var limitFlags = []struct {
+	name, env string
+	duration  bool
+	min       int // for counts
+	usage     string
+}{
+	{"header-timeout", "GATEWAY_HEADER_TIMEOUT", true, 0, "`DURATION` a request line and headers may take to arrive (default: x-gateway.limits.header-timeout, else 10s)"},
+	{"idle-timeout", "GATEWAY_IDLE_TIMEOUT", true, 0, "`DURATION` a keep-alive connection may wait for its next request (default: x-gateway.limits.idle-timeout, else 60s)"},
+	{"max-conns", "GATEWAY_MAX_CONNS", false, 1, "`N` client connections at once, more are refused with 503 (default: x-gateway.limits.max-conns, else 10000)"},
+	{"max-conns-per-ip", "GATEWAY_MAX_CONNS_PER_IP", false, 0, "`N` connections at once from one client address, 0 for no limit (default: x-gateway.limits.max-conns-per-ip, else none)"},
+}
+
+// checkLimit reports whether v is a valid value of limit flag i.
+func checkLimit(i int, v string) error {
+	l := limitFlags[i]
+	if l.duration {
+		if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+			return fmt.Errorf("%s %q: want a duration > 0 like 10s", l.name, v)
+		}
+		return nil
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < l.min {
+		return fmt.Errorf("%s %q: want an integer >= %d", l.name, v, l.min)
+	}
+	return nil
+}
 
 func newServeCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		listen    string
 		upstreams []string
 		mock      bool
+		limits    = make([]string, len(limitFlags))
 	)
 	cmd := &cobra.Command{
 		Use:   "serve SPEC [--listen ADDR] [--upstream NAME=URL ...] [--mock]",
@@ -32,12 +64,14 @@ gateway; when it exits, the temporary directory is removed and serve exits
 with the gateway's status.
 
 Each flag may also come from the environment: GATEWAY_LISTEN,
-GATEWAY_UPSTREAMS (comma-separated NAME=URL) and GATEWAY_MOCK (true/false).
-A flag on the command line wins over its variable.
+GATEWAY_UPSTREAMS (comma-separated NAME=URL), GATEWAY_MOCK (true/false),
+GATEWAY_HEADER_TIMEOUT, GATEWAY_IDLE_TIMEOUT, GATEWAY_MAX_CONNS and
+GATEWAY_MAX_CONNS_PER_IP. A flag on the command line wins over its variable.
 
 With --mock the gateway answers every operation from the examples in the
 spec instead of calling upstreams, still validating each request.`,
 		Example: `  gatewaygen serve specs/petstore.yaml --mock --listen 127.0.0.1:8080
+  gatewaygen serve specs/petstore.yaml --mock --header-timeout 2s --max-conns-per-ip 64
   gatewaygen serve specs/petstore.yaml --upstream pets=http://127.0.0.1:9001 --upstream inventory=http://127.0.0.1:9002
   GATEWAY_UPSTREAMS=pets=http://10.0.0.7:9001,inventory=http://10.0.0.8:9002 gatewaygen serve specs/petstore.yaml`,
 		Args: exactArgs("SPEC"),
@@ -76,8 +110,24 @@ spec instead of calling upstreams, still validating each request.`,
 			if mock {
 				gwArgs = append(gwArgs, "--mock")
 			}
+			for i, l := range limitFlags {
+				v, from := limits[i], "--"+l.name
+				if !f.Changed(l.name) {
+					v, from = strings.TrimSpace(os.Getenv(l.env)), l.env
+				}
+				if v == "" {
+					continue
+				}
+				if err := checkLimit(i, v); err != nil {
+					return &usageError{fmt.Errorf("%s: %w", from, err)}
+				}
+				gwArgs = append(gwArgs, "--"+l.name, v)
+			}
 			return serve(args[0], gwArgs, stdout, stderr)
 		},
+	}
+	for i, l := range limitFlags {
+		cmd.Flags().StringVar(&limits[i], l.name, "", l.usage+" (env "+l.env+")")
 	}
 	cmd.Flags().StringVar(&listen, "listen", "", "`ADDR` the gateway listens on (default: x-gateway.listen; env GATEWAY_LISTEN)")
 	cmd.Flags().StringArrayVar(&upstreams, "upstream", nil, "`NAME=URL` target of an upstream, repeatable (env GATEWAY_UPSTREAMS)")

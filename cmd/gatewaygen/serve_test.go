@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -35,7 +36,7 @@ func TestServe(t *testing.T) {
 	addr := freeAddr(t)
 	var out syncBuffer
 	cmd := exec.Command(cli, "serve", "../../specs/petstore.yaml")
-	cmd.Env = append(plainGoEnv(), "TMPDIR="+tmp, "GATEWAY_LISTEN="+addr, "GATEWAY_MOCK=true")
+	cmd.Env = append(plainGoEnv(), "TMPDIR="+tmp, "GATEWAY_LISTEN="+addr, "GATEWAY_MOCK=true", "GATEWAY_HEADER_TIMEOUT=1s")
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	if err := cmd.Start(); err != nil {
@@ -54,6 +55,21 @@ func TestServe(t *testing.T) {
 
 	if r := do(t, "GET", "http://"+addr+"/v1/pets/1", "", nil); r.status != 200 {
 		t.Errorf("mock GET /v1/pets/1: %d\n%s", r.status, r.body)
+	}
+
+	// GATEWAY_HEADER_TIMEOUT reached the gateway: a header that never ends
+	// is cut after one second, not the spec's five.
+	if c, err := net.DialTimeout("tcp", addr, 5*time.Second); err != nil {
+		t.Error(err)
+	} else {
+		start := time.Now()
+		_, _ = c.Write([]byte("GET /v1/pets/1 HTTP/1.1\r\nHost: x\r\n"))
+		_ = c.SetReadDeadline(start.Add(4 * time.Second))
+		_, _ = io.Copy(io.Discard, c)
+		if took := time.Since(start); took > 3*time.Second {
+			t.Errorf("an unfinished header held the connection for %v; GATEWAY_HEADER_TIMEOUT is 1s", took)
+		}
+		c.Close()
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -24,7 +24,11 @@ import (
 // environment override it at start-up.
 func Defaults() server.Config {
 	return server.Config{
+		HeaderTimeout:  5 * time.Second,
+		IdleTimeout:    75 * time.Second,
 		Listen:         "127.0.0.1:8080",
+		MaxConns:       8192,
+		MaxConnsPerIP:  2048,
 		MaxHeaderBytes: 16384,
 		MaxRequestBody: 65536,
 		Name:           "petstore",

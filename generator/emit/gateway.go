@@ -37,6 +37,18 @@ func (g *gen) gateway(f *jen.File) {
 			if api.Timeout > 0 {
 				d[jen.Id("Timeout")] = duration(api.Timeout)
 			}
+			if api.HeaderTimeout > 0 {
+				d[jen.Id("HeaderTimeout")] = duration(api.HeaderTimeout)
+			}
+			if api.IdleTimeout > 0 {
+				d[jen.Id("IdleTimeout")] = duration(api.IdleTimeout)
+			}
+			if api.MaxConns > 0 {
+				d[jen.Id("MaxConns")] = jen.Lit(api.MaxConns)
+			}
+			if api.MaxConnsPerIP > 0 {
+				d[jen.Id("MaxConnsPerIP")] = jen.Lit(api.MaxConnsPerIP)
+			}
 		}))),
 	)
 

@@ -24,8 +24,12 @@ type API struct {
 	AnnotateFormats bool          `json:"annotateFormats,omitempty"` // x-gateway.formats: annotate: formats are not checked
 	Listen          string        `json:"listen,omitempty"`
 	MaxHeaderBytes  int64         `json:"maxHeaderBytes,omitempty"`
-	Timeout         time.Duration `json:"timeout,omitempty"` // connection read/write deadline; 0 = runtime default
-	MaxBody         int64         `json:"maxBody,omitempty"` // the largest MaxBody of any operation
+	Timeout         time.Duration `json:"timeout,omitempty"`       // body read and response write deadline; 0 = runtime default
+	HeaderTimeout   time.Duration `json:"headerTimeout,omitempty"` // request line and headers deadline; 0 = runtime default
+	IdleTimeout     time.Duration `json:"idleTimeout,omitempty"`   // keep-alive wait for the next request; 0 = runtime default
+	MaxConns        int           `json:"maxConns,omitempty"`      // concurrent client connections; 0 = runtime default
+	MaxConnsPerIP   int           `json:"maxConnsPerIP,omitempty"` // concurrent connections per client address; 0 = no limit
+	MaxBody         int64         `json:"maxBody,omitempty"`       // the largest MaxBody of any operation
 	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
 	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
 	Routes          *Node         `json:"routes,omitempty"`

@@ -128,6 +128,10 @@ func (l *lowerer) root() {
 	}
 	l.api.MaxHeaderBytes = g.Limits.MaxHeaderBytes.V
 	l.api.Timeout = g.Limits.Timeout.V
+	l.api.HeaderTimeout = g.Limits.HeaderTimeout.V
+	l.api.IdleTimeout = g.Limits.IdleTimeout.V
+	l.api.MaxConns = int(g.Limits.MaxConns.V) // xgateway bounds both to an int32
+	l.api.MaxConnsPerIP = int(g.Limits.MaxConnsPerIP.V)
 	l.api.BasePath = basePath(l.doc)
 	l.api.AnnotateFormats = l.doc.Gateway.Formats.V == "annotate"
 	upNames := namer{}

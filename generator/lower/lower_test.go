@@ -71,6 +71,11 @@ func TestSettingsPrecedence(t *testing.T) {
 	if api.BasePath != "/v1" {
 		t.Errorf("base path %q, want /v1 from servers[0].url", api.BasePath)
 	}
+	if api.Timeout != 10*time.Second || api.HeaderTimeout != 5*time.Second || api.IdleTimeout != 75*time.Second ||
+		api.MaxConns != 8192 || api.MaxConnsPerIP != 2048 {
+		t.Errorf("connection limits: timeout %v header %v idle %v max-conns %d per-ip %d; want 10s 5s 75s 8192 2048",
+			api.Timeout, api.HeaderTimeout, api.IdleTimeout, api.MaxConns, api.MaxConnsPerIP)
+	}
 }
 
 // TestRouteTree checks that literal children come before parameters and

@@ -120,6 +120,14 @@ func (d *Decoder) limits(v *yaml.Node, path, where string, s *Settings, l *Limit
 			l.MaxHeaderBytes = d.size(v, p)
 		case k.Value == "timeout" && l != nil:
 			l.Timeout = d.duration(v, p)
+		case k.Value == "header-timeout" && l != nil:
+			l.HeaderTimeout = d.duration(v, p)
+		case k.Value == "idle-timeout" && l != nil:
+			l.IdleTimeout = d.duration(v, p)
+		case k.Value == "max-conns" && l != nil:
+			l.MaxConns = d.count(v, p)
+		case k.Value == "max-conns-per-ip" && l != nil:
+			l.MaxConnsPerIP = d.count(v, p)
 		default:
 			d.internal(k, p, where)
 		}
@@ -382,6 +390,17 @@ func (d *Decoder) integer(n *yaml.Node, path string) Value[int64] {
 	}
 	d.Diags.Errorf(d.pos(n), "%s: expected an integer, found %s", path, describe(n))
 	return Value[int64]{}
+}
+
+// count decodes a number of things that must be at least one; the bound
+// keeps it an int on every platform.
+func (d *Decoder) count(n *yaml.Node, path string) Value[int64] {
+	c := d.integer(n, path)
+	if c.Set && (c.V < 1 || c.V > math.MaxInt32) {
+		d.Diags.Errorf(c.Pos, "%s: must be an integer >= 1 and <= %d, found %d", path, math.MaxInt32, c.V)
+		return Value[int64]{}
+	}
+	return c
 }
 
 func (d *Decoder) duration(n *yaml.Node, path string) Value[time.Duration] {

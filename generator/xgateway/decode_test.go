@@ -95,14 +95,15 @@ func TestDecodeRoot(t *testing.T) {
   upstream: a
   timeout: 250ms
   mock: true
-  limits: {max-body: 10KB, max-header-bytes: 2KiB, timeout: 3s}`, WhereRoot)
+  limits: {max-body: 10KB, max-header-bytes: 2KiB, timeout: 3s, header-timeout: 2s, idle-timeout: 1m, max-conns: 500, max-conns-per-ip: 8}`, WhereRoot)
 	if len(d.Diags) != 0 {
 		t.Fatal(d.Diags)
 	}
 	if r.Name.V != "pets-api" || r.Listen.V != ":9090" || r.BasePath.V != "/api" || r.Upstream.V != "a" || !r.Mock.V {
 		t.Errorf("root = %+v", r)
 	}
-	if r.Timeout.V != 250*time.Millisecond || r.MaxBody.V != 10000 || r.Limits.MaxHeaderBytes.V != 2048 || r.Limits.Timeout.V != 3*time.Second {
+	if r.Timeout.V != 250*time.Millisecond || r.MaxBody.V != 10000 || r.Limits.MaxHeaderBytes.V != 2048 || r.Limits.Timeout.V != 3*time.Second ||
+		r.Limits.HeaderTimeout.V != 2*time.Second || r.Limits.IdleTimeout.V != time.Minute || r.Limits.MaxConns.V != 500 || r.Limits.MaxConnsPerIP.V != 8 {
 		t.Errorf("limits = %+v %+v", r.Settings, r.Limits)
 	}
 	if len(r.Upstreams) != 1 || len(r.Upstreams[0].Targets) != 2 || r.Upstreams[0].Targets[1].Weight != 3 || r.Upstreams[0].Targets[0].Weight != 1 {
@@ -132,6 +133,14 @@ func TestDecodeErrors(t *testing.T) {
 		{`{limits: {max-body: lots}}`, WhereOperation, `x-gateway.limits.max-body: expected a size like 512, 64KiB or 1MiB, found "lots"`},
 		{`{limits: {max-body: 0}}`, WhereOperation, `must be > 0`},
 		{`{limits: {timeout: 1s}}`, WhereOperation, `x-gateway.limits.timeout: not allowed on an operation`},
+		{`{limits: {header-timeout: 1s}}`, WhereOperation, `x-gateway.limits.header-timeout: not allowed on an operation`},
+		{`{limits: {max-conns-per-ip: 8}}`, WherePathItem, `x-gateway.limits.max-conns-per-ip: not allowed on a path item`},
+		{"{limits: {header-timeout: 10}}", WhereRoot, `t.yaml:1:38: x-gateway.limits.header-timeout: expected a duration like 500ms or 2s, found 10`},
+		{`{limits: {idle-timeout: -1s}}`, WhereRoot, `x-gateway.limits.idle-timeout: must be > 0, found "-1s"`},
+		{`{limits: {max-conns: many}}`, WhereRoot, `t.yaml:1:33: x-gateway.limits.max-conns: expected an integer, found "many"`},
+		{`{limits: {max-conns: 0}}`, WhereRoot, `x-gateway.limits.max-conns: must be an integer >= 1 and <= 2147483647, found 0`},
+		{`{limits: {max-conns-per-ip: 1.5}}`, WhereRoot, `x-gateway.limits.max-conns-per-ip: expected an integer, found 1.5`},
+		{`{limits: {max-conns-per-ip: 99999999999}}`, WhereRoot, `x-gateway.limits.max-conns-per-ip: must be an integer >= 1 and <= 2147483647, found 99999999999`},
 		{`{name: Pets}`, WhereRoot, `must match [a-z][a-z0-9-]*`},
 		{`{listen: "8080"}`, WhereRoot, `expected host:port`},
 		{`{base-path: v1}`, WhereRoot, `x-gateway.base-path: must start with "/"`},

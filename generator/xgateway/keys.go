@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
@@ -53,10 +54,14 @@ var keyTable = []KeySpec{
 	{Key: "upstreams.<name>.targets[].url", Where: upstrLvl, Type: "URL", Default: "required", Example: "http://127.0.0.1:9002"},
 	{Key: "upstreams.<name>.targets[].weight", Where: upstrLvl, Type: "integer", Default: code("1"), Example: "2"},
 	{Key: "upstreams.<name>.balance", Where: upstrLvl, Type: "enum", Default: code("round-robin"), Example: "round-robin"},
-	{Key: "upstreams.<name>.timeout", Where: upstrLvl, Type: "duration", Default: code(proxy.DefaultTimeout.String()), Example: "2s"},
+	{Key: "upstreams.<name>.timeout", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(proxy.DefaultTimeout)), Example: "2s"},
 	{Key: "limits", Where: allLevel, Type: "object", Default: "", Example: "{max-body: 1MiB}"},
 	{Key: "limits.max-header-bytes", Where: rootOnly, Type: "size", Default: code(FormatSize(server.DefaultMaxHeaderBytes)), Example: "16KiB"},
-	{Key: "limits.timeout", Where: rootOnly, Type: "duration", Default: code(server.DefaultTimeout.String()), Example: "10s"},
+	{Key: "limits.timeout", Where: rootOnly, Type: "duration", Default: code(FormatDuration(server.DefaultTimeout)), Example: "10s"},
+	{Key: "limits.header-timeout", Where: rootOnly, Type: "duration", Default: code(FormatDuration(server.DefaultHeaderTimeout)), Example: "5s"},
+	{Key: "limits.idle-timeout", Where: rootOnly, Type: "duration", Default: code(FormatDuration(server.DefaultIdleTimeout)), Example: "75s"},
+	{Key: "limits.max-conns", Where: rootOnly, Type: "integer", Default: code(strconv.Itoa(server.DefaultMaxConns)), Example: "4096"},
+	{Key: "limits.max-conns-per-ip", Where: rootOnly, Type: "integer", Default: "no limit", Example: "256"},
 	{Key: "limits.max-body", Where: allLevel, Type: "size", Default: code(FormatSize(server.DefaultMaxRequestBody)), Example: "1MiB"},
 	{Key: "upstream", Where: allLevel, Type: "upstream name", Default: "none", Example: "pets"},
 	{Key: "timeout", Where: allLevel, Type: "duration", Default: "the upstream's timeout", Example: "500ms"},
@@ -82,6 +87,18 @@ func FormatSize(n int64) string {
 		}
 	}
 	return strconv.FormatInt(n, 10)
+}
+
+// FormatDuration writes d as the reference writes durations: in whole
+// seconds or milliseconds where it is one ("60s", not "1m0s").
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d%time.Second == 0:
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	case d%time.Millisecond == 0:
+		return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
+	}
+	return d.String()
 }
 
 // futureKeys are keys of the design's later shape. They are rejected with

@@ -35,7 +35,11 @@ type Root struct {
 // Limits are the server-wide limits (root only).
 type Limits struct {
 	MaxHeaderBytes Value[int64]         // limits.max-header-bytes
-	Timeout        Value[time.Duration] // limits.timeout: read and write deadline of a connection
+	Timeout        Value[time.Duration] // limits.timeout: deadline for a request's body and for writing its response
+	HeaderTimeout  Value[time.Duration] // limits.header-timeout: deadline for a request line and headers
+	IdleTimeout    Value[time.Duration] // limits.idle-timeout: a keep-alive connection's wait for its next request
+	MaxConns       Value[int64]         // limits.max-conns: concurrent client connections, >= 1
+	MaxConnsPerIP  Value[int64]         // limits.max-conns-per-ip: concurrent connections from one address, >= 1
 }
 
 // Upstream is one named pool of targets.

@@ -1,7 +1,14 @@
 // Package proxy forwards a request to one target of an upstream pool and
 // copies the answer back, as RFC 9110 asks of an intermediary: hop-by-hop
-// headers dropped both ways, X-Forwarded-* and Forwarded (RFC 7239) added,
-// the request id forwarded and echoed.
+// headers dropped both ways, X-Forwarded-*, Forwarded (RFC 7239) and
+// X-Real-IP added, the request id forwarded and echoed.
+//
+// What the upstream learns about the client comes from the connection, not
+// from the client's word: X-Real-IP is the peer's address, other claims of a
+// client address are dropped, and a field the gateway sets survives the
+// client naming it in Connection. A header field whose name is not an RFC
+// 9110 token is refused, never forwarded, since the upstream's parser may
+// split or read it differently from the gateway's.
 //
 // It must never hang (every call has a deadline), never follow redirects
 // (the client decides), never rewrite the path the caller built (it is sent
@@ -12,6 +19,7 @@
 package proxy
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -22,10 +30,12 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 )
@@ -183,6 +193,21 @@ var (
 	}
 )
 
+// Names in canonical form, as fasthttp normalizes them, so that setting one
+// skips normalizing it.
+var (
+	hRequestID = []byte(requestid.Header)
+	hXRealIP   = []byte("X-Real-Ip")
+
+	// Headers some frameworks take for the client's address. The gateway
+	// cannot vouch for a client's claim and has no reason to make one of its
+	// own in each of them: X-Real-IP gets the peer's address, the others are
+	// dropped.
+	addressClaims = [][]byte{
+		[]byte("X-Real-Ip"), []byte("True-Client-Ip"), []byte("X-Client-Ip"), []byte("X-Cluster-Client-Ip"),
+	}
+)
+
 // state is the scratch space of one Forward call, pooled.
 type state struct {
 	uri, origURI, origHost, conn, val []byte
@@ -212,6 +237,12 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 // former.
 func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration) bool {
 	requestid.Ensure(ctx)
+	req, resp := &ctx.Request, &ctx.Response
+	bad, claims, ok := scanFields(req.Header.RawHeaders())
+	if !ok {
+		refuseFieldName(ctx, bad)
+		return false
+	}
 	if len(u.targets) == 0 {
 		problem.ServiceUnavailable(ctx, u.msgNoTargets)
 		return false
@@ -221,7 +252,6 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	}
 	t := &u.targets[u.bal.Next()]
 	s := statePool.Get().(*state)
-	req, resp := &ctx.Request, &ctx.Response
 
 	// Capture what the rewrite overwrites: fasthttp reuses the buffers.
 	s.origURI = append(s.origURI[:0], req.Header.RequestURI()...)
@@ -234,7 +264,18 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	}
 	resp.Header.CopyTo(&s.pre)
 
+	// Fields the client names in Connection go first; the gateway's own are
+	// set after, so that no nomination can remove them.
 	s.conn = stripHopByHop(&req.Header, s.conn)
+	if len(s.conn) > 0 {
+		// The id the client is told is the one the upstream must log.
+		req.Header.SetCanonical(hRequestID, resp.Header.PeekCanonical(hRequestID))
+	}
+	if claims {
+		for _, k := range addressClaims {
+			req.Header.DelBytes(k)
+		}
+	}
 	u.setForwarded(ctx, s)
 
 	req.SetRequestURIBytes(s.uri)
@@ -309,10 +350,11 @@ func restore(dst, pre *fasthttp.ResponseHeader) {
 	}
 }
 
-// setForwarded sets X-Forwarded-For (appended), -Proto, -Host and appends a
-// Forwarded element (RFC 7239). Earlier values, possibly spread over several
-// header lines, are joined into one so that the append is not lost on a
-// second line.
+// setForwarded sets X-Real-IP (replaced), X-Forwarded-For (appended),
+// -Proto, -Host and appends a Forwarded element (RFC 7239). Earlier values,
+// possibly spread over several header lines, are joined into one so that the
+// append is not lost on a second line. A client's X-Real-IP must be gone
+// already (Forward drops it).
 func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	h := &ctx.Request.Header
 	ip, _ := netip.AddrFromSlice(ctx.RemoteIP())
@@ -322,7 +364,10 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 		proto = protoHTTPS
 	}
 
-	v := joinAll(s.val[:0], h.PeekAll(fasthttp.HeaderXForwardedFor))
+	v := ip.AppendTo(s.val[:0])
+	h.SetCanonical(hXRealIP, v)
+
+	v = joinAll(v[:0], h.PeekAll(fasthttp.HeaderXForwardedFor))
 	if len(v) > 0 {
 		v = append(v, commaSpace...)
 	}
@@ -394,13 +439,101 @@ func appendTokenOrQuoted(dst, v []byte) []byte {
 	return append(dst, '"')
 }
 
-func isTchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+func isTchar(c byte) bool { return tchar[c] }
+
+// tchar holds the token characters of RFC 9110 §5.6.2.
+var tchar = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("!#$%&'*+-.^_`|~", byte(c)) >= 0
 	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+	return t
+}()
+
+// scanFields reads a header block as the client sent it (the lines after
+// the request line) and reports, when some field name is not a token, that
+// name (up to its colon) and ok false; and whether a field claims the
+// client's address (addressClaims). An empty block, a request built in
+// memory rather than read, is assumed to hold claims, since its fields
+// cannot be told from the block.
+//
+// fasthttp already refuses most malformed lines (no colon, a space before
+// the colon, control characters), but keeps a name with a space inside;
+// checking every byte of every name here does not depend on which.
+func scanFields(raw []byte) (bad []byte, claims, ok bool) {
+	if len(raw) == 0 {
+		return nil, true, true
+	}
+	for len(raw) > 0 && raw[0] != '\r' && raw[0] != '\n' { // a blank line ends the block
+		if raw[0] != ' ' && raw[0] != '\t' { // else obs-fold: more of the previous value
+			n := 0
+			for n < len(raw) && tchar[raw[n]] {
+				n++
+			}
+			if n == 0 || n == len(raw) || raw[n] != ':' {
+				end := n
+				for end < len(raw) && raw[end] != ':' && raw[end] != '\r' && raw[end] != '\n' {
+					end++
+				}
+				return raw[:end], claims, false
+			}
+			if !claims {
+				for _, k := range addressClaims {
+					// EqualFold walks runes; the length rules most names out first.
+					if n == len(k) && bytes.EqualFold(raw[:n], k) {
+						claims = true
+						break
+					}
+				}
+			}
+			raw = raw[n+1:]
+		}
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 {
+			break
+		}
+		raw = raw[i+1:]
+	}
+	return nil, claims, true
 }
+
+// refuseFieldName answers 400 for a field name that is not a token, naming
+// it, and closes the connection: the gateway and whatever sent those bytes
+// disagree on the message's syntax, so nothing after it can be trusted to be
+// framed as the gateway reads it.
+func refuseFieldName(ctx *fasthttp.RequestCtx, name []byte) {
+	// "header.NAME: DETAIL" is the document's detail, as problem.Errors
+	// writes one; its two parts are the violation's location and detail.
+	// The strings alias buf only until problem.Write has copied them.
+	var buf [256]byte
+	b := append(buf[:0], "header."...)
+	n := name
+	if len(n) > maxNameInLocation {
+		n = n[:maxNameInLocation]
+	}
+	b = append(b, n...)
+	loc := len(b)
+	b = append(b, ": "...)
+	detail := len(b)
+	b = append(b, "field name must be a token (RFC 9110 §5.1), found "...)
+	b = param.AppendQuote(b, name)
+	vs := [1]problem.Violation{{
+		Location: unsafe.String(&b[0], loc),
+		Rule:     "field-name",
+		Detail:   unsafe.String(&b[detail], len(b)-detail),
+	}}
+	problem.Write(ctx, fasthttp.StatusBadRequest, problem.TypeInvalidRequest, titleInvalid,
+		unsafe.String(&b[0], len(b)), vs[:])
+	ctx.SetConnectionClose()
+}
+
+// maxNameInLocation cuts a hostile name in the problem's location, as
+// param.AppendQuote cuts it in the detail.
+const maxNameInLocation = 64
+
+// titleInvalid is the title problem.Errors.Write gives an invalid request,
+// so that this refusal reads like every other one.
+const titleInvalid = "Request validation failed"
 
 func indexByte(b []byte, c byte) int {
 	for i := range b {

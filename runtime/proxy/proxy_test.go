@@ -534,3 +534,120 @@ func TestHTTP10Upstream(t *testing.T) {
 		t.Fatalf("got %s close=%v body %q; want HTTP/1.1, keep-alive, ok", resp.Header.Protocol(), resp.Header.ConnectionClose(), resp.Body())
 	}
 }
+
+// TestClientControlledHeaders sends, byte for byte, headers a client could
+// use to mislead the upstream about who it is or what the gateway added,
+// and checks what the upstream receives.
+func TestClientControlledHeaders(t *testing.T) {
+	up := startUpstream(t, func(*fasthttp.Request) string { return okResponse })
+	gw := startGateway(t, newUpstream(t, "pets", up.url()), "/x", 0)
+	const head = "GET /x HTTP/1.1\r\nHost: api.example.com\r\n"
+	tests := []struct {
+		name, headers string
+		want          map[string]string // header (lowercase) -> values joined by "|"; "" means absent
+	}{
+		{"x-real-ip overwritten", "X-Real-IP: 203.0.113.7\r\n",
+			map[string]string{"x-real-ip": "127.0.0.1"}},
+		{"x-real-ip twice", "X-Real-IP: 203.0.113.7\r\nx-real-ip: 198.51.100.1\r\n",
+			map[string]string{"x-real-ip": "127.0.0.1"}},
+		{"x-real-ip absent", "",
+			map[string]string{"x-real-ip": "127.0.0.1"}},
+		{"other address claims dropped", "True-Client-IP: 203.0.113.7\r\nX-Client-IP: 203.0.113.7\r\nX-Cluster-Client-IP: 203.0.113.7\r\n",
+			map[string]string{"true-client-ip": "", "x-client-ip": "", "x-cluster-client-ip": "", "x-real-ip": "127.0.0.1"}},
+		{"request id nominated", "X-Request-Id: given-id-1\r\nConnection: X-Request-Id\r\n",
+			map[string]string{"x-request-id": "given-id-1"}},
+		{"generated request id nominated", "Connection: keep-alive, x-request-id\r\n",
+			map[string]string{"x-request-id": "(echoed)"}},
+		{"forwarding fields nominated",
+			"X-Forwarded-For: 203.0.113.7\r\nForwarded: for=203.0.113.7\r\nX-Real-IP: 203.0.113.7\r\n" +
+				"Connection: X-Forwarded-For, Forwarded, X-Forwarded-Host, X-Forwarded-Proto, X-Real-IP\r\n",
+			map[string]string{
+				"x-forwarded-for": "127.0.0.1", "forwarded": "for=127.0.0.1;host=api.example.com;proto=http",
+				"x-forwarded-host": "api.example.com", "x-forwarded-proto": "http", "x-real-ip": "127.0.0.1",
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := do(t, gw, head+tt.headers+"\r\n")
+			if resp.StatusCode() != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode(), resp.Body())
+			}
+			s := up.next(t)
+			for h, want := range tt.want {
+				if want == "(echoed)" {
+					want = string(resp.Header.Peek("X-Request-Id"))
+				}
+				if got := strings.Join(s.header[h], "|"); got != want {
+					t.Errorf("upstream got %s %q, want %q\n%s", h, got, want, s.raw)
+				}
+			}
+		})
+	}
+}
+
+// TestHeaderNameNotToken checks that a field name the upstream could read
+// differently from the gateway (RFC 9110 §5.1 allows only token characters)
+// is refused with a problem naming it, and nothing is forwarded.
+func TestHeaderNameNotToken(t *testing.T) {
+	up := startUpstream(t, func(*fasthttp.Request) string { return okResponse })
+	gw := startGateway(t, newUpstream(t, "pets", up.url()), "/x", 0)
+	for _, name := range []string{"X-Bad Name", "Transfer-Encoding x", "X-A  B"} {
+		t.Run(name, func(t *testing.T) {
+			resp := do(t, gw, "POST /orig HTTP/1.1\r\nHost: gw\r\nContent-Length: 2\r\n"+name+": 1\r\n\r\n{}")
+			if resp.StatusCode() != 400 {
+				t.Fatalf("status %d, want 400: %s", resp.StatusCode(), resp.Body())
+			}
+			if ct := string(resp.Header.ContentType()); ct != "application/problem+json" {
+				t.Fatalf("content-type %q", ct)
+			}
+			var p struct {
+				Type   string
+				Detail string
+				Errors []struct{ Location, Rule, Detail string }
+			}
+			if err := json.Unmarshal(resp.Body(), &p); err != nil {
+				t.Fatalf("%s: %v", resp.Body(), err)
+			}
+			if len(p.Errors) != 1 || p.Errors[0].Location != "header."+name || p.Errors[0].Rule != "field-name" ||
+				!strings.Contains(p.Detail, `"`+name+`"`) {
+				t.Fatalf("problem does not name the header: %s", resp.Body())
+			}
+			if !resp.ConnectionClose() {
+				t.Error("connection kept open after a malformed header")
+			}
+			select {
+			case s := <-up.reqs:
+				t.Fatalf("forwarded anyway:\n%s", s.raw)
+			case <-time.After(100 * time.Millisecond):
+			}
+		})
+	}
+}
+
+func TestScanFields(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		bad       string // "" when every name is a token
+		claims    bool
+	}{
+		{"empty block", "", "", true},
+		{"plain", "Host: h\r\nAccept: */*\r\n\r\n", "", false},
+		{"bare LF", "Host: h\nAccept: */*\n\n", "", false},
+		{"obs-fold", "X-A: 1\r\n  X Y: not a field\r\n\r\n", "", false},
+		{"space in name", "Host: h\r\nX-Bad Name: 1\r\n\r\n", "X-Bad Name", false},
+		{"name at the end", "Host: h\r\nX-Bad\x7fName", "X-Bad\x7fName", false},
+		{"empty name", ": 1\r\n\r\n", "", false},
+		{"claim any case", "x-real-ip: 1\r\n\r\n", "", true},
+		{"other claim", "Host: h\r\nX-CLUSTER-CLIENT-IP: 1\r\n\r\n", "", true},
+		{"claim after the block", "Host: h\r\n\r\nX-Real-IP: 1\r\n", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad, claims, ok := scanFields([]byte(tt.raw))
+			wantOK := tt.bad == "" && tt.name != "empty name"
+			if ok != wantOK || string(bad) != tt.bad || claims != tt.claims {
+				t.Fatalf("scanFields(%q) = %q, claims %v, ok %v; want %q, %v, %v", tt.raw, bad, claims, ok, tt.bad, tt.claims, wantOK)
+			}
+		})
+	}
+}

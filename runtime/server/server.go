@@ -33,21 +33,28 @@ import (
 // loopback only, so that a gateway started without thought is not exposed.
 const DefaultListen = "127.0.0.1:8080"
 
-// Defaults applied by New when Config leaves a limit at 0. The generator
-// documents and applies the same constants (generator/xgateway's key table).
+// Defaults applied by New and LimitConns when Config leaves a limit at 0.
+// The generator documents and applies the same constants (generator/xgateway's
+// key table).
 const (
 	DefaultMaxRequestBody = 1 << 20
 	DefaultMaxHeaderBytes = 16 << 10
 	DefaultTimeout        = 30 * time.Second
-	IdleTimeout           = 60 * time.Second
+	DefaultHeaderTimeout  = 10 * time.Second
+	DefaultIdleTimeout    = 60 * time.Second
+	DefaultMaxConns       = 10000
 	ShutdownTimeout       = 10 * time.Second
 )
 
 // Environment variables read by ParseFlags.
 const (
-	EnvListen    = "GATEWAY_LISTEN"
-	EnvUpstreams = "GATEWAY_UPSTREAMS"
-	EnvMock      = "GATEWAY_MOCK"
+	EnvListen        = "GATEWAY_LISTEN"
+	EnvUpstreams     = "GATEWAY_UPSTREAMS"
+	EnvMock          = "GATEWAY_MOCK"
+	EnvHeaderTimeout = "GATEWAY_HEADER_TIMEOUT"
+	EnvIdleTimeout   = "GATEWAY_IDLE_TIMEOUT"
+	EnvMaxConns      = "GATEWAY_MAX_CONNS"
+	EnvMaxConnsPerIP = "GATEWAY_MAX_CONNS_PER_IP"
 )
 
 // Config is what the generated gateway needs at start-up. Defaults come from
@@ -59,7 +66,11 @@ type Config struct {
 	Mock           bool                // answer from spec examples instead of proxying
 	MaxRequestBody int                 // largest body any operation accepts (bytes)
 	MaxHeaderBytes int                 // request line + headers limit
-	Timeout        time.Duration       // connection read and write deadline
+	Timeout        time.Duration       // deadline for reading a body once its header is in, and for writing the response
+	HeaderTimeout  time.Duration       // deadline for the request line and headers, from accept or a keep-alive request's first byte
+	IdleTimeout    time.Duration       // how long a keep-alive connection may wait for its next request
+	MaxConns       int                 // concurrent client connections; more are answered 503 and closed
+	MaxConnsPerIP  int                 // concurrent connections from one client address (429 past it); 0: no limit
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -97,10 +108,14 @@ func (c Config) CheckUpstreams(known ...string) error {
 // ParseFlags parses args (os.Args[1:] style) over defaults: flags win over
 // the environment, which wins over defaults. Flags (-x and --x both work):
 //
-//	--listen ADDR        (GATEWAY_LISTEN)
-//	--upstream NAME=URL  repeatable; several for one NAME make a pool
-//	                     (GATEWAY_UPSTREAMS: comma-separated NAME=URL list)
-//	--mock               (GATEWAY_MOCK: 1, true, 0 or false)
+//	--listen ADDR          (GATEWAY_LISTEN)
+//	--upstream NAME=URL    repeatable; several for one NAME make a pool
+//	                       (GATEWAY_UPSTREAMS: comma-separated NAME=URL list)
+//	--mock                 (GATEWAY_MOCK: 1, true, 0 or false)
+//	--header-timeout DUR   (GATEWAY_HEADER_TIMEOUT, e.g. 10s)
+//	--idle-timeout DUR     (GATEWAY_IDLE_TIMEOUT)
+//	--max-conns N          (GATEWAY_MAX_CONNS, at least 1)
+//	--max-conns-per-ip N   (GATEWAY_MAX_CONNS_PER_IP, 0 for no limit)
 //
 // An override replaces an upstream's whole target list, name by name.
 // getenv is os.Getenv in production. --help prints usage and returns
@@ -164,6 +179,31 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 		}
 		cfg.Mock = b
 	}
+	for _, d := range []struct {
+		env string
+		dst *time.Duration
+	}{{EnvHeaderTimeout, &cfg.HeaderTimeout}, {EnvIdleTimeout, &cfg.IdleTimeout}} {
+		if v := getenv(d.env); v != "" {
+			x, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil || x <= 0 {
+				return Config{}, fmt.Errorf("server: %s=%q: want a duration > 0 like 10s", d.env, v)
+			}
+			*d.dst = x
+		}
+	}
+	for _, n := range []struct {
+		env string
+		dst *int
+		min int
+	}{{EnvMaxConns, &cfg.MaxConns, 1}, {EnvMaxConnsPerIP, &cfg.MaxConnsPerIP, 0}} {
+		if v := getenv(n.env); v != "" {
+			x, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || x < n.min {
+				return Config{}, fmt.Errorf("server: %s=%q: want an integer >= %d", n.env, v, n.min)
+			}
+			*n.dst = x
+		}
+	}
 
 	prog := "gateway"
 	if defaults.Name != "" {
@@ -175,6 +215,14 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`ADDR`ess to listen on (env "+EnvListen+")")
 	fs.Var(ups, "upstream", "override an upstream's targets with `NAME=URL`; repeat to make a pool (env "+EnvUpstreams+", comma-separated)")
 	fs.BoolVar(&cfg.Mock, "mock", cfg.Mock, "answer from the spec's examples instead of proxying (env "+EnvMock+": 1/true/0/false)")
+	fs.DurationVar(&cfg.HeaderTimeout, "header-timeout", orDefault(cfg.HeaderTimeout, DefaultHeaderTimeout),
+		"`DURATION` a request line and headers may take to arrive (env "+EnvHeaderTimeout+")")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", orDefault(cfg.IdleTimeout, DefaultIdleTimeout),
+		"`DURATION` a keep-alive connection may wait for its next request (env "+EnvIdleTimeout+")")
+	fs.IntVar(&cfg.MaxConns, "max-conns", orDefault(cfg.MaxConns, DefaultMaxConns),
+		"`N` concurrent client connections at most; more are refused with 503 (env "+EnvMaxConns+")")
+	fs.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", cfg.MaxConnsPerIP,
+		"`N` concurrent connections from one client address at most, 0 for no limit; more are refused with 429 (env "+EnvMaxConnsPerIP+")")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\nFlags override environment variables, which override the spec's defaults.\n\n", prog)
 		fs.PrintDefaults()
@@ -191,10 +239,28 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	for k, v := range ups.m {
 		cfg.Upstreams[k] = v
 	}
+	switch {
+	case cfg.HeaderTimeout <= 0:
+		return Config{}, fmt.Errorf("server: --header-timeout %v: want a duration > 0", cfg.HeaderTimeout)
+	case cfg.IdleTimeout <= 0:
+		return Config{}, fmt.Errorf("server: --idle-timeout %v: want a duration > 0", cfg.IdleTimeout)
+	case cfg.MaxConns < 1:
+		return Config{}, fmt.Errorf("server: --max-conns %d: want at least 1", cfg.MaxConns)
+	case cfg.MaxConnsPerIP < 0:
+		return Config{}, fmt.Errorf("server: --max-conns-per-ip %d: want 0 (no limit) or more", cfg.MaxConnsPerIP)
+	}
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return Config{}, fmt.Errorf("server: listen address %q: want HOST:PORT or :PORT", cfg.Listen)
 	}
 	return cfg, nil
+}
+
+// orDefault is v, or def when v is 0 (not set by the spec).
+func orDefault[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
 }
 
 // parseBool accepts only the four spellings documented, so that a typo such
@@ -213,28 +279,35 @@ func parseBool(v string) (bool, error) {
 // package defaults. Requests fasthttp cannot parse are answered as
 // problem+json: 413 for a body over the limit, 431 for a request line and
 // headers over the read buffer, 408 for a read timeout, 400 otherwise.
+//
+// Three deadlines follow one another on a connection, as nginx's
+// client_header_timeout, client_body_timeout and keepalive_timeout do.
+// HeaderTimeout runs from accept (or, on a keep-alive connection, from the
+// next request's first byte) until the header is complete, so a client that
+// trickles its header holds a connection that long and no longer. Timeout
+// then runs for the body, and again for writing the response. IdleTimeout
+// bounds the wait for a keep-alive connection's next request. fasthttp arms
+// its ReadTimeout at exactly those two points, and HeaderReceived, called
+// once the header is parsed, moves the read deadline on; so ReadTimeout
+// carries the header timeout and HeaderReceived the body's. The connection
+// caps are LimitConns's.
 func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
-	maxBody := cfg.MaxRequestBody
-	if maxBody <= 0 {
-		maxBody = DefaultMaxRequestBody
-	}
-	maxHeader := cfg.MaxHeaderBytes
-	if maxHeader <= 0 {
-		maxHeader = DefaultMaxHeaderBytes
-	}
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
+	maxBody := orDefault(max(cfg.MaxRequestBody, 0), DefaultMaxRequestBody)
+	maxHeader := orDefault(max(cfg.MaxHeaderBytes, 0), DefaultMaxHeaderBytes)
+	timeout := orDefault(max(cfg.Timeout, 0), DefaultTimeout)
+	headerTimeout := orDefault(max(cfg.HeaderTimeout, 0), DefaultHeaderTimeout)
+	idle := orDefault(max(cfg.IdleTimeout, 0), DefaultIdleTimeout)
+	bodyDeadline := fasthttp.RequestConfig{ReadTimeout: timeout}
 	return &fasthttp.Server{
 		Handler:                      h,
 		ErrorHandler:                 errorHandler(int64(maxBody), maxHeader),
+		HeaderReceived:               func(*fasthttp.RequestHeader) fasthttp.RequestConfig { return bodyDeadline },
 		Name:                         "gatewaygen",
 		MaxRequestBodySize:           maxBody,
 		ReadBufferSize:               maxHeader,
-		ReadTimeout:                  timeout,
+		ReadTimeout:                  headerTimeout,
 		WriteTimeout:                 timeout,
-		IdleTimeout:                  IdleTimeout,
+		IdleTimeout:                  idle,
 		NoDefaultServerHeader:        true,
 		DisablePreParseMultipartForm: true,
 	}
@@ -300,6 +373,7 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
+	ln = LimitConns(ln, cfg)
 	srv := New(cfg, h)
 	mode := ""
 	if cfg.Mock {

@@ -32,6 +32,12 @@ func TestParseFlags(t *testing.T) {
 		Upstreams: map[string][]string{"pets": {"http://default:1"}},
 		Timeout:   time.Second,
 	}
+	// limits is what every want below has of the connection limits the
+	// spec left unset: ParseFlags spells the defaults out.
+	limits := func(c Config) Config {
+		c.HeaderTimeout, c.IdleTimeout, c.MaxConns = DefaultHeaderTimeout, DefaultIdleTimeout, DefaultMaxConns
+		return c
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -39,25 +45,38 @@ func TestParseFlags(t *testing.T) {
 		want Config
 		err  string
 	}{
-		{name: "defaults", want: defaults},
+		{name: "defaults", want: limits(defaults)},
 		{
 			name: "env over defaults",
 			env:  map[string]string{EnvListen: "127.0.0.1:9000", EnvUpstreams: "pets=http://e1, pets=http://e2,users=http://u", EnvMock: "true"},
-			want: Config{Name: "petstore", Listen: "127.0.0.1:9000", Mock: true, Timeout: time.Second,
-				Upstreams: map[string][]string{"pets": {"http://e1", "http://e2"}, "users": {"http://u"}}},
+			want: limits(Config{Name: "petstore", Listen: "127.0.0.1:9000", Mock: true, Timeout: time.Second,
+				Upstreams: map[string][]string{"pets": {"http://e1", "http://e2"}, "users": {"http://u"}}}),
 		},
 		{
 			name: "flags over env",
 			args: []string{"--listen", ":0", "-upstream", "pets=http://f1", "--upstream=pets=http://f2", "--mock=false"},
 			env:  map[string]string{EnvListen: "127.0.0.1:9000", EnvUpstreams: "pets=http://e1,users=http://u", EnvMock: "1"},
-			want: Config{Name: "petstore", Listen: ":0", Timeout: time.Second,
-				Upstreams: map[string][]string{"pets": {"http://f1", "http://f2"}, "users": {"http://u"}}},
+			want: limits(Config{Name: "petstore", Listen: ":0", Timeout: time.Second,
+				Upstreams: map[string][]string{"pets": {"http://f1", "http://f2"}, "users": {"http://u"}}}),
 		},
 		{
 			name: "bare --mock",
 			args: []string{"--mock"},
 			env:  map[string]string{EnvMock: "0"},
-			want: Config{Name: "petstore", Listen: ":8080", Mock: true, Timeout: time.Second, Upstreams: defaults.Upstreams},
+			want: limits(Config{Name: "petstore", Listen: ":8080", Mock: true, Timeout: time.Second, Upstreams: defaults.Upstreams}),
+		},
+		{
+			name: "connection limits from env",
+			env:  map[string]string{EnvHeaderTimeout: "2s", EnvIdleTimeout: "90s", EnvMaxConns: "500", EnvMaxConnsPerIP: "20"},
+			want: Config{Name: "petstore", Listen: ":8080", Timeout: time.Second, Upstreams: defaults.Upstreams,
+				HeaderTimeout: 2 * time.Second, IdleTimeout: 90 * time.Second, MaxConns: 500, MaxConnsPerIP: 20},
+		},
+		{
+			name: "connection limits from flags over env",
+			args: []string{"--header-timeout", "1s", "--idle-timeout=5s", "--max-conns", "7", "--max-conns-per-ip", "0"},
+			env:  map[string]string{EnvHeaderTimeout: "2s", EnvIdleTimeout: "90s", EnvMaxConns: "500", EnvMaxConnsPerIP: "20"},
+			want: Config{Name: "petstore", Listen: ":8080", Timeout: time.Second, Upstreams: defaults.Upstreams,
+				HeaderTimeout: time.Second, IdleTimeout: 5 * time.Second, MaxConns: 7},
 		},
 		{name: "upstream without =", args: []string{"--upstream", "pets"}, err: `server: invalid value "pets" for flag -upstream: "pets": want NAME=URL`},
 		{name: "upstream without name", args: []string{"--upstream", "=http://x"}, err: `server: invalid value "=http://x" for flag -upstream: "=http://x": want NAME=URL`},
@@ -65,6 +84,14 @@ func TestParseFlags(t *testing.T) {
 		{name: "env bad bool", env: map[string]string{EnvMock: "yes"}, err: `server: GATEWAY_MOCK="yes": want 1, true, 0 or false`},
 		{name: "flag bad bool", args: []string{"--mock=maybe"}, err: `server: invalid boolean value "maybe" for -mock: parse error`},
 		{name: "bad listen", args: []string{"--listen", "8080"}, err: `server: listen address "8080": want HOST:PORT or :PORT`},
+		{name: "env bad duration", env: map[string]string{EnvHeaderTimeout: "10"}, err: `server: GATEWAY_HEADER_TIMEOUT="10": want a duration > 0 like 10s`},
+		{name: "env zero duration", env: map[string]string{EnvIdleTimeout: "0s"}, err: `server: GATEWAY_IDLE_TIMEOUT="0s": want a duration > 0 like 10s`},
+		{name: "env bad count", env: map[string]string{EnvMaxConns: "0"}, err: `server: GATEWAY_MAX_CONNS="0": want an integer >= 1`},
+		{name: "env negative per ip", env: map[string]string{EnvMaxConnsPerIP: "-1"}, err: `server: GATEWAY_MAX_CONNS_PER_IP="-1": want an integer >= 0`},
+		{name: "flag zero header timeout", args: []string{"--header-timeout", "0s"}, err: "server: --header-timeout 0s: want a duration > 0"},
+		{name: "flag zero idle timeout", args: []string{"--idle-timeout", "0s"}, err: "server: --idle-timeout 0s: want a duration > 0"},
+		{name: "flag zero max conns", args: []string{"--max-conns", "0"}, err: "server: --max-conns 0: want at least 1"},
+		{name: "flag negative per ip", args: []string{"--max-conns-per-ip", "-2"}, err: "server: --max-conns-per-ip -2: want 0 (no limit) or more"},
 		{name: "unknown flag", args: []string{"--nope"}, err: "server: flag provided but not defined: -nope"},
 		{name: "stray argument", args: []string{"extra"}, err: `server: unexpected argument "extra"`},
 	}
@@ -96,7 +123,8 @@ func TestHelp(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("err %v", err)
 	}
-	for _, want := range []string{"petstore-gateway", "-listen", EnvListen, "-upstream", EnvUpstreams, "-mock", EnvMock} {
+	for _, want := range []string{"petstore-gateway", "-listen", EnvListen, "-upstream", EnvUpstreams, "-mock", EnvMock,
+		"-header-timeout", EnvHeaderTimeout, "-idle-timeout", EnvIdleTimeout, "-max-conns", EnvMaxConns, "-max-conns-per-ip", EnvMaxConnsPerIP} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, out.String())
 		}
@@ -118,7 +146,8 @@ func TestTargets(t *testing.T) {
 func TestNewDefaults(t *testing.T) {
 	s := New(Config{}, func(*fasthttp.RequestCtx) {})
 	if s.MaxRequestBodySize != DefaultMaxRequestBody || s.ReadBufferSize != DefaultMaxHeaderBytes ||
-		s.ReadTimeout != DefaultTimeout || s.WriteTimeout != DefaultTimeout || s.IdleTimeout != IdleTimeout ||
+		s.ReadTimeout != DefaultHeaderTimeout || s.WriteTimeout != DefaultTimeout || s.IdleTimeout != DefaultIdleTimeout ||
+		s.HeaderReceived == nil || s.HeaderReceived(nil).ReadTimeout != DefaultTimeout ||
 		s.Name != "gatewaygen" || !s.NoDefaultServerHeader || !s.DisablePreParseMultipartForm || s.ErrorHandler == nil {
 		t.Fatalf("server %+v", s)
 	}
