@@ -47,7 +47,8 @@ func (g *Gateway) ResponseStats() []contract.Stats {
 	return stats
 }
 
-// checkListPetsResponse checks a sampled upstream answer to GET /pets
+// checkListPetsResponse checks a sampled upstream answer to
+// GET /pets, GET /pets/findByTags and GET /pets/mine
 // against the responses the document declares (200, default).
 func checkListPetsResponse(ctx *fasthttp.RequestCtx, op *contract.Op) {
 	c := op.Begin(ctx)
@@ -90,66 +91,6 @@ func checkCreatePetResponse(ctx *fasthttp.RequestCtx, op *contract.Op) {
 			switch string(c.Type) {
 			case "application/json":
 				c.Validate(validatePet)
-			default:
-				c.WrongType("application/json")
-			}
-		}
-	default:
-		if c.HasBody() {
-			switch string(c.Type) {
-			case "application/problem+json":
-				c.Validate(validateProblem)
-			default:
-				c.WrongType("application/problem+json")
-			}
-		}
-	}
-	c.Done()
-}
-
-// checkFindPetsByTagsResponse checks a sampled upstream answer to GET /pets/findByTags
-// against the responses the document declares (200, default).
-func checkFindPetsByTagsResponse(ctx *fasthttp.RequestCtx, op *contract.Op) {
-	c := op.Begin(ctx)
-	if c == nil {
-		return // too large or compressed: counted, not read
-	}
-	switch c.Status {
-	case 200:
-		if c.HasBody() {
-			switch string(c.Type) {
-			case "application/json":
-				c.Validate(validateListPetsResponse200)
-			default:
-				c.WrongType("application/json")
-			}
-		}
-	default:
-		if c.HasBody() {
-			switch string(c.Type) {
-			case "application/problem+json":
-				c.Validate(validateProblem)
-			default:
-				c.WrongType("application/problem+json")
-			}
-		}
-	}
-	c.Done()
-}
-
-// checkListMyPetsResponse checks a sampled upstream answer to GET /pets/mine
-// against the responses the document declares (200, default).
-func checkListMyPetsResponse(ctx *fasthttp.RequestCtx, op *contract.Op) {
-	c := op.Begin(ctx)
-	if c == nil {
-		return // too large or compressed: counted, not read
-	}
-	switch c.Status {
-	case 200:
-		if c.HasBody() {
-			switch string(c.Type) {
-			case "application/json":
-				c.Validate(validateListPetsResponse200)
 			default:
 				c.WrongType("application/json")
 			}

@@ -35,6 +35,7 @@ type gen struct {
 	enums    map[string]string // NUL-joined members → function name
 
 	bodyChecks map[*ir.Operation]string // name of each operation's body gate
+	respChecks map[*ir.Operation]string // name of each operation's response check
 	schemas    *bodyGen                 // validator functions asked for so far, emitted into bodies.go
 }
 
@@ -51,6 +52,7 @@ func newGen(api *ir.API, cfg Config) *gen {
 	g := &gen{api: api, cfg: cfg, patterns: map[string]string{}, enums: map[string]string{}}
 	g.schemas = &bodyGen{gen: g, validators: &validators{}}
 	g.bodyChecks = bodyCheckNames(api.Operations)
+	g.respChecks = g.responseCheckNames()
 	return g
 }
 

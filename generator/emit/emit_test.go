@@ -152,8 +152,9 @@ components:
 // TestGeneratedOnce counts pieces of generated code that a careful writer
 // puts down once: the response checkers' configuration (a table, built in
 // one loop), Validate's request state, an integer parameter's checks
-// (whether it was sent plain or percent-encoded) and the validator of an
-// answer schema written out twice in the document.
+// (whether it was sent plain or percent-encoded), and the validator of an
+// answer schema written out twice in the document and the check of answers
+// declared alike.
 func TestGeneratedOnce(t *testing.T) {
 	dir := t.TempDir()
 	lists := filepath.Join(dir, "lists.yaml")
@@ -170,8 +171,9 @@ func TestGeneratedOnce(t *testing.T) {
 		{"an integer enum is checked in one place", golden("features30"), "params.go", `"query.level", "enum"`, 1},
 		{"an integer minimum is checked in one place", golden("params31"), "params.go", `"query.page", "minimum"`, 1},
 		{"one validator for an answer schema written twice", lists, "bodies.go", "Response200(it *jsonv.Iter", 2},
-		{"both operations use it", lists, "responses.go", "c.Validate(validateListPetsResponse200)", 2},
 		{"a schema that differs keeps its own", lists, "responses.go", "c.Validate(validateOldPetsResponse200)", 1},
+		{"one check for operations that declare the same answers", lists, "responses.go", "Response(ctx *fasthttp.RequestCtx", 2},
+		{"both handlers call it", lists, "handlers.go", "checkListPetsResponse(ctx, ", 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			files, err := Files(lowered(t, c.spec), testConfig)

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -51,7 +52,9 @@ import (
 //		c.Done()
 //	}
 //
-// The Gateway keeps the checkers in an array indexed like the table,
+// Operations that declare the same answers share one check function
+// (responseCheckNames). The Gateway keeps the checkers in an array indexed
+// like the table,
 //
 //	resp [len(responseChecks)]*contract.Op
 //
@@ -96,7 +99,7 @@ func (s responseStage) after(o *ir.Operation, answered jen.Code) []jen.Code {
 	}
 	op := jen.Id("g").Dot("resp").Index(jen.Id(respIndex(o)))
 	return []jen.Code{jen.If(jen.Add(answered).Op("&&").Add(op.Clone()).Dot("Sample").Call()).Block(
-		jen.Id(respCheck(o)).Call(jen.Id("ctx"), op),
+		jen.Id(s.respChecks[o]).Call(jen.Id("ctx"), op),
 	)}
 }
 
@@ -140,9 +143,44 @@ func (s responseStage) decls(f *jen.File) {
 		),
 		jen.Return(jen.Id("stats")),
 	)
+	done := map[string]bool{}
 	for _, o := range checked {
-		s.responseCheck(f, o)
+		if name := s.respChecks[o]; !done[name] {
+			done[name] = true
+			s.responseCheck(f, o)
+		}
 	}
+}
+
+// responseCheckNames names the check function of each operation whose
+// answers are checked. Operations that declare the same responses (the
+// same statuses, media types and schemas, as a list and a search of one
+// resource do) share one, named after the first.
+func (g *gen) responseCheckNames() map[*ir.Operation]string {
+	names := map[*ir.Operation]string{}
+	byKey := map[string]string{}
+	for _, o := range g.api.Operations {
+		if o.ResponseCheck == nil {
+			continue
+		}
+		var k strings.Builder
+		for _, r := range o.Responses {
+			k.WriteString(r.Status + "\n")
+			for _, m := range r.Media {
+				k.WriteString(m.ContentType + " " + strconv.FormatBool(m.JSON) + " ")
+				if m.Schema != nil {
+					k.WriteString(g.schemas.canonical(m.Schema))
+				}
+				k.WriteString("\n")
+			}
+		}
+		key := k.String()
+		if _, ok := byKey[key]; !ok {
+			byKey[key] = respCheck(o)
+		}
+		names[o] = byKey[key]
+	}
+	return names
 }
 
 func (g *gen) responseCheck(f *jen.File, o *ir.Operation) {
@@ -165,8 +203,21 @@ func (g *gen) responseCheck(f *jen.File, o *ir.Operation) {
 	if len(declared) == 0 {
 		declared = []string{"none"}
 	}
-	comment(f, respCheck(o)+" checks a sampled upstream answer to "+o.Method+" "+o.Path+"\nagainst the responses the document declares ("+strings.Join(declared, ", ")+").")
-	f.Func().Id(respCheck(o)).Params(
+	name := g.respChecks[o]
+	var users []string
+	for _, x := range g.api.Operations {
+		if x.ResponseCheck != nil && g.respChecks[x] == name {
+			users = append(users, x.Method+" "+x.Path)
+		}
+	}
+	to := users[0]
+	if n := len(users); n > 1 {
+		to = "\n" + strings.Join(users[:n-1], ", ") + " and " + users[n-1] + "\n"
+	} else {
+		to += "\n"
+	}
+	comment(f, name+" checks a sampled upstream answer to "+to+"against the responses the document declares ("+strings.Join(declared, ", ")+").")
+	f.Func().Id(name).Params(
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("op").Op("*").Qual(g.rt("contract"), "Op"),
 	).BlockFunc(func(b *jen.Group) {
@@ -302,7 +353,8 @@ func statusName(s string) string {
 // respIndex names an operation's place in responseChecks and Gateway.resp.
 func respIndex(o *ir.Operation) string { return "resp" + o.GoName }
 
-// respCheck names the generated check of an operation's responses.
+// respCheck names the generated check of an operation's responses, before
+// operations that declare the same ones share it (responseCheckNames).
 func respCheck(o *ir.Operation) string { return "check" + o.GoName + "Response" }
 
 // respOpName is how logs and counters name the operation: its operationId
