@@ -96,6 +96,8 @@ func (g *Gateway) Validate(ctx *fasthttp.RequestCtx) bool {
 	path = path[len(basePath):]
 	var args pathArgs
 	op, allow := route(ctx.Method(), path, &args)
+	st := request.Acquire()
+	defer request.Release(st)
 	switch op {
 	case opNone:
 		problem.NotFound(ctx)
@@ -104,12 +106,8 @@ func (g *Gateway) Validate(ctx *fasthttp.RequestCtx) bool {
 		problem.MethodNotAllowed(ctx, allow)
 		return false
 	case opListIssues:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitListIssues(ctx, &args, st)
 	case opImportIssue:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitImportIssue(ctx, &args, st)
 	}
 	return true

@@ -171,22 +171,21 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("query.page", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: an integer has nothing to decode.
-			if x, ok := param.ParseInt(v); ok {
-				if x < 1 {
-					st.Errs.Add("query.page", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
+			x, parsed := param.ParseInt(v)
+			if !parsed {
+				if c, bad := q[3].Reserved(); bad {
+					st.Errs.Add("query.page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+				} else if d, buf, ok := q[3].Decode(st.Bytes); !ok {
+					st.Errs.Add("query.page", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 				} else {
-					p.Page = x
+					st.Bytes = buf
+					if x, parsed = param.ParseInt(d); !parsed {
+						st.Errs.Add("query.page", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
+					}
 				}
-			} else if c, bad := q[3].Reserved(); bad {
-				st.Errs.Add("query.page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := q[3].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.page", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
-			} else {
-				st.Bytes = buf
-				x, ok := param.ParseInt(d)
-				if !ok {
-					st.Errs.Add("query.page", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
-				} else if x < 1 {
+			}
+			if parsed {
+				if x < 1 {
 					st.Errs.Add("query.page", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else {
 					p.Page = x
@@ -202,24 +201,21 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("query.per_page", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: an integer has nothing to decode.
-			if x, ok := param.ParseInt(v); ok {
-				if x < 1 {
-					st.Errs.Add("query.per_page", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
-				} else if x > 100 {
-					st.Errs.Add("query.per_page", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))
+			x, parsed := param.ParseInt(v)
+			if !parsed {
+				if c, bad := q[4].Reserved(); bad {
+					st.Errs.Add("query.per_page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+				} else if d, buf, ok := q[4].Decode(st.Bytes); !ok {
+					st.Errs.Add("query.per_page", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 				} else {
-					p.PerPage = x
+					st.Bytes = buf
+					if x, parsed = param.ParseInt(d); !parsed {
+						st.Errs.Add("query.per_page", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
+					}
 				}
-			} else if c, bad := q[4].Reserved(); bad {
-				st.Errs.Add("query.per_page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := q[4].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.per_page", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
-			} else {
-				st.Bytes = buf
-				x, ok := param.ParseInt(d)
-				if !ok {
-					st.Errs.Add("query.per_page", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
-				} else if x < 1 {
+			}
+			if parsed {
+				if x < 1 {
 					st.Errs.Add("query.per_page", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else if x > 100 {
 					st.Errs.Add("query.per_page", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))
@@ -237,20 +233,21 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("query.pulls", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: true and false have nothing to decode.
-			if x, ok := param.ParseBool(v); ok {
-				p.Pulls = x
-			} else if c, bad := q[5].Reserved(); bad {
-				st.Errs.Add("query.pulls", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := q[5].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.pulls", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
-			} else {
-				st.Bytes = buf
-				x, ok := param.ParseBool(d)
-				if !ok {
-					st.Errs.Add("query.pulls", "type", st.Errs.DetailQuoted("expected true or false, found ", d))
+			x, parsed := param.ParseBool(v)
+			if !parsed {
+				if c, bad := q[5].Reserved(); bad {
+					st.Errs.Add("query.pulls", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+				} else if d, buf, ok := q[5].Decode(st.Bytes); !ok {
+					st.Errs.Add("query.pulls", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 				} else {
-					p.Pulls = x
+					st.Bytes = buf
+					if x, parsed = param.ParseBool(d); !parsed {
+						st.Errs.Add("query.pulls", "type", st.Errs.DetailQuoted("expected true or false, found ", d))
+					}
 				}
+			}
+			if parsed {
+				p.Pulls = x
 			}
 		}
 	} else {

@@ -234,38 +234,6 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateFindPetsByTagsResponse200 checks a value at the iterator.
-func validateFindPetsByTagsResponse200(it *jsonv.Iter, errs *problem.Errors) {
-	switch it.Peek() {
-	case jsonv.Array:
-		n := 0
-		for ok := it.FirstElem(); ok; ok = it.NextElem() {
-			m := it.PushIndex(n)
-			validatePet(it, errs)
-			it.Pop(m)
-			n++
-		}
-	default:
-		wrongType(it, errs, it.Loc(), "array")
-	}
-}
-
-// validateListMyPetsResponse200 checks a value at the iterator.
-func validateListMyPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
-	switch it.Peek() {
-	case jsonv.Array:
-		n := 0
-		for ok := it.FirstElem(); ok; ok = it.NextElem() {
-			m := it.PushIndex(n)
-			validatePet(it, errs)
-			it.Pop(m)
-			n++
-		}
-	default:
-		wrongType(it, errs, it.Loc(), "array")
-	}
-}
-
 // validateGetPetPhotoResponse200 checks a value at the iterator.
 func validateGetPetPhotoResponse200(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {

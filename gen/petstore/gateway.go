@@ -38,18 +38,10 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock               bool            // answer every operation from the document's examples
-	pets               *proxy.Upstream // upstream pets
-	inventory          *proxy.Upstream // upstream inventory
-	respListPets       *contract.Op    // response validation of GET /pets
-	respCreatePet      *contract.Op    // response validation of POST /pets
-	respFindPetsByTags *contract.Op    // response validation of GET /pets/findByTags
-	respListMyPets     *contract.Op    // response validation of GET /pets/mine
-	respGetPet         *contract.Op    // response validation of GET /pets/{petId}
-	respUpdatePet      *contract.Op    // response validation of PUT /pets/{petId}
-	respDeletePet      *contract.Op    // response validation of DELETE /pets/{petId}
-	respGetPetPhoto    *contract.Op    // response validation of GET /pets/{petId}/photos/{photoId}
-	respGetInventory   *contract.Op    // response validation of GET /stores/{storeId}/inventory
+	mock      bool                              // answer every operation from the document's examples
+	pets      *proxy.Upstream                   // upstream pets
+	inventory *proxy.Upstream                   // upstream inventory
+	resp      [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -79,78 +71,9 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
-	g.respListPets = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 65536,
-		Method:  "GET",
-		Op:      "listPets",
-		Path:    "/pets",
-		Sample:  0.1,
-	})
-	g.respCreatePet = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 4096,
-		Method:  "POST",
-		Op:      "createPet",
-		Path:    "/pets",
-		Sample:  0.1,
-	})
-	g.respFindPetsByTags = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 65536,
-		Method:  "GET",
-		Op:      "findPetsByTags",
-		Path:    "/pets/findByTags",
-		Sample:  0.1,
-	})
-	g.respListMyPets = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 65536,
-		Method:  "GET",
-		Op:      "listMyPets",
-		Path:    "/pets/mine",
-		Sample:  0.1,
-	})
-	g.respGetPet = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 65536,
-		Method:  "GET",
-		Op:      "getPet",
-		Path:    "/pets/{petId}",
-		Sample:  0.1,
-	})
-	g.respUpdatePet = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 65536,
-		Method:  "PUT",
-		Op:      "updatePet",
-		Path:    "/pets/{petId}",
-		Sample:  0.1,
-	})
-	g.respDeletePet = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 65536,
-		Method:  "DELETE",
-		Op:      "deletePet",
-		Path:    "/pets/{petId}",
-		Sample:  0.1,
-	})
-	g.respGetPetPhoto = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 65536,
-		Method:  "GET",
-		Op:      "getPetPhoto",
-		Path:    "/pets/{petId}/photos/{photoId}",
-		Sample:  0.1,
-	})
-	g.respGetInventory = contract.New(contract.Config{
-		Gateway: "petstore-gateway",
-		MaxBody: 65536,
-		Method:  "GET",
-		Op:      "getInventory",
-		Path:    "/stores/{storeId}/inventory",
-		Sample:  0.1,
-	})
+	for i := range responseChecks {
+		g.resp[i] = contract.New(responseChecks[i])
+	}
 	return g, nil
 }
 
@@ -209,6 +132,8 @@ func (g *Gateway) Validate(ctx *fasthttp.RequestCtx) bool {
 	path = path[len(basePath):]
 	var args pathArgs
 	op, allow := route(ctx.Method(), path, &args)
+	st := request.Acquire()
+	defer request.Release(st)
 	switch op {
 	case opNone:
 		problem.NotFound(ctx)
@@ -217,40 +142,22 @@ func (g *Gateway) Validate(ctx *fasthttp.RequestCtx) bool {
 		problem.MethodNotAllowed(ctx, allow)
 		return false
 	case opListPets:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitListPets(ctx, &args, st)
 	case opCreatePet:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitCreatePet(ctx, &args, st)
 	case opFindPetsByTags:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitFindPetsByTags(ctx, &args, st)
 	case opListMyPets:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitListMyPets(ctx, &args, st)
 	case opGetPet:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitGetPet(ctx, &args, st)
 	case opUpdatePet:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitUpdatePet(ctx, &args, st)
 	case opDeletePet:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitDeletePet(ctx, &args, st)
 	case opGetPetPhoto:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitGetPetPhoto(ctx, &args, st)
 	case opGetInventory:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitGetInventory(ctx, &args, st)
 	}
 	return true

@@ -41,26 +41,21 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 			st.Errs.Add("query.limit", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: an integer has nothing to decode.
-			if x, ok := param.ParseInt(v); ok {
-				if x < 1 {
-					st.Errs.Add("query.limit", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
-				} else if x > 100 {
-					st.Errs.Add("query.limit", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))
-				} else if x < -2147483648 || x > 2147483647 {
-					st.Errs.Add("query.limit", "format", st.Errs.DetailInt64("must be a valid int32, found ", x))
+			x, parsed := param.ParseInt(v)
+			if !parsed {
+				if c, bad := q[0].Reserved(); bad {
+					st.Errs.Add("query.limit", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
+				} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
+					st.Errs.Add("query.limit", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 				} else {
-					p.Limit = x
+					st.Bytes = buf
+					if x, parsed = param.ParseInt(d); !parsed {
+						st.Errs.Add("query.limit", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
+					}
 				}
-			} else if c, bad := q[0].Reserved(); bad {
-				st.Errs.Add("query.limit", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
-			} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.limit", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
-			} else {
-				st.Bytes = buf
-				x, ok := param.ParseInt(d)
-				if !ok {
-					st.Errs.Add("query.limit", "type", st.Errs.DetailQuoted("expected an integer, found ", d))
-				} else if x < 1 {
+			}
+			if parsed {
+				if x < 1 {
 					st.Errs.Add("query.limit", "minimum", st.Errs.DetailInt64("must be >= 1, found ", x))
 				} else if x > 100 {
 					st.Errs.Add("query.limit", "maximum", st.Errs.DetailInt64("must be <= 100, found ", x))

@@ -94,6 +94,8 @@ func (g *Gateway) Validate(ctx *fasthttp.RequestCtx) bool {
 	path = path[len(basePath):]
 	var args pathArgs
 	op, allow := route(ctx.Method(), path, &args)
+	st := request.Acquire()
+	defer request.Release(st)
 	switch op {
 	case opNone:
 		problem.NotFound(ctx)
@@ -102,8 +104,6 @@ func (g *Gateway) Validate(ctx *fasthttp.RequestCtx) bool {
 		problem.MethodNotAllowed(ctx, allow)
 		return false
 	case opCreatePet:
-		st := request.Acquire()
-		defer request.Release(st)
 		return admitCreatePet(ctx, &args, st)
 	}
 	return true

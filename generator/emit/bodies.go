@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -90,9 +91,7 @@ func (g *gen) responseValidator(s *ir.Schema, name string) string {
 	if !b.directional(s, map[*ir.Schema]bool{}) {
 		return b.fn(s, name)
 	}
-	b.response = true
-	defer func() { b.response = false }()
-	return b.fnMode(s, name, false)
+	return b.responses().fn(s, name)
 }
 
 // directional reports whether readOnly or writeOnly appears in s or below.
@@ -172,17 +171,38 @@ func bodyFunc(o *ir.Operation, m *ir.Media) string {
 // mediaName makes a content type part of a Go function name.
 func mediaName(ct string) string { return propName(ct) }
 
+// bodyGen emits validators. It is a small value: the set of functions
+// asked for is shared through validators, while response and at say how
+// the code being emitted reads, for one function or one scalar, in a copy
+// made for it (responses, scalarAt) rather than set and reset on a
+// shared one.
 type bodyGen struct {
 	*gen
-	queue  []queued
-	owner  map[string]fnKey // function name → what it checks
-	queued map[string]bool  // function names queued for emission
-
-	usesWrongType, usesMissing, usesNotAllowed bool // emit the shared helpers below
+	*validators
 
 	response bool // the function being emitted checks a response body
 
 	at *jen.Statement // jsonv.Loc of the scalar checked in place, nil for it.Loc()
+}
+
+// validators is what every bodyGen of one API shares: the functions asked
+// for, and which shared helpers they use.
+type validators struct {
+	queue  []queued
+	owner  map[string]fnKey // function name → what it checks
+	queued map[string]bool  // function names queued for emission
+
+	byContent map[string]string     // canonical unnamed schema and mode → function name
+	canon     map[*ir.Schema]string // canonical form of each schema met, see canonical
+
+	usesWrongType, usesMissing, usesNotAllowed bool // emit the shared helpers below
+}
+
+// responses returns b for the code of a response body validator.
+func (b *bodyGen) responses() *bodyGen {
+	c := *b
+	c.response = true
+	return &c
 }
 
 type queued struct {
@@ -204,6 +224,16 @@ func (b *bodyGen) fnMode(s *ir.Schema, name string, eval bool) string {
 	if b.owner == nil {
 		b.reserveNamed()
 	}
+	// An unnamed schema written out again elsewhere in the document (the
+	// same array of Pet as two operations' answers) is one function: the
+	// first name asked for serves them all.
+	content := ""
+	if s.GoName == "" {
+		content = b.canonical(s) + key.suffix()
+		if full, ok := b.byContent[content]; ok {
+			return full
+		}
+	}
 	// A nested schema's name is its parent's and its place's, which can be
 	// another function's: property conditions of ContactdbSegments and the
 	// schema named ContactdbSegmentsConditions would both be
@@ -216,12 +246,58 @@ func (b *bodyGen) fnMode(s *ir.Schema, name string, eval bool) string {
 			continue
 		}
 		b.owner[full] = key
+		if content != "" {
+			b.byContent[content] = full
+		}
 		if !b.queued[full] {
 			b.queued[full] = true
 			b.queue = append(b.queue, queued{s, full, eval, b.response})
 		}
 		return full
 	}
+}
+
+// canonical returns s as JSON without its source positions: two schemas
+// with the same canonical form are checked by the same code. (The document
+// comment of a function names a position only for a named schema, which
+// is never merged with another.)
+func (b *bodyGen) canonical(s *ir.Schema) string {
+	if c, ok := b.canon[s]; ok {
+		return c
+	}
+	raw, err := json.Marshal(s)
+	var tree any
+	if err == nil {
+		err = json.Unmarshal(raw, &tree)
+	}
+	if err != nil {
+		// Not expected of plain IR data; a schema that cannot be spelled
+		// out is merged with no other.
+		return fmt.Sprintf("%p", s)
+	}
+	c, _ := json.Marshal(withoutPos(tree))
+	if b.canon == nil {
+		b.canon = map[*ir.Schema]string{}
+	}
+	b.canon[s] = string(c)
+	return string(c)
+}
+
+// withoutPos drops every "pos" member of a decoded JSON tree; objects are
+// maps, whose keys json.Marshal sorts.
+func withoutPos(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, "pos")
+		for k, e := range x {
+			x[k] = withoutPos(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = withoutPos(e)
+		}
+	}
+	return v
 }
 
 // fnKey is what one validator function checks, and how.
@@ -244,7 +320,7 @@ func (k fnKey) suffix() string {
 // reserveNamed gives each named schema its function names before any
 // nested schema can take one.
 func (b *bodyGen) reserveNamed() {
-	b.owner, b.queued = map[string]fnKey{}, map[string]bool{}
+	b.owner, b.queued, b.byContent = map[string]fnKey{}, map[string]bool{}, map[string]string{}
 	for _, n := range b.api.Schemas {
 		for _, k := range []fnKey{{n, false, false}, {n, true, false}, {n, false, true}, {n, true, true}} {
 			b.owner["validate"+n.GoName+k.suffix()] = k
@@ -270,8 +346,9 @@ func (b *bodyGen) resolve(s *ir.Schema) *ir.Schema {
 }
 
 func (b *bodyGen) emit(f *jen.File, q queued) {
-	b.response = q.response
-	defer func() { b.response = false }()
+	if q.response {
+		b = b.responses()
+	}
 	s := q.s
 	what := "a value"
 	if s.Name != "" {
@@ -343,10 +420,9 @@ func (b *bodyGen) pointer() jen.Code {
 // current object or array (at is its location expression) without
 // pushing it onto the iterator's path.
 func (b *bodyGen) scalarAt(s *ir.Schema, name string, at *jen.Statement) []jen.Code {
-	keep := b.at
-	b.at = at
-	defer func() { b.at = keep }()
-	return b.value(s, name, false)
+	c := *b
+	c.at = at
+	return c.value(s, name, false)
 }
 
 // hasInPlace reports keywords that apply subschemas to the value itself.

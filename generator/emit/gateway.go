@@ -58,9 +58,8 @@ func (g *gen) gateway(f *jen.File) {
 		for _, u := range api.Upstreams {
 			gr.Id(u.GoName).Op("*").Qual(g.rt("proxy"), "Upstream").Comment("upstream " + u.Name)
 		}
-		fields, _ := g.responseCheckers()
-		for _, c := range fields {
-			gr.Add(c)
+		for _, s := range g.stages() {
+			s.fields(gr)
 		}
 	})
 
@@ -95,9 +94,8 @@ func (g *gen) gateway(f *jen.File) {
 				jen.Id("err").Op("!=").Nil(),
 			).Block(jen.Return(jen.Nil(), jen.Id("err")))
 		}
-		_, build := g.responseCheckers()
-		for _, c := range build {
-			b.Add(c)
+		for _, s := range g.stages() {
+			s.setup(b)
 		}
 		b.Return(jen.Id("g"), jen.Nil())
 	})
@@ -148,17 +146,23 @@ func (g *gen) validate(f *jen.File) {
 		}
 		b.Var().Id("args").Id("pathArgs")
 		b.List(jen.Id("op"), jen.Id("allow")).Op(":=").Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("path"), jen.Op("&").Id("args"))
+		var checked []*ir.Operation
+		for _, o := range api.Operations {
+			if checks(o) {
+				checked = append(checked, o)
+			}
+		}
+		if len(checked) > 0 {
+			b.Id("st").Op(":=").Qual(g.rt("request"), "Acquire").Call()
+			b.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st"))
+		}
 		b.Switch(jen.Id("op")).BlockFunc(func(sw *jen.Group) {
 			sw.Case(jen.Id("opNone")).Block(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")), jen.Return(jen.False()))
 			sw.Case(jen.Id("opWrongMethod")).Block(jen.Qual(g.rt("problem"), "MethodNotAllowed").Call(jen.Id("ctx"), jen.Id("allow")), jen.Return(jen.False()))
-			for _, o := range api.Operations {
-				if checks(o) {
-					sw.Case(jen.Id(opConst(o))).Block(
-						jen.Id("st").Op(":=").Qual(g.rt("request"), "Acquire").Call(),
-						jen.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st")),
-						jen.Return(jen.Id(admitName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args"), jen.Id("st"))),
-					)
-				}
+			for _, o := range checked {
+				sw.Case(jen.Id(opConst(o))).Block(
+					jen.Return(jen.Id(admitName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args"), jen.Id("st"))),
+				)
 			}
 		})
 		b.Return(jen.True())

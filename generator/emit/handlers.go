@@ -14,19 +14,22 @@ import (
 //	func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 //		st := request.Acquire()
 //		defer request.Release(st)
-//		var p GetPetParams
-//		p.decode(ctx, args, &st.Errs)
-//		if st.Errs.Len() > 0 { st.Errs.Write(ctx); return }
-//		if g.mock { replyGetPet(ctx); return }
+//		if !admitGetPet(ctx, args, st) {
+//			return
+//		}
+//		if g.mock { replyMock(ctx, opGetPet); return }
 //		st.Path = append(st.Path, "/pets/"...)
 //		...
 //		g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
 //	}
 //
-// With response validation (responses.go) the last line becomes
+// The steps before and after the upstream call are the stages' (stages.go),
+// in their order: with response validation (responses.go) the last line
+// becomes
 //
-//	if g.pets.Forward(ctx, st.Path, 500*time.Millisecond) && g.respGetPet.Sample() {
-//		checkGetPetResponse(ctx, g.respGetPet)
+//	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//	if answered && g.resp[respGetPet].Sample() {
+//		checkGetPetResponse(ctx, g.resp[respGetPet])
 //	}
 func (g *gen) handlers(f *jen.File) {
 	emitted := map[string]bool{}
@@ -93,8 +96,11 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 	).BlockFunc(func(b *jen.Group) {
 		b.Id("st").Op(":=").Qual(g.rt("request"), "Acquire").Call()
 		b.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st"))
-		if checks(o) {
-			b.If(jen.Op("!").Id(admitName(o)).Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))).Block(jen.Return())
+		stages := g.stages()
+		for _, s := range stages {
+			for _, c := range s.before(o) {
+				b.Add(c)
+			}
 		}
 		u := g.upstream(o.Upstream)
 		switch {
@@ -127,15 +133,18 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 			timeout = duration(o.Timeout)
 		}
 		forward := jen.Id("g").Dot(u.GoName).Dot("Forward").Call(jen.Id("ctx"), jen.Id("st").Dot("Path"), timeout)
-		if o.ResponseCheck == nil {
+		var after []jen.Code
+		for _, s := range stages {
+			after = append(after, s.after(o, jen.Id("answered"))...)
+		}
+		if len(after) == 0 {
 			b.Add(forward)
 			return
 		}
-		// The upstream's answer, when sampled, is checked after the fact;
-		// the client gets it as it is either way.
-		b.If(forward.Op("&&").Id("g").Dot(respField(o)).Dot("Sample").Call()).Block(
-			jen.Id(respCheck(o)).Call(jen.Id("ctx"), jen.Id("g").Dot(respField(o))),
-		)
+		b.Id("answered").Op(":=").Add(forward)
+		for _, c := range after {
+			b.Add(c)
+		}
 	})
 }
 

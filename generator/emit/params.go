@@ -48,14 +48,15 @@ func (g *gen) params(f *jen.File) {
 			for _, p := range o.Params {
 				usesQuery = usesQuery || p.In == ir.InQuery
 			}
+			var slots map[*ir.Param]int
 			if usesQuery {
 				// The raw query: names match whatever the client escaped,
 				// and reserved characters are seen before decoding.
-				g.queryIndex(b, o)
+				slots = g.queryIndex(b, o)
 			}
 			for _, p := range o.Params {
 				b.Comment(p.In + " " + strconv.Quote(p.Name))
-				b.Add(g.decodeParam(o, p))
+				b.Add(g.decodeParam(o, p, slots))
 			}
 		})
 	}
@@ -63,15 +64,16 @@ func (g *gen) params(f *jen.File) {
 
 // queryIndex emits one pass over the query's pairs that finds every
 // single-valued query parameter of o, so that each is not looked up among
-// the pairs again; g.queryAt then names a parameter's slot.
+// the pairs again; it returns each such parameter's slot in q, or nil
+// when there is no pass.
 //
 // When every query parameter has a slot, the pass reads the raw query
 // itself, pair by pair, and keeps nothing but the slots. Otherwise the
 // query is split into st.Query first, for the multi-valued parameters
 // (exploded arrays and objects, deepObject) to read, and a single
 // parameter looks itself up there without a pass.
-func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
-	g.queryAt = map[*ir.Param]int{}
+func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) map[*ir.Param]int {
+	slots := map[*ir.Param]int{}
 	var names []string
 	var asSent []bool
 	all := true
@@ -83,7 +85,7 @@ func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 			all = false
 			continue
 		}
-		g.queryAt[p] = len(g.queryAt)
+		slots[p] = len(slots)
 		names = append(names, p.Name)
 		asSent = append(asSent, checkedAsSent(p))
 	}
@@ -91,11 +93,10 @@ func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 	if !all || len(names) < 2 {
 		b.Id("qs").Op(":=").Id("st").Dot("SplitQuery").Call(raw)
 		if len(names) < 2 {
-			g.queryAt = nil // one parameter: a lookup is the pass
-			return
+			return nil // one parameter: a lookup is the pass
 		}
 	}
-	b.Var().Id("q").Index(jen.Lit(len(g.queryAt))).Qual(g.rt("param"), "Found")
+	b.Var().Id("q").Index(jen.Lit(len(slots))).Qual(g.rt("param"), "Found")
 	// kv is the pair: a value read from the raw query, or one of st.Query.
 	kv := jen.Id("kv")
 	if all {
@@ -117,12 +118,13 @@ func (g *gen) queryIndex(b *jen.Group, o *ir.Operation) {
 			name,
 		)
 		b.For(jen.List(jen.Id("raw"), jen.Id("i")).Op(":=").List(raw, jen.Lit(0)), jen.Id("i").Op("<").Len(jen.Id("raw")), jen.Empty()).Block(body...)
-		return
+		return slots
 	}
 	b.For(jen.Id("i").Op(":=").Range().Id("qs")).Block(
 		jen.Id("kv").Op(":=").Op("&").Id("qs").Index(jen.Id("i")),
 		name,
 	)
+	return slots
 }
 
 // queryNames emits the fast path of the query pass: a switch on the first

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -8,20 +9,20 @@ import (
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )
 
-// checksResponses reports whether some operation checks its upstream's
-// responses; responses.go is emitted only then.
-func (g *gen) checksResponses() bool {
-	for _, o := range g.api.Operations {
-		if o.ResponseCheck != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// responses emits, for every operation with response validation, the check
-// its handler runs on a sampled upstream answer, and the accessor of the
-// counters:
+// responseStage checks a sample of the upstream's answers against the
+// responses the document declares (x-gateway response-validation), after
+// the fact: the client gets the answer as it is either way. Its file,
+// responses.go, holds one checker configuration per operation in a table,
+// the check functions and the accessor of the counters:
+//
+//	const (
+//		respListPets = iota
+//		...
+//	)
+//	var responseChecks = [...]contract.Config{
+//		respListPets: {Gateway: "petstore-gateway", Op: "listPets", Method: "GET", Path: "/pets", Sample: 0.1, MaxBody: 65536},
+//		...
+//	}
 //
 //	func (g *Gateway) ResponseStats() []contract.Stats { ... }
 //
@@ -51,25 +52,135 @@ func (g *gen) checksResponses() bool {
 //		c.Done()
 //	}
 //
+// Operations that declare the same answers share one check function
+// (responseCheckNames). The Gateway keeps the checkers in an array indexed
+// like the table,
+//
+//	resp [len(responseChecks)]*contract.Op
+//
+// which New fills in one loop, and a handler ends with
+//
+//	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//	if answered && g.resp[respGetPet].Sample() {
+//		checkGetPetResponse(ctx, g.resp[respGetPet])
+//	}
+//
 // The schema validators are the request validators of bodies.go, asked for
-// with g.validator, with locations below /response/body.
-func (g *gen) responses(f *jen.File) {
-	comment(f, "ResponseStats returns the response validation counters of every operation\nthat checks its upstream's answers (x-gateway response-validation), in\noperation order. Each call reads them anew.")
-	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("ResponseStats").Params().Index().Qual(g.rt("contract"), "Stats").Block(
-		jen.Return(jen.Index().Qual(g.rt("contract"), "Stats").ValuesFunc(func(vg *jen.Group) {
-			for _, o := range g.api.Operations {
-				if o.ResponseCheck != nil {
-					vg.Line().Id("g").Dot(respField(o)).Dot("Stats").Call()
-				}
-			}
-			vg.Line()
-		})),
-	)
-	for _, o := range g.api.Operations {
+// with g.responseValidator, with locations below /response/body.
+type responseStage struct {
+	noStage
+	*gen
+}
+
+func (responseStage) file() string { return "responses.go" }
+
+func (s responseStage) active() bool {
+	for _, o := range s.api.Operations {
 		if o.ResponseCheck != nil {
-			g.responseCheck(f, o)
+			return true
 		}
 	}
+	return false
+}
+
+func (s responseStage) fields(gr *jen.Group) {
+	gr.Id("resp").Index(jen.Len(jen.Id("responseChecks"))).Op("*").Qual(s.rt("contract"), "Op").Comment("response validation, indexed as responseChecks")
+}
+
+func (s responseStage) setup(b *jen.Group) {
+	b.For(jen.Id("i").Op(":=").Range().Id("responseChecks")).Block(
+		jen.Id("g").Dot("resp").Index(jen.Id("i")).Op("=").Qual(s.rt("contract"), "New").Call(jen.Id("responseChecks").Index(jen.Id("i"))),
+	)
+}
+
+func (s responseStage) after(o *ir.Operation, answered jen.Code) []jen.Code {
+	if o.ResponseCheck == nil {
+		return nil
+	}
+	op := jen.Id("g").Dot("resp").Index(jen.Id(respIndex(o)))
+	return []jen.Code{jen.If(jen.Add(answered).Op("&&").Add(op.Clone()).Dot("Sample").Call()).Block(
+		jen.Id(s.respChecks[o]).Call(jen.Id("ctx"), op),
+	)}
+}
+
+func (s responseStage) decls(f *jen.File) {
+	var checked []*ir.Operation
+	for _, o := range s.api.Operations {
+		if o.ResponseCheck != nil {
+			checked = append(checked, o)
+		}
+	}
+	comment(f, "Indexes of the operations that check their upstream's answers, in\nresponseChecks and Gateway.resp.")
+	f.Const().DefsFunc(func(d *jen.Group) {
+		for i, o := range checked {
+			if i == 0 {
+				d.Id(respIndex(o)).Op("=").Iota()
+			} else {
+				d.Id(respIndex(o))
+			}
+		}
+	})
+	comment(f, "responseChecks configures the response validation (x-gateway\nresponse-validation) of each operation that has it.")
+	f.Var().Id("responseChecks").Op("=").Index(jen.Op("...")).Qual(s.rt("contract"), "Config").ValuesFunc(func(vg *jen.Group) {
+		for _, o := range checked {
+			rc := o.ResponseCheck
+			vg.Line().Id(respIndex(o)).Op(":").Values(
+				jen.Id("Gateway").Op(":").Lit(s.api.Name+"-gateway"),
+				jen.Id("Op").Op(":").Lit(respOpName(o)),
+				jen.Id("Method").Op(":").Lit(o.Method),
+				jen.Id("Path").Op(":").Lit(o.Path),
+				jen.Id("Sample").Op(":").Lit(rc.Sample),
+				jen.Id("MaxBody").Op(":").Lit(int(rc.MaxBody)),
+			)
+		}
+		vg.Line()
+	})
+	comment(f, "ResponseStats returns the response validation counters of every operation\nthat checks its upstream's answers (x-gateway response-validation), in\noperation order. Each call reads them anew.")
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("ResponseStats").Params().Index().Qual(s.rt("contract"), "Stats").Block(
+		jen.Id("stats").Op(":=").Make(jen.Index().Qual(s.rt("contract"), "Stats"), jen.Len(jen.Id("g").Dot("resp"))),
+		jen.For(jen.List(jen.Id("i"), jen.Id("op")).Op(":=").Range().Id("g").Dot("resp")).Block(
+			jen.Id("stats").Index(jen.Id("i")).Op("=").Id("op").Dot("Stats").Call(),
+		),
+		jen.Return(jen.Id("stats")),
+	)
+	done := map[string]bool{}
+	for _, o := range checked {
+		if name := s.respChecks[o]; !done[name] {
+			done[name] = true
+			s.responseCheck(f, o)
+		}
+	}
+}
+
+// responseCheckNames names the check function of each operation whose
+// answers are checked. Operations that declare the same responses (the
+// same statuses, media types and schemas, as a list and a search of one
+// resource do) share one, named after the first.
+func (g *gen) responseCheckNames() map[*ir.Operation]string {
+	names := map[*ir.Operation]string{}
+	byKey := map[string]string{}
+	for _, o := range g.api.Operations {
+		if o.ResponseCheck == nil {
+			continue
+		}
+		var k strings.Builder
+		for _, r := range o.Responses {
+			k.WriteString(r.Status + "\n")
+			for _, m := range r.Media {
+				k.WriteString(m.ContentType + " " + strconv.FormatBool(m.JSON) + " ")
+				if m.Schema != nil {
+					k.WriteString(g.schemas.canonical(m.Schema))
+				}
+				k.WriteString("\n")
+			}
+		}
+		key := k.String()
+		if _, ok := byKey[key]; !ok {
+			byKey[key] = respCheck(o)
+		}
+		names[o] = byKey[key]
+	}
+	return names
 }
 
 func (g *gen) responseCheck(f *jen.File, o *ir.Operation) {
@@ -92,8 +203,21 @@ func (g *gen) responseCheck(f *jen.File, o *ir.Operation) {
 	if len(declared) == 0 {
 		declared = []string{"none"}
 	}
-	comment(f, respCheck(o)+" checks a sampled upstream answer to "+o.Method+" "+o.Path+"\nagainst the responses the document declares ("+strings.Join(declared, ", ")+").")
-	f.Func().Id(respCheck(o)).Params(
+	name := g.respChecks[o]
+	var users []string
+	for _, x := range g.api.Operations {
+		if x.ResponseCheck != nil && g.respChecks[x] == name {
+			users = append(users, x.Method+" "+x.Path)
+		}
+	}
+	to := users[0]
+	if n := len(users); n > 1 {
+		to = "\n" + strings.Join(users[:n-1], ", ") + " and " + users[n-1] + "\n"
+	} else {
+		to += "\n"
+	}
+	comment(f, name+" checks a sampled upstream answer to "+to+"against the responses the document declares ("+strings.Join(declared, ", ")+").")
+	f.Func().Id(name).Params(
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("op").Op("*").Qual(g.rt("contract"), "Op"),
 	).BlockFunc(func(b *jen.Group) {
@@ -226,10 +350,11 @@ func statusName(s string) string {
 	return s
 }
 
-// respField names the Gateway field holding an operation's response checker.
-func respField(o *ir.Operation) string { return "resp" + o.GoName }
+// respIndex names an operation's place in responseChecks and Gateway.resp.
+func respIndex(o *ir.Operation) string { return "resp" + o.GoName }
 
-// respCheck names the generated check of an operation's responses.
+// respCheck names the generated check of an operation's responses, before
+// operations that declare the same ones share it (responseCheckNames).
 func respCheck(o *ir.Operation) string { return "check" + o.GoName + "Response" }
 
 // respOpName is how logs and counters name the operation: its operationId
@@ -239,27 +364,4 @@ func respOpName(o *ir.Operation) string {
 		return o.OperationID
 	}
 	return o.GoName
-}
-
-// responseCheckers returns the Gateway struct fields and the statements of
-// New that build each operation's response checker.
-func (g *gen) responseCheckers() (fields, build []jen.Code) {
-	for _, o := range g.api.Operations {
-		rc := o.ResponseCheck
-		if rc == nil {
-			continue
-		}
-		fields = append(fields, jen.Id(respField(o)).Op("*").Qual(g.rt("contract"), "Op").Comment("response validation of "+o.Method+" "+o.Path))
-		build = append(build, jen.Id("g").Dot(respField(o)).Op("=").Qual(g.rt("contract"), "New").Call(
-			jen.Qual(g.rt("contract"), "Config").Values(jen.DictFunc(func(d jen.Dict) {
-				d[jen.Id("Gateway")] = jen.Lit(g.api.Name + "-gateway")
-				d[jen.Id("Op")] = jen.Lit(respOpName(o))
-				d[jen.Id("Method")] = jen.Lit(o.Method)
-				d[jen.Id("Path")] = jen.Lit(o.Path)
-				d[jen.Id("Sample")] = jen.Lit(rc.Sample)
-				d[jen.Id("MaxBody")] = jen.Lit(int(rc.MaxBody))
-			})),
-		))
-	}
-	return fields, build
 }

@@ -61,7 +61,10 @@ func shows(rule, text string, show shown, found jen.Code) check {
 	return check{rule: rule, text: text, show: show, found: found}
 }
 
-func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
+// decodeParam emits the block that reads, decodes and checks p; slots are
+// the parameters' places in the query pass (queryIndex), nil when the
+// decoder has none.
+func (g *gen) decodeParam(o *ir.Operation, p *ir.Param, slots map[*ir.Param]int) jen.Code {
 	loc := p.Location()
 	add := func(c check) jen.Code { return g.errAt(jen.Lit(loc), c) }
 	field := jen.Id("p").Dot(p.GoName)
@@ -77,30 +80,30 @@ func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 	switch p.In {
 	case ir.InPath:
 		// Present by routing.
-		return jen.Block(append([]jen.Code{jen.Id("v").Op(":=").Id("args").Index(jen.Lit(pathIndex(o, p)))}, g.paramValue(p, add)...)...)
+		return jen.Block(append([]jen.Code{jen.Id("v").Op(":=").Id("args").Index(jen.Lit(pathIndex(o, p)))}, g.paramValue(p, nil, add)...)...)
 	case ir.InQuery:
 		if multi(p) {
 			// The value is spread over several query parameters.
 			return jen.Block(g.queryMulti(p, add)...)
 		}
 		find := jen.Qual(g.rt("param"), "QueryRaw").Call(jen.Id("qs"), jen.Lit(p.Name))
-		if i, ok := g.queryAt[p]; ok {
+		var found jen.Code
+		if i, ok := slots[p]; ok {
 			find = jen.Id("q").Index(jen.Lit(i)).Dot("Get").Call()
 			if p.Shape != ir.ShapeArray && p.Shape != ir.ShapeObject {
 				// The value is read whole: its Found knows whether it has
 				// anything to decode or check.
-				g.found = jen.Id("q").Index(jen.Lit(i))
-				defer func() { g.found = nil }()
+				found = jen.Id("q").Index(jen.Lit(i))
 			}
 		}
 		return orMissing(jen.If(
 			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Add(find),
 			jen.Id("ok"),
-		).Block(once(g.paramValue(p, add))...))
+		).Block(once(g.paramValue(p, found, add))...))
 	case ir.InHeader:
 		// Every line of the header counts: an array takes the items of all of
 		// them (RFC 9110 §5.3), a single value given twice is rejected.
-		body := g.paramValue(p, add)
+		body := g.paramValue(p, nil, add)
 		if !isArray(p) {
 			body = []jen.Code{jen.If(jen.Len(jen.Id("vs")).Op(">").Lit(1)).Block(
 				add(fixed("repeated", "must be given at most once")),
@@ -114,7 +117,7 @@ func (g *gen) decodeParam(o *ir.Operation, p *ir.Param) jen.Code {
 		return orMissing(jen.If(
 			jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("repeated")).Op(":=").Qual(g.rt("param"), "Cookie").Call(jen.Op("&").Id("ctx").Dot("Request").Dot("Header"), jen.Lit(p.Name)),
 			jen.Id("ok"),
-		).Block(once(g.paramValue(p, add))...))
+		).Block(once(g.paramValue(p, nil, add))...))
 	}
 }
 
@@ -134,8 +137,10 @@ func multi(p *ir.Param) bool {
 
 // piece emits what it takes to use one raw piece of a value: in a query,
 // the allowReserved check; in a path or query, percent-decoding into the
-// Bytes arena. use receives the decoded bytes.
-func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) []jen.Code) []jen.Code {
+// Bytes arena. use receives the decoded bytes. found is the param.Found
+// of a query value read whole, which knows whether raw has anything to
+// check or decode; nil for any other piece.
+func (g *gen) piece(p *ir.Param, raw, found jen.Code, add adder, use func(d jen.Code) []jen.Code) []jen.Code {
 	if p.In != ir.InPath && p.In != ir.InQuery {
 		return use(raw)
 	}
@@ -148,9 +153,9 @@ func (g *gen) piece(p *ir.Param, raw jen.Code, add adder, use func(d jen.Code) [
 	// which skips both when Split saw nothing to do.
 	decode := jen.Qual(g.rt("param"), "Decode").Call(jen.Id("st").Dot("Bytes"), raw, jen.Lit(p.In == ir.InQuery))
 	reserved := jen.Qual(g.rt("param"), "Reserved").Call(raw, jen.Lit(0))
-	if g.found != nil && p.In == ir.InQuery {
-		decode = jen.Add(g.found).Dot("Decode").Call(jen.Id("st").Dot("Bytes"))
-		reserved = jen.Add(g.found).Dot("Reserved").Call()
+	if found != nil && p.In == ir.InQuery {
+		decode = jen.Add(found).Dot("Decode").Call(jen.Id("st").Dot("Bytes"))
+		reserved = jen.Add(found).Dot("Reserved").Call()
 	}
 	dec := jen.If(
 		jen.List(jen.Id(d), jen.Id("buf"), jen.Id("ok")).Op(":=").Add(decode),
@@ -203,8 +208,9 @@ func (g *gen) validation(s *ir.Schema, name string, tok *ir.Field, d jen.Code, r
 		Id("st").Dot("JSON").Dot("End").Call()
 }
 
-// paramValue decodes and checks the single raw value v of p.
-func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
+// paramValue decodes and checks the single raw value v of p; found is its
+// param.Found when it is a query value read whole, else nil (see piece).
+func (g *gen) paramValue(p *ir.Param, found jen.Code, add adder) []jen.Code {
 	field := jen.Id("p").Dot(p.GoName)
 	v := jen.Id("v")
 	var out []jen.Code
@@ -212,11 +218,11 @@ func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
 	case ir.ShapeUnchecked:
 		return []jen.Code{jen.Add(field).Op("=").Id("v")}
 	case ir.ShapeText:
-		out = g.piece(p, v, add, func(d jen.Code) []jen.Code { return []jen.Code{jen.Add(field).Op("=").Add(d)} })
+		out = g.piece(p, v, found, add, func(d jen.Code) []jen.Code { return []jen.Code{jen.Add(field).Op("=").Add(d)} })
 	case ir.ShapeJSON:
 		fn := g.validator(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName)
 		loc := p.Location()
-		out = g.piece(p, v, add, func(d jen.Code) []jen.Code {
+		out = g.piece(p, v, found, add, func(d jen.Code) []jen.Code {
 			return []jen.Code{
 				jen.Id("st").Dot("JSON").Dot("ResetAt").Call(d, jen.Lit(loc)),
 				jen.Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")),
@@ -240,20 +246,15 @@ func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
 				jen.Id("V").Op(":").Add(x), jen.Id("Set").Op(":").True())
 		}
 		out = g.prefixed(p, add, func(v jen.Code) []jen.Code {
-			rest := g.piece(p, v, add, func(d jen.Code) []jen.Code {
+			if found != nil && checkedAsSent(p) {
+				return g.asSent(p, v, found, add, set)
+			}
+			return g.piece(p, v, found, add, func(d jen.Code) []jen.Code {
 				if p.Validate {
 					return g.decodeScalar(&ir.Schema{Type: p.Schema.Type}, d, add, g.validated(p, d, set))
 				}
 				return g.decodeScalar(p.Schema, d, add, set)
 			})
-			if g.found != nil && checkedAsSent(p) && len(rest) == 1 {
-				cond, body := g.asSent(p.Schema, v, add, set)
-				return []jen.Code{
-					jen.Comment("Checked as sent first: " + sentWhy[scalarOf(p.Schema)] + "."),
-					jen.If(cond...).Block(body...).Else().Add(rest[0]),
-				}
-			}
-			return rest
 		})
 	}
 	if p.AllowEmptyValue {
@@ -359,7 +360,7 @@ func (g *gen) arrayItem(p *ir.Param, raw jen.Code) []jen.Code {
 			Line().Add(arena.Clone()).Op("=").Append(arena.Clone(), zeroOf(k))
 	}
 	appendItem := func(x jen.Code) jen.Code { return jen.Add(arena.Clone()).Op("=").Append(arena.Clone(), x) }
-	return g.piece(p, raw, itemAdd, func(d jen.Code) []jen.Code {
+	return g.piece(p, raw, nil, itemAdd, func(d jen.Code) []jen.Code {
 		if !p.Validate {
 			return g.decodeScalar(items, d, itemAdd, appendItem)
 		}
@@ -541,7 +542,7 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 		cases = append(cases, jen.Case(match).Block(
 			o.count(),
 			jen.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(add(fixed("repeated", "must be given at most once"))).
-				Else().Block(append([]jen.Code{jen.Id("seen").Op("|=").Add(bit)}, o.g.piece(p, w, add, func(d jen.Code) []jen.Code {
+				Else().Block(append([]jen.Code{jen.Id("seen").Op("|=").Add(bit)}, o.g.piece(p, w, nil, add, func(d jen.Code) []jen.Code {
 				if i < len(p.PropTokens) && p.PropTokens[i] != nil {
 					// Applicators: the type, then the property schema's
 					// validator at the property's location.
@@ -560,7 +561,7 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 		case s.NoAdditional:
 			def = []jen.Code{add(fixed("additionalProperties", "no property of this name is allowed"))}
 		case s.AdditionalProperties != nil && !trivial(s.AdditionalProperties):
-			def = append([]jen.Code{o.count()}, o.g.piece(p, w, add, func(d jen.Code) []jen.Code {
+			def = append([]jen.Code{o.count()}, o.g.piece(p, w, nil, add, func(d jen.Code) []jen.Code {
 				return o.g.checkScalar(s.AdditionalProperties, d, add)
 			})...)
 		default:
@@ -721,19 +722,43 @@ func sentEnum(s *ir.Schema) []string {
 	return strs
 }
 
-// asSent is the first try of a value checkedAsSent, on the raw value v:
-// the condition that it parses (or is a member) as it is, and the rest of
-// the schema's checks on it.
-func (g *gen) asSent(s *ir.Schema, v jen.Code, add adder, set func(jen.Code) jen.Code) (cond, body []jen.Code) {
-	x := jen.Id("x")
+// asSent checks a query value of p that is checkedAsSent (found is its
+// param.Found) on the raw value v first, and takes the whole path, reserved
+// characters and percent-decoding, only when that fails. An integer or a
+// boolean that does not parse as sent is parsed again once decoded, so
+// that one chain of checks serves both:
+//
+//	x, parsed := param.ParseInt(v)
+//	if !parsed {
+//		...allowReserved, decoding, then x, parsed = param.ParseInt(d)...
+//	}
+//	if parsed {
+//		...minimum, maximum, format..., p.Limit = x
+//	}
+//
+// A string enum is a member as sent, with the rest of its checks on v, or
+// else takes the whole path with every check.
+func (g *gen) asSent(p *ir.Param, v, found jen.Code, add adder, set func(jen.Code) jen.Code) []jen.Code {
+	s := p.Schema
+	note := jen.Comment("Checked as sent first: " + sentWhy[scalarOf(s)] + ".")
+	x, parsed := jen.Id("x"), jen.Id("parsed")
 	switch k := scalarOf(s); k {
 	case kInt, kBool:
-		parse, checks := "ParseInt", g.numChecks(s, kInt, x)
+		parse, want, checks := "ParseInt", "expected an integer, found ", g.numChecks(s, kInt, x)
 		if k == kBool {
-			parse, checks = "ParseBool", g.boolChecks(s, x)
+			parse, want, checks = "ParseBool", "expected true or false, found ", g.boolChecks(s, x)
 		}
-		return []jen.Code{jen.List(x, jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(v), jen.Id("ok")},
-			chained(checks, add, set(x))
+		decoded := g.piece(p, v, found, add, func(d jen.Code) []jen.Code {
+			return []jen.Code{jen.If(jen.List(x, parsed).Op("=").Qual(g.rt("param"), parse).Call(d), jen.Op("!").Add(parsed)).Block(
+				add(shows("type", want, showQuoted, d)),
+			)}
+		})
+		return []jen.Code{
+			note,
+			jen.List(x, parsed).Op(":=").Qual(g.rt("param"), parse).Call(v),
+			jen.If(jen.Op("!").Add(parsed)).Block(decoded...),
+			jen.If(parsed).Block(chained(checks, add, set(x))...),
+		}
 	}
 	var rest []check
 	for _, c := range g.strChecks(s, v) {
@@ -741,8 +766,12 @@ func (g *gen) asSent(s *ir.Schema, v jen.Code, add adder, set func(jen.Code) jen
 			rest = append(rest, c)
 		}
 	}
-	return []jen.Code{jen.Id(g.enumFunc(uniq(sentEnum(s)))).Call(v)},
-		chained(rest, add, set(jen.Qual(g.rt("param"), "S").Call(v)))
+	member := jen.If(jen.Id(g.enumFunc(uniq(sentEnum(s)))).Call(v)).Block(chained(rest, add, set(jen.Qual(g.rt("param"), "S").Call(v)))...)
+	decoded := g.piece(p, v, found, add, func(d jen.Code) []jen.Code { return g.decodeScalar(s, d, add, set) })
+	if len(decoded) == 1 {
+		return []jen.Code{note, member.Else().Add(decoded[0])}
+	}
+	return []jen.Code{note, member.Else().Block(decoded...)}
 }
 
 // chained is chain as the statements of a block: ok alone when there is
