@@ -102,7 +102,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("query.direction", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: no member of the enum has anything to decode.
-			if isEnum0(v) {
+			if isAscDesc(v) {
 				p.Direction = param.S(v)
 			} else if c, bad := q[0].Reserved(); bad {
 				st.Errs.Add("query.direction", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
@@ -110,7 +110,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				st.Errs.Add("query.direction", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
-				if !isEnum0(d) {
+				if !isAscDesc(d) {
 					st.Errs.Add("query.direction", "enum", st.Errs.DetailQuoted("must be one of \"asc\", \"desc\", found ", d))
 				} else {
 					p.Direction = param.S(d)
@@ -126,7 +126,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("query.filter", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: no member of the enum has anything to decode.
-			if isEnum1(v) {
+			if isAssignedCreatedMentionedEtc(v) {
 				p.Filter = param.S(v)
 			} else if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.filter", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
@@ -134,7 +134,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				st.Errs.Add("query.filter", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
-				if !isEnum1(d) {
+				if !isAssignedCreatedMentionedEtc(d) {
 					st.Errs.Add("query.filter", "enum", st.Errs.DetailQuoted("must be one of \"assigned\", \"created\", \"mentioned\", \"subscribed\", \"repos\", \"all\", found ", d))
 				} else {
 					p.Filter = param.S(d)
@@ -157,7 +157,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				st.Bytes = buf
 				if len(d) > 200 && utf8.RuneCount(d) > 200 {
 					st.Errs.Add("query.labels", "maxLength", st.Errs.DetailInt("must be at most 200 characters long, found ", utf8.RuneCount(d)))
-				} else if !pattern0.Match(d) {
+				} else if !labelsPattern.Match(d) {
 					st.Errs.Add("query.labels", "pattern", st.Errs.DetailQuoted("must match \"^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$\", found ", d))
 				} else {
 					p.Labels = param.Opt[string]{V: param.S(d), Set: true}
@@ -278,7 +278,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("query.sort", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: no member of the enum has anything to decode.
-			if isEnum2(v) {
+			if isCreatedUpdatedComments(v) {
 				p.Sort = param.S(v)
 			} else if c, bad := q[7].Reserved(); bad {
 				st.Errs.Add("query.sort", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
@@ -286,7 +286,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				st.Errs.Add("query.sort", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
-				if !isEnum2(d) {
+				if !isCreatedUpdatedComments(d) {
 					st.Errs.Add("query.sort", "enum", st.Errs.DetailQuoted("must be one of \"created\", \"updated\", \"comments\", found ", d))
 				} else {
 					p.Sort = param.S(d)
@@ -302,7 +302,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			st.Errs.Add("query.state", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: no member of the enum has anything to decode.
-			if isEnum3(v) {
+			if isOpenClosedAll(v) {
 				p.State = param.S(v)
 			} else if c, bad := q[8].Reserved(); bad {
 				st.Errs.Add("query.state", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
@@ -310,7 +310,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				st.Errs.Add("query.state", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
-				if !isEnum3(d) {
+				if !isOpenClosedAll(d) {
 					st.Errs.Add("query.state", "enum", st.Errs.DetailQuoted("must be one of \"open\", \"closed\", \"all\", found ", d))
 				} else {
 					p.State = param.S(d)
@@ -339,7 +339,7 @@ func (p *ImportIssueParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			st.Errs.Add("path.owner", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
-			if !pattern1.Match(d) {
+			if !userLoginPattern.Match(d) {
 				st.Errs.Add("path.owner", "pattern", st.Errs.DetailQuoted("must match \"^[A-Za-z0-9-]{1,39}$\", found ", d))
 			} else {
 				p.Owner = param.S(d)

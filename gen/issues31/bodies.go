@@ -26,7 +26,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					it.Null()
 				case jsonv.String:
 					x := it.String()
-					if !isEnum4(x) {
+					if !isOffTopicTooHeatedResolvedEtc(x) {
 						errs.AddQuoted(it.LocKey("active_lock_reason"), "enum", "must be one of \"off-topic\", \"too heated\", \"resolved\", \"spam\", null, found ", x)
 					}
 				default:
@@ -46,7 +46,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if !isEnum5(x) {
+					if !isCOLLABORATORCONTRIBUTORFIRSTTIMEREtc(x) {
 						errs.AddQuoted(it.LocKey("author_association"), "enum", "must be one of \"COLLABORATOR\", \"CONTRIBUTOR\", \"FIRST_TIMER\", \"FIRST_TIME_CONTRIBUTOR\", \"MANNEQUIN\", \"MEMBER\", \"NONE\", \"OWNER\", found ", x)
 					}
 				default:
@@ -221,7 +221,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if !isEnum6(x) {
+					if !isOpenClosed(x) {
 						errs.AddQuoted(it.LocKey("state"), "enum", "must be one of \"open\", \"closed\", found ", x)
 					}
 				default:
@@ -233,7 +233,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					it.Null()
 				case jsonv.String:
 					x := it.String()
-					if !isEnum7(x) {
+					if !isCompletedReopenedNotPlanned(x) {
 						errs.AddQuoted(it.LocKey("state_reason"), "enum", "must be one of \"completed\", \"reopened\", \"not_planned\", null, found ", x)
 					}
 				default:
@@ -448,7 +448,7 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if !pattern1.Match(x) {
+					if !userLoginPattern.Match(x) {
 						errs.AddQuoted(it.LocKey("login"), "pattern", "must match \"^[A-Za-z0-9-]{1,39}$\", found ", x)
 					}
 				default:
@@ -537,7 +537,7 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if !isEnum8(x) {
+					if !isUserOrganizationBot(x) {
 						errs.AddQuoted(it.LocKey("type"), "enum", "must be one of \"User\", \"Organization\", \"Bot\", found ", x)
 					}
 				default:
@@ -771,7 +771,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if !isEnum6(x) {
+					if !isOpenClosed(x) {
 						errs.AddQuoted(it.LocKey("state"), "enum", "must be one of \"open\", \"closed\", found ", x)
 					}
 				default:
@@ -1050,7 +1050,7 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if !pattern2.Match(x) {
+					if !labelColorPattern.Match(x) {
 						errs.AddQuoted(it.LocKey("color"), "pattern", "must match \"^[0-9a-fA-F]{6}$\", found ", x)
 					}
 				default:
@@ -1175,13 +1175,13 @@ func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
 
 // Patterns are compiled once, at start-up.
 var (
-	pattern0 = pattern.MustCompile("^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$")
-	pattern1 = pattern.MustCompile("^[A-Za-z0-9-]{1,39}$")
-	pattern2 = pattern.MustCompile("^[0-9a-fA-F]{6}$")
+	labelColorPattern = pattern.MustCompile("^[0-9a-fA-F]{6}$")
+	labelsPattern     = pattern.MustCompile("^[a-z0-9:_-]+(,[a-z0-9:_-]+)*$")
+	userLoginPattern  = pattern.MustCompile("^[A-Za-z0-9-]{1,39}$")
 )
 
-// isEnum0 reports whether v is one of "asc", "desc".
-func isEnum0(v []byte) bool {
+// isAscDesc reports whether v is one of "asc", "desc".
+func isAscDesc(v []byte) bool {
 	switch string(v) {
 	case "asc", "desc":
 		return true
@@ -1189,8 +1189,8 @@ func isEnum0(v []byte) bool {
 	return false
 }
 
-// isEnum1 reports whether v is one of "assigned", "created", "mentioned", "subscribed", "repos", "all".
-func isEnum1(v []byte) bool {
+// isAssignedCreatedMentionedEtc reports whether v is one of "assigned", "created", "mentioned", "subscribed", "repos", "all".
+func isAssignedCreatedMentionedEtc(v []byte) bool {
 	switch string(v) {
 	case "assigned", "created", "mentioned", "subscribed", "repos", "all":
 		return true
@@ -1198,35 +1198,8 @@ func isEnum1(v []byte) bool {
 	return false
 }
 
-// isEnum2 reports whether v is one of "created", "updated", "comments".
-func isEnum2(v []byte) bool {
-	switch string(v) {
-	case "created", "updated", "comments":
-		return true
-	}
-	return false
-}
-
-// isEnum3 reports whether v is one of "open", "closed", "all".
-func isEnum3(v []byte) bool {
-	switch string(v) {
-	case "open", "closed", "all":
-		return true
-	}
-	return false
-}
-
-// isEnum4 reports whether v is one of "off-topic", "too heated", "resolved", "spam".
-func isEnum4(v []byte) bool {
-	switch string(v) {
-	case "off-topic", "too heated", "resolved", "spam":
-		return true
-	}
-	return false
-}
-
-// isEnum5 reports whether v is one of "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN", "MEMBER", "NONE", "OWNER".
-func isEnum5(v []byte) bool {
+// isCOLLABORATORCONTRIBUTORFIRSTTIMEREtc reports whether v is one of "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN", "MEMBER", "NONE", "OWNER".
+func isCOLLABORATORCONTRIBUTORFIRSTTIMEREtc(v []byte) bool {
 	switch string(v) {
 	case "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN", "MEMBER", "NONE", "OWNER":
 		return true
@@ -1234,17 +1207,8 @@ func isEnum5(v []byte) bool {
 	return false
 }
 
-// isEnum6 reports whether v is one of "open", "closed".
-func isEnum6(v []byte) bool {
-	switch string(v) {
-	case "open", "closed":
-		return true
-	}
-	return false
-}
-
-// isEnum7 reports whether v is one of "completed", "reopened", "not_planned".
-func isEnum7(v []byte) bool {
+// isCompletedReopenedNotPlanned reports whether v is one of "completed", "reopened", "not_planned".
+func isCompletedReopenedNotPlanned(v []byte) bool {
 	switch string(v) {
 	case "completed", "reopened", "not_planned":
 		return true
@@ -1252,8 +1216,44 @@ func isEnum7(v []byte) bool {
 	return false
 }
 
-// isEnum8 reports whether v is one of "User", "Organization", "Bot".
-func isEnum8(v []byte) bool {
+// isCreatedUpdatedComments reports whether v is one of "created", "updated", "comments".
+func isCreatedUpdatedComments(v []byte) bool {
+	switch string(v) {
+	case "created", "updated", "comments":
+		return true
+	}
+	return false
+}
+
+// isOffTopicTooHeatedResolvedEtc reports whether v is one of "off-topic", "too heated", "resolved", "spam".
+func isOffTopicTooHeatedResolvedEtc(v []byte) bool {
+	switch string(v) {
+	case "off-topic", "too heated", "resolved", "spam":
+		return true
+	}
+	return false
+}
+
+// isOpenClosed reports whether v is one of "open", "closed".
+func isOpenClosed(v []byte) bool {
+	switch string(v) {
+	case "open", "closed":
+		return true
+	}
+	return false
+}
+
+// isOpenClosedAll reports whether v is one of "open", "closed", "all".
+func isOpenClosedAll(v []byte) bool {
+	switch string(v) {
+	case "open", "closed", "all":
+		return true
+	}
+	return false
+}
+
+// isUserOrganizationBot reports whether v is one of "User", "Organization", "Bot".
+func isUserOrganizationBot(v []byte) bool {
 	switch string(v) {
 	case "User", "Organization", "Bot":
 		return true

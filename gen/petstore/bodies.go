@@ -319,7 +319,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if !pattern3.Match(x) {
+					if !newPetOwnerPhonePattern.Match(x) {
 						errs.AddQuoted(it.LocKey("phone"), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found ", x)
 					}
 				default:
@@ -342,7 +342,7 @@ func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.String:
 		x := it.String()
-		if !isEnum0(x) {
+		if !isAvailablePendingSold(x) {
 			errs.AddQuoted(it.Loc(), "enum", "must be one of \"available\", \"pending\", \"sold\", found ", x)
 		}
 	default:
@@ -420,14 +420,14 @@ func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
 
 // Patterns are compiled once, at start-up.
 var (
-	pattern0 = pattern.MustCompile("^[0-9]+\\.[0-9]+$")
-	pattern1 = pattern.MustCompile("^[a-z]+$")
-	pattern2 = pattern.MustCompile("^[a-z0-9]{8}$")
-	pattern3 = pattern.MustCompile("^\\+?[0-9 ]{6,20}$")
+	newPetOwnerPhonePattern = pattern.MustCompile("^\\+?[0-9 ]{6,20}$")
+	photoIDPattern          = pattern.MustCompile("^[a-z0-9]{8}$")
+	tagsItemPattern         = pattern.MustCompile("^[a-z]+$")
+	xClientVersionPattern   = pattern.MustCompile("^[0-9]+\\.[0-9]+$")
 )
 
-// isEnum0 reports whether v is one of "available", "pending", "sold".
-func isEnum0(v []byte) bool {
+// isAvailablePendingSold reports whether v is one of "available", "pending", "sold".
+func isAvailablePendingSold(v []byte) bool {
 	switch string(v) {
 	case "available", "pending", "sold":
 		return true

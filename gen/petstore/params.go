@@ -75,7 +75,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 			st.Errs.Add("query.status", "repeated", "must be given at most once")
 		} else {
 			// Checked as sent first: no member of the enum has anything to decode.
-			if isEnum0(v) {
+			if isAvailablePendingSold(v) {
 				p.Status = param.Opt[string]{V: param.S(v), Set: true}
 			} else if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.status", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
@@ -83,7 +83,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				st.Errs.Add("query.status", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 			} else {
 				st.Bytes = buf
-				if !isEnum0(d) {
+				if !isAvailablePendingSold(d) {
 					st.Errs.Add("query.status", "enum", st.Errs.DetailQuoted("must be one of \"available\", \"pending\", \"sold\", found ", d))
 				} else {
 					p.Status = param.Opt[string]{V: param.S(d), Set: true}
@@ -133,7 +133,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 			st.Errs.Add("header.X-Client-Version", "repeated", "must be given at most once")
 		} else {
 			v := vs[0]
-			if !pattern0.Match(v) {
+			if !xClientVersionPattern.Match(v) {
 				st.Errs.Add("header.X-Client-Version", "pattern", st.Errs.DetailQuoted("must match \"^[0-9]+\\\\.[0-9]+$\", found ", v))
 			} else {
 				p.XClientVersion = param.Opt[string]{V: param.S(v), Set: true}
@@ -169,7 +169,7 @@ func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, 
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Bytes = buf
-					if !pattern1.Match(d) {
+					if !tagsItemPattern.Match(d) {
 						st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "pattern", st.Errs.DetailQuoted("must match \"^[a-z]+$\", found ", d))
 						st.Strs = append(st.Strs, "")
 					} else {
@@ -374,7 +374,7 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			st.Errs.Add("path.photoId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
 		} else {
 			st.Bytes = buf
-			if !pattern2.Match(d) {
+			if !photoIDPattern.Match(d) {
 				st.Errs.Add("path.photoId", "pattern", st.Errs.DetailQuoted("must match \"^[a-z0-9]{8}$\", found ", d))
 			} else {
 				p.PhotoID = param.S(d)
@@ -451,7 +451,7 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Bytes = buf
-					if !isEnum0(d) {
+					if !isAvailablePendingSold(d) {
 						st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "enum", st.Errs.DetailQuoted("must be one of \"available\", \"pending\", \"sold\", found ", d))
 						st.Strs = append(st.Strs, "")
 					} else {

@@ -127,7 +127,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.String:
 					x := it.String()
-					if !pattern0.Match(x) {
+					if !newPetOwnerPhonePattern.Match(x) {
 						errs.AddQuoted(it.LocKey("phone"), "pattern", "must match \"^\\\\+?[0-9 ]{6,20}$\", found ", x)
 					}
 				default:
@@ -150,7 +150,7 @@ func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.String:
 		x := it.String()
-		if !isEnum0(x) {
+		if !isAvailablePendingSold(x) {
 			errs.AddQuoted(it.Loc(), "enum", "must be one of \"available\", \"pending\", \"sold\", found ", x)
 		}
 	default:
@@ -209,11 +209,11 @@ func notAllowed(it *jsonv.Iter, errs *problem.Errors, rule string, k []byte) {
 
 // Patterns are compiled once, at start-up.
 var (
-	pattern0 = pattern.MustCompile("^\\+?[0-9 ]{6,20}$")
+	newPetOwnerPhonePattern = pattern.MustCompile("^\\+?[0-9 ]{6,20}$")
 )
 
-// isEnum0 reports whether v is one of "available", "pending", "sold".
-func isEnum0(v []byte) bool {
+// isAvailablePendingSold reports whether v is one of "available", "pending", "sold".
+func isAvailablePendingSold(v []byte) bool {
 	switch string(v) {
 	case "available", "pending", "sold":
 		return true

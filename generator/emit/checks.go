@@ -217,13 +217,7 @@ func formatFunc(f string) string {
 // enumJSONFunc returns the name of a function reporting whether a raw JSON
 // array or object equals one of members (canonical JSON texts).
 func (g *gen) enumJSONFunc(members []string) string {
-	key := enumKey("json", uniq(members))
-	if name, ok := g.enums[key]; ok {
-		return name
-	}
-	name := "isEnum" + strconv.Itoa(len(g.enums))
-	g.enums[key] = name
-	return name
+	return g.enumName(enumKey("json", uniq(members)), members)
 }
 
 // boolChecks returns the enum constraint of a boolean.
@@ -269,25 +263,58 @@ func chain(cs []check, report func(check) jen.Code, ok []jen.Code) jen.Code {
 	return st
 }
 
-// pattern returns the package-level variable holding the compiled pattern.
+// pattern returns the package-level variable holding the compiled pattern:
+// the name lower gave it after its first use, or, for a pattern lower did
+// not see (the key of patternProperties), a numbered one.
 func (g *gen) pattern(expr string) string {
 	if name, ok := g.patterns[expr]; ok {
 		return name
 	}
 	name := "pattern" + strconv.Itoa(len(g.patterns))
+	for _, p := range g.api.Patterns {
+		if p.Expr == expr {
+			name = p.Name
+		}
+	}
 	g.patterns[expr] = name
+	return name
+}
+
+// enumName returns the name of the membership function of the enum key,
+// made of its first members (isAvailablePendingSold), numbered when two
+// enums would share one.
+func (g *gen) enumName(key string, members []string) string {
+	if name, ok := g.enums[key]; ok {
+		return name
+	}
+	var b strings.Builder
+	b.WriteString("is")
+	for i, m := range members {
+		if i == 3 || b.Len() > 32 {
+			b.WriteString("Etc")
+			break
+		}
+		if w := strings.Trim(m, `"`); w == "" {
+			b.WriteString("Empty")
+		} else {
+			b.WriteString(propName(w))
+		}
+	}
+	name := b.String()
+	taken := map[string]bool{}
+	for _, n := range g.enums {
+		taken[n] = true
+	}
+	for i := 2; taken[name]; i++ {
+		name = b.String() + strconv.Itoa(i)
+	}
+	g.enums[key] = name
 	return name
 }
 
 // enumFunc returns the name of a function reporting membership in strs.
 func (g *gen) enumFunc(strs []string) string {
-	key := enumKey("string", uniq(strs))
-	if name, ok := g.enums[key]; ok {
-		return name
-	}
-	name := "isEnum" + strconv.Itoa(len(g.enums))
-	g.enums[key] = name
-	return name
+	return g.enumName(enumKey("string", uniq(strs)), strs)
 }
 
 // tables emits the patterns and enum sets the checks above referred to.
@@ -309,7 +336,7 @@ func (g *gen) tables(f *jen.File) {
 	for k := range g.enums {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return enumIndex(g.enums[keys[i]]) < enumIndex(g.enums[keys[j]]) })
+	sort.Slice(keys, func(i, j int) bool { return g.enums[keys[i]] < g.enums[keys[j]] })
 	for _, k := range keys {
 		kind, strs := enumMembers(k)
 		name := g.enums[k]
@@ -359,11 +386,6 @@ func enumMembers(key string) (kind string, members []string) {
 	var all []string
 	_ = json.Unmarshal([]byte(key), &all)
 	return all[0], all[1:]
-}
-
-func enumIndex(name string) int {
-	n, _ := strconv.Atoi(strings.TrimPrefix(name, "isEnum"))
-	return n
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

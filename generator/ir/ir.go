@@ -40,6 +40,15 @@ type API struct {
 	Servers         []Server          `json:"servers,omitempty"`
 	Tags            []Tag             `json:"tags,omitempty"`
 	SecuritySchemes []*SecurityScheme `json:"securitySchemes,omitempty"`
+	// Patterns names each distinct schema pattern after its first use, for
+	// the compiled matcher the generated code keeps of it.
+	Patterns []Pattern `json:"patterns,omitempty"`
+}
+
+// Pattern is one compiled `pattern` of the generated package.
+type Pattern struct {
+	Name string `json:"name"`
+	Expr string `json:"expr"`
 }
 
 // Server is one entry of the document's servers, as written.

@@ -87,6 +87,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 		l.api.Schemas = append(l.api.Schemas, s)
 	}
 	sort.Slice(l.api.Schemas, func(i, j int) bool { return l.api.Schemas[i].GoName < l.api.Schemas[j].GoName })
+	l.namePatterns()
 	return l.api, l.diags
 }
 
