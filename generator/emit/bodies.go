@@ -1191,25 +1191,14 @@ func (b *bodyGen) member(s *ir.Schema, name string, track bool, extra *ir.Schema
 	return out
 }
 
-// requestRequired is required minus the properties that are readOnly: a
-// client cannot send those (OpenAPI 3.0.3 §4.7.25.1 readOnly); in a
-// response, minus the writeOnly ones.
+// requestRequired is what lower decided the body being checked must hold:
+// required less readOnly properties in a request, less writeOnly ones in a
+// response.
 func (b *bodyGen) requestRequired(s *ir.Schema) []string {
-	var out []string
-	for _, r := range s.Required {
-		ro := false
-		for _, p := range s.Properties {
-			if p.Name == r {
-				if ps := b.resolve(p.Schema); ps != nil && (ps.ReadOnly && !b.response || ps.WriteOnly && b.response) {
-					ro = true
-				}
-			}
-		}
-		if !ro {
-			out = append(out, r)
-		}
+	if b.response {
+		return s.ResponseRequired
 	}
-	return out
+	return s.RequestRequired
 }
 
 // propName makes a property name part of a Go function name.

@@ -398,8 +398,13 @@ type Schema struct {
 	MaxContains *int64    `json:"maxContains,omitempty"`
 
 	// objects
-	Properties           []*Property `json:"properties,omitempty"`           // sorted by name
-	Required             []string    `json:"required,omitempty"`             // sorted
+	Properties []*Property `json:"properties,omitempty"` // sorted by name
+	Required   []string    `json:"required,omitempty"`   // sorted
+	// RequestRequired and ResponseRequired are Required less the readOnly
+	// properties (a request does not send them) and less the writeOnly ones
+	// (a response does not); set, possibly empty, when Required is not.
+	RequestRequired      []string    `json:"requestRequired,omitempty"`
+	ResponseRequired     []string    `json:"responseRequired,omitempty"`
 	AdditionalProperties *Schema     `json:"additionalProperties,omitempty"` // nil: any additional property is allowed
 	NoAdditional         bool        `json:"noAdditional,omitempty"`         // additionalProperties: false
 	MinProperties        *int64      `json:"minProperties,omitempty"`

@@ -88,6 +88,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	}
 	sort.Slice(l.api.Schemas, func(i, j int) bool { return l.api.Schemas[i].GoName < l.api.Schemas[j].GoName })
 	l.namePatterns()
+	l.directedRequired()
 	return l.api, l.diags
 }
 
