@@ -322,7 +322,7 @@ func (g *gen) items(p *ir.Param, v jen.Code, each func(item jen.Code) []jen.Code
 
 // arrayValue splits v per the style and checks each item, then the count.
 func (g *gen) arrayValue(p *ir.Param, add adder) []jen.Code {
-	out := []jen.Code{jen.Id("base").Op(":=").Len(g.arena(p))}
+	out := g.arrayBegin(p)
 	if p.In == ir.InHeader {
 		// over every line of the header: "a, b" and "c"
 		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("vs")).Block(
@@ -374,7 +374,23 @@ func (g *gen) arrayItem(p *ir.Param, raw jen.Code) []jen.Code {
 	})
 }
 
-// arrayEnd sets the field to the arena window and checks the item count.
+// arrayBegin notes where the parameter's items start in their arena and,
+// for uniqueItems, how many violations there were before them.
+func (g *gen) arrayBegin(p *ir.Param) []jen.Code {
+	out := []jen.Code{jen.Id("base").Op(":=").Len(g.arena(p))}
+	if p.Schema.UniqueItems {
+		out = append(out, jen.Id("bad").Op(":=").Id("st").Dot("Errs").Dot("Count").Call())
+	}
+	return out
+}
+
+// arrayEnd sets the field to the arena window and checks the item count
+// and, when the items all passed (a failed one holds a zero value in its
+// place), their uniqueness:
+//
+//	if _, j, dup := param.DupStrings(p.Fields, &st.Order); dup && st.Errs.Count() == bad {
+//		st.Errs.Add("query.fields", "uniqueItems", ...)
+//	}
 func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 	arena := g.arena(p)
 	field := jen.Id("p").Dot(p.GoName)
@@ -390,7 +406,38 @@ func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 			add(shows("maxItems", "must have at most "+strconv.FormatInt(*n, 10)+" items, found ", showInt, count)),
 		))
 	}
+	if p.Schema.UniqueItems {
+		fn, args := dupFunc(p), []jen.Code{field.Clone()}
+		if fn != "DupBools" {
+			args = append(args, jen.Op("&").Id("st").Dot("Order"))
+		}
+		out = append(out, jen.If(
+			jen.List(jen.Id("_"), jen.Id("j"), jen.Id("dup")).Op(":=").Qual(g.rt("param"), fn).Call(args...),
+			jen.Id("dup").Op("&&").Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("bad"),
+		).Block(add(shows("uniqueItems", "items must be unique, found a repeat of an earlier item at index ", showInt, jen.Id("j")))))
+	}
 	return out
+}
+
+// dupFunc names the param.Dup function that compares p's items as JSON
+// Schema does, by the type they are decoded as: numbers by value, so that
+// 1 and 1.0 are one number while the strings "1" and "1.0" differ. Items
+// kept as text whose schema admits numbers (applicators, or a type list
+// with string) are compared as the tokens their texts become.
+func dupFunc(p *ir.Param) string {
+	items := itemsOf(p.Schema)
+	switch scalarOf(items) {
+	case kInt:
+		return "DupInts"
+	case kNum:
+		return "DupFloats"
+	case kBool:
+		return "DupBools"
+	}
+	if (p.Token != nil && p.Token.Number) || (items.Type != ir.TAny && items.Type&(ir.TNumber|ir.TInteger) != 0) {
+		return "DupTokens"
+	}
+	return "DupStrings"
 }
 
 // queryMulti emits the loop over a query for a value spread over several
@@ -404,14 +451,13 @@ func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
 	}
 	field := jen.Id("p").Dot(p.GoName)
 	if p.Shape == ir.ShapeArray {
-		out := []jen.Code{
-			jen.Id("base").Op(":=").Len(g.arena(p)),
+		out := append(g.arrayBegin(p),
 			jen.Id("n").Op(":=").Lit(0),
 			loop(append([]jen.Code{
 				jen.If(jen.Op("!").Qual(g.rt("param"), "KeyIs").Call(jen.Id("k"), jen.Lit(p.Name))).Block(jen.Continue()),
 				jen.Id("n").Op("++"),
 			}, g.arrayItem(p, jen.Id("v"))...)...),
-		}
+		)
 		end := g.arrayEnd(p, add)
 		st := jen.If(jen.Id("n").Op(">").Lit(0)).Block(end...)
 		if m := g.missing(p, field, add); m != nil {
