@@ -212,7 +212,19 @@ func (g *gen) paramValue(p *ir.Param, add adder) []jen.Code {
 	case ir.ShapeUnchecked:
 		return []jen.Code{jen.Add(field).Op("=").Id("v")}
 	case ir.ShapeText:
-		out = g.piece(p, v, add, func(d jen.Code) []jen.Code { return []jen.Code{jen.Add(field).Op("=").Add(d)} })
+		// Text checked as a primitive parameter is, without a style: by the
+		// schema's own keywords, or by its type and then its validator.
+		out = g.piece(p, v, add, func(d jen.Code) []jen.Code {
+			set := jen.Add(field).Op("=").Add(d)
+			switch {
+			case p.Validate:
+				run := g.validation(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName, p.Token, d, "ResetAt", jen.Lit(p.Location()))
+				return g.checkScalar(&ir.Schema{Type: p.Schema.Type}, d, add, run, set)
+			case trivial(p.Schema), scalarOf(p.Schema) == kStr && len(g.strChecks(p.Schema, d)) == 0:
+				return []jen.Code{set}
+			}
+			return g.checkScalar(p.Schema, d, add, set)
+		})
 	case ir.ShapeJSON:
 		fn := g.validator(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName)
 		loc := p.Location()

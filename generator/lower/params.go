@@ -143,11 +143,15 @@ func (l *lowerer) content(out *ir.Param, p *openapi3.Parameter) {
 	out.ContentType = mediaType(cts[0])
 	out.Schema = &ir.Schema{}
 	out.Shape = ir.ShapeText
-	if isJSON(out.ContentType) {
+	// Only a JSON media type named as such makes the value JSON; under a
+	// range (*/*, text/*) or any other type it is the text as sent.
+	if out.ContentType == "application/json" || strings.HasSuffix(out.ContentType, "+json") {
 		out.Shape = ir.ShapeJSON
 		if mt != nil && mt.Schema != nil {
 			out.Schema = l.schema(mt.Schema, out.Pos)
 		}
+	} else if mt != nil && mt.Schema != nil {
+		l.textSchema(out, l.deref(l.schema(mt.Schema, out.Pos)))
 	}
 	var ex string
 	switch {
@@ -160,6 +164,28 @@ func (l *lowerer) content(out *ir.Param, p *openapi3.Parameter) {
 	}
 	if ex != "" {
 		out.Example = wire(out, ex)
+	}
+}
+
+// textSchema keeps the schema of a content parameter whose value is text
+// (text/plain, */*, …) when the text can be checked by it as a primitive
+// parameter is: by the string keywords and format, or as the number or
+// boolean it spells, and by its applicators' JSON validator as the token
+// it becomes. An object or array schema cannot be read from a text: the
+// value passes unchecked, with a warning.
+func (l *lowerer) textSchema(out *ir.Param, s *ir.Schema) {
+	if s == nil || s.False {
+		return
+	}
+	if !primitive(s) {
+		l.diags.Warnf(out.Pos, "parameter %s: content %s carries text, which cannot hold the object or array its schema describes; the value passes unchecked", out.Location(), out.ContentType)
+		return
+	}
+	out.Schema = s
+	if applicators(s) {
+		out.Validate = true
+		out.Token = &ir.Field{}
+		l.tokenKinds(out.Token, s, 0)
 	}
 }
 

@@ -33,6 +33,7 @@ const (
 	kContentType = "wrong-content-type"
 	kMalformed   = "malformed-json"
 	kNoBody      = "missing-body"
+	kUnique      = "repeated-item"
 )
 
 // sitesPerKind bounds how many places of one operation each kind mutates.
@@ -294,10 +295,13 @@ func synth(ref *openapi3.SchemaRef, depth int) (any, bool) {
 			n = int(*s.MaxItems)
 		}
 		out := []any{}
-		for range n {
+		for i := range n {
 			v, ok := synth(s.Items, depth+1)
 			if !ok {
 				return nil, false
+			}
+			if s.UniqueItems {
+				v = distinct(s.Items, v, i)
 			}
 			out = append(out, v)
 		}
@@ -335,6 +339,27 @@ func synth(ref *openapi3.SchemaRef, depth int) (any, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// distinct varies the synthesized item v into the i-th of items that
+// uniqueItems allows together: the i-th enum member, or a number moved by
+// i within its bounds when the items have neither enum nor multipleOf.
+// Anything else stays v, which may repeat.
+func distinct(items *openapi3.SchemaRef, v any, i int) any {
+	if i == 0 || items == nil || items.Value == nil {
+		return v
+	}
+	s := flat(items.Value, 1)
+	if len(s.Enum) > 0 {
+		return s.Enum[i%len(s.Enum)]
+	}
+	if f, ok := v.(float64); ok && s.MultipleOf == nil {
+		g := f + float64(i)
+		if s.Max == nil || g <= *s.Max {
+			return g
+		}
+	}
+	return v
 }
 
 func sortedKeys[V any](m map[string]V) []string {
