@@ -340,20 +340,64 @@ func (g *gen) arrayValue(p *ir.Param, add adder) []jen.Code {
 		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("vs")).Block(
 			g.items(p, jen.Id("v"), func(item jen.Code) []jen.Code { return g.arrayItem(p, item) }),
 		))
-	} else {
-		out = append(out, g.prefixed(p, add, func(v jen.Code) []jen.Code {
-			if p.In == ir.InPath && p.Style == "matrix" && p.Explode {
-				// ";name=a;name=b": each piece is name=item
-				return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code {
-					return []jen.Code{jen.If(jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Assigned").Call(item, jen.Lit(p.Name)), jen.Op("!").Id("ok")).Block(
-						add(shows("style", `expected ";`+p.Name+`=…" for each item, found `, showQuoted, item)),
-					).Else().Block(g.arrayItem(p, jen.Id("w"))...)}
-				})}
-			}
-			return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code { return g.arrayItem(p, item) })}
-		})...)
+		out = append(out, g.arrayEnd(p, add)...)
+		return g.orScalar(p, jen.Id("vs").Index(jen.Lit(0)), jen.Len(jen.Id("vs")).Op("==").Lit(1), out)
 	}
+	if p.Union != nil {
+		return g.prefixed(p, add, func(v jen.Code) []jen.Code {
+			return g.orScalar(p, v, nil, append(append(out, g.arrayItems(p, add, v)...), g.arrayEnd(p, add)...))
+		})
+	}
+	out = append(out, g.prefixed(p, add, func(v jen.Code) []jen.Code { return g.arrayItems(p, add, v) })...)
 	return append(out, g.arrayEnd(p, add)...)
+}
+
+// orScalar returns rest, the reading of p's value as the array or object
+// of its shape; for a union (see ir.Param.Union), rest runs only when the
+// value v, read as one scalar, does not pass the whole schema. That first
+// try is a probe: its violations are counted, not kept, and the reading
+// as rest reports whatever is wrong. when, if not nil, says whether v is
+// a single value at all:
+//
+//	scalar := false
+//	if when {
+//		mark := st.Errs.Probe()
+//		...decode v, run the whole schema's validator on its token...
+//		scalar = st.Errs.EndProbe(mark)
+//	}
+//	if !scalar { ...rest... }
+func (g *gen) orScalar(p *ir.Param, v, when jen.Code, rest []jen.Code) []jen.Code {
+	if p.Union == nil {
+		return rest
+	}
+	loc := jen.Lit(p.Location())
+	add := func(c check) jen.Code { return g.errAt(loc.Clone(), c) }
+	try := append([]jen.Code{jen.Id("mark").Op(":=").Id("st").Dot("Errs").Dot("Probe").Call()},
+		g.piece(p, v, add, func(d jen.Code) []jen.Code {
+			return []jen.Code{g.validation(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Scalar", p.UnionToken, d, "ResetAt", loc.Clone())}
+		})...)
+	try = append(try, jen.Id("scalar").Op("=").Id("st").Dot("Errs").Dot("EndProbe").Call(jen.Id("mark")))
+	out := []jen.Code{jen.Id("scalar").Op(":=").False()}
+	if when != nil {
+		out = append(out, jen.If(when).Block(try...))
+	} else {
+		out = append(out, jen.Block(try...))
+	}
+	return append(out, jen.If(jen.Op("!").Id("scalar")).Block(rest...))
+}
+
+// arrayItems splits the single value v (its label or matrix prefix gone)
+// into items and checks each.
+func (g *gen) arrayItems(p *ir.Param, add adder, v jen.Code) []jen.Code {
+	if p.In == ir.InPath && p.Style == "matrix" && p.Explode {
+		// ";name=a;name=b": each piece is name=item
+		return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code {
+			return []jen.Code{jen.If(jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Assigned").Call(item, jen.Lit(p.Name)), jen.Op("!").Id("ok")).Block(
+				add(shows("style", `expected ";`+p.Name+`=…" for each item, found `, showQuoted, item)),
+			).Else().Block(g.arrayItem(p, jen.Id("w"))...)}
+		})}
+	}
+	return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code { return g.arrayItem(p, item) })}
 }
 
 func (g *gen) arena(p *ir.Param) *jen.Statement {
@@ -475,7 +519,20 @@ func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
 		if m := g.missing(p, field, add); m != nil {
 			st = st.Else().Block(m)
 		}
-		return append(out, st)
+		out = append(out, st)
+		if p.Union == nil {
+			return out
+		}
+		// A union sent once may be the scalar: find that one value first.
+		return append([]jen.Code{
+			jen.List(jen.Id("sent"), jen.Id("one")).Op(":=").List(jen.Lit(0), jen.Index().Byte().Parens(jen.Nil())),
+			jen.For(jen.Id("i")).Op(":=").Range().Id("qs").Block(
+				jen.If(jen.Qual(g.rt("param"), "KeyIs").Call(jen.Id("qs").Index(jen.Id("i")).Dot("Key"), jen.Lit(p.Name))).Block(
+					jen.Id("sent").Op("++"),
+					jen.Id("one").Op("=").Id("qs").Index(jen.Id("i")).Dot("Value"),
+				),
+			),
+		}, g.orScalar(p, jen.Id("one"), jen.Id("sent").Op("==").Lit(1), out)...)
 	}
 	o := g.newObject(p, add)
 	var body []jen.Code
@@ -488,7 +545,26 @@ func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
 	} else {
 		body = []jen.Code{o.dispatch(jen.Id("k"), jen.Id("v"), false)}
 	}
-	return append(append(o.begin(), loop(body...)), o.end(field)...)
+	if p.Union == nil {
+		return append(append(o.begin(), loop(body...)), o.end(field)...)
+	}
+	// A union in deepObject: created[gt]=5 is the object, created=5 the
+	// scalar, checked by the whole schema; not both.
+	body = append([]jen.Code{jen.If(jen.Qual(g.rt("param"), "KeyIs").Call(jen.Id("k"), jen.Lit(p.Name))).Block(
+		jen.Id("sent").Op("++"), jen.Id("one").Op("=").Id("v"), jen.Continue(),
+	)}, body...)
+	o.scalar = true
+	out := append(o.begin(), jen.List(jen.Id("sent"), jen.Id("one")).Op(":=").List(jen.Lit(0), jen.Index().Byte().Parens(jen.Nil())), loop(body...))
+	loc := jen.Lit(p.Location())
+	check := g.piece(p, jen.Id("one"), add, func(d jen.Code) []jen.Code {
+		return []jen.Code{g.validation(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Scalar", p.UnionToken, d, "ResetAt", loc.Clone())}
+	})
+	out = append(out, jen.If(jen.Id("sent").Op(">").Lit(0).Op("&&").Id("n").Op(">").Lit(0)).Block(
+		add(fixed("style", "expected an object (name[property]=value) or a single value, found both")),
+	).Else().If(jen.Id("sent").Op(">").Lit(1)).Block(
+		add(fixed("repeated", "must be given at most once")),
+	).Else().If(jen.Id("sent").Op("==").Lit(1)).Block(check...))
+	return append(out, o.end(field)...)
 }
 
 // cookieMulti is queryMulti for an exploded form object in cookies: each
@@ -552,6 +628,7 @@ type object struct {
 	add      adder
 	needN    bool // n is read: counts are checked or presence depends on it
 	needSeen bool // seen is read: there are declared properties
+	scalar   bool // a union: sent counts the values sent as a scalar instead
 }
 
 func (g *gen) newObject(p *ir.Param, add adder) *object {
@@ -680,7 +757,12 @@ func (o *object) end(field jen.Code) []jen.Code {
 	// Spread over parameters: absent when none of them came.
 	st := jen.If(jen.Id("n").Op(">").Lit(0)).Block(checks...)
 	if p.Required {
-		st = st.Else().Block(add(fixed("required", "missing required "+p.In+" parameter "+strconv.Quote(p.Name))))
+		missing := add(fixed("required", "missing required "+p.In+" parameter "+strconv.Quote(p.Name)))
+		if o.scalar {
+			st = st.Else().If(jen.Id("sent").Op("==").Lit(0)).Block(missing)
+		} else {
+			st = st.Else().Block(missing)
+		}
 	}
 	return []jen.Code{st}
 }

@@ -96,6 +96,8 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 		out.Shape = ir.ShapeArray
 	} else if t != ir.TAny && t&ir.TObject != 0 && t&^(ir.TObject|ir.TNull) == 0 {
 		out.Shape = ir.ShapeObject
+	} else if t == ir.TAny && applicators(out.Schema) {
+		l.union(out)
 	}
 	if !styleApplies(out) {
 		l.diags.Invalidf(pos, "%s: style %q does not apply to %s parameters of shape %s (OpenAPI 3.1 §4.8.12.4 Style Values); its value is passed through unchecked", where, out.Style, out.In, out.Shape)
@@ -126,6 +128,57 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 		out.Example = wire(out, v)
 	}
 	return out
+}
+
+// union reads a parameter whose schema has no type by the shape its
+// branches offer (Stripe's anyOf [{type: array}, {enum: [""]}]): when one
+// branch is an array and none an object, it is read as that array; when
+// one is an object and none an array, and it is sent in deepObject (the
+// one style where a scalar and an object cannot be mistaken for each
+// other), as that object. Its whole schema then checks a value sent as a
+// scalar. Otherwise it stays a primitive checked by its whole schema.
+func (l *lowerer) union(out *ir.Param) {
+	var arr, obj *ir.Schema
+	var walk func(s *ir.Schema, depth int)
+	walk = func(s *ir.Schema, depth int) {
+		s = l.deref(s)
+		if s == nil || depth > 8 {
+			return
+		}
+		t := s.Type
+		switch {
+		case t != ir.TAny && t&ir.TArray != 0 && t&^(ir.TArray|ir.TNull) == 0:
+			if arr == nil {
+				arr = s
+			}
+		case t != ir.TAny && t&ir.TObject != 0 && t&^(ir.TObject|ir.TNull) == 0:
+			if obj == nil {
+				obj = s
+			}
+		case t == ir.TAny:
+			for _, list := range [][]*ir.Schema{s.AllOf, s.AnyOf, s.OneOf} {
+				for _, b := range list {
+					walk(b, depth+1)
+				}
+			}
+		}
+	}
+	walk(out.Schema, 0)
+	whole := out.Schema
+	switch {
+	case arr != nil && obj == nil:
+		out.Shape = ir.ShapeArray
+	case obj != nil && arr == nil && out.In == ir.InQuery && out.Style == "deepObject":
+		out.Shape = ir.ShapeObject
+		arr = obj
+	default:
+		return
+	}
+	branch := *arr
+	out.Schema = &branch
+	out.Union = whole
+	out.UnionToken = &ir.Field{}
+	l.tokenKinds(out.UnionToken, whole, 0)
 }
 
 // content lowers a parameter declared with content instead of schema: a
