@@ -124,6 +124,8 @@ type Param struct {
 	// type; nil for a property its own keywords check.
 	PropTokens []*Field `json:"propTokens,omitempty"`
 	Schema     *Schema  `json:"schema,omitempty"`  // for ShapeObject: primitive properties only, at most MaxObjectProps
+	Example    string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
+	Pos        diag.Pos `json:"pos,omitempty"`
 	// Union: the parameter's schema has no type of its own, and a branch
 	// of its allOf/anyOf/oneOf is the array (or object) the value is read
 	// as; Schema is that branch. Union is the whole schema: a value that
@@ -134,8 +136,6 @@ type Param struct {
 	// object in deepObject when the name is sent without a property.
 	Union      *Schema `json:"union,omitempty"`
 	UnionToken *Field  `json:"unionToken,omitempty"`
-	Example    string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
-	Pos        diag.Pos `json:"pos,omitempty"`
 }
 
 // Shape is how a parameter is decoded.
