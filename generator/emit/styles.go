@@ -374,7 +374,7 @@ func (g *gen) orScalar(p *ir.Param, v, when jen.Code, rest []jen.Code) []jen.Cod
 	add := func(c check) jen.Code { return g.errAt(loc.Clone(), c) }
 	try := append([]jen.Code{jen.Id("mark").Op(":=").Id("st").Dot("Errs").Dot("Probe").Call()},
 		g.piece(p, v, add, func(d jen.Code) []jen.Code {
-			return []jen.Code{g.validation(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Scalar", p.UnionToken, d, "ResetAt", loc.Clone())}
+			return []jen.Code{g.validation(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Union", p.UnionToken, d, "ResetAt", loc.Clone())}
 		})...)
 	try = append(try, jen.Id("scalar").Op("=").Id("st").Dot("Errs").Dot("EndProbe").Call(jen.Id("mark")))
 	out := []jen.Code{jen.Id("scalar").Op(":=").False()}
@@ -434,7 +434,7 @@ func (g *gen) arrayItem(p *ir.Param, raw jen.Code) []jen.Code {
 // for uniqueItems, how many violations there were before them.
 func (g *gen) arrayBegin(p *ir.Param) []jen.Code {
 	out := []jen.Code{jen.Id("base").Op(":=").Len(g.arena(p))}
-	if p.Schema.UniqueItems {
+	if p.Schema.UniqueItems || p.Union != nil {
 		out = append(out, jen.Id("bad").Op(":=").Id("st").Dot("Errs").Dot("Count").Call())
 	}
 	return out
@@ -471,6 +471,37 @@ func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 			jen.List(jen.Id("_"), jen.Id("j"), jen.Id("dup")).Op(":=").Qual(g.rt("param"), fn).Call(args...),
 			jen.Id("dup").Op("&&").Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("bad"),
 		).Block(add(shows("uniqueItems", "items must be unique, found a repeat of an earlier item at index ", showInt, jen.Id("j")))))
+	}
+	if p.Union != nil {
+		// The branch the items were read by passed: the whole schema
+		// (its allOf siblings, the other branches of a oneOf) has the
+		// last word, on the items as the JSON array they stand for.
+		var js jen.Code
+		switch items := itemsOf(p.Schema); scalarOf(items) {
+		case kInt:
+			js = jen.Qual(g.rt("request"), "AppendIntsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone())
+		case kNum:
+			js = jen.Qual(g.rt("request"), "AppendFloatsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone())
+		case kBool:
+			js = jen.Qual(g.rt("request"), "AppendBoolsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone())
+		default:
+			tok := &ir.Field{}
+			if p.Token != nil {
+				tok = p.Token
+			} else if items.Type != ir.TAny {
+				tok.Number = items.Type&(ir.TNumber|ir.TInteger) != 0
+				tok.Boolean = items.Type&ir.TBoolean != 0
+				tok.Null = items.Type&ir.TNull != 0
+			}
+			js = jen.Qual(g.rt("request"), "AppendStringsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone(), g.kind(tok))
+		}
+		fn := g.validator(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Union")
+		out = append(out, jen.If(jen.Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("bad")).Block(
+			jen.Id("st").Dot("Scratch").Op("=").Add(js),
+			jen.Id("st").Dot("JSON").Dot("ResetAt").Call(jen.Id("st").Dot("Scratch"), jen.Lit(p.Location())),
+			jen.Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")),
+			jen.Id("st").Dot("JSON").Dot("End").Call(),
+		))
 	}
 	return out
 }
@@ -557,7 +588,7 @@ func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
 	out := append(o.begin(), jen.List(jen.Id("sent"), jen.Id("one")).Op(":=").List(jen.Lit(0), jen.Index().Byte().Parens(jen.Nil())), loop(body...))
 	loc := jen.Lit(p.Location())
 	check := g.piece(p, jen.Id("one"), add, func(d jen.Code) []jen.Code {
-		return []jen.Code{g.validation(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Scalar", p.UnionToken, d, "ResetAt", loc.Clone())}
+		return []jen.Code{g.validation(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Union", p.UnionToken, d, "ResetAt", loc.Clone())}
 	})
 	out = append(out, jen.If(jen.Id("sent").Op(">").Lit(0).Op("&&").Id("n").Op(">").Lit(0)).Block(
 		add(fixed("style", "expected an object (name[property]=value) or a single value, found both")),

@@ -139,6 +139,7 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 // scalar. Otherwise it stays a primitive checked by its whole schema.
 func (l *lowerer) union(out *ir.Param) {
 	var arr, obj *ir.Schema
+	arrs, objs := 0, 0
 	var walk func(s *ir.Schema, depth int)
 	walk = func(s *ir.Schema, depth int) {
 		s = l.deref(s)
@@ -151,10 +152,12 @@ func (l *lowerer) union(out *ir.Param) {
 			if arr == nil {
 				arr = s
 			}
+			arrs++
 		case t != ir.TAny && t&ir.TObject != 0 && t&^(ir.TObject|ir.TNull) == 0:
 			if obj == nil {
 				obj = s
 			}
+			objs++
 		case t == ir.TAny:
 			for _, list := range [][]*ir.Schema{s.AllOf, s.AnyOf, s.OneOf} {
 				for _, b := range list {
@@ -165,6 +168,12 @@ func (l *lowerer) union(out *ir.Param) {
 	}
 	walk(out.Schema, 0)
 	whole := out.Schema
+	if arrs > 1 || objs > 1 {
+		// Items or properties typed by one branch would be misread for
+		// the other.
+		l.diags.Warnf(out.Pos, "parameter %s: its branches offer more than one array or object to read the value as; it is checked as a single value", out.Location())
+		return
+	}
 	switch {
 	case arr != nil && obj == nil:
 		out.Shape = ir.ShapeArray

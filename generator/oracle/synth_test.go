@@ -747,6 +747,12 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 			}
 			continue
 		}
+		for _, v := range unionScalars(pv.s.Value) {
+			cases = append(cases, oracleCase{kValid, key, render("", key, v)})
+		}
+		if unionScalars(pv.s.Value) != nil && !unionTakes(pv.s.Value, "string") {
+			cases = append(cases, oracleCase{kWrongType, key, render("", key, "zz")})
+		}
 		for _, m := range paramMutations(flat(pv.s.Value, 1), pv.val) {
 			if count[m.kind] >= sitesPerKind {
 				continue
@@ -794,6 +800,46 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 		}
 	}
 	return cases, ""
+}
+
+// unionScalars returns, for a parameter schema whose anyOf or oneOf
+// offers an array or object branch beside scalar ones (Stripe's anyOf
+// [{type: array}, {enum: [""]}]), a valid value of each scalar branch; nil
+// for any other schema. Synthesis takes the first branch, so these are the
+// values it would not send.
+func unionScalars(s *openapi3.Schema) []any {
+	container := false
+	var out []any
+	for _, b := range append(append(openapi3.SchemaRefs{}, s.AnyOf...), s.OneOf...) {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		switch mainType(flat(b.Value, 2)) {
+		case "array", "object":
+			container = true
+		default:
+			if v, ok := synth(b, 2); ok {
+				out = append(out, v)
+			}
+		}
+	}
+	if !container {
+		return nil
+	}
+	return out
+}
+
+// unionTakes says whether some scalar branch of s allows type t.
+func unionTakes(s *openapi3.Schema, t string) bool {
+	for _, b := range append(append(openapi3.SchemaRefs{}, s.AnyOf...), s.OneOf...) {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		if bt := mainType(flat(b.Value, 2)); bt != "array" && bt != "object" && allowsType(flat(b.Value, 2), t) {
+			return true
+		}
+	}
+	return false
 }
 
 // scalar renders a synthesized parameter value as it goes on the wire.
