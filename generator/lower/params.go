@@ -180,6 +180,9 @@ func (l *lowerer) union(out *ir.Param) {
 	case obj != nil && arr == nil && out.In == ir.InQuery && out.Style == "deepObject":
 		out.Shape = ir.ShapeObject
 		arr = obj
+	case obj != nil && arr == nil:
+		l.diags.Warnf(out.Pos, "parameter %s: a branch is an object, which style %s cannot tell from a scalar (deepObject can); the value is checked as a single value", out.Location(), out.Style)
+		return
 	default:
 		return
 	}
