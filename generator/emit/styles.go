@@ -435,7 +435,7 @@ func (g *gen) arrayItem(p *ir.Param, raw jen.Code) []jen.Code {
 func (g *gen) arrayBegin(p *ir.Param) []jen.Code {
 	out := []jen.Code{jen.Id("base").Op(":=").Len(g.arena(p))}
 	if p.Schema.UniqueItems || p.Union != nil {
-		out = append(out, jen.Id("bad").Op(":=").Id("st").Dot("Errs").Dot("Count").Call())
+		out = append(out, jen.Id("before").Op(":=").Id("st").Dot("Errs").Dot("Count").Call())
 	}
 	return out
 }
@@ -444,7 +444,7 @@ func (g *gen) arrayBegin(p *ir.Param) []jen.Code {
 // and, when the items all passed (a failed one holds a zero value in its
 // place), their uniqueness:
 //
-//	if _, j, dup := param.DupStrings(p.Fields, &st.Order); dup && st.Errs.Count() == bad {
+//	if _, j, dup := param.DupStrings(p.Fields, &st.Order); dup && st.Errs.Count() == before {
 //		st.Errs.Add("query.fields", "uniqueItems", ...)
 //	}
 func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
@@ -469,7 +469,7 @@ func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 		}
 		out = append(out, jen.If(
 			jen.List(jen.Id("_"), jen.Id("j"), jen.Id("dup")).Op(":=").Qual(g.rt("param"), fn).Call(args...),
-			jen.Id("dup").Op("&&").Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("bad"),
+			jen.Id("dup").Op("&&").Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("before"),
 		).Block(add(shows("uniqueItems", "items must be unique, found a repeat of an earlier item at index ", showInt, jen.Id("j")))))
 	}
 	if p.Union != nil {
@@ -496,7 +496,7 @@ func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 			js = jen.Qual(g.rt("request"), "AppendStringsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone(), g.kind(tok))
 		}
 		fn := g.validator(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Union")
-		out = append(out, jen.If(jen.Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("bad")).Block(
+		out = append(out, jen.If(jen.Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("before")).Block(
 			jen.Id("st").Dot("Scratch").Op("=").Add(js),
 			jen.Id("st").Dot("JSON").Dot("ResetAt").Call(jen.Id("st").Dot("Scratch"), jen.Lit(p.Location())),
 			jen.Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")),
