@@ -187,6 +187,9 @@ func (l *lowerer) union(out *ir.Param) {
 		return
 	}
 	branch := *arr
+	if branch.Default == "" {
+		branch.Default = whole.Default // an array default is taken when absent
+	}
 	out.Schema = &branch
 	out.Union = whole
 	out.UnionToken = &ir.Field{}
@@ -194,7 +197,8 @@ func (l *lowerer) union(out *ir.Param) {
 }
 
 // content lowers a parameter declared with content instead of schema: a
-// JSON media type is validated by its schema, any other passes as a string.
+// JSON media type is validated by its schema, any other is text checked by
+// its schema as far as a text can be (textSchema).
 func (l *lowerer) content(out *ir.Param, p *openapi3.Parameter) {
 	cts := make([]string, 0, len(p.Content))
 	for ct := range p.Content {
