@@ -218,7 +218,19 @@ func (g *gen) paramValue(p *ir.Param, found jen.Code, add adder) []jen.Code {
 	case ir.ShapeUnchecked:
 		return []jen.Code{jen.Add(field).Op("=").Id("v")}
 	case ir.ShapeText:
-		out = g.piece(p, v, found, add, func(d jen.Code) []jen.Code { return []jen.Code{jen.Add(field).Op("=").Add(d)} })
+		// Text checked as a primitive parameter is, without a style: by the
+		// schema's own keywords, or by its type and then its validator.
+		out = g.piece(p, v, found, add, func(d jen.Code) []jen.Code {
+			set := jen.Add(field).Op("=").Add(d)
+			switch {
+			case p.Validate:
+				run := g.validation(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName, p.Token, d, "ResetAt", jen.Lit(p.Location()))
+				return g.checkScalar(&ir.Schema{Type: p.Schema.Type}, d, add, run, set)
+			case trivial(p.Schema), scalarOf(p.Schema) == kStr && len(g.strChecks(p.Schema, d)) == 0:
+				return []jen.Code{set}
+			}
+			return g.checkScalar(p.Schema, d, add, set)
+		})
 	case ir.ShapeJSON:
 		fn := g.validator(p.Schema, "validate"+g.opOf(p)+"Param"+p.GoName)
 		loc := p.Location()
@@ -323,26 +335,70 @@ func (g *gen) items(p *ir.Param, v jen.Code, each func(item jen.Code) []jen.Code
 
 // arrayValue splits v per the style and checks each item, then the count.
 func (g *gen) arrayValue(p *ir.Param, add adder) []jen.Code {
-	out := []jen.Code{jen.Id("base").Op(":=").Len(g.arena(p))}
+	out := g.arrayBegin(p)
 	if p.In == ir.InHeader {
 		// over every line of the header: "a, b" and "c"
 		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("vs")).Block(
 			g.items(p, jen.Id("v"), func(item jen.Code) []jen.Code { return g.arrayItem(p, item) }),
 		))
-	} else {
-		out = append(out, g.prefixed(p, add, func(v jen.Code) []jen.Code {
-			if p.In == ir.InPath && p.Style == "matrix" && p.Explode {
-				// ";name=a;name=b": each piece is name=item
-				return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code {
-					return []jen.Code{jen.If(jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Assigned").Call(item, jen.Lit(p.Name)), jen.Op("!").Id("ok")).Block(
-						add(shows("style", `expected ";`+p.Name+`=…" for each item, found `, showQuoted, item)),
-					).Else().Block(g.arrayItem(p, jen.Id("w"))...)}
-				})}
-			}
-			return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code { return g.arrayItem(p, item) })}
-		})...)
+		out = append(out, g.arrayEnd(p, add)...)
+		return g.orScalar(p, jen.Id("vs").Index(jen.Lit(0)), jen.Len(jen.Id("vs")).Op("==").Lit(1), out)
 	}
+	if p.Union != nil {
+		return g.prefixed(p, add, func(v jen.Code) []jen.Code {
+			return g.orScalar(p, v, nil, append(append(out, g.arrayItems(p, add, v)...), g.arrayEnd(p, add)...))
+		})
+	}
+	out = append(out, g.prefixed(p, add, func(v jen.Code) []jen.Code { return g.arrayItems(p, add, v) })...)
 	return append(out, g.arrayEnd(p, add)...)
+}
+
+// orScalar returns rest, the reading of p's value as the array or object
+// of its shape; for a union (see ir.Param.Union), rest runs only when the
+// value v, read as one scalar, does not pass the whole schema. That first
+// try is a probe: its violations are counted, not kept, and the reading
+// as rest reports whatever is wrong. when, if not nil, says whether v is
+// a single value at all:
+//
+//	scalar := false
+//	if when {
+//		mark := st.Errs.Probe()
+//		...decode v, run the whole schema's validator on its token...
+//		scalar = st.Errs.EndProbe(mark)
+//	}
+//	if !scalar { ...rest... }
+func (g *gen) orScalar(p *ir.Param, v, when jen.Code, rest []jen.Code) []jen.Code {
+	if p.Union == nil {
+		return rest
+	}
+	loc := jen.Lit(p.Location())
+	add := func(c check) jen.Code { return g.errAt(loc.Clone(), c) }
+	try := append([]jen.Code{jen.Id("mark").Op(":=").Id("st").Dot("Errs").Dot("Probe").Call()},
+		g.piece(p, v, nil, add, func(d jen.Code) []jen.Code {
+			return []jen.Code{g.validation(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Union", p.UnionToken, d, "ResetAt", loc.Clone())}
+		})...)
+	try = append(try, jen.Id("scalar").Op("=").Id("st").Dot("Errs").Dot("EndProbe").Call(jen.Id("mark")))
+	out := []jen.Code{jen.Id("scalar").Op(":=").False()}
+	if when != nil {
+		out = append(out, jen.If(when).Block(try...))
+	} else {
+		out = append(out, jen.Block(try...))
+	}
+	return append(out, jen.If(jen.Op("!").Id("scalar")).Block(rest...))
+}
+
+// arrayItems splits the single value v (its label or matrix prefix gone)
+// into items and checks each.
+func (g *gen) arrayItems(p *ir.Param, add adder, v jen.Code) []jen.Code {
+	if p.In == ir.InPath && p.Style == "matrix" && p.Explode {
+		// ";name=a;name=b": each piece is name=item
+		return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code {
+			return []jen.Code{jen.If(jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "Assigned").Call(item, jen.Lit(p.Name)), jen.Op("!").Id("ok")).Block(
+				add(shows("style", `expected ";`+p.Name+`=…" for each item, found `, showQuoted, item)),
+			).Else().Block(g.arrayItem(p, jen.Id("w"))...)}
+		})}
+	}
+	return []jen.Code{g.items(p, v, func(item jen.Code) []jen.Code { return g.arrayItem(p, item) })}
 }
 
 func (g *gen) arena(p *ir.Param) *jen.Statement {
@@ -375,7 +431,23 @@ func (g *gen) arrayItem(p *ir.Param, raw jen.Code) []jen.Code {
 	})
 }
 
-// arrayEnd sets the field to the arena window and checks the item count.
+// arrayBegin notes where the parameter's items start in their arena and,
+// for uniqueItems, how many violations there were before them.
+func (g *gen) arrayBegin(p *ir.Param) []jen.Code {
+	out := []jen.Code{jen.Id("base").Op(":=").Len(g.arena(p))}
+	if p.Schema.UniqueItems || p.Union != nil {
+		out = append(out, jen.Id("before").Op(":=").Id("st").Dot("Errs").Dot("Count").Call())
+	}
+	return out
+}
+
+// arrayEnd sets the field to the arena window and checks the item count
+// and, when the items all passed (a failed one holds a zero value in its
+// place), their uniqueness:
+//
+//	if _, j, dup := param.DupStrings(p.Fields, &st.Order); dup && st.Errs.Count() == before {
+//		st.Errs.Add("query.fields", "uniqueItems", ...)
+//	}
 func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 	arena := g.arena(p)
 	field := jen.Id("p").Dot(p.GoName)
@@ -391,7 +463,69 @@ func (g *gen) arrayEnd(p *ir.Param, add adder) []jen.Code {
 			add(shows("maxItems", "must have at most "+strconv.FormatInt(*n, 10)+" items, found ", showInt, count)),
 		))
 	}
+	if p.Schema.UniqueItems {
+		fn, args := dupFunc(p), []jen.Code{field.Clone()}
+		if fn != "DupBools" {
+			args = append(args, jen.Op("&").Id("st").Dot("Order"))
+		}
+		out = append(out, jen.If(
+			jen.List(jen.Id("_"), jen.Id("j"), jen.Id("dup")).Op(":=").Qual(g.rt("param"), fn).Call(args...),
+			jen.Id("dup").Op("&&").Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("before"),
+		).Block(add(shows("uniqueItems", "items must be unique, found a repeat of an earlier item at index ", showInt, jen.Id("j")))))
+	}
+	if p.Union != nil {
+		// The branch the items were read by passed: the whole schema
+		// (its allOf siblings, the other branches of a oneOf) has the
+		// last word, on the items as the JSON array they stand for.
+		var js jen.Code
+		switch items := itemsOf(p.Schema); scalarOf(items) {
+		case kInt:
+			js = jen.Qual(g.rt("request"), "AppendIntsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone())
+		case kNum:
+			js = jen.Qual(g.rt("request"), "AppendFloatsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone())
+		case kBool:
+			js = jen.Qual(g.rt("request"), "AppendBoolsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone())
+		default:
+			tok := &ir.Field{}
+			if p.Token != nil {
+				tok = p.Token
+			} else if items.Type != ir.TAny {
+				tok.Number = items.Type&(ir.TNumber|ir.TInteger) != 0
+				tok.Boolean = items.Type&ir.TBoolean != 0
+				tok.Null = items.Type&ir.TNull != 0
+			}
+			js = jen.Qual(g.rt("request"), "AppendStringsJSON").Call(jen.Id("st").Dot("Scratch").Index(jen.Empty(), jen.Lit(0)), field.Clone(), g.kind(tok))
+		}
+		fn := g.validator(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Union")
+		out = append(out, jen.If(jen.Id("st").Dot("Errs").Dot("Count").Call().Op("==").Id("before")).Block(
+			jen.Id("st").Dot("Scratch").Op("=").Add(js),
+			jen.Id("st").Dot("JSON").Dot("ResetAt").Call(jen.Id("st").Dot("Scratch"), jen.Lit(p.Location())),
+			jen.Id(fn).Call(jen.Op("&").Id("st").Dot("JSON"), jen.Op("&").Id("st").Dot("Errs")),
+			jen.Id("st").Dot("JSON").Dot("End").Call(),
+		))
+	}
 	return out
+}
+
+// dupFunc names the param.Dup function that compares p's items as JSON
+// Schema does, by the type they are decoded as: numbers by value, so that
+// 1 and 1.0 are one number while the strings "1" and "1.0" differ. Items
+// kept as text whose schema admits numbers (applicators, or a type list
+// with string) are compared as the tokens their texts become.
+func dupFunc(p *ir.Param) string {
+	items := itemsOf(p.Schema)
+	switch scalarOf(items) {
+	case kInt:
+		return "DupInts"
+	case kNum:
+		return "DupFloats"
+	case kBool:
+		return "DupBools"
+	}
+	if (p.Token != nil && p.Token.Number) || (items.Type != ir.TAny && items.Type&(ir.TNumber|ir.TInteger) != 0) {
+		return "DupTokens"
+	}
+	return "DupStrings"
 }
 
 // queryMulti emits the loop over a query for a value spread over several
@@ -405,20 +539,32 @@ func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
 	}
 	field := jen.Id("p").Dot(p.GoName)
 	if p.Shape == ir.ShapeArray {
-		out := []jen.Code{
-			jen.Id("base").Op(":=").Len(g.arena(p)),
+		out := append(g.arrayBegin(p),
 			jen.Id("n").Op(":=").Lit(0),
 			loop(append([]jen.Code{
 				jen.If(jen.Op("!").Qual(g.rt("param"), "KeyIs").Call(jen.Id("k"), jen.Lit(p.Name))).Block(jen.Continue()),
 				jen.Id("n").Op("++"),
 			}, g.arrayItem(p, jen.Id("v"))...)...),
-		}
+		)
 		end := g.arrayEnd(p, add)
 		st := jen.If(jen.Id("n").Op(">").Lit(0)).Block(end...)
 		if m := g.missing(p, field, add); m != nil {
 			st = st.Else().Block(m)
 		}
-		return append(out, st)
+		out = append(out, st)
+		if p.Union == nil {
+			return out
+		}
+		// A union sent once may be the scalar: find that one value first.
+		return append([]jen.Code{
+			jen.List(jen.Id("sent"), jen.Id("one")).Op(":=").List(jen.Lit(0), jen.Index().Byte().Parens(jen.Nil())),
+			jen.For(jen.Id("i")).Op(":=").Range().Id("qs").Block(
+				jen.If(jen.Qual(g.rt("param"), "KeyIs").Call(jen.Id("qs").Index(jen.Id("i")).Dot("Key"), jen.Lit(p.Name))).Block(
+					jen.Id("sent").Op("++"),
+					jen.Id("one").Op("=").Id("qs").Index(jen.Id("i")).Dot("Value"),
+				),
+			),
+		}, g.orScalar(p, jen.Id("one"), jen.Id("sent").Op("==").Lit(1), out)...)
 	}
 	o := g.newObject(p, add)
 	var body []jen.Code
@@ -431,7 +577,26 @@ func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
 	} else {
 		body = []jen.Code{o.dispatch(jen.Id("k"), jen.Id("v"), false)}
 	}
-	return append(append(o.begin(), loop(body...)), o.end(field)...)
+	if p.Union == nil {
+		return append(append(o.begin(), loop(body...)), o.end(field)...)
+	}
+	// A union in deepObject: created[gt]=5 is the object, created=5 the
+	// scalar, checked by the whole schema; not both.
+	body = append([]jen.Code{jen.If(jen.Qual(g.rt("param"), "KeyIs").Call(jen.Id("k"), jen.Lit(p.Name))).Block(
+		jen.Id("sent").Op("++"), jen.Id("one").Op("=").Id("v"), jen.Continue(),
+	)}, body...)
+	o.scalar = true
+	out := append(o.begin(), jen.List(jen.Id("sent"), jen.Id("one")).Op(":=").List(jen.Lit(0), jen.Index().Byte().Parens(jen.Nil())), loop(body...))
+	loc := jen.Lit(p.Location())
+	check := g.piece(p, jen.Id("one"), nil, add, func(d jen.Code) []jen.Code {
+		return []jen.Code{g.validation(p.Union, "validate"+g.opOf(p)+"Param"+p.GoName+"Union", p.UnionToken, d, "ResetAt", loc.Clone())}
+	})
+	out = append(out, jen.If(jen.Id("sent").Op(">").Lit(0).Op("&&").Id("n").Op(">").Lit(0)).Block(
+		add(fixed("style", "expected an object (name[property]=value) or a single value, found both")),
+	).Else().If(jen.Id("sent").Op(">").Lit(1)).Block(
+		add(fixed("repeated", "must be given at most once")),
+	).Else().If(jen.Id("sent").Op("==").Lit(1)).Block(check...))
+	return append(out, o.end(field)...)
 }
 
 // cookieMulti is queryMulti for an exploded form object in cookies: each
@@ -495,6 +660,7 @@ type object struct {
 	add      adder
 	needN    bool // n is read: counts are checked or presence depends on it
 	needSeen bool // seen is read: there are declared properties
+	scalar   bool // a union: sent counts the values sent as a scalar instead
 }
 
 func (g *gen) newObject(p *ir.Param, add adder) *object {
@@ -623,7 +789,12 @@ func (o *object) end(field jen.Code) []jen.Code {
 	// Spread over parameters: absent when none of them came.
 	st := jen.If(jen.Id("n").Op(">").Lit(0)).Block(checks...)
 	if p.Required {
-		st = st.Else().Block(add(fixed("required", "missing required "+p.In+" parameter "+strconv.Quote(p.Name))))
+		missing := add(fixed("required", "missing required "+p.In+" parameter "+strconv.Quote(p.Name)))
+		if o.scalar {
+			st = st.Else().If(jen.Id("sent").Op("==").Lit(0)).Block(missing)
+		} else {
+			st = st.Else().Block(missing)
+		}
 	}
 	return []jen.Code{st}
 }

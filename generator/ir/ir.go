@@ -225,6 +225,16 @@ type Param struct {
 	Schema     *Schema  `json:"schema,omitempty"`  // for ShapeObject: primitive properties only, at most MaxObjectProps
 	Example    string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
 	Pos        diag.Pos `json:"pos,omitempty"`
+	// Union: the parameter's schema has no type of its own, and a branch
+	// of its allOf/anyOf/oneOf is the array (or object) the value is read
+	// as; Schema is that branch. Union is the whole schema: a value that
+	// may also be a scalar (sku_ids=x for oneOf [string, array]; created=5
+	// beside created[gt]=5) is first checked as one, the token UnionToken
+	// says its text becomes, by Union's JSON validator. An array is a
+	// scalar when it is sent as one value (one pair when exploded); an
+	// object in deepObject when the name is sent without a property.
+	Union      *Schema `json:"union,omitempty"`
+	UnionToken *Field  `json:"unionToken,omitempty"`
 }
 
 // Shape is how a parameter is decoded.

@@ -223,3 +223,72 @@ paths:
 		t.Errorf("o (property with not): property tokens %v", o.PropTokens)
 	}
 }
+
+// TestParamUnions checks the shape a parameter typed only by its branches
+// is read as, and the warnings where no shape can be chosen or a text
+// content parameter cannot be checked.
+func TestParamUnions(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "spec.yaml")
+	spec := `openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      parameters:
+        - {name: arr, in: query, schema: {anyOf: [{type: array, items: {type: string}}, {enum: [""]}]}}
+        - {name: deep, in: query, style: deepObject, schema: {anyOf: [{type: object, properties: {gt: {type: integer}}}, {type: integer}]}}
+        - {name: form, in: query, schema: {anyOf: [{type: object, properties: {gt: {type: integer}}}, {type: integer}]}}
+        - {name: two, in: query, schema: {oneOf: [{type: array, items: {type: integer}}, {type: array, items: {type: string}}]}}
+        - {name: sc, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}
+        - {name: txt, in: query, content: {text/plain: {schema: {type: string, maxLength: 3}}}}
+        - {name: any, in: query, content: {"*/*": {schema: {type: string, format: uuid}}}}
+        - {name: obj, in: query, content: {text/plain: {schema: {type: object}}}}
+      responses: {"204": {description: ok}}
+`
+	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc, diags := load.Load(file)
+	if doc == nil || diags.HasFatal() {
+		t.Fatalf("load:\n%s", diags)
+	}
+	api, more := Lower(doc)
+	ps := map[string]*ir.Param{}
+	for _, p := range op(t, api, "GET", "/x").Params {
+		ps[p.Name] = p
+	}
+	for _, c := range []struct {
+		name  string
+		shape ir.Shape
+		union bool
+	}{
+		{"arr", ir.ShapeArray, true},
+		{"deep", ir.ShapeObject, true},
+		{"form", ir.ShapePrimitive, false}, // form: an object and a scalar look alike
+		{"two", ir.ShapePrimitive, false},
+		{"sc", ir.ShapePrimitive, false},
+		{"txt", ir.ShapeText, false},
+	} {
+		if p := ps[c.name]; p.Shape != c.shape || (p.Union != nil) != c.union {
+			t.Errorf("%s: shape %s union %v; want %s %v", c.name, p.Shape, p.Union != nil, c.shape, c.union)
+		}
+	}
+	if p := ps["deep"]; p.UnionToken == nil || !p.UnionToken.Number {
+		t.Errorf("deep: the scalar branch is an integer, token %+v", p.UnionToken)
+	}
+	if p := ps["arr"]; p.Schema.Items == nil || p.Schema.Items.Type != ir.TString {
+		t.Errorf("arr: read by the array branch, items %+v", p.Schema.Items)
+	}
+	if p := ps["txt"]; p.Schema.MaxLength == nil || *p.Schema.MaxLength != 3 {
+		t.Errorf("txt: the text keeps its schema, got %+v", p.Schema)
+	}
+	if p := ps["any"]; p.Shape != ir.ShapeText || p.Schema.Format != "uuid" {
+		t.Errorf("any: */* is text checked by its format, got %s %+v", p.Shape, p.Schema)
+	}
+	s := more.String()
+	for _, want := range []string{"query.two: its branches offer more than one array", "query.obj: content text/plain carries text", "query.form: a branch is an object, which style form cannot tell"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("no warning %q in:\n%s", want, s)
+		}
+	}
+}

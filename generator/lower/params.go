@@ -96,6 +96,8 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 		out.Shape = ir.ShapeArray
 	} else if t != ir.TAny && t&ir.TObject != 0 && t&^(ir.TObject|ir.TNull) == 0 {
 		out.Shape = ir.ShapeObject
+	} else if t == ir.TAny && applicators(out.Schema) {
+		l.union(out)
 	}
 	if !styleApplies(out) {
 		l.diags.Invalidf(pos, "%s: style %q does not apply to %s parameters of shape %s (OpenAPI 3.1 §4.8.12.4 Style Values); its value is passed through unchecked", where, out.Style, out.In, out.Shape)
@@ -128,8 +130,75 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 	return out
 }
 
+// union reads a parameter whose schema has no type by the shape its
+// branches offer (Stripe's anyOf [{type: array}, {enum: [""]}]): when one
+// branch is an array and none an object, it is read as that array; when
+// one is an object and none an array, and it is sent in deepObject (the
+// one style where a scalar and an object cannot be mistaken for each
+// other), as that object. Its whole schema then checks a value sent as a
+// scalar. Otherwise it stays a primitive checked by its whole schema.
+func (l *lowerer) union(out *ir.Param) {
+	var arr, obj *ir.Schema
+	arrs, objs := 0, 0
+	var walk func(s *ir.Schema, depth int)
+	walk = func(s *ir.Schema, depth int) {
+		s = l.deref(s)
+		if s == nil || depth > 8 {
+			return
+		}
+		t := s.Type
+		switch {
+		case t != ir.TAny && t&ir.TArray != 0 && t&^(ir.TArray|ir.TNull) == 0:
+			if arr == nil {
+				arr = s
+			}
+			arrs++
+		case t != ir.TAny && t&ir.TObject != 0 && t&^(ir.TObject|ir.TNull) == 0:
+			if obj == nil {
+				obj = s
+			}
+			objs++
+		case t == ir.TAny:
+			for _, list := range [][]*ir.Schema{s.AllOf, s.AnyOf, s.OneOf} {
+				for _, b := range list {
+					walk(b, depth+1)
+				}
+			}
+		}
+	}
+	walk(out.Schema, 0)
+	whole := out.Schema
+	if arrs > 1 || objs > 1 {
+		// Items or properties typed by one branch would be misread for
+		// the other.
+		l.diags.Warnf(out.Pos, "parameter %s: its branches offer more than one array or object to read the value as; it is checked as a single value", out.Location())
+		return
+	}
+	switch {
+	case arr != nil && obj == nil:
+		out.Shape = ir.ShapeArray
+	case obj != nil && arr == nil && out.In == ir.InQuery && out.Style == "deepObject":
+		out.Shape = ir.ShapeObject
+		arr = obj
+	case obj != nil && arr == nil:
+		l.diags.Warnf(out.Pos, "parameter %s: a branch is an object, which style %s cannot tell from a scalar (deepObject can); the value is checked as a single value", out.Location(), out.Style)
+		return
+	default:
+		return
+	}
+	branch := *arr
+	if branch.Default == "" {
+		branch.Default = whole.Default // an array default is taken when absent
+	}
+	out.Schema = &branch
+	out.Union = whole
+	out.UnionToken = &ir.Field{}
+	l.tokenKinds(out.UnionToken, whole, 0)
+}
+
 // content lowers a parameter declared with content instead of schema: a
-// JSON media type is validated by its schema, any other passes as a string.
+// JSON media type is validated by its schema, any other is text checked by
+// its schema as far as a text can be (textSchema).
 func (l *lowerer) content(out *ir.Param, p *openapi3.Parameter) {
 	cts := make([]string, 0, len(p.Content))
 	for ct := range p.Content {
@@ -143,11 +212,15 @@ func (l *lowerer) content(out *ir.Param, p *openapi3.Parameter) {
 	out.ContentType = mediaType(cts[0])
 	out.Schema = &ir.Schema{}
 	out.Shape = ir.ShapeText
-	if isJSON(out.ContentType) {
+	// Only a JSON media type named as such makes the value JSON; under a
+	// range (*/*, text/*) or any other type it is the text as sent.
+	if out.ContentType == "application/json" || strings.HasSuffix(out.ContentType, "+json") {
 		out.Shape = ir.ShapeJSON
 		if mt != nil && mt.Schema != nil {
 			out.Schema = l.schema(mt.Schema, out.Pos)
 		}
+	} else if mt != nil && mt.Schema != nil {
+		l.textSchema(out, l.deref(l.schema(mt.Schema, out.Pos)))
 	}
 	var ex string
 	switch {
@@ -160,6 +233,28 @@ func (l *lowerer) content(out *ir.Param, p *openapi3.Parameter) {
 	}
 	if ex != "" {
 		out.Example = wire(out, ex)
+	}
+}
+
+// textSchema keeps the schema of a content parameter whose value is text
+// (text/plain, */*, …) when the text can be checked by it as a primitive
+// parameter is: by the string keywords and format, or as the number or
+// boolean it spells, and by its applicators' JSON validator as the token
+// it becomes. An object or array schema cannot be read from a text: the
+// value passes unchecked, with a warning.
+func (l *lowerer) textSchema(out *ir.Param, s *ir.Schema) {
+	if s == nil || s.False {
+		return
+	}
+	if !primitive(s) {
+		l.diags.Warnf(out.Pos, "parameter %s: content %s carries text, which cannot hold the object or array its schema describes; the value passes unchecked", out.Location(), out.ContentType)
+		return
+	}
+	out.Schema = s
+	if applicators(s) {
+		out.Validate = true
+		out.Token = &ir.Field{}
+		l.tokenKinds(out.Token, s, 0)
 	}
 }
 

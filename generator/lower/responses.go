@@ -192,8 +192,11 @@ func sample(ref *openapi3.SchemaRef, depth int) any {
 		}
 		return out
 	case s.Type.Includes("integer"), s.Type.Includes("number"):
-		if s.Min != nil {
+		switch {
+		case s.Min != nil:
 			return *s.Min
+		case s.Max != nil && *s.Max < 0:
+			return *s.Max
 		}
 		return 0
 	case s.Type.Includes("boolean"):
@@ -204,6 +207,9 @@ func sample(ref *openapi3.SchemaRef, depth int) any {
 		}
 		if s.MinLength > 0 {
 			return strings.Repeat("x", int(min(s.MinLength, 64)))
+		}
+		if s.MaxLength != nil && *s.MaxLength < uint64(len("string")) {
+			return "string"[:*s.MaxLength] // a sample must meet the schema it stands for
 		}
 		return "string"
 	}

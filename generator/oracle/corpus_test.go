@@ -69,7 +69,7 @@ func corpusDir(t *testing.T) (string, bool) {
 // corpus sample seldom does: every parameter style and explode value
 // (params31) and bodies that are not JSON (bodies31). They are generated,
 // built and served like the corpus documents, with or without the corpus.
-var goldenDocs = []string{"params31", "bodies31"}
+var goldenDocs = []string{"params31", "bodies31", "paramshapes31"}
 
 // compareCorpus generates a gateway for each golden document and each
 // sampled corpus document into one temporary module, builds each with go

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -235,6 +236,15 @@ func paramMutations(s *openapi3.Schema, v any) []paramMut {
 				c := clone(v).([]any)
 				c[0] = m.v
 				out = append(out, paramMut{m.kind, "[0]", c})
+			}
+		}
+		if s.UniqueItems && len(v) > 0 {
+			// A repeat of the first item, as sent and, for numbers, in
+			// another spelling of the same value (1 and 1.0), which JSON
+			// Schema counts as equal.
+			out = append(out, paramMut{kUnique, "", append(clone(v).([]any), v[0])})
+			if f, ok := v[0].(float64); ok {
+				out = append(out, paramMut{kUnique, "", append(clone(v).([]any), strconv.FormatFloat(f, 'f', 1, 64))})
 			}
 		}
 		if s.MaxItems != nil && *s.MaxItems < 50 && len(v) > 0 {

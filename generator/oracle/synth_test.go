@@ -33,6 +33,7 @@ const (
 	kContentType = "wrong-content-type"
 	kMalformed   = "malformed-json"
 	kNoBody      = "missing-body"
+	kUnique      = "repeated-item"
 )
 
 // sitesPerKind bounds how many places of one operation each kind mutates.
@@ -294,10 +295,13 @@ func synth(ref *openapi3.SchemaRef, depth int) (any, bool) {
 			n = int(*s.MaxItems)
 		}
 		out := []any{}
-		for range n {
+		for i := range n {
 			v, ok := synth(s.Items, depth+1)
 			if !ok {
 				return nil, false
+			}
+			if s.UniqueItems {
+				v = distinct(s.Items, v, i)
 			}
 			out = append(out, v)
 		}
@@ -335,6 +339,27 @@ func synth(ref *openapi3.SchemaRef, depth int) (any, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// distinct varies the synthesized item v into the i-th of items that
+// uniqueItems allows together: the i-th enum member, or a number moved by
+// i within its bounds when the items have neither enum nor multipleOf.
+// Anything else stays v, which may repeat.
+func distinct(items *openapi3.SchemaRef, v any, i int) any {
+	if i == 0 || items == nil || items.Value == nil {
+		return v
+	}
+	s := flat(items.Value, 1)
+	if len(s.Enum) > 0 {
+		return s.Enum[i%len(s.Enum)]
+	}
+	if f, ok := v.(float64); ok && s.MultipleOf == nil {
+		g := f + float64(i)
+		if s.Max == nil || g <= *s.Max {
+			return g
+		}
+	}
+	return v
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -722,6 +747,12 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 			}
 			continue
 		}
+		for _, v := range unionScalars(pv.s.Value) {
+			cases = append(cases, oracleCase{kValid, key, render("", key, v)})
+		}
+		if unionScalars(pv.s.Value) != nil && !unionTakes(pv.s.Value, "string") {
+			cases = append(cases, oracleCase{kWrongType, key, render("", key, "zz")})
+		}
 		for _, m := range paramMutations(flat(pv.s.Value, 1), pv.val) {
 			if count[m.kind] >= sitesPerKind {
 				continue
@@ -769,6 +800,46 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 		}
 	}
 	return cases, ""
+}
+
+// unionScalars returns, for a parameter schema whose anyOf or oneOf
+// offers an array or object branch beside scalar ones (Stripe's anyOf
+// [{type: array}, {enum: [""]}]), a valid value of each scalar branch; nil
+// for any other schema. Synthesis takes the first branch, so these are the
+// values it would not send.
+func unionScalars(s *openapi3.Schema) []any {
+	container := false
+	var out []any
+	for _, b := range append(append(openapi3.SchemaRefs{}, s.AnyOf...), s.OneOf...) {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		switch mainType(flat(b.Value, 2)) {
+		case "array", "object":
+			container = true
+		default:
+			if v, ok := synth(b, 2); ok {
+				out = append(out, v)
+			}
+		}
+	}
+	if !container {
+		return nil
+	}
+	return out
+}
+
+// unionTakes says whether some scalar branch of s allows type t.
+func unionTakes(s *openapi3.Schema, t string) bool {
+	for _, b := range append(append(openapi3.SchemaRefs{}, s.AnyOf...), s.OneOf...) {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		if bt := mainType(flat(b.Value, 2)); bt != "array" && bt != "object" && allowsType(flat(b.Value, 2), t) {
+			return true
+		}
+	}
+	return false
 }
 
 // scalar renders a synthesized parameter value as it goes on the wire.

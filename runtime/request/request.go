@@ -42,6 +42,9 @@ type State struct {
 	// schema's validator (form.AppendToken); each use is over before the
 	// next begins.
 	Scratch []byte
+	// Order is the param.Dup family's scratch, for uniqueItems on an array
+	// parameter.
+	Order []int32
 }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
