@@ -35,7 +35,7 @@ type gen struct {
 	enums    map[string]string // NUL-joined members → function name
 
 	respChecks map[*ir.Operation]string // name of each operation's response check
-	schemas    *bodyGen                 // validator functions asked for so far, emitted into bodies.go
+	schemas    *bodyGen                 // validator functions asked for so far, emitted into validators.go
 }
 
 func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }
@@ -61,7 +61,7 @@ type emitter struct {
 	pkg  string
 }
 
-// emitters are the output files but bodies.go: the fixed ones, then the
+// emitters are the output files but validators.go: the fixed ones, then the
 // files of the active stages.
 func (g *gen) emitters() []emitter {
 	name := g.api.Name
@@ -84,11 +84,11 @@ func (g *gen) emitters() []emitter {
 }
 
 // files builds and renders the files of emitters, in any order, and then
-// bodies.go: an emitter that needs a schema validator asks for it
-// (g.validator) and bodies.go, built once every other file is, holds all
+// validators.go: an emitter that needs a schema validator asks for it
+// (g.validator) and validators.go, built once every other file is, holds all
 // that were asked for, with the pattern and enum tables.
 func (g *gen) files(emitters []emitter) (map[string][]byte, error) {
-	emitters = append(emitters[:len(emitters):len(emitters)], emitter{"bodies.go", g.bodies, g.api.Name})
+	emitters = append(emitters[:len(emitters):len(emitters)], emitter{"validators.go", g.validatorFile, g.api.Name})
 	built := make([]*jen.File, len(emitters))
 	for i, e := range emitters {
 		built[i] = g.newFile(e.pkg)

@@ -34,7 +34,7 @@ func lowered(t *testing.T, path string) *ir.API {
 }
 
 // TestFilesAnyEmitterOrder pins that no emitter depends on running after
-// another: with the emitters reversed every file is the same, and bodies.go
+// another: with the emitters reversed every file is the same, and validators.go
 // holds the same validators (in the order they were asked for).
 func TestFilesAnyEmitterOrder(t *testing.T) {
 	for _, name := range []string{"responses", "params31", "bodies31", "features30", "polymorphic30"} {
@@ -55,9 +55,9 @@ func TestFilesAnyEmitterOrder(t *testing.T) {
 				t.Fatalf("got %d files, want %d", len(got), len(want))
 			}
 			for file, w := range want {
-				if file == "bodies.go" {
+				if file == "validators.go" {
 					if gd, wd := decls(t, got[file]), decls(t, w); !slices.Equal(gd, wd) {
-						t.Errorf("bodies.go: reversed emitters give %d declarations, in order %d; first difference:\n%s", len(gd), len(wd), firstDifferent(gd, wd))
+						t.Errorf("validators.go: reversed emitters give %d declarations, in order %d; first difference:\n%s", len(gd), len(wd), firstDifferent(gd, wd))
 					}
 					continue
 				}
@@ -74,7 +74,7 @@ func TestFilesAnyEmitterOrder(t *testing.T) {
 func decls(t *testing.T, src []byte) []string {
 	t.Helper()
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "bodies.go", src, 0)
+	f, err := parser.ParseFile(fset, "validators.go", src, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestGeneratedOnce(t *testing.T) {
 		{"Validate acquires its state once", golden("responses"), "gateway.go", "request.Acquire()", 1},
 		{"an integer enum is checked in one place", golden("features30"), "params.go", `"query.level", "enum"`, 1},
 		{"an integer minimum is checked in one place", golden("params31"), "params.go", `"query.page", "minimum"`, 1},
-		{"one validator for an answer schema written twice", lists, "bodies.go", "Response200(it *jsonv.Iter", 2},
+		{"one validator for an answer schema written twice", lists, "validators.go", "Response200(it *jsonv.Iter", 2},
 		{"a schema that differs keeps its own", lists, "responses.go", "c.Validate(validateOldPetsResponse200)", 1},
 		{"one check for operations that declare the same answers", lists, "responses.go", "Response(ctx *fasthttp.RequestCtx", 2},
 		{"both handlers call it", lists, "handlers.go", "checkListPetsResponse(ctx, ", 2},

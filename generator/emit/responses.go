@@ -65,7 +65,7 @@ import (
 //		checkGetPetResponse(ctx, g.resp[respGetPet])
 //	}
 //
-// The schema validators are the request validators of bodies.go, asked for
+// The schema validators are the request validators of validators.go, asked for
 // with g.responseValidator, with locations below /response/body.
 type responseStage struct {
 	noStage
