@@ -14,7 +14,9 @@ import (
 // parameter style accepting its serialization and rejecting a broken one at
 // the exact location and rule; schemas31 does the same for the schema
 // keywords (discriminator dispatch, readOnly, applicators, formats);
-// bodies31 for object properties of form bodies in their encoding styles.
+// bodies31 for object properties of form bodies in their encoding styles;
+// realbodies30 for form, */* and multipart bodies shaped as Stripe and Jira
+// shape theirs.
 func TestGoldenRequests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and tests generated packages")
@@ -23,7 +25,7 @@ func TestGoldenRequests(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command")
 	}
-	for _, name := range []string{"params31", "schemas31", "polymorphic30", "bodies31"} {
+	for _, name := range []string{"params31", "schemas31", "polymorphic30", "bodies31", "realbodies30"} {
 		t.Run(name, func(t *testing.T) {
 			// Inside the module, so the package imports this runtime; the
 			// leading underscore keeps ./... patterns away from it.

@@ -1,9 +1,8 @@
 package emit
 
 import (
-	"fmt"
+	"encoding/json"
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -25,6 +24,15 @@ import (
 //	case "application/octet-stream":
 //		if len(body) > 1024 {
 //			st.Errs.Add("/body", "maxLength", "must be at most 1024 bytes long, found "+strconv.Itoa(len(body)))
+//		}
+//
+// A range with a schema validates a JSON request only:
+//
+//	case true: // */*
+//		if string(mt) == "application/json" || bytes.HasSuffix(mt, []byte("+json")) {
+//			mark := st.BeginJSON(body)
+//			validateSetUserColumnsBody(&st.JSON, &st.Errs)
+//			st.EndJSON(mark)
 //		}
 func (g *gen) readBody(o *ir.Operation, m *ir.Media) []jen.Code {
 	st := func() *jen.Statement { return jen.Id("st") }
@@ -55,6 +63,13 @@ func (g *gen) readBody(o *ir.Operation, m *ir.Media) []jen.Code {
 		return transcoded(st().Dot("Form").Dot("Multipart").Call(jen.Id("body"), jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call(), jen.Op("&").Id(planName(o, m)), errs))
 	case ir.MediaText:
 		return transcoded(st().Dot("Form").Dot("Text").Call(jen.Id("body"), g.kind(m.Text), errs))
+	case "":
+		if m.Schema == nil {
+			return nil
+		}
+		// A range: only a JSON request has the schema's meaning.
+		isJSON := jen.String().Parens(jen.Id("mt")).Op("==").Lit("application/json").Op("||").Qual("bytes", "HasSuffix").Call(jen.Id("mt"), jen.Index().Byte().Parens(jen.Lit("+json")))
+		return []jen.Code{jen.If(isJSON).Block(validate(jen.Id("body"))...)}
 	case ir.MediaBinary:
 		if m.MaxBytes <= 0 {
 			return nil
@@ -125,14 +140,23 @@ func (g *gen) field(fd *ir.Field) []jen.Code {
 	if len(fd.Props) > 0 {
 		props := make([]jen.Code, len(fd.Props))
 		for i := range fd.Props {
-			pd := &fd.Props[i]
-			pv := []jen.Code{kv("Name", jen.Lit(pd.Name))}
-			if pd.Number || pd.Boolean || pd.Null {
-				pv = append(pv, kv("Kind", g.kind(pd)))
-			}
-			props[i] = jen.Values(pv...)
+			props[i] = jen.Values(g.field(&fd.Props[i])...)
 		}
 		d = append(d, kv("Props", jen.Index().Qual(g.rt("form"), "Field").Values(props...)))
+	}
+	if fd.Object && (fd.Array || !fd.Deep) { // a Deep field that is no Array is an object anyway
+		d = append(d, kv("Object", jen.True()))
+	}
+	if sc := fd.Scalar; sc != nil {
+		k := g.kind(sc)
+		if sc.String {
+			str := jen.Qual(g.rt("form"), "String")
+			if sc.Number || sc.Boolean || sc.Null {
+				str = str.Op("|").Add(g.kind(sc))
+			}
+			k = str
+		}
+		d = append(d, kv("Scalar", k))
 	}
 	if fd.Types != nil {
 		lits := make([]jen.Code, len(fd.Types))
@@ -175,16 +199,12 @@ func (g *gen) kind(fd *ir.Field) jen.Code {
 // fieldsKey is what two bodies must share, beside their schema, to share a
 // gate: the transcoding plan and the size bound.
 func fieldsKey(m *ir.Media) string {
-	var b strings.Builder
-	for _, f := range m.Fields {
-		fmt.Fprintf(&b, "%+v;", *f)
-	}
-	if m.Extra != nil {
-		fmt.Fprintf(&b, "extra %+v;", *m.Extra)
-	}
-	if m.Text != nil {
-		fmt.Fprintf(&b, "%+v;", *m.Text)
-	}
-	fmt.Fprintf(&b, "%d", m.MaxBytes)
-	return b.String()
+	// JSON rather than %+v, which would print Scalar's address; the IR is
+	// plain data, which always marshals.
+	b, _ := json.Marshal(struct {
+		Fields      []*ir.Field
+		Extra, Text *ir.Field
+		MaxBytes    int64
+	}{m.Fields, m.Extra, m.Text, m.MaxBytes})
+	return string(b)
 }
