@@ -622,6 +622,8 @@ func formSample(m *ir.Media, example string) string {
 		switch {
 		case f != nil && f.Binary:
 			return "" // an example cannot stand for a file
+		case f != nil && f.Deep && (isObj || isArr && nestedItems(items)):
+			deepSample(k, obj[k], func(key, v string) { pairs = append(pairs, kv{k: key, v: v}) })
 		case f != nil && f.Array && isArr && f.Sep != "":
 			parts := make([]string, len(items))
 			for i, it := range items {
@@ -632,7 +634,7 @@ func formSample(m *ir.Media, example string) string {
 			for _, it := range items {
 				pairs = append(pairs, kv{k: k, v: scalarText(it)})
 			}
-		case f != nil && (f.Deep || f.Sep != "") && isObj:
+		case f != nil && f.Sep != "" && isObj:
 			names := make([]string, 0, len(props))
 			for n := range props {
 				names = append(names, n)
@@ -640,15 +642,9 @@ func formSample(m *ir.Media, example string) string {
 			sort.Strings(names)
 			var parts []string
 			for _, n := range names {
-				if f.Deep {
-					pairs = append(pairs, kv{k: k + "[" + n + "]", v: scalarText(props[n])})
-				} else {
-					parts = append(parts, n, scalarText(props[n]))
-				}
+				parts = append(parts, n, scalarText(props[n]))
 			}
-			if !f.Deep {
-				pairs = append(pairs, kv{k, delimited(parts, f.Sep), true})
-			}
+			pairs = append(pairs, kv{k, delimited(parts, f.Sep), true})
 		default:
 			pairs = append(pairs, kv{k: k, v: scalarText(obj[k])})
 		}
@@ -672,6 +668,40 @@ func formSample(m *ir.Media, example string) string {
 		b.WriteString("--" + sampleBoundary + "--\r\n")
 	}
 	return b.String()
+}
+
+// deepSample writes the example v of a deepObject field under key as the
+// gateway reads it (runtime/form, Field.Deep): an object's properties as
+// key[name], an array's items as key[index], as deep as the value goes.
+func deepSample(key string, v any, add func(key, v string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		names := make([]string, 0, len(x))
+		for n := range x {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			deepSample(key+"["+n+"]", x[n], add)
+		}
+	case []any:
+		for i, it := range x {
+			deepSample(key+"["+strconv.Itoa(i)+"]", it, add)
+		}
+	default:
+		add(key, scalarText(v))
+	}
+}
+
+// nestedItems reports whether an example array holds objects or arrays.
+func nestedItems(items []any) bool {
+	for _, it := range items {
+		switch it.(type) {
+		case map[string]any, []any:
+			return true
+		}
+	}
+	return false
 }
 
 // delimited joins the items of a urlencoded value sent in one (styles
