@@ -612,7 +612,21 @@ func (d *Decoder) props(deep int, fd *Field, name, prefix []byte, errs *problem.
 			errs.Add(loc{key: name, path: prefix}.String(), "style", "malformed deepObject key "+quote(p.key)+": the property name is empty")
 			continue
 		}
+		var child *Field
+		if c := lookup(fd.Props, seg); c >= 0 {
+			child = &fd.Props[c]
+		}
+		path := p.prop[:len(prefix)+end]
+		// A plain value, the common case, is written from its key alone,
+		// without node's scan of every pair.
+		plain := child == nil || !child.Object && !child.Array
+		if plain && len(p.prop) > len(path) {
+			errs.Add(loc{key: name, path: path}.String(), "style", "expected a value, found the nested key "+quote(p.key))
+		}
 		if d.segBefore(deep, i, prefix, seg) {
+			if plain && len(p.prop) == len(path) {
+				errs.Add(loc{key: name, path: path}.String(), "repeated", "sent more than once; the property holds one value")
+			}
 			continue // written with the first key that named it
 		}
 		if n > 0 {
@@ -621,10 +635,15 @@ func (d *Decoder) props(deep int, fd *Field, name, prefix []byte, errs *problem.
 		n++
 		d.out = problem.AppendString(d.out, seg)
 		d.out = append(d.out, ':')
-		if c := lookup(fd.Props, seg); c >= 0 {
-			d.node(deep, &fd.Props[c], false, false, 0, name, p.prop[:len(prefix)+end], errs)
-		} else {
-			d.node(deep, nil, false, false, fd.Kind, name, p.prop[:len(prefix)+end], errs)
+		switch {
+		case !plain:
+			d.node(deep, child, false, false, 0, name, path, errs)
+		case len(p.prop) > len(path):
+			d.out = append(d.out, "null"...) // reported above
+		case child != nil:
+			d.value(child, loc{key: name, path: path}, nil, p.val, errs)
+		default:
+			d.value(&Field{Kind: fd.Kind}, loc{key: name, path: path}, nil, p.val, errs)
 		}
 	}
 	d.out = append(d.out, '}')
