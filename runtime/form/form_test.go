@@ -423,7 +423,9 @@ func FuzzURLEncoded(f *testing.F) {
 	for _, s := range []string{"name=Rex&age=3", "tags=a&tags=b&ids=1,2", "meta=%7B%7D", "a=%zz", "x=\xff", "+=+&%2B",
 		"color[R]=1&color[G]=2", "color%5BR%5D=1&color[R]=2", "color[R", "color[]=", "color[R]x=1", "color[a][b]=1", "color=1", "a[b[c]=1",
 		"rgb=R,1,G,2", "rgb=R,1,G", "rgb=R,1,R,2", "pos=x|1|y|%ff",
-		"csv=a%2Cb,c", "ids=1%2C2,3", "rgb=R%2C1,G,2", "rgb=R,%2", "ssv=a+b%20c%2Cd", "psv=a|b%7Cc%7", "x=1&x=2&y=%7B%7D"} {
+		"csv=a%2Cb,c", "ids=1%2C2,3", "rgb=R%2C1,G,2", "rgb=R,%2", "ssv=a+b%20c%2Cd", "psv=a|b%7Cc%7", "x=1&x=2&y=%7B%7D",
+		"shipping[address][city]=P&shipping[name]=J", "expand[0]=a&expand[]=b&expand=c", "items[0][price]=p&items[1][quantity]=2",
+		"metadata=&metadata[k]=v", "images=", "shipping[tags][0]=1&shipping[tags][x]=2", "n[a][b]=1"} {
 		f.Add([]byte(s))
 	}
 	// extras makes undeclared keys arrays of numbers, booleans and nulls.
