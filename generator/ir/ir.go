@@ -202,15 +202,16 @@ type Field struct {
 	// explode false), " " (spaceDelimited), "|" (pipeDelimited); "" when
 	// each item has its own key.
 	Sep string `json:"sep,omitempty"`
-	// Deep: an object sent in style deepObject, color[R]=100. Sep on a
-	// field that is not an Array: an object sent as names and values in one
-	// value, color=R,100,G,200 (style form, spaceDelimited or pipeDelimited
-	// without explode). Such an object field's properties are typed by
-	// Props (Name and kinds only, sorted), the others by the field's own
-	// kinds (from additionalProperties).
-	// Deep fields read nested keys too, beyond OpenAPI's one level
-	// (shipping[address][city], tags[]=a, items[0][price]=p): below one,
-	// Props are full plans, Object marking an object (each item's, for an
+	// Deep: a field sent in style deepObject, an object (color[R]=100) or,
+	// with Array, an array (tags[]=a, tags[0]=a, or tags=a repeated). Sep
+	// on a field that is not an Array: an object sent as names and values
+	// in one value, color=R,100,G,200 (style form, spaceDelimited or
+	// pipeDelimited without explode). Such an object field's properties
+	// are typed by Props (sorted), the others by the field's own kinds
+	// (from additionalProperties). Below a Sep field Props carry a Name and
+	// kinds only; below a Deep field, which reads nested keys beyond
+	// OpenAPI's one level (shipping[address][city], items[0][price]=p),
+	// they are full plans, Object marking an object (each item's, for an
 	// Array) and Array an array. Scalar, on a Deep field or its Props, or
 	// on an Array, is how a plain value is typed when the schema admits
 	// one beside the object or array (anyOf: [{type: object}, {enum:
