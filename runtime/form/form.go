@@ -9,15 +9,17 @@
 // An object property sent in a style of the Encoding Object that keeps its
 // properties apart (deepObject, color[R]=100&color[G]=200, or form without
 // explode, color=R,100,G,200) becomes a JSON object the same way, each of its
-// values typed by the plan of its property.
+// values typed by the plan of its property; deepObject keys may nest
+// (shipping[address][city], items[0][price]) as Stripe's, Rails' and PHP's
+// clients send them, each level typed by its plan.
 //
 // The package never interprets a schema; it only knows, per field name (and
 // per property name of such an object field), which JSON token a text may
 // become, and how the field is spread over keys. Every violation it finds
 // itself (a key sent twice, a malformed escape, text that is not UTF-8, a
-// part of the wrong content type or size, a malformed or nested deepObject
-// key, an object value with a name and no value) is reported at a JSON
-// pointer under /body.
+// part of the wrong content type or size, a malformed deepObject key or one
+// that does not fit its plan, an object value with a name and no value) is
+// reported at a JSON pointer under /body.
 //
 // A Decoder is scratch space that request.State pools: after the first few
 // requests of a size, transcoding a valid body allocates nothing. It is not
