@@ -116,7 +116,7 @@ var bodies31Cases = []bodyCase{
 	{"form deepObject type", "POST", "/paint", formCT, "color[R]=red&color[G]=1", 400, []string{"/body/color/R type"}},
 	{"form deepObject additional", "POST", "/paint", formCT, "color[R]=1&color[G]=1&color[X]=1", 400, []string{"/body/color/X additionalProperties"}},
 	{"form deepObject required", "POST", "/paint", formCT, "color[R]=1", 400, []string{"/body/color/G required"}},
-	{"form deepObject nested", "POST", "/paint", formCT, "color[R]=1&color[G]=1&color[B][x]=1", 400, []string{"/body/color style"}},
+	{"form deepObject nested", "POST", "/paint", formCT, "color[R]=1&color[G]=1&color[B][x]=1", 400, []string{"/body/color/B style"}},
 	{"form pairs odd", "POST", "/paint", formCT, "color[R]=1&color[G]=1&rgb=R,1,G", 400, []string{"/body/rgb style"}},
 	{"form pairs maximum", "POST", "/paint", formCT, "color[R]=1&color[G]=1&rgb=R,300", 400, []string{"/body/rgb/R maximum"}},
 
