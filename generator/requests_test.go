@@ -16,7 +16,9 @@ import (
 // keywords (discriminator dispatch, readOnly, applicators, formats);
 // bodies31 for object properties of form bodies in their encoding styles;
 // gatenames30 that a body gate named after a schema never checks another
-// operation's body.
+// operation's body;
+// realbodies30 for form, */* and multipart bodies shaped as Stripe and Jira
+// shape theirs.
 func TestGoldenRequests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and tests generated packages")
@@ -25,7 +27,7 @@ func TestGoldenRequests(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command")
 	}
-	for _, name := range []string{"params31", "schemas31", "polymorphic30", "bodies31", "gatenames30", "paramshapes31"} {
+	for _, name := range []string{"params31", "schemas31", "polymorphic30", "bodies31", "gatenames30", "paramshapes31", "realbodies30"} {
 		t.Run(name, func(t *testing.T) {
 			// Inside the module, so the package imports this runtime; the
 			// leading underscore keeps ./... patterns away from it.

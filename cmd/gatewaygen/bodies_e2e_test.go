@@ -29,6 +29,26 @@ func TestEndToEndBodies30(t *testing.T) {
 	runBodyCases(t, gw, bodies30Cases)
 }
 
+// TestEndToEndRealBodies30 does the same for realbodies30: Stripe's form
+// bodies (nested deepObject keys, anyOf objects and lists cleared by ""),
+// Jira's */* body sent as JSON and its multipart body of files.
+func TestEndToEndRealBodies30(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a gateway; skipped in -short mode")
+	}
+	gw := startGateway(t, buildGateway(t, "../../testdata/golden/realbodies30/spec.yaml", "realbodies30"))
+	runBodyCases(t, gw, []bodyCase{
+		{"stripe nested", "POST", "/v1/charges/ch_1", formCT, "shipping[name]=Jo&shipping[address][city]=Paris&metadata[k]=v&expand[0]=customer", 200, nil},
+		{"stripe cleared", "POST", "/v1/customers", formCT, "metadata=&shipping=&invoice_settings[custom_fields]=", 200, nil},
+		{"stripe list", "POST", "/v1/products/prod_1", formCT, "images=a&images=b", 200, nil},
+		{"stripe nested bad", "POST", "/v1/customers", formCT, "tax_id_data[0][type]=xx&tax_id_data[0][value]=1", 400, []string{"/body/tax_id_data/0/type enum"}},
+		{"stripe nested too deep", "POST", "/v1/customers", formCT, "metadata[k][j]=v", 400, []string{"/body/metadata/k style"}},
+		{"jira columns", "PUT", "/rest/api/3/user/columns", "application/json", `["summary"]`, 200, nil},
+		{"jira columns broken", "PUT", "/rest/api/3/user/columns", "application/json", `["summary"`, 400, []string{"/body json"}},
+		{"jira attachment", "POST", "/rest/api/3/issue/JRA-1/attachments", mpCT, mpBody(file("file", "image/png", png), file("file", "text/plain", "log")), 200, nil},
+	})
+}
+
 // bodyCase is one request: want is the status, and for 400 the exact
 // violations as "location rule", sorted.
 type bodyCase struct {
@@ -96,7 +116,7 @@ var bodies31Cases = []bodyCase{
 	{"form deepObject type", "POST", "/paint", formCT, "color[R]=red&color[G]=1", 400, []string{"/body/color/R type"}},
 	{"form deepObject additional", "POST", "/paint", formCT, "color[R]=1&color[G]=1&color[X]=1", 400, []string{"/body/color/X additionalProperties"}},
 	{"form deepObject required", "POST", "/paint", formCT, "color[R]=1", 400, []string{"/body/color/G required"}},
-	{"form deepObject nested", "POST", "/paint", formCT, "color[R]=1&color[G]=1&color[B][x]=1", 400, []string{"/body/color style"}},
+	{"form deepObject nested", "POST", "/paint", formCT, "color[R]=1&color[G]=1&color[B][x]=1", 400, []string{"/body/color/B style"}},
 	{"form pairs odd", "POST", "/paint", formCT, "color[R]=1&color[G]=1&rgb=R,1,G", 400, []string{"/body/rgb style"}},
 	{"form pairs maximum", "POST", "/paint", formCT, "color[R]=1&color[G]=1&rgb=R,300", 400, []string{"/body/rgb/R maximum"}},
 

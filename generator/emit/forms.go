@@ -24,6 +24,15 @@ import (
 //		if len(body) > 1024 {
 //			st.Errs.Add("/body", "maxLength", "must be at most 1024 bytes long, found "+strconv.Itoa(len(body)))
 //		}
+//
+// A range with a schema validates a JSON request only:
+//
+//	case true: // */*
+//		if string(mt) == "application/json" || bytes.HasSuffix(mt, []byte("+json")) {
+//			mark := st.BeginJSON(body)
+//			validateSetUserColumnsBody(&st.JSON, &st.Errs)
+//			st.EndJSON(mark)
+//		}
 func (g *gen) readBody(o *ir.Operation, m *ir.Media) []jen.Code {
 	st := func() *jen.Statement { return jen.Id("st") }
 	errs := jen.Op("&").Id("st").Dot("Errs")
@@ -53,6 +62,13 @@ func (g *gen) readBody(o *ir.Operation, m *ir.Media) []jen.Code {
 		return transcoded(st().Dot("Form").Dot("Multipart").Call(jen.Id("body"), jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call(), jen.Op("&").Id(planName(o, m)), errs))
 	case ir.MediaText:
 		return transcoded(st().Dot("Form").Dot("Text").Call(jen.Id("body"), g.kind(m.Text), errs))
+	case "":
+		if m.Schema == nil {
+			return nil
+		}
+		// A range: only a JSON request has the schema's meaning.
+		isJSON := jen.String().Parens(jen.Id("mt")).Op("==").Lit("application/json").Op("||").Qual("bytes", "HasSuffix").Call(jen.Id("mt"), jen.Index().Byte().Parens(jen.Lit("+json")))
+		return []jen.Code{jen.If(isJSON).Block(validate(jen.Id("body"))...)}
 	case ir.MediaBinary:
 		if m.MaxBytes <= 0 {
 			return nil
@@ -123,14 +139,23 @@ func (g *gen) field(fd *ir.Field) []jen.Code {
 	if len(fd.Props) > 0 {
 		props := make([]jen.Code, len(fd.Props))
 		for i := range fd.Props {
-			pd := &fd.Props[i]
-			pv := []jen.Code{kv("Name", jen.Lit(pd.Name))}
-			if pd.Number || pd.Boolean || pd.Null {
-				pv = append(pv, kv("Kind", g.kind(pd)))
-			}
-			props[i] = jen.Values(pv...)
+			props[i] = jen.Values(g.field(&fd.Props[i])...)
 		}
 		d = append(d, kv("Props", jen.Index().Qual(g.rt("form"), "Field").Values(props...)))
+	}
+	if fd.Object && (fd.Array || !fd.Deep) { // a Deep field that is no Array is an object anyway
+		d = append(d, kv("Object", jen.True()))
+	}
+	if sc := fd.Scalar; sc != nil {
+		k := g.kind(sc)
+		if sc.String {
+			str := jen.Qual(g.rt("form"), "String")
+			if sc.Number || sc.Boolean || sc.Null {
+				str = str.Op("|").Add(g.kind(sc))
+			}
+			k = str
+		}
+		d = append(d, kv("Scalar", k))
 	}
 	if fd.Types != nil {
 		lits := make([]jen.Code, len(fd.Types))

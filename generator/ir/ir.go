@@ -278,7 +278,9 @@ type Media struct {
 	// itself; for MediaForm and MediaMultipart the JSON object the fields
 	// are transcoded into (a binary property stands there as "" and its
 	// schema is {}, its bytes being checked by its Field); for MediaText the
-	// one JSON value the text becomes. Nil for MediaBinary.
+	// one JSON value the text becomes; for a range (Kind "", */* or
+	// application/*) a body of a JSON media type it covers. Nil for
+	// MediaBinary.
 	Schema     *Schema  `json:"schema,omitempty"`
 	Example    string   `json:"example,omitempty"`    // the document's example body (compact JSON), "" when none
 	Fields     []*Field `json:"fields,omitempty"`     // MediaForm, MediaMultipart: how each known property is transcoded, sorted by name
@@ -312,14 +314,25 @@ type Field struct {
 	// explode false), " " (spaceDelimited), "|" (pipeDelimited); "" when
 	// each item has its own key.
 	Sep string `json:"sep,omitempty"`
-	// Deep: an object sent in style deepObject, color[R]=100. Sep on a
-	// field that is not an Array: an object sent as names and values in one
-	// value, color=R,100,G,200 (style form, spaceDelimited or pipeDelimited
-	// without explode). Such an object field's properties are typed by
-	// Props (Name and kinds only, sorted), the others by the field's own
-	// kinds (from additionalProperties).
+	// Deep: a field sent in style deepObject, an object (color[R]=100) or,
+	// with Array, an array (tags[]=a, tags[0]=a, or tags=a repeated). Sep
+	// on a field that is not an Array: an object sent as names and values
+	// in one value, color=R,100,G,200 (style form, spaceDelimited or
+	// pipeDelimited without explode). Such an object field's properties
+	// are typed by Props (sorted), the others by the field's own kinds
+	// (from additionalProperties). Below a Sep field Props carry a Name and
+	// kinds only; below a Deep field, which reads nested keys beyond
+	// OpenAPI's one level (shipping[address][city], items[0][price]=p),
+	// they are full plans, Object marking an object (each item's, for an
+	// Array) and Array an array. Scalar, on a Deep field or its Props, or
+	// on an Array, is how a plain value is typed when the schema admits
+	// one beside the object or array (anyOf: [{type: object}, {enum:
+	// [""]}]); nil when it does not.
 	Deep     bool     `json:"deep,omitempty"`
 	Props    []Field  `json:"props,omitempty"`
+	Object   bool     `json:"object,omitempty"`
+	Scalar   *Field   `json:"scalar,omitempty"`
+	String   bool     `json:"string,omitempty"`   // Scalar only: the plain value may be a string
 	Types    []string `json:"types,omitempty"`    // multipart: media types (or ranges) a part may declare; nil allows any
 	MaxBytes int64    `json:"maxBytes,omitempty"` // binary: the schema's maxLength, in bytes
 }

@@ -24,7 +24,10 @@ import (
 //   - text/plain: the text becomes one JSON value the validator reads.
 //   - application/octet-stream, and any exact media type whose schema is
 //     binary: accepted, the schema's maxLength bounding its size in bytes.
-//   - anything else, ranges included: accepted by content type alone.
+//   - a range (*/*, application/*) with a schema: a request of a JSON media
+//     type it covers is validated by the schema, as Jira's */* bodies
+//     expect; other media types it covers are accepted by content type.
+//   - anything else: accepted by content type alone.
 func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
 		return
@@ -61,6 +64,12 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 			if s != nil {
 				m.Schema = l.schema(mt.Schema, b.Pos)
 			}
+		case m.ContentType == "multipart/form-data" && s != nil && l.isBinary(s) && (s.Type == nil || only(s.Type, "string")):
+			// Jira's addAttachment: the body is "a file", which multipart
+			// can only send as parts; each part is read as one.
+			m.Kind = ir.MediaMultipart
+			m.Extra = &ir.Field{Binary: true, Array: true}
+			l.diags.Warnf(l.doc.Pos("paths", o.Path, strings.ToLower(o.Method), "requestBody", "content", ct, "schema"), "%s: the schema is a string of format binary, not an object of parts; every part is read as a file of any name and content type, within the body limit", where)
 		case m.ContentType == "application/x-www-form-urlencoded", m.ContentType == "multipart/form-data":
 			m.Kind = ir.MediaForm
 			if m.ContentType == "multipart/form-data" {
@@ -96,6 +105,9 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 			if ex, ok := mediaExampleValue(mt).(string); ok {
 				m.Sample, m.SampleType = ex, m.ContentType
 			}
+		case s != nil && !emptySchema(s) && (m.ContentType == "*/*" || m.ContentType == "application/*"):
+			m.Schema = l.schema(mt.Schema, b.Pos)
+			l.diags.Warnf(l.doc.Pos("paths", o.Path, strings.ToLower(o.Method), "requestBody", "content", ct, "schema"), "%s: a request of a JSON media type this range covers is validated by the schema; any other is checked for its content type only", where)
 		case s != nil && !emptySchema(s):
 			l.diags.Warnf(b.Pos, "%s: only JSON, form, multipart, text/plain and binary bodies are validated; this one is checked for its content type only", where)
 		}
@@ -177,18 +189,32 @@ func additional(defs *[]*openapi3.Schema, s *openapi3.Schema, depth int) bool {
 // field decides how the property n, declared by the schemas defs, is
 // transcoded under its Encoding Object e (nil for none).
 func (l *lowerer) field(where, kind, n string, defs []*openapi3.Schema, e *openapi3.Encoding, pos diag.Pos) *ir.Field {
-	p := defs[0]
 	f := &ir.Field{Name: n}
-	target := p
-	if only(p.Type, "array") {
+	target := defs[0]
+	// Whether the value is an array or an object is read through anyOf,
+	// oneOf and allOf: Stripe declares its lists and maps as anyOf: [{type:
+	// array}, {enum: [""]}], the empty string clearing them.
+	var sh shape
+	for _, d := range defs {
+		sh.add(d, l.doc.Version, 0)
+	}
+	array := len(sh.arrays) > 0 && len(sh.objects) == 0
+	object := len(sh.objects) > 0 && len(sh.arrays) == 0
+	items := sh.items()
+	if array {
 		f.Array = true
+		f.Scalar = sh.scalar(l.doc.Version)
 		target = &openapi3.Schema{}
-		if p.Items != nil && p.Items.Value != nil {
-			target = p.Items.Value
+		if len(items) > 0 {
+			target = items[0]
 		}
 	}
-	if len(defs) == 1 || f.Array {
+	if len(defs) == 1 && !array || array && len(items) <= 1 {
 		setKinds(f, target, l.doc.Version, 0)
+	} else if array {
+		for _, it := range items {
+			setKinds(f, it, l.doc.Version, 1)
+		}
 	} else {
 		// Declared more than once: each branch's types, never JSON.
 		for _, d := range defs {
@@ -219,6 +245,7 @@ func (l *lowerer) field(where, kind, n string, defs []*openapi3.Schema, e *opena
 	if kind == ir.MediaMultipart && !styled {
 		if l.isBinary(target) {
 			f = &ir.Field{Name: n, Array: f.Array, Binary: true}
+			f.Scalar = nil
 			if target.MaxLength != nil {
 				f.MaxBytes = int64(*target.MaxLength)
 			}
@@ -232,7 +259,6 @@ func (l *lowerer) field(where, kind, n string, defs []*openapi3.Schema, e *opena
 		f.Types = types
 		return f
 	}
-	object := !f.Array && only(target.Type, "object")
 	switch style := e.Style; style {
 	case "", "form", "spaceDelimited", "pipeDelimited":
 		explode := style == "" || style == "form"
@@ -246,20 +272,157 @@ func (l *lowerer) field(where, kind, n string, defs []*openapi3.Schema, e *opena
 		case object && !explode:
 			// color=R,100,G,200; an explicit style or explode
 			// overrides contentType (OAS 3.1 §4.8.15.1).
-			f = l.objectField(where, n, style, defs, pos)
+			f = l.objectField(where, n, style, sh.objects, pos)
 			f.Sep = sep
 		case object && (style != "" || e.Explode != nil):
 			l.diags.Warnf(pos, "%s: property %q: style %s with explode spreads an object's properties over the body as keys of their own (R=100&G=200), which cannot be told apart from the body's other properties; this is not compiled: a field %q is read as JSON text, as with contentType application/json", where, n, orForm(style), n)
 		}
 	case "deepObject":
-		if object {
-			f = l.objectField(where, n, style, defs, pos)
-			f.Deep = true
+		if object || array {
+			// Stripe declares its lists deepObject too, and its clients
+			// send them as expand[0]=a or expand[]=a.
+			t := l.tree(where, n, defs, 0, pos)
+			t.Name, t.Deep = n, true
+			f = &t
 		} else {
 			l.diags.Warnf(pos, "%s: property %q: style deepObject applies to objects (OAS 3.1 §4.8.12.4) and is ignored here", where, n)
 		}
 	default:
 		l.diags.Warnf(pos, "%s: property %q: style %s is not compiled yet; the value is checked as one string", where, n, style)
+	}
+	return f
+}
+
+// shape sorts the schemas a value may meet by what they let it be: an
+// object, an array or a plain value, looking through the allOf, anyOf and
+// oneOf members of a schema without a type, so that anyOf: [{type:
+// object}, {enum: [""]}] is an object that may also be a string. A schema
+// without a type or members is an object when it declares properties or
+// additionalProperties, an array when it declares items, and a plain value
+// otherwise.
+type shape struct {
+	objects, arrays, scalars []*openapi3.Schema
+}
+
+func (sh *shape) add(s *openapi3.Schema, version string, depth int) {
+	if s == nil {
+		return
+	}
+	if t := s.Type; t != nil && len(*t) > 0 {
+		if t.Includes("object") {
+			sh.objects = append(sh.objects, s)
+		}
+		if t.Includes("array") {
+			sh.arrays = append(sh.arrays, s)
+		}
+		for _, typ := range t.Slice() {
+			if typ != "object" && typ != "array" || s.Nullable && version != "3.1" {
+				sh.scalars = append(sh.scalars, s)
+				break
+			}
+		}
+		return
+	}
+	members := false
+	if depth < 8 {
+		for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, b := range list {
+				if b != nil && b.Value != nil {
+					sh.add(b.Value, version, depth+1)
+					members = true
+				}
+			}
+		}
+	}
+	switch {
+	case members:
+	case len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil:
+		sh.objects = append(sh.objects, s)
+	case s.Items != nil:
+		sh.arrays = append(sh.arrays, s)
+	default:
+		sh.scalars = append(sh.scalars, s)
+	}
+}
+
+// items are the item schemas of the array branches.
+func (sh *shape) items() []*openapi3.Schema {
+	var out []*openapi3.Schema
+	for _, a := range sh.arrays {
+		if a.Items != nil && a.Items.Value != nil {
+			out = append(out, a.Items.Value)
+		}
+	}
+	return out
+}
+
+// scalar is how a plain value stands in for an object or array whose
+// schema admits one too; nil when it admits none.
+func (sh *shape) scalar(version string) *ir.Field {
+	if len(sh.scalars) == 0 {
+		return nil
+	}
+	sc := &ir.Field{}
+	for _, s := range sh.scalars {
+		t := s.Type
+		sc.String = sc.String || t == nil || len(*t) == 0 || t.Includes("string")
+		sc.Number = sc.Number || t.Includes("number") || t.Includes("integer")
+		sc.Boolean = sc.Boolean || t.Includes("boolean")
+		sc.Null = sc.Null || t.Includes("null") || s.Nullable && version != "3.1"
+	}
+	return sc
+}
+
+// maxTree bounds how deep tree plans the keys of a deepObject field; a
+// recursive schema would have no end.
+const maxTree = 8
+
+// tree plans a value sent under the bracketed keys of a deepObject field,
+// declared by the schemas defs: an object's properties and an array's
+// items in turn, each with its own plan, as Stripe, Rails and PHP clients
+// nest them (shipping[address][city], items[0][price]). This goes beyond
+// OAS 3.1.1 §4.8.12.4, which defines the style for properties of
+// primitive values only. Below maxTree levels, or for an array of arrays,
+// which no such client sends, a value is read as a string.
+func (l *lowerer) tree(where, name string, defs []*openapi3.Schema, depth int, pos diag.Pos) ir.Field {
+	var sh shape
+	for _, d := range defs {
+		sh.add(d, l.doc.Version, 0)
+	}
+	var f ir.Field
+	deeper := depth < maxTree
+	switch {
+	case deeper && len(sh.arrays) > 0 && len(sh.objects) == 0:
+		it := l.tree(where, name, sh.items(), depth+1, pos)
+		if it.Array {
+			l.diags.Warnf(pos, "%s: property %q, style deepObject: an array of arrays has no bracketed keys clients agree on; its items are read as strings", where, name)
+			it = ir.Field{}
+		}
+		f = it
+		f.Array, f.Scalar = true, sh.scalar(l.doc.Version)
+	case deeper && len(sh.objects) > 0 && len(sh.arrays) == 0:
+		f.Object, f.Scalar = true, sh.scalar(l.doc.Version)
+		props := map[string][]*openapi3.Schema{}
+		for _, o := range sh.objects {
+			properties(props, o, 0)
+			if a := o.AdditionalProperties.Schema; a != nil && a.Value != nil {
+				setKinds(&f, a.Value, l.doc.Version, 1)
+			}
+		}
+		names := make([]string, 0, len(props))
+		for n := range props {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			p := l.tree(where, name, props[n], depth+1, pos)
+			p.Name = n
+			f.Props = append(f.Props, p)
+		}
+	default:
+		for _, d := range defs {
+			setKinds(&f, d, l.doc.Version, 1)
+		}
 	}
 	return f
 }
@@ -459,6 +622,8 @@ func formSample(m *ir.Media, example string) string {
 		switch {
 		case f != nil && f.Binary:
 			return "" // an example cannot stand for a file
+		case f != nil && f.Deep && (isObj || isArr && nestedItems(items)):
+			deepSample(k, obj[k], func(key, v string) { pairs = append(pairs, kv{k: key, v: v}) })
 		case f != nil && f.Array && isArr && f.Sep != "":
 			parts := make([]string, len(items))
 			for i, it := range items {
@@ -469,7 +634,7 @@ func formSample(m *ir.Media, example string) string {
 			for _, it := range items {
 				pairs = append(pairs, kv{k: k, v: scalarText(it)})
 			}
-		case f != nil && (f.Deep || f.Sep != "") && isObj:
+		case f != nil && f.Sep != "" && isObj:
 			names := make([]string, 0, len(props))
 			for n := range props {
 				names = append(names, n)
@@ -477,15 +642,9 @@ func formSample(m *ir.Media, example string) string {
 			sort.Strings(names)
 			var parts []string
 			for _, n := range names {
-				if f.Deep {
-					pairs = append(pairs, kv{k: k + "[" + n + "]", v: scalarText(props[n])})
-				} else {
-					parts = append(parts, n, scalarText(props[n]))
-				}
+				parts = append(parts, n, scalarText(props[n]))
 			}
-			if !f.Deep {
-				pairs = append(pairs, kv{k, delimited(parts, f.Sep), true})
-			}
+			pairs = append(pairs, kv{k, delimited(parts, f.Sep), true})
 		default:
 			pairs = append(pairs, kv{k: k, v: scalarText(obj[k])})
 		}
@@ -509,6 +668,40 @@ func formSample(m *ir.Media, example string) string {
 		b.WriteString("--" + sampleBoundary + "--\r\n")
 	}
 	return b.String()
+}
+
+// deepSample writes the example v of a deepObject field under key as the
+// gateway reads it (runtime/form, Field.Deep): an object's properties as
+// key[name], an array's items as key[index], as deep as the value goes.
+func deepSample(key string, v any, add func(key, v string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		names := make([]string, 0, len(x))
+		for n := range x {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			deepSample(key+"["+n+"]", x[n], add)
+		}
+	case []any:
+		for i, it := range x {
+			deepSample(key+"["+strconv.Itoa(i)+"]", it, add)
+		}
+	default:
+		add(key, scalarText(v))
+	}
+}
+
+// nestedItems reports whether an example array holds objects or arrays.
+func nestedItems(items []any) bool {
+	for _, it := range items {
+		switch it.(type) {
+		case map[string]any, []any:
+			return true
+		}
+	}
+	return false
 }
 
 // delimited joins the items of a urlencoded value sent in one (styles

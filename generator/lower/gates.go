@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -73,16 +74,14 @@ func gateKey(o *ir.Operation) string {
 	b.WriteString(strconv.FormatBool(o.Body.Required))
 	for _, m := range o.Body.Media {
 		fmt.Fprintf(&b, " %s/%s/", m.ContentType, m.Kind)
-		for _, f := range m.Fields {
-			fmt.Fprintf(&b, "%+v;", *f)
-		}
-		if m.Extra != nil {
-			fmt.Fprintf(&b, "extra %+v;", *m.Extra)
-		}
-		if m.Text != nil {
-			fmt.Fprintf(&b, "%+v;", *m.Text)
-		}
-		fmt.Fprintf(&b, "%d", m.MaxBytes)
+		// The transcoding plan as JSON: the IR is plain data, which always
+		// marshals, and %+v would print the address of a pointer field.
+		plan, _ := json.Marshal(struct {
+			Fields      []*ir.Field
+			Extra, Text *ir.Field
+			MaxBytes    int64
+		}{m.Fields, m.Extra, m.Text, m.MaxBytes})
+		b.Write(plan)
 		switch {
 		case m.Schema == nil:
 		case m.Schema.Ref != "":

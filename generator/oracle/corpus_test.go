@@ -67,9 +67,11 @@ func corpusDir(t *testing.T) (string, bool) {
 
 // goldenDocs are documents of testdata/golden that exercise what the
 // corpus sample seldom does: every parameter style and explode value
-// (params31) and bodies that are not JSON (bodies31). They are generated,
-// built and served like the corpus documents, with or without the corpus.
-var goldenDocs = []string{"params31", "bodies31", "paramshapes31"}
+// (params31, and parameters typed by anyOf/oneOf/allOf in paramshapes31),
+// bodies that are not JSON (bodies31) and form, */* and multipart bodies
+// shaped as Stripe's and Jira's (realbodies30). They are generated, built
+// and served like the corpus documents, with or without the corpus.
+var goldenDocs = []string{"params31", "bodies31", "paramshapes31", "realbodies30"}
 
 // compareCorpus generates a gateway for each golden document and each
 // sampled corpus document into one temporary module, builds each with go

@@ -323,6 +323,10 @@ func formBody(mt *openapi3.MediaType, v map[string]any) []byte {
 		}
 		switch e := v[k].(type) {
 		case []any:
+			if style == "deepObject" && nested(e) {
+				deepPairs(k, e, add)
+				continue
+			}
 			if explode {
 				for _, it := range e {
 					add(k, scalar(it))
@@ -340,9 +344,7 @@ func formBody(mt *openapi3.MediaType, v map[string]any) []byte {
 			addItems(k, sep, items)
 		case map[string]any:
 			if style == "deepObject" && !strings.Contains(ct, "json") {
-				for _, p := range sortedKeys(e) {
-					add(k+"["+p+"]", scalar(e[p]))
-				}
+				deepPairs(k, e, add)
 				continue
 			}
 			if !explode && style != "deepObject" {
@@ -364,6 +366,36 @@ func formBody(mt *openapi3.MediaType, v map[string]any) []byte {
 		}
 	}
 	return []byte(strings.Join(pairs, "&"))
+}
+
+// deepPairs writes a value of a deepObject field as Stripe's, Rails' and
+// PHP's clients nest it, which the gateway reads beyond OAS 3.1.1
+// §4.8.12.4 (one level of scalar properties): an object's properties as
+// key[name], an array's items as key[index], as deep as the value goes.
+func deepPairs(key string, v any, add func(k, s string)) {
+	switch e := v.(type) {
+	case map[string]any:
+		for _, p := range sortedKeys(e) {
+			deepPairs(key+"["+p+"]", e[p], add)
+		}
+	case []any:
+		for i, it := range e {
+			deepPairs(key+"["+strconv.Itoa(i)+"]", it, add)
+		}
+	default:
+		add(key, scalar(e))
+	}
+}
+
+// nested reports whether an array holds objects or arrays.
+func nested(items []any) bool {
+	for _, it := range items {
+		switch it.(type) {
+		case map[string]any, []any:
+			return true
+		}
+	}
+	return false
 }
 
 // multipartBody encodes the object v as a multipart/form-data body (§4.8.15,

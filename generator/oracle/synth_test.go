@@ -34,6 +34,7 @@ const (
 	kMalformed   = "malformed-json"
 	kNoBody      = "missing-body"
 	kUnique      = "repeated-item"
+	kDuplicate   = "duplicate-items" // an item repeated in an array of uniqueItems
 )
 
 // sitesPerKind bounds how many places of one operation each kind mutates.
@@ -106,6 +107,7 @@ func flat(s *openapi3.Schema, depth int) *openapi3.Schema {
 		if c.Const == nil {
 			c.Const = sub.Const
 		}
+		c.UniqueItems = c.UniqueItems || sub.UniqueItems
 		if c.AdditionalProperties.Has == nil && c.AdditionalProperties.Schema == nil {
 			c.AdditionalProperties = sub.AdditionalProperties
 		}
@@ -442,6 +444,9 @@ func mutations(st site) map[string][]any {
 			m[kPattern] = append(m[kPattern], "!~ ~!")
 		}
 	case []any:
+		if s.UniqueItems && len(v) > 0 && (s.MaxItems == nil || uint64(len(v)) < *s.MaxItems) {
+			m[kDuplicate] = append(m[kDuplicate], append(clone(v).([]any), clone(v[0])))
+		}
 		if s.MaxItems != nil && *s.MaxItems < 200 && len(v) > 0 {
 			long := make([]any, *s.MaxItems+1)
 			for i := range long {
@@ -644,6 +649,7 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 	var encode func(v any) ([]byte, string)
 	var alone []string // optional form fields sent only in their own case
 	var full any       // the body with them
+	fileBody := false  // a multipart body declared as one binary string
 	bodyRequired := false
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
@@ -655,10 +661,25 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 				break
 			}
 		}
+		for _, mt := range []string{"*/*", "application/*"} {
+			// A range covers JSON: Jira declares bodies under */* only,
+			// and its clients send them as application/json.
+			if m := rb.Content[mt]; ctype == "" && m != nil && m.Schema != nil && m.Schema.Value != nil {
+				ctype, bodySchema = "application/json", m.Schema
+				encode = func(v any) ([]byte, string) { b, _ := json.Marshal(v); return b, "application/json" }
+			}
+		}
 		for _, mt := range []string{"application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/octet-stream"} {
 			m := rb.Content[mt]
 			if ctype != "" || m == nil || m.Schema == nil || m.Schema.Value == nil {
 				continue
+			}
+			if mt == "multipart/form-data" && m.Schema.Value.Format == "binary" {
+				// Jira's addAttachment: the body is a file; parts of
+				// files are all a client can send, and are not mutated.
+				ctype, fileBody = mt, true
+				encode = func(any) ([]byte, string) { return filesBody() }
+				break
 			}
 			ctype, bodySchema = mt, m.Schema
 			switch mt {
@@ -679,13 +700,21 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 		if ctype == "" && bodyRequired {
 			return nil, "a required body of a media type the oracle does not write"
 		}
-		if ctype != "" {
+		if fileBody {
+			valid.body, valid.ctype = encode(nil)
+		}
+		if ctype != "" && !fileBody {
 			v, ok := synth(bodySchema, 1)
 			if !ok {
 				return nil, "cannot synthesize the body"
 			}
 			if _, obj := v.(map[string]any); !obj && (ctype == "application/x-www-form-urlencoded" || ctype == "multipart/form-data") {
 				return nil, "a form body whose schema is not an object"
+			}
+			if ctype == "application/x-www-form-urlencoded" {
+				// deepObject sends no key for an empty object, which
+				// synth leaves where it stops at optional properties.
+				fillObjects(bodySchema, v, 1)
 			}
 			body = v
 			valid.body, valid.ctype = encode(v)
@@ -763,7 +792,7 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 	}
 
 	// Body mutations.
-	if ctype != "" {
+	if ctype != "" && !fileBody {
 		withBody := func(kind, at string, ct string, b []byte) {
 			r := valid
 			r.ctype, r.body = ct, b
@@ -781,6 +810,21 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 		for _, k := range alone {
 			b, ct := encode(replace(body, "/"+escapePtr(k), full.(map[string]any)[k]))
 			withBody(kValid, "/body/"+escapePtr(k), ct, b)
+		}
+		if obj, ok := body.(map[string]any); ok && (ctype == "application/x-www-form-urlencoded" || ctype == "multipart/form-data") {
+			// A property that is an object or array in one branch of
+			// anyOf or oneOf and a plain value in another (Stripe's
+			// metadata: anyOf [{type: object}, {enum: [""]}]) is sent
+			// as that value too.
+			s := flat(bodySchema.Value, 1)
+			for _, k := range sortedKeys(obj) {
+				if ps := s.Properties[k]; ps != nil && ps.Value != nil {
+					if v, ok := plainBranch(ps.Value); ok {
+						b, ct := encode(replace(body, "/"+escapePtr(k), v))
+						withBody(kValid, "/body/"+escapePtr(k), ct, b)
+					}
+				}
+			}
 		}
 		var all []site
 		sites(bodySchema, body, "", 1, &all)
@@ -840,6 +884,72 @@ func unionTakes(s *openapi3.Schema, t string) bool {
 		}
 	}
 	return false
+}
+
+// fillObjects gives each empty object of v that its schema declares
+// properties for one of them, the first that synth can make, so that a
+// deepObject field sends a key for it.
+func fillObjects(ref *openapi3.SchemaRef, v any, depth int) {
+	if ref == nil || ref.Value == nil || depth > maxDepth {
+		return
+	}
+	s := flat(ref.Value, depth)
+	switch e := v.(type) {
+	case map[string]any:
+		if len(e) == 0 {
+			for _, k := range sortedKeys(s.Properties) {
+				if p := s.Properties[k]; p != nil && p.Value != nil && !p.Value.ReadOnly {
+					if pv, ok := synth(p, depth+1); ok {
+						e[k] = pv
+						break
+					}
+				}
+			}
+		}
+		for k, pv := range e {
+			fillObjects(s.Properties[k], pv, depth+1)
+		}
+	case []any:
+		for _, it := range e {
+			fillObjects(s.Items, it, depth+1)
+		}
+	}
+}
+
+// filesBody is a multipart/form-data body of two file parts.
+func filesBody() ([]byte, string) {
+	const boundary = "oracle-boundary-7f3a"
+	var b strings.Builder
+	for _, f := range []struct{ name, ctype, data string }{{"file", "image/png", "\x89PNG"}, {"file", "text/plain", "notes"}} {
+		b.WriteString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.name + "\"; filename=\"" + f.name + ".bin\"\r\nContent-Type: " + f.ctype + "\r\n\r\n" + f.data + "\r\n")
+	}
+	b.WriteString("--" + boundary + "--\r\n")
+	return []byte(b.String()), "multipart/form-data; boundary=" + boundary
+}
+
+// plainBranch returns a value of the first branch of s's anyOf or oneOf
+// that is neither an object nor an array, when the first branch, which
+// synth follows, is one of those.
+func plainBranch(s *openapi3.Schema) (any, bool) {
+	branches := s.AnyOf
+	if len(branches) == 0 {
+		branches = s.OneOf
+	}
+	if len(branches) < 2 || branches[0] == nil || branches[0].Value == nil {
+		return nil, false
+	}
+	if t := mainType(flat(branches[0].Value, 2)); t != "object" && t != "array" {
+		return nil, false
+	}
+	for _, b := range branches[1:] {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		if t := mainType(flat(b.Value, 2)); t != "object" && t != "array" {
+			return synth(b, 2)
+		}
+	}
+	return nil, false
 }
 
 // scalar renders a synthesized parameter value as it goes on the wire.

@@ -17,6 +17,7 @@ func TestValidBodiesAllocateNothing(t *testing.T) {
 	for name, run := range map[string]func() bool{
 		"urlencoded": func() bool { return d.URLEncoded(benchForm, plan, &errs) },
 		"objects":    func() bool { return d.URLEncoded(benchObjects, plan, &errs) },
+		"nested":     func() bool { return d.URLEncoded(benchNested, plan, &errs) },
 		"multipart":  func() bool { return d.Multipart(benchMP, ctype, plan, &errs) },
 		"text":       func() bool { return d.Text(benchForm, 0, &errs) },
 	} {

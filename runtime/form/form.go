@@ -9,15 +9,17 @@
 // An object property sent in a style of the Encoding Object that keeps its
 // properties apart (deepObject, color[R]=100&color[G]=200, or form without
 // explode, color=R,100,G,200) becomes a JSON object the same way, each of its
-// values typed by the plan of its property.
+// values typed by the plan of its property; deepObject keys may nest
+// (shipping[address][city], items[0][price]) as Stripe's, Rails' and PHP's
+// clients send them, each level typed by its plan.
 //
 // The package never interprets a schema; it only knows, per field name (and
 // per property name of such an object field), which JSON token a text may
 // become, and how the field is spread over keys. Every violation it finds
 // itself (a key sent twice, a malformed escape, text that is not UTF-8, a
-// part of the wrong content type or size, a malformed or nested deepObject
-// key, an object value with a name and no value) is reported at a JSON
-// pointer under /body.
+// part of the wrong content type or size, a malformed deepObject key or one
+// that does not fit its plan, an object value with a name and no value) is
+// reported at a JSON pointer under /body.
 //
 // A Decoder is scratch space that request.State pools: after the first few
 // requests of a size, transcoding a valid body allocates nothing. It is not
@@ -44,6 +46,7 @@ const (
 	Null                     // "null" becomes null
 	JSON                     // the text is a JSON document (encoding contentType application/json), inserted as is
 	Binary                   // a file part: not transcoded; checked for MaxBytes and Types, and stands as "" in the object
+	String                   // a string is allowed; on a Field's Scalar, marks that it may be one
 )
 
 // Plan is how the object of a form or multipart body becomes JSON.
@@ -84,23 +87,45 @@ type Field struct {
 	// items, though OpenAPI 3.1.1's Appendix E notes that multipart parts
 	// need no percent-encoding and may suffer from it.
 	Sep byte
-	// Deep makes the field an object sent in style deepObject: one key per
-	// property, color[R]=100&color[G]=200 is {"R":100,"G":200}. A key
-	// color[…] that is not exactly color[name] with a non-empty name
-	// (color[R, color[], color[R]x) is a violation at /body/color, and so
-	// is a nested one (color[a][b]): OpenAPI defines deepObject for one
-	// level only, and other frameworks read such keys as nested objects or
-	// arrays, so a gateway that passed them on as unknown keys would let
-	// through what the upstream may read as a property of color. The key
-	// color alone is a violation too: its value has no property name.
+	// Deep makes the field one sent in style deepObject: an object, one key
+	// per property, color[R]=100&color[G]=200 is {"R":100,"G":200}. OAS
+	// 3.1.1 §4.8.12.4 defines the style for properties of primitive values
+	// only; Stripe, Rails and PHP clients send deeper values with more
+	// brackets, and the upstream of such an API reads them so: a property
+	// declared an object (Object in Props) takes nested keys,
+	// shipping[address][city]=Paris, and one declared an array (Array)
+	// takes its items as repeated keys, tags[]=a, or indices, tags[0]=a,
+	// items[0][price]=p, in order of first appearance. A Deep field that is
+	// an Array is read the same way: tags=a&tags=b, tags[]=a or tags[0]=a.
+	// A key that does not fit the plan is a violation at the deepest
+	// location it names: a malformed one (color[R, color[R]x), a property
+	// name where an index is due or the reverse, nested keys below a value
+	// that is neither an object nor an array (color[R][x]); so is the key
+	// color alone, whose value has no property name, unless Scalar says the
+	// field may be a plain value too. A gateway that passed such keys on as
+	// unknown ones would let through what the upstream reads as part of
+	// color.
 	Deep bool
 	// Props are the plans of the declared properties of an object field
 	// (Deep, or Sep on a field that is not an Array), sorted by Name: they
-	// type its values as Kind types a field's; only their Name and Kind
-	// are read. The Kind of the object field itself (Number, Boolean or
-	// Null) types the properties Props does not declare, as the schema's
-	// additionalProperties do: 0 makes them strings.
+	// type its values as Kind types a field's. Below a Deep field they are
+	// plans of their own, with Object, Array, Props and Scalar; below a
+	// field with a Sep only their Name and Kind are read. The Kind of the
+	// object field itself (Number, Boolean or Null) types the properties
+	// Props does not declare, as the schema's additionalProperties do: 0
+	// makes them strings.
 	Props []Field
+	// Object makes a property below a Deep field (or each item, for an
+	// Array) an object whose properties are sent as more [name] segments;
+	// a Deep field that is not an Array is one whatever Object says.
+	Object bool
+	// Scalar, when not 0, says that an object or array field (a Deep one,
+	// its properties, or an Array) may also be a plain value, as a schema
+	// of anyOf: [{type: object}, {enum: [""]}] says; Scalar types it. A
+	// Deep field or property sent as its key alone, once, is that value;
+	// an Array sent once with an empty value is "" when Scalar has String,
+	// rather than an array of one empty string (Stripe clears a list so).
+	Scalar Kind
 	// Types are the media types a multipart part may declare, ranges such
 	// as "image/*" included; nil allows any. A part without Content-Type
 	// passes: the check is about what a client says, not a guess. A part of
@@ -141,8 +166,10 @@ type pair struct {
 	key, val []byte
 	ctype    []byte // multipart: the part's media type, "" when absent
 	file     bool   // multipart: the part has a filename
-	// deep is 1 + the index of the Deep field whose property prop the key
-	// names (color[prop]); 0 otherwise. object sets both.
+	// deep is 1 + the index of the Deep field the key belongs to; prop is
+	// what follows the field's name in it, one or more [segment]s checked
+	// for form, or nothing for the name alone; 0 and nil otherwise. object
+	// sets both.
 	deep int
 	prop []byte
 	// raw: val is still percent-encoded, as sent (or, in multipart, as
@@ -153,17 +180,25 @@ type pair struct {
 }
 
 // loc is where a value sits, made into a JSON pointer on the error path
-// only: /body/key, or /body/key/prop for a property of an object field.
+// only: /body/key, /body/key/prop for a property of an object field, or
+// /body/key/a/b for the path [a][b] below a Deep field.
 type loc struct {
 	key, prop []byte
 	sub       bool
+	path      []byte
 }
 
 func (l loc) String() string {
+	names := [][]byte{l.key}
 	if l.sub {
-		return pointer(l.key, l.prop)
+		names = append(names, l.prop)
 	}
-	return pointer(l.key)
+	for rest := l.path; len(rest) > 0; {
+		seg, end := segment(rest)
+		names = append(names, seg)
+		rest = rest[end:]
+	}
+	return pointer(names...)
 }
 
 // Idle reports whether d transcoded nothing since it was made or Reset, so
@@ -280,6 +315,10 @@ func (d *Decoder) object(plan *Plan, errs *problem.Errors) bool {
 		if f < 0 && d.deepKey(fields, p, errs) {
 			continue // a property of a Deep field, or a malformed key reported
 		}
+		if f >= 0 && fields[f].Deep {
+			p.deep, p.prop = f+1, nil // the name alone: a scalar, an item, or a violation
+			continue
+		}
 		fd := &plan.Extra
 		if f >= 0 {
 			fd = &fields[f]
@@ -287,10 +326,6 @@ func (d *Decoder) object(plan *Plan, errs *problem.Errors) bool {
 			p.extra = true
 		}
 		if fd.Array {
-			continue
-		}
-		if f >= 0 && fd.Deep {
-			errs.Add(pointer(p.key), "style", "expected the properties as "+string(p.key)+"[name]=value (style deepObject), found the key alone")
 			continue
 		}
 		if f >= 0 {
@@ -318,8 +353,8 @@ func (d *Decoder) object(plan *Plan, errs *problem.Errors) bool {
 	for f := range fields {
 		fd := &fields[f]
 		switch {
-		case fd.Deep && !fd.Array:
-			first = d.deepObject(f, fd, first, errs)
+		case fd.Deep:
+			first = d.deepField(f, fd, first, errs)
 		case fd.Array:
 			for i := range d.pairs {
 				if string(d.pairs[i].key) == fd.Name {
@@ -353,7 +388,12 @@ func (d *Decoder) array(fd *Field, from int, first bool, errs *problem.Errors) b
 		d.out = append(d.out, ',')
 	}
 	d.out = problem.AppendString(d.out, key)
-	d.out = append(d.out, ':', '[')
+	d.out = append(d.out, ':')
+	if fd.Scalar&String != 0 && len(d.pairs[from].val) == 0 && !d.sentAfter(from) {
+		d.out = append(d.out, '"', '"') // the string alternative: Stripe clears a list with images=
+		return false
+	}
+	d.out = append(d.out, '[')
 	n := 0 // items written
 	for i, sent := from, false; i < len(d.pairs); i++ {
 		p := &d.pairs[i]
@@ -420,10 +460,10 @@ func (d *Decoder) decodeItem(item []byte, raw bool, at loc, errs *problem.Errors
 }
 
 // deepKey reports whether the key of p, which names no field, is
-// name[…] for a Deep field name: then p is marked as the property prop of
-// that field, or a malformed key is reported at /body/name. A key whose
-// part before a '[' names no Deep field is an ordinary key. A Deep field
-// whose own name has a '[' is found too: each '[' of the key is tried.
+// name[…] for a Deep field name: then p is marked as belonging to that
+// field, or a malformed key is reported at /body/name. A key whose part
+// before a '[' names no Deep field is an ordinary key. A Deep field whose
+// own name has a '[' is found too: each '[' of the key is tried.
 func (d *Decoder) deepKey(fields []Field, p *pair, errs *problem.Errors) bool {
 	k := p.key
 	for i := 0; i < len(k); i++ {
@@ -433,74 +473,265 @@ func (d *Decoder) deepKey(fields []Field, p *pair, errs *problem.Errors) bool {
 		}
 		i += j
 		f := lookup(fields, k[:i])
-		if f < 0 || !fields[f].Deep || fields[f].Array {
+		if f < 0 || !fields[f].Deep {
 			continue
 		}
-		name, rest := k[:i], k[i+1:]
-		end := bytes.IndexByte(rest, ']')
-		switch {
-		case end < 0:
-			errs.Add(pointer(name), "style", "malformed deepObject key "+quote(k)+": no closing ']'")
-		case end == 0:
-			errs.Add(pointer(name), "style", "malformed deepObject key "+quote(k)+": the property name is empty")
-		case bytes.IndexByte(rest[:end], '[') >= 0:
-			errs.Add(pointer(name), "style", "malformed deepObject key "+quote(k)+": '[' in the property name")
-		case end+1 < len(rest) && rest[end+1] == '[':
-			errs.Add(pointer(name), "style", "deepObject key "+quote(k)+" is nested: OpenAPI defines style deepObject for one level of properties, name[property]")
-		case end+1 < len(rest):
-			errs.Add(pointer(name), "style", "malformed deepObject key "+quote(k)+": text after ']'")
-		default:
-			p.deep, p.prop = f+1, rest[:end]
+		if msg := segments(k[i:]); msg != "" {
+			errs.Add(pointer(k[:i]), "style", "malformed deepObject key "+quote(k)+": "+msg)
+		} else {
+			p.deep, p.prop = f+1, k[i:]
 		}
 		return true
 	}
 	return false
 }
 
-// deepObject writes the Deep field f as an object of the properties its
-// pairs name, each once, and returns the new value of first.
-func (d *Decoder) deepObject(f int, fd *Field, first bool, errs *problem.Errors) bool {
-	n := 0
+// segments checks that path is one or more [segment]s, none of which holds
+// a bracket, and says what is wrong otherwise.
+func segments(path []byte) string {
+	for len(path) > 0 {
+		if path[0] != '[' {
+			return "text after ']'"
+		}
+		end := bytes.IndexByte(path, ']')
+		if end < 0 {
+			return "no closing ']'"
+		}
+		if bytes.IndexByte(path[1:end], '[') >= 0 {
+			return "'[' in a property name"
+		}
+		path = path[end+1:]
+	}
+	return ""
+}
+
+// segment cuts the first [segment] off a path segments checked: its text,
+// and the length of it with its brackets.
+func segment(path []byte) (seg []byte, n int) {
+	end := bytes.IndexByte(path, ']')
+	return path[1:end], end + 1
+}
+
+// under reports whether the path of pair p of the Deep field deep starts
+// with prefix, which ends at a segment's ']' (or is empty).
+func under(p *pair, deep int, prefix []byte) bool {
+	return p.deep == deep && len(p.prop) >= len(prefix) && bytes.Equal(p.prop[:len(prefix)], prefix)
+}
+
+// deepField writes the Deep field f, whose keys object marked, and returns
+// the new value of first.
+func (d *Decoder) deepField(f int, fd *Field, first bool, errs *problem.Errors) bool {
 	for i := range d.pairs {
-		p := &d.pairs[i]
-		if p.deep != f+1 {
-			continue
-		}
-		if d.propBefore(i) {
-			errs.Add(pointer(fd.nameBytes(p), p.prop), "repeated", "sent more than once; the property holds one value")
-			continue
-		}
-		if n == 0 {
+		if p := &d.pairs[i]; p.deep == f+1 {
 			if !first {
 				d.out = append(d.out, ',')
 			}
-			first = false
-			d.out = problem.AppendString(d.out, fd.nameBytes(p))
-			d.out = append(d.out, ':', '{')
-		} else {
+			name := fd.nameBytes(p)
+			d.out = problem.AppendString(d.out, name)
+			d.out = append(d.out, ':')
+			d.node(f+1, fd, true, false, 0, name, nil, errs)
+			return false
+		}
+	}
+	return first
+}
+
+// node writes the value that the keys of the Deep field deep whose path
+// starts with prefix stand for, as fd plans it: an object whose properties
+// are the next segments, an array whose items are the next segments or
+// the keys themselves, or a value. fd nil is a property no plan declares,
+// a value typed by kind; item makes fd stand for one item of its Array;
+// top marks the Deep field itself, an object unless an Array. name is the
+// field's name as sent, for locations. Only keys of at least one pair
+// reach it, and the plan, finite, bounds its depth.
+func (d *Decoder) node(deep int, fd *Field, top, item bool, kind Kind, name, prefix []byte, errs *problem.Errors) {
+	leaf, leaves, nested := -1, 0, -1
+	for i := range d.pairs {
+		if p := &d.pairs[i]; under(p, deep, prefix) {
+			switch {
+			case len(p.prop) > len(prefix):
+				if nested < 0 {
+					nested = i
+				}
+			case leaves == 0:
+				leaf, leaves = i, 1
+			default:
+				leaves++
+			}
+		}
+	}
+	at := loc{key: name, path: prefix}
+	array := fd != nil && fd.Array && !item
+	object := fd != nil && !array && (fd.Object || (top && !item))
+	var scalar Kind
+	if fd != nil && !item {
+		scalar = fd.Scalar
+	}
+	switch {
+	case !array && !object:
+		if nested >= 0 {
+			errs.Add(at.String(), "style", "expected a value, found the nested key "+quote(d.pairs[nested].key))
+			d.out = append(d.out, "null"...)
+			return
+		}
+		if leaves > 1 {
+			errs.Add(at.String(), "repeated", "sent more than once; the property holds one value")
+		}
+		if fd != nil {
+			d.value(fd, at, nil, d.pairs[leaf].val, errs)
+			return
+		}
+		d.value(&Field{Kind: kind}, at, nil, d.pairs[leaf].val, errs)
+	case scalar != 0 && leaves == 1 && nested < 0 && (!array || scalar&String != 0 && len(d.pairs[leaf].val) == 0):
+		d.value(&Field{Kind: scalar}, at, nil, d.pairs[leaf].val, errs)
+	case array:
+		d.items(deep, fd, name, prefix, errs)
+	default:
+		if leaves > 0 {
+			what := "found the key alone"
+			if scalar != 0 {
+				what = "found it sent both as a value and as properties, or as a value more than once"
+			}
+			errs.Add(at.String(), "style", "expected the properties as "+quote(d.pairs[leaf].key)+"[name]=value (style deepObject), "+what)
+		}
+		d.props(deep, fd, name, prefix, errs)
+	}
+}
+
+// props writes the object node of fd at prefix (see node): each property
+// once, in order of first appearance, typed by its plan in fd.Props or,
+// undeclared, by fd.Kind.
+func (d *Decoder) props(deep int, fd *Field, name, prefix []byte, errs *problem.Errors) {
+	d.out = append(d.out, '{')
+	n := 0
+	for i := range d.pairs {
+		p := &d.pairs[i]
+		if !under(p, deep, prefix) || len(p.prop) == len(prefix) {
+			continue
+		}
+		seg, end := segment(p.prop[len(prefix):])
+		if len(seg) == 0 {
+			errs.Add(loc{key: name, path: prefix}.String(), "style", "malformed deepObject key "+quote(p.key)+": the property name is empty")
+			continue
+		}
+		var child *Field
+		if c := lookup(fd.Props, seg); c >= 0 {
+			child = &fd.Props[c]
+		}
+		path := p.prop[:len(prefix)+end]
+		// A plain value, the common case, is written from its key alone,
+		// without node's scan of every pair.
+		plain := child == nil || !child.Object && !child.Array
+		if plain && len(p.prop) > len(path) {
+			errs.Add(loc{key: name, path: path}.String(), "style", "expected a value, found the nested key "+quote(p.key))
+		}
+		if d.segBefore(deep, i, prefix, seg) {
+			if plain && len(p.prop) == len(path) {
+				errs.Add(loc{key: name, path: path}.String(), "repeated", "sent more than once; the property holds one value")
+			}
+			continue // written with the first key that named it
+		}
+		if n > 0 {
 			d.out = append(d.out, ',')
 		}
 		n++
-		d.out = problem.AppendString(d.out, p.prop)
+		d.out = problem.AppendString(d.out, seg)
 		d.out = append(d.out, ':')
-		d.value(prop(fd, p.prop), loc{key: fd.nameBytes(p), prop: p.prop, sub: true}, nil, p.val, errs)
+		switch {
+		case !plain:
+			d.node(deep, child, false, false, 0, name, path, errs)
+		case len(p.prop) > len(path):
+			d.out = append(d.out, "null"...) // reported above
+		case child != nil:
+			d.value(child, loc{key: name, path: path}, nil, p.val, errs)
+		default:
+			d.value(&Field{Kind: fd.Kind}, loc{key: name, path: path}, nil, p.val, errs)
+		}
 	}
-	if n > 0 {
-		d.out = append(d.out, '}')
+	d.out = append(d.out, '}')
+}
+
+// items writes the array node of fd at prefix (see node): a key that ends
+// there, or in [], is one item; keys of one [index] make one item, in order
+// of first appearance (indices are not positions: tags[5] alone is the
+// first item).
+func (d *Decoder) items(deep int, fd *Field, name, prefix []byte, errs *problem.Errors) {
+	d.out = append(d.out, '[')
+	n := 0
+	for i := range d.pairs {
+		p := &d.pairs[i]
+		if !under(p, deep, prefix) {
+			continue
+		}
+		at := loc{key: name, path: prefix}
+		rest := p.prop[len(prefix):]
+		var seg []byte
+		end := 0
+		if len(rest) > 0 {
+			seg, end = segment(rest)
+		}
+		switch {
+		case len(rest) == 0 || len(seg) == 0 && end == len(rest):
+			if fd.Object {
+				errs.Add(at.String(), "style", "expected the properties of each item as name[index][property]=value, found "+quote(p.key))
+				continue
+			}
+		case len(seg) == 0:
+			errs.Add(at.String(), "style", "expected an index in "+quote(p.key)+": the properties of an item are sent as name[index][property]=value")
+			continue
+		case !digits(seg):
+			errs.Add(at.String(), "style", "expected an array index, found "+quote(seg)+" in "+quote(p.key))
+			continue
+		case d.segBefore(deep, i, prefix, seg):
+			continue // written with the first key of that index
+		}
+		if n > 0 {
+			d.out = append(d.out, ',')
+		}
+		n++
+		if len(seg) == 0 {
+			d.value(fd, at, nil, p.val, errs)
+		} else {
+			d.node(deep, fd, false, true, 0, name, p.prop[:len(prefix)+end], errs)
+		}
 	}
-	return first
+	d.out = append(d.out, ']')
+}
+
+// segBefore reports whether a pair before i of the Deep field deep has a
+// path that continues prefix with the segment seg; MaxFields bounds the
+// quadratic scan.
+func (d *Decoder) segBefore(deep, i int, prefix, seg []byte) bool {
+	for j := 0; j < i; j++ {
+		q := &d.pairs[j]
+		if !under(q, deep, prefix) || len(q.prop) == len(prefix) {
+			continue
+		}
+		if s, _ := segment(q.prop[len(prefix):]); bytes.Equal(s, seg) {
+			return true
+		}
+	}
+	return false
+}
+
+func digits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // nameBytes is the field's name as the key of p spells it (a prefix of it),
 // so that writing it allocates nothing.
 func (f *Field) nameBytes(p *pair) []byte { return p.key[:len(f.Name)] }
 
-// propBefore reports whether an earlier pair named the same property of the
-// same Deep field as pair i; MaxFields bounds the quadratic scan.
-func (d *Decoder) propBefore(i int) bool {
-	p := &d.pairs[i]
-	for j := 0; j < i; j++ {
-		if q := &d.pairs[j]; q.deep == p.deep && bytes.Equal(q.prop, p.prop) {
+// sentAfter reports whether the key of pair i appears again later.
+func (d *Decoder) sentAfter(i int) bool {
+	k := d.pairs[i].key
+	for j := i + 1; j < len(d.pairs); j++ {
+		if bytes.Equal(d.pairs[j].key, k) {
 			return true
 		}
 	}

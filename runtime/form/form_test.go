@@ -19,14 +19,23 @@ var fields = []Field{
 	{Name: "age", Kind: Number},
 	{Name: "color", Deep: true, Props: []Field{{Name: "G", Kind: Number}, {Name: "R", Kind: Number}, {Name: "name"}}},
 	{Name: "csv", Array: true, Sep: ','},
+	{Name: "expand", Deep: true, Array: true},
 	{Name: "ids", Kind: Number, Array: true, Sep: ','},
+	{Name: "images", Array: true, Scalar: String}, // anyOf: [{type: array}, {enum: [""]}]
+	{Name: "items", Deep: true, Array: true, Object: true, Props: []Field{{Name: "price"}, {Name: "quantity", Kind: Number}}},
 	{Name: "meta", Kind: JSON, Types: []string{"application/json"}},
-	{Name: "n", Kind: Number, Deep: true}, // additionalProperties: {type: number}
+	{Name: "metadata", Deep: true, Scalar: String}, // anyOf: [{type: object}, {enum: [""]}]
+	{Name: "n", Kind: Number, Deep: true},          // additionalProperties: {type: number}
 	{Name: "name"},
 	{Name: "photo", Kind: Binary, Types: []string{"image/*"}, MaxBytes: 8},
 	{Name: "pos", Sep: '|', Props: []Field{{Name: "x", Kind: Number}}},
 	{Name: "psv", Array: true, Sep: '|'},
 	{Name: "rgb", Sep: ',', Props: []Field{{Name: "G", Kind: Number}, {Name: "R", Kind: Number}}},
+	{Name: "shipping", Deep: true, Scalar: String, Props: []Field{
+		{Name: "address", Object: true, Props: []Field{{Name: "city"}, {Name: "zip", Kind: Number}}},
+		{Name: "name"},
+		{Name: "tags", Array: true, Kind: Number, Scalar: String},
+	}},
 	{Name: "ssv", Array: true, Sep: ' '},
 	{Name: "tags", Array: true},
 	{Name: "vip", Kind: Boolean},
@@ -103,9 +112,40 @@ func TestURLEncodedObjects(t *testing.T) {
 		{"color[R=1", "", "/body/color style"},
 		{"color[]=1", "", "/body/color style"},
 		{"color[R]x=1", "", "/body/color style"},
-		{"color[a][b]=1", "", "/body/color style"}, // nested: not defined by OpenAPI
+		{"color[R][b]=1", "", "/body/color/R style"}, // nested below a value
+		{"color[a][b]=1", "", "/body/color/a style"}, // and below an undeclared one, a value
 		{"color[a[b]]=1", "", "/body/color style"},
-		{"color[R]=1&color[a][b]=1&color[]", "", "/body/color style; /body/color style"},
+		{"color[R]=1&color[a][b]=1&color[]", "", "/body/color/a style; /body/color style"},
+		// deepObject nested as Stripe, Rails and PHP clients send it
+		{"shipping[address][city]=Paris&shipping[name]=Jo&shipping[address][zip]=75001",
+			`{"shipping":{"address":{"city":"Paris","zip":75001},"name":"Jo"}}`, ""},
+		{"shipping[tags][]=1&shipping[tags][]=x", `{"shipping":{"tags":[1,"x"]}}`, ""},
+		{"shipping[tags][0]=1&shipping[tags][1]=2", `{"shipping":{"tags":[1,2]}}`, ""},
+		{"shipping[tags]=1&shipping[tags]=2", `{"shipping":{"tags":[1,2]}}`, ""},
+		{"shipping[tags]=", `{"shipping":{"tags":""}}`, ""},
+		{"shipping[address][x][y]=1", "", "/body/shipping/address/x style"},
+		{"shipping[address]=1", "", "/body/shipping/address style"},
+		{"shipping[address][city]=a&shipping[address][city]=b", "", "/body/shipping/address/city repeated"},
+		{"shipping[tags][a]=1", "", "/body/shipping/tags style"},
+		{"shipping[tags][][x]=1", "", "/body/shipping/tags style"},
+		{"shipping[address][city]=%ff", "", "/body/shipping/address/city encoding"},
+		{"shipping=", `{"shipping":""}`, ""},   // the scalar alternative: the validator checks its enum
+		{"metadata=x", `{"metadata":"x"}`, ""}, // and names a value it does not allow
+		{"metadata[k]=v&metadata[j]=w", `{"metadata":{"k":"v","j":"w"}}`, ""},
+		{"metadata=&metadata[k]=v", "", "/body/metadata style"},
+		{"metadata=&metadata=", "", "/body/metadata style"},
+		{"expand=a&expand=b", `{"expand":["a","b"]}`, ""},
+		{"expand[]=a&expand[]=b", `{"expand":["a","b"]}`, ""},
+		{"expand[0]=a&expand[1]=b&expand[0]=c", "", "/body/expand/0 repeated"},
+		{"expand[x]=a", "", "/body/expand style"},
+		{"items[0][price]=p&items[1][price]=q&items[0][quantity]=2", `{"items":[{"price":"p","quantity":2},{"price":"q"}]}`, ""},
+		{"items[]=p", "", "/body/items style"},
+		{"items=p", "", "/body/items style"},
+		{"items[0]=p", "", "/body/items/0 style"},
+		// an array with a string alternative, sent once and empty, is ""
+		{"images=", `{"images":""}`, ""},
+		{"images=a", `{"images":["a"]}`, ""},
+		{"images=&images=", `{"images":["",""]}`, ""},
 		// form and pipeDelimited without explode
 		{"rgb=R,1,G,2", `{"rgb":{"R":1,"G":2}}`, ""},
 		{"rgb=R%2C1%2CG%2C2", "", "/body/rgb style"}, // split before decoding: one item "R,1,G,2"
@@ -383,7 +423,9 @@ func FuzzURLEncoded(f *testing.F) {
 	for _, s := range []string{"name=Rex&age=3", "tags=a&tags=b&ids=1,2", "meta=%7B%7D", "a=%zz", "x=\xff", "+=+&%2B",
 		"color[R]=1&color[G]=2", "color%5BR%5D=1&color[R]=2", "color[R", "color[]=", "color[R]x=1", "color[a][b]=1", "color=1", "a[b[c]=1",
 		"rgb=R,1,G,2", "rgb=R,1,G", "rgb=R,1,R,2", "pos=x|1|y|%ff",
-		"csv=a%2Cb,c", "ids=1%2C2,3", "rgb=R%2C1,G,2", "rgb=R,%2", "ssv=a+b%20c%2Cd", "psv=a|b%7Cc%7", "x=1&x=2&y=%7B%7D"} {
+		"csv=a%2Cb,c", "ids=1%2C2,3", "rgb=R%2C1,G,2", "rgb=R,%2", "ssv=a+b%20c%2Cd", "psv=a|b%7Cc%7", "x=1&x=2&y=%7B%7D",
+		"shipping[address][city]=P&shipping[name]=J", "expand[0]=a&expand[]=b&expand=c", "items[0][price]=p&items[1][quantity]=2",
+		"metadata=&metadata[k]=v", "images=", "shipping[tags][0]=1&shipping[tags][x]=2", "n[a][b]=1"} {
 		f.Add([]byte(s))
 	}
 	// extras makes undeclared keys arrays of numbers, booleans and nulls.
