@@ -1,7 +1,6 @@
 package emit
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -156,18 +155,17 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 // It returns false when it has answered the request itself (413 or 415);
 // schema violations go to st.Errs.
 func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
+	// lower put the media types in the order they are matched.
 	var exact, ranges []*ir.Media
 	var allowed []string
 	for _, m := range o.Body.Media {
 		allowed = append(allowed, m.ContentType)
-		if strings.HasSuffix(m.ContentType, "/*") {
+		if m.Range {
 			ranges = append(ranges, m)
 		} else {
 			exact = append(exact, m)
 		}
 	}
-	// The most specific media range wins: application/* before */*.
-	sort.SliceStable(ranges, func(i, j int) bool { return len(ranges[i].ContentType) > len(ranges[j].ContentType) })
 	g.plans(f, o)
 	var users []string
 	for _, x := range g.api.Operations {

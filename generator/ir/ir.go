@@ -262,13 +262,14 @@ type Body struct {
 	// operations whose bodies are checked alike share one.
 	Gate     string   `json:"gate,omitempty"`
 	Required bool     `json:"required,omitempty"`
-	Media    []*Media `json:"media,omitempty"` // sorted by content type
+	Media    []*Media `json:"media,omitempty"` // in the order a request's type is matched: exact types by name, then ranges, the most specific first
 	Pos      diag.Pos `json:"pos,omitempty"`
 }
 
 // Media is one declared content type of a body.
 type Media struct {
 	ContentType string `json:"contentType,omitempty"` // lower case, without parameters; may be a range like application/*
+	Range       bool   `json:"range,omitempty"`       // ContentType is a range (type/* or */*); set for request bodies
 	JSON        bool   `json:"json,omitempty"`        // application/json or +json: validated by the schema
 	// Kind says how the body is read: MediaJSON, MediaForm, MediaMultipart,
 	// MediaText, MediaBinary, or "" for a media type accepted by its

@@ -112,7 +112,28 @@ func (l *lowerer) body(o *ir.Operation, op *openapi3.Operation) {
 			l.diags.Warnf(b.Pos, "%s: only JSON, form, multipart, text/plain and binary bodies are validated; this one is checked for its content type only", where)
 		}
 	}
+	matchOrder(b.Media)
 	o.Body = b
+}
+
+// matchOrder puts a body's media types in the order a request's media type
+// is matched against them: the exact types first, by name, then the ranges
+// from the most specific (application/* before */*), as RFC 9110 §12.5.1
+// ranks media ranges.
+func matchOrder(media []*ir.Media) {
+	for _, m := range media {
+		m.Range = strings.HasSuffix(m.ContentType, "/*")
+	}
+	sort.SliceStable(media, func(i, j int) bool {
+		a, b := media[i], media[j]
+		if a.Range != b.Range {
+			return !a.Range
+		}
+		if a.Range && len(a.ContentType) != len(b.ContentType) {
+			return len(a.ContentType) > len(b.ContentType)
+		}
+		return a.ContentType < b.ContentType
+	})
 }
 
 // fields decides how each property of a form's object schema is transcoded.
