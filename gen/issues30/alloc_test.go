@@ -8,15 +8,11 @@ package issues30
 import "testing"
 
 // TestHandleAllocs asserts that each valid sample request is served, in mock
-// mode, without a single allocation.
+// mode, without a single allocation (TestSamplesAccepted asserts that it is
+// accepted).
 func TestHandleAllocs(t *testing.T) {
 	g := mockGateway(t)
 	for _, c := range validSamples() {
-		g.Handle(c.ctx)
-		if c.ctx.Response.StatusCode() >= 400 {
-			t.Errorf("%s: valid sample rejected: %s", c.name, c.ctx.Response.Body())
-			continue
-		}
 		n := testing.AllocsPerRun(100, func() {
 			c.ctx.Response.Reset()
 			g.Handle(c.ctx)
