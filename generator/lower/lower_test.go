@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatewaygen/gatewaygen/generator/diag"
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 	"github.com/gatewaygen/gatewaygen/generator/load"
 )
@@ -23,6 +24,20 @@ func lowerFile(t *testing.T, file string) *ir.API {
 		t.Fatalf("lower %s:\n%s", file, more)
 	}
 	return api
+}
+
+// lowerAt writes spec to file and lowers it; the document may carry
+// findings that are not fatal.
+func lowerAt(t *testing.T, file, spec string) (*ir.API, diag.List) {
+	t.Helper()
+	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc, diags := load.Load(file)
+	if doc == nil || diags.HasFatal() {
+		t.Fatalf("load:\n%s", diags)
+	}
+	return Lower(doc)
 }
 
 func op(t *testing.T, api *ir.API, method, path string) *ir.Operation {
@@ -201,14 +216,7 @@ paths:
         - {name: o, in: query, style: deepObject, schema: {type: object, properties: {p: {not: {type: integer}}}}}
       responses: {"204": {description: ok}}
 `
-	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	doc, diags := load.Load(file)
-	if doc == nil || diags.HasFatal() {
-		t.Fatalf("load:\n%s", diags)
-	}
-	api, more := Lower(doc)
+	api, more := lowerAt(t, file, spec)
 	if s := more.String(); strings.Contains(s, "not compiled") {
 		t.Errorf("warnings:\n%s", s)
 	}
@@ -245,14 +253,7 @@ paths:
         - {name: obj, in: query, content: {text/plain: {schema: {type: object}}}}
       responses: {"204": {description: ok}}
 `
-	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	doc, diags := load.Load(file)
-	if doc == nil || diags.HasFatal() {
-		t.Fatalf("load:\n%s", diags)
-	}
-	api, more := Lower(doc)
+	api, more := lowerAt(t, file, spec)
 	ps := map[string]*ir.Param{}
 	for _, p := range op(t, api, "GET", "/x").Params {
 		ps[p.Name] = p
