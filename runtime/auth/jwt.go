@@ -28,6 +28,10 @@ import (
 // which this package does not take, and "none" is never accepted.
 var DefaultAlgorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 
+// DefaultLeeway is the clock skew allowed on exp, nbf and iat when the
+// document sets none.
+const DefaultLeeway = 30 * time.Second
+
 // MaxCachedTokens bounds the cache of verified tokens of one scheme.
 const MaxCachedTokens = 10000
 
