@@ -131,6 +131,7 @@ type AuthScheme struct {
 	Algorithms []string      `json:"algorithms,omitempty"` // nil: the runtime's default list
 	Keep       bool          `json:"keep,omitempty"`
 	Forward    bool          `json:"forward,omitempty"`
+	OIDC       bool          `json:"oidc,omitempty"` // an openIdConnect scheme, checked as a JWT scheme
 	Pos        diag.Pos      `json:"pos,omitempty"`
 }
 

@@ -34,7 +34,7 @@ func (l *lowerer) auth(o *ir.Operation, op *openapi3.Operation) {
 			continue
 		}
 		var alt ir.AuthAlternative
-		ok := true
+		ok, unsupported := true, false
 		for _, ss := range req {
 			pos := l.doc.Pos(append(append([]string(nil), at...), strconv.Itoa(i), ss.Scheme)...)
 			// The root's requirement applies to many operations: its
@@ -51,7 +51,7 @@ func (l *lowerer) auth(o *ir.Operation, op *openapi3.Operation) {
 				continue
 			}
 			if !enforced {
-				ok = false
+				ok, unsupported = false, true
 				continue
 			}
 			if !scoped {
@@ -60,9 +60,10 @@ func (l *lowerer) auth(o *ir.Operation, op *openapi3.Operation) {
 			}
 			alt = append(alt, ir.AuthCheck{Scheme: idx, Scopes: ss.Scopes})
 		}
-		if ok {
+		switch {
+		case ok:
 			a.Alternatives = append(a.Alternatives, alt)
-		} else {
+		case unsupported:
 			a.Unenforceable++
 		}
 	}
@@ -100,7 +101,7 @@ func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, know
 	case s.Type == "apiKey":
 		out.Kind, out.In, out.ParamName = ir.AuthAPIKey, s.In, s.ParamName
 	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"), s.Type == "oauth2", s.Type == "openIdConnect":
-		out.Kind = ir.AuthJWT
+		out.Kind, out.OIDC = ir.AuthJWT, s.Type == "openIdConnect"
 	default:
 		what := s.Type
 		if s.Type == "http" {
@@ -129,7 +130,11 @@ func (l *lowerer) material(s *ir.AuthScheme) {
 	}
 	s.Leeway = auth.DefaultLeeway
 	if m == nil {
-		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s); the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), s.Name)
+		discovery := ""
+		if s.OIDC {
+			discovery = " (discovery from openIdConnectUrl is not supported yet)"
+		}
+		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s)%s; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), discovery, s.Name)
 		return
 	}
 	src := m.Keys

@@ -196,6 +196,13 @@ func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
 	if !d.isMap(v, path) {
 		return s
 	}
+	u := mapKey(v, "url")
+	if u != nil {
+		// Fetching (and refetching, and rotating) material from a URL is
+		// to come; until then it is refused by name, not as a typo.
+		d.Diags.Errorf(d.pos(u), "%s.url: not supported yet; give the material with file or env (or --auth at start-up)", path)
+		v = withoutKey(v, "url")
+	}
 	d.eachKey(v, path, prefix, WhereScheme, func(k, v *yaml.Node, p string) {
 		switch k.Value {
 		case "env":
@@ -212,7 +219,7 @@ func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
 	})
 	if s.Env.Set && s.File.Set {
 		d.Diags.Errorf(s.Pos, "%s: give env or file, not both", path)
-	} else if !s.Set() && len(v.Content) == 0 {
+	} else if !s.Set() && len(v.Content) == 0 && u == nil {
 		d.Diags.Errorf(s.Pos, "%s: expected {env: NAME} or {file: PATH}, found an empty object", path)
 	}
 	return s
@@ -656,6 +663,28 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// mapKey returns the key node of key in mapping m, or nil.
+func mapKey(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i]
+		}
+	}
+	return nil
+}
+
+// withoutKey returns a copy of mapping m without key.
+func withoutKey(m *yaml.Node, key string) *yaml.Node {
+	c := *m
+	c.Content = nil
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != key {
+			c.Content = append(c.Content, m.Content[i], m.Content[i+1])
+		}
+	}
+	return &c
 }
 
 func contains(list []string, s string) bool {
