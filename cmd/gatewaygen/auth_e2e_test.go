@@ -340,7 +340,7 @@ func TestEndToEndAuthSemantics(t *testing.T) {
 		{"/cookie", "Cookie: session=bob-key-0002; theme=dark\r\n", 0, ""},
 		{"/cookie", "Cookie: session=nope\r\n", 401, ""},
 	} {
-		t.Run(c.target+" "+strings.ReplaceAll(strings.Fields(c.headers+" none")[0], ":", ""), func(t *testing.T) {
+		t.Run(c.target+" "+strings.ReplaceAll(strings.Fields(c.headers + " none")[0], ":", ""), func(t *testing.T) {
 			r := rawExchange(t, addr, "GET "+c.target+" HTTP/1.1\r\nHost: x\r\n"+c.headers+"\r\n")
 			if c.status != 0 {
 				if r.StatusCode() != c.status {
