@@ -67,6 +67,9 @@ func (s authStage) fields(gr *jen.Group) {
 }
 
 func (s authStage) setup(b *jen.Group) {
+	if len(s.api.AuthSchemes) == 0 {
+		return // every protected operation is refused: nothing to build
+	}
 	b.If(jen.Err().Op(":=").Id("g").Dot("setupAuth").Call(jen.Id("cfg")), jen.Err().Op("!=").Nil()).Block(
 		jen.Return(jen.Nil(), jen.Err()),
 	)
@@ -86,6 +89,19 @@ func (s authStage) before(o *ir.Operation) []jen.Code {
 }
 
 func (s authStage) decls(f *jen.File) {
+	api := s.api
+	if len(api.AuthSchemes) > 0 {
+		s.setupAuth(f)
+	}
+	for _, o := range api.Operations {
+		if protected(o) {
+			s.authorize(f, o)
+		}
+	}
+}
+
+// setupAuth writes the Gateway method that builds the schemes in New.
+func (s authStage) setupAuth(f *jen.File) {
 	api := s.api
 	comment(f, "setupAuth builds the security schemes the operations check, each from\nthe source the operator gave with --auth (GATEWAY_AUTH), else the\ndocument's. Their keys are read once, here.")
 	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("setupAuth").Params(jen.Id("cfg").Qual(s.rt("server"), "Config")).Error().BlockFunc(func(b *jen.Group) {
@@ -147,12 +163,6 @@ func (s authStage) decls(f *jen.File) {
 		}
 		b.Return(jen.Nil())
 	})
-
-	for _, o := range api.Operations {
-		if protected(o) {
-			s.authorize(f, o)
-		}
-	}
 }
 
 // authorize writes the check function of o and the scope lists it needs.
