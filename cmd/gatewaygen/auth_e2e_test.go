@@ -233,6 +233,7 @@ func TestEndToEndAuth(t *testing.T) {
 		name, req, consumer, gone string
 	}{
 		{"API key", put("/v1/pets/1", "X-API-Key: alice-key-0001\r\n", "X-Consumer: mallory\r\n"), "alice", "x-api-key"},
+		{"API key, a token for the other alternative too", put("/v1/pets/1", "X-API-Key: alice-key-0001\r\n", bearer(good)), "alice", "authorization"},
 		{"token with pets:write on the OR", put("/v1/pets/1", bearer(k.token(t, jwt.SigningMethodES256, k.ec, "ec1", jwt.MapClaims{"scope": "pets:write"}, nil))), "carol", "authorization"},
 		{"token with pets:admin", del(bearer(good), "X-Consumer: mallory\r\n"), "carol", "authorization"},
 		{"cached token", del(bearer(good)), "carol", "authorization"},

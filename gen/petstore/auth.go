@@ -58,6 +58,7 @@ func (g *Gateway) authorizeUpdatePet(ctx *fasthttp.RequestCtx, st *request.State
 		return false
 	}
 	if v.Alt() && g.authPetsKey.Check(&v) {
+		g.authPetsAdmin.Strip(ctx, st)
 		return v.Pass(st)
 	}
 	if v.Alt() && g.authPetsAdmin.Check(&v, authScopesUpdatePet0) {

@@ -217,6 +217,7 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 				b.Return(jen.Id("v").Dot("Pass").Call(jen.Id("st")))
 				return
 			}
+			alt := authAlt(alt)
 			cond := jen.Id("v").Dot("Alt").Call()
 			for j, c := range alt {
 				a := api.AuthSchemes[c.Scheme]
@@ -231,8 +232,54 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 				}
 				cond = cond.Op("&&").Add(check)
 			}
-			b.If(cond).Block(jen.Return(jen.Id("v").Dot("Pass").Call(jen.Id("st"))))
+			b.If(cond).BlockFunc(func(bb *jen.Group) {
+				// The credentials of the requirement's other schemes go no
+				// further than the gateway either (Pass strips those it read).
+				for _, other := range requirementSchemes(o) {
+					if !alt.uses(other) && !tried(o, i, other) {
+						bb.Id("g").Dot(api.AuthSchemes[other].GoName).Dot("Strip").Call(jen.Id("ctx"), jen.Id("st"))
+					}
+				}
+				bb.Return(jen.Id("v").Dot("Pass").Call(jen.Id("st")))
+			})
 		}
 		b.Return(jen.Id("v").Dot("Refuse").Call())
 	})
+}
+
+type authAlt ir.AuthAlternative
+
+func (a authAlt) uses(scheme int) bool {
+	for _, c := range a {
+		if c.Scheme == scheme {
+			return true
+		}
+	}
+	return false
+}
+
+// requirementSchemes lists the schemes o's requirement names, each once.
+func requirementSchemes(o *ir.Operation) []int {
+	var out []int
+	seen := map[int]bool{}
+	for _, alt := range o.Auth.Alternatives {
+		for _, c := range alt {
+			if !seen[c.Scheme] {
+				seen[c.Scheme] = true
+				out = append(out, c.Scheme)
+			}
+		}
+	}
+	return out
+}
+
+// tried reports whether an alternative before the i-th checks scheme: the
+// verdict then strips its credential in Pass.
+func tried(o *ir.Operation, i, scheme int) bool {
+	for _, alt := range o.Auth.Alternatives[:i] {
+		if authAlt(alt).uses(scheme) {
+			return true
+		}
+	}
+	return false
 }

@@ -184,6 +184,11 @@ func (k *APIKey) challenge(dst []byte, f finding, _ []string) []byte {
 
 func (k *APIKey) forwards() bool { return k.cfg.Forward }
 
+// Strip removes the scheme's credential from a request that another
+// alternative of the requirement passed, unless the scheme keeps it: what
+// the gateway consumes for an operation never goes upstream.
+func (k *APIKey) Strip(ctx *fasthttp.RequestCtx, st *request.State) { k.strip(ctx, st) }
+
 func (k *APIKey) strip(ctx *fasthttp.RequestCtx, st *request.State) {
 	if k.cfg.Keep {
 		return

@@ -343,6 +343,10 @@ func (j *JWT) challenge(dst []byte, f finding, scopes []string) []byte {
 
 func (j *JWT) forwards() bool { return j.cfg.Forward }
 
+// Strip removes the scheme's credential from a request that another
+// alternative of the requirement passed, unless the scheme keeps it.
+func (j *JWT) Strip(ctx *fasthttp.RequestCtx, st *request.State) { j.strip(ctx, st) }
+
 func (j *JWT) strip(ctx *fasthttp.RequestCtx, _ *request.State) {
 	if !j.cfg.Keep {
 		ctx.Request.Header.Del(fasthttp.HeaderAuthorization)
