@@ -102,6 +102,13 @@ demo: build ## serve the petstore gateway in --mock mode on 127.0.0.1:8080
 	@echo "petstore gateway (mock mode) on http://127.0.0.1:8080/v1 — try, from another terminal:"
 	@echo "  curl -s http://127.0.0.1:8080/v1/pets/1"
 	@echo "  curl -s 'http://127.0.0.1:8080/v1/pets?limit=500'   # invalid: a 400 problem naming query.limit"
+	@echo "security (the DEMO key of specs/petstore-demo-keys.txt, a DEMO token from scripts/demotoken):"
+	@echo "  curl -si -X DELETE http://127.0.0.1:8080/v1/pets/1   # 401 with a Bearer challenge"
+	@echo "  curl -si -X PUT http://127.0.0.1:8080/v1/pets/1 -H 'X-API-Key: demo-key-petstore-0001' -H 'If-Match: \"v7\"' -H 'Content-Type: application/json' -d '{\"name\":\"Rex\",\"status\":\"sold\"}'"
+	@token=$$($(GO) run ./scripts/demotoken); \
+	echo "  curl -si -X DELETE http://127.0.0.1:8080/v1/pets/1 -H 'Authorization: Bearer $$token'"; \
+	token=$$($(GO) run ./scripts/demotoken -scope pets:write); \
+	echo "  curl -si -X DELETE http://127.0.0.1:8080/v1/pets/1 -H 'Authorization: Bearer $$token'   # 403: lacks pets:admin"
 	@echo "stop with ^C"
 	$(BIN) serve specs/petstore.yaml --mock --listen 127.0.0.1:8080
 

@@ -318,6 +318,9 @@ func startGatewayOutput(t *testing.T, bin string, args ...string) (string, *sync
 	addr := freeAddr(t)
 	out := new(syncBuffer)
 	cmd := exec.Command(bin, append([]string{"--listen", addr}, args...)...)
+	// From the repository's root, as make demo runs it: the petstore's
+	// demo keys and JWKS are named relative to it.
+	cmd.Dir = filepath.Join("..", "..")
 	cmd.Stdout = out
 	cmd.Stderr = out
 	if err := cmd.Start(); err != nil {

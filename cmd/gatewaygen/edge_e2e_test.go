@@ -37,6 +37,7 @@ func startRecorder(t *testing.T) *recorder {
 				key := strings.ToLower(string(k))
 				h[key] = append(h[key], string(v))
 			}
+			h[":uri"] = []string{string(ctx.Request.RequestURI())} // not a header name, so no clash
 			r.reqs <- h
 			ctx.SetContentType("application/json")
 			ctx.SetBodyString("[]")

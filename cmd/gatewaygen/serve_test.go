@@ -35,7 +35,10 @@ func TestServe(t *testing.T) {
 	tmp := t.TempDir()
 	addr := freeAddr(t)
 	var out syncBuffer
-	cmd := exec.Command(cli, "serve", "../../specs/petstore.yaml")
+	// From the repository's root, as make demo runs it: the petstore's
+	// demo keys and JWKS are named relative to it.
+	cmd := exec.Command(cli, "serve", "specs/petstore.yaml")
+	cmd.Dir = filepath.Join("..", "..")
 	cmd.Env = append(plainGoEnv(), "TMPDIR="+tmp, "GATEWAY_LISTEN="+addr, "GATEWAY_MOCK=true", "GATEWAY_HEADER_TIMEOUT=1s")
 	cmd.Stdout = &out
 	cmd.Stderr = &out

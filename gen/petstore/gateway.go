@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"time"
 
+	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
@@ -38,10 +39,12 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock      bool                              // answer every operation from the document's examples
-	pets      *proxy.Upstream                   // upstream pets
-	inventory *proxy.Upstream                   // upstream inventory
-	resp      [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
+	mock          bool                              // answer every operation from the document's examples
+	pets          *proxy.Upstream                   // upstream pets
+	inventory     *proxy.Upstream                   // upstream inventory
+	authPetsKey   *auth.APIKey                      // security scheme petsKey
+	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
+	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -69,6 +72,9 @@ func New(cfg server.Config) (*Gateway, error) {
 		}}),
 		Timeout: 1 * time.Second,
 	}); err != nil {
+		return nil, err
+	}
+	if err := g.setupAuth(cfg); err != nil {
 		return nil, err
 	}
 	for i := range responseChecks {

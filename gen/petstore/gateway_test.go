@@ -5,6 +5,8 @@ package petstore
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/gatewaygen/gatewaygen/runtime/request"
@@ -245,11 +247,13 @@ func sampleRequests() []sampleCase {
 		ctx.Request.Header.Set("If-Match", "\"v7\"")
 		ctx.Request.Header.SetContentType("application/json")
 		ctx.Request.SetBodyString("{\"age\":4,\"name\":\"Rex\",\"owner\":{\"name\":\"Ann\",\"phone\":\"+44 20 7946 0000\"},\"status\":\"sold\"}")
-		out = append(out, sampleCase{"UpdatePet", true, ctx})
+		// Not valid: it carries no credential, which the operation's security needs.
+		out = append(out, sampleCase{"UpdatePet", false, ctx})
 	}
 	{
 		ctx := sampleRequest("DELETE", "/pets/1", "hard=false")
-		out = append(out, sampleCase{"DeletePet", true, ctx})
+		// Not valid: it carries no credential, which the operation's security needs.
+		out = append(out, sampleCase{"DeletePet", false, ctx})
 	}
 	{
 		ctx := sampleRequest("GET", "/pets/1/photos/a1b2c3d4", "size=0.1")
@@ -276,11 +280,52 @@ func validSamples() []sampleCase {
 // mockGateway builds the gateway in mock mode, which answers from the
 // document's examples, so that the tests need no upstream.
 func mockGateway(tb testing.TB) *Gateway {
-	g, err := New(server.Config{Mock: true})
+	g, err := New(server.Config{
+		Auth: testAuth(tb),
+		Mock: true,
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return g
+}
+
+// testAuth writes throwaway verification material for every security scheme
+// (a key no request carries, a JWKS whose private key nobody has) and returns
+// the --auth overrides that point at it.
+func testAuth(tb testing.TB) map[string]string {
+	dir := tb.TempDir()
+	out := map[string]string{}
+	for name, material := range map[string]string{
+		"petsAdmin": "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"generated-test\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}]}",
+		"petsKey":   "test:generated-test-key-nobody-sends",
+	} {
+		p := filepath.Join(dir, "auth-"+name)
+		if err := os.WriteFile(p, []byte(material), 384); err != nil {
+			tb.Fatal(err)
+		}
+		out[name] = "file:" + p
+	}
+	return out
+}
+
+// TestAuthRefusesAnonymous asserts that every operation whose security needs a
+// credential refuses its sample request, which carries none, with 401.
+func TestAuthRefusesAnonymous(t *testing.T) {
+	g := mockGateway(t)
+	needs := map[string]bool{
+		"DeletePet": true,
+		"UpdatePet": true,
+	}
+	for _, c := range sampleRequests() {
+		if !needs[c.name] {
+			continue
+		}
+		g.Handle(c.ctx)
+		if code := c.ctx.Response.StatusCode(); code != 401 {
+			t.Errorf("%s without a credential: status %d, want 401", c.name, code)
+		}
+	}
 }
 
 // TestSamplesAccepted asserts that the gateway, in mock mode, accepts every

@@ -6,6 +6,7 @@ package petstore
 import (
 	"time"
 
+	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
@@ -28,6 +29,7 @@ func admitListPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) 
 func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	auth.StripIdentity(ctx)
 	if !admitListPets(ctx, args, st) {
 		return
 	}
@@ -59,6 +61,7 @@ func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	auth.StripIdentity(ctx)
 	if !admitCreatePet(ctx, args, st) {
 		return
 	}
@@ -115,6 +118,7 @@ func admitFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.S
 func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	auth.StripIdentity(ctx)
 	if !admitFindPetsByTags(ctx, args, st) {
 		return
 	}
@@ -145,6 +149,7 @@ func admitListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State
 func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	auth.StripIdentity(ctx)
 	if !admitListMyPets(ctx, args, st) {
 		return
 	}
@@ -175,6 +180,7 @@ func admitGetPet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bo
 func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	auth.StripIdentity(ctx)
 	if !admitGetPet(ctx, args, st) {
 		return
 	}
@@ -209,6 +215,9 @@ func admitUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	if !g.authorizeUpdatePet(ctx, st) {
+		return
+	}
 	if !admitUpdatePet(ctx, args, st) {
 		return
 	}
@@ -240,6 +249,9 @@ func admitDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	if !g.authorizeDeletePet(ctx, st) {
+		return
+	}
 	if !admitDeletePet(ctx, args, st) {
 		return
 	}
@@ -271,6 +283,7 @@ func admitGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Stat
 func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	auth.StripIdentity(ctx)
 	if !admitGetPetPhoto(ctx, args, st) {
 		return
 	}
@@ -304,6 +317,7 @@ func admitGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Sta
 func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	auth.StripIdentity(ctx)
 	if !admitGetInventory(ctx, args, st) {
 		return
 	}

@@ -51,6 +51,7 @@ type stage interface {
 func (g *gen) stages() []stage {
 	var out []stage
 	for _, s := range []stage{
+		authStage{gen: g},
 		requestStage{gen: g},
 		responseStage{gen: g},
 	} {
@@ -94,6 +95,7 @@ func (s requestStage) before(o *ir.Operation) []jen.Code {
 }
 
 var (
+	_ stage = authStage{}
 	_ stage = requestStage{}
 	_ stage = responseStage{}
 )

@@ -126,7 +126,10 @@ func (g *gen) tests(f *jen.File) {
 					bb.Id("ctx").Dot("Request").Dot("Header").Dot("SetContentType").Call(jen.Lit(o.Sample.ContentType))
 					bb.Id("ctx").Dot("Request").Dot("SetBodyString").Call(jen.Lit(o.Sample.Body))
 				}
-				bb.Id("out").Op("=").Append(jen.Id("out"), jen.Id("sampleCase").Values(jen.Lit(o.GoName), jen.Lit(o.Sample.Complete), jen.Id("ctx")))
+				if needsCredential(o) {
+					bb.Comment("Not valid: it carries no credential, which the operation's security needs.")
+				}
+				bb.Id("out").Op("=").Append(jen.Id("out"), jen.Id("sampleCase").Values(jen.Lit(o.GoName), jen.Lit(o.Sample.Complete && !needsCredential(o)), jen.Id("ctx")))
 			})
 		}
 		b.Return(jen.Id("out"))
@@ -142,11 +145,19 @@ func (g *gen) tests(f *jen.File) {
 	)
 
 	comment(f, "mockGateway builds the gateway in mock mode, which answers from the\ndocument's examples, so that the tests need no upstream.")
-	f.Func().Id("mockGateway").Params(jen.Id("tb").Qual("testing", "TB")).Op("*").Id("Gateway").Block(
-		jen.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(jen.Dict{jen.Id("Mock"): jen.True()})),
-		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("tb").Dot("Fatal").Call(jen.Id("err"))),
-		jen.Return(jen.Id("g")),
-	)
+	authActive := authStage{gen: g}.active()
+	f.Func().Id("mockGateway").Params(jen.Id("tb").Qual("testing", "TB")).Op("*").Id("Gateway").BlockFunc(func(b *jen.Group) {
+		cfg := jen.Dict{jen.Id("Mock"): jen.True()}
+		if authActive {
+			cfg[jen.Id("Auth")] = jen.Id("testAuth").Call(jen.Id("tb"))
+		}
+		b.List(jen.Id("g"), jen.Id("err")).Op(":=").Id("New").Call(jen.Qual(g.rt("server"), "Config").Values(cfg))
+		b.If(jen.Id("err").Op("!=").Nil()).Block(jen.Id("tb").Dot("Fatal").Call(jen.Id("err")))
+		b.Return(jen.Id("g"))
+	})
+	if authActive {
+		g.authTests(f)
+	}
 
 	comment(f, "TestSamplesAccepted asserts that the gateway, in mock mode, accepts every\nvalid sample request: lower made each from the document's own examples.")
 	f.Func().Id("TestSamplesAccepted").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
@@ -240,6 +251,75 @@ func (g *gen) allocTests(f *jen.File) {
 			)),
 			jen.If(jen.Id("n").Op("!=").Lit(0)).Block(
 				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s: %v allocations per request, want 0"), jen.Id("c").Dot("name"), jen.Id("n")),
+			),
+		),
+	)
+}
+
+// testJWKS is a JWKS of an Ed25519 public key whose private half nobody
+// holds: the generated tests build their gateway with it, and no token can
+// pass.
+const testJWKS = `{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"generated-test","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`
+
+// needsCredential reports whether o refuses a request without one.
+func needsCredential(o *ir.Operation) bool {
+	if !protected(o) {
+		return false
+	}
+	for _, alt := range o.Auth.Alternatives {
+		if len(alt) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// authTests emits testAuth, the throwaway verification material the tests
+// build their gateway with, and TestAuthRefusesAnonymous.
+func (g *gen) authTests(f *jen.File) {
+	comment(f, "testAuth writes throwaway verification material for every security scheme\n(a key no request carries, a JWKS whose private key nobody has) and returns\nthe --auth overrides that point at it.")
+	f.Func().Id("testAuth").Params(jen.Id("tb").Qual("testing", "TB")).Map(jen.String()).String().BlockFunc(func(b *jen.Group) {
+		b.Id("dir").Op(":=").Id("tb").Dot("TempDir").Call()
+		b.Id("out").Op(":=").Map(jen.String()).String().Values()
+		b.For(jen.List(jen.Id("name"), jen.Id("material")).Op(":=").Range().Map(jen.String()).String().Values(jen.DictFunc(func(d jen.Dict) {
+			for _, a := range g.api.AuthSchemes {
+				if a.Kind == ir.AuthJWT {
+					d[jen.Lit(a.Name)] = jen.Lit(testJWKS)
+				} else {
+					d[jen.Lit(a.Name)] = jen.Lit("test:generated-test-key-nobody-sends")
+				}
+			}
+		}))).Block(
+			jen.Id("p").Op(":=").Qual("path/filepath", "Join").Call(jen.Id("dir"), jen.Lit("auth-").Op("+").Id("name")),
+			jen.If(jen.Err().Op(":=").Qual("os", "WriteFile").Call(jen.Id("p"), jen.Index().Byte().Parens(jen.Id("material")), jen.Lit(0o600)), jen.Err().Op("!=").Nil()).Block(
+				jen.Id("tb").Dot("Fatal").Call(jen.Err()),
+			),
+			jen.Id("out").Index(jen.Id("name")).Op("=").Lit("file:").Op("+").Id("p"),
+		)
+		b.Return(jen.Id("out"))
+	})
+	var needs []*ir.Operation
+	for _, o := range g.api.Operations {
+		if needsCredential(o) {
+			needs = append(needs, o)
+		}
+	}
+	if len(needs) == 0 {
+		return
+	}
+	comment(f, "TestAuthRefusesAnonymous asserts that every operation whose security needs a\ncredential refuses its sample request, which carries none, with 401.")
+	f.Func().Id("TestAuthRefusesAnonymous").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.Id("g").Op(":=").Id("mockGateway").Call(jen.Id("t")),
+		jen.Id("needs").Op(":=").Map(jen.String()).Bool().Values(jen.DictFunc(func(d jen.Dict) {
+			for _, o := range needs {
+				d[jen.Lit(o.GoName)] = jen.True()
+			}
+		})),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("sampleRequests").Call()).Block(
+			jen.If(jen.Op("!").Id("needs").Index(jen.Id("c").Dot("name"))).Block(jen.Continue()),
+			jen.Id("g").Dot("Handle").Call(jen.Id("c").Dot("ctx")),
+			jen.If(jen.Id("code").Op(":=").Id("c").Dot("ctx").Dot("Response").Dot("StatusCode").Call(), jen.Id("code").Op("!=").Lit(401)).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s without a credential: status %d, want 401"), jen.Id("c").Dot("name"), jen.Id("code")),
 			),
 		),
 	)

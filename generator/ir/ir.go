@@ -40,6 +40,9 @@ type API struct {
 	Servers         []Server          `json:"servers,omitempty"`
 	Tags            []Tag             `json:"tags,omitempty"`
 	SecuritySchemes []*SecurityScheme `json:"securitySchemes,omitempty"`
+	// AuthSchemes are the security schemes some operation's Auth checks,
+	// in order of first use; Auth plans index them.
+	AuthSchemes []*AuthScheme `json:"authSchemes,omitempty"`
 	// Patterns names each distinct schema pattern after its first use, for
 	// the compiled matcher the generated code keeps of it.
 	Patterns []Pattern `json:"patterns,omitempty"`
@@ -102,6 +105,57 @@ type SchemeScopes struct {
 	Scopes []string `json:"scopes,omitempty"`
 }
 
+// Kinds of AuthScheme.
+const (
+	AuthAPIKey = "apiKey" // a key in a header, query parameter or cookie
+	AuthJWT    = "jwt"    // a JWT in Authorization: Bearer, checked against a JWKS
+)
+
+// AuthScheme is a security scheme the gateway enforces, with where its
+// verification material comes from at start-up: names of a variable or a
+// file, never the material.
+type AuthScheme struct {
+	Name      string `json:"name"`   // in components.securitySchemes
+	GoName    string `json:"goName"` // the Gateway field that holds it
+	Kind      string `json:"kind"`   // AuthAPIKey or AuthJWT
+	In        string `json:"in,omitempty"`
+	ParamName string `json:"paramName,omitempty"`
+	// Env or File is the document's source of the keys (apiKey) or JWKS
+	// (jwt); both "" when it gives none, and the gateway needs one at
+	// start-up.
+	Env        string        `json:"env,omitempty"`
+	File       string        `json:"file,omitempty"`
+	Issuer     string        `json:"issuer,omitempty"`
+	Audience   string        `json:"audience,omitempty"`
+	Leeway     time.Duration `json:"leeway,omitempty"`
+	Algorithms []string      `json:"algorithms,omitempty"` // nil: the runtime's default list
+	Keep       bool          `json:"keep,omitempty"`
+	Forward    bool          `json:"forward,omitempty"`
+	OIDC       bool          `json:"oidc,omitempty"` // an openIdConnect scheme, checked as a JWT scheme
+	Pos        diag.Pos      `json:"pos,omitempty"`
+}
+
+// Auth is an operation's security requirement, compiled: any one of
+// Alternatives passes it. A nil Alternatives with Public set is security: [].
+type Auth struct {
+	Public bool `json:"public,omitempty"`
+	// Alternatives in the document's order, an empty one (auth optional)
+	// moved last so that a credential sent is still verified.
+	Alternatives []AuthAlternative `json:"alternatives,omitempty"`
+	// Unenforceable counts alternatives dropped because a scheme of theirs
+	// is of a type the gateway does not enforce yet; they never pass.
+	Unenforceable int `json:"unenforceable,omitempty"`
+}
+
+// AuthAlternative is one alternative: every check in it must pass.
+type AuthAlternative []AuthCheck
+
+// AuthCheck is one scheme of an alternative.
+type AuthCheck struct {
+	Scheme int      `json:"scheme"` // index in API.AuthSchemes
+	Scopes []string `json:"scopes,omitempty"`
+}
+
 // Upstream is a named pool of targets.
 type Upstream struct {
 	Name    string        `json:"name,omitempty"`
@@ -131,7 +185,10 @@ type Operation struct {
 	// Security is the requirement that applies, the operation's own or the
 	// document's: any one alternative must pass. Empty (not nil) when the
 	// operation is public (security: []); nil when neither declares one.
-	Security   []Requirement `json:"security"`
+	Security []Requirement `json:"security"`
+	// Auth is what the gateway enforces of Security; nil when neither the
+	// operation nor the document declares a requirement.
+	Auth       *Auth         `json:"auth,omitempty"`
 	Params     []*Param      `json:"params,omitempty"`     // path, query, header, cookie; in that order, then by name
 	PathParams []string      `json:"pathParams,omitempty"` // names of the path template's parameters in order of appearance
 	Body       *Body         `json:"body,omitempty"`       // nil when the operation takes none

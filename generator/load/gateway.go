@@ -61,11 +61,26 @@ func (l *loader) decodeGateway() gateway {
 			}
 		}
 	}
+	// Verification material on a security scheme itself joins the root's
+	// x-gateway.security; one scheme may have it in one place only.
 	if _, comps := entry(l.root, "components"); comps != nil {
 		if _, schemes := entry(comps, "securitySchemes"); schemes != nil && schemes.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(schemes.Content); i += 2 {
-				if k, _ := entry(schemes.Content[i+1], "x-gateway"); k != nil {
-					dec.Diags.Errorf(l.pos(k), "components.securitySchemes.%s.x-gateway: not supported yet", schemes.Content[i].Value)
+				name := schemes.Content[i].Value
+				k, v := entry(deAlias(schemes.Content[i+1]), "x-gateway")
+				if k == nil {
+					continue
+				}
+				a := dec.SchemeAuth(name, l.pos(k), deAlias(v), "components.securitySchemes."+name+".x-gateway")
+				dup := false
+				for _, prev := range g.root.Security {
+					if prev.Scheme == name {
+						dec.Diags.Errorf(a.Pos, "components.securitySchemes.%s.x-gateway: the scheme's material is also given at %s; keep one", name, prev.Pos)
+						dup = true
+					}
+				}
+				if !dup {
+					g.root.Security = append(g.root.Security, a)
 				}
 			}
 		}

@@ -42,6 +42,9 @@ type lowerer struct {
 	scope []binding     // the dynamic scope while a schema is lowered
 
 	subs map[*openapi3.Schema][]subtype // memo of subtypes
+
+	authIndex map[string]int // scheme name → index in api.AuthSchemes; -1: not enforced
+	authNames namer
 }
 
 // Lower builds the IR of doc. It returns the API even when it reports
@@ -74,6 +77,8 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	}
 	l.root()
 	l.about()
+	l.authIndex, l.authNames = map[string]int{}, namer{}
+	l.checkMaterial()
 	l.operations()
 	l.api.Routes = l.routes()
 	copies := map[namedKey]int{}
@@ -297,9 +302,7 @@ func (l *lowerer) operation(p, method string, item *openapi3.PathItem, op *opena
 	l.body(o, op)
 	l.settings(o, item)
 	l.responses(o, op)
-	if (op.Security != nil && len(*op.Security) > 0) || (op.Security == nil && len(l.doc.T.Security) > 0) {
-		l.diags.Warnf(pos, "%s %s: security requirements are not enforced yet; the gateway passes requests through unauthenticated", method, p)
-	}
+	l.auth(o, op)
 	return o
 }
 

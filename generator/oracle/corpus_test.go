@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/valyala/fasthttp"
 
 	"github.com/gatewaygen/gatewaygen/generator"
@@ -160,7 +161,7 @@ func compareCorpus(t *testing.T, knowns []*known) []*docResult {
 			t.Logf("%s: kin-openapi cannot load it, not compared: %v", name, err)
 			continue
 		}
-		gw := startGateway(t, bin, base)
+		gw := startGateway(t, bin, base, throwawayAuth(t, doc)...)
 		results = append(results, compareDoc(t, name, doc, base, gw, knowns, corpusMaxCases))
 		gw.stop()
 	}
@@ -208,10 +209,40 @@ type remote struct {
 	client *fasthttp.Client
 }
 
+// throwawayAuth writes verification material for every security scheme of
+// doc that nobody holds a credential for (a key no request sends, a JWKS
+// of an Ed25519 key whose private half was never kept) and returns the
+// --auth flags naming it: a gateway that enforces a scheme does not start
+// without material, and with this one it refuses every protected
+// operation with 401, which the comparison counts as not a validation
+// verdict.
+func throwawayAuth(t *testing.T, doc *openapi3.T) []string {
+	if doc.Components == nil {
+		return nil
+	}
+	dir := t.TempDir()
+	var args []string
+	for name, ref := range doc.Components.SecuritySchemes {
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		material := `{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"oracle","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`
+		if ref.Value.Type == "apiKey" {
+			material = "oracle:oracle-key-nobody-sends"
+		}
+		p := filepath.Join(dir, "auth-"+strconv.Itoa(len(args)))
+		if err := os.WriteFile(p, []byte(material), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--auth", name+"=file:"+p)
+	}
+	return args
+}
+
 // startGateway runs bin --mock on a free loopback port and waits until it
 // accepts connections; the process is killed by its PID when the test ends
 // if stop has not run before.
-func startGateway(t *testing.T, bin, base string) *remote {
+func startGateway(t *testing.T, bin, base string, args ...string) *remote {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -220,7 +251,7 @@ func startGateway(t *testing.T, bin, base string) *remote {
 	addr := ln.Addr().String()
 	ln.Close()
 	var out strings.Builder
-	cmd := exec.Command(bin, "--mock", "--listen", addr)
+	cmd := exec.Command(bin, append([]string{"--mock", "--listen", addr}, args...)...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/gatewaygen/gatewaygen/generator/diag"
+	"github.com/gatewaygen/gatewaygen/runtime/auth"
 )
 
 // Decoder decodes the x-gateway objects of one file. Diagnostics accumulate
@@ -60,6 +61,13 @@ func (d *Decoder) DecodeRoot(key, val *yaml.Node) Root {
 			r.Upstreams = d.upstreams(v, path)
 		case "limits":
 			d.limits(v, path, WhereRoot, &r.Settings, &r.Limits)
+		case "security":
+			if d.isMap(v, path) {
+				for i := 0; i+1 < len(v.Content); i += 2 {
+					k, sv := v.Content[i], deAlias(v.Content[i+1])
+					r.Security = append(r.Security, d.SchemeAuth(k.Value, d.pos(k), sv, path+"."+k.Value))
+				}
+			}
 		default:
 			d.setting(k, v, path, WhereRoot, &r.Settings)
 		}
@@ -148,6 +156,95 @@ func (d *Decoder) responseValidation(v *yaml.Node, path, where string, rv *Respo
 			d.internal(k, p, where)
 		}
 	})
+}
+
+// SchemeAuth decodes the verification material of scheme from v, written
+// at path (x-gateway.security.<scheme>, or the scheme's own x-gateway).
+func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path string) SchemeAuth {
+	a := SchemeAuth{Scheme: scheme, Pos: pos}
+	if !d.isMap(v, path) {
+		return a
+	}
+	d.eachKey(v, path, "security.<scheme>", WhereScheme, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "keys":
+			a.Keys = d.secret(v, p, "security.<scheme>.keys")
+		case "jwks":
+			a.JWKS = d.secret(v, p, "security.<scheme>.jwks")
+		case "issuer":
+			a.Issuer = d.str(v, p)
+		case "audience":
+			a.Audience = d.str(v, p)
+		case "leeway":
+			a.Leeway = d.duration(v, p)
+		case "algorithms":
+			a.Algorithms = d.algorithms(v, p)
+		case "keep-credential":
+			a.KeepCredential = d.boolean(v, p)
+		case "forward-consumer":
+			a.ForwardConsumer = d.boolean(v, p)
+		default:
+			d.internal(k, p, WhereScheme)
+		}
+	})
+	return a
+}
+
+// secret decodes {env: NAME} or {file: PATH}: exactly one of them.
+func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
+	s := Secret{Pos: d.pos(v)}
+	if !d.isMap(v, path) {
+		return s
+	}
+	u := mapKey(v, "url")
+	if u != nil {
+		// Fetching (and refetching, and rotating) material from a URL is
+		// to come; until then it is refused by name, not as a typo.
+		d.Diags.Errorf(d.pos(u), "%s.url: not supported yet; give the material with file or env (or --auth at start-up)", path)
+		v = withoutKey(v, "url")
+	}
+	d.eachKey(v, path, prefix, WhereScheme, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "env":
+			s.Env = d.str(v, p)
+			if s.Env.Set && !envRE.MatchString(s.Env.V) {
+				d.Diags.Errorf(s.Env.Pos, "%s: expected an environment variable name like PETSTORE_KEYS, found %q", p, s.Env.V)
+				s.Env = Value[string]{}
+			}
+		case "file":
+			s.File = d.str(v, p)
+		default:
+			d.internal(k, p, WhereScheme)
+		}
+	})
+	if s.Env.Set && s.File.Set {
+		d.Diags.Errorf(s.Pos, "%s: give env or file, not both", path)
+	} else if !s.Set() && len(v.Content) == 0 && u == nil {
+		d.Diags.Errorf(s.Pos, "%s: expected {env: NAME} or {file: PATH}, found an empty object", path)
+	}
+	return s
+}
+
+// algorithms decodes the allow-list of a JWT scheme: names from
+// auth.DefaultAlgorithms, never none or a symmetric one.
+func (d *Decoder) algorithms(v *yaml.Node, path string) Value[[]string] {
+	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+		d.Diags.Errorf(d.pos(v), "%s: expected a non-empty list like [ES256, RS256], found %s", path, describe(v))
+		return Value[[]string]{}
+	}
+	out := Value[[]string]{Pos: d.pos(v), Set: true}
+	for i, it := range v.Content {
+		s := d.str(deAlias(it), fmt.Sprintf("%s[%d]", path, i))
+		if !s.Set {
+			return Value[[]string]{}
+		}
+		if !contains(auth.DefaultAlgorithms, s.V) {
+			d.Diags.Errorf(s.Pos, "%s[%d]: algorithm %q is not accepted (valid: %s)", path, i, s.V, strings.Join(auth.DefaultAlgorithms, ", "))
+			return Value[[]string]{}
+		}
+		out.V = append(out.V, s.V)
+	}
+	return out
 }
 
 // rate decodes a share in (0, 1]: 0.05 is one in twenty.
@@ -327,7 +424,7 @@ func (d *Decoder) eachKey(m *yaml.Node, container, prefix, where string, fn func
 // allowedAnywhere is the union of allowedKeys over every level.
 func allowedAnywhere(prefix string) []string {
 	var out []string
-	for _, w := range []string{WhereRoot, WherePathItem, WhereOperation, WhereUpstream} {
+	for _, w := range []string{WhereRoot, WherePathItem, WhereOperation, WhereUpstream, WhereScheme} {
 		out = append(out, allowedKeys(prefix, w)...)
 	}
 	return out
@@ -341,6 +438,8 @@ func levelName(where string) string {
 		return "an operation"
 	case WhereUpstream:
 		return "an upstream"
+	case WhereScheme:
+		return "a security scheme"
 	}
 	return "the document root"
 }
@@ -470,6 +569,7 @@ var (
 	nameRE     = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 	upstreamRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 	paramRE    = regexp.MustCompile(`\{([^{}]*)\}`)
+	envRE      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // PathParams returns the names of the {param} segments of a path template,
@@ -563,6 +663,28 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// mapKey returns the key node of key in mapping m, or nil.
+func mapKey(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i]
+		}
+	}
+	return nil
+}
+
+// withoutKey returns a copy of mapping m without key.
+func withoutKey(m *yaml.Node, key string) *yaml.Node {
+	c := *m
+	c.Content = nil
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != key {
+			c.Content = append(c.Content, m.Content[i], m.Content[i+1])
+		}
+	}
+	return &c
 }
 
 func contains(list []string, s string) bool {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
@@ -35,6 +36,9 @@ const (
 	WherePathItem  = "path-item"
 	WhereOperation = "operation"
 	WhereUpstream  = "upstream"
+	// WhereScheme is the verification material of a security scheme: an
+	// entry of the root's security map, or x-gateway on the scheme itself.
+	WhereScheme = "security-scheme"
 )
 
 var (
@@ -42,6 +46,7 @@ var (
 	allLevel = []string{WhereRoot, WherePathItem, WhereOperation}
 	routeLvl = []string{WherePathItem, WhereOperation}
 	upstrLvl = []string{WhereUpstream}
+	schemLvl = []string{WhereScheme}
 )
 
 var keyTable = []KeySpec{
@@ -69,6 +74,19 @@ var keyTable = []KeySpec{
 	{Key: "response-validation", Where: allLevel, Type: "object", Default: "", Example: "{enabled: true, sample: 0.1}"},
 	{Key: "response-validation.enabled", Where: allLevel, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "response-validation.sample", Where: allLevel, Type: "number", Default: code("1"), Example: "0.05"},
+	{Key: "security", Where: rootOnly, Type: "map of scheme material", Default: "none", Example: "{petsKey: {keys: {file: keys.txt}}}"},
+	{Key: "security.<scheme>.keys", Where: schemLvl, Type: "source", Default: "required for apiKey", Example: "{env: PETSTORE_KEYS}"},
+	{Key: "security.<scheme>.keys.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_KEYS"},
+	{Key: "security.<scheme>.keys.file", Where: schemLvl, Type: "path", Default: "none", Example: "keys.txt"},
+	{Key: "security.<scheme>.jwks", Where: schemLvl, Type: "source", Default: "required for JWT schemes", Example: "{file: jwks.json}"},
+	{Key: "security.<scheme>.jwks.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_JWKS"},
+	{Key: "security.<scheme>.jwks.file", Where: schemLvl, Type: "path", Default: "none", Example: "jwks.json"},
+	{Key: "security.<scheme>.issuer", Where: schemLvl, Type: "string", Default: "not checked", Example: "https://issuer.example"},
+	{Key: "security.<scheme>.audience", Where: schemLvl, Type: "string", Default: "not checked", Example: "petstore"},
+	{Key: "security.<scheme>.leeway", Where: schemLvl, Type: "duration", Default: code(FormatDuration(auth.DefaultLeeway)), Example: "10s"},
+	{Key: "security.<scheme>.algorithms", Where: schemLvl, Type: "list of string", Default: "RS*, PS*, ES*, EdDSA", Example: "[ES256]"},
+	{Key: "security.<scheme>.keep-credential", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
+	{Key: "security.<scheme>.forward-consumer", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 }
 
@@ -105,7 +123,7 @@ func FormatDuration(d time.Duration) string {
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
 	"rate-limit": true, "cache": true, "anomaly": true, "cors": true, "docs": true,
-	"security": true, "retries": true, "health": true, "passive": true, "hash-key": true,
+	"retries": true, "health": true, "passive": true, "hash-key": true,
 }
 
 // Keys returns the table of every accepted key, in the order the reference

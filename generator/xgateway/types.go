@@ -29,8 +29,33 @@ type Root struct {
 	Formats   Value[string] // "assert" (default) or "annotate"
 	Upstreams []Upstream    // in document order
 	Limits    Limits
+	Security  []SchemeAuth // x-gateway.security, in document order
 	Settings
 }
+
+// SchemeAuth is the verification material of one security scheme, from
+// x-gateway.security.<scheme> or x-gateway on the scheme.
+type SchemeAuth struct {
+	Scheme          string
+	Pos             diag.Pos
+	Keys            Secret               // apiKey: consumer:key pairs
+	JWKS            Secret               // JWT schemes: the public keys
+	Issuer          Value[string]        // the iss a token must have
+	Audience        Value[string]        // an aud a token must have
+	Leeway          Value[time.Duration] // clock skew on exp, nbf, iat
+	Algorithms      Value[[]string]      // the signature allow-list
+	KeepCredential  Value[bool]          // forward the credential upstream
+	ForwardConsumer Value[bool]          // send the consumer upstream in X-Consumer
+}
+
+// Secret is where material comes from: an environment variable or a file.
+type Secret struct {
+	Env, File Value[string]
+	Pos       diag.Pos
+}
+
+// Set reports whether the source was given.
+func (s Secret) Set() bool { return s.Env.Set || s.File.Set }
 
 // Limits are the server-wide limits (root only).
 type Limits struct {

@@ -45,6 +45,11 @@ type State struct {
 	// Order is the param.Dup family's scratch, for uniqueItems on an array
 	// parameter.
 	Order []int32
+
+	// Consumer is who the auth stage verified the caller to be (an API
+	// key's consumer, a token's sub); "" when the operation is public or
+	// the caller anonymous. Later stages key on it.
+	Consumer string
 }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
@@ -58,6 +63,7 @@ func Acquire() *State { return pool.Get().(*State) }
 // never touched (a body's iterators, most arenas) costs a length check.
 func Release(st *State) {
 	st.Errs.Reset()
+	st.Consumer = ""
 	st.Path = st.Path[:0]
 	st.Type = st.Type[:0]
 	st.Strs = st.Strs[:0]

@@ -55,6 +55,7 @@ const (
 	EnvIdleTimeout   = "GATEWAY_IDLE_TIMEOUT"
 	EnvMaxConns      = "GATEWAY_MAX_CONNS"
 	EnvMaxConnsPerIP = "GATEWAY_MAX_CONNS_PER_IP"
+	EnvAuth          = "GATEWAY_AUTH"
 )
 
 // Config is what the generated gateway needs at start-up. Defaults come from
@@ -71,6 +72,10 @@ type Config struct {
 	IdleTimeout    time.Duration       // how long a keep-alive connection may wait for its next request
 	MaxConns       int                 // concurrent client connections; more are answered 503 and closed
 	MaxConnsPerIP  int                 // concurrent connections from one client address (429 past it); 0: no limit
+	// Auth overrides where a security scheme's verification material
+	// comes from: scheme name -> "env:NAME" or "file:PATH" (runtime/auth
+	// reads it; a relative path is from the working directory).
+	Auth map[string]string
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -126,6 +131,21 @@ func ParseFlags(defaults Config, args []string, getenv func(string) string) (Con
 
 type upstreamFlag struct{ m map[string][]string }
 
+// authFlag collects --auth SCHEME=SOURCE; a later one for a scheme wins.
+type authFlag struct{ m map[string]string }
+
+func (f *authFlag) String() string { return "" }
+
+func (f *authFlag) Set(v string) error {
+	name, src, ok := strings.Cut(strings.TrimSpace(v), "=")
+	name, src = strings.TrimSpace(name), strings.TrimSpace(src)
+	if !ok || name == "" || !(strings.HasPrefix(src, "env:") && len(src) > 4 || strings.HasPrefix(src, "file:") && len(src) > 5) {
+		return fmt.Errorf("%q: want SCHEME=env:NAME or SCHEME=file:PATH", v)
+	}
+	f.m[name] = src
+	return nil
+}
+
 func (f *upstreamFlag) String() string { return "" }
 
 func (f *upstreamFlag) Set(v string) error {
@@ -172,6 +192,21 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 			cfg.Upstreams[k] = v
 		}
 	}
+	cfg.Auth = make(map[string]string, len(defaults.Auth))
+	for k, v := range defaults.Auth {
+		cfg.Auth[k] = v
+	}
+	if v := getenv(EnvAuth); strings.TrimSpace(v) != "" {
+		env := &authFlag{m: cfg.Auth}
+		for _, item := range strings.Split(v, ",") {
+			if strings.TrimSpace(item) == "" {
+				continue
+			}
+			if err := env.Set(item); err != nil {
+				return Config{}, fmt.Errorf("server: %s: %w", EnvAuth, err)
+			}
+		}
+	}
 	if v := getenv(EnvMock); v != "" {
 		b, err := parseBool(v)
 		if err != nil {
@@ -214,6 +249,7 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	ups := &upstreamFlag{m: map[string][]string{}}
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`ADDR`ess to listen on (env "+EnvListen+")")
 	fs.Var(ups, "upstream", "override an upstream's targets with `NAME=URL`; repeat to make a pool (env "+EnvUpstreams+", comma-separated)")
+	fs.Var(&authFlag{m: cfg.Auth}, "auth", "take security scheme `SCHEME`'s keys or JWKS from SCHEME=env:NAME or SCHEME=file:PATH instead of the document's source; repeatable (env "+EnvAuth+", comma-separated)")
 	fs.BoolVar(&cfg.Mock, "mock", cfg.Mock, "answer from the spec's examples instead of proxying (env "+EnvMock+": 1/true/0/false)")
 	fs.DurationVar(&cfg.HeaderTimeout, "header-timeout", orDefault(cfg.HeaderTimeout, DefaultHeaderTimeout),
 		"`DURATION` a request line and headers may take to arrive (env "+EnvHeaderTimeout+")")
@@ -238,6 +274,9 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	}
 	for k, v := range ups.m {
 		cfg.Upstreams[k] = v
+	}
+	if len(cfg.Auth) == 0 {
+		cfg.Auth = nil
 	}
 	switch {
 	case cfg.HeaderTimeout <= 0:

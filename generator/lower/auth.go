@@ -1,0 +1,245 @@
+package lower
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/gatewaygen/gatewaygen/generator/diag"
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+	"github.com/gatewaygen/gatewaygen/generator/xgateway"
+	"github.com/gatewaygen/gatewaygen/runtime/auth"
+)
+
+// auth compiles the requirement of op (o.Security, already resolved
+// between the operation and the root) into o.Auth: each alternative's
+// schemes as indexes into api.AuthSchemes, with their scopes. A scheme the
+// gateway cannot enforce yet never passes: its alternatives are dropped,
+// with a warning, so that nothing is served that the document protects.
+func (l *lowerer) auth(o *ir.Operation, op *openapi3.Operation) {
+	if o.Security == nil {
+		return
+	}
+	at := []string{"security"}
+	if op.Security != nil {
+		at = []string{"paths", o.Path, strings.ToLower(o.Method), "security"}
+	}
+	a := &ir.Auth{Public: len(o.Security) == 0}
+	optional := false
+	for i, req := range o.Security {
+		if len(req) == 0 {
+			optional = true
+			continue
+		}
+		var alt ir.AuthAlternative
+		ok, unsupported := true, false
+		for _, ss := range req {
+			pos := l.doc.Pos(append(append([]string(nil), at...), strconv.Itoa(i), ss.Scheme)...)
+			// The root's requirement applies to many operations: its
+			// problems are reported once.
+			n, seen := len(l.diags), l.warned[pos]
+			l.warned[pos] = true
+			idx, enforced, known := l.authScheme(ss.Scheme, pos)
+			scoped := known && enforced && l.checkScopes(ss, pos)
+			if seen {
+				l.diags = l.diags[:n]
+			}
+			if !known {
+				ok = false
+				continue
+			}
+			if !enforced {
+				ok, unsupported = false, true
+				continue
+			}
+			if !scoped {
+				ok = false
+				continue
+			}
+			alt = append(alt, ir.AuthCheck{Scheme: idx, Scopes: ss.Scopes})
+		}
+		switch {
+		case ok:
+			a.Alternatives = append(a.Alternatives, alt)
+		case unsupported:
+			a.Unenforceable++
+		}
+	}
+	if optional {
+		a.Alternatives = append(a.Alternatives, ir.AuthAlternative{})
+	}
+	if !a.Public && len(a.Alternatives) == 0 && a.Unenforceable > 0 {
+		l.diags.Warnf(o.Pos, "%s %s: no alternative of its security requirement can be enforced yet; the gateway refuses every request to it with 401", o.Method, o.Path)
+	}
+	o.Auth = a
+}
+
+// authScheme returns the index in api.AuthSchemes of the scheme named
+// name, adding it on first use. enforced is false for a scheme type the
+// gateway does not check yet (warned once per scheme); known is false for a
+// name components.securitySchemes does not define (an error at pos).
+func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, known bool) {
+	if i, ok := l.authIndex[name]; ok {
+		return i, i >= 0, true
+	}
+	var s *ir.SecurityScheme
+	var defined []string
+	for _, x := range l.api.SecuritySchemes {
+		defined = append(defined, x.Name)
+		if x.Name == name {
+			s = x
+		}
+	}
+	if s == nil {
+		l.diags.Errorf(pos, "security: scheme %q is not defined in components.securitySchemes (defined: %s)", name, listOrNone(defined))
+		return 0, false, false
+	}
+	out := &ir.AuthScheme{Name: name, Pos: s.Pos}
+	switch {
+	case s.Type == "apiKey":
+		out.Kind, out.In, out.ParamName = ir.AuthAPIKey, s.In, s.ParamName
+	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"), s.Type == "oauth2", s.Type == "openIdConnect":
+		out.Kind, out.OIDC = ir.AuthJWT, s.Type == "openIdConnect"
+	default:
+		what := s.Type
+		if s.Type == "http" {
+			what = "http " + s.Scheme
+		}
+		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: %s is not enforced yet (enforced: apiKey, http bearer, oauth2 and openIdConnect with JWT access tokens); the alternatives that need it are refused", name, what)
+		l.authIndex[name] = -1
+		return 0, false, true
+	}
+	l.material(out)
+	out.GoName = "auth" + l.authNames.unique(goName(name))
+	l.authIndex[name] = len(l.api.AuthSchemes)
+	l.api.AuthSchemes = append(l.api.AuthSchemes, out)
+	return len(l.api.AuthSchemes) - 1, true, true
+}
+
+// material fills s from x-gateway.security.<name> or the scheme's own
+// x-gateway. Without a source the gateway needs one at start-up, and New
+// fails until it gets it: a warning here, never an open door.
+func (l *lowerer) material(s *ir.AuthScheme) {
+	var m *xgateway.SchemeAuth
+	for i := range l.doc.Gateway.Security {
+		if l.doc.Gateway.Security[i].Scheme == s.Name {
+			m = &l.doc.Gateway.Security[i]
+		}
+	}
+	s.Leeway = auth.DefaultLeeway
+	if m == nil {
+		discovery := ""
+		if s.OIDC {
+			discovery = " (discovery from openIdConnectUrl is not supported yet)"
+		}
+		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s)%s; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), discovery, s.Name)
+		return
+	}
+	src := m.Keys
+	if s.Kind == ir.AuthJWT {
+		src = m.JWKS
+		if m.Keys.Set() {
+			l.diags.Errorf(m.Keys.Pos, "x-gateway.security.%s.keys: the scheme takes a JWT; give its public keys with jwks", s.Name)
+		}
+	} else {
+		if m.JWKS.Set() {
+			l.diags.Errorf(m.JWKS.Pos, "x-gateway.security.%s.jwks: an apiKey scheme takes keys, not jwks", s.Name)
+		}
+		for _, v := range []xgateway.Value[string]{m.Issuer, m.Audience} {
+			if v.Set {
+				l.diags.Errorf(v.Pos, "x-gateway.security.%s: issuer and audience apply to JWT schemes only", s.Name)
+			}
+		}
+		if m.Algorithms.Set || m.Leeway.Set {
+			l.diags.Errorf(m.Pos, "x-gateway.security.%s: algorithms and leeway apply to JWT schemes only", s.Name)
+		}
+	}
+	if !src.Set() {
+		l.diags.Warnf(m.Pos, "x-gateway.security.%s: no %s source; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, materialKey(s), s.Name)
+	}
+	s.Env, s.File = src.Env.V, src.File.V
+	s.Issuer, s.Audience = m.Issuer.V, m.Audience.V
+	if m.Leeway.Set {
+		s.Leeway = m.Leeway.V
+	}
+	s.Algorithms = m.Algorithms.V
+	s.Keep, s.Forward = m.KeepCredential.V, m.ForwardConsumer.V
+}
+
+func materialKey(s *ir.AuthScheme) string {
+	if s.Kind == ir.AuthJWT {
+		return "jwks"
+	}
+	return "keys"
+}
+
+// checkScopes reports scopes the scheme cannot check: any on an apiKey or
+// http scheme, and on oauth2 one that none of its flows declares. An
+// openIdConnect scheme's scopes are the provider's, unknown here.
+func (l *lowerer) checkScopes(ss ir.SchemeScopes, pos diag.Pos) bool {
+	if len(ss.Scopes) == 0 {
+		return true
+	}
+	var s *ir.SecurityScheme
+	for _, x := range l.api.SecuritySchemes {
+		if x.Name == ss.Scheme {
+			s = x
+		}
+	}
+	switch s.Type {
+	case "openIdConnect":
+		return true
+	case "oauth2":
+		declared := map[string]bool{}
+		var names []string
+		for _, f := range s.Flows {
+			for _, sc := range f.Scopes {
+				if !declared[sc.Name] {
+					names = append(names, sc.Name)
+				}
+				declared[sc.Name] = true
+			}
+		}
+		sort.Strings(names)
+		ok := true
+		for _, sc := range ss.Scopes {
+			if !declared[sc] {
+				l.diags.Errorf(pos, "security: scope %q is not declared by the flows of scheme %s (declared: %s)", sc, ss.Scheme, listOrNone(names))
+				ok = false
+			} else if strings.ContainsAny(sc, " \"\\") {
+				l.diags.Errorf(pos, "security: scope %q of scheme %s has a space, quote or backslash, which a token's scope claim cannot hold", sc, ss.Scheme)
+				ok = false
+			}
+		}
+		return ok
+	}
+	l.diags.Errorf(pos, "security: scheme %s (%s) has no scopes, found %s", ss.Scheme, s.Type, strings.Join(ss.Scopes, ", "))
+	return false
+}
+
+// checkMaterial reports material given for a scheme the document does not
+// define.
+func (l *lowerer) checkMaterial() {
+	for _, m := range l.doc.Gateway.Security {
+		found := false
+		for _, s := range l.api.SecuritySchemes {
+			found = found || s.Name == m.Scheme
+		}
+		if !found {
+			var names []string
+			for _, s := range l.api.SecuritySchemes {
+				names = append(names, s.Name)
+			}
+			l.diags.Errorf(m.Pos, "x-gateway.security.%s: no such scheme in components.securitySchemes (defined: %s)", m.Scheme, listOrNone(names))
+		}
+	}
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}

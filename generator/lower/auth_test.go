@@ -1,0 +1,40 @@
+package lower
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+)
+
+// TestAuthPlans checks the requirement each operation enforces: schemes as
+// indexes in order of first use, an empty alternative moved last, a
+// scheme of a type not enforced yet dropping its alternatives (counted, so
+// the operation is refused rather than served), security: [] public and no
+// requirement at all nil.
+func TestAuthPlans(t *testing.T) {
+	api := lowerFile(t, filepath.Join("..", "..", "testdata", "golden", "auth30", "spec.yaml"))
+	for _, c := range []struct{ method, path, want string }{
+		{"GET", "/default", `{"alternatives":[[{"scheme":0}]]}`},
+		{"GET", "/either", `{"alternatives":[[{"scheme":0}],[{"scheme":1,"scopes":["read"]}]]}`},
+		{"POST", "/both", `{"alternatives":[[{"scheme":0},{"scheme":1,"scopes":["read","write"]}]]}`},
+		{"GET", "/public", `{"public":true}`},
+		{"GET", "/optional", `{"alternatives":[[{"scheme":1}],[]]}`},
+		{"GET", "/basic", `{"unenforceable":1}`},
+	} {
+		got, _ := json.Marshal(op(t, api, c.method, c.path).Auth)
+		if string(got) != c.want {
+			t.Errorf("%s %s: auth %s, want %s", c.method, c.path, got, c.want)
+		}
+	}
+	if len(api.AuthSchemes) != 2 {
+		t.Fatalf("auth schemes %+v, want key and oauth", api.AuthSchemes)
+	}
+	k, o := api.AuthSchemes[0], api.AuthSchemes[1]
+	if k.Name != "key" || k.Kind != "apiKey" || k.In != "query" || k.ParamName != "api_key" || k.Env != "AUTH30_KEYS" || !k.Forward {
+		t.Errorf("key scheme %+v", k)
+	}
+	if o.Name != "oauth" || o.Kind != "jwt" || o.File != "jwks.json" || o.Issuer != "https://id.example" || o.Audience != "auth30" ||
+		o.Leeway.String() != "10s" || len(o.Algorithms) != 2 {
+		t.Errorf("oauth scheme %+v", o)
+	}
+}

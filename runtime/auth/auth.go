@@ -1,0 +1,288 @@
+// Package auth enforces an operation's security requirement in the
+// generated gateway: API keys (header, query or cookie) and JWT bearer
+// tokens checked against a JWKS. The generated code calls it with the
+// requirement compiled per operation: alternatives tried in order (OR),
+// the schemes of one alternative all checked (AND), through a Verdict that
+// collects what each scheme found so that a refusal names every scheme that
+// could have satisfied the request.
+//
+// It must never let a request through whose credential it did not verify,
+// never take a decision from the credential itself (a token's own alg, jku,
+// x5u or jwk header, a kid naming a file), never hold an API key in memory
+// other than as its SHA-256 hash (a presented key is hashed, then looked
+// up by hash, so no comparison's timing depends on a stored key),
+// never forward a credential it consumed (unless the scheme says to keep
+// it) nor an identity header the client wrote, and never allocate on the
+// path of a known API key or a cached token.
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
+	"github.com/gatewaygen/gatewaygen/runtime/request"
+)
+
+// MaxCredential is the largest credential (header, cookie or query value)
+// looked at; a larger one is refused without being parsed.
+const MaxCredential = 8 << 10
+
+// ConsumerHeader carries the verified consumer upstream when a scheme
+// forwards it. An incoming copy is always removed first, so a client can
+// never choose its own identity.
+const ConsumerHeader = "X-Consumer"
+
+// TypeUnauthorized and TypeForbidden are the problem types of a refusal.
+const (
+	TypeUnauthorized = "urn:gatewaygen:problem:unauthorized"
+	TypeForbidden    = "urn:gatewaygen:problem:forbidden"
+	TypeBadAuth      = "urn:gatewaygen:problem:bad-credentials"
+)
+
+// Source says where secret material comes from: an environment variable or
+// a file (a relative path is taken from the gateway's working directory).
+// Exactly one is set.
+type Source struct {
+	Env  string
+	File string
+}
+
+// ParseSource reads a source as the start-up override writes one:
+// "env:NAME" or "file:PATH".
+func ParseSource(s string) (Source, error) {
+	switch {
+	case strings.HasPrefix(s, "env:") && len(s) > 4:
+		return Source{Env: s[4:]}, nil
+	case strings.HasPrefix(s, "file:") && len(s) > 5:
+		return Source{File: s[5:]}, nil
+	}
+	return Source{}, fmt.Errorf("auth source %q: want env:NAME or file:PATH", s)
+}
+
+// Pick is the source the operator gave for scheme at start-up, if any, else
+// def, the document's.
+func Pick(overrides map[string]string, scheme string, def Source) (Source, error) {
+	if v, ok := overrides[scheme]; ok {
+		return ParseSource(v)
+	}
+	if def.Env == "" && def.File == "" {
+		return def, fmt.Errorf("auth: scheme %s has no verification material; give it in the document or at start-up (--auth %s=file:PATH)", scheme, scheme)
+	}
+	return def, nil
+}
+
+func (s Source) String() string {
+	if s.Env != "" {
+		return "environment variable " + s.Env
+	}
+	return "file " + s.File
+}
+
+// read returns the material. An empty one is an error: a scheme with no
+// keys would refuse everyone, which is never what was meant.
+func (s Source) read() ([]byte, error) {
+	var b []byte
+	if s.Env != "" {
+		b = []byte(os.Getenv(s.Env))
+	} else {
+		var err error
+		if b, err = os.ReadFile(s.File); err != nil {
+			return nil, err
+		}
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil, errors.New(s.String() + " is empty")
+	}
+	return b, nil
+}
+
+// Scheme is one configured security scheme.
+type scheme interface {
+	// challenge appends the scheme's WWW-Authenticate challenge for a
+	// refusal in which it found f, needing scopes.
+	challenge(dst []byte, f finding, scopes []string) []byte
+	// strip removes the scheme's credential from the request unless the
+	// scheme keeps it.
+	strip(ctx *fasthttp.RequestCtx, st *request.State)
+	forwards() bool
+}
+
+// finding is what one scheme made of a request.
+type finding uint8
+
+const (
+	absent       finding = iota // no credential of the scheme
+	invalid                     // a credential that did not verify
+	insufficient                // a valid identity without the scopes needed
+	passed
+)
+
+// maxTried bounds the schemes one verdict remembers for its challenges;
+// a requirement with more names is still enforced, only challenged less.
+const maxTried = 8
+
+type tried struct {
+	s      scheme
+	f      finding
+	scopes []string
+}
+
+// Verdict collects one request's checks. The generated code declares one
+// per request on the stack, calls Begin, then for each alternative Alt and
+// the schemes' Check, and ends with Pass or Refuse.
+type Verdict struct {
+	ctx       *fasthttp.RequestCtx
+	consumer  string
+	n         int
+	tried     [maxTried]tried
+	malformed string
+}
+
+// Begin starts the verdict for ctx and removes any identity header the
+// client sent. It refuses (and returns false) a request with more than one
+// Authorization header: which one a later reader would take is not for the
+// client to decide.
+func (v *Verdict) Begin(ctx *fasthttp.RequestCtx) bool {
+	v.ctx = ctx
+	StripIdentity(ctx)
+	if n := headerCount(ctx, fasthttp.HeaderAuthorization); n > 1 {
+		problem.Write(ctx, fasthttp.StatusBadRequest, TypeBadAuth, "Malformed credentials", "more than one Authorization header", nil)
+		return false
+	}
+	return true
+}
+
+// StripIdentity removes the headers the gateway alone may set.
+func StripIdentity(ctx *fasthttp.RequestCtx) {
+	ctx.Request.Header.Del(ConsumerHeader)
+}
+
+func headerCount(ctx *fasthttp.RequestCtx, name string) int {
+	n := 0
+	for range ctx.Request.Header.PeekAll(name) {
+		n++
+	}
+	return n
+}
+
+// Alt starts an alternative: the consumer of an earlier one that failed is
+// forgotten. It returns true so that it chains with &&.
+func (v *Verdict) Alt() bool {
+	v.consumer = ""
+	return true
+}
+
+// note records what s found; the strongest finding of a scheme wins.
+func (v *Verdict) note(s scheme, f finding, scopes []string) {
+	for i := 0; i < v.n; i++ {
+		if v.tried[i].s == s {
+			if f > v.tried[i].f && f != passed {
+				v.tried[i].f, v.tried[i].scopes = f, scopes
+			}
+			return
+		}
+	}
+	if v.n < maxTried {
+		v.tried[v.n] = tried{s: s, f: f, scopes: scopes}
+		v.n++
+	}
+}
+
+func (v *Verdict) accept(consumer string) {
+	if v.consumer == "" {
+		v.consumer = consumer
+	}
+}
+
+// Pass ends a verdict that an alternative satisfied: the credentials the
+// gateway read are removed from the request, the consumer goes into st
+// and, when a scheme forwards it, upstream in X-Consumer. It returns true.
+func (v *Verdict) Pass(st *request.State) bool {
+	fwd := false
+	for i := 0; i < v.n; i++ {
+		v.tried[i].s.strip(v.ctx, st)
+		fwd = fwd || (v.tried[i].f == passed && v.tried[i].s.forwards())
+	}
+	st.Consumer = v.consumer
+	if fwd && v.consumer != "" {
+		v.ctx.Request.Header.Set(ConsumerHeader, v.consumer)
+	}
+	return true
+}
+
+// Refuse answers the request: 403 when a scheme found a valid identity that
+// lacks a scope, else 401; with a WWW-Authenticate challenge for each scheme
+// tried (RFC 9110 §11.6.1, RFC 6750 §3). It returns false.
+func (v *Verdict) Refuse() bool {
+	status := fasthttp.StatusUnauthorized
+	for i := 0; i < v.n; i++ {
+		if v.tried[i].f == insufficient {
+			status = fasthttp.StatusForbidden
+		}
+	}
+	var buf [256]byte
+	for i := 0; i < v.n; i++ {
+		t := v.tried[i]
+		if status == fasthttp.StatusForbidden && t.f != insufficient {
+			continue
+		}
+		v.ctx.Response.Header.AddBytesV(fasthttp.HeaderWWWAuthenticate, t.s.challenge(buf[:0], t.f, t.scopes))
+	}
+	if status == fasthttp.StatusForbidden {
+		problem.Write(v.ctx, status, TypeForbidden, "Insufficient scope", "the credential is valid but lacks a scope this operation requires", nil)
+	} else {
+		problem.Write(v.ctx, status, TypeUnauthorized, "Unauthorized", "this operation requires a valid credential; see WWW-Authenticate", nil)
+	}
+	return false
+}
+
+// appendParam appends `, name="value"` (or `name="value"` first), with the
+// value's quotes and backslashes escaped as a quoted-string requires.
+func appendParam(dst []byte, first bool, name, value string) []byte {
+	if !first {
+		dst = append(dst, ", "...)
+	}
+	dst = append(dst, name...)
+	dst = append(dst, `="`...)
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		if c == '"' || c == '\\' {
+			dst = append(dst, '\\')
+		}
+		if c < 0x20 || c == 0x7f {
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return append(dst, '"')
+}
+
+func appendScopes(dst []byte, scopes []string) []byte {
+	dst = append(dst, `, scope="`...)
+	for i, s := range scopes {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, s...)
+	}
+	return append(dst, '"')
+}
+
+// validConsumer reports whether c may be a consumer name: it travels in a
+// header and in logs, so only visible ASCII without quotes or separators.
+func validConsumer(c string) bool {
+	if c == "" || len(c) > 256 {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		if b := c[i]; b <= ' ' || b >= 0x7f || b == '"' || b == ',' || b == ';' || b == '\\' {
+			return false
+		}
+	}
+	return true
+}

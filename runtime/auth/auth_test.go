@@ -1,0 +1,324 @@
+package auth
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/request"
+)
+
+var testNow = time.Unix(1_800_000_000, 0)
+
+type fixture struct {
+	ec     *ecdsa.PrivateKey
+	rsa    *rsa.PrivateKey
+	jwks   []byte
+	apiKey *APIKey
+	jwt    *JWT
+}
+
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	set := map[string]any{"keys": []map[string]string{
+		{"kty": "EC", "kid": "ec1", "crv": "P-256", "x": b64(ec.X.FillBytes(make([]byte, 32))), "y": b64(ec.Y.FillBytes(make([]byte, 32)))},
+		{"kty": "RSA", "kid": "rsa1", "n": b64(rk.N.Bytes()), "e": "AQAB"},
+	}}
+	jwks, _ := json.Marshal(set)
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	k, err := NewAPIKey(APIKeyConfig{Scheme: "key", Realm: "test", In: "header", Name: "X-API-Key",
+		Keys: Source{File: write("keys", []byte("# demo\nalice:alice-secret\n\nbob:bob-secret\n"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := NewJWT(JWTConfig{Scheme: "jwt", Realm: "test", JWKS: Source{File: write("jwks.json", jwks)},
+		Issuer: "https://issuer.test", Audience: "petstore", Leeway: 30 * time.Second, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{ec: ec, rsa: rk, jwks: jwks, apiKey: k, jwt: j}
+}
+
+func (f *fixture) token(t testing.TB, method jwt.SigningMethod, kid string, key crypto.PrivateKey, claims jwt.MapClaims) string {
+	t.Helper()
+	base := jwt.MapClaims{"iss": "https://issuer.test", "aud": "petstore", "sub": "carol", "exp": testNow.Add(time.Hour).Unix(), "iat": testNow.Unix()}
+	for k, v := range claims {
+		if v == nil {
+			delete(base, k)
+		} else {
+			base[k] = v
+		}
+	}
+	tok := jwt.NewWithClaims(method, base)
+	if kid != "" {
+		tok.Header["kid"] = kid
+	}
+	s, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func reqWith(headers ...string) *fasthttp.RequestCtx {
+	var ctx fasthttp.RequestCtx
+	ctx.Request.SetRequestURI("/pets")
+	for i := 0; i+1 < len(headers); i += 2 {
+		ctx.Request.Header.Add(headers[i], headers[i+1])
+	}
+	return &ctx
+}
+
+func TestAPIKey(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct {
+		name     string
+		headers  []string
+		ok       bool
+		consumer string
+	}{
+		{"alice", []string{"X-API-Key", "alice-secret"}, true, "alice"},
+		{"bob", []string{"X-API-Key", "bob-secret"}, true, "bob"},
+		{"wrong key", []string{"X-API-Key", "alice-secre"}, false, ""},
+		{"no key", nil, false, ""},
+		{"empty", []string{"X-API-Key", ""}, false, ""},
+		{"two", []string{"X-API-Key", "alice-secret", "X-API-Key", "alice-secret"}, false, ""},
+		{"oversized", []string{"X-API-Key", strings.Repeat("a", MaxCredential+1)}, false, ""},
+		{"forged identity", []string{"X-API-Key", "bob-secret", "X-Consumer", "alice"}, true, "bob"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := reqWith(c.headers...)
+			st := request.Acquire()
+			defer request.Release(st)
+			var v Verdict
+			ok := v.Begin(ctx) && v.Alt() && f.apiKey.Check(&v)
+			if ok {
+				v.Pass(st)
+			} else {
+				v.Refuse()
+			}
+			if ok != c.ok || st.Consumer != c.consumer {
+				t.Fatalf("ok %v consumer %q, want %v %q", ok, st.Consumer, c.ok, c.consumer)
+			}
+			if ok && (ctx.Request.Header.Peek("X-API-Key") != nil || len(ctx.Request.Header.Peek(ConsumerHeader)) != 0) {
+				t.Fatalf("credential or forged identity left in the request")
+			}
+			if !ok && ctx.Response.StatusCode() != 401 {
+				t.Fatalf("status %d, want 401", ctx.Response.StatusCode())
+			}
+		})
+	}
+}
+
+func TestParseKeys(t *testing.T) {
+	for _, c := range []struct {
+		raw    string
+		inline bool
+		err    string
+	}{
+		{"a:1,b:2", true, ""},
+		{"a:1\nb:2\n", false, ""},
+		{"a:1,b:1", true, "same key"},
+		{"nocolon", false, "want consumer:key"},
+		{"a b:1", false, "consumer"},
+		{"a:", false, "1 to"},
+		{"# only a comment\n", false, "no consumer"},
+	} {
+		_, err := ParseKeys([]byte(c.raw), c.inline)
+		if (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%q: error %v, want %q", c.raw, err, c.err)
+		}
+		if err != nil && strings.Contains(err.Error(), "1\n") {
+			t.Errorf("error quotes a key: %v", err)
+		}
+	}
+}
+
+func TestJWT(t *testing.T) {
+	f := newFixture(t)
+	good := f.token(t, jwt.SigningMethodES256, "ec1", f.ec, jwt.MapClaims{"scope": "pets:read pets:admin"})
+	rsaGood := f.token(t, jwt.SigningMethodRS256, "rsa1", f.rsa, jwt.MapClaims{"scp": []string{"pets:admin"}})
+	hs := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": "https://issuer.test", "aud": "petstore", "sub": "x", "exp": testNow.Add(time.Hour).Unix()})
+	hs.Header["kid"] = "rsa1"
+	hsTok, _ := hs.SignedString(f.jwks)
+	parts := strings.Split(good, ".")
+	none := b64([]byte(`{"alg":"none","kid":"ec1"}`)) + "." + parts[1] + "."
+	for _, c := range []struct {
+		name   string
+		auth   string
+		scopes []string
+		status int // 0: pass
+	}{
+		{"es256", "Bearer " + good, []string{"pets:admin"}, 0},
+		{"rs256 scp", "bearer " + rsaGood, []string{"pets:admin"}, 0},
+		{"missing scope", "Bearer " + good, []string{"pets:write"}, 403},
+		{"none", "Bearer " + none, nil, 401},
+		{"hs256 with public key", "Bearer " + hsTok, nil, 401},
+		{"expired", "Bearer " + f.token(t, jwt.SigningMethodES256, "ec1", f.ec, jwt.MapClaims{"exp": testNow.Add(-time.Minute).Unix()}), nil, 401},
+		{"nbf future", "Bearer " + f.token(t, jwt.SigningMethodES256, "ec1", f.ec, jwt.MapClaims{"nbf": testNow.Add(time.Hour).Unix()}), nil, 401},
+		{"wrong iss", "Bearer " + f.token(t, jwt.SigningMethodES256, "ec1", f.ec, jwt.MapClaims{"iss": "https://evil.test"}), nil, 401},
+		{"wrong aud", "Bearer " + f.token(t, jwt.SigningMethodES256, "ec1", f.ec, jwt.MapClaims{"aud": "other"}), nil, 401},
+		{"no exp", "Bearer " + f.token(t, jwt.SigningMethodES256, "ec1", f.ec, jwt.MapClaims{"exp": nil}), nil, 401},
+		{"unknown kid", "Bearer " + f.token(t, jwt.SigningMethodES256, "ec2", f.ec, nil), nil, 401},
+		{"rsa kid for ec", "Bearer " + f.token(t, jwt.SigningMethodES256, "rsa1", f.ec, nil), nil, 401},
+		{"stripped signature", "Bearer " + parts[0] + "." + parts[1] + ".", nil, 401},
+		{"tampered", "Bearer " + parts[0] + "." + b64([]byte(`{"sub":"admin","exp":9999999999}`)) + "." + parts[2], nil, 401},
+		{"empty", "Bearer ", nil, 401},
+		{"basic", "Basic YTpi", nil, 401},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := reqWith("Authorization", c.auth)
+			st := request.Acquire()
+			defer request.Release(st)
+			var v Verdict
+			ok := v.Begin(ctx) && v.Alt() && f.jwt.Check(&v, c.scopes)
+			if ok {
+				v.Pass(st)
+			} else {
+				v.Refuse()
+			}
+			status := ctx.Response.StatusCode()
+			if ok {
+				status = 0
+			}
+			if status != c.status {
+				t.Fatalf("status %d, want %d (%s)", status, c.status, ctx.Response.Body())
+			}
+			ch := string(ctx.Response.Header.Peek("WWW-Authenticate"))
+			switch {
+			case c.status == 403 && !strings.Contains(ch, `error="insufficient_scope"`):
+				t.Fatalf("challenge %q", ch)
+			case c.status == 401 && c.auth != "Basic YTpi" && !strings.Contains(ch, `error="invalid_token"`):
+				t.Fatalf("challenge %q", ch)
+			case ok && st.Consumer != "carol":
+				t.Fatalf("consumer %q", st.Consumer)
+			}
+		})
+	}
+}
+
+func TestCheckHeader(t *testing.T) {
+	for _, h := range []string{`{"alg":"ES256","jku":"https://evil.test/jwks"}`, `{"alg":"ES256","x5u":"https://evil.test"}`,
+		`{"alg":"ES256","jwk":{"kty":"EC"}}`, `{"alg":"ES256","crit":["exp"]}`, `{"alg":"NoNe"}`, `{"alg":"ES256","x5c":["x"]}`, `[]`} {
+		if err := CheckHeader(b64([]byte(h)) + ".e30.c2ln"); err == nil {
+			t.Errorf("%s accepted", h)
+		}
+	}
+	if err := CheckHeader(b64([]byte(`{"alg":"ES256","kid":"a","typ":"JWT"}`)) + ".e30.c2ln"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestDuplicateAuthorization(t *testing.T) {
+	ctx := reqWith("Authorization", "Bearer a.b.c", "Authorization", "Bearer d.e.f")
+	var v Verdict
+	if v.Begin(ctx) || ctx.Response.StatusCode() != 400 {
+		t.Fatalf("two Authorization headers: status %d", ctx.Response.StatusCode())
+	}
+}
+
+func TestDropQuery(t *testing.T) {
+	for q, want := range map[string]string{
+		"api_key=x&limit=3":   "limit=3",
+		"limit=3&api%5Fkey=x": "limit=3",
+		"limit=3":             "limit=3",
+		"api_key":             "",
+		"a=1&api_key=x&b=2":   "a=1&b=2",
+	} {
+		if got := string(dropQuery(nil, []byte(q), "api_key")); got != want {
+			t.Errorf("%q: %q, want %q", q, got, want)
+		}
+	}
+}
+
+func BenchmarkAPIKey(b *testing.B) {
+	f := newFixture(b)
+	ctx := reqWith("X-API-Key", "alice-secret")
+	b.ReportAllocs()
+	for b.Loop() {
+		var v Verdict
+		if !(v.Begin(ctx) && v.Alt() && f.apiKey.Check(&v)) {
+			b.Fatal("refused")
+		}
+	}
+}
+
+func benchJWT(b *testing.B, f *fixture, method jwt.SigningMethod, kid string, key crypto.PrivateKey, cached bool) {
+	tok := f.token(b, method, kid, key, jwt.MapClaims{"scope": "pets:admin"})
+	ctx := reqWith("Authorization", "Bearer "+tok)
+	scopes := []string{"pets:admin"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if !cached {
+			f.jwt.mu.Lock()
+			clear(f.jwt.cache)
+			f.jwt.mu.Unlock()
+		}
+		var v Verdict
+		if !(v.Begin(ctx) && v.Alt() && f.jwt.Check(&v, scopes)) {
+			b.Fatal("refused")
+		}
+	}
+}
+
+func BenchmarkJWT(b *testing.B) {
+	f := newFixture(b)
+	b.Run("ES256/cached", func(b *testing.B) { benchJWT(b, f, jwt.SigningMethodES256, "ec1", f.ec, true) })
+	b.Run("RS256/cached", func(b *testing.B) { benchJWT(b, f, jwt.SigningMethodRS256, "rsa1", f.rsa, true) })
+	b.Run("ES256/cold", func(b *testing.B) { benchJWT(b, f, jwt.SigningMethodES256, "ec1", f.ec, false) })
+	b.Run("RS256/cold", func(b *testing.B) { benchJWT(b, f, jwt.SigningMethodRS256, "rsa1", f.rsa, false) })
+}
+
+// TestCachedPathsAllocateNothing holds the API key and cached token paths
+// to their promise.
+func TestCachedPathsAllocateNothing(t *testing.T) {
+	f := newFixture(t)
+	tok := f.token(t, jwt.SigningMethodES256, "ec1", f.ec, jwt.MapClaims{"scope": "pets:admin"})
+	keyCtx := reqWith("X-API-Key", "alice-secret")
+	jwtCtx := reqWith("Authorization", "Bearer "+tok)
+	scopes := []string{"pets:admin"}
+	var v Verdict
+	if !(v.Begin(jwtCtx) && f.jwt.Check(&v, scopes)) {
+		t.Fatal("token refused")
+	}
+	st := request.Acquire()
+	defer request.Release(st)
+	for name, fn := range map[string]func() bool{
+		"api key": func() bool { var v Verdict; return v.Begin(keyCtx) && v.Alt() && f.apiKey.Check(&v) },
+		"cached jwt": func() bool {
+			var v Verdict
+			return v.Begin(jwtCtx) && v.Alt() && f.jwt.Check(&v, scopes)
+		},
+	} {
+		if n := testing.AllocsPerRun(100, func() {
+			if !fn() {
+				t.Fatal("refused")
+			}
+		}); n != 0 {
+			t.Errorf("%s: %v allocations, want 0", name, n)
+		}
+	}
+}

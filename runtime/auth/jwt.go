@@ -1,0 +1,471 @@
+package auth
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math/big"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/request"
+)
+
+// DefaultAlgorithms are the signature algorithms a JWT scheme accepts when
+// the document names none: the asymmetric ones. HS* needs a shared secret,
+// which this package does not take, and "none" is never accepted.
+var DefaultAlgorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+
+// DefaultLeeway is the clock skew allowed on exp, nbf and iat when the
+// document sets none.
+const DefaultLeeway = 30 * time.Second
+
+// MaxCachedTokens bounds the cache of verified tokens of one scheme.
+const MaxCachedTokens = 10000
+
+// JWTConfig configures a scheme whose credential is a JWT in
+// "Authorization: Bearer": http bearer, or oauth2 and openIdConnect with
+// JWT access tokens.
+type JWTConfig struct {
+	Scheme string // the scheme's name in the document, for messages
+	Realm  string // the challenge's realm: the API's name
+	// JWKS holds the public keys, a JSON Web Key Set; each key must have
+	// a kid, which a token's header must name.
+	JWKS Source
+	// Issuer and Audience, when set, must be the token's iss and one of
+	// its aud.
+	Issuer, Audience string
+	// Leeway is the clock skew allowed on exp, nbf and iat.
+	Leeway time.Duration
+	// Algorithms is the allow-list, never taken from the token;
+	// DefaultAlgorithms when empty.
+	Algorithms []string
+	Keep       bool // forward the Authorization header upstream
+	Forward    bool // send the consumer (the token's sub) upstream in X-Consumer
+	// Now is the clock, time.Now when nil (tests set it).
+	Now func() time.Time
+}
+
+// JWT verifies bearer JWTs against a JWKS read at start-up.
+type JWT struct {
+	cfg    JWTConfig
+	keys   map[string]jwk
+	parser *jwt.Parser
+
+	mu    sync.RWMutex
+	cache map[tokenHash]verified
+	seeds [2]maphash.Seed
+}
+
+// tokenHash keys the cache: two 64-bit hashes of the token under seeds
+// chosen at random when the gateway starts. Keyed and unknown to a client,
+// they cannot be steered into a collision, and they cost a fraction of a
+// SHA-256 on a hot token; the token itself is never kept.
+type tokenHash [2]uint64
+
+type jwk struct {
+	key crypto.PublicKey
+	alg string // "" when the JWK does not pin one
+}
+
+// verified is what the cache keeps of a token that passed: never the token.
+type verified struct {
+	consumer string
+	scopes   []string
+	exp      int64 // unix seconds; the entry is dropped at exp
+}
+
+// NewJWT loads the JWKS of cfg.
+func NewJWT(cfg JWTConfig) (*JWT, error) {
+	if len(cfg.Algorithms) == 0 {
+		cfg.Algorithms = DefaultAlgorithms
+	}
+	for _, a := range cfg.Algorithms {
+		if !contains(DefaultAlgorithms, a) {
+			return nil, fmt.Errorf("auth: scheme %s: algorithm %q is not accepted (want some of %s)", cfg.Scheme, a, strings.Join(DefaultAlgorithms, ", "))
+		}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	raw, err := cfg.JWKS.read()
+	if err != nil {
+		return nil, fmt.Errorf("auth: scheme %s: jwks: %w", cfg.Scheme, err)
+	}
+	keys, err := ParseJWKS(raw)
+	if err != nil {
+		return nil, fmt.Errorf("auth: scheme %s: jwks from %s: %w", cfg.Scheme, cfg.JWKS, err)
+	}
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods(cfg.Algorithms),
+		jwt.WithLeeway(cfg.Leeway),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithTimeFunc(cfg.Now),
+	}
+	if cfg.Issuer != "" {
+		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
+	}
+	if cfg.Audience != "" {
+		opts = append(opts, jwt.WithAudience(cfg.Audience))
+	}
+	return &JWT{cfg: cfg, keys: keys, parser: jwt.NewParser(opts...), cache: map[tokenHash]verified{},
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}, nil
+}
+
+// Check verifies the bearer token of the request and that it holds every
+// scope of scopes; the verdict records what was found.
+func (j *JWT) Check(v *Verdict, scopes []string) bool {
+	tok, f := ExtractBearer(v.ctx)
+	if f != passed {
+		v.note(j, f, scopes)
+		return false
+	}
+	got, ok := j.verify(tok)
+	if !ok {
+		v.note(j, invalid, scopes)
+		return false
+	}
+	for _, want := range scopes {
+		if !contains(got.scopes, want) {
+			v.note(j, insufficient, scopes)
+			return false
+		}
+	}
+	v.note(j, passed, scopes)
+	v.accept(got.consumer)
+	return true
+}
+
+// verify returns what tok proves, from the cache when it was verified
+// before and has not expired.
+func (j *JWT) verify(tok []byte) (verified, bool) {
+	h := tokenHash{maphash.Bytes(j.seeds[0], tok), maphash.Bytes(j.seeds[1], tok)}
+	now := j.cfg.Now().Unix()
+	j.mu.RLock()
+	e, ok := j.cache[h]
+	j.mu.RUnlock()
+	if ok && now < e.exp {
+		return e, true
+	}
+	e, err := j.Verify(string(tok))
+	if err != nil {
+		return verified{}, false
+	}
+	j.mu.Lock()
+	if len(j.cache) >= MaxCachedTokens {
+		for k, old := range j.cache { // a random entry, the expired first
+			if old.exp <= now || len(j.cache) >= MaxCachedTokens {
+				delete(j.cache, k)
+			}
+			if len(j.cache) < MaxCachedTokens {
+				break
+			}
+		}
+	}
+	j.cache[h] = e
+	j.mu.Unlock()
+	return e, true
+}
+
+// Verify checks a token from scratch: its header, signature and claims.
+func (j *JWT) Verify(tok string) (verified, error) {
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return verified{}, errors.New("a character outside base64url and '.'")
+		}
+	}
+	if err := CheckHeader(tok); err != nil {
+		return verified{}, err
+	}
+	claims := jwt.MapClaims{}
+	_, err := j.parser.ParseWithClaims(tok, claims, j.key)
+	if err != nil {
+		return verified{}, err
+	}
+	return claimsOf(claims)
+}
+
+// claimsOf reads the consumer (sub), the scopes (scope, space-separated, or
+// scp, a list) and exp of verified claims.
+func claimsOf(claims jwt.MapClaims) (verified, error) {
+	var e verified
+	sub, _ := claims["sub"].(string)
+	if !validConsumer(sub) {
+		return e, errors.New("sub is missing or not a usable consumer name")
+	}
+	e.consumer = sub
+	exp, err := claims.GetExpirationTime()
+	if err != nil || exp == nil {
+		return e, errors.New("no exp")
+	}
+	e.exp = exp.Unix()
+	switch s := claims["scope"].(type) {
+	case string:
+		e.scopes = strings.Fields(s)
+	case nil:
+	default:
+		return e, errors.New("scope is not a string")
+	}
+	if scp, ok := claims["scp"]; ok {
+		list, ok := scp.([]any)
+		if !ok {
+			return e, errors.New("scp is not a list")
+		}
+		for _, x := range list {
+			s, ok := x.(string)
+			if !ok {
+				return e, errors.New("scp holds a non-string")
+			}
+			e.scopes = append(e.scopes, s)
+		}
+	}
+	return e, nil
+}
+
+// key is the parser's key function: the JWKS key the token's kid names,
+// provided the key may be used with the token's algorithm (the parser has
+// already held the algorithm against the allow-list).
+func (j *JWT) key(t *jwt.Token) (any, error) {
+	kid, _ := t.Header["kid"].(string)
+	k, ok := j.keys[kid]
+	if !ok || kid == "" {
+		return nil, errors.New("unknown kid")
+	}
+	alg := t.Method.Alg()
+	if k.alg != "" && k.alg != alg {
+		return nil, errors.New("key pinned to another algorithm")
+	}
+	switch k.key.(type) {
+	case *rsa.PublicKey:
+		if alg[0] != 'R' && alg[0] != 'P' {
+			return nil, errors.New("RSA key for a non-RSA algorithm")
+		}
+	case *ecdsa.PublicKey:
+		if alg[0] != 'E' || alg == "EdDSA" {
+			return nil, errors.New("EC key for a non-ECDSA algorithm")
+		}
+	case ed25519.PublicKey:
+		if alg != "EdDSA" {
+			return nil, errors.New("Ed25519 key for another algorithm")
+		}
+	}
+	return k.key, nil
+}
+
+// headerFields are the JOSE header members a token may carry; any other,
+// and in particular jku, x5u, jwk, x5c (a key or its location chosen by
+// the sender) and crit (an extension this verifier does not know), makes
+// the token invalid.
+var headerFields = []string{"alg", "kid", "typ", "cty"}
+
+// CheckHeader is the parser of a token's JOSE header: three segments, a
+// JSON object of known members only, an alg that is not "none".
+func CheckHeader(tok string) error {
+	if strings.Count(tok, ".") != 2 {
+		return errors.New("not three segments")
+	}
+	seg, _, _ := strings.Cut(tok, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return errors.New("header is not base64url")
+	}
+	var h map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return errors.New("header is not a JSON object")
+	}
+	for k := range h {
+		if !contains(headerFields, k) {
+			return fmt.Errorf("header member %q is not accepted", k)
+		}
+	}
+	var alg string
+	if err := json.Unmarshal(h["alg"], &alg); err != nil || strings.EqualFold(alg, "none") {
+		return errors.New("alg missing or none")
+	}
+	return nil
+}
+
+// ExtractBearer is the credential parser of a bearer scheme: the token of
+// the one Authorization header, when its scheme is Bearer (any case).
+// absent: no Authorization header, or one for another scheme; invalid: an
+// empty token or one over MaxCredential. Its characters are checked by
+// Verify, so a token the cache holds is not scanned again.
+func ExtractBearer(ctx *fasthttp.RequestCtx) ([]byte, finding) {
+	return parseBearer(ctx.Request.Header.Peek(fasthttp.HeaderAuthorization))
+}
+
+func parseBearer(h []byte) ([]byte, finding) {
+	if h == nil {
+		return nil, absent
+	}
+	const prefix = "bearer"
+	if len(h) < len(prefix) || !bytes.EqualFold(h[:len(prefix)], []byte(prefix)) {
+		return nil, absent
+	}
+	rest := h[len(prefix):]
+	if len(rest) > 0 && rest[0] != ' ' {
+		return nil, absent // "Bearerx": another scheme
+	}
+	rest = bytes.TrimLeft(rest, " ")
+	if len(rest) == 0 || len(rest) > MaxCredential {
+		return nil, invalid
+	}
+	return rest, passed
+}
+
+func (j *JWT) challenge(dst []byte, f finding, scopes []string) []byte {
+	dst = append(dst, "Bearer "...)
+	dst = appendParam(dst, true, "realm", j.cfg.Realm)
+	switch f {
+	case invalid:
+		dst = appendParam(dst, false, "error", "invalid_token")
+	case insufficient:
+		dst = appendParam(dst, false, "error", "insufficient_scope")
+	}
+	if len(scopes) > 0 {
+		dst = appendScopes(dst, scopes)
+	}
+	return dst
+}
+
+func (j *JWT) forwards() bool { return j.cfg.Forward }
+
+// Strip removes the scheme's credential from a request that another
+// alternative of the requirement passed, unless the scheme keeps it.
+func (j *JWT) Strip(ctx *fasthttp.RequestCtx, st *request.State) { j.strip(ctx, st) }
+
+func (j *JWT) strip(ctx *fasthttp.RequestCtx, _ *request.State) {
+	if !j.cfg.Keep {
+		ctx.Request.Header.Del(fasthttp.HeaderAuthorization)
+	}
+}
+
+// ParseJWKS reads a JSON Web Key Set (RFC 7517) of signature keys: RSA
+// (2048 bits or more), EC on P-256, P-384 or P-521, and Ed25519. Every key
+// needs a kid, unique in the set; a key whose use is "enc" is skipped.
+func ParseJWKS(raw []byte) (map[string]jwk, error) {
+	var set struct {
+		Keys []struct {
+			Kty string `json:"kty"`
+			Kid string `json:"kid"`
+			Use string `json:"use"`
+			Alg string `json:"alg"`
+			N   string `json:"n"`
+			E   string `json:"e"`
+			Crv string `json:"crv"`
+			X   string `json:"x"`
+			Y   string `json:"y"`
+			D   string `json:"d"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return nil, fmt.Errorf("not a JWKS: %w", err)
+	}
+	out := map[string]jwk{}
+	for i, k := range set.Keys {
+		at := fmt.Sprintf("keys[%d]", i)
+		switch {
+		case k.Use == "enc":
+			continue
+		case k.Kid == "":
+			return nil, fmt.Errorf("%s: no kid", at)
+		case k.D != "":
+			return nil, fmt.Errorf("%s (kid %s): a private key; the JWKS must hold public keys only", at, k.Kid)
+		}
+		if _, dup := out[k.Kid]; dup {
+			return nil, fmt.Errorf("%s: kid %q used twice", at, k.Kid)
+		}
+		var pub crypto.PublicKey
+		var err error
+		switch k.Kty {
+		case "RSA":
+			pub, err = rsaKey(k.N, k.E)
+		case "EC":
+			pub, err = ecKey(k.Crv, k.X, k.Y)
+		case "OKP":
+			if k.Crv != "Ed25519" {
+				err = fmt.Errorf("OKP curve %q, want Ed25519", k.Crv)
+				break
+			}
+			var x []byte
+			if x, err = base64.RawURLEncoding.DecodeString(k.X); err == nil && len(x) != ed25519.PublicKeySize {
+				err = errors.New("Ed25519 key is not 32 bytes")
+			}
+			pub = ed25519.PublicKey(x)
+		default:
+			err = fmt.Errorf("kty %q, want RSA, EC or OKP", k.Kty)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s (kid %s): %w", at, k.Kid, err)
+		}
+		out[k.Kid] = jwk{key: pub, alg: k.Alg}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no signature key")
+	}
+	return out, nil
+}
+
+func rsaKey(n, e string) (*rsa.PublicKey, error) {
+	nb, err1 := base64.RawURLEncoding.DecodeString(n)
+	eb, err2 := base64.RawURLEncoding.DecodeString(e)
+	if err1 != nil || err2 != nil || len(eb) == 0 || len(eb) > 4 {
+		return nil, errors.New("n or e is not base64url")
+	}
+	mod := new(big.Int).SetBytes(nb)
+	if mod.BitLen() < 2048 {
+		return nil, fmt.Errorf("RSA key of %d bits, want 2048 or more", mod.BitLen())
+	}
+	exp := 0
+	for _, b := range eb {
+		exp = exp<<8 | int(b)
+	}
+	if exp < 3 || exp%2 == 0 {
+		return nil, errors.New("bad RSA exponent")
+	}
+	return &rsa.PublicKey{N: mod, E: exp}, nil
+}
+
+func ecKey(crv, x, y string) (*ecdsa.PublicKey, error) {
+	var c elliptic.Curve
+	switch crv {
+	case "P-256":
+		c = elliptic.P256()
+	case "P-384":
+		c = elliptic.P384()
+	case "P-521":
+		c = elliptic.P521()
+	default:
+		return nil, fmt.Errorf("EC curve %q, want P-256, P-384 or P-521", crv)
+	}
+	xb, err1 := base64.RawURLEncoding.DecodeString(x)
+	yb, err2 := base64.RawURLEncoding.DecodeString(y)
+	size := (c.Params().BitSize + 7) / 8
+	if err1 != nil || err2 != nil || len(xb) != size || len(yb) != size {
+		return nil, errors.New("x or y is not a base64url coordinate of the curve's size")
+	}
+	point := append(append([]byte{4}, xb...), yb...)
+	return ecdsa.ParseUncompressedPublicKey(c, point)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
