@@ -110,6 +110,10 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	}
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(cfg.Algorithms),
+		// One spelling per token: base64url with nonzero padding bits
+		// decodes to the same bytes, and would verify (and be cached)
+		// under a second name.
+		jwt.WithStrictDecoding(),
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
