@@ -12,14 +12,9 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/generator/internal/oracledata"
+	"github.com/gatewaygen/gatewaygen/generator/internal/testfs"
 	"github.com/gatewaygen/gatewaygen/generator/module"
 )
-
-// corpusDir is the shared corpus of real public OpenAPI documents, which CI
-// lays beside the clone; tests read it in place, and fail without it in CI.
-func corpusDir(t *testing.T) string {
-	return oracledata.Shared(t, "corpus-compile", "specs-corpus")
-}
 
 // TestCorpusGenerates runs the whole generator over every real document of
 // the corpus: none may panic, every failure must be a located diagnostic,
@@ -30,7 +25,9 @@ func TestCorpusGenerates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles every corpus document; skipped in -short mode")
 	}
-	dir := corpusDir(t)
+	// The shared corpus of real public documents, which CI lays beside
+	// the clone: read in place, and a failure without it under CI.
+	dir := oracledata.Shared(t, "corpus-compile", "specs-corpus")
 	var specs []string
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		switch filepath.Ext(p) {
@@ -50,7 +47,7 @@ func TestCorpusGenerates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, out, files)
+	testfs.Write(t, out, files)
 
 	var mu sync.Mutex
 	generated, failed := 0, 0
@@ -86,7 +83,7 @@ func TestCorpusGenerates(t *testing.T) {
 			for name, b := range res.Files {
 				sub[pkg+"/"+name] = b
 			}
-			write(t, out, sub)
+			testfs.Write(t, out, sub)
 		}()
 	}
 	wg.Wait()
@@ -118,17 +115,4 @@ func located(line, spec string) bool {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
-}
-
-func write(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }

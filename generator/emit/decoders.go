@@ -805,10 +805,7 @@ func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder, ok ...jen.Code)
 	x := jen.Id("x")
 	switch k := scalarOf(s); k {
 	case kInt, kNum:
-		parse, want := "ParseInt", "expected an integer, found "
-		if k == kNum {
-			parse, want = "ParseFloat", "expected a number, found "
-		}
+		parse, want := numParser(k)
 		num := g.numChecks(s, k, x)
 		name := jen.Id("x")
 		if len(num) == 0 {

@@ -173,15 +173,7 @@ func (b *bodyGen) member(s *ir.Schema, name string, track bool, extra *ir.Schema
 		!s.NoAdditional && extra == nil && len(bitNames) == 0 {
 		// Nothing of this schema's own matches a member: what the in-place
 		// subschemas did not evaluate goes to unevaluatedProperties.
-		var body []jen.Code
-		if u.False {
-			body = notAllowed("unevaluatedProperties")
-		} else {
-			body = []jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))}
-			body = append(body, b.call(u, name+"Unevaluated", false, nil)...)
-			body = append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
-		}
-		body = append(body, jen.Id("ev").Dot("Set").Call(jen.Id("n")))
+		body := append(b.unevaluatedMember(u, name, notAllowed), jen.Id("ev").Dot("Set").Call(jen.Id("n")))
 		return []jen.Code{jen.If(jen.Id("ev").Dot("Has").Call(jen.Id("n"))).Block(jen.Id("it").Dot("Skip").Call()).Else().Block(body...)}
 	}
 	needMatched := s.NoAdditional || extra != nil || track || s.UnevaluatedProperties != nil
@@ -241,15 +233,7 @@ func (b *bodyGen) member(s *ir.Schema, name string, track bool, extra *ir.Schema
 		out = append(out, jen.If(jen.Id("matched")).Block(jen.Id("ev").Dot("Set").Call(jen.Id("n"))))
 	}
 	if u := s.UnevaluatedProperties; u != nil {
-		var body []jen.Code
-		if u.False {
-			body = notAllowed("unevaluatedProperties")
-		} else {
-			body = []jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))}
-			body = append(body, b.call(u, name+"Unevaluated", false, nil)...)
-			body = append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
-		}
-		body = append(body, jen.Id("consumed").Op("=").True(), jen.Id("ev").Dot("Set").Call(jen.Id("n")))
+		body := append(b.unevaluatedMember(u, name, notAllowed), jen.Id("consumed").Op("=").True(), jen.Id("ev").Dot("Set").Call(jen.Id("n")))
 		out = append(out, jen.If(jen.Op("!").Id("matched").Op("&&").Op("!").Id("ev").Dot("Has").Call(jen.Id("n"))).Block(body...))
 	}
 	out = append(out, jen.If(jen.Op("!").Id("consumed")).Block(jen.Id("it").Dot("Skip").Call()))
@@ -289,4 +273,15 @@ func propName(p string) string {
 		return "Prop"
 	}
 	return b.String()
+}
+
+// unevaluatedMember checks the member k, which nothing else of the object
+// evaluated, against unevaluatedProperties u.
+func (b *bodyGen) unevaluatedMember(u *ir.Schema, name string, notAllowed func(string) []jen.Code) []jen.Code {
+	if u.False {
+		return notAllowed("unevaluatedProperties")
+	}
+	body := []jen.Code{jen.Id("m").Op(":=").Id("it").Dot("PushKeyBytes").Call(jen.Id("k"))}
+	body = append(body, b.call(u, name+"Unevaluated", false, nil)...)
+	return append(body, jen.Id("it").Dot("Pop").Call(jen.Id("m")))
 }

@@ -332,10 +332,7 @@ func (g *gen) decodeScalar(s *ir.Schema, raw jen.Code, add adder, set func(jen.C
 	x := jen.Id("x")
 	switch k := scalarOf(s); k {
 	case kInt, kNum:
-		parse, want := "ParseInt", "expected an integer, found "
-		if k == kNum {
-			parse, want = "ParseFloat", "expected a number, found "
-		}
+		parse, want := numParser(k)
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, g.numChecks(s, k, x)...)
 		return []jen.Code{
 			jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw),
@@ -373,4 +370,13 @@ func zeroOf(k scalar) jen.Code {
 		return jen.False()
 	}
 	return jen.Lit("")
+}
+
+// numParser names the runtime/param function that parses a number of kind
+// k (kInt or kNum) and the message of a value it cannot parse.
+func numParser(k scalar) (parse, want string) {
+	if k == kNum {
+		return "ParseFloat", "expected a number, found "
+	}
+	return "ParseInt", "expected an integer, found "
 }

@@ -183,18 +183,7 @@ func TestFormObjectStyles(t *testing.T) {
 		t.Errorf("pets/form plan, pos pipeDelimited:\n%s", got)
 	}
 
-	api, diags := lowerSource(t, `openapi: 3.0.3
-info: {title: t, version: "1"}
-paths:
-  /f:
-    post:
-      requestBody:
-        content:
-          application/x-www-form-urlencoded:
-            schema:
-              type: object
-              properties:
-                asJSON: {type: object, properties: {a: {type: integer}}}
+	api, diags := lowerSource(t, docStart("3.0.3", formOp)+`                asJSON: {type: object, properties: {a: {type: integer}}}
                 spread: {type: object, properties: {a: {type: integer}}}
                 pairs: {type: object, properties: {a: {type: integer, nullable: true}, b: {type: boolean}}}
                 spaced: {type: object, properties: {a: {type: integer}}}
@@ -239,18 +228,7 @@ paths:
 // the field a Scalar; a deepObject field plans its nested properties and
 // items as far as the schema goes.
 func TestFormAnyOfShapes(t *testing.T) {
-	api, diags := lowerSource(t, `openapi: 3.0.0
-info: {title: t, version: "1"}
-paths:
-  /f:
-    post:
-      requestBody:
-        content:
-          application/x-www-form-urlencoded:
-            schema:
-              type: object
-              properties:
-                metadata: {anyOf: [{type: object, additionalProperties: {type: integer}}, {type: string, enum: [""]}]}
+	api, diags := lowerSource(t, docStart("3.0.0", formOp)+`                metadata: {anyOf: [{type: object, additionalProperties: {type: integer}}, {type: string, enum: [""]}]}
                 images: {anyOf: [{type: array, items: {type: integer}}, {enum: [""]}]}
                 plain: {oneOf: [{type: array, items: {type: boolean}}, {type: array, items: {type: integer}}]}
                 nullable: {type: array, nullable: true, items: {type: string}}
@@ -427,3 +405,15 @@ paths:
 		t.Errorf("3.0 diagnostics:\n%s", diags)
 	}
 }
+
+// formOp is one operation, POST /f, whose body is an urlencoded object,
+// up to its properties.
+const formOp = `  /f:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+`

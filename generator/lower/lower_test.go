@@ -26,10 +26,11 @@ func lowerFile(t *testing.T, file string) *ir.API {
 	return api
 }
 
-// lowerAt writes spec to file and lowers it; the document may carry
+// lowerAt writes spec to a file and lowers it; the document may carry
 // findings that are not fatal.
-func lowerAt(t *testing.T, file, spec string) (*ir.API, diag.List) {
+func lowerAt(t *testing.T, spec string) (*ir.API, diag.List) {
 	t.Helper()
+	file := filepath.Join(t.TempDir(), "spec.yaml")
 	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -204,19 +205,12 @@ func TestParamApplicators(t *testing.T) {
 		t.Errorf("%s has no applicators: validate %v, property tokens %v", p.Location(), p.Validate, p.PropTokens)
 	}
 
-	file := filepath.Join(t.TempDir(), "spec.yaml")
-	spec := `openapi: 3.0.3
-info: {title: t, version: "1"}
-paths:
-  /x:
-    get:
-      parameters:
-        - {name: a, in: query, schema: {type: array, items: {type: string, nullable: true, allOf: [{minLength: 2}]}}}
+	spec := docStart("3.0.3", queryOp) + `        - {name: a, in: query, schema: {type: array, items: {type: string, nullable: true, allOf: [{minLength: 2}]}}}
         - {name: b, in: query, explode: false, schema: {type: array, items: {anyOf: [{type: integer}, {type: boolean}]}}}
         - {name: o, in: query, style: deepObject, schema: {type: object, properties: {p: {not: {type: integer}}}}}
       responses: {"204": {description: ok}}
 `
-	api, more := lowerAt(t, file, spec)
+	api, more := lowerAt(t, spec)
 	if s := more.String(); strings.Contains(s, "not compiled") {
 		t.Errorf("warnings:\n%s", s)
 	}
@@ -236,14 +230,7 @@ paths:
 // is read as, and the warnings where no shape can be chosen or a text
 // content parameter cannot be checked.
 func TestParamUnions(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "spec.yaml")
-	spec := `openapi: 3.1.0
-info: {title: t, version: "1"}
-paths:
-  /x:
-    get:
-      parameters:
-        - {name: arr, in: query, schema: {anyOf: [{type: array, items: {type: string}}, {enum: [""]}]}}
+	spec := docStart("3.1.0", queryOp) + `        - {name: arr, in: query, schema: {anyOf: [{type: array, items: {type: string}}, {enum: [""]}]}}
         - {name: deep, in: query, style: deepObject, schema: {anyOf: [{type: object, properties: {gt: {type: integer}}}, {type: integer}]}}
         - {name: form, in: query, schema: {anyOf: [{type: object, properties: {gt: {type: integer}}}, {type: integer}]}}
         - {name: two, in: query, schema: {oneOf: [{type: array, items: {type: integer}}, {type: array, items: {type: string}}]}}
@@ -253,7 +240,7 @@ paths:
         - {name: obj, in: query, content: {text/plain: {schema: {type: object}}}}
       responses: {"204": {description: ok}}
 `
-	api, more := lowerAt(t, file, spec)
+	api, more := lowerAt(t, spec)
 	ps := map[string]*ir.Param{}
 	for _, p := range op(t, api, "GET", "/x").Params {
 		ps[p.Name] = p
@@ -293,3 +280,12 @@ paths:
 		}
 	}
 }
+
+// docStart is the start of a test document in the given OpenAPI version
+// whose paths begin with ops; the test appends the rest, indented to fit.
+func docStart(version, ops string) string {
+	return "openapi: " + version + "\ninfo: {title: t, version: \"1\"}\npaths:\n" + ops
+}
+
+// queryOp is one operation, GET /x, up to its parameters.
+const queryOp = "  /x:\n    get:\n      parameters:\n"

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/generator"
 	"github.com/gatewaygen/gatewaygen/generator/internal/oracledata"
+	"github.com/gatewaygen/gatewaygen/generator/internal/testfs"
 	"github.com/gatewaygen/gatewaygen/generator/module"
 )
 
@@ -124,7 +125,7 @@ func compareCorpus(t *testing.T, knowns []*known) []*docResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, out, files)
+	testfs.Write(t, out, files)
 	bins := t.TempDir()
 
 	var results []*docResult
@@ -144,7 +145,7 @@ func compareCorpus(t *testing.T, knowns []*known) []*docResult {
 				cmdDir = pkg + "/" + strings.TrimSuffix(f, "/main.go")
 			}
 		}
-		writeFiles(t, out, sub)
+		testfs.Write(t, out, sub)
 		bin := filepath.Join(bins, pkg)
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./"+cmdDir)
@@ -166,19 +167,6 @@ func compareCorpus(t *testing.T, knowns []*known) []*docResult {
 		gw.stop()
 	}
 	return results
-}
-
-func writeFiles(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // plainGoEnv is the environment without any -mod flag in GOFLAGS, which a

@@ -60,17 +60,13 @@ type testCase struct {
 	generateError string // why its group did not generate
 }
 
-func suiteDir(t *testing.T) string {
-	return oracledata.Shared(t, "json-schema-test-suite", "json-schema-test-suite/tests")
-}
-
 // TestJSONSchemaSuite is the schema oracle: see the package comment. Run it
 // with -v to see the table per keyword.
 func TestJSONSchemaSuite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a gateway per suite file; skipped in -short mode")
 	}
-	root := suiteDir(t)
+	root := oracledata.Shared(t, "json-schema-test-suite", "json-schema-test-suite/tests")
 	const mod = "suitegw"
 	out := t.TempDir()
 	specDir := t.TempDir()
