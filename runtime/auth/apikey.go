@@ -9,6 +9,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 )
 
@@ -107,12 +108,8 @@ func ParseKeys(raw []byte, inline bool) (map[[sha256.Size]byte]string, error) {
 // (lint refuses them), so it takes none.
 func (k *APIKey) Check(v *Verdict) bool {
 	cred, f := k.extract(v.ctx)
-	if f == invalid {
-		v.note(k, invalid, nil)
-		return false
-	}
-	if f == absent {
-		v.note(k, absent, nil)
+	if f != passed { // absent or invalid
+		v.note(k, f, nil)
 		return false
 	}
 	consumer, ok := k.lookup(cred)
@@ -222,7 +219,7 @@ func dropQuery(dst, q []byte, name string) []byte {
 		if i := bytes.IndexByte(pair, '='); i >= 0 {
 			raw = pair[:i]
 		}
-		if decodedEquals(raw, name) {
+		if param.KeyIs(raw, name) {
 			continue
 		}
 		if !first {
@@ -232,40 +229,4 @@ func dropQuery(dst, q []byte, name string) []byte {
 		dst = append(dst, pair...)
 	}
 	return dst
-}
-
-// decodedEquals reports whether raw, a query name as written, decodes
-// ('+' as space, %XX as its byte) to name.
-func decodedEquals(raw []byte, name string) bool {
-	j := 0
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case c == '+':
-			c = ' '
-		case c == '%' && i+2 < len(raw):
-			hi, lo := unhex(raw[i+1]), unhex(raw[i+2])
-			if hi >= 0 && lo >= 0 {
-				c = byte(hi<<4 | lo)
-				i += 2
-			}
-		}
-		if j >= len(name) || name[j] != c {
-			return false
-		}
-		j++
-	}
-	return j == len(name)
-}
-
-func unhex(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
 }
