@@ -55,7 +55,18 @@ func New(cfg server.Config) (*Gateway, error) {
 	g := &Gateway{mock: cfg.Mock}
 	var err error
 	if g.pets, err = proxy.NewUpstream(proxy.UpstreamConfig{
-		Name: "pets",
+		Balance: "p2c-ewma",
+		Name:    "pets",
+		Passive: balance.Passive{
+			ConsecutiveFailures: 5,
+			Eject:               10 * time.Second,
+		},
+		Retries: proxy.Retries{
+			Attempts: 2,
+			Backoff:  10 * time.Millisecond,
+			Budget:   0.2,
+			On:       []int{502, 503},
+		},
 		Targets: cfg.Targets("pets", []balance.Target{{
 			URL:    "http://127.0.0.1:9001",
 			Weight: 1,
@@ -65,7 +76,8 @@ func New(cfg server.Config) (*Gateway, error) {
 		return nil, err
 	}
 	if g.inventory, err = proxy.NewUpstream(proxy.UpstreamConfig{
-		Name: "inventory",
+		Balance: "p2c-ewma",
+		Name:    "inventory",
 		Targets: cfg.Targets("inventory", []balance.Target{{
 			URL:    "http://127.0.0.1:9002",
 			Weight: 1,

@@ -88,6 +88,7 @@ func (g *gen) gateway(f *jen.File) {
 				if u.Timeout > 0 {
 					d[jen.Id("Timeout")] = duration(u.Timeout)
 				}
+				g.upstreamPolicy(d, u)
 			}))
 			b.If(
 				jen.List(jen.Id("g").Dot(u.GoName), jen.Id("err")).Op("=").Qual(g.rt("proxy"), "NewUpstream").Call(conf),

@@ -161,9 +161,49 @@ type Upstream struct {
 	Name    string        `json:"name,omitempty"`
 	GoName  string        `json:"goName,omitempty"` // field name in the generated Gateway struct
 	Targets []Target      `json:"targets,omitempty"`
-	Balance string        `json:"balance,omitempty"`
+	Balance string        `json:"balance,omitempty"` // one of balance.Policies
 	Timeout time.Duration `json:"timeout,omitempty"`
 	Pos     diag.Pos      `json:"pos,omitempty"`
+	// HashKey is what balance hash hashes: Kind header, cookie, query or
+	// client-ip, and the Name of the first three.
+	HashKey *HashKey `json:"hashKey,omitempty"`
+	Retries *Retries `json:"retries,omitempty"`
+	Health  *Health  `json:"health,omitempty"`
+	Passive *Passive `json:"passive,omitempty"`
+}
+
+// HashKey names the part of a request an upstream's hash balancer hashes.
+type HashKey struct {
+	Kind string `json:"kind"`
+	Name string `json:"name,omitempty"`
+}
+
+// Retries says when a failed upstream call is tried again on another
+// target: Attempts retries at most, statuses On (connect errors always),
+// within Budget (a share of calls), pausing Backoff on average.
+type Retries struct {
+	Attempts int           `json:"attempts"`
+	Budget   float64       `json:"budget,omitempty"` // 0: the runtime's default
+	On       []int         `json:"on,omitempty"`
+	Backoff  time.Duration `json:"backoff,omitempty"`
+}
+
+// Health is an upstream's active probes; zero durations and counts are the
+// runtime's defaults.
+type Health struct {
+	Path      string        `json:"path"`
+	Interval  time.Duration `json:"interval,omitempty"`
+	Timeout   time.Duration `json:"timeout,omitempty"`
+	Healthy   int           `json:"healthy,omitempty"`
+	Unhealthy int           `json:"unhealthy,omitempty"`
+}
+
+// Passive is an upstream's outlier ejection; zero Eject and MaxEjected are
+// the runtime's defaults.
+type Passive struct {
+	ConsecutiveFailures int           `json:"consecutiveFailures"`
+	Eject               time.Duration `json:"eject,omitempty"`
+	MaxEjected          float64       `json:"maxEjected,omitempty"`
 }
 
 // Target is one backend.

@@ -37,8 +37,17 @@ func snippet(key, example string) string {
 		return "{upstreams: {u: {targets: [{url: " + example + "}]}}}"
 	case key == "upstreams.<name>.targets[].weight":
 		return "{upstreams: {u: {targets: [{url: " + target + ", weight: " + example + "}]}}}"
+	case key == "upstreams.<name>.hash-key":
+		return "{upstreams: {u: {targets: [" + target + "], balance: hash, hash-key: " + example + "}}}"
+	case strings.HasPrefix(key, "upstreams.<name>.health.") && key != "upstreams.<name>.health.path":
+		return "{upstreams: {u: {targets: [" + target + "], health: {path: /h, " + strings.TrimPrefix(key, "upstreams.<name>.health.") + ": " + example + "}}}}"
 	case strings.HasPrefix(key, "upstreams.<name>."):
-		return "{upstreams: {u: {targets: [" + target + "], " + strings.TrimPrefix(key, "upstreams.<name>.") + ": " + example + "}}}"
+		parts := strings.Split(strings.TrimPrefix(key, "upstreams.<name>."), ".")
+		s := example
+		for i := len(parts) - 1; i >= 1; i-- {
+			s = "{" + parts[i] + ": " + s + "}"
+		}
+		return "{upstreams: {u: {targets: [" + target + "], " + parts[0] + ": " + s + "}}}"
 	}
 	parts := strings.Split(key, ".")
 	s := example
@@ -119,9 +128,17 @@ func TestDecodeErrors(t *testing.T) {
 		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, formats, limits, listen, mock, name, response-validation, security, timeout, upstream, upstreams)`},
 		{`{rate-limit: {rate: 1/s}}`, WhereOperation, `x-gateway.rate-limit: not supported yet`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], timeout: fast}}}`, WhereRoot, `x-gateway.upstreams.pets.timeout: expected a duration like 500ms or 2s, found "fast"`},
-		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {attempts: 2}}}}`, WhereRoot, `x-gateway.upstreams.pets.retries: not supported yet`},
-		{`{upstreams: {pets: {targets: ["http://h:1"], balance: p2c-ewma}}}`, WhereRoot, `"p2c-ewma" not supported yet`},
-		{`{upstreams: {pets: {targets: ["http://h:1"], balance: random}}}`, WhereRoot, `unknown balancer "random"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {attempts: 11}}}}`, WhereRoot, `x-gateway.upstreams.pets.retries.attempts: expected 0 to 10 retries, found 11`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {on: [connect-error, 404]}}}}`, WhereRoot, `retries.on[1]: expected connect-error or a status from 500 to 599, found 404`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {budget: 150%}}}}`, WhereRoot, `retries.budget: expected a share like 20% or 0.2 (above 0, at most 100%), found`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {tries: 2}}}}`, WhereRoot, `unknown key "tries" (valid keys: attempts, backoff, budget, on)`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], balance: hash}}}`, WhereRoot, `x-gateway.upstreams.pets.balance: hash needs hash-key`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], hash-key: client-ip}}}`, WhereRoot, `hash-key: only used with balance: hash`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], balance: hash, hash-key: body:x}}}`, WhereRoot, `hash-key: expected header:NAME, cookie:NAME, query:NAME or client-ip, found "body:x"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], health: {interval: 1s}}}}`, WhereRoot, `health: health needs a path to probe`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], health: {path: healthz}}}}`, WhereRoot, `health.path: must start with "/"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], passive: {consecutive-failures: 0}}}}`, WhereRoot, `consecutive-failures: must be an integer >= 1`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], balance: random}}}`, WhereRoot, `unknown balancer "random" (valid: round-robin, weighted, least-conn, p2c-ewma, hash)`},
 		{`{upstreams: {pets: {targets: []}}}`, WhereRoot, `upstream has no targets`},
 		{`{upstreams: {pets: {targets: ["ftp://h"]}}}`, WhereRoot, `must use http or https`},
 		{`{upstreams: {pets: {targets: ["http://h/?a=1"]}}}`, WhereRoot, `must not have a query or fragment`},

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/runtime/auth"
+	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
+	"github.com/gatewaygen/gatewaygen/runtime/retry"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
 
@@ -58,8 +60,25 @@ var keyTable = []KeySpec{
 	{Key: "upstreams.<name>.targets", Where: upstrLvl, Type: "list of URL or target", Default: "required", Example: `["http://127.0.0.1:9001"]`},
 	{Key: "upstreams.<name>.targets[].url", Where: upstrLvl, Type: "URL", Default: "required", Example: "http://127.0.0.1:9002"},
 	{Key: "upstreams.<name>.targets[].weight", Where: upstrLvl, Type: "integer", Default: code("1"), Example: "2"},
-	{Key: "upstreams.<name>.balance", Where: upstrLvl, Type: "enum", Default: code("round-robin"), Example: "round-robin"},
+	{Key: "upstreams.<name>.balance", Where: upstrLvl, Type: "enum", Default: code(balance.P2CEWMA), Example: "least-conn"},
 	{Key: "upstreams.<name>.timeout", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(proxy.DefaultTimeout)), Example: "2s"},
+	// upstream failure handling
+	{Key: "upstreams.<name>.hash-key", Where: upstrLvl, Type: "string", Default: "required for `hash`", Example: "header:X-User"},
+	{Key: "upstreams.<name>.retries", Where: upstrLvl, Type: "object", Default: "no retries", Example: "{attempts: 2, on: [connect-error, 503]}"},
+	{Key: "upstreams.<name>.retries.attempts", Where: upstrLvl, Type: "integer", Default: code("0"), Example: "2"},
+	{Key: "upstreams.<name>.retries.budget", Where: upstrLvl, Type: "share", Default: code(FormatShare(retry.DefaultRatio)), Example: "10%"},
+	{Key: "upstreams.<name>.retries.on", Where: upstrLvl, Type: "list of status or `connect-error`", Default: code("[connect-error]"), Example: "[connect-error, 502, 503]"},
+	{Key: "upstreams.<name>.retries.backoff", Where: upstrLvl, Type: "duration", Default: "no pause", Example: "25ms"},
+	{Key: "upstreams.<name>.health", Where: upstrLvl, Type: "object", Default: "no probes", Example: "{path: /healthz, interval: 5s}"},
+	{Key: "upstreams.<name>.health.path", Where: upstrLvl, Type: "string", Default: "required", Example: "/healthz"},
+	{Key: "upstreams.<name>.health.interval", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(proxy.DefaultHealthInterval)), Example: "2s"},
+	{Key: "upstreams.<name>.health.timeout", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(proxy.DefaultHealthTimeout)), Example: "500ms"},
+	{Key: "upstreams.<name>.health.healthy", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(proxy.DefaultHealthHealthy)), Example: "2"},
+	{Key: "upstreams.<name>.health.unhealthy", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(proxy.DefaultHealthUnhealthy)), Example: "3"},
+	{Key: "upstreams.<name>.passive", Where: upstrLvl, Type: "object", Default: "no ejection", Example: "{consecutive-failures: 5, eject: 30s}"},
+	{Key: "upstreams.<name>.passive.consecutive-failures", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(balance.DefaultConsecutiveFailures)), Example: "5"},
+	{Key: "upstreams.<name>.passive.eject", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(balance.DefaultEject)), Example: "30s"},
+	{Key: "upstreams.<name>.passive.max-ejected", Where: upstrLvl, Type: "share", Default: code(FormatShare(balance.DefaultMaxEjected)), Example: "50%"},
 	{Key: "limits", Where: allLevel, Type: "object", Default: "", Example: "{max-body: 1MiB}"},
 	{Key: "limits.max-header-bytes", Where: rootOnly, Type: "size", Default: code(FormatSize(server.DefaultMaxHeaderBytes)), Example: "16KiB"},
 	{Key: "limits.timeout", Where: rootOnly, Type: "duration", Default: code(FormatDuration(server.DefaultTimeout)), Example: "10s"},
@@ -93,6 +112,12 @@ var keyTable = []KeySpec{
 // code writes a default that is a literal value as the reference shows one.
 func code(v string) string { return "`" + v + "`" }
 
+// FormatShare writes a share as the reference and share decode it: a
+// percentage.
+func FormatShare(f float64) string {
+	return strconv.FormatFloat(f*100, 'f', -1, 64) + "%"
+}
+
 // FormatSize writes n bytes as the reference and ParseSize write sizes: in
 // the largest binary unit that divides it.
 func FormatSize(n int64) string {
@@ -123,7 +148,6 @@ func FormatDuration(d time.Duration) string {
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
 	"rate-limit": true, "cache": true, "anomaly": true, "cors": true, "docs": true,
-	"retries": true, "health": true, "passive": true, "hash-key": true,
 }
 
 // Keys returns the table of every accepted key, in the order the reference

@@ -72,8 +72,12 @@ type Upstream struct {
 	Name    string
 	Pos     diag.Pos
 	Targets []Target
-	Balance Value[string]        // round-robin (the only one so far)
+	Balance Value[string]        // one of balance.Policies
 	Timeout Value[time.Duration] // default per-call timeout for operations using this upstream
+	HashKey Value[string]        // for balance: hash; see ParseHashKey
+	Retries *Retries
+	Health  *Health
+	Passive *Passive
 }
 
 // Target is one backend address of an upstream.

@@ -14,8 +14,9 @@
 // (the client decides), never rewrite the path the caller built (it is sent
 // byte for byte after the target's base path), and never reveal internal
 // addresses in error bodies: failures become problem+json naming only the
-// upstream. Retry policy beyond rescuing a stale pooled connection is not
-// its business.
+// upstream. A failed call is retried on another target only as Retries
+// allows (never the same target twice in one request), and every call feeds
+// the pool's latency, load and ejection (package balance).
 package proxy
 
 import (
@@ -38,6 +39,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
+	"github.com/gatewaygen/gatewaygen/runtime/retry"
 )
 
 // DefaultTimeout is an upstream's per-call deadline when its config says 0.
@@ -53,6 +55,37 @@ type UpstreamConfig struct {
 	Name    string
 	Targets []balance.Target
 	Timeout time.Duration
+	// Balance picks the policy ("" is balance.P2CEWMA for several
+	// targets); HashKey says what balance.Hash hashes.
+	Balance string
+	HashKey KeySource
+	Passive balance.Passive
+	Retries Retries
+	Health  Health
+}
+
+// Retries says when a failed call is tried again, on another target.
+// Attempts counts the retries after the first call (0: none).
+//
+// A call that failed to connect sent nothing, so it is retried whatever its
+// method; a call that got an answer (a status in On) or broke off midway is
+// retried only when its method is idempotent (RFC 9110 §9.2.2), since the
+// upstream may have acted on it; a call that timed out is not retried, as
+// it has spent the deadline. Each retry costs one from a budget that
+// grows by Budget per call (retry.NewBudget), with a pause of Backoff on
+// average, doubling per retry and jittered.
+type Retries struct {
+	Attempts     int
+	Budget       float64
+	MinPerSecond int
+	On           []int // statuses that are retried; connect errors always are
+	Backoff      time.Duration
+}
+
+// KeySource names the part of a request balance.Hash hashes.
+type KeySource struct {
+	Kind string // "header", "cookie", "query", "client-ip", or "" for none
+	Name string
 }
 
 // Upstream is a pool of targets, each with its own fasthttp.HostClient,
@@ -60,12 +93,17 @@ type UpstreamConfig struct {
 type Upstream struct {
 	name    string
 	targets []target
-	bal     balance.Balancer
+	pool    *balance.Pool
 	timeout time.Duration
+	retries Retries
+	budget  *retry.Budget
+	hashKey KeySource
+	key     []byte // HashKey.Name, for Peek
+	health  *checker
 
 	// Problem details, composed once so the failure path does not allocate
 	// either: an outage is exactly when the gateway must stay cheap.
-	msgNoTargets, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid string
+	msgNoTargets, msgAllDown, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid string
 }
 
 type target struct {
@@ -77,21 +115,42 @@ type target struct {
 // NewUpstream validates every target URL (scheme http or https, a host, an
 // optional base path, no query, fragment or user info) and builds one
 // client per target. An empty target list is allowed: Forward answers 503,
-// so a gateway can start before its upstreams are configured.
+// so a gateway can start before its upstreams are configured. When Health
+// has a path, probes start at once; Close stops them.
 func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 	if cfg.Name == "" {
 		return nil, errors.New("proxy: upstream has no name")
 	}
+	pool, err := balance.NewPool(cfg.Targets, balance.Config{Policy: cfg.Balance, Passive: cfg.Passive})
+	if err != nil {
+		return nil, fmt.Errorf("proxy: upstream %s: %w", cfg.Name, err)
+	}
 	u := &Upstream{
 		name:    cfg.Name,
 		timeout: cfg.Timeout,
-		bal:     balance.NewRoundRobin(cfg.Targets),
+		pool:    pool,
+		retries: cfg.Retries,
+		hashKey: cfg.HashKey,
+		key:     []byte(cfg.HashKey.Name),
+	}
+	switch cfg.HashKey.Kind {
+	case "", "client-ip":
+	case "header", "cookie", "query":
+		if cfg.HashKey.Name == "" {
+			return nil, fmt.Errorf("proxy: upstream %s: hash key %s has no name", cfg.Name, cfg.HashKey.Kind)
+		}
+	default:
+		return nil, fmt.Errorf("proxy: upstream %s: unknown hash key kind %q (valid: header, cookie, query, client-ip)", cfg.Name, cfg.HashKey.Kind)
+	}
+	if u.retries.Attempts > 0 {
+		u.budget = retry.NewBudget(u.retries.Budget, u.retries.MinPerSecond)
 	}
 	if u.timeout <= 0 {
 		u.timeout = DefaultTimeout
 	}
 	prefix := "upstream " + cfg.Name + ": "
 	u.msgNoTargets = prefix + "no targets"
+	u.msgAllDown = prefix + "no healthy target"
 	u.msgTimeout = prefix + "timed out"
 	u.msgBusy = prefix + "too many concurrent requests"
 	u.msgRefused = prefix + "connection refused"
@@ -107,8 +166,24 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 		}
 		u.targets = append(u.targets, tg)
 	}
+	if cfg.Health.Path != "" && len(u.targets) > 0 {
+		if u.health, err = startHealth(u, cfg.Health); err != nil {
+			return nil, fmt.Errorf("proxy: upstream %s: %w", cfg.Name, err)
+		}
+	}
 	return u, nil
 }
+
+// Close stops the upstream's health probes. Calls in flight are not
+// affected.
+func (u *Upstream) Close() {
+	if u.health != nil {
+		u.health.stop()
+	}
+}
+
+// Pool returns the upstream's balancer, for observers (metrics, admin).
+func (u *Upstream) Pool() *balance.Pool { return u.pool }
 
 func newTarget(raw string, timeout time.Duration) (target, error) {
 	pu, err := url.Parse(raw)
@@ -250,18 +325,23 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	if timeout <= 0 {
 		timeout = u.timeout
 	}
-	t := &u.targets[u.bal.Next()]
+	deadline := time.Now().Add(timeout)
+	var tried balance.Tried
+	i := u.pool.Pick(&tried, u.keyOf(ctx))
+	if i < 0 {
+		// Every target is ejected or down: answer now rather than queue the
+		// client behind connect timeouts that are certain to come.
+		problem.ServiceUnavailable(ctx, u.msgAllDown)
+		return false
+	}
+	if u.budget != nil {
+		u.budget.Deposit()
+	}
 	s := statePool.Get().(*state)
 
 	// Capture what the rewrite overwrites: fasthttp reuses the buffers.
 	s.origURI = append(s.origURI[:0], req.Header.RequestURI()...)
 	s.origHost = append(s.origHost[:0], req.Header.Host()...)
-	s.uri = append(s.uri[:0], t.prefix...)
-	s.uri = append(s.uri, path...)
-	if q := req.URI().QueryString(); len(q) > 0 {
-		s.uri = append(s.uri, '?')
-		s.uri = append(s.uri, q...)
-	}
 	resp.Header.CopyTo(&s.pre)
 
 	// Fields the client names in Connection go first; the gateway's own are
@@ -277,16 +357,29 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		}
 	}
 	u.setForwarded(ctx, s)
-
-	req.SetRequestURIBytes(s.uri)
-	// An absolute URI carries the target's host, which Request.Write puts
-	// in Host. The scheme is set again because a TLS client connection
-	// would otherwise force https onto a plain-http upstream.
-	req.URI().SetSchemeBytes(t.scheme)
 	req.Header.SetNoDefaultContentType(true) // send no Content-Type the client did not
 	resp.Header.SetNoDefaultContentType(true)
 
-	err := t.client.DoTimeout(req, resp, timeout)
+	var err error
+	for attempt := 1; ; attempt++ {
+		tried.Add(i)
+		err = u.call(ctx, &u.targets[i], i, path, s, deadline)
+		if !u.retry(ctx, err, attempt) {
+			break
+		}
+		next := u.pool.Pick(&tried, u.keyOf(ctx))
+		if next < 0 || !u.budget.Withdraw() {
+			break
+		}
+		if d := retry.Backoff(u.retries.Backoff, attempt); d > 0 {
+			if time.Until(deadline) <= d {
+				break
+			}
+			time.Sleep(d)
+		}
+		i = next
+		resp.Reset()
+	}
 
 	req.SetRequestURIBytes(s.origURI)
 	req.Header.SetHostBytes(s.origHost)
@@ -306,6 +399,92 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	s.pre.Reset()
 	statePool.Put(s)
 	return err == nil
+}
+
+// call sends the request to target t (index i) and tells the pool how it
+// went: a transport error or a 5xx counts against the target.
+func (u *Upstream) call(ctx *fasthttp.RequestCtx, t *target, i int, path []byte, s *state, deadline time.Time) error {
+	req, resp := &ctx.Request, &ctx.Response
+	s.uri = append(s.uri[:0], t.prefix...)
+	s.uri = append(s.uri, path...)
+	if q := ctx.URI().QueryString(); len(q) > 0 {
+		s.uri = append(s.uri, '?')
+		s.uri = append(s.uri, q...)
+	}
+	req.SetRequestURIBytes(s.uri)
+	// An absolute URI carries the target's host, which Request.Write puts
+	// in Host. The scheme is set again because a TLS client connection
+	// would otherwise force https onto a plain-http upstream.
+	req.URI().SetSchemeBytes(t.scheme)
+	start := u.pool.Start(i)
+	err := t.client.DoDeadline(req, resp, deadline)
+	code := resp.StatusCode()
+	u.pool.Done(i, start, err != nil || code == 500 || code == 502 || code == 503 || code == 504)
+	return err
+}
+
+// retry reports whether the outcome of attempt (1 for the first call) may
+// be retried under the upstream's policy; the budget and the choice of a
+// new target come after.
+func (u *Upstream) retry(ctx *fasthttp.RequestCtx, err error, attempt int) bool {
+	if attempt > u.retries.Attempts || ctx.Request.IsBodyStream() {
+		return false // a streamed body is gone once sent: only a fully read one replays
+	}
+	idem := idempotent(ctx.Request.Header.Method())
+	if err != nil {
+		// Nothing was sent when the connection failed; a call that broke
+		// off midway may have been acted on, which only an idempotent method
+		// allows to repeat. A timeout has spent the deadline retries share.
+		return connectError(err) || idem && !timeoutError(err)
+	}
+	if !idem {
+		return false
+	}
+	code := ctx.Response.StatusCode()
+	for _, c := range u.retries.On {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// connectError reports whether err happened before the request was sent.
+func connectError(err error) bool {
+	var opErr *net.OpError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, fasthttp.ErrDialTimeout) ||
+		errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+func timeoutError(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, fasthttp.ErrTimeout) || errors.As(err, &netErr) && netErr.Timeout()
+}
+
+// idempotent reports whether RFC 9110 §9.2.2 makes method idempotent.
+func idempotent(method []byte) bool {
+	switch string(method) {
+	case fasthttp.MethodGet, fasthttp.MethodHead, fasthttp.MethodOptions, fasthttp.MethodTrace,
+		fasthttp.MethodPut, fasthttp.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// keyOf returns what the hash policy hashes for this request; nil when the
+// pool does not hash or the request has no such key (then it spreads).
+func (u *Upstream) keyOf(ctx *fasthttp.RequestCtx) []byte {
+	switch u.hashKey.Kind {
+	case "header":
+		return ctx.Request.Header.PeekBytes(u.key)
+	case "cookie":
+		return ctx.Request.Header.CookieBytes(u.key)
+	case "query":
+		return ctx.QueryArgs().PeekBytes(u.key)
+	case "client-ip":
+		return ctx.RemoteIP()
+	}
+	return nil
 }
 
 var http11 = []byte("HTTP/1.1")

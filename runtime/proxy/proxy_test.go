@@ -159,7 +159,7 @@ func newUpstream(t *testing.T, name string, urls ...string) *Upstream {
 	for _, u := range urls {
 		ts = append(ts, balance.Target{URL: u})
 	}
-	u, err := NewUpstream(UpstreamConfig{Name: name, Targets: ts, Timeout: 5 * time.Second})
+	u, err := NewUpstream(UpstreamConfig{Name: name, Targets: ts, Timeout: 5 * time.Second, Balance: balance.RoundRobin})
 	if err != nil {
 		t.Fatal(err)
 	}
