@@ -91,7 +91,9 @@ type Pool struct {
 	rr      atomic.Uint64
 	smooth  *smooth      // for RoundRobin with unequal weights
 	total   atomic.Int64 // calls in flight, over all targets
-	epoch   time.Time
+	// weightedHash is set when weights differ, for score.
+	weightedHash bool
+	epoch        time.Time
 }
 
 // slot is one target's state, padded to a cache line of its own: every call
@@ -142,6 +144,7 @@ func NewPool(targets []Target, cfg Config) (*Pool, error) {
 	if (p.policy == RoundRobin || p.policy == Weighted) && !equal {
 		p.smooth = newSmooth(targets)
 	}
+	p.weightedHash = p.policy == Hash && !equal
 	return p, nil
 }
 
@@ -353,13 +356,13 @@ func (p *Pool) hash(tried *Tried, key []byte) int {
 	}
 	limit := int64(math.Ceil(boundedLoad * float64(p.total.Load()+1) / float64(up)))
 	best, spare := -1, -1
-	var bestScore, spareScore uint64
+	var bestScore, spareScore float64
 	for i := range p.slots {
 		s := &p.slots[i]
 		if tried.Has(i) || !p.up(s, &now) {
 			continue
 		}
-		score := mix(k ^ s.seed)
+		score := p.score(k, s)
 		if spare < 0 || score > spareScore {
 			spare, spareScore = i, score
 		}
@@ -371,6 +374,19 @@ func (p *Pool) hash(tried *Tried, key []byte) int {
 		return spare // every target is at the bound: the key's own target
 	}
 	return best
+}
+
+// score is target s's rendezvous score for key hash k. With equal weights
+// it is the mixed hash itself; otherwise weight / -ln(u) for the hash as a
+// uniform u in (0, 1), which gives each target a share of the keys in
+// proportion to its weight (weighted rendezvous hashing).
+func (p *Pool) score(k uint64, s *slot) float64 {
+	h := mix(k ^ s.seed)
+	if !p.weightedHash {
+		return float64(h)
+	}
+	u := (float64(h>>11) + 0.5) / (1 << 53)
+	return float64(s.weight) / -math.Log(u)
 }
 
 // Start records a call to target i beginning and returns its start time for

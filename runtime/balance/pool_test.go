@@ -198,6 +198,25 @@ func TestHashSticksAndBounds(t *testing.T) {
 	}
 }
 
+// With weights 1 and 3, rendezvous hashing gives the heavier target about
+// three quarters of the keys.
+func TestHashWeights(t *testing.T) {
+	ts := targets(2)
+	ts[1].Weight = 3
+	p, err := NewPool(ts, Config{Policy: Hash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tried Tried
+	counts := [2]int{}
+	for k := range 4000 {
+		counts[p.Pick(&tried, []byte(fmt.Sprint("key-", k)))]++
+	}
+	if share := float64(counts[1]) / 4000; share < 0.70 || share > 0.80 {
+		t.Fatalf("weight 3 of 4 got %.2f of the keys: %v", share, counts)
+	}
+}
+
 func TestPoolConcurrent(t *testing.T) {
 	for _, policy := range Policies {
 		p := newPool(t, 3, Config{Policy: policy, Passive: Passive{ConsecutiveFailures: 2}})
