@@ -12,6 +12,7 @@ import (
 
 	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	cache "github.com/gatewaygen/gatewaygen/runtime/cache"
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
@@ -44,6 +45,7 @@ type Gateway struct {
 	inventory     *proxy.Upstream                   // upstream inventory
 	authPetsKey   *auth.APIKey                      // security scheme petsKey
 	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
+	cacheGetPet   *cache.Cache                      // GET /pets/{petId}'s response cache
 	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
 }
 
@@ -88,6 +90,11 @@ func New(cfg server.Config) (*Gateway, error) {
 	}
 	if err := g.setupAuth(cfg); err != nil {
 		return nil, err
+	}
+	if !cfg.Mock {
+		if err := g.setupCache(); err != nil {
+			return nil, err
+		}
 	}
 	for i := range responseChecks {
 		g.resp[i] = contract.New(responseChecks[i])

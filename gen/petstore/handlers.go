@@ -184,6 +184,10 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	if !admitGetPet(ctx, args, st) {
 		return
 	}
+	fill, cached := g.cacheGetPet.Lookup(ctx, st)
+	if cached {
+		return
+	}
 	if g.mock {
 		replyMock(ctx, opGetPet)
 		return
@@ -191,6 +195,7 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+	g.cacheGetPet.Store(ctx, &fill, answered)
 	if answered && g.resp[respGetPet].Sample() {
 		checkGetPetResponse(ctx, g.resp[respGetPet])
 	}

@@ -30,6 +30,7 @@ type API struct {
 	MaxConns        int           `json:"maxConns,omitempty"`      // concurrent client connections; 0 = runtime default
 	MaxConnsPerIP   int           `json:"maxConnsPerIP,omitempty"` // concurrent connections per client address; 0 = no limit
 	MaxBody         int64         `json:"maxBody,omitempty"`       // the largest MaxBody of any operation
+	CacheMaxBytes   int64         `json:"cacheMaxBytes,omitempty"` // the response cache's budget; 0 = runtime default
 	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
 	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
 	Routes          *Node         `json:"routes,omitempty"`
@@ -245,6 +246,20 @@ type Operation struct {
 	// Sample is the request the generated tests and benchmarks send.
 	Sample *Sample  `json:"sample,omitempty"`
 	Pos    diag.Pos `json:"pos,omitempty"`
+	// Cache is the operation's response caching; nil when it is not
+	// cached (x-gateway cache).
+	Cache *Cache `json:"cache,omitempty"`
+}
+
+// Cache is one operation's response caching. A zero duration is none.
+type Cache struct {
+	TTL         time.Duration `json:"ttl,omitempty"`
+	Vary        []string      `json:"vary,omitempty"`  // canonical header names
+	Query       []string      `json:"query,omitempty"` // the parameters in the key, when not QueryAll
+	QueryAll    bool          `json:"queryAll,omitempty"`
+	PerConsumer bool          `json:"perConsumer,omitempty"`
+	SWR         time.Duration `json:"staleWhileRevalidate,omitempty"`
+	SIE         time.Duration `json:"staleIfError,omitempty"`
 }
 
 // Sample is a request made of the values lower found in the document for

@@ -106,6 +106,8 @@ func (d *Decoder) setting(k, v *yaml.Node, path, where string, s *Settings) {
 		s.Mock = d.boolean(v, path)
 	case "response-validation":
 		d.responseValidation(v, path, where, &s.ResponseValidation)
+	case "cache":
+		d.cache(v, path, where, &s.Cache)
 	case "path":
 		s.Path = d.str(v, path)
 		if s.Path.Set && !strings.HasPrefix(s.Path.V, "/") {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/cache"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/retry"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
@@ -79,6 +80,17 @@ var keyTable = []KeySpec{
 	{Key: "upstreams.<name>.passive.consecutive-failures", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(balance.DefaultConsecutiveFailures)), Example: "5"},
 	{Key: "upstreams.<name>.passive.eject", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(balance.DefaultEject)), Example: "30s"},
 	{Key: "upstreams.<name>.passive.max-ejected", Where: upstrLvl, Type: "share", Default: code(FormatShare(balance.DefaultMaxEjected)), Example: "50%"},
+	// response cache
+	{Key: "cache", Where: allLevel, Type: "object", Default: "no caching", Example: "{ttl: 30s, vary: [Accept]}"},
+	{Key: "cache.enabled", Where: allLevel, Type: "boolean", Default: "`true` when `ttl` is set", Example: "false"},
+	{Key: "cache.ttl", Where: allLevel, Type: "duration", Default: "none", Example: "30s"},
+	{Key: "cache.vary", Where: allLevel, Type: "list of header names", Default: "none", Example: "[Accept, Accept-Encoding]"},
+	{Key: "cache.query", Where: allLevel, Type: "`all`, `none` or list of names", Default: code("all"), Example: "[page, size]"},
+	{Key: "cache.authenticated", Where: allLevel, Type: "boolean", Default: code("false"), Example: "true"},
+	{Key: "cache.stale-while-revalidate", Where: allLevel, Type: "duration", Default: "none", Example: "10s"},
+	{Key: "cache.stale-if-error", Where: allLevel, Type: "duration", Default: "none", Example: "5m"},
+	{Key: "cache.max-bytes", Where: rootOnly, Type: "size", Default: code(FormatSize(cache.DefaultMaxBytes)), Example: "256MiB"},
+	{Key: "cache.store", Where: rootOnly, Type: "enum", Default: code("memory"), Example: "memory"},
 	{Key: "limits", Where: allLevel, Type: "object", Default: "", Example: "{max-body: 1MiB}"},
 	{Key: "limits.max-header-bytes", Where: rootOnly, Type: "size", Default: code(FormatSize(server.DefaultMaxHeaderBytes)), Example: "16KiB"},
 	{Key: "limits.timeout", Where: rootOnly, Type: "duration", Default: code(FormatDuration(server.DefaultTimeout)), Example: "10s"},
@@ -147,7 +159,7 @@ func FormatDuration(d time.Duration) string {
 // futureKeys are keys of the design's later shape. They are rejected with
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
-	"rate-limit": true, "cache": true, "anomaly": true, "cors": true, "docs": true,
+	"rate-limit": true, "anomaly": true, "cors": true, "docs": true,
 }
 
 // Keys returns the table of every accepted key, in the order the reference

@@ -98,6 +98,8 @@ type Settings struct {
 	MaxBody  Value[int64]         // limits.max-body, in bytes
 
 	ResponseValidation ResponseValidation // response-validation
+
+	Cache Cache // cache; its keys are resolved one by one, as for response-validation
 }
 
 // ResponseValidation is the response-validation object. Its two keys are
