@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"net"
 	"net/http"
 	"slices"
@@ -54,6 +55,13 @@ func (tg *target) start() {
 			tg.calls.Add(1)
 			if d := tg.slow.Load(); d > 0 {
 				time.Sleep(time.Duration(d))
+			}
+			// What the request looked like on arrival, for the transform test.
+			h := &ctx.Response.Header
+			h.Set("X-Internal", "secret")
+			h.Set("X-Seen-Query", string(ctx.QueryArgs().QueryString()))
+			for _, name := range []string{"X-Item", "X-Note", "X-Via", "X-Debug", "Cookie"} {
+				h.Set("X-Seen-"+name, string(bytes.Join(ctx.Request.Header.PeekAll(name), []byte(" | "))))
 			}
 			ctx.SetContentType("application/json")
 			ctx.SetBodyString(`{"target":"` + tg.addr + `"}`)
@@ -243,6 +251,34 @@ func TestEndToEndUpstreams(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 		if r := do(t, "GET", gw+"/probed", "", nil); r.status != http.StatusOK {
 			t.Fatalf("after a target recovered: %d %s", r.status, r.body)
+		}
+	})
+
+	// The operation's transformations: the upstream sees the fields and
+	// query the document says, never the removed ones, and a value from the
+	// request cannot add a line of its own.
+	t.Run("transform", func(t *testing.T) {
+		r := do(t, "GET", gw+"/items/7?note=a%0D%0AX-Admin:%201&debug=1&keep=1", "", map[string]string{
+			"X-Debug": "1", "Cookie": "session=1", "X-Item": "forged", "X-Via": "client",
+		})
+		if r.status != http.StatusOK {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		for name, want := range map[string]string{
+			"X-Seen-X-Item":  "item-7 by GET",
+			"X-Seen-X-Note":  "a%0D%0AX-Admin: 1",
+			"X-Seen-X-Via":   "client | gatewaygen",
+			"X-Seen-X-Debug": "",
+			"X-Seen-Cookie":  "",
+			"X-Seen-Query":   "note=a%0D%0AX-Admin%3A+1&keep=1&source=gateway",
+			"X-Internal":     "",
+		} {
+			if got := r.header.Get(name); got != want {
+				t.Errorf("%s = %q, want %q", name, got, want)
+			}
+		}
+		if got := r.header.Get("X-Request"); got == "" || got != r.header.Get("X-Request-Id") {
+			t.Errorf("X-Request %q, want the request id %q", got, r.header.Get("X-Request-Id"))
 		}
 	})
 

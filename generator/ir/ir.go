@@ -249,6 +249,40 @@ type Operation struct {
 	// Cache is the operation's response caching; nil when it is not
 	// cached (x-gateway cache).
 	Cache *Cache `json:"cache,omitempty"`
+	// Transform changes the request before it is proxied and the answer
+	// after; nil when nothing is changed.
+	Transform *Transform `json:"transform,omitempty"`
+}
+
+// Transform is an operation's request-headers, response-headers and
+// request-query.
+type Transform struct {
+	RequestSet     []Assign `json:"requestSet,omitempty"`
+	RequestAdd     []Assign `json:"requestAdd,omitempty"`
+	RequestRemove  []string `json:"requestRemove,omitempty"`
+	ResponseSet    []Assign `json:"responseSet,omitempty"`
+	ResponseAdd    []Assign `json:"responseAdd,omitempty"`
+	ResponseRemove []string `json:"responseRemove,omitempty"`
+	QuerySet       []Assign `json:"querySet,omitempty"`
+	QueryAdd       []Assign `json:"queryAdd,omitempty"`
+	QueryRemove    []string `json:"queryRemove,omitempty"`
+}
+
+// Assign is a header field or query parameter a transform sets or adds,
+// and its value: literal parts and variables of the request, in order.
+type Assign struct {
+	Name  string      `json:"name"`
+	Value []ValuePart `json:"value"`
+}
+
+// ValuePart is literal text (Var "") or a variable of the request: Var
+// path (Param is the index into PathParams), query and header (Name),
+// consumer, request-id or method.
+type ValuePart struct {
+	Lit   string `json:"lit,omitempty"`
+	Var   string `json:"var,omitempty"`
+	Name  string `json:"name,omitempty"`
+	Param int    `json:"param,omitempty"`
 }
 
 // Cache is one operation's response caching. A zero duration is none.

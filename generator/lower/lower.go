@@ -331,6 +331,7 @@ func (l *lowerer) settings(o *ir.Operation, item *openapi3.PathItem) {
 	}
 	l.responseCheck(o, levels)
 	l.cache(o, levels)
+	l.transform(o, levels)
 	rewrite := pick(levels[:2], func(s xgateway.Settings) xgateway.Value[string] { return s.Path })
 	tmpl := o.Path
 	if rewrite.Set {

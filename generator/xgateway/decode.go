@@ -108,6 +108,12 @@ func (d *Decoder) setting(k, v *yaml.Node, path, where string, s *Settings) {
 		d.responseValidation(v, path, where, &s.ResponseValidation)
 	case "cache":
 		d.cache(v, path, where, &s.Cache)
+	case "request-headers":
+		d.transform(v, path, k.Value, where, &s.RequestHeaders, false)
+	case "response-headers":
+		d.transform(v, path, k.Value, where, &s.ResponseHeaders, false)
+	case "request-query":
+		d.transform(v, path, k.Value, where, &s.RequestQuery, true)
 	case "path":
 		s.Path = d.str(v, path)
 		if s.Path.Set && !strings.HasPrefix(s.Path.V, "/") {

@@ -126,6 +126,14 @@ func TestDecodeRoot(t *testing.T) {
 func TestDecodeErrors(t *testing.T) {
 	for _, c := range []struct{ src, where, want string }{
 		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, `}, // the list grows with the table
+		{`{request-headers: {set: {X-A: "{path}"}}}`, WhereOperation, `x-gateway.request-headers.set.X-A: unknown variable {path} in "{path}"`},
+		{`{request-headers: {set: {X-A: "{body.x}"}}}`, WhereOperation, `unknown variable {body.x}`},
+		{`{request-headers: {set: {X-A: "{query.q"}}}`, WhereOperation, `unclosed { in "{query.q"`},
+		{`{request-headers: {set: {X-A: "a}b"}}}`, WhereOperation, `unmatched } in "a}b" (write }} for a literal one)`},
+		{`{request-headers: {set: {Host: x}}}`, WhereOperation, `Host belongs to the connection and cannot be transformed`},
+		{`{request-headers: {remove: X-A}}`, WhereOperation, `x-gateway.request-headers.remove: expected a non-empty list`},
+		{`{response-headers: {rename: {A: B}}}`, WhereOperation, `unknown key "rename" (valid keys: add, remove, set)`},
+		{`{request-query: {set: {"a b": x}}}`, WhereOperation, `"a b" is not a valid name`},
 		{`{cache: {store: redis}}`, WhereRoot, `x-gateway.cache.store: redis is not supported yet (use memory)`},
 		{`{cache: {max-bytes: 1MiB}}`, WhereOperation, `x-gateway.cache.max-bytes: not allowed on an operation`},
 		{`{cache: {query: some}}`, WhereOperation, `x-gateway.cache.query: expected all, none or a list of parameter names, found`},

@@ -100,6 +100,10 @@ type Settings struct {
 	ResponseValidation ResponseValidation // response-validation
 
 	Cache Cache // cache; its keys are resolved one by one, as for response-validation
+
+	RequestHeaders  Transform // request-headers
+	ResponseHeaders Transform // response-headers
+	RequestQuery    Transform // request-query
 }
 
 // ResponseValidation is the response-validation object. Its two keys are
