@@ -48,7 +48,7 @@ func (s transformStage) before(o *ir.Operation) []jen.Code {
 	if !requestTransforms(o.Transform) {
 		return nil
 	}
-	return []jen.Code{jen.Id("transform" + o.GoName + "Request").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))}
+	return []jen.Code{jen.Id("transform"+o.GoName+"Request").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))}
 }
 
 func (s transformStage) after(o *ir.Operation, answered jen.Code) []jen.Code {
