@@ -57,6 +57,18 @@ func (g *gen) upstreamPolicy(d jen.Dict, u *ir.Upstream) {
 		}
 		d[jen.Id("Health")] = jen.Qual(proxy, "Health").Values(f)
 	}
+	if u.ClientHost {
+		d[jen.Id("ClientHost")] = jen.True()
+	}
+	if u.MaxResponseBody > 0 {
+		d[jen.Id("MaxResponseBody")] = jen.Lit(int(u.MaxResponseBody))
+	}
+	if t := u.TLS; t != nil {
+		d[jen.Id("TLS")] = jen.Qual(proxy, "TLS").Values(nonZero(jen.Dict{
+			jen.Id("CAFile"): litOrNil(t.CAFile), jen.Id("ServerName"): litOrNil(t.ServerName),
+			jen.Id("CertFile"): litOrNil(t.CertFile), jen.Id("KeyFile"): litOrNil(t.KeyFile),
+		}))
+	}
 	if p := u.Passive; p != nil {
 		f := jen.Dict{jen.Id("ConsecutiveFailures"): jen.Lit(p.ConsecutiveFailures)}
 		if p.Eject > 0 {

@@ -171,6 +171,19 @@ type Upstream struct {
 	Retries *Retries `json:"retries,omitempty"`
 	Health  *Health  `json:"health,omitempty"`
 	Passive *Passive `json:"passive,omitempty"`
+	// ClientHost sends the client's Host rather than the target's.
+	ClientHost      bool  `json:"clientHost,omitempty"`
+	MaxResponseBody int64 `json:"maxResponseBody,omitempty"`
+	// TLS to https targets: files and a name; nil for the defaults.
+	TLS *UpstreamTLS `json:"tls,omitempty"`
+}
+
+// UpstreamTLS is how https targets are called.
+type UpstreamTLS struct {
+	CAFile     string `json:"caFile,omitempty"`
+	ServerName string `json:"serverName,omitempty"`
+	CertFile   string `json:"certFile,omitempty"`
+	KeyFile    string `json:"keyFile,omitempty"`
 }
 
 // HashKey names the part of a request an upstream's hash balancer hashes.

@@ -23,6 +23,11 @@ func lowerUpstreamPolicy(up *ir.Upstream, u xgateway.Upstream) {
 		up.Health = &ir.Health{Path: h.Path.V, Interval: h.Interval.V, Timeout: h.Timeout.V,
 			Healthy: int(h.Healthy.V), Unhealthy: int(h.Unhealthy.V)}
 	}
+	up.ClientHost = u.Host.V == "client"
+	up.MaxResponseBody = u.MaxResponseBody.V
+	if t := u.TLS; t != nil {
+		up.TLS = &ir.UpstreamTLS{CAFile: t.CA.V, ServerName: t.ServerName.V, CertFile: t.Cert.V, KeyFile: t.Key.V}
+	}
 	if p := u.Passive; p != nil {
 		up.Passive = &ir.Passive{ConsecutiveFailures: int(p.ConsecutiveFailures.V), Eject: p.Eject.V, MaxEjected: p.MaxEjected.V}
 		if up.Passive.ConsecutiveFailures == 0 {

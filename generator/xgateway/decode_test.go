@@ -37,6 +37,8 @@ func snippet(key, example string) string {
 		return "{upstreams: {u: {targets: [{url: " + example + "}]}}}"
 	case key == "upstreams.<name>.targets[].weight":
 		return "{upstreams: {u: {targets: [{url: " + target + ", weight: " + example + "}]}}}"
+	case key == "upstreams.<name>.tls.cert" || key == "upstreams.<name>.tls.key":
+		return "{upstreams: {u: {targets: [" + target + "], tls: {cert: a.pem, key: a.key}}}}"
 	case key == "upstreams.<name>.hash-key":
 		return "{upstreams: {u: {targets: [" + target + "], balance: hash, hash-key: " + example + "}}}"
 	case strings.HasPrefix(key, "upstreams.<name>.health.") && key != "upstreams.<name>.health.path":
@@ -134,6 +136,9 @@ func TestDecodeErrors(t *testing.T) {
 		{`{request-headers: {remove: X-A}}`, WhereOperation, `x-gateway.request-headers.remove: expected a non-empty list`},
 		{`{response-headers: {rename: {A: B}}}`, WhereOperation, `unknown key "rename" (valid keys: add, remove, set)`},
 		{`{request-query: {set: {"a b": x}}}`, WhereOperation, `"a b" is not a valid name`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], host: upstream}}}`, WhereRoot, `x-gateway.upstreams.pets.host: expected target or client, found "upstream"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], tls: {cert: a.pem}}}}`, WhereRoot, `x-gateway.upstreams.pets.tls: a client certificate needs both cert and key`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], max-response-body: 3GiB}}}`, WhereRoot, `max-response-body: at most 2GiB`},
 		{`{cache: {store: redis}}`, WhereRoot, `x-gateway.cache.store: redis is not supported yet (use memory)`},
 		{`{cache: {max-bytes: 1MiB}}`, WhereOperation, `x-gateway.cache.max-bytes: not allowed on an operation`},
 		{`{cache: {query: some}}`, WhereOperation, `x-gateway.cache.query: expected all, none or a list of parameter names, found`},

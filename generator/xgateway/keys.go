@@ -79,6 +79,13 @@ var keyTable = []KeySpec{
 	{Key: "upstreams.<name>.passive", Where: upstrLvl, Type: "object", Default: "no ejection", Example: "{consecutive-failures: 5, eject: 30s}"},
 	{Key: "upstreams.<name>.passive.consecutive-failures", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(balance.DefaultConsecutiveFailures)), Example: "5"},
 	{Key: "upstreams.<name>.passive.eject", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(balance.DefaultEject)), Example: "30s"},
+	{Key: "upstreams.<name>.host", Where: upstrLvl, Type: "enum", Default: code("target"), Example: "client"},
+	{Key: "upstreams.<name>.max-response-body", Where: upstrLvl, Type: "size", Default: "no limit", Example: "10MiB"},
+	{Key: "upstreams.<name>.tls", Where: upstrLvl, Type: "object", Default: "system CAs, target's host", Example: "{ca: certs/upstream-ca.pem}"},
+	{Key: "upstreams.<name>.tls.ca", Where: upstrLvl, Type: "file", Default: "the system's CAs", Example: "certs/upstream-ca.pem"},
+	{Key: "upstreams.<name>.tls.server-name", Where: upstrLvl, Type: "string", Default: "the target's host", Example: "pets.internal"},
+	{Key: "upstreams.<name>.tls.cert", Where: upstrLvl, Type: "file", Default: "none", Example: "certs/gateway.pem"},
+	{Key: "upstreams.<name>.tls.key", Where: upstrLvl, Type: "file", Default: "none", Example: "certs/gateway.key"},
 	{Key: "upstreams.<name>.passive.max-ejected", Where: upstrLvl, Type: "share", Default: code(FormatShare(balance.DefaultMaxEjected)), Example: "50%"},
 	// response cache
 	{Key: "cache", Where: allLevel, Type: "object", Default: "no caching", Example: "{ttl: 30s, vary: [Accept]}"},

@@ -78,6 +78,10 @@ type Upstream struct {
 	Retries *Retries
 	Health  *Health
 	Passive *Passive
+
+	Host            Value[string] // target (default) or client
+	MaxResponseBody Value[int64]
+	TLS             *UpstreamTLS
 }
 
 // Target is one backend address of an upstream.

@@ -2,6 +2,7 @@ package xgateway
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -125,10 +126,54 @@ func (d *Decoder) upstreamPolicy(k, v *yaml.Node, p string, u *Upstream) bool {
 			})
 			u.Passive = ps
 		}
+	case "host":
+		u.Host = d.str(v, p)
+		if u.Host.Set && u.Host.V != "target" && u.Host.V != "client" {
+			d.Diags.Errorf(u.Host.Pos, "%s: expected target or client, found %q", p, u.Host.V)
+			u.Host = Value[string]{}
+		}
+	case "max-response-body":
+		u.MaxResponseBody = d.size(v, p)
+		if u.MaxResponseBody.Set && u.MaxResponseBody.V > math.MaxInt32 {
+			d.Diags.Errorf(u.MaxResponseBody.Pos, "%s: at most 2GiB, found %d bytes", p, u.MaxResponseBody.V)
+			u.MaxResponseBody = Value[int64]{}
+		}
+	case "tls":
+		if d.isMap(v, p) {
+			t := &UpstreamTLS{Pos: d.pos(k)}
+			d.eachKey(v, p, "upstreams.<name>.tls", WhereUpstream, func(k, v *yaml.Node, p string) {
+				switch k.Value {
+				case "ca":
+					t.CA = d.str(v, p)
+				case "server-name":
+					t.ServerName = d.str(v, p)
+				case "cert":
+					t.Cert = d.str(v, p)
+				case "key":
+					t.Key = d.str(v, p)
+				default:
+					d.internal(k, p, WhereUpstream)
+				}
+			})
+			if t.Cert.Set != t.Key.Set {
+				d.Diags.Errorf(t.Pos, "%s: a client certificate needs both cert and key", p)
+			}
+			u.TLS = t
+		}
 	default:
 		return false
 	}
 	return true
+}
+
+// UpstreamTLS is upstreams.<name>.tls: files are paths from the gateway's
+// working directory.
+type UpstreamTLS struct {
+	Pos        diag.Pos
+	CA         Value[string]
+	ServerName Value[string]
+	Cert       Value[string]
+	Key        Value[string]
 }
 
 // share decodes a share of a whole, written as a percentage ("20%") or a

@@ -21,12 +21,16 @@ package proxy
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -62,6 +66,25 @@ type UpstreamConfig struct {
 	Passive balance.Passive
 	Retries Retries
 	Health  Health
+	// ClientHost sends the client's Host to the upstream instead of the
+	// target's own host.
+	ClientHost bool
+	// MaxResponseBody bounds an answer's body; a larger one is cut off and
+	// answered with 502. 0 is no limit.
+	MaxResponseBody int64
+	// TLS configures calls to https targets.
+	TLS TLS
+}
+
+// TLS is how the gateway calls https targets: the CA bundle that verifies
+// them (the system's when empty), the name their certificate must carry
+// (the target's host when empty), and a client certificate for upstreams
+// that ask for one. Certificates are always verified.
+type TLS struct {
+	CAFile     string
+	ServerName string
+	CertFile   string
+	KeyFile    string
 }
 
 // Retries says when a failed call is tried again, on another target.
@@ -99,11 +122,13 @@ type Upstream struct {
 	budget  *retry.Budget
 	hashKey KeySource
 	key     []byte // HashKey.Name, for Peek
-	health  *checker
+	// clientHost: see UpstreamConfig.ClientHost.
+	clientHost bool
+	health     *checker
 
 	// Problem details, composed once so the failure path does not allocate
 	// either: an outage is exactly when the gateway must stay cheap.
-	msgNoTargets, msgAllDown, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid string
+	msgNoTargets, msgAllDown, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid, msgTooLarge string
 }
 
 type target struct {
@@ -132,6 +157,15 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 		retries: cfg.Retries,
 		hashKey: cfg.HashKey,
 		key:     []byte(cfg.HashKey.Name),
+
+		clientHost: cfg.ClientHost,
+	}
+	tlsConfig, err := cfg.TLS.config()
+	if err != nil {
+		return nil, fmt.Errorf("proxy: upstream %s: %w", cfg.Name, err)
+	}
+	if cfg.MaxResponseBody < 0 || cfg.MaxResponseBody > math.MaxInt32 {
+		return nil, fmt.Errorf("proxy: upstream %s: response body limit %d out of range", cfg.Name, cfg.MaxResponseBody)
 	}
 	switch cfg.HashKey.Kind {
 	case "", "client-ip":
@@ -158,9 +192,10 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 	u.msgDNS = prefix + "host not found"
 	u.msgConnect = prefix + "cannot connect"
 	u.msgInvalid = prefix + "invalid response"
+	u.msgTooLarge = prefix + "response too large"
 
 	for _, t := range cfg.Targets {
-		tg, err := newTarget(t.URL, u.timeout)
+		tg, err := newTarget(t.URL, u.timeout, tlsConfig, int(cfg.MaxResponseBody))
 		if err != nil {
 			return nil, fmt.Errorf("proxy: upstream %s: target %q: %w", cfg.Name, t.URL, err)
 		}
@@ -185,7 +220,7 @@ func (u *Upstream) Close() {
 // Pool returns the upstream's balancer, for observers (metrics, admin).
 func (u *Upstream) Pool() *balance.Pool { return u.pool }
 
-func newTarget(raw string, timeout time.Duration) (target, error) {
+func newTarget(raw string, timeout time.Duration, tlsConfig *tls.Config, maxBody int) (target, error) {
 	pu, err := url.Parse(raw)
 	if err != nil {
 		return target{}, errors.New("not a URL, want http[s]://host[:port][/base]")
@@ -231,6 +266,8 @@ func newTarget(raw string, timeout time.Duration) (target, error) {
 			// Header names go through as the client spelled them.
 			DisableHeaderNamesNormalizing: false,
 			MaxConns:                      MaxConnsPerTarget,
+			TLSConfig:                     tlsConfig,
+			MaxResponseBodySize:           maxBody,
 			// Wait for a free connection rather than failing at once; the
 			// call's deadline still bounds the wait.
 			MaxConnWaitTimeout:  timeout,
@@ -383,6 +420,7 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 
 	req.SetRequestURIBytes(s.origURI)
 	req.Header.SetHostBytes(s.origHost)
+	req.UseHostHeader = false
 
 	if err != nil {
 		resp.Reset()
@@ -416,6 +454,10 @@ func (u *Upstream) call(ctx *fasthttp.RequestCtx, t *target, i int, path []byte,
 	// in Host. The scheme is set again because a TLS client connection
 	// would otherwise force https onto a plain-http upstream.
 	req.URI().SetSchemeBytes(t.scheme)
+	if u.clientHost {
+		req.UseHostHeader = true
+		req.Header.SetHostBytes(s.origHost)
+	}
 	start := u.pool.Start(i)
 	err := t.client.DoDeadline(req, resp, deadline)
 	code := resp.StatusCode()
@@ -744,6 +786,8 @@ func (u *Upstream) fail(ctx *fasthttp.RequestCtx, err error) {
 	case errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout),
 		errors.As(err, &netErr) && netErr.Timeout():
 		problem.GatewayTimeout(ctx, u.msgTimeout)
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		problem.BadGateway(ctx, u.msgTooLarge)
 	case errors.Is(err, fasthttp.ErrNoFreeConns):
 		problem.ServiceUnavailable(ctx, u.msgBusy)
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -764,3 +808,33 @@ var (
 	_ headerSource = (*fasthttp.RequestHeader)(nil)
 	_ headerSource = (*fasthttp.ResponseHeader)(nil)
 )
+
+// config builds the client side of TLS to the upstream; nil when TLS
+// configures nothing, which leaves fasthttp's defaults (the system's CAs).
+func (t TLS) config() (*tls.Config, error) {
+	if t == (TLS{}) {
+		return nil, nil
+	}
+	c := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
+	if t.CAFile != "" {
+		pem, err := os.ReadFile(t.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("tls ca: %w", err)
+		}
+		c.RootCAs = x509.NewCertPool()
+		if !c.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls ca %s: no PEM certificate in it", t.CAFile)
+		}
+	}
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		return nil, errors.New("tls: a client certificate needs both cert and key")
+	}
+	if t.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("tls client certificate: %w", err)
+		}
+		c.Certificates = []tls.Certificate{cert}
+	}
+	return c, nil
+}
