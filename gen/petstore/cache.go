@@ -16,12 +16,12 @@ func (g *Gateway) setupCache() error {
 	if err != nil {
 		return err
 	}
-	if g.cacheGetPet, err = cache.New(store, cache.Policy{
+	if g.cacheListPets, err = cache.New(store, cache.Policy{
 		QueryAll:     true,
 		StaleIfError: 60 * time.Second,
 		TTL:          5 * time.Second,
 		Vary:         []string{"Accept"},
-		Wait:         500 * time.Millisecond,
+		Wait:         2 * time.Second,
 	}); err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ type Gateway struct {
 	inventory     *proxy.Upstream                   // upstream inventory
 	authPetsKey   *auth.APIKey                      // security scheme petsKey
 	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
-	cacheGetPet   *cache.Cache                      // GET /pets/{petId}'s response cache
+	cacheListPets *cache.Cache                      // GET /pets's response cache
 	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
 }
 

@@ -33,12 +33,17 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	if !admitListPets(ctx, args, st) {
 		return
 	}
+	fill, cached := g.cacheListPets.Lookup(ctx, st)
+	if cached {
+		return
+	}
 	if g.mock {
 		replyMock(ctx, opListPets)
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	g.cacheListPets.Store(ctx, &fill, answered)
 	if answered && g.resp[respListPets].Sample() {
 		checkListPetsResponse(ctx, g.resp[respListPets])
 	}
@@ -184,10 +189,6 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	if !admitGetPet(ctx, args, st) {
 		return
 	}
-	fill, cached := g.cacheGetPet.Lookup(ctx, st)
-	if cached {
-		return
-	}
 	if g.mock {
 		replyMock(ctx, opGetPet)
 		return
@@ -195,7 +196,6 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
-	g.cacheGetPet.Store(ctx, &fill, answered)
 	if answered && g.resp[respGetPet].Sample() {
 		checkGetPetResponse(ctx, g.resp[respGetPet])
 	}
