@@ -77,6 +77,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	cfg.Reload.Upstream("pets", g.pets)
 	if g.inventory, err = proxy.NewUpstream(proxy.UpstreamConfig{
 		Balance: "p2c-ewma",
 		Name:    "inventory",
@@ -88,6 +89,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	cfg.Reload.Upstream("inventory", g.inventory)
 	if err := g.setupAuth(cfg); err != nil {
 		return nil, err
 	}

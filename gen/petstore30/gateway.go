@@ -53,6 +53,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	cfg.Reload.Upstream("pets", g.pets)
 	return g, nil
 }
 

@@ -94,6 +94,7 @@ func (g *gen) gateway(f *jen.File) {
 				jen.List(jen.Id("g").Dot(u.GoName), jen.Id("err")).Op("=").Qual(g.rt("proxy"), "NewUpstream").Call(conf),
 				jen.Id("err").Op("!=").Nil(),
 			).Block(jen.Return(jen.Nil(), jen.Id("err")))
+			b.Id("cfg").Dot("Reload").Dot("Upstream").Call(jen.Lit(u.Name), jen.Id("g").Dot(u.GoName))
 		}
 		for _, s := range g.stages() {
 			s.setup(b)

@@ -3,6 +3,7 @@ package proxy
 import (
 	"fmt"
 	"net"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -244,5 +245,51 @@ func TestNewUpstreamRefusesHashKey(t *testing.T) {
 		if _, err := NewUpstream(UpstreamConfig{Name: "p", HashKey: k}); err == nil {
 			t.Errorf("hash key %+v accepted", k)
 		}
+	}
+}
+
+// Targets replaced under traffic: no call fails, new calls go to the new
+// targets, and a bad list keeps the old ones.
+func TestSetTargets(t *testing.T) {
+	a, b := startBackend(t), startBackend(t)
+	u := upstreamOf(t, UpstreamConfig{Health: Health{Path: "/healthz", Interval: 10 * time.Millisecond}}, a.url())
+	gw := startGateway(t, u, "", 0)
+	stop := make(chan struct{})
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if call(t, gw, "GET") != 200 {
+					failed.Add(1)
+				}
+			}
+		})
+	}
+	time.Sleep(100 * time.Millisecond)
+	if err := u.SetTargets([]balance.Target{{URL: b.url()}}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	before := a.calls.Load()
+	time.Sleep(100 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if failed.Load() > 0 {
+		t.Fatalf("%d calls failed across the swap", failed.Load())
+	}
+	if a.calls.Load() != before || b.calls.Load() == 0 {
+		t.Fatalf("after the swap: old target got %d more calls, new one %d", a.calls.Load()-before, b.calls.Load())
+	}
+	if err := u.SetTargets([]balance.Target{{URL: "ftp://x"}}); err == nil {
+		t.Fatal("a bad target list was accepted")
+	}
+	if got := u.Targets(); len(got) != 1 || got[0] != b.url() {
+		t.Fatalf("targets after a refused reload: %v, want [%s]", got, b.url())
 	}
 }

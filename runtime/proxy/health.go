@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"errors"
 	"sync"
 	"time"
 
@@ -35,10 +34,8 @@ type checker struct {
 	wg   sync.WaitGroup
 }
 
-func startHealth(u *Upstream, h Health) (*checker, error) {
-	if h.Path[0] != '/' {
-		return nil, errors.New("health path must start with /")
-	}
+// startHealth probes the targets of set by h, defaults filled in.
+func startHealth(set *targetSet, h Health) *checker {
 	if h.Interval <= 0 {
 		h.Interval = DefaultHealthInterval
 	}
@@ -52,10 +49,10 @@ func startHealth(u *Upstream, h Health) (*checker, error) {
 		h.Unhealthy = DefaultHealthUnhealthy
 	}
 	c := &checker{done: make(chan struct{})}
-	for i := range u.targets {
-		c.wg.Go(func() { c.probe(u, i, h) })
+	for i := range set.targets {
+		c.wg.Go(func() { c.probe(set, i, h) })
 	}
-	return c, nil
+	return c
 }
 
 func (c *checker) stop() {
@@ -65,8 +62,8 @@ func (c *checker) stop() {
 
 // probe runs target i's checks. It uses the target's own client, so a
 // probe also keeps a pooled connection warm, and it never overlaps itself.
-func (c *checker) probe(u *Upstream, i int, h Health) {
-	t := &u.targets[i]
+func (c *checker) probe(set *targetSet, i int, h Health) {
+	t := &set.targets[i]
 	uri := string(t.prefix) + h.Path
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
@@ -89,12 +86,12 @@ func (c *checker) probe(u *Upstream, i int, h Health) {
 		if err == nil && resp.StatusCode() >= 200 && resp.StatusCode() < 400 {
 			passes, fails = passes+1, 0
 			if passes >= h.Healthy {
-				u.pool.SetDown(i, false)
+				set.pool.SetDown(i, false)
 			}
 		} else {
 			passes, fails = 0, fails+1
 			if fails >= h.Unhealthy {
-				u.pool.SetDown(i, true)
+				set.pool.SetDown(i, true)
 			}
 		}
 	}

@@ -33,6 +33,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -115,8 +116,10 @@ type KeySource struct {
 // built once by NewUpstream and safe for concurrent use.
 type Upstream struct {
 	name    string
-	targets []target
-	pool    *balance.Pool
+	set     atomic.Pointer[targetSet] // swapped whole by SetTargets
+	cfg     UpstreamConfig            // what a new target set is built from
+	tls     *tls.Config
+	mu      sync.Mutex // serializes SetTargets and Close
 	timeout time.Duration
 	retries Retries
 	budget  *retry.Budget
@@ -129,6 +132,15 @@ type Upstream struct {
 	// Problem details, composed once so the failure path does not allocate
 	// either: an outage is exactly when the gateway must stay cheap.
 	msgNoTargets, msgAllDown, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid, msgTooLarge string
+}
+
+// targetSet is the targets of an upstream at one time, with their
+// balancer and probes. A request works with the set it started with, so a
+// reload never changes the targets under a call in flight.
+type targetSet struct {
+	targets []target
+	pool    *balance.Pool
+	health  *checker
 }
 
 type target struct {
@@ -146,22 +158,18 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 	if cfg.Name == "" {
 		return nil, errors.New("proxy: upstream has no name")
 	}
-	pool, err := balance.NewPool(cfg.Targets, balance.Config{Policy: cfg.Balance, Passive: cfg.Passive})
-	if err != nil {
-		return nil, fmt.Errorf("proxy: upstream %s: %w", cfg.Name, err)
-	}
 	u := &Upstream{
 		name:    cfg.Name,
+		cfg:     cfg,
 		timeout: cfg.Timeout,
-		pool:    pool,
 		retries: cfg.Retries,
 		hashKey: cfg.HashKey,
 		key:     []byte(cfg.HashKey.Name),
 
 		clientHost: cfg.ClientHost,
 	}
-	tlsConfig, err := cfg.TLS.config()
-	if err != nil {
+	var err error
+	if u.tls, err = cfg.TLS.config(); err != nil {
 		return nil, fmt.Errorf("proxy: upstream %s: %w", cfg.Name, err)
 	}
 	if cfg.MaxResponseBody < 0 || cfg.MaxResponseBody > math.MaxInt32 {
@@ -194,31 +202,93 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 	u.msgInvalid = prefix + "invalid response"
 	u.msgTooLarge = prefix + "response too large"
 
-	for _, t := range cfg.Targets {
-		tg, err := newTarget(t.URL, u.timeout, tlsConfig, int(cfg.MaxResponseBody))
-		if err != nil {
-			return nil, fmt.Errorf("proxy: upstream %s: target %q: %w", cfg.Name, t.URL, err)
-		}
-		u.targets = append(u.targets, tg)
+	if cfg.Health.Path != "" && cfg.Health.Path[0] != '/' {
+		return nil, fmt.Errorf("proxy: upstream %s: health path must start with /", cfg.Name)
 	}
-	if cfg.Health.Path != "" && len(u.targets) > 0 {
-		if u.health, err = startHealth(u, cfg.Health); err != nil {
-			return nil, fmt.Errorf("proxy: upstream %s: %w", cfg.Name, err)
-		}
+	set, err := u.newSet(cfg.Targets)
+	if err != nil {
+		return nil, err
 	}
+	u.set.Store(set)
+	set.start(u)
 	return u, nil
+}
+
+// newSet validates targets and builds their clients and balancer.
+func (u *Upstream) newSet(targets []balance.Target) (*targetSet, error) {
+	pool, err := balance.NewPool(targets, balance.Config{Policy: u.cfg.Balance, Passive: u.cfg.Passive})
+	if err != nil {
+		return nil, fmt.Errorf("proxy: upstream %s: %w", u.name, err)
+	}
+	set := &targetSet{pool: pool}
+	for _, t := range targets {
+		tg, err := newTarget(t.URL, u.timeout, u.tls, int(u.cfg.MaxResponseBody))
+		if err != nil {
+			return nil, fmt.Errorf("proxy: upstream %s: target %q: %w", u.name, t.URL, err)
+		}
+		set.targets = append(set.targets, tg)
+	}
+	return set, nil
+}
+
+// start begins the set's health probes, when the upstream has them.
+func (set *targetSet) start(u *Upstream) {
+	if u.cfg.Health.Path != "" && len(set.targets) > 0 {
+		set.health = startHealth(set, u.cfg.Health)
+	}
+}
+
+// stop ends the set's probes and lets go of its idle connections; calls
+// still in flight on it finish on their own connections.
+func (set *targetSet) stop() {
+	if set.health != nil {
+		set.health.stop()
+	}
+	for _, t := range set.targets {
+		t.client.CloseIdleConnections()
+	}
+}
+
+// SetTargets replaces the upstream's targets, as a reload of the target
+// list does: new requests go to the new targets at once, requests in
+// flight finish on the old ones, and the new balancer starts afresh (no
+// latency history, no ejection). On an error the old targets stay.
+func (u *Upstream) SetTargets(targets []balance.Target) error {
+	set, err := u.newSet(targets)
+	if err != nil {
+		return err
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	set.start(u)
+	u.set.Swap(set).stop()
+	return nil
+}
+
+// Targets returns the URLs of the upstream's current targets.
+func (u *Upstream) Targets() []string {
+	set := u.set.Load()
+	out := make([]string, len(set.targets))
+	for i, t := range set.targets {
+		out[i] = string(t.prefix)
+	}
+	return out
 }
 
 // Close stops the upstream's health probes. Calls in flight are not
 // affected.
 func (u *Upstream) Close() {
-	if u.health != nil {
-		u.health.stop()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if set := u.set.Load(); set.health != nil {
+		set.health.stop()
+		set.health = nil
 	}
 }
 
-// Pool returns the upstream's balancer, for observers (metrics, admin).
-func (u *Upstream) Pool() *balance.Pool { return u.pool }
+// Pool returns the upstream's current balancer, for observers (metrics,
+// admin).
+func (u *Upstream) Pool() *balance.Pool { return u.set.Load().pool }
 
 func newTarget(raw string, timeout time.Duration, tlsConfig *tls.Config, maxBody int) (target, error) {
 	pu, err := url.Parse(raw)
@@ -355,7 +425,8 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		refuseFieldName(ctx, bad)
 		return false
 	}
-	if len(u.targets) == 0 {
+	set := u.set.Load()
+	if len(set.targets) == 0 {
 		problem.ServiceUnavailable(ctx, u.msgNoTargets)
 		return false
 	}
@@ -364,7 +435,7 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	}
 	deadline := time.Now().Add(timeout)
 	var tried balance.Tried
-	i := u.pool.Pick(&tried, u.keyOf(ctx))
+	i := set.pool.Pick(&tried, u.keyOf(ctx))
 	if i < 0 {
 		// Every target is ejected or down: answer now rather than queue the
 		// client behind connect timeouts that are certain to come.
@@ -400,11 +471,11 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	var err error
 	for attempt := 1; ; attempt++ {
 		tried.Add(i)
-		err = u.call(ctx, &u.targets[i], i, path, s, deadline)
+		err = u.call(ctx, set, i, path, s, deadline)
 		if !u.retry(ctx, err, attempt) {
 			break
 		}
-		next := u.pool.Pick(&tried, u.keyOf(ctx))
+		next := set.pool.Pick(&tried, u.keyOf(ctx))
 		if next < 0 || !u.budget.Withdraw() {
 			break
 		}
@@ -439,10 +510,11 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	return err == nil
 }
 
-// call sends the request to target t (index i) and tells the pool how it
+// call sends the request to target i of set and tells its pool how it
 // went: a transport error or a 5xx counts against the target.
-func (u *Upstream) call(ctx *fasthttp.RequestCtx, t *target, i int, path []byte, s *state, deadline time.Time) error {
+func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []byte, s *state, deadline time.Time) error {
 	req, resp := &ctx.Request, &ctx.Response
+	t := &set.targets[i]
 	s.uri = append(s.uri[:0], t.prefix...)
 	s.uri = append(s.uri, path...)
 	if q := ctx.URI().QueryString(); len(q) > 0 {
@@ -458,10 +530,10 @@ func (u *Upstream) call(ctx *fasthttp.RequestCtx, t *target, i int, path []byte,
 		req.UseHostHeader = true
 		req.Header.SetHostBytes(s.origHost)
 	}
-	start := u.pool.Start(i)
+	start := set.pool.Start(i)
 	err := t.client.DoDeadline(req, resp, deadline)
 	code := resp.StatusCode()
-	u.pool.Done(i, start, err != nil || code == 500 || code == 502 || code == 503 || code == 504)
+	set.pool.Done(i, start, err != nil || code == 500 || code == 502 || code == 503 || code == 504)
 	return err
 }
 
