@@ -304,7 +304,7 @@ func (d *Decoder) upstreams(v *yaml.Node, path string) []Upstream {
 			})
 			switch {
 			case u.Balance.V == balance.Hash && !u.HashKey.Set:
-				d.Diags.Errorf(u.Balance.Pos, "%s.balance: hash needs hash-key (header:NAME, cookie:NAME, query:NAME or client-ip)", p)
+				d.Diags.Errorf(u.Balance.Pos, "%s.balance: hash needs hash-key (header:NAME, cookie:NAME, query:NAME, client-ip or consumer)", p)
 			case u.HashKey.Set && u.Balance.V != balance.Hash:
 				d.Diags.Errorf(u.HashKey.Pos, "%s.hash-key: only used with balance: hash", p)
 			}

@@ -152,7 +152,7 @@ func TestDecodeErrors(t *testing.T) {
 		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {tries: 2}}}}`, WhereRoot, `unknown key "tries" (valid keys: attempts, backoff, budget, on)`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], balance: hash}}}`, WhereRoot, `x-gateway.upstreams.pets.balance: hash needs hash-key`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], hash-key: client-ip}}}`, WhereRoot, `hash-key: only used with balance: hash`},
-		{`{upstreams: {pets: {targets: ["http://h:1"], balance: hash, hash-key: body:x}}}`, WhereRoot, `hash-key: expected header:NAME, cookie:NAME, query:NAME or client-ip, found "body:x"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], balance: hash, hash-key: body:x}}}`, WhereRoot, `hash-key: expected header:NAME, cookie:NAME, query:NAME, client-ip or consumer, found "body:x"`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], health: {interval: 1s}}}}`, WhereRoot, `health: health needs a path to probe`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], health: {path: healthz}}}}`, WhereRoot, `health.path: must start with "/"`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], passive: {consecutive-failures: 0}}}}`, WhereRoot, `consecutive-failures: must be an integer >= 1`},

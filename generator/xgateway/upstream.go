@@ -216,14 +216,14 @@ func (d *Decoder) retryOn(n *yaml.Node, path string) []int {
 }
 
 // ParseHashKey splits a hash-key value: header:NAME, cookie:NAME,
-// query:NAME or client-ip.
+// query:NAME, client-ip or consumer.
 func ParseHashKey(s string) (kind, name string, err error) {
-	if s == "client-ip" {
+	if s == "client-ip" || s == "consumer" {
 		return s, "", nil
 	}
 	kind, name, ok := strings.Cut(s, ":")
 	if !ok || name == "" || (kind != "header" && kind != "cookie" && kind != "query") {
-		return "", "", fmt.Errorf("expected header:NAME, cookie:NAME, query:NAME or client-ip, found %q", s)
+		return "", "", fmt.Errorf("expected header:NAME, cookie:NAME, query:NAME, client-ip or consumer, found %q", s)
 	}
 	return kind, name, nil
 }

@@ -293,3 +293,30 @@ func TestSetTargets(t *testing.T) {
 		t.Fatalf("targets after a refused reload: %v, want [%s]", got, b.url())
 	}
 }
+
+// ForwardFor hashes the consumer the caller passes.
+func TestHashConsumer(t *testing.T) {
+	bs := []*backend{startBackend(t), startBackend(t), startBackend(t)}
+	u := upstreamOf(t, UpstreamConfig{Balance: balance.Hash, HashKey: KeySource{Kind: "consumer"}}, bs[0].url(), bs[1].url(), bs[2].url())
+	var ctx fasthttp.RequestCtx
+	counts := map[string]map[int]bool{}
+	for _, c := range []string{"ann", "bob", "cy", "dee", "eve"} {
+		counts[c] = map[int]bool{}
+		for range 4 {
+			ctx.Request.Reset()
+			ctx.Response.Reset()
+			ctx.Request.SetRequestURI("http://gw/r")
+			if !u.ForwardFor(&ctx, []byte("/r"), time.Second, c) {
+				t.Fatalf("%s: %s", c, ctx.Response.Body())
+			}
+			for i, b := range bs {
+				if string(ctx.Response.Body()) == b.addr {
+					counts[c][i] = true
+				}
+			}
+		}
+		if len(counts[c]) != 1 {
+			t.Fatalf("consumer %s went to targets %v, want one", c, counts[c])
+		}
+	}
+}

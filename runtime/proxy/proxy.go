@@ -108,7 +108,7 @@ type Retries struct {
 
 // KeySource names the part of a request balance.Hash hashes.
 type KeySource struct {
-	Kind string // "header", "cookie", "query", "client-ip", or "" for none
+	Kind string // "header", "cookie", "query", "client-ip", "consumer" (see ForwardFor), or "" for none
 	Name string
 }
 
@@ -176,13 +176,13 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 		return nil, fmt.Errorf("proxy: upstream %s: response body limit %d out of range", cfg.Name, cfg.MaxResponseBody)
 	}
 	switch cfg.HashKey.Kind {
-	case "", "client-ip":
+	case "", "client-ip", "consumer":
 	case "header", "cookie", "query":
 		if cfg.HashKey.Name == "" {
 			return nil, fmt.Errorf("proxy: upstream %s: hash key %s has no name", cfg.Name, cfg.HashKey.Kind)
 		}
 	default:
-		return nil, fmt.Errorf("proxy: upstream %s: unknown hash key kind %q (valid: header, cookie, query, client-ip)", cfg.Name, cfg.HashKey.Kind)
+		return nil, fmt.Errorf("proxy: upstream %s: unknown hash key kind %q (valid: header, cookie, query, client-ip, consumer)", cfg.Name, cfg.HashKey.Kind)
 	}
 	if u.retries.Attempts > 0 {
 		u.budget = retry.NewBudget(u.retries.Budget, u.retries.MinPerSecond)
@@ -418,6 +418,17 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 // caller that checks responses against the API's contract checks only the
 // former.
 func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration) bool {
+	return u.forward(ctx, path, timeout, u.keyOf(ctx))
+}
+
+// ForwardFor is Forward for an upstream that balances by consumer
+// (KeySource kind "consumer"): consumer, the identity the auth stage
+// verified, is the hash key. An anonymous call ("") is spread in turn.
+func (u *Upstream) ForwardFor(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration, consumer string) bool {
+	return u.forward(ctx, path, timeout, unsafe.Slice(unsafe.StringData(consumer), len(consumer)))
+}
+
+func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration, key []byte) bool {
 	requestid.Ensure(ctx)
 	req, resp := &ctx.Request, &ctx.Response
 	bad, claims, ok := scanFields(req.Header.RawHeaders())
@@ -435,7 +446,7 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	}
 	deadline := time.Now().Add(timeout)
 	var tried balance.Tried
-	i := set.pool.Pick(&tried, u.keyOf(ctx))
+	i := set.pool.Pick(&tried, key)
 	if i < 0 {
 		// Every target is ejected or down: answer now rather than queue the
 		// client behind connect timeouts that are certain to come.
@@ -475,7 +486,7 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		if !u.retry(ctx, err, attempt) {
 			break
 		}
-		next := set.pool.Pick(&tried, u.keyOf(ctx))
+		next := set.pool.Pick(&tried, key)
 		if next < 0 || !u.budget.Withdraw() {
 			break
 		}
