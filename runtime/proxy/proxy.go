@@ -101,7 +101,7 @@ type TLS struct {
 type Retries struct {
 	Attempts     int
 	Budget       float64
-	MinPerSecond int
+	MinPerSecond int // 0: retry.DefaultMinPerSecond; negative: no floor
 	On           []int // statuses that are retried; connect errors always are
 	Backoff      time.Duration
 }
@@ -185,7 +185,14 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 		return nil, fmt.Errorf("proxy: upstream %s: unknown hash key kind %q (valid: header, cookie, query, client-ip, consumer)", cfg.Name, cfg.HashKey.Kind)
 	}
 	if u.retries.Attempts > 0 {
-		u.budget = retry.NewBudget(u.retries.Budget, u.retries.MinPerSecond)
+		floor := u.retries.MinPerSecond
+		switch {
+		case floor == 0:
+			floor = retry.DefaultMinPerSecond
+		case floor < 0:
+			floor = 0
+		}
+		u.budget = retry.NewBudget(u.retries.Budget, floor)
 	}
 	if u.timeout <= 0 {
 		u.timeout = DefaultTimeout
