@@ -95,7 +95,7 @@ func call(t *testing.T, gw, method string, header ...string) int {
 // retried on another target; passive ejection then takes it out.
 func TestRetryConnectError(t *testing.T) {
 	live := startBackend(t)
-	u := upstreamOf(t, UpstreamConfig{Balance: balance.RoundRobin, Retries: Retries{Attempts: 1, MinPerSecond: 100},
+	u := upstreamOf(t, UpstreamConfig{Balance: balance.RoundRobin, Retries: Retries{Attempts: 1}, // the default floor lets the first calls retry
 		Passive: balance.Passive{ConsecutiveFailures: 2, Eject: time.Minute}}, deadAddr(t), live.url())
 	gw := startGateway(t, u, "", 0)
 	for i := range 10 {
