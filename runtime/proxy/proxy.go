@@ -101,7 +101,7 @@ type TLS struct {
 type Retries struct {
 	Attempts     int
 	Budget       float64
-	MinPerSecond int // 0: retry.DefaultMinPerSecond; negative: no floor
+	MinPerSecond int   // 0: retry.DefaultMinPerSecond; negative: no floor
 	On           []int // statuses that are retried; connect errors always are
 	Backoff      time.Duration
 }
