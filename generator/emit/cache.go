@@ -68,9 +68,7 @@ func (s cacheStage) decls(f *jen.File) {
 				continue
 			}
 			p := jen.Dict{}
-			if c.TTL > 0 {
-				p[jen.Id("TTL")] = duration(c.TTL)
-			}
+			setDuration(p, "TTL", c.TTL)
 			if len(c.Vary) > 0 {
 				p[jen.Id("Vary")] = stringList(c.Vary)
 			}
@@ -82,15 +80,9 @@ func (s cacheStage) decls(f *jen.File) {
 			if c.PerConsumer {
 				p[jen.Id("PerConsumer")] = jen.True()
 			}
-			if c.SWR > 0 {
-				p[jen.Id("StaleWhileRevalidate")] = duration(c.SWR)
-			}
-			if c.SIE > 0 {
-				p[jen.Id("StaleIfError")] = duration(c.SIE)
-			}
-			if o.Timeout > 0 {
-				p[jen.Id("Wait")] = duration(o.Timeout)
-			}
+			setDuration(p, "StaleWhileRevalidate", c.SWR)
+			setDuration(p, "StaleIfError", c.SIE)
+			setDuration(p, "Wait", o.Timeout)
 			b.If(
 				jen.List(jen.Id("g").Dot(cacheName(o)), jen.Err()).Op("=").Qual(rt, "New").Call(jen.Id("store"), jen.Qual(rt, "Policy").Values(p)),
 				jen.Err().Op("!=").Nil(),

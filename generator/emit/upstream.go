@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"time"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/gatewaygen/gatewaygen/generator/ir"
@@ -36,33 +38,21 @@ func (g *gen) upstreamPolicy(d jen.Dict, u *ir.Upstream) {
 				}
 			})
 		}
-		if r.Backoff > 0 {
-			f[jen.Id("Backoff")] = duration(r.Backoff)
-		}
+		setDuration(f, "Backoff", r.Backoff)
 		d[jen.Id("Retries")] = jen.Qual(proxy, "Retries").Values(f)
 	}
 	if h := u.Health; h != nil {
 		f := jen.Dict{jen.Id("Path"): jen.Lit(h.Path)}
-		if h.Interval > 0 {
-			f[jen.Id("Interval")] = duration(h.Interval)
-		}
-		if h.Timeout > 0 {
-			f[jen.Id("Timeout")] = duration(h.Timeout)
-		}
-		if h.Healthy > 0 {
-			f[jen.Id("Healthy")] = jen.Lit(h.Healthy)
-		}
-		if h.Unhealthy > 0 {
-			f[jen.Id("Unhealthy")] = jen.Lit(h.Unhealthy)
-		}
+		setDuration(f, "Interval", h.Interval)
+		setDuration(f, "Timeout", h.Timeout)
+		setInt(f, "Healthy", h.Healthy)
+		setInt(f, "Unhealthy", h.Unhealthy)
 		d[jen.Id("Health")] = jen.Qual(proxy, "Health").Values(f)
 	}
 	if u.ClientHost {
 		d[jen.Id("ClientHost")] = jen.True()
 	}
-	if u.MaxResponseBody > 0 {
-		d[jen.Id("MaxResponseBody")] = jen.Lit(int(u.MaxResponseBody))
-	}
+	setInt(d, "MaxResponseBody", int(u.MaxResponseBody))
 	if t := u.TLS; t != nil {
 		d[jen.Id("TLS")] = jen.Qual(proxy, "TLS").Values(nonZero(jen.Dict{
 			jen.Id("CAFile"): litOrNil(t.CAFile), jen.Id("ServerName"): litOrNil(t.ServerName),
@@ -71,13 +61,26 @@ func (g *gen) upstreamPolicy(d jen.Dict, u *ir.Upstream) {
 	}
 	if p := u.Passive; p != nil {
 		f := jen.Dict{jen.Id("ConsecutiveFailures"): jen.Lit(p.ConsecutiveFailures)}
-		if p.Eject > 0 {
-			f[jen.Id("Eject")] = duration(p.Eject)
-		}
+		setDuration(f, "Eject", p.Eject)
 		if p.MaxEjected > 0 {
 			f[jen.Id("MaxEjected")] = jen.Lit(p.MaxEjected)
 		}
 		d[jen.Id("Passive")] = jen.Qual(balance, "Passive").Values(f)
+	}
+}
+
+// setDuration sets field name of d to v unless v is zero (the runtime's
+// default).
+func setDuration(d jen.Dict, name string, v time.Duration) {
+	if v > 0 {
+		d[jen.Id(name)] = duration(v)
+	}
+}
+
+// setInt is setDuration for an int.
+func setInt(d jen.Dict, name string, v int) {
+	if v > 0 {
+		d[jen.Id(name)] = jen.Lit(v)
 	}
 }
 

@@ -278,40 +278,11 @@ func (p *Pool) leastConn(tried *Tried) int {
 // gateway instance sees the same best target.
 func (p *Pool) p2c(tried *Tried) int {
 	var now int64
-	n := len(p.slots)
-	a, b := -1, -1
-	// A few random draws find two candidates in a healthy pool; a scan
-	// covers a pool that is mostly down or tried.
-	for range 4 {
-		i := rand.IntN(n)
-		if tried.Has(i) || !p.up(&p.slots[i], &now) || i == a {
-			continue
-		}
-		if a < 0 {
-			a = i
-		} else {
-			b = i
-			break
-		}
+	a := p.another(tried, &now, -1)
+	if a < 0 {
+		return -1
 	}
-	if b < 0 {
-		start := rand.IntN(n)
-		for k := range n {
-			i := start + k
-			if i >= n {
-				i -= n
-			}
-			if i == a || tried.Has(i) || !p.up(&p.slots[i], &now) {
-				continue
-			}
-			if a < 0 {
-				a = i
-			} else {
-				b = i
-				break
-			}
-		}
-	}
+	b := p.another(tried, &now, a)
 	if b < 0 {
 		return a
 	}
@@ -320,6 +291,29 @@ func (p *Pool) p2c(tried *Tried) int {
 		return b
 	}
 	return a
+}
+
+// another returns a random target that is up, untried and not skip: a few
+// random draws find one in a healthy pool, a scan from a random start in a
+// pool that is mostly down or tried; -1 when there is none.
+func (p *Pool) another(tried *Tried, now *int64, skip int) int {
+	n := len(p.slots)
+	for range 4 {
+		if i := rand.IntN(n); i != skip && !tried.Has(i) && p.up(&p.slots[i], now) {
+			return i
+		}
+	}
+	start := rand.IntN(n)
+	for k := range n {
+		i := start + k
+		if i >= n {
+			i -= n
+		}
+		if i != skip && !tried.Has(i) && p.up(&p.slots[i], now) {
+			return i
+		}
+	}
+	return -1
 }
 
 // cost is a target's expected wait: its latency average, decayed toward 0
