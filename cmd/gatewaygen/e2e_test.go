@@ -315,6 +315,14 @@ func startGateway(t *testing.T, bin string, args ...string) string {
 // writes to its standard output and error.
 func startGatewayOutput(t *testing.T, bin string, args ...string) (string, *syncBuffer) {
 	t.Helper()
+	url, out, _ := startGatewayProcess(t, bin, args...)
+	return url, out
+}
+
+// startGatewayProcess is startGatewayOutput that also returns the process,
+// for a test to signal.
+func startGatewayProcess(t *testing.T, bin string, args ...string) (string, *syncBuffer, *os.Process) {
+	t.Helper()
 	addr := freeAddr(t)
 	out := new(syncBuffer)
 	cmd := exec.Command(bin, append([]string{"--listen", addr}, args...)...)
@@ -337,7 +345,7 @@ func startGatewayOutput(t *testing.T, bin string, args ...string) (string, *sync
 	})
 
 	waitAccept(t, addr, exited, out, 15*time.Second)
-	return "http://" + addr, out
+	return "http://" + addr, out, cmd.Process
 }
 
 // waitAccept waits until addr accepts connections, failing the test when

@@ -12,6 +12,7 @@ import (
 
 	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	cache "github.com/gatewaygen/gatewaygen/runtime/cache"
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
@@ -44,6 +45,7 @@ type Gateway struct {
 	inventory     *proxy.Upstream                   // upstream inventory
 	authPetsKey   *auth.APIKey                      // security scheme petsKey
 	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
+	cacheListPets *cache.Cache                      // GET /pets's response cache
 	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
 }
 
@@ -55,7 +57,18 @@ func New(cfg server.Config) (*Gateway, error) {
 	g := &Gateway{mock: cfg.Mock}
 	var err error
 	if g.pets, err = proxy.NewUpstream(proxy.UpstreamConfig{
-		Name: "pets",
+		Balance: "p2c-ewma",
+		Name:    "pets",
+		Passive: balance.Passive{
+			ConsecutiveFailures: 5,
+			Eject:               10 * time.Second,
+		},
+		Retries: proxy.Retries{
+			Attempts: 2,
+			Backoff:  10 * time.Millisecond,
+			Budget:   0.2,
+			On:       []int{502, 503},
+		},
 		Targets: cfg.Targets("pets", []balance.Target{{
 			URL:    "http://127.0.0.1:9001",
 			Weight: 1,
@@ -64,8 +77,10 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	cfg.Reload.Upstream("pets", g.pets)
 	if g.inventory, err = proxy.NewUpstream(proxy.UpstreamConfig{
-		Name: "inventory",
+		Balance: "p2c-ewma",
+		Name:    "inventory",
 		Targets: cfg.Targets("inventory", []balance.Target{{
 			URL:    "http://127.0.0.1:9002",
 			Weight: 1,
@@ -74,8 +89,14 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	cfg.Reload.Upstream("inventory", g.inventory)
 	if err := g.setupAuth(cfg); err != nil {
 		return nil, err
+	}
+	if !cfg.Mock {
+		if err := g.setupCache(); err != nil {
+			return nil, err
+		}
 	}
 	for i := range responseChecks {
 		g.resp[i] = contract.New(responseChecks[i])

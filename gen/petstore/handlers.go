@@ -33,12 +33,17 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	if !admitListPets(ctx, args, st) {
 		return
 	}
+	fill, cached := g.cacheListPets.Lookup(ctx, st)
+	if cached {
+		return
+	}
 	if g.mock {
 		replyMock(ctx, opListPets)
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	g.cacheListPets.Store(ctx, &fill, answered)
 	if answered && g.resp[respListPets].Sample() {
 		checkListPetsResponse(ctx, g.resp[respListPets])
 	}

@@ -43,7 +43,8 @@ func New(cfg server.Config) (*Gateway, error) {
 	g := &Gateway{mock: cfg.Mock}
 	var err error
 	if g.pets, err = proxy.NewUpstream(proxy.UpstreamConfig{
-		Name: "pets",
+		Balance: "p2c-ewma",
+		Name:    "pets",
 		Targets: cfg.Targets("pets", []balance.Target{{
 			URL:    "http://127.0.0.1:9001",
 			Weight: 1,
@@ -52,6 +53,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	cfg.Reload.Upstream("pets", g.pets)
 	return g, nil
 }
 

@@ -88,11 +88,13 @@ func (g *gen) gateway(f *jen.File) {
 				if u.Timeout > 0 {
 					d[jen.Id("Timeout")] = duration(u.Timeout)
 				}
+				g.upstreamPolicy(d, u)
 			}))
 			b.If(
 				jen.List(jen.Id("g").Dot(u.GoName), jen.Id("err")).Op("=").Qual(g.rt("proxy"), "NewUpstream").Call(conf),
 				jen.Id("err").Op("!=").Nil(),
 			).Block(jen.Return(jen.Nil(), jen.Id("err")))
+			b.Id("cfg").Dot("Reload").Dot("Upstream").Call(jen.Lit(u.Name), jen.Id("g").Dot(u.GoName))
 		}
 		for _, s := range g.stages() {
 			s.setup(b)

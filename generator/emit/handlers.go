@@ -132,6 +132,9 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 			timeout = duration(o.Timeout)
 		}
 		forward := jen.Id("g").Dot(u.GoName).Dot("Forward").Call(jen.Id("ctx"), jen.Id("st").Dot("Path"), timeout)
+		if u.HashKey != nil && u.HashKey.Kind == "consumer" {
+			forward = jen.Id("g").Dot(u.GoName).Dot("ForwardFor").Call(jen.Id("ctx"), jen.Id("st").Dot("Path"), timeout, jen.Id("st").Dot("Consumer"))
+		}
 		var after []jen.Code
 		for _, s := range stages {
 			after = append(after, s.after(o, jen.Id("answered"))...)

@@ -53,6 +53,8 @@ func (g *gen) stages() []stage {
 	for _, s := range []stage{
 		authStage{gen: g},
 		requestStage{gen: g},
+		transformStage{gen: g},
+		cacheStage{gen: g},
 		responseStage{gen: g},
 	} {
 		if s.active() {

@@ -30,6 +30,7 @@ type API struct {
 	MaxConns        int           `json:"maxConns,omitempty"`      // concurrent client connections; 0 = runtime default
 	MaxConnsPerIP   int           `json:"maxConnsPerIP,omitempty"` // concurrent connections per client address; 0 = no limit
 	MaxBody         int64         `json:"maxBody,omitempty"`       // the largest MaxBody of any operation
+	CacheMaxBytes   int64         `json:"cacheMaxBytes,omitempty"` // the response cache's budget; 0 = runtime default
 	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
 	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
 	Routes          *Node         `json:"routes,omitempty"`
@@ -161,9 +162,62 @@ type Upstream struct {
 	Name    string        `json:"name,omitempty"`
 	GoName  string        `json:"goName,omitempty"` // field name in the generated Gateway struct
 	Targets []Target      `json:"targets,omitempty"`
-	Balance string        `json:"balance,omitempty"`
+	Balance string        `json:"balance,omitempty"` // one of balance.Policies
 	Timeout time.Duration `json:"timeout,omitempty"`
 	Pos     diag.Pos      `json:"pos,omitempty"`
+	// HashKey is what balance hash hashes: Kind header, cookie, query or
+	// client-ip, and the Name of the first three.
+	HashKey *HashKey `json:"hashKey,omitempty"`
+	Retries *Retries `json:"retries,omitempty"`
+	Health  *Health  `json:"health,omitempty"`
+	Passive *Passive `json:"passive,omitempty"`
+	// ClientHost sends the client's Host rather than the target's.
+	ClientHost      bool  `json:"clientHost,omitempty"`
+	MaxResponseBody int64 `json:"maxResponseBody,omitempty"`
+	// TLS to https targets: files and a name; nil for the defaults.
+	TLS *UpstreamTLS `json:"tls,omitempty"`
+}
+
+// UpstreamTLS is how https targets are called.
+type UpstreamTLS struct {
+	CAFile     string `json:"caFile,omitempty"`
+	ServerName string `json:"serverName,omitempty"`
+	CertFile   string `json:"certFile,omitempty"`
+	KeyFile    string `json:"keyFile,omitempty"`
+}
+
+// HashKey names the part of a request an upstream's hash balancer hashes.
+type HashKey struct {
+	Kind string `json:"kind"`
+	Name string `json:"name,omitempty"`
+}
+
+// Retries says when a failed upstream call is tried again on another
+// target: Attempts retries at most, statuses On (connect errors always),
+// within Budget (a share of calls), pausing Backoff on average.
+type Retries struct {
+	Attempts int           `json:"attempts"`
+	Budget   float64       `json:"budget,omitempty"` // 0: the runtime's default
+	On       []int         `json:"on,omitempty"`
+	Backoff  time.Duration `json:"backoff,omitempty"`
+}
+
+// Health is an upstream's active probes; zero durations and counts are the
+// runtime's defaults.
+type Health struct {
+	Path      string        `json:"path"`
+	Interval  time.Duration `json:"interval,omitempty"`
+	Timeout   time.Duration `json:"timeout,omitempty"`
+	Healthy   int           `json:"healthy,omitempty"`
+	Unhealthy int           `json:"unhealthy,omitempty"`
+}
+
+// Passive is an upstream's outlier ejection; zero Eject and MaxEjected are
+// the runtime's defaults.
+type Passive struct {
+	ConsecutiveFailures int           `json:"consecutiveFailures"`
+	Eject               time.Duration `json:"eject,omitempty"`
+	MaxEjected          float64       `json:"maxEjected,omitempty"`
 }
 
 // Target is one backend.
@@ -205,6 +259,54 @@ type Operation struct {
 	// Sample is the request the generated tests and benchmarks send.
 	Sample *Sample  `json:"sample,omitempty"`
 	Pos    diag.Pos `json:"pos,omitempty"`
+	// Cache is the operation's response caching; nil when it is not
+	// cached (x-gateway cache).
+	Cache *Cache `json:"cache,omitempty"`
+	// Transform changes the request before it is proxied and the answer
+	// after; nil when nothing is changed.
+	Transform *Transform `json:"transform,omitempty"`
+}
+
+// Transform is an operation's request-headers, response-headers and
+// request-query.
+type Transform struct {
+	RequestSet     []Assign `json:"requestSet,omitempty"`
+	RequestAdd     []Assign `json:"requestAdd,omitempty"`
+	RequestRemove  []string `json:"requestRemove,omitempty"`
+	ResponseSet    []Assign `json:"responseSet,omitempty"`
+	ResponseAdd    []Assign `json:"responseAdd,omitempty"`
+	ResponseRemove []string `json:"responseRemove,omitempty"`
+	QuerySet       []Assign `json:"querySet,omitempty"`
+	QueryAdd       []Assign `json:"queryAdd,omitempty"`
+	QueryRemove    []string `json:"queryRemove,omitempty"`
+}
+
+// Assign is a header field or query parameter a transform sets or adds,
+// and its value: literal parts and variables of the request, in order.
+type Assign struct {
+	Name  string      `json:"name"`
+	Value []ValuePart `json:"value"`
+}
+
+// ValuePart is literal text (Var "") or a variable of the request: Var
+// path (Param is the index into PathParams), query and header (Name),
+// consumer, request-id or method.
+type ValuePart struct {
+	Lit   string `json:"lit,omitempty"`
+	Var   string `json:"var,omitempty"`
+	Name  string `json:"name,omitempty"`
+	Param int    `json:"param,omitempty"`
+}
+
+// Cache is one operation's response caching. A zero duration is none.
+type Cache struct {
+	TTL         time.Duration `json:"ttl,omitempty"`
+	Vary        []string      `json:"vary,omitempty"`  // canonical header names
+	Query       []string      `json:"query,omitempty"` // the parameters in the key, when not QueryAll
+	QueryAll    bool          `json:"queryAll,omitempty"`
+	PerConsumer bool          `json:"perConsumer,omitempty"`
+	SWR         time.Duration `json:"staleWhileRevalidate,omitempty"`
+	SIE         time.Duration `json:"staleIfError,omitempty"`
 }
 
 // Sample is a request made of the values lower found in the document for

@@ -20,6 +20,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 	"github.com/gatewaygen/gatewaygen/generator/load"
 	"github.com/gatewaygen/gatewaygen/generator/xgateway"
+	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
 
@@ -146,13 +147,14 @@ func (l *lowerer) root() {
 		up := &ir.Upstream{
 			Name:    u.Name,
 			GoName:  lowerFirst(upNames.unique(goName(u.Name))),
-			Balance: "round-robin",
+			Balance: balance.P2CEWMA,
 			Timeout: u.Timeout.V,
 			Pos:     u.Pos,
 		}
 		if u.Balance.Set {
 			up.Balance = u.Balance.V
 		}
+		lowerUpstreamPolicy(up, u)
 		for _, t := range u.Targets {
 			w := t.Weight
 			if w <= 0 {
@@ -265,7 +267,7 @@ func (l *lowerer) defaultUpstream() {
 	l.api.Upstreams = append(l.api.Upstreams, &ir.Upstream{
 		Name:    DefaultUpstream,
 		GoName:  names.unique("defaultUpstream"),
-		Balance: "round-robin",
+		Balance: balance.P2CEWMA,
 	})
 }
 
@@ -328,6 +330,8 @@ func (l *lowerer) settings(o *ir.Operation, item *openapi3.PathItem) {
 		}
 	}
 	l.responseCheck(o, levels)
+	l.cache(o, levels)
+	l.transform(o, levels)
 	rewrite := pick(levels[:2], func(s xgateway.Settings) xgateway.Value[string] { return s.Path })
 	tmpl := o.Path
 	if rewrite.Set {

@@ -54,6 +54,7 @@ var moduleDeps = map[string][]string{
 	"github.com/dlclark/regexp2":        nil,
 	"github.com/goccy/go-json":          nil,
 	"github.com/golang-jwt/jwt/v5":      nil,
+	"github.com/maypok86/otter/v2":      nil,
 	"github.com/klauspost/compress":     nil,
 	"github.com/molecule-man/go-brrr":   nil,
 	"github.com/valyala/bytebufferpool": nil,

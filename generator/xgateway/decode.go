@@ -14,6 +14,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/generator/diag"
 	"github.com/gatewaygen/gatewaygen/runtime/auth"
+	"github.com/gatewaygen/gatewaygen/runtime/balance"
 )
 
 // Decoder decodes the x-gateway objects of one file. Diagnostics accumulate
@@ -105,6 +106,14 @@ func (d *Decoder) setting(k, v *yaml.Node, path, where string, s *Settings) {
 		s.Mock = d.boolean(v, path)
 	case "response-validation":
 		d.responseValidation(v, path, where, &s.ResponseValidation)
+	case "cache":
+		d.cache(v, path, where, &s.Cache)
+	case "request-headers":
+		d.transform(v, path, k.Value, where, &s.RequestHeaders, false)
+	case "response-headers":
+		d.transform(v, path, k.Value, where, &s.ResponseHeaders, false)
+	case "request-query":
+		d.transform(v, path, k.Value, where, &s.RequestQuery, true)
 	case "path":
 		s.Path = d.str(v, path)
 		if s.Path.Set && !strings.HasPrefix(s.Path.V, "/") {
@@ -285,23 +294,20 @@ func (d *Decoder) upstreams(v *yaml.Node, path string) []Upstream {
 				switch k.Value {
 				case "targets":
 					u.Targets = d.targets(v, p)
-				case "balance":
-					u.Balance = d.str(v, p)
-					if u.Balance.Set {
-						switch b := u.Balance.V; b {
-						case "round-robin":
-						case "p2c-ewma", "least-conn", "weighted", "hash":
-							d.Diags.Errorf(u.Balance.Pos, "%s: %q not supported yet (use round-robin)", p, b)
-						default:
-							d.Diags.Errorf(u.Balance.Pos, "%s: unknown balancer %q (valid: round-robin)", p, b)
-						}
-					}
 				case "timeout":
 					u.Timeout = d.duration(v, p)
 				default:
-					d.internal(k, p, WhereUpstream)
+					if !d.upstreamPolicy(k, v, p, &u) {
+						d.internal(k, p, WhereUpstream)
+					}
 				}
 			})
+			switch {
+			case u.Balance.V == balance.Hash && !u.HashKey.Set:
+				d.Diags.Errorf(u.Balance.Pos, "%s.balance: hash needs hash-key (header:NAME, cookie:NAME, query:NAME, client-ip or consumer)", p)
+			case u.HashKey.Set && u.Balance.V != balance.Hash:
+				d.Diags.Errorf(u.HashKey.Pos, "%s.hash-key: only used with balance: hash", p)
+			}
 			if t := deAlias(mapValue(uv, "targets")); t == nil || t.Kind == 0 || (t.Kind == yaml.SequenceNode && len(t.Content) == 0) {
 				d.Diags.Errorf(u.Pos, "%s: upstream has no targets; add targets: [\"http://host:port\"]", p)
 			}

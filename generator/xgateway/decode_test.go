@@ -37,8 +37,19 @@ func snippet(key, example string) string {
 		return "{upstreams: {u: {targets: [{url: " + example + "}]}}}"
 	case key == "upstreams.<name>.targets[].weight":
 		return "{upstreams: {u: {targets: [{url: " + target + ", weight: " + example + "}]}}}"
+	case key == "upstreams.<name>.tls.cert" || key == "upstreams.<name>.tls.key":
+		return "{upstreams: {u: {targets: [" + target + "], tls: {cert: a.pem, key: a.key}}}}"
+	case key == "upstreams.<name>.hash-key":
+		return "{upstreams: {u: {targets: [" + target + "], balance: hash, hash-key: " + example + "}}}"
+	case strings.HasPrefix(key, "upstreams.<name>.health.") && key != "upstreams.<name>.health.path":
+		return "{upstreams: {u: {targets: [" + target + "], health: {path: /h, " + strings.TrimPrefix(key, "upstreams.<name>.health.") + ": " + example + "}}}}"
 	case strings.HasPrefix(key, "upstreams.<name>."):
-		return "{upstreams: {u: {targets: [" + target + "], " + strings.TrimPrefix(key, "upstreams.<name>.") + ": " + example + "}}}"
+		parts := strings.Split(strings.TrimPrefix(key, "upstreams.<name>."), ".")
+		s := example
+		for i := len(parts) - 1; i >= 1; i-- {
+			s = "{" + parts[i] + ": " + s + "}"
+		}
+		return "{upstreams: {u: {targets: [" + target + "], " + parts[0] + ": " + s + "}}}"
 	}
 	parts := strings.Split(key, ".")
 	s := example
@@ -116,12 +127,36 @@ func TestDecodeRoot(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	for _, c := range []struct{ src, where, want string }{
-		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, formats, limits, listen, mock, name, response-validation, security, timeout, upstream, upstreams)`},
+		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, `}, // the list grows with the table
+		{`{request-headers: {set: {X-A: "{path}"}}}`, WhereOperation, `x-gateway.request-headers.set.X-A: unknown variable {path} in "{path}"`},
+		{`{request-headers: {set: {X-A: "{body.x}"}}}`, WhereOperation, `unknown variable {body.x}`},
+		{`{request-headers: {set: {X-A: "{query.q"}}}`, WhereOperation, `unclosed { in "{query.q"`},
+		{`{request-headers: {set: {X-A: "a}b"}}}`, WhereOperation, `unmatched } in "a}b" (write }} for a literal one)`},
+		{`{request-headers: {set: {Host: x}}}`, WhereOperation, `Host belongs to the connection and cannot be transformed`},
+		{`{request-headers: {remove: X-A}}`, WhereOperation, `x-gateway.request-headers.remove: expected a non-empty list`},
+		{`{response-headers: {rename: {A: B}}}`, WhereOperation, `unknown key "rename" (valid keys: add, remove, set)`},
+		{`{request-query: {set: {"a b": x}}}`, WhereOperation, `"a b" is not a valid name`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], host: upstream}}}`, WhereRoot, `x-gateway.upstreams.pets.host: expected target or client, found "upstream"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], tls: {cert: a.pem}}}}`, WhereRoot, `x-gateway.upstreams.pets.tls: a client certificate needs both cert and key`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], max-response-body: 3GiB}}}`, WhereRoot, `max-response-body: at most 2GiB`},
+		{`{cache: {store: redis}}`, WhereRoot, `x-gateway.cache.store: redis is not supported yet (use memory)`},
+		{`{cache: {max-bytes: 1MiB}}`, WhereOperation, `x-gateway.cache.max-bytes: not allowed on an operation`},
+		{`{cache: {query: some}}`, WhereOperation, `x-gateway.cache.query: expected all, none or a list of parameter names, found`},
+		{`{cache: {vary: [Accept, accept]}}`, WhereOperation, `x-gateway.cache.vary[1]: "accept" is listed twice`},
+		{`{cache: {vary: ["Accept: x"]}}`, WhereOperation, `x-gateway.cache.vary[0]: expected a header name, found "Accept: x"`},
 		{`{rate-limit: {rate: 1/s}}`, WhereOperation, `x-gateway.rate-limit: not supported yet`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], timeout: fast}}}`, WhereRoot, `x-gateway.upstreams.pets.timeout: expected a duration like 500ms or 2s, found "fast"`},
-		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {attempts: 2}}}}`, WhereRoot, `x-gateway.upstreams.pets.retries: not supported yet`},
-		{`{upstreams: {pets: {targets: ["http://h:1"], balance: p2c-ewma}}}`, WhereRoot, `"p2c-ewma" not supported yet`},
-		{`{upstreams: {pets: {targets: ["http://h:1"], balance: random}}}`, WhereRoot, `unknown balancer "random"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {attempts: 11}}}}`, WhereRoot, `x-gateway.upstreams.pets.retries.attempts: expected 0 to 10 retries, found 11`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {on: [connect-error, 404]}}}}`, WhereRoot, `retries.on[1]: expected connect-error or a status from 500 to 599, found 404`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {budget: 150%}}}}`, WhereRoot, `retries.budget: expected a share like 20% or 0.2 (above 0, at most 100%), found`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {tries: 2}}}}`, WhereRoot, `unknown key "tries" (valid keys: attempts, backoff, budget, on)`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], balance: hash}}}`, WhereRoot, `x-gateway.upstreams.pets.balance: hash needs hash-key`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], hash-key: client-ip}}}`, WhereRoot, `hash-key: only used with balance: hash`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], balance: hash, hash-key: body:x}}}`, WhereRoot, `hash-key: expected header:NAME, cookie:NAME, query:NAME, client-ip or consumer, found "body:x"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], health: {interval: 1s}}}}`, WhereRoot, `health: health needs a path to probe`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], health: {path: healthz}}}}`, WhereRoot, `health.path: must start with "/"`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], passive: {consecutive-failures: 0}}}}`, WhereRoot, `consecutive-failures: must be an integer >= 1`},
+		{`{upstreams: {pets: {targets: ["http://h:1"], balance: random}}}`, WhereRoot, `unknown balancer "random" (valid: round-robin, weighted, least-conn, p2c-ewma, hash)`},
 		{`{upstreams: {pets: {targets: []}}}`, WhereRoot, `upstream has no targets`},
 		{`{upstreams: {pets: {targets: ["ftp://h"]}}}`, WhereRoot, `must use http or https`},
 		{`{upstreams: {pets: {targets: ["http://h/?a=1"]}}}`, WhereRoot, `must not have a query or fragment`},

@@ -7,7 +7,10 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/runtime/auth"
+	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/cache"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
+	"github.com/gatewaygen/gatewaygen/runtime/retry"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
 
@@ -58,8 +61,56 @@ var keyTable = []KeySpec{
 	{Key: "upstreams.<name>.targets", Where: upstrLvl, Type: "list of URL or target", Default: "required", Example: `["http://127.0.0.1:9001"]`},
 	{Key: "upstreams.<name>.targets[].url", Where: upstrLvl, Type: "URL", Default: "required", Example: "http://127.0.0.1:9002"},
 	{Key: "upstreams.<name>.targets[].weight", Where: upstrLvl, Type: "integer", Default: code("1"), Example: "2"},
-	{Key: "upstreams.<name>.balance", Where: upstrLvl, Type: "enum", Default: code("round-robin"), Example: "round-robin"},
+	{Key: "upstreams.<name>.balance", Where: upstrLvl, Type: "enum", Default: code(balance.P2CEWMA), Example: "least-conn"},
 	{Key: "upstreams.<name>.timeout", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(proxy.DefaultTimeout)), Example: "2s"},
+	// upstream failure handling
+	{Key: "upstreams.<name>.hash-key", Where: upstrLvl, Type: "string", Default: "required for `hash`", Example: "header:X-User"},
+	{Key: "upstreams.<name>.retries", Where: upstrLvl, Type: "object", Default: "no retries", Example: "{attempts: 2, on: [connect-error, 503]}"},
+	{Key: "upstreams.<name>.retries.attempts", Where: upstrLvl, Type: "integer", Default: code("0"), Example: "2"},
+	{Key: "upstreams.<name>.retries.budget", Where: upstrLvl, Type: "share", Default: code(FormatShare(retry.DefaultRatio)), Example: "10%"},
+	{Key: "upstreams.<name>.retries.on", Where: upstrLvl, Type: "list of status or `connect-error`", Default: code("[connect-error]"), Example: "[connect-error, 502, 503]"},
+	{Key: "upstreams.<name>.retries.backoff", Where: upstrLvl, Type: "duration", Default: "no pause", Example: "25ms"},
+	{Key: "upstreams.<name>.health", Where: upstrLvl, Type: "object", Default: "no probes", Example: "{path: /healthz, interval: 5s}"},
+	{Key: "upstreams.<name>.health.path", Where: upstrLvl, Type: "string", Default: "required", Example: "/healthz"},
+	{Key: "upstreams.<name>.health.interval", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(proxy.DefaultHealthInterval)), Example: "2s"},
+	{Key: "upstreams.<name>.health.timeout", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(proxy.DefaultHealthTimeout)), Example: "500ms"},
+	{Key: "upstreams.<name>.health.healthy", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(proxy.DefaultHealthHealthy)), Example: "2"},
+	{Key: "upstreams.<name>.health.unhealthy", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(proxy.DefaultHealthUnhealthy)), Example: "3"},
+	{Key: "upstreams.<name>.passive", Where: upstrLvl, Type: "object", Default: "no ejection", Example: "{consecutive-failures: 5, eject: 30s}"},
+	{Key: "upstreams.<name>.passive.consecutive-failures", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(balance.DefaultConsecutiveFailures)), Example: "5"},
+	{Key: "upstreams.<name>.passive.eject", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(balance.DefaultEject)), Example: "30s"},
+	{Key: "upstreams.<name>.host", Where: upstrLvl, Type: "enum", Default: code("target"), Example: "client"},
+	{Key: "upstreams.<name>.max-response-body", Where: upstrLvl, Type: "size", Default: "no limit", Example: "10MiB"},
+	{Key: "upstreams.<name>.tls", Where: upstrLvl, Type: "object", Default: "system CAs, target's host", Example: "{ca: certs/upstream-ca.pem}"},
+	{Key: "upstreams.<name>.tls.ca", Where: upstrLvl, Type: "file", Default: "the system's CAs", Example: "certs/upstream-ca.pem"},
+	{Key: "upstreams.<name>.tls.server-name", Where: upstrLvl, Type: "string", Default: "the target's host", Example: "pets.internal"},
+	{Key: "upstreams.<name>.tls.cert", Where: upstrLvl, Type: "file", Default: "none", Example: "certs/gateway.pem"},
+	{Key: "upstreams.<name>.tls.key", Where: upstrLvl, Type: "file", Default: "none", Example: "certs/gateway.key"},
+	{Key: "upstreams.<name>.passive.max-ejected", Where: upstrLvl, Type: "share", Default: code(FormatShare(balance.DefaultMaxEjected)), Example: "50%"},
+	// response cache
+	{Key: "cache", Where: allLevel, Type: "object", Default: "no caching", Example: "{ttl: 30s, vary: [Accept]}"},
+	{Key: "cache.enabled", Where: allLevel, Type: "boolean", Default: "`true` when `ttl` is set", Example: "false"},
+	{Key: "cache.ttl", Where: allLevel, Type: "duration", Default: "none", Example: "30s"},
+	{Key: "cache.vary", Where: allLevel, Type: "list of header names", Default: "none", Example: "[Accept, Accept-Encoding]"},
+	{Key: "cache.query", Where: allLevel, Type: "`all`, `none` or list of names", Default: code("all"), Example: "[page, size]"},
+	{Key: "cache.authenticated", Where: allLevel, Type: "boolean", Default: code("false"), Example: "true"},
+	{Key: "cache.stale-while-revalidate", Where: allLevel, Type: "duration", Default: "none", Example: "10s"},
+	{Key: "cache.stale-if-error", Where: allLevel, Type: "duration", Default: "none", Example: "5m"},
+	{Key: "cache.max-bytes", Where: rootOnly, Type: "size", Default: code(FormatSize(cache.DefaultMaxBytes)), Example: "256MiB"},
+	{Key: "cache.store", Where: rootOnly, Type: "enum", Default: code("memory"), Example: "memory"},
+	// transformations
+	{Key: "request-headers", Where: allLevel, Type: "object", Default: "none", Example: "{set: {X-Source: gateway}, remove: [X-Debug]}"},
+	{Key: "request-headers.set", Where: allLevel, Type: "map of name to template", Default: "none", Example: "{X-Pet: \"{path.petId}\"}"},
+	{Key: "request-headers.add", Where: allLevel, Type: "map of name to template", Default: "none", Example: "{Via: gatewaygen}"},
+	{Key: "request-headers.remove", Where: allLevel, Type: "list of names", Default: "none", Example: "[X-Debug, Cookie]"},
+	{Key: "response-headers", Where: allLevel, Type: "object", Default: "none", Example: "{remove: [Server]}"},
+	{Key: "response-headers.set", Where: allLevel, Type: "map of name to template", Default: "none", Example: "{X-Request: \"{request-id}\"}"},
+	{Key: "response-headers.add", Where: allLevel, Type: "map of name to template", Default: "none", Example: "{Link: \"</docs>; rel=help\"}"},
+	{Key: "response-headers.remove", Where: allLevel, Type: "list of names", Default: "none", Example: "[Server, X-Powered-By]"},
+	{Key: "request-query", Where: allLevel, Type: "object", Default: "none", Example: "{set: {source: gateway}}"},
+	{Key: "request-query.set", Where: allLevel, Type: "map of name to template", Default: "none", Example: "{api_key: \"{header.X-Key}\"}"},
+	{Key: "request-query.add", Where: allLevel, Type: "map of name to template", Default: "none", Example: "{tag: gateway}"},
+	{Key: "request-query.remove", Where: allLevel, Type: "list of names", Default: "none", Example: "[debug]"},
 	{Key: "limits", Where: allLevel, Type: "object", Default: "", Example: "{max-body: 1MiB}"},
 	{Key: "limits.max-header-bytes", Where: rootOnly, Type: "size", Default: code(FormatSize(server.DefaultMaxHeaderBytes)), Example: "16KiB"},
 	{Key: "limits.timeout", Where: rootOnly, Type: "duration", Default: code(FormatDuration(server.DefaultTimeout)), Example: "10s"},
@@ -93,6 +144,12 @@ var keyTable = []KeySpec{
 // code writes a default that is a literal value as the reference shows one.
 func code(v string) string { return "`" + v + "`" }
 
+// FormatShare writes a share as the reference and share decode it: a
+// percentage.
+func FormatShare(f float64) string {
+	return strconv.FormatFloat(f*100, 'f', -1, 64) + "%"
+}
+
 // FormatSize writes n bytes as the reference and ParseSize write sizes: in
 // the largest binary unit that divides it.
 func FormatSize(n int64) string {
@@ -122,8 +179,7 @@ func FormatDuration(d time.Duration) string {
 // futureKeys are keys of the design's later shape. They are rejected with
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
-	"rate-limit": true, "cache": true, "anomaly": true, "cors": true, "docs": true,
-	"retries": true, "health": true, "passive": true, "hash-key": true,
+	"rate-limit": true, "anomaly": true, "cors": true, "docs": true,
 }
 
 // Keys returns the table of every accepted key, in the order the reference

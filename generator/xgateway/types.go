@@ -72,8 +72,16 @@ type Upstream struct {
 	Name    string
 	Pos     diag.Pos
 	Targets []Target
-	Balance Value[string]        // round-robin (the only one so far)
+	Balance Value[string]        // one of balance.Policies
 	Timeout Value[time.Duration] // default per-call timeout for operations using this upstream
+	HashKey Value[string]        // for balance: hash; see ParseHashKey
+	Retries *Retries
+	Health  *Health
+	Passive *Passive
+
+	Host            Value[string] // target (default) or client
+	MaxResponseBody Value[int64]
+	TLS             *UpstreamTLS
 }
 
 // Target is one backend address of an upstream.
@@ -94,6 +102,12 @@ type Settings struct {
 	MaxBody  Value[int64]         // limits.max-body, in bytes
 
 	ResponseValidation ResponseValidation // response-validation
+
+	Cache Cache // cache; its keys are resolved one by one, as for response-validation
+
+	RequestHeaders  Transform // request-headers
+	ResponseHeaders Transform // response-headers
+	RequestQuery    Transform // request-query
 }
 
 // ResponseValidation is the response-validation object. Its two keys are

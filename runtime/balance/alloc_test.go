@@ -12,3 +12,20 @@ func TestNextAllocs(t *testing.T) {
 		}
 	}
 }
+
+func TestPoolAllocs(t *testing.T) {
+	for _, policy := range Policies {
+		p, err := NewPool([]Target{{URL: "a"}, {URL: "b", Weight: 2}, {URL: "c"}}, Config{Policy: policy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := []byte("k")
+		if n := testing.AllocsPerRun(100, func() {
+			var tried Tried
+			i := p.Pick(&tried, key)
+			p.Done(i, p.Start(i), false)
+		}); n != 0 {
+			t.Fatalf("%s: %v allocs, want 0", policy, n)
+		}
+	}
+}

@@ -29,8 +29,9 @@ func inmemUpstream(b *testing.B, u *Upstream) {
 		ln.Close()
 		<-done
 	})
-	for i := range u.targets {
-		u.targets[i].client.Dial = func(string) (net.Conn, error) { return ln.Dial() }
+	set := u.set.Load()
+	for i := range set.targets {
+		set.targets[i].client.Dial = func(string) (net.Conn, error) { return ln.Dial() }
 	}
 }
 

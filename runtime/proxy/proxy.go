@@ -14,20 +14,26 @@
 // (the client decides), never rewrite the path the caller built (it is sent
 // byte for byte after the target's base path), and never reveal internal
 // addresses in error bodies: failures become problem+json naming only the
-// upstream. Retry policy beyond rescuing a stale pooled connection is not
-// its business.
+// upstream. A failed call is retried on another target only as Retries
+// allows (never the same target twice in one request), and every call feeds
+// the pool's latency, load and ejection (package balance).
 package proxy
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -38,6 +44,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
+	"github.com/gatewaygen/gatewaygen/runtime/retry"
 )
 
 // DefaultTimeout is an upstream's per-call deadline when its config says 0.
@@ -53,19 +60,87 @@ type UpstreamConfig struct {
 	Name    string
 	Targets []balance.Target
 	Timeout time.Duration
+	// Balance picks the policy ("" is balance.P2CEWMA for several
+	// targets); HashKey says what balance.Hash hashes.
+	Balance string
+	HashKey KeySource
+	Passive balance.Passive
+	Retries Retries
+	Health  Health
+	// ClientHost sends the client's Host to the upstream instead of the
+	// target's own host.
+	ClientHost bool
+	// MaxResponseBody bounds an answer's body; a larger one is cut off and
+	// answered with 502. 0 is no limit.
+	MaxResponseBody int64
+	// TLS configures calls to https targets.
+	TLS TLS
+}
+
+// TLS is how the gateway calls https targets: the CA bundle that verifies
+// them (the system's when empty), the name their certificate must carry
+// (the target's host when empty), and a client certificate for upstreams
+// that ask for one. Certificates are always verified.
+type TLS struct {
+	CAFile     string
+	ServerName string
+	CertFile   string
+	KeyFile    string
+}
+
+// Retries says when a failed call is tried again, on another target.
+// Attempts counts the retries after the first call (0: none).
+//
+// A call that failed to connect sent nothing, so it is retried whatever its
+// method; a call that got an answer (a status in On) or broke off midway is
+// retried only when its method is idempotent (RFC 9110 §9.2.2), since the
+// upstream may have acted on it; a call that timed out is not retried, as
+// it has spent the deadline. Each retry costs one from a budget that
+// grows by Budget per call (retry.NewBudget), with a pause of Backoff on
+// average, doubling per retry and jittered.
+type Retries struct {
+	Attempts     int
+	Budget       float64
+	MinPerSecond int   // 0: retry.DefaultMinPerSecond; negative: no floor
+	On           []int // statuses that are retried; connect errors always are
+	Backoff      time.Duration
+}
+
+// KeySource names the part of a request balance.Hash hashes.
+type KeySource struct {
+	Kind string // "header", "cookie", "query", "client-ip", "consumer" (see ForwardFor), or "" for none
+	Name string
 }
 
 // Upstream is a pool of targets, each with its own fasthttp.HostClient,
 // built once by NewUpstream and safe for concurrent use.
 type Upstream struct {
 	name    string
-	targets []target
-	bal     balance.Balancer
+	set     atomic.Pointer[targetSet] // swapped whole by SetTargets
+	cfg     UpstreamConfig            // what a new target set is built from
+	tls     *tls.Config
+	mu      sync.Mutex // serializes SetTargets and Close
 	timeout time.Duration
+	retries Retries
+	budget  *retry.Budget
+	hashKey KeySource
+	key     []byte // HashKey.Name, for Peek
+	// clientHost: see UpstreamConfig.ClientHost.
+	clientHost bool
+	health     *checker
 
 	// Problem details, composed once so the failure path does not allocate
 	// either: an outage is exactly when the gateway must stay cheap.
-	msgNoTargets, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid string
+	msgNoTargets, msgAllDown, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid, msgTooLarge string
+}
+
+// targetSet is the targets of an upstream at one time, with their
+// balancer and probes. A request works with the set it started with, so a
+// reload never changes the targets under a call in flight.
+type targetSet struct {
+	targets []target
+	pool    *balance.Pool
+	health  *checker
 }
 
 type target struct {
@@ -77,21 +152,54 @@ type target struct {
 // NewUpstream validates every target URL (scheme http or https, a host, an
 // optional base path, no query, fragment or user info) and builds one
 // client per target. An empty target list is allowed: Forward answers 503,
-// so a gateway can start before its upstreams are configured.
+// so a gateway can start before its upstreams are configured. When Health
+// has a path, probes start at once; Close stops them.
 func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 	if cfg.Name == "" {
 		return nil, errors.New("proxy: upstream has no name")
 	}
 	u := &Upstream{
 		name:    cfg.Name,
+		cfg:     cfg,
 		timeout: cfg.Timeout,
-		bal:     balance.NewRoundRobin(cfg.Targets),
+		retries: cfg.Retries,
+		hashKey: cfg.HashKey,
+		key:     []byte(cfg.HashKey.Name),
+
+		clientHost: cfg.ClientHost,
+	}
+	var err error
+	if u.tls, err = cfg.TLS.config(); err != nil {
+		return nil, fmt.Errorf("proxy: upstream %s: %w", cfg.Name, err)
+	}
+	if cfg.MaxResponseBody < 0 || cfg.MaxResponseBody > math.MaxInt32 {
+		return nil, fmt.Errorf("proxy: upstream %s: response body limit %d out of range", cfg.Name, cfg.MaxResponseBody)
+	}
+	switch cfg.HashKey.Kind {
+	case "", "client-ip", "consumer":
+	case "header", "cookie", "query":
+		if cfg.HashKey.Name == "" {
+			return nil, fmt.Errorf("proxy: upstream %s: hash key %s has no name", cfg.Name, cfg.HashKey.Kind)
+		}
+	default:
+		return nil, fmt.Errorf("proxy: upstream %s: unknown hash key kind %q (valid: header, cookie, query, client-ip, consumer)", cfg.Name, cfg.HashKey.Kind)
+	}
+	if u.retries.Attempts > 0 {
+		floor := u.retries.MinPerSecond
+		switch {
+		case floor == 0:
+			floor = retry.DefaultMinPerSecond
+		case floor < 0:
+			floor = 0
+		}
+		u.budget = retry.NewBudget(u.retries.Budget, floor)
 	}
 	if u.timeout <= 0 {
 		u.timeout = DefaultTimeout
 	}
 	prefix := "upstream " + cfg.Name + ": "
 	u.msgNoTargets = prefix + "no targets"
+	u.msgAllDown = prefix + "no healthy target"
 	u.msgTimeout = prefix + "timed out"
 	u.msgBusy = prefix + "too many concurrent requests"
 	u.msgRefused = prefix + "connection refused"
@@ -99,18 +207,97 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 	u.msgDNS = prefix + "host not found"
 	u.msgConnect = prefix + "cannot connect"
 	u.msgInvalid = prefix + "invalid response"
+	u.msgTooLarge = prefix + "response too large"
 
-	for _, t := range cfg.Targets {
-		tg, err := newTarget(t.URL, u.timeout)
-		if err != nil {
-			return nil, fmt.Errorf("proxy: upstream %s: target %q: %w", cfg.Name, t.URL, err)
-		}
-		u.targets = append(u.targets, tg)
+	if cfg.Health.Path != "" && cfg.Health.Path[0] != '/' {
+		return nil, fmt.Errorf("proxy: upstream %s: health path must start with /", cfg.Name)
 	}
+	set, err := u.newSet(cfg.Targets)
+	if err != nil {
+		return nil, err
+	}
+	u.set.Store(set)
+	set.start(u)
 	return u, nil
 }
 
-func newTarget(raw string, timeout time.Duration) (target, error) {
+// newSet validates targets and builds their clients and balancer.
+func (u *Upstream) newSet(targets []balance.Target) (*targetSet, error) {
+	pool, err := balance.NewPool(targets, balance.Config{Policy: u.cfg.Balance, Passive: u.cfg.Passive})
+	if err != nil {
+		return nil, fmt.Errorf("proxy: upstream %s: %w", u.name, err)
+	}
+	set := &targetSet{pool: pool}
+	for _, t := range targets {
+		tg, err := newTarget(t.URL, u.timeout, u.tls, int(u.cfg.MaxResponseBody))
+		if err != nil {
+			return nil, fmt.Errorf("proxy: upstream %s: target %q: %w", u.name, t.URL, err)
+		}
+		set.targets = append(set.targets, tg)
+	}
+	return set, nil
+}
+
+// start begins the set's health probes, when the upstream has them.
+func (set *targetSet) start(u *Upstream) {
+	if u.cfg.Health.Path != "" && len(set.targets) > 0 {
+		set.health = startHealth(set, u.cfg.Health)
+	}
+}
+
+// stop ends the set's probes and lets go of its idle connections; calls
+// still in flight on it finish on their own connections.
+func (set *targetSet) stop() {
+	if set.health != nil {
+		set.health.stop()
+	}
+	for _, t := range set.targets {
+		t.client.CloseIdleConnections()
+	}
+}
+
+// SetTargets replaces the upstream's targets, as a reload of the target
+// list does: new requests go to the new targets at once, requests in
+// flight finish on the old ones, and the new balancer starts afresh (no
+// latency history, no ejection). On an error the old targets stay.
+func (u *Upstream) SetTargets(targets []balance.Target) error {
+	set, err := u.newSet(targets)
+	if err != nil {
+		return err
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	set.start(u)
+	u.set.Swap(set).stop()
+	return nil
+}
+
+// Targets returns the URLs of the upstream's current targets.
+func (u *Upstream) Targets() []string {
+	set := u.set.Load()
+	out := make([]string, len(set.targets))
+	for i, t := range set.targets {
+		out[i] = string(t.prefix)
+	}
+	return out
+}
+
+// Close stops the upstream's health probes. Calls in flight are not
+// affected.
+func (u *Upstream) Close() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if set := u.set.Load(); set.health != nil {
+		set.health.stop()
+		set.health = nil
+	}
+}
+
+// Pool returns the upstream's current balancer, for observers (metrics,
+// admin).
+func (u *Upstream) Pool() *balance.Pool { return u.set.Load().pool }
+
+func newTarget(raw string, timeout time.Duration, tlsConfig *tls.Config, maxBody int) (target, error) {
 	pu, err := url.Parse(raw)
 	if err != nil {
 		return target{}, errors.New("not a URL, want http[s]://host[:port][/base]")
@@ -156,6 +343,8 @@ func newTarget(raw string, timeout time.Duration) (target, error) {
 			// Header names go through as the client spelled them.
 			DisableHeaderNamesNormalizing: false,
 			MaxConns:                      MaxConnsPerTarget,
+			TLSConfig:                     tlsConfig,
+			MaxResponseBodySize:           maxBody,
 			// Wait for a free connection rather than failing at once; the
 			// call's deadline still bounds the wait.
 			MaxConnWaitTimeout:  timeout,
@@ -236,6 +425,17 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 // caller that checks responses against the API's contract checks only the
 // former.
 func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration) bool {
+	return u.forward(ctx, path, timeout, u.keyOf(ctx))
+}
+
+// ForwardFor is Forward for an upstream that balances by consumer
+// (KeySource kind "consumer"): consumer, the identity the auth stage
+// verified, is the hash key. An anonymous call ("") is spread in turn.
+func (u *Upstream) ForwardFor(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration, consumer string) bool {
+	return u.forward(ctx, path, timeout, unsafe.Slice(unsafe.StringData(consumer), len(consumer)))
+}
+
+func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration, key []byte) bool {
 	requestid.Ensure(ctx)
 	req, resp := &ctx.Request, &ctx.Response
 	bad, claims, ok := scanFields(req.Header.RawHeaders())
@@ -243,25 +443,31 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		refuseFieldName(ctx, bad)
 		return false
 	}
-	if len(u.targets) == 0 {
+	set := u.set.Load()
+	if len(set.targets) == 0 {
 		problem.ServiceUnavailable(ctx, u.msgNoTargets)
 		return false
 	}
 	if timeout <= 0 {
 		timeout = u.timeout
 	}
-	t := &u.targets[u.bal.Next()]
+	deadline := time.Now().Add(timeout)
+	var tried balance.Tried
+	i := set.pool.Pick(&tried, key)
+	if i < 0 {
+		// Every target is ejected or down: answer now rather than queue the
+		// client behind connect timeouts that are certain to come.
+		problem.ServiceUnavailable(ctx, u.msgAllDown)
+		return false
+	}
+	if u.budget != nil {
+		u.budget.Deposit()
+	}
 	s := statePool.Get().(*state)
 
 	// Capture what the rewrite overwrites: fasthttp reuses the buffers.
 	s.origURI = append(s.origURI[:0], req.Header.RequestURI()...)
 	s.origHost = append(s.origHost[:0], req.Header.Host()...)
-	s.uri = append(s.uri[:0], t.prefix...)
-	s.uri = append(s.uri, path...)
-	if q := req.URI().QueryString(); len(q) > 0 {
-		s.uri = append(s.uri, '?')
-		s.uri = append(s.uri, q...)
-	}
 	resp.Header.CopyTo(&s.pre)
 
 	// Fields the client names in Connection go first; the gateway's own are
@@ -277,19 +483,33 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		}
 	}
 	u.setForwarded(ctx, s)
-
-	req.SetRequestURIBytes(s.uri)
-	// An absolute URI carries the target's host, which Request.Write puts
-	// in Host. The scheme is set again because a TLS client connection
-	// would otherwise force https onto a plain-http upstream.
-	req.URI().SetSchemeBytes(t.scheme)
 	req.Header.SetNoDefaultContentType(true) // send no Content-Type the client did not
 	resp.Header.SetNoDefaultContentType(true)
 
-	err := t.client.DoTimeout(req, resp, timeout)
+	var err error
+	for attempt := 1; ; attempt++ {
+		tried.Add(i)
+		err = u.call(ctx, set, i, path, s, deadline)
+		if !u.retry(ctx, err, attempt) {
+			break
+		}
+		next := set.pool.Pick(&tried, key)
+		if next < 0 || !u.budget.Withdraw() {
+			break
+		}
+		if d := retry.Backoff(u.retries.Backoff, attempt); d > 0 {
+			if time.Until(deadline) <= d {
+				break
+			}
+			time.Sleep(d)
+		}
+		i = next
+		resp.Reset()
+	}
 
 	req.SetRequestURIBytes(s.origURI)
 	req.Header.SetHostBytes(s.origHost)
+	req.UseHostHeader = false
 
 	if err != nil {
 		resp.Reset()
@@ -306,6 +526,97 @@ func (u *Upstream) Forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	s.pre.Reset()
 	statePool.Put(s)
 	return err == nil
+}
+
+// call sends the request to target i of set and tells its pool how it
+// went: a transport error or a 5xx counts against the target.
+func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []byte, s *state, deadline time.Time) error {
+	req, resp := &ctx.Request, &ctx.Response
+	t := &set.targets[i]
+	s.uri = append(s.uri[:0], t.prefix...)
+	s.uri = append(s.uri, path...)
+	if q := ctx.URI().QueryString(); len(q) > 0 {
+		s.uri = append(s.uri, '?')
+		s.uri = append(s.uri, q...)
+	}
+	req.SetRequestURIBytes(s.uri)
+	// An absolute URI carries the target's host, which Request.Write puts
+	// in Host. The scheme is set again because a TLS client connection
+	// would otherwise force https onto a plain-http upstream.
+	req.URI().SetSchemeBytes(t.scheme)
+	if u.clientHost {
+		req.UseHostHeader = true
+		req.Header.SetHostBytes(s.origHost)
+	}
+	start := set.pool.Start(i)
+	err := t.client.DoDeadline(req, resp, deadline)
+	code := resp.StatusCode()
+	set.pool.Done(i, start, err != nil || code == 500 || code == 502 || code == 503 || code == 504)
+	return err
+}
+
+// retry reports whether the outcome of attempt (1 for the first call) may
+// be retried under the upstream's policy; the budget and the choice of a
+// new target come after.
+func (u *Upstream) retry(ctx *fasthttp.RequestCtx, err error, attempt int) bool {
+	if attempt > u.retries.Attempts || ctx.Request.IsBodyStream() {
+		return false // a streamed body is gone once sent: only a fully read one replays
+	}
+	idem := idempotent(ctx.Request.Header.Method())
+	if err != nil {
+		// Nothing was sent when the connection failed; a call that broke
+		// off midway may have been acted on, which only an idempotent method
+		// allows to repeat. A timeout has spent the deadline retries share.
+		return connectError(err) || idem && !timeoutError(err)
+	}
+	if !idem {
+		return false
+	}
+	code := ctx.Response.StatusCode()
+	for _, c := range u.retries.On {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// connectError reports whether err happened before the request was sent.
+func connectError(err error) bool {
+	var opErr *net.OpError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, fasthttp.ErrDialTimeout) ||
+		errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+func timeoutError(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, fasthttp.ErrTimeout) || errors.As(err, &netErr) && netErr.Timeout()
+}
+
+// idempotent reports whether RFC 9110 §9.2.2 makes method idempotent.
+func idempotent(method []byte) bool {
+	switch string(method) {
+	case fasthttp.MethodGet, fasthttp.MethodHead, fasthttp.MethodOptions, fasthttp.MethodTrace,
+		fasthttp.MethodPut, fasthttp.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// keyOf returns what the hash policy hashes for this request; nil when the
+// pool does not hash or the request has no such key (then it spreads).
+func (u *Upstream) keyOf(ctx *fasthttp.RequestCtx) []byte {
+	switch u.hashKey.Kind {
+	case "header":
+		return ctx.Request.Header.PeekBytes(u.key)
+	case "cookie":
+		return ctx.Request.Header.CookieBytes(u.key)
+	case "query":
+		return ctx.QueryArgs().PeekBytes(u.key)
+	case "client-ip":
+		return ctx.RemoteIP()
+	}
+	return nil
 }
 
 var http11 = []byte("HTTP/1.1")
@@ -565,6 +876,8 @@ func (u *Upstream) fail(ctx *fasthttp.RequestCtx, err error) {
 	case errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout),
 		errors.As(err, &netErr) && netErr.Timeout():
 		problem.GatewayTimeout(ctx, u.msgTimeout)
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		problem.BadGateway(ctx, u.msgTooLarge)
 	case errors.Is(err, fasthttp.ErrNoFreeConns):
 		problem.ServiceUnavailable(ctx, u.msgBusy)
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -585,3 +898,33 @@ var (
 	_ headerSource = (*fasthttp.RequestHeader)(nil)
 	_ headerSource = (*fasthttp.ResponseHeader)(nil)
 )
+
+// config builds the client side of TLS to the upstream; nil when TLS
+// configures nothing, which leaves fasthttp's defaults (the system's CAs).
+func (t TLS) config() (*tls.Config, error) {
+	if t == (TLS{}) {
+		return nil, nil
+	}
+	c := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
+	if t.CAFile != "" {
+		pem, err := os.ReadFile(t.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("tls ca: %w", err)
+		}
+		c.RootCAs = x509.NewCertPool()
+		if !c.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls ca %s: no PEM certificate in it", t.CAFile)
+		}
+	}
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		return nil, errors.New("tls: a client certificate needs both cert and key")
+	}
+	if t.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("tls client certificate: %w", err)
+		}
+		c.Certificates = []tls.Certificate{cert}
+	}
+	return c, nil
+}

@@ -159,7 +159,7 @@ func newUpstream(t *testing.T, name string, urls ...string) *Upstream {
 	for _, u := range urls {
 		ts = append(ts, balance.Target{URL: u})
 	}
-	u, err := NewUpstream(UpstreamConfig{Name: name, Targets: ts, Timeout: 5 * time.Second})
+	u, err := NewUpstream(UpstreamConfig{Name: name, Targets: ts, Timeout: 5 * time.Second, Balance: balance.RoundRobin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +481,7 @@ func TestTargetPrefix(t *testing.T) {
 		"https://h/a%2Fb":       "https://h/a%2Fb",
 		"http://[::1]:8080/api": "http://[::1]:8080/api",
 	} {
-		tg, err := newTarget(in, time.Second)
+		tg, err := newTarget(in, time.Second, nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -489,7 +489,7 @@ func TestTargetPrefix(t *testing.T) {
 			t.Errorf("%s: prefix %q, want %q", in, tg.prefix, want)
 		}
 	}
-	tg, _ := newTarget("https://h", time.Second)
+	tg, _ := newTarget("https://h", time.Second, nil, 0)
 	if tg.client.Addr != "h:443" || !tg.client.IsTLS {
 		t.Errorf("addr %q tls %v", tg.client.Addr, tg.client.IsTLS)
 	}

@@ -46,6 +46,10 @@ type State struct {
 	// parameter.
 	Order []int32
 
+	// CacheKey holds the cache stage's key for the request, from its
+	// lookup to its store (runtime/cache).
+	CacheKey []byte
+
 	// Consumer is who the auth stage verified the caller to be (an API
 	// key's consumer, a token's sub); "" when the operation is public or
 	// the caller anonymous. Later stages key on it.
@@ -64,6 +68,7 @@ func Acquire() *State { return pool.Get().(*State) }
 func Release(st *State) {
 	st.Errs.Reset()
 	st.Consumer = ""
+	st.CacheKey = st.CacheKey[:0]
 	st.Path = st.Path[:0]
 	st.Type = st.Type[:0]
 	st.Strs = st.Strs[:0]

@@ -72,6 +72,9 @@ type Config struct {
 	IdleTimeout    time.Duration       // how long a keep-alive connection may wait for its next request
 	MaxConns       int                 // concurrent client connections; more are answered 503 and closed
 	MaxConnsPerIP  int                 // concurrent connections from one client address (429 past it); 0: no limit
+	// Reload holds what SIGHUP reloads (the --upstreams-file targets);
+	// ParseFlags sets it.
+	Reload *Reloads
 	// Auth overrides where a security scheme's verification material
 	// comes from: scheme name -> "env:NAME" or "file:PATH" (runtime/auth
 	// reads it; a relative path is from the working directory).
@@ -176,6 +179,7 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	if v := getenv(EnvListen); v != "" {
 		cfg.Listen = v
 	}
+	envUpstreams := map[string]bool{}
 	if v := getenv(EnvUpstreams); strings.TrimSpace(v) != "" {
 		env := map[string][]string{}
 		for _, item := range strings.Split(v, ",") {
@@ -190,6 +194,7 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 		}
 		for k, v := range env {
 			cfg.Upstreams[k] = v
+			envUpstreams[k] = true
 		}
 	}
 	cfg.Auth = make(map[string]string, len(defaults.Auth))
@@ -247,6 +252,8 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	fs.SetOutput(out)
 	ups := &upstreamFlag{m: map[string][]string{}}
+	targetsFile := getenv(EnvUpstreamsFile)
+	fs.StringVar(&targetsFile, "upstreams-file", targetsFile, "read upstream targets from `FILE`, lines of NAME=URL, and again on SIGHUP; --upstream and "+EnvUpstreams+" win over it (env "+EnvUpstreamsFile+")")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`ADDR`ess to listen on (env "+EnvListen+")")
 	fs.Var(ups, "upstream", "override an upstream's targets with `NAME=URL`; repeat to make a pool (env "+EnvUpstreams+", comma-separated)")
 	fs.Var(&authFlag{m: cfg.Auth}, "auth", "take security scheme `SCHEME`'s keys or JWKS from SCHEME=env:NAME or SCHEME=file:PATH instead of the document's source; repeatable (env "+EnvAuth+", comma-separated)")
@@ -271,6 +278,18 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	}
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("server: unexpected argument %q", fs.Arg(0))
+	}
+	if targetsFile != "" {
+		m, err := readTargetsFile(targetsFile)
+		if err != nil {
+			return Config{}, fmt.Errorf("server: --upstreams-file: %w", err)
+		}
+		for k, v := range m {
+			if _, set := ups.m[k]; !set && !envUpstreams[k] {
+				cfg.Upstreams[k] = v
+			}
+		}
+		cfg.Reload = &Reloads{file: targetsFile}
 	}
 	for k, v := range ups.m {
 		cfg.Upstreams[k] = v
@@ -429,6 +448,10 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 			fmt.Fprintf(stderr, "%s: upstream %s -> %s\n", prog, n, strings.Join(cfg.Upstreams[n], ", "))
 		}
 	}
+
+	reloadsDone := make(chan struct{})
+	defer close(reloadsDone)
+	watchReloads(cfg.Reload, prog, stderr, reloadsDone)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()

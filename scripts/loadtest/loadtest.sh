@@ -28,6 +28,8 @@
 #        GET  /pets/42        backend direct, nginx   GET  /v1/pets/42  gatewaygen
 #        POST /pets  (JSON)   backend direct, nginx   POST /v1/pets     gatewaygen
 #        GET  /v1/pets/abc    gatewaygen (rejected with 400: the validation path)
+#        GET  /v1/pets?limit=10  gatewaygen, served from its cache, then with
+#                             Cache-Control: no-cache (refreshed upstream each time)
 #   4. prints the table; stops every process it started, by PID, on exit.
 #
 # CPU placement on a machine with 2 or more cores and taskset: the backend,
@@ -290,7 +292,7 @@ wait_ready gateway "$STARTED" "$GATEWAY_PORT"
 
 # --- cases ------------------------------------------------------------------
 
-# id|via|port|method|path|body file|expected status
+# id|via|port|method|path|body file|expected status[|request header]
 CASES=(
 	"direct_get|backend direct|$BACKEND_PORT|GET|/pets/42||200"
 	"nginx_get|nginx|$NGINX_PORT|GET|/pets/42||200"
@@ -299,20 +301,25 @@ CASES=(
 	"nginx_post|nginx|$NGINX_PORT|POST|/pets|$BODY|200"
 	"gw_post|gatewaygen|$GATEWAY_PORT|POST|/v1/pets|$BODY|200"
 	"gw_bad|gatewaygen|$GATEWAY_PORT|GET|/v1/pets/abc||400"
+	# listPets is cached (x-gateway cache): served from the cache, then with
+	# every request asking for a fresh answer (Cache-Control: no-cache), which
+	# goes upstream and is stored again: the cache's best and worst case.
+	"gw_list_hit|gatewaygen, cache hit|$GATEWAY_PORT|GET|/v1/pets?limit=10||200"
+	"gw_list_miss|gatewaygen, cache refresh|$GATEWAY_PORT|GET|/v1/pets?limit=10||200|Cache-Control: no-cache"
 )
 
 for c in "${CASES[@]}"; do
-	IFS='|' read -r id via port method path body want <<<"$c"
+	IFS="|" read -r id via port method path body want _ <<<"$c"
 	got=$(status_of "$port" "$method" "$path" "$body")
 	[[ $got == "$want" ]] || die "$via: $method $path answered $got, want $want (logs: $(tail -n 5 "$TMP"/*.log))"
 done
 say "every server answers as expected; $((${#CASES[@]} * (DURATION + WARMUP))) s of load to go"
 
-# run_wrk OUT DURATION PORT METHOD PATH BODYFILE: wrk with the shared
-# settings, its output in OUT; fails when wrk does.
+# run_wrk OUT DURATION PORT METHOD PATH BODYFILE [HEADER]: wrk with the
+# shared settings, its output in OUT; fails when wrk does.
 run_wrk() {
-	local out=$1 duration=$2 port=$3 method=$4 path=$5 body=$6 pid
-	LOADTEST_METHOD=$method LOADTEST_BODY_FILE=$body \
+	local out=$1 duration=$2 port=$3 method=$4 path=$5 body=$6 header=${7:-} pid
+	LOADTEST_METHOD=$method LOADTEST_BODY_FILE=$body LOADTEST_HEADER=$header \
 		"${LOAD_PIN[@]}" wrk "${WRK_ARGS[@]}" -d"${duration}s" -s "$LUA" "http://127.0.0.1:$port$path" >"$out" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
@@ -327,10 +334,10 @@ $(tail -n 20 "$out")"
 declare -A RPS P50 P99 NON2XX SOCKERR
 load_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 for c in "${CASES[@]}"; do
-	IFS='|' read -r id via port method path body want <<<"$c"
+	IFS='|' read -r id via port method path body want header <<<"$c"
 	say "$via: $method $path"
-	((WARMUP == 0)) || run_wrk "$TMP/warmup.out" "$WARMUP" "$port" "$method" "$path" "$body"
-	run_wrk "$TMP/$id.out" "$DURATION" "$port" "$method" "$path" "$body"
+	((WARMUP == 0)) || run_wrk "$TMP/warmup.out" "$WARMUP" "$port" "$method" "$path" "$body" "$header"
+	run_wrk "$TMP/$id.out" "$DURATION" "$port" "$method" "$path" "$body" "$header"
 	line=$(grep '^LOADTEST ' "$TMP/$id.out" | tail -n 1) || die "no LOADTEST line in wrk's output:
 $(cat "$TMP/$id.out")"
 	declare -A kv=()
@@ -361,7 +368,7 @@ if [[ -n $(git status --porcelain -- cmd generator runtime specs 2>/dev/null) ]]
 fi
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 report() {
-	local c id via port method path body want request
+	local c id via port method path body want header request
 	echo "- gatewaygen $commit; $(go env GOVERSION);" \
 		"$(nginx -v 2>&1 | sed 's/^nginx version: //'); $(wrk -v 2>&1 | awk 'NR == 1 { print $1, $2 }')"
 	echo "- $CPUS CPUs (${cpu_model:-unknown model}), shared; load average ${load_start} before, ${load_end} after"
@@ -370,8 +377,9 @@ report() {
 	echo "| request | via | req/s | p50 ms | p99 ms | non-2xx | socket errors |"
 	echo "|---|---|--:|--:|--:|--:|--:|"
 	for c in "${CASES[@]}"; do
-		IFS='|' read -r id via port method path body want <<<"$c"
+		IFS='|' read -r id via port method path body want header <<<"$c"
 		request="$method $path"
+		[[ -z $header ]] || request+=" ($header)"
 		[[ -z $body ]] || request+=" ($(wc -c <"$body" | tr -d ' ') B JSON)"
 		[[ $want == 200 ]] || request+=" → $want"
 		printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "$request" "$via" "${RPS[$id]}" \
@@ -386,11 +394,18 @@ report() {
 		"$(ratio "${P50[gw_get]}" "${P50[nginx_get]}")" "$(ratio "${P99[gw_get]}" "${P99[nginx_get]}")"
 	printf '| POST | %s | %s | %s |\n' "$(ratio "${RPS[gw_post]}" "${RPS[nginx_post]}")" \
 		"$(ratio "${P50[gw_post]}" "${P50[nginx_post]}")" "$(ratio "${P99[gw_post]}" "${P99[nginx_post]}")"
+	echo
+	echo "gatewaygen's cache, GET /v1/pets?limit=10 served from it / refreshed upstream on every request:"
+	echo
+	echo "| req/s | p50 | p99 |"
+	echo "|--:|--:|--:|"
+	printf '| %s | %s | %s |\n' "$(ratio "${RPS[gw_list_hit]}" "${RPS[gw_list_miss]}")" \
+		"$(ratio "${P50[gw_list_hit]}" "${P50[gw_list_miss]}")" "$(ratio "${P99[gw_list_hit]}" "${P99[gw_list_miss]}")"
 }
 
 warnings=()
 for c in "${CASES[@]}"; do
-	IFS='|' read -r id via port method path body want <<<"$c"
+	IFS="|" read -r id via port method path body want _ <<<"$c"
 	if [[ $want == 200 && ${NON2XX[$id]} != 0 ]]; then
 		warnings+=("$via $method $path: ${NON2XX[$id]} responses were not 2xx; its figures are not comparable")
 	fi

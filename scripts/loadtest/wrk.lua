@@ -5,6 +5,7 @@
 --   LOADTEST_METHOD     request method (default GET)
 --   LOADTEST_BODY_FILE  file whose bytes are the request body, sent as
 --                       application/json (default: no body)
+--   LOADTEST_HEADER     one extra request header, "Name: value"
 --
 -- done() prints one machine-readable line, which the shell script parses
 -- instead of wrk's human-readable summary (latencies in microseconds):
@@ -15,6 +16,13 @@
 local method = os.getenv("LOADTEST_METHOD")
 if method and method ~= "" then
   wrk.method = method
+end
+
+local header = os.getenv("LOADTEST_HEADER")
+if header and header ~= "" then
+  local name, value = header:match("^([^:]+):%s*(.*)$")
+  assert(name, "LOADTEST_HEADER: want Name: value")
+  wrk.headers[name] = value
 end
 
 local body_file = os.getenv("LOADTEST_BODY_FILE")
