@@ -15,6 +15,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
+	ratelimit "github.com/gatewaygen/gatewaygen/runtime/ratelimit"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
@@ -39,12 +40,13 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock          bool                              // answer every operation from the document's examples
-	pets          *proxy.Upstream                   // upstream pets
-	inventory     *proxy.Upstream                   // upstream inventory
-	authPetsKey   *auth.APIKey                      // security scheme petsKey
-	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
-	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
+	mock          bool                                  // answer every operation from the document's examples
+	pets          *proxy.Upstream                       // upstream pets
+	inventory     *proxy.Upstream                       // upstream inventory
+	authPetsKey   *auth.APIKey                          // security scheme petsKey
+	authPetsAdmin *auth.JWT                             // security scheme petsAdmin
+	rl            [len(rateLimitPolicies)]*ratelimit.Op // each limited operation's limits, by rl<Op>
+	resp          [len(responseChecks)]*contract.Op     // response validation, indexed as responseChecks
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -75,6 +77,9 @@ func New(cfg server.Config) (*Gateway, error) {
 		return nil, err
 	}
 	if err := g.setupAuth(cfg); err != nil {
+		return nil, err
+	}
+	if err := g.setupRateLimits(cfg); err != nil {
 		return nil, err
 	}
 	for i := range responseChecks {

@@ -218,6 +218,9 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	if !g.authorizeUpdatePet(ctx, st) {
 		return
 	}
+	if !g.rl[rlUpdatePet].Admit(ctx, st.Consumer) {
+		return
+	}
 	if !admitUpdatePet(ctx, args, st) {
 		return
 	}
