@@ -47,6 +47,7 @@ type Op struct {
 	denyErr  bool  // some shared limit refuses while the store is down
 	stores   *Stores
 	policy   []byte       // the RateLimit-Policy value, the same on every response
+	item     [][]byte     // per limit: the start of its RateLimit item, `"name";r=`
 	now      func() int64 // tests' clock; nil: the request's time
 }
 
@@ -81,6 +82,7 @@ func NewOp(p Policy, s *Stores) (*Op, error) {
 		if i > 0 {
 			o.policy = append(o.policy, ", "...)
 		}
+		o.item = append(o.item, append(strconv.AppendQuote(nil, l.Name), ";r="...))
 		o.policy = strconv.AppendQuote(o.policy, l.Name)
 		o.policy = append(o.policy, ";q="...)
 		o.policy = strconv.AppendInt(o.policy, l.Count, 10)
@@ -153,8 +155,7 @@ func (o *Op) Admit(ctx *fasthttp.RequestCtx, consumer string) bool {
 		if len(s.text) > 0 {
 			s.text = append(s.text, ", "...)
 		}
-		s.text = strconv.AppendQuote(s.text, o.limits[i].Name)
-		s.text = append(s.text, ";r="...)
+		s.text = append(s.text, o.item[i]...)
 		s.text = strconv.AppendInt(s.text, c.Remaining, 10)
 		s.text = append(s.text, ";t="...)
 		s.text = strconv.AppendInt(s.text, int64(ceilSeconds(c.Reset)), 10)
