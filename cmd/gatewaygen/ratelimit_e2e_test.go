@@ -329,3 +329,44 @@ func TestEndToEndRateLimitRedis(t *testing.T) {
 		t.Errorf("no recovery line in the gateway's log:\n%s", out1.String())
 	}
 }
+
+const inFlightSpec = `openapi: 3.0.3
+info: {title: Flight, version: "1"}
+paths:
+  /pets/{petId}:
+    get:
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+      x-gateway:
+        limits: {max-in-flight: 1}
+      responses:
+        "200": {description: ok}
+`
+
+// TestEndToEndInFlight: an operation capped at one request in flight
+// answers a second one 503 with Retry-After at once, while the first waits
+// on its slow upstream, and serves again once the first is done.
+func TestEndToEndInFlight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a gateway; skipped in -short mode")
+	}
+	be := startBackend(t)
+	bin := buildGateway(t, writeSpec(t, "flight", inFlightSpec), "flight")
+	gw := startGateway(t, bin, "--upstream", "default=http://"+be.addr)
+	slow := make(chan response, 1)
+	go func() { slow <- do(t, "GET", gw+"/pets/"+slowPetID, "", nil) }()
+	time.Sleep(500 * time.Millisecond) // the slow request holds the slot for 2s
+	t0 := time.Now()
+	r := do(t, "GET", gw+"/pets/1", "", nil)
+	if d := time.Since(t0); d > time.Second {
+		t.Errorf("the refusal took %v: it must not wait for the slot", d)
+	}
+	r.problem(t, 503, "at once")
+	if r.header.Get("Retry-After") != "1" {
+		t.Errorf("503: Retry-After %q, want 1", r.header.Get("Retry-After"))
+	}
+	if s := <-slow; s.status != 200 {
+		t.Fatalf("the slow request: %d, want 200", s.status)
+	}
+	do(t, "GET", gw+"/pets/1", "", nil).echo(t, 200)
+}

@@ -46,6 +46,7 @@ type Gateway struct {
 	authPetsKey   *auth.APIKey                          // security scheme petsKey
 	authPetsAdmin *auth.JWT                             // security scheme petsAdmin
 	rl            [len(rateLimitPolicies)]*ratelimit.Op // each limited operation's limits, by rl<Op>
+	inFlight      [len(maxInFlight)]ratelimit.InFlight  // each capped operation's requests in flight, by flight<Op>
 	resp          [len(responseChecks)]*contract.Op     // response validation, indexed as responseChecks
 }
 
@@ -81,6 +82,9 @@ func New(cfg server.Config) (*Gateway, error) {
 	}
 	if err := g.setupRateLimits(cfg); err != nil {
 		return nil, err
+	}
+	for i, n := range maxInFlight {
+		g.inFlight[i].SetMax(n)
 	}
 	for i := range responseChecks {
 		g.resp[i] = contract.New(responseChecks[i])

@@ -321,6 +321,10 @@ func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
 	auth.StripIdentity(ctx)
+	if !g.inFlight[flightGetInventory].Acquire(ctx) {
+		return
+	}
+	defer g.inFlight[flightGetInventory].Release()
 	if !admitGetInventory(ctx, args, st) {
 		return
 	}

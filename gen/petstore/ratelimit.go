@@ -10,6 +10,17 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
 
+// The index of each capped operation in maxInFlight and Gateway.inFlight.
+const (
+	flightGetInventory = iota
+)
+
+// maxInFlight caps the requests of each operation served at once, from
+// x-gateway limits.max-in-flight.
+var maxInFlight = [...]int64{
+	flightGetInventory: 64,
+}
+
 // The index of each limited operation in rateLimitPolicies and Gateway.rl.
 const (
 	rlUpdatePet = iota

@@ -35,6 +35,11 @@ type rateLimitStage struct {
 func (rateLimitStage) file() string { return "ratelimit.go" }
 
 func (s rateLimitStage) active() bool {
+	return s.limited() || s.capped()
+}
+
+// limited reports whether some operation has rate limits.
+func (s rateLimitStage) limited() bool {
 	for _, o := range s.api.Operations {
 		if len(o.RateLimits) > 0 {
 			return true
@@ -42,6 +47,18 @@ func (s rateLimitStage) active() bool {
 	}
 	return false
 }
+
+// capped reports whether some operation caps its requests in flight.
+func (s rateLimitStage) capped() bool {
+	for _, o := range s.api.Operations {
+		if o.MaxInFlight > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func flightConst(o *ir.Operation) string { return "flight" + o.GoName }
 
 func rlConst(o *ir.Operation) string { return "rl" + o.GoName }
 
@@ -58,25 +75,101 @@ func (s rateLimitStage) shared() bool {
 }
 
 func (s rateLimitStage) fields(gr *jen.Group) {
-	gr.Id("rl").Index(jen.Len(jen.Id("rateLimitPolicies"))).Op("*").Qual(s.rt("ratelimit"), "Op").Comment("each limited operation's limits, by rl<Op>")
+	if s.limited() {
+		gr.Id("rl").Index(jen.Len(jen.Id("rateLimitPolicies"))).Op("*").Qual(s.rt("ratelimit"), "Op").Comment("each limited operation's limits, by rl<Op>")
+	}
+	if s.capped() {
+		gr.Id("inFlight").Index(jen.Len(jen.Id("maxInFlight"))).Qual(s.rt("ratelimit"), "InFlight").Comment("each capped operation's requests in flight, by flight<Op>")
+	}
 }
 
 func (s rateLimitStage) setup(b *jen.Group) {
-	b.If(jen.Err().Op(":=").Id("g").Dot("setupRateLimits").Call(jen.Id("cfg")), jen.Err().Op("!=").Nil()).Block(
-		jen.Return(jen.Nil(), jen.Err()),
-	)
+	if s.limited() {
+		b.If(jen.Err().Op(":=").Id("g").Dot("setupRateLimits").Call(jen.Id("cfg")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Err()),
+		)
+	}
+	if s.capped() {
+		b.For(jen.List(jen.Id("i"), jen.Id("n")).Op(":=").Range().Id("maxInFlight")).Block(
+			jen.Id("g").Dot("inFlight").Index(jen.Id("i")).Dot("SetMax").Call(jen.Id("n")),
+		)
+	}
 }
 
+// before counts the request in the operation's rate limits, then takes a
+// slot of its in-flight cap, which the handler's return frees: a request
+// the rate limits refuse holds no slot.
+//
+//	if !g.rl[rlGetPet].Admit(ctx, st.Consumer) {
+//		return
+//	}
+//	if !g.inFlight[flightGetPet].Acquire(ctx) {
+//		return
+//	}
+//	defer g.inFlight[flightGetPet].Release()
 func (s rateLimitStage) before(o *ir.Operation) []jen.Code {
-	if len(o.RateLimits) == 0 {
-		return nil
+	var out []jen.Code
+	if len(o.RateLimits) > 0 {
+		out = append(out, jen.If(jen.Op("!").Id("g").Dot("rl").Index(jen.Id(rlConst(o))).Dot("Admit").Call(jen.Id("ctx"), jen.Id("st").Dot("Consumer"))).Block(jen.Return()))
 	}
-	return []jen.Code{jen.If(jen.Op("!").Id("g").Dot("rl").Index(jen.Id(rlConst(o))).Dot("Admit").Call(jen.Id("ctx"), jen.Id("st").Dot("Consumer"))).Block(jen.Return())}
+	if o.MaxInFlight > 0 {
+		slot := jen.Id("g").Dot("inFlight").Index(jen.Id(flightConst(o)))
+		out = append(out,
+			jen.If(jen.Op("!").Add(slot).Dot("Acquire").Call(jen.Id("ctx"))).Block(jen.Return()),
+			jen.Defer().Id("g").Dot("inFlight").Index(jen.Id(flightConst(o))).Dot("Release").Call(),
+		)
+	}
+	return out
 }
 
 var rateKeyKinds = map[string]string{"client-ip": "ClientIP", "consumer": "Consumer", "header": "Header"}
 
 func (s rateLimitStage) decls(f *jen.File) {
+	if s.capped() {
+		s.flightDecls(f)
+	}
+	if s.limited() {
+		s.limitDecls(f)
+	}
+}
+
+// flightDecls writes the in-flight caps:
+//
+//	const (
+//		flightGetPet = iota
+//	)
+//
+//	var maxInFlight = [...]int64{
+//		flightGetPet: 64,
+//	}
+func (s rateLimitStage) flightDecls(f *jen.File) {
+	var capped []*ir.Operation
+	for _, o := range s.api.Operations {
+		if o.MaxInFlight > 0 {
+			capped = append(capped, o)
+		}
+	}
+	f.Comment("The index of each capped operation in maxInFlight and Gateway.inFlight.")
+	f.Const().DefsFunc(func(d *jen.Group) {
+		for i, o := range capped {
+			if i == 0 {
+				d.Id(flightConst(o)).Op("=").Iota()
+			} else {
+				d.Id(flightConst(o))
+			}
+		}
+	})
+	comment(f, "maxInFlight caps the requests of each operation served at once, from\nx-gateway limits.max-in-flight.")
+	f.Var().Id("maxInFlight").Op("=").Index(jen.Op("...")).Int64().ValuesFunc(func(vg *jen.Group) {
+		for _, o := range capped {
+			vg.Line().Id(flightConst(o)).Op(":").Lit(int(o.MaxInFlight))
+		}
+		vg.Line()
+	})
+}
+
+// limitDecls writes the rate limits' table and setup.
+func (s rateLimitStage) limitDecls(f *jen.File) {
 	rl := s.rt("ratelimit")
 	var limited []*ir.Operation
 	for _, o := range s.api.Operations {

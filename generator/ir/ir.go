@@ -209,6 +209,9 @@ type Operation struct {
 	// RateLimits must all admit a request (x-gateway rate-limit); nil when
 	// the operation is not limited.
 	RateLimits []*RateLimit `json:"rateLimits,omitempty"`
+	// MaxInFlight caps the operation's requests served at once (x-gateway
+	// limits.max-in-flight); 0: no cap.
+	MaxInFlight int64 `json:"maxInFlight,omitempty"`
 	// Sample is the request the generated tests and benchmarks send.
 	Sample *Sample  `json:"sample,omitempty"`
 	Pos    diag.Pos `json:"pos,omitempty"`

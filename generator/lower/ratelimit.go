@@ -9,16 +9,18 @@ import (
 	"github.com/gatewaygen/gatewaygen/generator/xgateway"
 )
 
-// rateLimits lowers x-gateway rate-limit for o: the most specific level
-// that sets it wins as a whole (a list does not merge field by field), and
-// an empty list lifts the limits of the levels above. Names, defaults and
-// what each key reads are decided here. It runs after auth, whose plan
-// says whether api-key has an API key to stand for.
+// rateLimits lowers x-gateway rate-limit and limits.max-in-flight for o.
+// The most specific level that sets rate-limit wins as a whole (a list
+// does not merge field by field), and an empty list lifts the limits of
+// the levels above. Names, defaults and what each key reads are decided
+// here. It runs after auth, whose plan says whether api-key has an API key
+// to stand for.
 func (l *lowerer) rateLimits(o *ir.Operation) {
 	root := l.doc.Gateway.Settings
 	pi := l.doc.PathItems[o.Path]
 	op := l.doc.Operations[load.OpKey{Method: o.Method, Path: o.Path}]
 	levels := []xgateway.Settings{op, pi, root}
+	o.MaxInFlight = pick(levels, func(s xgateway.Settings) xgateway.Value[int64] { return s.MaxInFlight }).V
 	set := pick(levels, func(s xgateway.Settings) xgateway.Value[[]xgateway.RateLimit] { return s.RateLimit })
 	if len(set.V) == 0 {
 		return

@@ -24,6 +24,7 @@ paths:
   /item:
     x-gateway:
       rate-limit: [{rate: 10/s, burst: 20}, {rate: 10000/day, key: [consumer, header:X-Tenant]}]
+      limits: {max-in-flight: 4}
     get:
       responses: {"200": {description: ok}}
     delete:
@@ -69,6 +70,14 @@ func TestRateLimits(t *testing.T) {
 		b, _ := json.Marshal(rl)
 		if got := strings.ReplaceAll(string(b), `,"pos":{}`, ""); got != c.want {
 			t.Errorf("%s %s: rate limits\n %s\nwant\n %s", c.method, c.path, b, c.want)
+		}
+	}
+	for _, c := range []struct {
+		method, path string
+		want         int64
+	}{{"GET", "/item", 4}, {"DELETE", "/item", 4}, {"GET", "/inherit", 0}} {
+		if got := op(t, api, c.method, c.path).MaxInFlight; got != c.want {
+			t.Errorf("%s %s: max in flight %d, want %d", c.method, c.path, got, c.want)
 		}
 	}
 	if s := diags.String(); !strings.Contains(s, "api-key on GET /public, whose security has no apiKey scheme") {

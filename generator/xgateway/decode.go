@@ -135,6 +135,8 @@ func (d *Decoder) limits(v *yaml.Node, path, where string, s *Settings, l *Limit
 		switch {
 		case k.Value == "max-body":
 			s.MaxBody = d.size(v, p)
+		case k.Value == "max-in-flight": // rate limits' concurrency cap
+			s.MaxInFlight = d.count(v, p)
 		case k.Value == "max-header-bytes" && l != nil:
 			l.MaxHeaderBytes = d.size(v, p)
 		case k.Value == "timeout" && l != nil:

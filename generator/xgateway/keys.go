@@ -98,6 +98,7 @@ var keyTable = []KeySpec{
 	{Key: "rate-limit.store", Where: allLevel, Type: "enum", Default: code("memory"), Example: "redis"},
 	{Key: "rate-limit.on-store-error", Where: allLevel, Type: "enum", Default: code("allow"), Example: "deny"},
 	{Key: "trusted-proxies", Where: rootOnly, Type: "list of CIDR", Default: "none", Example: "[10.0.0.0/8, 192.0.2.7]"},
+	{Key: "limits.max-in-flight", Where: allLevel, Type: "integer", Default: "no limit", Example: "64"},
 	{Key: "client-ip-header", Where: rootOnly, Type: "enum", Default: code(ratelimit.HeaderXForwardedFor), Example: "forwarded"},
 }
 

@@ -101,6 +101,9 @@ type Settings struct {
 	// RateLimit is rate-limit: Set even when it is an empty list, which
 	// lifts the limits a less specific level sets.
 	RateLimit Value[[]RateLimit]
+	// MaxInFlight is limits.max-in-flight: an operation's requests served
+	// at once.
+	MaxInFlight Value[int64]
 }
 
 // RateLimit is one limit of rate-limit.

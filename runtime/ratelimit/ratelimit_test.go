@@ -356,3 +356,48 @@ func TestNewOpErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestInFlight(t *testing.T) {
+	var f InFlight
+	f.SetMax(2)
+	ctx := newCtx("203.0.113.5:1000")
+	if !f.Acquire(ctx) || !f.Acquire(ctx) {
+		t.Fatal("refused within the cap")
+	}
+	if f.Acquire(ctx) {
+		t.Fatal("admitted past the cap")
+	}
+	if ctx.Response.StatusCode() != 503 || string(ctx.Response.Header.Peek("Retry-After")) != "1" ||
+		!strings.Contains(string(ctx.Response.Body()), "maximum of 2 requests at once") {
+		t.Errorf("refusal %d %q %s", ctx.Response.StatusCode(), ctx.Response.Header.Peek("Retry-After"), ctx.Response.Body())
+	}
+	f.Release()
+	if !f.Acquire(newCtx("203.0.113.5:1000")) {
+		t.Fatal("refused after a release")
+	}
+	// Under contention the count never passes the cap and returns to 0.
+	var g InFlight
+	g.SetMax(3)
+	var peak, active atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := newCtx("203.0.113.5:1000")
+			for range 1000 {
+				if g.Acquire(c) {
+					n := active.Add(1)
+					for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+					}
+					active.Add(-1)
+					g.Release()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if peak.Load() > 3 || g.Len() != 0 {
+		t.Errorf("peak %d (cap 3), %d left after all released", peak.Load(), g.Len())
+	}
+}
