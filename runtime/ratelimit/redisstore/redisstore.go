@@ -48,8 +48,8 @@ type Config struct {
 	URL      string // redis://[user@]host:port[/db], or rediss:// for TLS
 	Password string // overrides the URL's, which should carry none
 	Name     string // the gateway's name, for its log lines
-	// Timeout bounds one check: dialing, writing and reading (0:
-	// DefaultTimeout).
+	// Timeout bounds each step of a check, dialing, writing and reading,
+	// where the URL does not say otherwise (0: DefaultTimeout).
 	Timeout     time.Duration
 	LogInterval time.Duration // 0: DefaultLogInterval
 	Log         io.Writer     // nil: os.Stderr
@@ -130,11 +130,17 @@ func New(cfg Config) (*Store, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	opt.DialTimeout = timeout
-	opt.ReadTimeout = timeout
-	opt.WriteTimeout = timeout
-	opt.PoolTimeout = timeout
-	opt.MaxRetries = -1 // a retry would double the wait the timeout promises
+	// The URL's own dial_timeout, read_timeout, write_timeout,
+	// pool_timeout and max_retries win, so that an operator can tune them
+	// without a new flag.
+	for _, d := range []*time.Duration{&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout} {
+		if *d == 0 {
+			*d = timeout
+		}
+	}
+	if opt.MaxRetries == 0 {
+		opt.MaxRetries = -1 // a retry would double the wait the timeout promises
+	}
 	opt.DisableIdentity = true
 	s := &Store{
 		client:   redis.NewClient(opt),
