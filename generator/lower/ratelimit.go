@@ -36,11 +36,15 @@ func (l *lowerer) rateLimits(o *ir.Operation) {
 			Period:           r.Rate.V.Period,
 			Burst:            r.Rate.V.Count,
 			Shared:           r.Store.V == "redis",
-			DenyOnStoreError: r.OnStoreError.V == "deny",
+			DenyOnStoreError: r.Store.V == "redis" && r.OnStoreError.V == "deny",
 			Pos:              r.Pos,
 		}
 		if r.Burst.Set {
 			rl.Burst = r.Burst.V
+		}
+		if r.OnStoreError.Set && !rl.Shared && !l.warned[r.OnStoreError.Pos] {
+			l.warned[r.OnStoreError.Pos] = true
+			l.diags.Warnf(r.OnStoreError.Pos, "x-gateway.rate-limit.on-store-error: has no effect on a memory limit, which has no store to lose (add store: redis)")
 		}
 		name := r.Name.V
 		if name == "" {

@@ -39,7 +39,7 @@ paths:
   /public:
     get:
       x-gateway:
-        rate-limit: {rate: 1/min, key: api-key}
+        rate-limit: {rate: 1/min, key: api-key, on-store-error: deny}
       responses: {"200": {description: ok}}
 `
 
@@ -82,6 +82,9 @@ func TestRateLimits(t *testing.T) {
 	}
 	if s := diags.String(); !strings.Contains(s, "api-key on GET /public, whose security has no apiKey scheme") {
 		t.Errorf("no warning for api-key without an API key:\n%s", s)
+	}
+	if s := diags.String(); !strings.Contains(s, "on-store-error: has no effect on a memory limit") {
+		t.Errorf("no warning for on-store-error on a memory limit:\n%s", s)
 	}
 	if strings.Join(api.TrustedProxies, " ") != "10.0.0.0/8" || api.ClientIPHeader != "forwarded" {
 		t.Errorf("client address settings %v %q", api.TrustedProxies, api.ClientIPHeader)

@@ -23,7 +23,10 @@ const evictSample = 16
 // state is 16 bytes; a shard that is full makes room by dropping, among a
 // sample of its entries, every one whose allowance has refilled (which
 // changes nothing: an idle key and an absent one admit alike), or else the
-// one closest to refilled. Memory is safe for concurrent use.
+// one closest to refilled. Two keys share an entry only if their 64-bit
+// hashes collide, which for a million keys is about one chance in
+// thirty million, and cannot be aimed at without the seed. Memory is safe
+// for concurrent use.
 type Memory struct {
 	seed     maphash.Seed
 	perShard int
