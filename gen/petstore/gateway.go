@@ -16,6 +16,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
+	ratelimit "github.com/gatewaygen/gatewaygen/runtime/ratelimit"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
@@ -40,13 +41,15 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock          bool                              // answer every operation from the document's examples
-	pets          *proxy.Upstream                   // upstream pets
-	inventory     *proxy.Upstream                   // upstream inventory
-	authPetsKey   *auth.APIKey                      // security scheme petsKey
-	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
-	cacheListPets *cache.Cache                      // GET /pets's response cache
-	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
+	mock          bool                                  // answer every operation from the document's examples
+	pets          *proxy.Upstream                       // upstream pets
+	inventory     *proxy.Upstream                       // upstream inventory
+	authPetsKey   *auth.APIKey                          // security scheme petsKey
+	authPetsAdmin *auth.JWT                             // security scheme petsAdmin
+	rl            [len(rateLimitPolicies)]*ratelimit.Op // each limited operation's limits, by rl<Op>
+	inFlight      [len(maxInFlight)]ratelimit.InFlight  // each capped operation's requests in flight, by flight<Op>
+	cacheListPets *cache.Cache                          // GET /pets's response cache
+	resp          [len(responseChecks)]*contract.Op     // response validation, indexed as responseChecks
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -92,6 +95,12 @@ func New(cfg server.Config) (*Gateway, error) {
 	cfg.Reload.Upstream("inventory", g.inventory)
 	if err := g.setupAuth(cfg); err != nil {
 		return nil, err
+	}
+	if err := g.setupRateLimits(cfg); err != nil {
+		return nil, err
+	}
+	for i, n := range maxInFlight {
+		g.inFlight[i].SetMax(n)
 	}
 	if !cfg.Mock {
 		if err := g.setupCache(); err != nil {

@@ -223,6 +223,9 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	if !g.authorizeUpdatePet(ctx, st) {
 		return
 	}
+	if !g.rl[rlUpdatePet].Admit(ctx, st.Consumer) {
+		return
+	}
 	if !admitUpdatePet(ctx, args, st) {
 		return
 	}
@@ -323,6 +326,10 @@ func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
 	auth.StripIdentity(ctx)
+	if !g.inFlight[flightGetInventory].Acquire(ctx) {
+		return
+	}
+	defer g.inFlight[flightGetInventory].Release()
 	if !admitGetInventory(ctx, args, st) {
 		return
 	}

@@ -49,6 +49,17 @@ func (g *gen) gateway(f *jen.File) {
 			if api.MaxConnsPerIP > 0 {
 				d[jen.Id("MaxConnsPerIP")] = jen.Lit(api.MaxConnsPerIP)
 			}
+			// Rate limits: the document's trusted proxies.
+			if len(api.TrustedProxies) > 0 {
+				d[jen.Id("TrustedProxies")] = jen.Index().String().ValuesFunc(func(vg *jen.Group) {
+					for _, p := range api.TrustedProxies {
+						vg.Lit(p)
+					}
+				})
+			}
+			if api.ClientIPHeader != "" {
+				d[jen.Id("ClientIPHeader")] = jen.Lit(api.ClientIPHeader)
+			}
 		}))),
 	)
 

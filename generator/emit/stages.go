@@ -52,6 +52,7 @@ func (g *gen) stages() []stage {
 	var out []stage
 	for _, s := range []stage{
 		authStage{gen: g},
+		rateLimitStage{gen: g}, // rate limits: after auth (keys on the consumer), before validation
 		requestStage{gen: g},
 		transformStage{gen: g},
 		cacheStage{gen: g},

@@ -47,6 +47,10 @@ type API struct {
 	// Patterns names each distinct schema pattern after its first use, for
 	// the compiled matcher the generated code keeps of it.
 	Patterns []Pattern `json:"patterns,omitempty"`
+	// The client address rate limits key on: peers whose ClientIPHeader
+	// is believed (x-gateway trusted-proxies, client-ip-header).
+	TrustedProxies []string `json:"trustedProxies,omitempty"`
+	ClientIPHeader string   `json:"clientIpHeader,omitempty"`
 }
 
 // Pattern is one compiled `pattern` of the generated package.
@@ -256,6 +260,12 @@ type Operation struct {
 	// ResponseCheck says how the upstream's answers are checked against
 	// Responses; nil when they are not (x-gateway response-validation).
 	ResponseCheck *ResponseCheck `json:"responseCheck,omitempty"`
+	// RateLimits must all admit a request (x-gateway rate-limit); nil when
+	// the operation is not limited.
+	RateLimits []*RateLimit `json:"rateLimits,omitempty"`
+	// MaxInFlight caps the operation's requests served at once (x-gateway
+	// limits.max-in-flight); 0: no cap.
+	MaxInFlight int64 `json:"maxInFlight,omitempty"`
 	// Sample is the request the generated tests and benchmarks send.
 	Sample *Sample  `json:"sample,omitempty"`
 	Pos    diag.Pos `json:"pos,omitempty"`
@@ -330,6 +340,27 @@ type Sample struct {
 type NameValue struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+// RateLimit is one rate limit of an operation: Count requests per Period,
+// Burst at once, counted per distinct Key.
+type RateLimit struct {
+	Name   string        `json:"name"` // unique within the operation
+	Count  int64         `json:"count"`
+	Period time.Duration `json:"period"`
+	Burst  int64         `json:"burst"`
+	Key    []RateKey     `json:"key"`
+	Shared bool          `json:"shared,omitempty"` // counted in Redis
+	// DenyOnStoreError refuses requests while Redis cannot be reached.
+	DenyOnStoreError bool     `json:"denyOnStoreError,omitempty"`
+	Pos              diag.Pos `json:"pos,omitempty"`
+}
+
+// RateKey is one part of a limit's key: Kind is "client-ip", "consumer"
+// or "header" (with Name); api-key is lowered to consumer or client-ip.
+type RateKey struct {
+	Kind string `json:"kind"`
+	Name string `json:"name,omitempty"`
 }
 
 // ResponseCheck is the response validation of one proxied operation.

@@ -77,6 +77,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 		l.api.Version = doc.T.Info.Version
 	}
 	l.root()
+	l.clientIP() // rate limits' trusted proxies
 	l.about()
 	l.authIndex, l.authNames = map[string]int{}, namer{}
 	l.checkMaterial()
@@ -305,6 +306,7 @@ func (l *lowerer) operation(p, method string, item *openapi3.PathItem, op *opena
 	l.settings(o, item)
 	l.responses(o, op)
 	l.auth(o, op)
+	l.rateLimits(o) // after auth: api-key reads its plan
 	return o
 }
 

@@ -58,6 +58,15 @@ var moduleDeps = map[string][]string{
 	"github.com/klauspost/compress":     nil,
 	"github.com/molecule-man/go-brrr":   nil,
 	"github.com/valyala/bytebufferpool": nil,
+	// runtime/ratelimit/redisstore: the shared rate limit store.
+	"github.com/redis/go-redis/v9": {
+		"github.com/cespare/xxhash/v2",
+		"go.uber.org/atomic",
+		"golang.org/x/sys",
+	},
+	"github.com/cespare/xxhash/v2": nil,
+	"go.uber.org/atomic":           nil,
+	"golang.org/x/sys":             nil,
 }
 
 // Files returns go.mod, go.sum and runtime/** for a self-contained module at

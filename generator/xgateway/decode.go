@@ -15,6 +15,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/generator/diag"
 	"github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/ratelimit"
 )
 
 // Decoder decodes the x-gateway objects of one file. Diagnostics accumulate
@@ -62,6 +63,14 @@ func (d *Decoder) DecodeRoot(key, val *yaml.Node) Root {
 			r.Upstreams = d.upstreams(v, path)
 		case "limits":
 			d.limits(v, path, WhereRoot, &r.Settings, &r.Limits)
+		case "trusted-proxies":
+			r.TrustedProxies = d.trustedProxies(v, path)
+		case "client-ip-header":
+			r.ClientIPHeader = d.str(v, path)
+			if h := r.ClientIPHeader; h.Set && h.V != ratelimit.HeaderXForwardedFor && h.V != ratelimit.HeaderForwarded {
+				d.Diags.Errorf(h.Pos, "%s: expected %s or %s, found %q", path, ratelimit.HeaderXForwardedFor, ratelimit.HeaderForwarded, h.V)
+				r.ClientIPHeader = Value[string]{}
+			}
 		case "security":
 			if d.isMap(v, path) {
 				for i := 0; i+1 < len(v.Content); i += 2 {
@@ -114,6 +123,8 @@ func (d *Decoder) setting(k, v *yaml.Node, path, where string, s *Settings) {
 		d.transform(v, path, k.Value, where, &s.ResponseHeaders, false)
 	case "request-query":
 		d.transform(v, path, k.Value, where, &s.RequestQuery, true)
+	case "rate-limit":
+		s.RateLimit = d.rateLimits(v, path, where)
 	case "path":
 		s.Path = d.str(v, path)
 		if s.Path.Set && !strings.HasPrefix(s.Path.V, "/") {
@@ -133,6 +144,8 @@ func (d *Decoder) limits(v *yaml.Node, path, where string, s *Settings, l *Limit
 		switch {
 		case k.Value == "max-body":
 			s.MaxBody = d.size(v, p)
+		case k.Value == "max-in-flight": // rate limits' concurrency cap
+			s.MaxInFlight = d.count(v, p)
 		case k.Value == "max-header-bytes" && l != nil:
 			l.MaxHeaderBytes = d.size(v, p)
 		case k.Value == "timeout" && l != nil:

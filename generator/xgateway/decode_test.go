@@ -50,6 +50,8 @@ func snippet(key, example string) string {
 			s = "{" + parts[i] + ": " + s + "}"
 		}
 		return "{upstreams: {u: {targets: [" + target + "], " + parts[0] + ": " + s + "}}}"
+	case strings.HasPrefix(key, "rate-limit.") && key != "rate-limit.rate":
+		return "{rate-limit: {rate: 1/s, " + strings.TrimPrefix(key, "rate-limit.") + ": " + example + "}}"
 	}
 	parts := strings.Split(key, ".")
 	s := example
@@ -144,7 +146,6 @@ func TestDecodeErrors(t *testing.T) {
 		{`{cache: {query: some}}`, WhereOperation, `x-gateway.cache.query: expected all, none or a list of parameter names, found`},
 		{`{cache: {vary: [Accept, accept]}}`, WhereOperation, `x-gateway.cache.vary[1]: "accept" is listed twice`},
 		{`{cache: {vary: ["Accept: x"]}}`, WhereOperation, `x-gateway.cache.vary[0]: expected a header name, found "Accept: x"`},
-		{`{rate-limit: {rate: 1/s}}`, WhereOperation, `x-gateway.rate-limit: not supported yet`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], timeout: fast}}}`, WhereRoot, `x-gateway.upstreams.pets.timeout: expected a duration like 500ms or 2s, found "fast"`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {attempts: 11}}}}`, WhereRoot, `x-gateway.upstreams.pets.retries.attempts: expected 0 to 10 retries, found 11`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {on: [connect-error, 404]}}}}`, WhereRoot, `retries.on[1]: expected connect-error or a status from 500 to 599, found 404`},
@@ -188,6 +189,27 @@ func TestDecodeErrors(t *testing.T) {
 		{`{response-validation: {sample: 1.5}}`, WhereOperation, `must be > 0 and <= 1`},
 		{`{response-validation: {sample: 10%}}`, WhereOperation, `x-gateway.response-validation.sample: expected a number > 0 and <= 1 like 0.1, found "10%"`},
 		{`{response-validation: {rate: 0.1}}`, WhereOperation, `unknown key "rate" (valid keys: enabled, sample)`},
+		// rate limits
+		{`{rate-limit: {rate: 10/fortnight}}`, WhereOperation, `t.yaml:1:32: x-gateway.rate-limit.rate: expected a rate like 10/s, 600/min, 10000/day or 100/10s, found "10/fortnight"`},
+		{`{rate-limit: {rate: 10}}`, WhereOperation, `x-gateway.rate-limit.rate: expected a rate like 10/s, 600/min, 10000/day or 100/10s, found 10`},
+		{`{rate-limit: {burst: 2}}`, WhereOperation, `x-gateway.rate-limit: missing rate`},
+		{`{rate-limit: [{rate: 1/s}, {rate: 0/s}]}`, WherePathItem, `x-gateway.rate-limit[1].rate: the count must be >= 1`},
+		{`{rate-limit: {rate: 2000000/s}}`, WhereRoot, `more than a million a second`},
+		{`{rate-limit: 10/s}`, WhereOperation, `x-gateway.rate-limit: expected a limit like {rate: 10/s} or a list of them, found "10/s"`},
+		{`{rate-limit: {rate: 1/s, burst: 0}}`, WhereOperation, `x-gateway.rate-limit.burst: must be an integer >= 1`},
+		{`{rate-limit: {rate: 1/s, key: claim:tenant}}`, WhereOperation, `x-gateway.rate-limit.key: "claim:tenant": claim keys are not supported yet`},
+		{`{rate-limit: {rate: 1/s, key: [client-ip, cookie:x]}}`, WhereOperation, `x-gateway.rate-limit.key[1]: unknown key "cookie:x" (valid: client-ip, consumer, api-key, header:NAME)`},
+		{`{rate-limit: {rate: 1/s, key: "header:"}}`, WhereOperation, `header:NAME needs a header name`},
+		{`{rate-limit: {rate: 1/s, key: [consumer, consumer]}}`, WhereOperation, `x-gateway.rate-limit.key[1]: key "consumer" given twice`},
+		{`{rate-limit: {rate: 1/s, key: []}}`, WhereOperation, `x-gateway.rate-limit.key: expected at least one key`},
+		{`{rate-limit: {rate: 1/s, store: disk}}`, WhereOperation, `x-gateway.rate-limit.store: expected memory or redis, found "disk"`},
+		{`{rate-limit: {rate: 1/s, on-store-error: maybe}}`, WhereOperation, `x-gateway.rate-limit.on-store-error: expected allow or deny, found "maybe"`},
+		{`{rate-limit: {rate: 1/s, name: "a b"}}`, WhereOperation, `x-gateway.rate-limit.name: must match [A-Za-z0-9_.-]+`},
+		{`{rate-limit: {rate: 1/s, window: 1s}}`, WhereOperation, `x-gateway.rate-limit: unknown key "window"`},
+		{`{trusted-proxies: [10.0.0.0/33]}`, WhereRoot, `x-gateway.trusted-proxies[0]: expected a CIDR like 10.0.0.0/8 or an address, found "10.0.0.0/33"`},
+		{`{trusted-proxies: 10.0.0.0/8}`, WhereRoot, `x-gateway.trusted-proxies: expected a list of CIDRs`},
+		{`{trusted-proxies: [10.0.0.0/8]}`, WhereOperation, `x-gateway.trusted-proxies: not allowed on an operation`},
+		{`{client-ip-header: x-real-ip}`, WhereRoot, `x-gateway.client-ip-header: expected x-forwarded-for or forwarded, found "x-real-ip"`},
 	} {
 		d, _, _ := decode(t, c.src, c.where)
 		if got := d.Diags.String(); !strings.Contains(got, c.want) {
@@ -211,6 +233,34 @@ func TestDecodeResponseValidation(t *testing.T) {
 	_, r, _ := decode(t, `{response-validation: {sample: 1}}`, WhereRoot)
 	if rv := r.ResponseValidation; rv.Enabled.Set || !rv.Sample.Set || rv.Sample.V != 1 {
 		t.Errorf("root decoded %+v", rv)
+	}
+}
+
+func TestDecodeRateLimit(t *testing.T) {
+	d, _, s := decode(t, `{rate-limit: [{rate: 10/s, burst: 20, key: client-ip}, {rate: 10000/day, key: [consumer, header:X-Tenant], name: daily, store: redis, on-store-error: deny}, {rate: 5/10s}]}`, WhereOperation)
+	if len(d.Diags) != 0 {
+		t.Fatal(d.Diags)
+	}
+	rl := s.RateLimit.V
+	if len(rl) != 3 {
+		t.Fatalf("decoded %+v", s.RateLimit)
+	}
+	if r := rl[0]; r.Rate.V != (Rate{10, time.Second, "s"}) || r.Burst.V != 20 || len(r.Key.V) != 1 || r.Key.V[0] != "client-ip" {
+		t.Errorf("first limit %+v", r)
+	}
+	if r := rl[1]; r.Rate.V != (Rate{10000, 24 * time.Hour, "day"}) || r.Name.V != "daily" || r.Store.V != "redis" || r.OnStoreError.V != "deny" || strings.Join(r.Key.V, " ") != "consumer header:X-Tenant" {
+		t.Errorf("second limit %+v", r)
+	}
+	if r := rl[2]; r.Rate.V != (Rate{5, 10 * time.Second, "10s"}) {
+		t.Errorf("third limit %+v", r)
+	}
+	_, _, s = decode(t, `{rate-limit: []}`, WhereOperation)
+	if !s.RateLimit.Set || len(s.RateLimit.V) != 0 {
+		t.Errorf("an empty list: %+v, want set and empty", s.RateLimit)
+	}
+	d, r, _ := decode(t, `{trusted-proxies: [10.0.0.0/8, 192.0.2.7], client-ip-header: forwarded}`, WhereRoot)
+	if len(d.Diags) != 0 || strings.Join(r.TrustedProxies.V, " ") != "10.0.0.0/8 192.0.2.7" || r.ClientIPHeader.V != "forwarded" {
+		t.Errorf("root %v %+v %+v", d.Diags, r.TrustedProxies, r.ClientIPHeader)
 	}
 }
 

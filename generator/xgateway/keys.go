@@ -10,6 +10,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/cache"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
+	"github.com/gatewaygen/gatewaygen/runtime/ratelimit"
 	"github.com/gatewaygen/gatewaygen/runtime/retry"
 	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
@@ -139,6 +140,17 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.keep-credential", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "security.<scheme>.forward-consumer", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
+	// Rate limits and the client address they key on (runtime/ratelimit).
+	{Key: "rate-limit", Where: allLevel, Type: "limit or list of limits", Default: "none", Example: "{rate: 10/s, burst: 20, key: client-ip}"},
+	{Key: "rate-limit.rate", Where: allLevel, Type: "rate", Default: "required", Example: "10/s"},
+	{Key: "rate-limit.burst", Where: allLevel, Type: "integer", Default: "the rate's count", Example: "20"},
+	{Key: "rate-limit.key", Where: allLevel, Type: "key or list of keys", Default: code("client-ip"), Example: "[consumer, header:X-Tenant]"},
+	{Key: "rate-limit.name", Where: allLevel, Type: "string", Default: "from the rate", Example: "daily"},
+	{Key: "rate-limit.store", Where: allLevel, Type: "enum", Default: code("memory"), Example: "redis"},
+	{Key: "rate-limit.on-store-error", Where: allLevel, Type: "enum", Default: code("allow"), Example: "deny"},
+	{Key: "trusted-proxies", Where: rootOnly, Type: "list of CIDR", Default: "none", Example: "[10.0.0.0/8, 192.0.2.7]"},
+	{Key: "limits.max-in-flight", Where: allLevel, Type: "integer", Default: "no limit", Example: "64"},
+	{Key: "client-ip-header", Where: rootOnly, Type: "enum", Default: code(ratelimit.HeaderXForwardedFor), Example: "forwarded"},
 }
 
 // code writes a default that is a literal value as the reference shows one.
@@ -179,7 +191,7 @@ func FormatDuration(d time.Duration) string {
 // futureKeys are keys of the design's later shape. They are rejected with
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
-	"rate-limit": true, "anomaly": true, "cors": true, "docs": true,
+	"anomaly": true, "cors": true, "docs": true,
 }
 
 // Keys returns the table of every accepted key, in the order the reference

@@ -30,6 +30,9 @@ type Root struct {
 	Upstreams []Upstream    // in document order
 	Limits    Limits
 	Security  []SchemeAuth // x-gateway.security, in document order
+	// The client address rate limits key on (runtime/ratelimit).
+	TrustedProxies Value[[]string] // trusted-proxies: CIDRs or addresses
+	ClientIPHeader Value[string]   // client-ip-header: x-forwarded-for or forwarded
 	Settings
 }
 
@@ -108,6 +111,31 @@ type Settings struct {
 	RequestHeaders  Transform // request-headers
 	ResponseHeaders Transform // response-headers
 	RequestQuery    Transform // request-query
+	// RateLimit is rate-limit: Set even when it is an empty list, which
+	// lifts the limits a less specific level sets.
+	RateLimit Value[[]RateLimit]
+	// MaxInFlight is limits.max-in-flight: an operation's requests served
+	// at once.
+	MaxInFlight Value[int64]
+}
+
+// RateLimit is one limit of rate-limit.
+type RateLimit struct {
+	Pos          diag.Pos
+	Rate         Value[Rate]
+	Burst        Value[int64]
+	Key          Value[[]string] // client-ip, consumer, api-key, header:NAME
+	Name         Value[string]
+	Store        Value[string] // memory or redis
+	OnStoreError Value[string] // allow or deny
+}
+
+// Rate is Count requests per Period; Unit is the period as the name of a
+// limit says it ("s", "min", "h", "day", or a duration like "10s").
+type Rate struct {
+	Count  int64
+	Period time.Duration
+	Unit   string
 }
 
 // ResponseValidation is the response-validation object. Its two keys are

@@ -79,6 +79,13 @@ type Config struct {
 	// comes from: scheme name -> "env:NAME" or "file:PATH" (runtime/auth
 	// reads it; a relative path is from the working directory).
 	Auth map[string]string
+	// Rate limits (runtime/ratelimit): the proxies whose forwarding header
+	// is believed and which header that is, and the Redis that shares
+	// counts between copies (a redis:// URL; its password apart).
+	TrustedProxies []string
+	ClientIPHeader string
+	Redis          string
+	RedisPassword  string
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -257,6 +264,7 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`ADDR`ess to listen on (env "+EnvListen+")")
 	fs.Var(ups, "upstream", "override an upstream's targets with `NAME=URL`; repeat to make a pool (env "+EnvUpstreams+", comma-separated)")
 	fs.Var(&authFlag{m: cfg.Auth}, "auth", "take security scheme `SCHEME`'s keys or JWKS from SCHEME=env:NAME or SCHEME=file:PATH instead of the document's source; repeatable (env "+EnvAuth+", comma-separated)")
+	rateLimitFlags(fs, &cfg, getenv)
 	fs.BoolVar(&cfg.Mock, "mock", cfg.Mock, "answer from the spec's examples instead of proxying (env "+EnvMock+": 1/true/0/false)")
 	fs.DurationVar(&cfg.HeaderTimeout, "header-timeout", orDefault(cfg.HeaderTimeout, DefaultHeaderTimeout),
 		"`DURATION` a request line and headers may take to arrive (env "+EnvHeaderTimeout+")")
