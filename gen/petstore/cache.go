@@ -7,11 +7,12 @@ import (
 	"time"
 
 	cache "github.com/gatewaygen/gatewaygen/runtime/cache"
+	"github.com/gatewaygen/gatewaygen/runtime/server"
 )
 
 // setupCache builds the response caches of the cached operations over one
 // store, whose byte budget they share.
-func (g *Gateway) setupCache() error {
+func (g *Gateway) setupCache(cfg server.Config) error {
 	store, err := cache.NewStore(0)
 	if err != nil {
 		return err

@@ -103,7 +103,7 @@ func New(cfg server.Config) (*Gateway, error) {
 		g.inFlight[i].SetMax(n)
 	}
 	if !cfg.Mock {
-		if err := g.setupCache(); err != nil {
+		if err := g.setupCache(cfg); err != nil {
 			return nil, err
 		}
 	}

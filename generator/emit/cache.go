@@ -46,7 +46,7 @@ func (s cacheStage) fields(gr *jen.Group) {
 
 func (s cacheStage) setup(b *jen.Group) {
 	b.If(jen.Op("!").Id("cfg").Dot("Mock")).Block(
-		jen.If(jen.Err().Op(":=").Id("g").Dot("setupCache").Call(), jen.Err().Op("!=").Nil()).Block(
+		jen.If(jen.Err().Op(":=").Id("g").Dot("setupCache").Call(jen.Id("cfg")), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Err()),
 		),
 	)
@@ -54,14 +54,31 @@ func (s cacheStage) setup(b *jen.Group) {
 
 func (s cacheStage) decls(f *jen.File) {
 	rt := s.rt("cache")
-	comment(f, "setupCache builds the response caches of the cached operations over one\nstore, whose byte budget they share.")
-	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("setupCache").Params().Error().BlockFunc(func(b *jen.Group) {
-		maxBytes := jen.Code(jen.Lit(0))
-		if s.api.CacheMaxBytes > 0 {
-			maxBytes = jen.Lit(int(s.api.CacheMaxBytes))
+	if s.api.CacheRedis {
+		comment(f, "setupCache builds the response caches of the cached operations over one\nstore in the Redis of --redis, which every copy of the gateway shares.")
+	} else {
+		comment(f, "setupCache builds the response caches of the cached operations over one\nstore, whose byte budget they share.")
+	}
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("setupCache").Params(jen.Id("cfg").Qual(s.rt("server"), "Config")).Error().BlockFunc(func(b *jen.Group) {
+		if s.api.CacheRedis {
+			b.List(jen.Id("remote"), jen.Err()).Op(":=").Qual(s.rt("cache/rediscache"), "New").Call(jen.Qual(s.rt("cache/rediscache"), "Config").Values(jen.Dict{
+				jen.Id("Prefix"): jen.Lit(s.api.Name),
+				jen.Id("Redis"): jen.Qual(s.rt("ratelimit/redisstore"), "Config").Values(jen.Dict{
+					jen.Id("URL"):      jen.Id("cfg").Dot("Redis"),
+					jen.Id("Password"): jen.Id("cfg").Dot("RedisPassword"),
+					jen.Id("Name"):     jen.Lit(s.api.Name + "-gateway"),
+				}),
+			}))
+			b.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+			b.Id("store").Op(":=").Qual(rt, "NewRemoteStore").Call(jen.Id("remote"), jen.Lit(0))
+		} else {
+			maxBytes := jen.Code(jen.Lit(0))
+			if s.api.CacheMaxBytes > 0 {
+				maxBytes = jen.Lit(int(s.api.CacheMaxBytes))
+			}
+			b.List(jen.Id("store"), jen.Err()).Op(":=").Qual(rt, "NewStore").Call(maxBytes)
+			b.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 		}
-		b.List(jen.Id("store"), jen.Err()).Op(":=").Qual(rt, "NewStore").Call(maxBytes)
-		b.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 		for _, o := range s.api.Operations {
 			c := o.Cache
 			if c == nil {

@@ -31,6 +31,7 @@ type API struct {
 	MaxConnsPerIP   int           `json:"maxConnsPerIP,omitempty"` // concurrent connections per client address; 0 = no limit
 	MaxBody         int64         `json:"maxBody,omitempty"`       // the largest MaxBody of any operation
 	CacheMaxBytes   int64         `json:"cacheMaxBytes,omitempty"` // the response cache's budget; 0 = runtime default
+	CacheRedis      bool          `json:"cacheRedis,omitempty"`    // cache.store: redis, shared through --redis
 	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
 	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
 	Routes          *Node         `json:"routes,omitempty"`

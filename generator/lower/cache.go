@@ -53,4 +53,5 @@ func (l *lowerer) cache(o *ir.Operation, levels []xgateway.Settings) {
 	}
 	o.Cache = out
 	l.api.CacheMaxBytes = l.doc.Gateway.Settings.Cache.MaxBytes.V
+	l.api.CacheRedis = l.doc.Gateway.Settings.Cache.Store.V == "redis"
 }

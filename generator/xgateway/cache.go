@@ -57,12 +57,8 @@ func (d *Decoder) cache(v *yaml.Node, path, where string, c *Cache) {
 			c.MaxBytes = d.size(v, p)
 		case "store":
 			c.Store = d.str(v, p)
-			if c.Store.Set && c.Store.V != "memory" {
-				if c.Store.V == "redis" {
-					d.Diags.Errorf(c.Store.Pos, "%s: redis is not supported yet (use memory)", p)
-				} else {
-					d.Diags.Errorf(c.Store.Pos, "%s: expected memory, found %q", p, c.Store.V)
-				}
+			if c.Store.Set && c.Store.V != "memory" && c.Store.V != "redis" {
+				d.Diags.Errorf(c.Store.Pos, "%s: expected memory or redis, found %q", p, c.Store.V)
 				c.Store = Value[string]{}
 			}
 		default:

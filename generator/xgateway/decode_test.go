@@ -141,7 +141,7 @@ func TestDecodeErrors(t *testing.T) {
 		{`{upstreams: {pets: {targets: ["http://h:1"], host: upstream}}}`, WhereRoot, `x-gateway.upstreams.pets.host: expected target or client, found "upstream"`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], tls: {cert: a.pem}}}}`, WhereRoot, `x-gateway.upstreams.pets.tls: a client certificate needs both cert and key`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], max-response-body: 3GiB}}}`, WhereRoot, `max-response-body: at most 2GiB`},
-		{`{cache: {store: redis}}`, WhereRoot, `x-gateway.cache.store: redis is not supported yet (use memory)`},
+		{`{cache: {store: disk}}`, WhereRoot, `x-gateway.cache.store: expected memory or redis, found "disk"`},
 		{`{cache: {max-bytes: 1MiB}}`, WhereOperation, `x-gateway.cache.max-bytes: not allowed on an operation`},
 		{`{cache: {query: some}}`, WhereOperation, `x-gateway.cache.query: expected all, none or a list of parameter names, found`},
 		{`{cache: {vary: [Accept, accept]}}`, WhereOperation, `x-gateway.cache.vary[1]: "accept" is listed twice`},

@@ -98,7 +98,7 @@ var keyTable = []KeySpec{
 	{Key: "cache.stale-while-revalidate", Where: allLevel, Type: "duration", Default: "none", Example: "10s"},
 	{Key: "cache.stale-if-error", Where: allLevel, Type: "duration", Default: "none", Example: "5m"},
 	{Key: "cache.max-bytes", Where: rootOnly, Type: "size", Default: code(FormatSize(cache.DefaultMaxBytes)), Example: "256MiB"},
-	{Key: "cache.store", Where: rootOnly, Type: "enum", Default: code("memory"), Example: "memory"},
+	{Key: "cache.store", Where: rootOnly, Type: "enum", Default: code("memory"), Example: "redis"},
 	// transformations
 	{Key: "request-headers", Where: allLevel, Type: "object", Default: "none", Example: "{set: {X-Source: gateway}, remove: [X-Debug]}"},
 	{Key: "request-headers.set", Where: allLevel, Type: "map of name to template", Default: "none", Example: "{X-Pet: \"{path.petId}\"}"},

@@ -20,6 +20,7 @@ package cache
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/maphash"
@@ -44,10 +45,31 @@ const maxQueryPairs = 64
 // struct, slice headers and the store's own node.
 const entryOverhead = 256
 
-// Store holds the entries of every cached operation within a byte budget.
+// Store holds the entries of every cached operation: in memory within a
+// byte budget, or in a Remote shared by several gateways.
 type Store struct {
 	c        *otter.Cache[uint64, *entry]
+	remote   Remote
 	maxEntry int
+}
+
+// Remote is a store shared by several gateways (rediscache): entries go in
+// encoded, under the request's whole key, with a time to live. Get reports
+// found false for a missing key and an error only when the store failed;
+// the cache then carries on as on a miss and does not store.
+type Remote interface {
+	Get(ctx context.Context, key []byte) (val []byte, found bool, err error)
+	Set(ctx context.Context, key, val []byte, ttl time.Duration) error
+	Timeout() time.Duration
+}
+
+// NewRemoteStore returns a store over r. One answer may take at most
+// maxEntry bytes (0: DefaultMaxBytes/8).
+func NewRemoteStore(r Remote, maxEntry int) *Store {
+	if maxEntry <= 0 {
+		maxEntry = DefaultMaxBytes / 8
+	}
+	return &Store{remote: r, maxEntry: maxEntry}
 }
 
 // NewStore returns a store of at most maxBytes (DefaultMaxBytes when <= 0).
@@ -70,7 +92,13 @@ func NewStore(maxBytes int64) (*Store, error) {
 }
 
 // Bytes returns the weight of what the store holds now.
-func (s *Store) Bytes() uint64 { return s.c.WeightedSize() }
+// A remote store reports 0.
+func (s *Store) Bytes() uint64 {
+	if s.c == nil {
+		return 0
+	}
+	return s.c.WeightedSize()
+}
 
 // Policy is one operation's caching, from its x-gateway cache.
 type Policy struct {
@@ -190,7 +218,7 @@ func (c *Cache) Lookup(ctx *fasthttp.RequestCtx, st *request.State) (Fill, bool)
 	key := maphash.Bytes(c.seed, kb)
 	fill := Fill{key: key, kb: kb, store: !head, looked: true}
 	now := time.Now().UnixNano()
-	e, found := c.s.c.GetIfPresent(key)
+	e, found := c.s.get(key, kb)
 	if found && !bytes.Equal(e.key, kb) {
 		found = false // a hash collision: never another key's answer
 	}
@@ -276,7 +304,7 @@ func (c *Cache) store(ctx *fasthttp.RequestCtx, fill *Fill, answered bool) {
 		if answered && fill.store {
 			e = c.build(fill.kb, resp, now)
 			if e != nil {
-				c.s.c.Set(fill.key, e)
+				c.s.set(fill.key, e)
 			}
 		}
 		resp.Header.SetCanonical(hXCache, vMiss)

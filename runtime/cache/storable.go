@@ -87,14 +87,7 @@ func (c *Cache) build(kb []byte, resp *fasthttp.Response, now int64) *entry {
 		e.names = append(e.names, append([]byte(nil), k...))
 		e.values = append(e.values, append([]byte(nil), v...))
 		size += len(k) + len(v) + 48
-		switch string(k) {
-		case "Etag":
-			e.etag = e.values[len(e.values)-1]
-		case "Last-Modified":
-			if t, err := fasthttp.ParseHTTPDate(v); err == nil {
-				e.lastMod = t
-			}
-		}
+		e.index(k, e.values[len(e.values)-1])
 	}
 	if size > c.s.maxEntry {
 		return nil
@@ -216,4 +209,17 @@ func seconds(arg []byte) time.Duration {
 		n = 1 << 31 // RFC 9111 §1.2.2: a larger value means "very long"
 	}
 	return time.Duration(n) * time.Second
+}
+
+// index keeps the validators of a stored field: the ETag and the
+// Last-Modified time that conditional requests are compared with.
+func (e *entry) index(k, v []byte) {
+	switch string(k) {
+	case "Etag":
+		e.etag = v
+	case "Last-Modified":
+		if t, err := fasthttp.ParseHTTPDate(v); err == nil {
+			e.lastMod = t
+		}
+	}
 }

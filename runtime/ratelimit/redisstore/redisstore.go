@@ -112,12 +112,13 @@ end
 return reply
 `
 
-// New connects to the Redis at cfg.URL. A Redis that cannot be reached
-// now is not an error (the gateway starts, on-store-error applies until it
-// answers); a URL that cannot be parsed is.
-func New(cfg Config) (*Store, error) {
+// Client returns a go-redis client for cfg: the URL parsed, the password
+// set, every step bounded by cfg.Timeout where the URL does not say, and
+// no retries. Nothing is dialled yet. The response cache's Redis store
+// (cache/rediscache) shares it.
+func Client(cfg Config) (*redis.Client, error) {
 	if cfg.URL == "" {
-		return nil, errors.New("redisstore: rate limits with store: redis need a Redis; start the gateway with --redis redis://HOST:PORT (or GATEWAY_REDIS)")
+		return nil, errors.New("redisstore: store: redis needs a Redis; start the gateway with --redis redis://HOST:PORT (or GATEWAY_REDIS)")
 	}
 	opt, err := redis.ParseURL(cfg.URL)
 	if err != nil {
@@ -142,13 +143,28 @@ func New(cfg Config) (*Store, error) {
 		opt.MaxRetries = -1 // a retry would double the wait the timeout promises
 	}
 	opt.DisableIdentity = true
+	return redis.NewClient(opt), nil
+}
+
+// New connects to the Redis at cfg.URL. A Redis that cannot be reached
+// now is not an error (the gateway starts, on-store-error applies until it
+// answers); a URL that cannot be parsed is.
+func New(cfg Config) (*Store, error) {
+	client, err := Client(cfg)
+	if err != nil {
+		return nil, err
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
 	s := &Store{
-		client:   redis.NewClient(opt),
+		client:   client,
 		script:   redis.NewScript(gcraScript),
 		name:     cfg.Name,
 		interval: int64(cfg.LogInterval),
 		log:      cfg.Log,
-		addr:     opt.Addr,
+		addr:     client.Options().Addr,
 	}
 	if s.interval <= 0 {
 		s.interval = int64(DefaultLogInterval)
