@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	metrics "github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
@@ -31,8 +32,9 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock    bool            // answer every operation from the document's examples
-	tracker *proxy.Upstream // upstream tracker
+	mock    bool             // answer every operation from the document's examples
+	tracker *proxy.Upstream  // upstream tracker
+	metrics *metrics.Gateway // per-operation series for the admin listener's /metrics
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -52,6 +54,10 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	g.metrics = metrics.New(metrics.Info{
+		APIVersion: "1.0.0",
+		Gateway:    "issues31",
+	}, metricNames[:])
 	return g, nil
 }
 

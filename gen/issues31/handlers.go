@@ -28,6 +28,7 @@ func admitListIssues(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State
 func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opListIssues)
 	if !admitListIssues(ctx, args, st) {
 		return
 	}
@@ -36,7 +37,9 @@ func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/issues"...)
-	g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	sent := time.Now()
+	answered := g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 }
 
 // admitImportIssue checks the parameters and body of POST /repos/{owner}/{repo}/issues. It answers the
@@ -58,6 +61,7 @@ func admitImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Stat
 func (g *Gateway) serveImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opImportIssue)
 	if !admitImportIssue(ctx, args, st) {
 		return
 	}
@@ -70,7 +74,9 @@ func (g *Gateway) serveImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[1]))
 	st.Path = append(st.Path, "/issues"...)
-	g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	sent := time.Now()
+	answered := g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 }
 
 // checkImportIssueBody checks the request body of POST /repos/{owner}/{repo}/issues;

@@ -13,6 +13,7 @@ import (
 	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
+	metrics "github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
@@ -45,6 +46,7 @@ type Gateway struct {
 	authPetsKey   *auth.APIKey                      // security scheme petsKey
 	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
 	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
+	metrics       *metrics.Gateway                  // per-operation series for the admin listener's /metrics
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -80,6 +82,10 @@ func New(cfg server.Config) (*Gateway, error) {
 	for i := range responseChecks {
 		g.resp[i] = contract.New(responseChecks[i])
 	}
+	g.metrics = metrics.New(metrics.Info{
+		APIVersion: "1.2.0",
+		Gateway:    "petstore",
+	}, metricNames[:])
 	return g, nil
 }
 

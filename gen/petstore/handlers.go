@@ -29,6 +29,7 @@ func admitListPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) 
 func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opListPets)
 	auth.StripIdentity(ctx)
 	if !admitListPets(ctx, args, st) {
 		return
@@ -38,7 +39,9 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respListPets].Sample() {
 		checkListPetsResponse(ctx, g.resp[respListPets])
 	}
@@ -61,6 +64,7 @@ func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opCreatePet)
 	auth.StripIdentity(ctx)
 	if !admitCreatePet(ctx, args, st) {
 		return
@@ -70,7 +74,9 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 1*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respCreatePet].Sample() {
 		checkCreatePetResponse(ctx, g.resp[respCreatePet])
 	}
@@ -118,6 +124,7 @@ func admitFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.S
 func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opFindPetsByTags)
 	auth.StripIdentity(ctx)
 	if !admitFindPetsByTags(ctx, args, st) {
 		return
@@ -127,7 +134,9 @@ func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) 
 		return
 	}
 	st.Path = append(st.Path, "/pets/findByTags"...)
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respFindPetsByTags].Sample() {
 		checkListPetsResponse(ctx, g.resp[respFindPetsByTags])
 	}
@@ -149,6 +158,7 @@ func admitListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State
 func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opListMyPets)
 	auth.StripIdentity(ctx)
 	if !admitListMyPets(ctx, args, st) {
 		return
@@ -158,7 +168,9 @@ func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets/mine"...)
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respListMyPets].Sample() {
 		checkListPetsResponse(ctx, g.resp[respListMyPets])
 	}
@@ -180,6 +192,7 @@ func admitGetPet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bo
 func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opGetPet)
 	auth.StripIdentity(ctx)
 	if !admitGetPet(ctx, args, st) {
 		return
@@ -190,7 +203,9 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetPet].Sample() {
 		checkGetPetResponse(ctx, g.resp[respGetPet])
 	}
@@ -215,6 +230,7 @@ func admitUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opUpdatePet)
 	if !g.authorizeUpdatePet(ctx, st) {
 		return
 	}
@@ -227,7 +243,9 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respUpdatePet].Sample() {
 		checkUpdatePetResponse(ctx, g.resp[respUpdatePet])
 	}
@@ -249,6 +267,7 @@ func admitDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opDeletePet)
 	if !g.authorizeDeletePet(ctx, st) {
 		return
 	}
@@ -261,7 +280,9 @@ func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respDeletePet].Sample() {
 		checkDeletePetResponse(ctx, g.resp[respDeletePet])
 	}
@@ -283,6 +304,7 @@ func admitGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Stat
 func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opGetPetPhoto)
 	auth.StripIdentity(ctx)
 	if !admitGetPetPhoto(ctx, args, st) {
 		return
@@ -295,7 +317,9 @@ func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	st.Path = append(st.Path, "/photos/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[1]))
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetPetPhoto].Sample() {
 		checkGetPetPhotoResponse(ctx, g.resp[respGetPetPhoto])
 	}
@@ -317,6 +341,7 @@ func admitGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Sta
 func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opGetInventory)
 	auth.StripIdentity(ctx)
 	if !admitGetInventory(ctx, args, st) {
 		return
@@ -327,7 +352,9 @@ func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/internal/inventory/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
+	sent := time.Now()
 	answered := g.inventory.Forward(ctx, st.Path, 1*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetInventory].Sample() {
 		checkGetInventoryResponse(ctx, g.resp[respGetInventory])
 	}

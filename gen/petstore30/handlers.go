@@ -28,6 +28,7 @@ func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	defer g.observe(ctx, st, opCreatePet)
 	if !admitCreatePet(ctx, args, st) {
 		return
 	}
@@ -36,7 +37,9 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
-	g.pets.Forward(ctx, st.Path, 2*time.Second)
+	sent := time.Now()
+	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 }
 
 // checkCreatePetBody checks the request body of POST /pets;

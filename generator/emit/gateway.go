@@ -49,6 +49,9 @@ func (g *gen) gateway(f *jen.File) {
 			if api.MaxConnsPerIP > 0 {
 				d[jen.Id("MaxConnsPerIP")] = jen.Lit(api.MaxConnsPerIP)
 			}
+			if api.Admin != "" {
+				d[jen.Id("Admin")] = jen.Lit(api.Admin)
+			}
 		}))),
 	)
 

@@ -27,6 +27,11 @@ type stage interface {
 	decls(f *jen.File)
 	// fields adds the Gateway fields that hold the stage's state.
 	fields(gr *jen.Group)
+	// enter returns o's steps at the top of its handler, once st is
+	// acquired and ahead of every stage's before steps: an observer defers
+	// its observation there, so that it also sees the answers that earlier
+	// stages give when they refuse a request.
+	enter(o *ir.Operation) []jen.Code
 	// setup adds the statements of New that build them; cfg is the
 	// server.Config and g the Gateway being built, and a statement may
 	// return nil and an error.
@@ -54,6 +59,8 @@ func (g *gen) stages() []stage {
 		authStage{gen: g},
 		requestStage{gen: g},
 		responseStage{gen: g},
+		// operations: metrics observe every outcome, refusals included
+		metricsStage{gen: g},
 	} {
 		if s.active() {
 			out = append(out, s)
@@ -71,6 +78,7 @@ func (noStage) active() bool                             { return false }
 func (noStage) decls(*jen.File)                          {}
 func (noStage) fields(*jen.Group)                        {}
 func (noStage) setup(*jen.Group)                         {}
+func (noStage) enter(*ir.Operation) []jen.Code           { return nil }
 func (noStage) before(*ir.Operation) []jen.Code          { return nil }
 func (noStage) after(*ir.Operation, jen.Code) []jen.Code { return nil }
 
@@ -98,4 +106,5 @@ var (
 	_ stage = authStage{}
 	_ stage = requestStage{}
 	_ stage = responseStage{}
+	_ stage = metricsStage{}
 )

@@ -30,6 +30,7 @@ type API struct {
 	MaxConns        int           `json:"maxConns,omitempty"`      // concurrent client connections; 0 = runtime default
 	MaxConnsPerIP   int           `json:"maxConnsPerIP,omitempty"` // concurrent connections per client address; 0 = no limit
 	MaxBody         int64         `json:"maxBody,omitempty"`       // the largest MaxBody of any operation
+	Admin           string        `json:"admin,omitempty"`         // the admin listener's address; "" for none
 	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
 	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
 	Routes          *Node         `json:"routes,omitempty"`

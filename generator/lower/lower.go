@@ -139,6 +139,7 @@ func (l *lowerer) root() {
 	l.api.IdleTimeout = g.Limits.IdleTimeout.V
 	l.api.MaxConns = int(g.Limits.MaxConns.V) // xgateway bounds both to an int32
 	l.api.MaxConnsPerIP = int(g.Limits.MaxConnsPerIP.V)
+	l.api.Admin = g.Admin.Listen.V // operations: "" for no admin listener
 	l.api.BasePath = basePath(l.doc)
 	l.api.AnnotateFormats = l.doc.Gateway.Formats.V == "annotate"
 	upNames := namer{}

@@ -57,6 +57,15 @@ var moduleDeps = map[string][]string{
 	"github.com/klauspost/compress":     nil,
 	"github.com/molecule-man/go-brrr":   nil,
 	"github.com/valyala/bytebufferpool": nil,
+	// operations: runtime/metrics, and SO_REUSEPORT in runtime/server
+	"github.com/VictoriaMetrics/metrics": {
+		"github.com/valyala/fastrand",
+		"github.com/valyala/histogram",
+		"golang.org/x/sys",
+	},
+	"github.com/valyala/fastrand":  nil,
+	"github.com/valyala/histogram": {"github.com/valyala/fastrand"},
+	"golang.org/x/sys":             nil,
 }
 
 // Files returns go.mod, go.sum and runtime/** for a self-contained module at

@@ -61,6 +61,8 @@ func (d *Decoder) DecodeRoot(key, val *yaml.Node) Root {
 			r.Upstreams = d.upstreams(v, path)
 		case "limits":
 			d.limits(v, path, WhereRoot, &r.Settings, &r.Limits)
+		case "admin":
+			d.admin(v, path, &r.Admin)
 		case "security":
 			if d.isMap(v, path) {
 				for i := 0; i+1 < len(v.Content); i += 2 {
@@ -138,6 +140,26 @@ func (d *Decoder) limits(v *yaml.Node, path, where string, s *Settings, l *Limit
 			l.MaxConnsPerIP = d.count(v, p)
 		default:
 			d.internal(k, p, where)
+		}
+	})
+}
+
+// admin decodes x-gateway.admin.
+func (d *Decoder) admin(v *yaml.Node, path string, a *Admin) {
+	if !d.isMap(v, path) {
+		return
+	}
+	d.eachKey(v, path, "admin", WhereRoot, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "listen":
+			a.Listen = d.str(v, p)
+			if a.Listen.Set {
+				if err := checkListen(a.Listen.V); err != nil {
+					d.Diags.Errorf(a.Listen.Pos, "%s: expected host:port like 127.0.0.1:9091, found %q", p, a.Listen.V)
+				}
+			}
+		default:
+			d.internal(k, p, WhereRoot)
 		}
 	})
 }

@@ -87,6 +87,9 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.algorithms", Where: schemLvl, Type: "list of string", Default: "RS*, PS*, ES*, EdDSA", Example: "[ES256]"},
 	{Key: "security.<scheme>.keep-credential", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "security.<scheme>.forward-consumer", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
+	// operations: the admin listener
+	{Key: "admin", Where: rootOnly, Type: "object", Default: "", Example: `{listen: "127.0.0.1:9091"}`},
+	{Key: "admin.listen", Where: rootOnly, Type: "host:port", Default: "none: no admin listener", Example: `"127.0.0.1:9091"`},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 }
 

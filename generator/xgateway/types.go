@@ -30,7 +30,13 @@ type Root struct {
 	Upstreams []Upstream    // in document order
 	Limits    Limits
 	Security  []SchemeAuth // x-gateway.security, in document order
+	Admin     Admin        // x-gateway.admin
 	Settings
+}
+
+// Admin is the admin listener (metrics, health, readiness).
+type Admin struct {
+	Listen Value[string] // admin.listen: its address, apart from listen
 }
 
 // SchemeAuth is the verification material of one security scheme, from

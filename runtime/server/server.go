@@ -8,7 +8,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -76,6 +75,12 @@ type Config struct {
 	// comes from: scheme name -> "env:NAME" or "file:PATH" (runtime/auth
 	// reads it; a relative path is from the working directory).
 	Auth map[string]string
+
+	// Operations (lifecycle.go, admin.go): the admin listener and the drain
+	// on SIGTERM.
+	Admin        string        // admin listener address (/metrics, /-/health, /-/ready); "" for none
+	DrainDelay   time.Duration // how long to keep accepting, not ready, after SIGTERM
+	DrainTimeout time.Duration // how long in-flight requests get once the listener closes; 0: ShutdownTimeout
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -240,6 +245,10 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 		}
 	}
 
+	if err := opsEnv(&cfg, getenv); err != nil {
+		return Config{}, err
+	}
+
 	prog := "gateway"
 	if defaults.Name != "" {
 		prog = defaults.Name + "-gateway"
@@ -259,6 +268,7 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 		"`N` concurrent client connections at most; more are refused with 503 (env "+EnvMaxConns+")")
 	fs.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", cfg.MaxConnsPerIP,
 		"`N` concurrent connections from one client address at most, 0 for no limit; more are refused with 429 (env "+EnvMaxConnsPerIP+")")
+	opsFlags(fs, &cfg)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\nFlags override environment variables, which override the spec's defaults.\n\n", prog)
 		fs.PrintDefaults()
@@ -290,6 +300,9 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	}
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return Config{}, fmt.Errorf("server: listen address %q: want HOST:PORT or :PORT", cfg.Listen)
+	}
+	if err := opsCheck(&cfg); err != nil {
+		return Config{}, err
 	}
 	return cfg, nil
 }
@@ -378,7 +391,7 @@ func blank(ctx *fasthttp.RequestCtx, status int, detail string) {
 
 // Main is the whole main() of a generated binary: flags over environment
 // over defaults, build the handler, listen, serve until SIGINT or SIGTERM,
-// then shut down gracefully (at most ShutdownTimeout) and exit 0. Start-up
+// then drain (serve, in lifecycle.go) and exit 0. Start-up
 // errors print "<name>-gateway: <err>" and exit 1; flag errors exit 2.
 func Main(defaults Config, build func(Config) (fasthttp.RequestHandler, error)) {
 	stop := make(chan os.Signal, 1)
@@ -407,43 +420,5 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return 1
-	}
-	ln = LimitConns(ln, cfg)
-	srv := New(cfg, h)
-	mode := ""
-	if cfg.Mock {
-		mode = " (mock mode)"
-	}
-	fmt.Fprintf(stderr, "%s gateway listening on http://%s%s\n", cfg.Name, ln.Addr(), mode)
-	if len(cfg.Upstreams) > 0 {
-		names := make([]string, 0, len(cfg.Upstreams))
-		for n := range cfg.Upstreams {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			fmt.Fprintf(stderr, "%s: upstream %s -> %s\n", prog, n, strings.Join(cfg.Upstreams[n], ", "))
-		}
-	}
-
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	select {
-	case err := <-serveErr:
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return 1
-	case <-stop:
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	if err := srv.ShutdownWithContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "%s: shutdown: %v\n", prog, err)
-		return 1
-	}
-	<-serveErr
-	return 0
+	return serve(cfg, h, prog, stderr, stop)
 }

@@ -1,0 +1,79 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/gatewaygen/gatewaygen/generator/ir"
+)
+
+// metricsStage counts every request an operation's handler serves
+// (runtime/metrics), whoever answers it: the handler defers the
+// observation at its top, so a refusal by auth or validation is counted
+// with its reason, and the upstream call is timed apart from the rest.
+//
+//	func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
+//		st := request.Acquire()
+//		defer request.Release(st)
+//		defer g.observe(ctx, st, opGetPet)
+//		...
+//		sent := time.Now()
+//		answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//		st.Upstream, st.Answered = time.Since(sent), answered
+//	}
+//
+// metrics.go holds the operations' names, indexed by opID, and observe.
+// Deferred calls run last in first out, so observe reads st before
+// request.Release resets it.
+type metricsStage struct {
+	noStage
+	*gen
+}
+
+func (metricsStage) file() string { return "metrics.go" }
+
+func (s metricsStage) active() bool { return len(s.api.Operations) > 0 }
+
+func (s metricsStage) fields(gr *jen.Group) {
+	gr.Id("metrics").Op("*").Qual(s.rt("metrics"), "Gateway").Comment("per-operation series for the admin listener's /metrics")
+}
+
+func (s metricsStage) setup(b *jen.Group) {
+	b.Id("g").Dot("metrics").Op("=").Qual(s.rt("metrics"), "New").Call(
+		jen.Qual(s.rt("metrics"), "Info").Values(jen.Dict{
+			jen.Id("Gateway"):    jen.Lit(s.api.Name),
+			jen.Id("APIVersion"): jen.Lit(s.api.Version),
+		}),
+		jen.Id("metricNames").Index(jen.Op(":")),
+	)
+}
+
+func (s metricsStage) enter(o *ir.Operation) []jen.Code {
+	return []jen.Code{jen.Defer().Id("g").Dot("observe").Call(jen.Id("ctx"), jen.Id("st"), jen.Id(opConst(o)))}
+}
+
+func (s metricsStage) decls(f *jen.File) {
+	comment(f, "metricNames names each operation in the metrics (its operationId, or its\nGo name when it has none), indexed by opID.")
+	f.Var().Id("metricNames").Op("=").Index(jen.Op("...")).String().ValuesFunc(func(vg *jen.Group) {
+		for _, o := range s.api.Operations {
+			vg.Line().Id(opConst(o)).Op(":").Lit(respOpName(o))
+		}
+		vg.Line()
+	})
+	comment(f, "observe records the outcome of one request of operation op, deferred at\nthe top of its handler: the time since its header was read, the part\nspent waiting on the upstream, and whether the answer is the upstream's.")
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("observe").Params(
+		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
+		jen.Id("st").Op("*").Qual(s.rt("request"), "State"),
+		jen.Id("op").Id("opID"),
+	).Block(
+		jen.Id("g").Dot("metrics").Dot("Op").Call(jen.Int().Call(jen.Id("op"))).Dot("Observe").Call(
+			jen.Id("ctx"),
+			jen.Qual("time", "Since").Call(jen.Id("ctx").Dot("Time").Call()),
+			jen.Id("st").Dot("Upstream"),
+			jen.Id("st").Dot("Answered"),
+		),
+	)
+}
+
+// timesCalls reports whether handlers time their upstream call into
+// st.Upstream and record st.Answered, for the observers.
+func (g *gen) timesCalls() bool { return metricsStage{gen: g}.active() }
