@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"time"
 
+	accesslog "github.com/gatewaygen/gatewaygen/runtime/accesslog"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	metrics "github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
@@ -32,9 +33,10 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock    bool             // answer every operation from the document's examples
-	tracker *proxy.Upstream  // upstream tracker
-	metrics *metrics.Gateway // per-operation series for the admin listener's /metrics
+	mock    bool              // answer every operation from the document's examples
+	tracker *proxy.Upstream   // upstream tracker
+	metrics *metrics.Gateway  // per-operation series for the admin listener's /metrics
+	access  *accesslog.Logger // the JSON access log; nil when it is off
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -58,6 +60,7 @@ func New(cfg server.Config) (*Gateway, error) {
 		APIVersion: "1.0.0",
 		Gateway:    "issues31",
 	}, metricNames[:])
+	g.access = accesslog.New(cfg.AccessLogConfig())
 	return g, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"time"
 
+	accesslog "github.com/gatewaygen/gatewaygen/runtime/accesslog"
 	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
@@ -47,6 +48,7 @@ type Gateway struct {
 	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
 	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
 	metrics       *metrics.Gateway                  // per-operation series for the admin listener's /metrics
+	access        *accesslog.Logger                 // the JSON access log; nil when it is off
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -86,6 +88,7 @@ func New(cfg server.Config) (*Gateway, error) {
 		APIVersion: "1.2.0",
 		Gateway:    "petstore",
 	}, metricNames[:])
+	g.access = accesslog.New(cfg.AccessLogConfig())
 	return g, nil
 }
 

@@ -6,6 +6,7 @@ package petstore30
 import (
 	"time"
 
+	metrics "github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
 	"github.com/valyala/fasthttp"
 )
@@ -16,9 +17,15 @@ var metricNames = [...]string{
 	opCreatePet: "createPet",
 }
 
-// observe records the outcome of one request of operation op, deferred at
-// the top of its handler: the time since its header was read, the part
-// spent waiting on the upstream, and whether the answer is the upstream's.
+// observe records the outcome of one request of operation op in the metrics
+// and the access log, deferred at the top of its handler: the time since its
+// header was read, the part spent waiting on the upstream, and whether the
+// answer is the upstream's.
 func (g *Gateway) observe(ctx *fasthttp.RequestCtx, st *request.State, op opID) {
-	g.metrics.Op(int(op)).Observe(ctx, time.Since(ctx.Time()), st.Upstream, st.Answered)
+	took := time.Since(ctx.Time())
+	g.metrics.Op(int(op)).Observe(ctx, took, st.Upstream, st.Answered)
+	if g.access != nil {
+		reason := metrics.Classify(ctx.Response.StatusCode(), st.Answered)
+		g.access.Log(ctx, metricNames[op], st.Consumer, reason.String(), took-st.Upstream, st.Upstream, metrics.ResponseSize(&ctx.Response))
+	}
 }

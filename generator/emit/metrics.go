@@ -35,6 +35,7 @@ func (s metricsStage) active() bool { return len(s.api.Operations) > 0 }
 
 func (s metricsStage) fields(gr *jen.Group) {
 	gr.Id("metrics").Op("*").Qual(s.rt("metrics"), "Gateway").Comment("per-operation series for the admin listener's /metrics")
+	gr.Id("access").Op("*").Qual(s.rt("accesslog"), "Logger").Comment("the JSON access log; nil when it is off")
 }
 
 func (s metricsStage) setup(b *jen.Group) {
@@ -45,6 +46,13 @@ func (s metricsStage) setup(b *jen.Group) {
 		}),
 		jen.Id("metricNames").Index(jen.Op(":")),
 	)
+	var secret []jen.Code
+	for _, sc := range s.api.SecuritySchemes {
+		if sc.Type == "apiKey" && sc.In == "query" {
+			secret = append(secret, jen.Lit(sc.ParamName))
+		}
+	}
+	b.Id("g").Dot("access").Op("=").Qual(s.rt("accesslog"), "New").Call(jen.Id("cfg").Dot("AccessLogConfig").Call(secret...))
 }
 
 func (s metricsStage) enter(o *ir.Operation) []jen.Code {
@@ -59,17 +67,22 @@ func (s metricsStage) decls(f *jen.File) {
 		}
 		vg.Line()
 	})
-	comment(f, "observe records the outcome of one request of operation op, deferred at\nthe top of its handler: the time since its header was read, the part\nspent waiting on the upstream, and whether the answer is the upstream's.")
+	comment(f, "observe records the outcome of one request of operation op in the metrics\nand the access log, deferred at the top of its handler: the time since its\nheader was read, the part spent waiting on the upstream, and whether the\nanswer is the upstream's.")
 	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("observe").Params(
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("st").Op("*").Qual(s.rt("request"), "State"),
 		jen.Id("op").Id("opID"),
 	).Block(
+		jen.Id("took").Op(":=").Qual("time", "Since").Call(jen.Id("ctx").Dot("Time").Call()),
 		jen.Id("g").Dot("metrics").Dot("Op").Call(jen.Int().Call(jen.Id("op"))).Dot("Observe").Call(
-			jen.Id("ctx"),
-			jen.Qual("time", "Since").Call(jen.Id("ctx").Dot("Time").Call()),
-			jen.Id("st").Dot("Upstream"),
-			jen.Id("st").Dot("Answered"),
+			jen.Id("ctx"), jen.Id("took"), jen.Id("st").Dot("Upstream"), jen.Id("st").Dot("Answered"),
+		),
+		jen.If(jen.Id("g").Dot("access").Op("!=").Nil()).Block(
+			jen.Id("reason").Op(":=").Qual(s.rt("metrics"), "Classify").Call(jen.Id("ctx").Dot("Response").Dot("StatusCode").Call(), jen.Id("st").Dot("Answered")),
+			jen.Id("g").Dot("access").Dot("Log").Call(
+				jen.Id("ctx"), jen.Id("metricNames").Index(jen.Id("op")), jen.Id("st").Dot("Consumer"), jen.Id("reason").Dot("String").Call(),
+				jen.Id("took").Op("-").Id("st").Dot("Upstream"), jen.Id("st").Dot("Upstream"), jen.Qual(s.rt("metrics"), "ResponseSize").Call(jen.Op("&").Id("ctx").Dot("Response")),
+			),
 		),
 	)
 }

@@ -23,6 +23,9 @@ const (
 // opsEnv reads the environment of the operations settings (admin address,
 // drain delay and deadline) into cfg.
 func opsEnv(cfg *Config, getenv func(string) string) error {
+	if err := accessEnv(cfg, getenv); err != nil {
+		return err
+	}
 	if v := strings.TrimSpace(getenv(EnvAdmin)); v != "" {
 		cfg.Admin = v
 	}
@@ -44,6 +47,10 @@ func opsEnv(cfg *Config, getenv func(string) string) error {
 
 // opsFlags registers the operations flags on fs.
 func opsFlags(fs *flag.FlagSet, cfg *Config) {
+	fs.StringVar(&cfg.AccessLog, "access-log", orDefault(cfg.AccessLog, "off"), "where the JSON access log goes: off, stderr or stdout (env "+EnvAccessLog+")")
+	fs.Float64Var(&cfg.AccessSample, "access-log-sample", orDefault(cfg.AccessSample, DefaultAccessSample),
+		"share `P` of successful requests logged, 0 to 1; refusals and errors are always logged (env "+EnvAccessSample+")")
+	fs.Var(listFlag{&cfg.LogRedact}, "log-redact", "query parameter `NAMES` (comma-separated, repeatable) whose values the access log redacts, beside the document's query API keys (env "+EnvLogRedact+")")
 	fs.StringVar(&cfg.Admin, "admin", cfg.Admin, "`ADDR`ess of the admin listener (/metrics, /-/health, /-/ready), apart from --listen; \"off\" for none (env "+EnvAdmin+")")
 	fs.DurationVar(&cfg.DrainDelay, "drain-delay", cfg.DrainDelay,
 		"`DURATION` to keep accepting after SIGTERM with /-/ready at 503, so balancers stop sending first (env "+EnvDrainDelay+")")
@@ -56,6 +63,9 @@ func opsFlags(fs *flag.FlagSet, cfg *Config) {
 func opsCheck(cfg *Config) error {
 	if cfg.Admin == "off" {
 		cfg.Admin = ""
+	}
+	if err := checkAccess(*cfg); err != nil {
+		return err
 	}
 	switch {
 	case cfg.DrainDelay < 0:

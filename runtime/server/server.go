@@ -81,6 +81,9 @@ type Config struct {
 	Admin        string        // admin listener address (/metrics, /-/health, /-/ready); "" for none
 	DrainDelay   time.Duration // how long to keep accepting, not ready, after SIGTERM
 	DrainTimeout time.Duration // how long in-flight requests get once the listener closes; 0: ShutdownTimeout
+	AccessLog    string        // "off" (or ""), "stderr" or "stdout" (accesslog.go)
+	AccessSample float64       // share of successful requests logged, 0 to 1
+	LogRedact    []string      // query parameters whose values the access log redacts
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -308,8 +311,9 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 }
 
 // orDefault is v, or def when v is 0 (not set by the spec).
-func orDefault[T int | time.Duration](v, def T) T {
-	if v == 0 {
+func orDefault[T int | time.Duration | float64 | string](v, def T) T {
+	var zero T
+	if v == zero {
 		return def
 	}
 	return v
