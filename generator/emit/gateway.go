@@ -119,6 +119,9 @@ func (g *gen) gateway(f *jen.File) {
 			)
 			b.Id("path").Op("=").Id("path").Index(jen.Len(jen.Id("basePath")).Op(":"))
 		}
+		if g.hasCORS() { // cors.go
+			b.If(jen.Id("g").Dot("preflight").Call(jen.Id("ctx"), jen.Id("path"))).Block(jen.Return())
+		}
 		b.Var().Id("args").Id("pathArgs")
 		b.List(jen.Id("op"), jen.Id("allow")).Op(":=").Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("path"), jen.Op("&").Id("args"))
 		b.Switch(jen.Id("op")).BlockFunc(func(sw *jen.Group) {

@@ -56,6 +56,9 @@ type stage interface {
 func (g *gen) stages() []stage {
 	var out []stage
 	for _, s := range []stage{
+		// cors: preflights and origins, ahead of auth (a preflight carries
+		// no credentials)
+		corsStage{gen: g},
 		authStage{gen: g},
 		requestStage{gen: g},
 		responseStage{gen: g},
@@ -107,4 +110,5 @@ var (
 	_ stage = requestStage{}
 	_ stage = responseStage{}
 	_ stage = metricsStage{}
+	_ stage = corsStage{}
 )

@@ -203,9 +203,23 @@ type Operation struct {
 	// ResponseCheck says how the upstream's answers are checked against
 	// Responses; nil when they are not (x-gateway response-validation).
 	ResponseCheck *ResponseCheck `json:"responseCheck,omitempty"`
+	// CORS is the operation's cross-origin policy (x-gateway cors); nil
+	// when it has none and the gateway leaves CORS alone.
+	CORS *CORS `json:"cors,omitempty"`
 	// Sample is the request the generated tests and benchmarks send.
 	Sample *Sample  `json:"sample,omitempty"`
 	Pos    diag.Pos `json:"pos,omitempty"`
+}
+
+// CORS is one operation's cross-origin policy, every list decided: the
+// preflight of its path and method is answered from it alone.
+type CORS struct {
+	Origins     []string      `json:"origins"`           // lower case, or "*"
+	Methods     []string      `json:"methods"`           // the path's methods that allow CORS, in route order
+	Headers     []string      `json:"headers,omitempty"` // request headers a page may send, sorted
+	Expose      []string      `json:"expose,omitempty"`  // response headers a page may read
+	MaxAge      time.Duration `json:"maxAge,omitempty"`
+	Credentials bool          `json:"credentials,omitempty"`
 }
 
 // Sample is a request made of the values lower found in the document for

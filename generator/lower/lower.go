@@ -233,6 +233,7 @@ func (l *lowerer) operations() {
 	}
 	l.defaultUpstream()
 	l.bodyGates()
+	l.corsPaths()
 	for _, o := range l.api.Operations {
 		o.Sample = sampleRequest(o)
 	}
@@ -329,6 +330,7 @@ func (l *lowerer) settings(o *ir.Operation, item *openapi3.PathItem) {
 		}
 	}
 	l.responseCheck(o, levels)
+	l.cors(o, levels)
 	rewrite := pick(levels[:2], func(s xgateway.Settings) xgateway.Value[string] { return s.Path })
 	tmpl := o.Path
 	if rewrite.Set {

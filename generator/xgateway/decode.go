@@ -107,6 +107,8 @@ func (d *Decoder) setting(k, v *yaml.Node, path, where string, s *Settings) {
 		s.Mock = d.boolean(v, path)
 	case "response-validation":
 		d.responseValidation(v, path, where, &s.ResponseValidation)
+	case "cors":
+		d.cors(v, path, where, &s.CORS)
 	case "path":
 		s.Path = d.str(v, path)
 		if s.Path.Set && !strings.HasPrefix(s.Path.V, "/") {

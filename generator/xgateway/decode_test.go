@@ -116,7 +116,7 @@ func TestDecodeRoot(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	for _, c := range []struct{ src, where, want string }{
-		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: admin, base-path, formats, limits, listen, mock, name, response-validation, security, timeout, upstream, upstreams)`},
+		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: admin, base-path, cors, formats, limits, listen, mock, name, response-validation, security, timeout, upstream, upstreams)`},
 		{`{rate-limit: {rate: 1/s}}`, WhereOperation, `x-gateway.rate-limit: not supported yet`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], timeout: fast}}}`, WhereRoot, `x-gateway.upstreams.pets.timeout: expected a duration like 500ms or 2s, found "fast"`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {attempts: 2}}}}`, WhereRoot, `x-gateway.upstreams.pets.retries: not supported yet`},
@@ -153,6 +153,15 @@ func TestDecodeErrors(t *testing.T) {
 		{`{response-validation: {sample: 1.5}}`, WhereOperation, `must be > 0 and <= 1`},
 		{`{response-validation: {sample: 10%}}`, WhereOperation, `x-gateway.response-validation.sample: expected a number > 0 and <= 1 like 0.1, found "10%"`},
 		{`{response-validation: {rate: 0.1}}`, WhereOperation, `unknown key "rate" (valid keys: enabled, sample)`},
+		// cors
+		{`{cors: {origins: "https://a.example"}}`, WhereRoot, `x-gateway.cors.origins: expected a list, found`},
+		{`{cors: {origins: ["https://a.example/app"]}}`, WhereOperation, `x-gateway.cors.origins[0]: expected "*" or an origin like https://app.example.com (scheme, host and port only), found "https://a.example/app"`},
+		{`{cors: {origins: ["a.example"]}}`, WherePathItem, `x-gateway.cors.origins[0]: expected "*" or an origin`},
+		{`{cors: {headers: ["X Bad"]}}`, WhereRoot, `x-gateway.cors.headers[0]: expected a header name, found "X Bad"`},
+		{`{cors: {max-age: forever}}`, WhereRoot, `x-gateway.cors.max-age: expected a duration`},
+		{`{cors: {origin: ["*"]}}`, WhereRoot, `unknown key "origin" (valid keys: credentials, expose-headers, headers, max-age, origins)`},
+		{`{admin: {listen: "9091"}}`, WhereRoot, `x-gateway.admin.listen: expected host:port like 127.0.0.1:9091, found "9091"`},
+		{`{admin: {listen: ":9091"}}`, WhereOperation, `x-gateway.admin: not allowed on an operation`},
 	} {
 		d, _, _ := decode(t, c.src, c.where)
 		if got := d.Diags.String(); !strings.Contains(got, c.want) {

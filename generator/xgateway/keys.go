@@ -90,6 +90,13 @@ var keyTable = []KeySpec{
 	// operations: the admin listener
 	{Key: "admin", Where: rootOnly, Type: "object", Default: "", Example: `{listen: "127.0.0.1:9091"}`},
 	{Key: "admin.listen", Where: rootOnly, Type: "host:port", Default: "none: no admin listener", Example: `"127.0.0.1:9091"`},
+	// cors: cross-origin requests from browsers
+	{Key: "cors", Where: allLevel, Type: "object", Default: "", Example: `{origins: ["https://app.example.com"]}`},
+	{Key: "cors.origins", Where: allLevel, Type: "list of origin", Default: "none: CORS off", Example: `["https://app.example.com"]`},
+	{Key: "cors.credentials", Where: allLevel, Type: "boolean", Default: code("false"), Example: "true"},
+	{Key: "cors.max-age", Where: allLevel, Type: "duration", Default: "not sent", Example: "10m"},
+	{Key: "cors.headers", Where: allLevel, Type: "list of string", Default: "none beyond the declared ones", Example: "[X-Trace]"},
+	{Key: "cors.expose-headers", Where: allLevel, Type: "list of string", Default: code("[X-Request-Id]"), Example: "[X-Request-Id, ETag]"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 }
 
@@ -125,7 +132,7 @@ func FormatDuration(d time.Duration) string {
 // futureKeys are keys of the design's later shape. They are rejected with
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
-	"rate-limit": true, "cache": true, "anomaly": true, "cors": true, "docs": true,
+	"rate-limit": true, "cache": true, "anomaly": true, "docs": true,
 	"retries": true, "health": true, "passive": true, "hash-key": true,
 }
 

@@ -100,6 +100,17 @@ type Settings struct {
 	MaxBody  Value[int64]         // limits.max-body, in bytes
 
 	ResponseValidation ResponseValidation // response-validation
+	CORS               CORS               // cors
+}
+
+// CORS is the cors object; each key is resolved on its own, operation over
+// path item over root.
+type CORS struct {
+	Origins     Value[[]string]      // cors.origins: scheme://host[:port] or "*"
+	Credentials Value[bool]          // cors.credentials
+	MaxAge      Value[time.Duration] // cors.max-age
+	Headers     Value[[]string]      // cors.headers: request headers allowed beyond the declared ones
+	Expose      Value[[]string]      // cors.expose-headers
 }
 
 // ResponseValidation is the response-validation object. Its two keys are
