@@ -47,6 +47,7 @@ func opsEnv(cfg *Config, getenv func(string) string) error {
 
 // opsFlags registers the operations flags on fs.
 func opsFlags(fs *flag.FlagSet, cfg *Config) {
+	fs.BoolVar(&cfg.PrintConfig, "print-config", false, "print the effective configuration (document, environment and flags; secrets redacted) as JSON and exit")
 	fs.StringVar(&cfg.AccessLog, "access-log", orDefault(cfg.AccessLog, "off"), "where the JSON access log goes: off, stderr or stdout (env "+EnvAccessLog+")")
 	fs.Float64Var(&cfg.AccessSample, "access-log-sample", orDefault(cfg.AccessSample, DefaultAccessSample),
 		"share `P` of successful requests logged, 0 to 1; refusals and errors are always logged (env "+EnvAccessSample+")")

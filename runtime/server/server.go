@@ -84,6 +84,7 @@ type Config struct {
 	AccessLog    string        // "off" (or ""), "stderr" or "stdout" (accesslog.go)
 	AccessSample float64       // share of successful requests logged, 0 to 1
 	LogRedact    []string      // query parameters whose values the access log redacts
+	PrintConfig  bool          // --print-config: print the effective configuration and exit
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -418,6 +419,13 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 2
+	}
+	if cfg.PrintConfig {
+		if err := printConfig(stdout, cfg); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			return 1
+		}
+		return 0
 	}
 	h, err := build(cfg)
 	if err != nil {
