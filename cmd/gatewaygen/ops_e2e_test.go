@@ -29,6 +29,7 @@ func TestOperations(t *testing.T) {
 	bin := buildPetstoreGateway(t)
 	t.Run("metrics", func(t *testing.T) { testMetricsScrape(t, bin) })
 	t.Run("access log", func(t *testing.T) { testAccessLog(t, bin) })
+	t.Run("traceparent", func(t *testing.T) { testTraceparent(t, bin) })
 	t.Run("sigterm drains", func(t *testing.T) { testSigtermDrains(t, bin) })
 	t.Run("restart under load", func(t *testing.T) { testRestartUnderLoad(t, bin) })
 }
@@ -426,3 +427,60 @@ func testAccessLog(t *testing.T, bin string) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// testTraceparent asserts at a recording backend that a client's trace is
+// continued with the gateway as the parent, that a request without one
+// starts a trace, and that the access log names the trace the upstream saw.
+func testTraceparent(t *testing.T, bin string) {
+	var mu sync.Mutex
+	var seen []string // traceparent|tracestate per request, in order
+	beAddr := freeAddr(t)
+	be := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		mu.Lock()
+		seen = append(seen, string(ctx.Request.Header.Peek("Traceparent"))+"|"+string(ctx.Request.Header.Peek("Tracestate")))
+		mu.Unlock()
+		ctx.SetContentType("application/json")
+		ctx.SetBodyString("[]")
+	}}
+	go be.ListenAndServe(beAddr) //nolint:errcheck // ends with Shutdown
+	t.Cleanup(func() { _ = be.Shutdown() })
+	waitAccept(t, beAddr, make(chan struct{}), new(syncBuffer), 5*time.Second)
+	listen := freeAddr(t)
+	p := startProc(t, bin, listen, "--upstream", "pets=http://"+beAddr, "--access-log", "stderr", "--access-log-sample", "1")
+	gw := "http://" + listen + "/v1/pets?limit=1"
+	const client = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+	do(t, "GET", gw, "", map[string]string{"Traceparent": client, "Tracestate": "vendor=abc"})
+	do(t, "GET", gw, "", nil)
+	do(t, "GET", gw, "", map[string]string{"Traceparent": "00-zz-bad-01", "Tracestate": "vendor=abc"})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 3 {
+		t.Fatalf("backend saw %d requests, want 3", len(seen))
+	}
+	tp, ts, _ := strings.Cut(seen[0], "|")
+	if !strings.HasPrefix(tp, "00-0af7651916cd43dd8448eb211c80319c-") || strings.Contains(tp, "b7ad6b7169203331") || !strings.HasSuffix(tp, "-01") || ts != "vendor=abc" {
+		t.Errorf("continued trace reached the backend as %q / %q", tp, ts)
+	}
+	started := map[string]bool{}
+	for i, s := range seen[1:] {
+		tp, ts, _ := strings.Cut(s, "|")
+		if len(tp) != 55 || !strings.HasPrefix(tp, "00-") || !strings.HasSuffix(tp, "-00") || ts != "" {
+			t.Errorf("request %d: a started trace reached the backend as %q / %q", i+2, tp, ts)
+		}
+		started[tp[3:35]] = true
+	}
+	if len(started) != 2 {
+		t.Errorf("started traces share an id: %v", seen[1:])
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(p.out.String(), `"trace_id"`) < 3 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	out := p.out.String()
+	for _, s := range seen {
+		tp, _, _ := strings.Cut(s, "|")
+		if !strings.Contains(out, `"trace_id":"`+tp[3:35]+`"`) {
+			t.Errorf("access log lacks the trace id %s the backend saw:\n%s", tp[3:35], out)
+		}
+	}
+}

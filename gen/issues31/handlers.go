@@ -9,6 +9,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
+	traceparent "github.com/gatewaygen/gatewaygen/runtime/traceparent"
 	"github.com/valyala/fasthttp"
 )
 
@@ -28,6 +29,7 @@ func admitListIssues(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State
 func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opListIssues)
 	if !admitListIssues(ctx, args, st) {
 		return
@@ -61,6 +63,7 @@ func admitImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Stat
 func (g *Gateway) serveImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opImportIssue)
 	if !admitImportIssue(ctx, args, st) {
 		return

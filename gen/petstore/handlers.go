@@ -10,6 +10,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
+	traceparent "github.com/gatewaygen/gatewaygen/runtime/traceparent"
 	"github.com/valyala/fasthttp"
 )
 
@@ -29,6 +30,7 @@ func admitListPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) 
 func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opListPets)
 	auth.StripIdentity(ctx)
 	if !admitListPets(ctx, args, st) {
@@ -64,6 +66,7 @@ func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opCreatePet)
 	auth.StripIdentity(ctx)
 	if !admitCreatePet(ctx, args, st) {
@@ -124,6 +127,7 @@ func admitFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.S
 func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opFindPetsByTags)
 	auth.StripIdentity(ctx)
 	if !admitFindPetsByTags(ctx, args, st) {
@@ -158,6 +162,7 @@ func admitListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State
 func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opListMyPets)
 	auth.StripIdentity(ctx)
 	if !admitListMyPets(ctx, args, st) {
@@ -192,6 +197,7 @@ func admitGetPet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bo
 func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opGetPet)
 	auth.StripIdentity(ctx)
 	if !admitGetPet(ctx, args, st) {
@@ -230,6 +236,7 @@ func admitUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opUpdatePet)
 	if !g.authorizeUpdatePet(ctx, st) {
 		return
@@ -267,6 +274,7 @@ func admitDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opDeletePet)
 	if !g.authorizeDeletePet(ctx, st) {
 		return
@@ -304,6 +312,7 @@ func admitGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Stat
 func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opGetPetPhoto)
 	auth.StripIdentity(ctx)
 	if !admitGetPetPhoto(ctx, args, st) {
@@ -341,6 +350,7 @@ func admitGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Sta
 func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opGetInventory)
 	auth.StripIdentity(ctx)
 	if !admitGetInventory(ctx, args, st) {

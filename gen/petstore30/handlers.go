@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
+	traceparent "github.com/gatewaygen/gatewaygen/runtime/traceparent"
 	"github.com/valyala/fasthttp"
 )
 
@@ -28,6 +29,7 @@ func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
 	defer g.observe(ctx, st, opCreatePet)
 	if !admitCreatePet(ctx, args, st) {
 		return

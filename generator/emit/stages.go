@@ -59,6 +59,8 @@ func (g *gen) stages() []stage {
 		// cors: preflights and origins, ahead of auth (a preflight carries
 		// no credentials)
 		corsStage{gen: g},
+		// tracing: the trace id is set before anything can refuse
+		traceStage{gen: g},
 		authStage{gen: g},
 		requestStage{gen: g},
 		responseStage{gen: g},
@@ -111,4 +113,5 @@ var (
 	_ stage = responseStage{}
 	_ stage = metricsStage{}
 	_ stage = corsStage{}
+	_ stage = traceStage{}
 )
