@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,6 +56,11 @@ type Config struct {
 
 // Logger is the access log of one gateway. A nil *Logger logs nothing.
 type Logger struct {
+	// mu guards ch against Close: Log sends under the read lock, so a
+	// line of a request still running at exit is dropped, never sent on
+	// a closed channel.
+	mu        sync.RWMutex
+	closed    bool
 	ch        chan Entry
 	sample    uint64 // threshold on a uniform uint64: below it, log
 	sensitive [][]byte
@@ -104,7 +110,29 @@ func New(cfg Config) *Logger {
 		return a
 	}}))
 	go l.write(out)
+	liveMu.Lock()
+	live[l] = true
+	liveMu.Unlock()
 	return l
+}
+
+var (
+	liveMu sync.Mutex
+	live   = map[*Logger]bool{}
+)
+
+// CloseAll closes every open Logger, writing the lines still waiting: the
+// server calls it once requests have drained, before the process exits.
+func CloseAll() {
+	liveMu.Lock()
+	ls := make([]*Logger, 0, len(live))
+	for l := range live {
+		ls = append(ls, l)
+	}
+	liveMu.Unlock()
+	for _, l := range ls {
+		l.Close()
+	}
 }
 
 // Dropped is how many lines were dropped because the writer fell behind.
@@ -115,8 +143,16 @@ func (l *Logger) Close() {
 	if l == nil {
 		return
 	}
-	close(l.ch)
+	l.mu.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.ch)
+	}
+	l.mu.Unlock()
 	<-l.done
+	liveMu.Lock()
+	delete(live, l)
+	liveMu.Unlock()
 }
 
 // Log records one finished request of operation op: ctx holds its answer,
@@ -146,11 +182,17 @@ func (l *Logger) Log(ctx *fasthttp.RequestCtx, op, consumer, reason string, own,
 	e.cutPath = len(path) > maxPath
 	n, cut := l.redact(e.query[:], ctx.URI().QueryString())
 	e.nQuery, e.cutQuery = uint16(n), cut
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return
+	}
 	select {
 	case l.ch <- e:
 	default:
 		l.dropped.Add(1)
 	}
+	l.mu.RUnlock()
 }
 
 // redact copies the query q into dst with the value of every sensitive

@@ -125,3 +125,21 @@ func BenchmarkLog(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestCloseAllWritesWaitingLines: lines handed over before exit are
+// written by CloseAll, and a line logged afterwards is dropped quietly.
+func TestCloseAllWritesWaitingLines(t *testing.T) {
+	var out lockedBuffer
+	l := New(Config{Out: &out, Sample: 1})
+	var ctx fasthttp.RequestCtx
+	ctx.Response.SetStatusCode(500)
+	for range 50 {
+		l.Log(&ctx, "op", "", "", 0, 0, 0)
+	}
+	CloseAll()
+	if n := strings.Count(out.b.String(), "\n"); n != 50 {
+		t.Fatalf("%d lines after CloseAll, want 50", n)
+	}
+	l.Log(&ctx, "op", "", "", 0, 0, 0) // after close: no panic, no line
+	l.Close()
+}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/accesslog"
 )
 
 // Environment variables of the lifecycle settings (ParseFlags).
@@ -156,6 +158,7 @@ func serve(cfg Config, h fasthttp.RequestHandler, prog string, stderr io.Writer,
 		code = 1
 	}
 	<-serveErr
+	accesslog.CloseAll() // the drained requests' lines, before exit
 	if admin != nil {
 		actx, acancel := context.WithTimeout(context.Background(), time.Second)
 		defer acancel()
