@@ -33,6 +33,8 @@ type effective struct {
 	AccessLog     string              `json:"access_log"`
 	AccessSample  float64             `json:"access_log_sample"`
 	LogRedact     []string            `json:"log_redact"`
+	TLSCert       string              `json:"tls_cert"`
+	TLSKey        string              `json:"tls_key"`
 }
 
 // printConfig writes cfg to w as indented JSON. Secrets are redacted: a
@@ -55,6 +57,8 @@ func printConfig(w io.Writer, cfg Config) error {
 		AccessLog:     orDefault(cfg.AccessLog, "off"),
 		AccessSample:  cfg.AccessSample,
 		LogRedact:     append([]string{}, cfg.LogRedact...),
+		TLSCert:       cfg.TLSCert,
+		TLSKey:        cfg.TLSKey,
 	}
 	names := make([]string, 0, len(cfg.Upstreams))
 	for n := range cfg.Upstreams {

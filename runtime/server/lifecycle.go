@@ -28,6 +28,7 @@ func opsEnv(cfg *Config, getenv func(string) string) error {
 	if err := accessEnv(cfg, getenv); err != nil {
 		return err
 	}
+	tlsEnv(cfg, getenv)
 	if v := strings.TrimSpace(getenv(EnvAdmin)); v != "" {
 		cfg.Admin = v
 	}
@@ -49,6 +50,8 @@ func opsEnv(cfg *Config, getenv func(string) string) error {
 
 // opsFlags registers the operations flags on fs.
 func opsFlags(fs *flag.FlagSet, cfg *Config) {
+	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate chain `FILE` to serve HTTPS on --listen (TLS 1.2+), reloaded on SIGHUP (env "+EnvTLSCert+")")
+	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key `FILE` of --tls-cert (env "+EnvTLSKey+")")
 	fs.BoolVar(&cfg.PrintConfig, "print-config", false, "print the effective configuration (document, environment and flags; secrets redacted) as JSON and exit")
 	fs.StringVar(&cfg.AccessLog, "access-log", orDefault(cfg.AccessLog, "off"), "where the JSON access log goes: off, stderr or stdout (env "+EnvAccessLog+")")
 	fs.Float64Var(&cfg.AccessSample, "access-log-sample", orDefault(cfg.AccessSample, DefaultAccessSample),
@@ -68,6 +71,9 @@ func opsCheck(cfg *Config) error {
 		cfg.Admin = ""
 	}
 	if err := checkAccess(*cfg); err != nil {
+		return err
+	}
+	if err := checkTLS(*cfg); err != nil {
 		return err
 	}
 	switch {
@@ -100,6 +106,15 @@ func serve(cfg Config, h fasthttp.RequestHandler, prog string, stderr io.Writer,
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
+	reloads := make(chan struct{})
+	defer close(reloads)
+	tln, err := withTLS(ln, cfg, prog, stderr, reloads)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	ln = tln
 	var admin *fasthttp.Server
 	adminErr := make(chan error, 1)
 	if cfg.Admin != "" {
@@ -115,11 +130,14 @@ func serve(cfg Config, h fasthttp.RequestHandler, prog string, stderr io.Writer,
 	}
 	ln = LimitConns(ln, cfg)
 	srv := New(cfg, h)
-	mode := ""
+	mode, scheme := "", "http"
 	if cfg.Mock {
 		mode = " (mock mode)"
 	}
-	fmt.Fprintf(stderr, "%s gateway listening on http://%s%s\n", cfg.Name, ln.Addr(), mode)
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stderr, "%s gateway listening on %s://%s%s\n", cfg.Name, scheme, ln.Addr(), mode)
 	if len(cfg.Upstreams) > 0 {
 		names := make([]string, 0, len(cfg.Upstreams))
 		for n := range cfg.Upstreams {

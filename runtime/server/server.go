@@ -85,6 +85,8 @@ type Config struct {
 	AccessSample float64       // share of successful requests logged, 0 to 1
 	LogRedact    []string      // query parameters whose values the access log redacts
 	PrintConfig  bool          // --print-config: print the effective configuration and exit
+	TLSCert      string        // PEM certificate chain file of the public listener (tls.go); "" for plain HTTP
+	TLSKey       string        // its private key file
 }
 
 // Targets returns the targets of upstream name given on the command line or
