@@ -47,7 +47,7 @@ type Gateway struct {
 	authPetsKey   *auth.APIKey                      // security scheme petsKey
 	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
 	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
-	metrics       *metrics.Gateway                  // per-operation series for the admin listener's /metrics
+	metrics       *metrics.Gateway                  // per-operation series for the admin listener's /metrics; nil without one
 	access        *accesslog.Logger                 // the JSON access log; nil when it is off
 }
 
@@ -84,10 +84,13 @@ func New(cfg server.Config) (*Gateway, error) {
 	for i := range responseChecks {
 		g.resp[i] = contract.New(responseChecks[i])
 	}
-	g.metrics = metrics.New(metrics.Info{
-		APIVersion: "1.2.0",
-		Gateway:    "petstore",
-	}, metricNames[:])
+	if cfg.Admin != "" {
+		// only /metrics reads the series
+		g.metrics = metrics.New(metrics.Info{
+			APIVersion: "1.2.0",
+			Gateway:    "petstore",
+		}, metricNames[:])
+	}
 	g.access = accesslog.New(cfg.AccessLogConfig())
 	return g, nil
 }

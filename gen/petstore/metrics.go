@@ -30,8 +30,13 @@ var metricNames = [...]string{
 // header was read, the part spent waiting on the upstream, and whether the
 // answer is the upstream's.
 func (g *Gateway) observe(ctx *fasthttp.RequestCtx, st *request.State, op opID) {
+	if g.metrics == nil && g.access == nil {
+		return
+	}
 	took := time.Since(ctx.Time())
-	g.metrics.Op(int(op)).Observe(ctx, took, st.Upstream, st.Answered)
+	if g.metrics != nil {
+		g.metrics.Op(int(op)).Observe(ctx, took, st.Upstream, st.Answered)
+	}
 	if g.access != nil {
 		reason := metrics.Classify(ctx.Response.StatusCode(), st.Answered)
 		g.access.Log(ctx, metricNames[op], st.Consumer, reason.String(), took-st.Upstream, st.Upstream, metrics.ResponseSize(&ctx.Response))

@@ -34,17 +34,20 @@ func (metricsStage) file() string { return "metrics.go" }
 func (s metricsStage) active() bool { return len(s.api.Operations) > 0 }
 
 func (s metricsStage) fields(gr *jen.Group) {
-	gr.Id("metrics").Op("*").Qual(s.rt("metrics"), "Gateway").Comment("per-operation series for the admin listener's /metrics")
+	gr.Id("metrics").Op("*").Qual(s.rt("metrics"), "Gateway").Comment("per-operation series for the admin listener's /metrics; nil without one")
 	gr.Id("access").Op("*").Qual(s.rt("accesslog"), "Logger").Comment("the JSON access log; nil when it is off")
 }
 
 func (s metricsStage) setup(b *jen.Group) {
-	b.Id("g").Dot("metrics").Op("=").Qual(s.rt("metrics"), "New").Call(
-		jen.Qual(s.rt("metrics"), "Info").Values(jen.Dict{
-			jen.Id("Gateway"):    jen.Lit(s.api.Name),
-			jen.Id("APIVersion"): jen.Lit(s.api.Version),
-		}),
-		jen.Id("metricNames").Index(jen.Op(":")),
+	b.If(jen.Id("cfg").Dot("Admin").Op("!=").Lit("")).Block(
+		jen.Comment("only /metrics reads the series"),
+		jen.Id("g").Dot("metrics").Op("=").Qual(s.rt("metrics"), "New").Call(
+			jen.Qual(s.rt("metrics"), "Info").Values(jen.Dict{
+				jen.Id("Gateway"):    jen.Lit(s.api.Name),
+				jen.Id("APIVersion"): jen.Lit(s.api.Version),
+			}),
+			jen.Id("metricNames").Index(jen.Op(":")),
+		),
 	)
 	var secret []jen.Code
 	for _, sc := range s.api.SecuritySchemes {
@@ -73,9 +76,12 @@ func (s metricsStage) decls(f *jen.File) {
 		jen.Id("st").Op("*").Qual(s.rt("request"), "State"),
 		jen.Id("op").Id("opID"),
 	).Block(
+		jen.If(jen.Id("g").Dot("metrics").Op("==").Nil().Op("&&").Id("g").Dot("access").Op("==").Nil()).Block(jen.Return()),
 		jen.Id("took").Op(":=").Qual("time", "Since").Call(jen.Id("ctx").Dot("Time").Call()),
-		jen.Id("g").Dot("metrics").Dot("Op").Call(jen.Int().Call(jen.Id("op"))).Dot("Observe").Call(
-			jen.Id("ctx"), jen.Id("took"), jen.Id("st").Dot("Upstream"), jen.Id("st").Dot("Answered"),
+		jen.If(jen.Id("g").Dot("metrics").Op("!=").Nil()).Block(
+			jen.Id("g").Dot("metrics").Dot("Op").Call(jen.Int().Call(jen.Id("op"))).Dot("Observe").Call(
+				jen.Id("ctx"), jen.Id("took"), jen.Id("st").Dot("Upstream"), jen.Id("st").Dot("Answered"),
+			),
 		),
 		jen.If(jen.Id("g").Dot("access").Op("!=").Nil()).Block(
 			jen.Id("reason").Op(":=").Qual(s.rt("metrics"), "Classify").Call(jen.Id("ctx").Dot("Response").Dot("StatusCode").Call(), jen.Id("st").Dot("Answered")),

@@ -89,6 +89,9 @@ func (c Config) AccessLogConfig(sensitive ...string) accesslog.Config {
 	case "stdout":
 		out = os.Stdout
 	}
+	if c.AccessLogOut != nil {
+		out = c.AccessLogOut
+	}
 	return accesslog.Config{
 		Out:       out,
 		Sample:    c.AccessSample,

@@ -82,6 +82,7 @@ type Config struct {
 	DrainDelay   time.Duration // how long to keep accepting, not ready, after SIGTERM
 	DrainTimeout time.Duration // how long in-flight requests get once the listener closes; 0: ShutdownTimeout
 	AccessLog    string        // "off" (or ""), "stderr" or "stdout" (accesslog.go)
+	AccessLogOut io.Writer     // for a gateway embedded in another program: where its access log goes, over AccessLog
 	AccessSample float64       // share of successful requests logged, 0 to 1
 	LogRedact    []string      // query parameters whose values the access log redacts
 	PrintConfig  bool          // --print-config: print the effective configuration and exit
