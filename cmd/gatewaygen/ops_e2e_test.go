@@ -160,6 +160,11 @@ func testMetricsScrape(t *testing.T, bin string) {
 	send(3, "GET", "/pets?limit=abc", "", nil, 400)
 	send(2, "POST", "/pets", `{"name":`, map[string]string{"Content-Type": "application/json"}, 400)
 	send(4, "PUT", "/pets/7", `{"name":"Rex"}`, map[string]string{"Content-Type": "application/json", "If-Match": `"v1"`}, 401)
+	send(2, "GET", "/nowhere", "", nil, 404)
+	send(1, "PATCH", "/pets", "", nil, 405)
+	if r := do(t, "GET", "http://"+listen+"/outside", "", nil); r.status != 404 {
+		t.Fatalf("outside the base path: %d", r.status)
+	}
 
 	r, err := http.Get("http://" + p.admin + "/metrics")
 	if err != nil {
@@ -221,6 +226,7 @@ func testMetricsScrape(t *testing.T, bin string) {
 		{"gateway_request_size_bytes", []string{"operation", "updatePet"}, 4},
 		{"gateway_response_size_bytes", []string{"operation", "createPet"}, 2},
 		{"gateway_build_info", []string{"gateway", "petstore", "api_version", "1.2.0"}, 1},
+		{"gateway_requests_total", []string{"operation", "(none)", "class", "4xx"}, 4},
 	} {
 		if got := value(c.fam, c.labels...); got != c.want {
 			t.Errorf("%s%v = %v, want %v", c.fam, c.labels, got, c.want)

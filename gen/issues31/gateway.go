@@ -78,6 +78,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	path := ctx.URI().PathOriginal()
 	if !bytes.HasPrefix(path, basePath) {
 		problem.NotFound(ctx)
+		g.observeMiss(ctx)
 		return
 	}
 	path = path[len(basePath):]
@@ -86,8 +87,10 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	switch op {
 	case opNone:
 		problem.NotFound(ctx)
+		g.observeMiss(ctx)
 	case opWrongMethod:
 		problem.MethodNotAllowed(ctx, allow)
+		g.observeMiss(ctx)
 	case opListIssues:
 		g.serveListIssues(ctx, &args)
 	case opImportIssue:

@@ -12,8 +12,10 @@ import (
 )
 
 // metricNames names each operation in the metrics (its operationId, or its
-// Go name when it has none), indexed by opID.
+// Go name when it has none), indexed by opID; opNone stands for every request
+// that matches no operation (404, 405).
 var metricNames = [...]string{
+	opNone:      "(none)",
 	opCreatePet: "createPet",
 }
 
@@ -33,4 +35,11 @@ func (g *Gateway) observe(ctx *fasthttp.RequestCtx, st *request.State, op opID) 
 		reason := metrics.Classify(ctx.Response.StatusCode(), st.Answered)
 		g.access.Log(ctx, metricNames[op], st.Consumer, reason.String(), took-st.Upstream, st.Upstream, metrics.ResponseSize(&ctx.Response))
 	}
+}
+
+// observeMiss records a request that matched no operation (404, 405).
+func (g *Gateway) observeMiss(ctx *fasthttp.RequestCtx) {
+	st := request.Acquire()
+	g.observe(ctx, st, opNone)
+	request.Release(st)
 }

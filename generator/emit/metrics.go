@@ -63,8 +63,9 @@ func (s metricsStage) enter(o *ir.Operation) []jen.Code {
 }
 
 func (s metricsStage) decls(f *jen.File) {
-	comment(f, "metricNames names each operation in the metrics (its operationId, or its\nGo name when it has none), indexed by opID.")
+	comment(f, "metricNames names each operation in the metrics (its operationId, or its\nGo name when it has none), indexed by opID; opNone stands for every request\nthat matches no operation (404, 405).")
 	f.Var().Id("metricNames").Op("=").Index(jen.Op("...")).String().ValuesFunc(func(vg *jen.Group) {
+		vg.Line().Id("opNone").Op(":").Lit(MissLabel)
 		for _, o := range s.api.Operations {
 			vg.Line().Id(opConst(o)).Op(":").Lit(respOpName(o))
 		}
@@ -90,6 +91,21 @@ func (s metricsStage) decls(f *jen.File) {
 				jen.Id("took").Op("-").Id("st").Dot("Upstream"), jen.Id("st").Dot("Upstream"), jen.Qual(s.rt("metrics"), "ResponseSize").Call(jen.Op("&").Id("ctx").Dot("Response")),
 			),
 		),
+	)
+	s.missDecl(f)
+}
+
+// MissLabel is the operation label of requests that match no operation:
+// parentheses keep it apart from any operationId a document can have
+// that is also a Go identifier.
+const MissLabel = "(none)"
+
+func (s metricsStage) missDecl(f *jen.File) {
+	comment(f, "observeMiss records a request that matched no operation (404, 405).")
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("observeMiss").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).Block(
+		jen.Id("st").Op(":=").Qual(s.rt("request"), "Acquire").Call(),
+		jen.Id("g").Dot("observe").Call(jen.Id("ctx"), jen.Id("st"), jen.Id("opNone")),
+		jen.Qual(s.rt("request"), "Release").Call(jen.Id("st")),
 	)
 }
 
