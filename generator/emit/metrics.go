@@ -66,8 +66,9 @@ func (s metricsStage) decls(f *jen.File) {
 	comment(f, "metricNames names each operation in the metrics (its operationId, or its\nGo name when it has none), indexed by opID; opNone stands for every request\nthat matches no operation (404, 405).")
 	f.Var().Id("metricNames").Op("=").Index(jen.Op("...")).String().ValuesFunc(func(vg *jen.Group) {
 		vg.Line().Id("opNone").Op(":").Lit(MissLabel)
+		labels := metricLabels(s.api.Operations)
 		for _, o := range s.api.Operations {
-			vg.Line().Id(opConst(o)).Op(":").Lit(respOpName(o))
+			vg.Line().Id(opConst(o)).Op(":").Lit(labels[o])
 		}
 		vg.Line()
 	})
@@ -107,6 +108,25 @@ func (s metricsStage) missDecl(f *jen.File) {
 		jen.Id("g").Dot("observe").Call(jen.Id("ctx"), jen.Id("st"), jen.Id("opNone")),
 		jen.Qual(s.rt("request"), "Release").Call(jen.Id("st")),
 	)
+}
+
+// metricLabels names each operation in the metrics by its operationId,
+// or by its Go name (unique) when it has none, shares it with another
+// operation, or would read as the misses' label.
+func metricLabels(ops []*ir.Operation) map[*ir.Operation]string {
+	count := map[string]int{}
+	for _, o := range ops {
+		count[o.OperationID]++
+	}
+	out := map[*ir.Operation]string{}
+	for _, o := range ops {
+		if o.OperationID != "" && count[o.OperationID] == 1 && o.OperationID != MissLabel {
+			out[o] = o.OperationID
+		} else {
+			out[o] = o.GoName
+		}
+	}
+	return out
 }
 
 // timesCalls reports whether handlers time their upstream call into

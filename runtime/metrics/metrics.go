@@ -107,10 +107,17 @@ func New(info Info, ops []string) *Gateway {
 	g := &Gateway{set: vm.NewSet(), ops: make([]*Op, len(ops))}
 	g.set.NewGauge(`gateway_build_info{gateway=`+quote(info.Gateway)+`,api_version=`+quote(info.APIVersion)+
 		`,go_version=`+quote(runtime.Version())+`}`, func() float64 { return 1 })
+	seen := map[string]bool{}
 	for i, name := range ops {
 		if name == "" {
 			continue
 		}
+		if seen[name] {
+			// Two series of one name would make the registry panic; a
+			// document's duplicate operationId must not stop the gateway.
+			name += "#" + strconv.Itoa(i)
+		}
+		seen[name] = true
 		l := `operation=` + quote(name)
 		o := &Op{
 			own:      g.set.NewPrometheusHistogramExt(`gateway_own_duration_seconds{`+l+`}`, ownBuckets),

@@ -146,3 +146,18 @@ func BenchmarkObserve(b *testing.B) {
 		}
 	})
 }
+
+// TestDuplicateNames: a document may give two operations one operationId;
+// the registry must not panic, and both keep their series.
+func TestDuplicateNames(t *testing.T) {
+	g := New(Info{Gateway: "dup"}, []string{"", "op", "op"})
+	defer g.Close()
+	var ctx fasthttp.RequestCtx
+	g.Op(1).Observe(&ctx, 0, 0, false)
+	g.Op(2).Observe(&ctx, 0, 0, false)
+	var buf bytes.Buffer
+	g.WritePrometheus(&buf)
+	if !strings.Contains(buf.String(), `operation="op#2"`) || !strings.Contains(buf.String(), `operation="op",class="2xx"} 1`) {
+		t.Fatalf("series:\n%s", buf.String())
+	}
+}
