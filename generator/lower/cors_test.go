@@ -50,3 +50,30 @@ paths:
 		t.Fatalf("diagnostics:\n%s", diags)
 	}
 }
+
+// TestUpstreamNamesAvoidGatewayFields: upstreams named after the Gateway's
+// own fields get other Go names, or the generated struct would not compile.
+func TestUpstreamNamesAvoidGatewayFields(t *testing.T) {
+	api, diags := lowerAt(t, `openapi: 3.0.3
+info: {title: t, version: "1"}
+x-gateway:
+  upstreams:
+    metrics: {targets: ["http://127.0.0.1:1"]}
+    cors: {targets: ["http://127.0.0.1:2"]}
+    pets: {targets: ["http://127.0.0.1:3"]}
+  upstream: pets
+paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+`)
+	if diags.HasFatal() {
+		t.Fatal(diags)
+	}
+	var got []string
+	for _, u := range api.Upstreams {
+		got = append(got, u.GoName)
+	}
+	if strings.Join(got, ",") != "metrics2,cors2,pets" {
+		t.Fatalf("Go names %v", got)
+	}
+}

@@ -142,7 +142,10 @@ func (l *lowerer) root() {
 	l.api.Admin = g.Admin.Listen.V // operations: "" for no admin listener
 	l.api.BasePath = basePath(l.doc)
 	l.api.AnnotateFormats = l.doc.Gateway.Formats.V == "annotate"
-	upNames := namer{}
+	// An upstream's Go name is a Gateway field: it must not take the name
+	// of one the gateway keeps for itself (gateway.go, and the stages'
+	// fields in metrics.go and cors.go).
+	upNames := namer{"mock": 1, "resp": 1, "metrics": 1, "access": 1, "cors": 1}
 	for _, u := range g.Upstreams {
 		up := &ir.Upstream{
 			Name:    u.Name,
