@@ -7,6 +7,7 @@ package generator
 import (
 	"strings"
 
+	"github.com/gatewaygen/gatewaygen/generator/deploy"
 	"github.com/gatewaygen/gatewaygen/generator/diag"
 	"github.com/gatewaygen/gatewaygen/generator/emit"
 	"github.com/gatewaygen/gatewaygen/generator/ir"
@@ -85,6 +86,14 @@ func Generate(opts Options) (*Result, error) {
 			return nil, err
 		}
 		for name, b := range mod {
+			files[name] = b
+		}
+		// operations: Dockerfile and systemd unit beside the module
+		dep, err := deploy.Files(api)
+		if err != nil {
+			return nil, err
+		}
+		for name, b := range dep {
 			files[name] = b
 		}
 	}

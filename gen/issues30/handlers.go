@@ -9,6 +9,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
+	traceparent "github.com/gatewaygen/gatewaygen/runtime/traceparent"
 	"github.com/valyala/fasthttp"
 )
 
@@ -28,6 +29,8 @@ func admitListIssues(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State
 func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opListIssues)
 	if !admitListIssues(ctx, args, st) {
 		return
 	}
@@ -36,7 +39,9 @@ func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/issues"...)
-	g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	sent := time.Now()
+	answered := g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 }
 
 // admitImportIssue checks the parameters and body of POST /repos/{owner}/{repo}/issues. It answers the
@@ -58,6 +63,8 @@ func admitImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Stat
 func (g *Gateway) serveImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opImportIssue)
 	if !admitImportIssue(ctx, args, st) {
 		return
 	}
@@ -70,7 +77,9 @@ func (g *Gateway) serveImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[1]))
 	st.Path = append(st.Path, "/issues"...)
-	g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	sent := time.Now()
+	answered := g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 }
 
 // checkImportIssueBody checks the request body of POST /repos/{owner}/{repo}/issues;

@@ -10,10 +10,12 @@ import (
 	"bytes"
 	"time"
 
+	accesslog "github.com/gatewaygen/gatewaygen/runtime/accesslog"
 	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	cache "github.com/gatewaygen/gatewaygen/runtime/cache"
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
+	metrics "github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	ratelimit "github.com/gatewaygen/gatewaygen/runtime/ratelimit"
@@ -50,6 +52,8 @@ type Gateway struct {
 	inFlight      [len(maxInFlight)]ratelimit.InFlight  // each capped operation's requests in flight, by flight<Op>
 	cacheListPets *cache.Cache                          // GET /pets's response cache
 	resp          [len(responseChecks)]*contract.Op     // response validation, indexed as responseChecks
+	metrics       *metrics.Gateway                      // per-operation series for the admin listener's /metrics; nil without one
+	access        *accesslog.Logger                     // the JSON access log; nil when it is off
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -110,6 +114,14 @@ func New(cfg server.Config) (*Gateway, error) {
 	for i := range responseChecks {
 		g.resp[i] = contract.New(responseChecks[i])
 	}
+	if cfg.Admin != "" {
+		// only /metrics reads the series
+		g.metrics = metrics.New(metrics.Info{
+			APIVersion: "1.2.0",
+			Gateway:    "petstore",
+		}, metricNames[:])
+	}
+	g.access = accesslog.New(cfg.AccessLogConfig())
 	return g, nil
 }
 
@@ -124,6 +136,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	path := ctx.URI().PathOriginal()
 	if !bytes.HasPrefix(path, basePath) {
 		problem.NotFound(ctx)
+		g.observeMiss(ctx)
 		return
 	}
 	path = path[len(basePath):]
@@ -132,8 +145,10 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	switch op {
 	case opNone:
 		problem.NotFound(ctx)
+		g.observeMiss(ctx)
 	case opWrongMethod:
 		problem.MethodNotAllowed(ctx, allow)
+		g.observeMiss(ctx)
 	case opListPets:
 		g.serveListPets(ctx, &args)
 	case opCreatePet:

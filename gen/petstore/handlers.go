@@ -10,6 +10,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/param"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
+	traceparent "github.com/gatewaygen/gatewaygen/runtime/traceparent"
 	"github.com/valyala/fasthttp"
 )
 
@@ -29,6 +30,8 @@ func admitListPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) 
 func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opListPets)
 	auth.StripIdentity(ctx)
 	if !admitListPets(ctx, args, st) {
 		return
@@ -42,7 +45,9 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	g.cacheListPets.Store(ctx, &fill, answered)
 	if answered && g.resp[respListPets].Sample() {
 		checkListPetsResponse(ctx, g.resp[respListPets])
@@ -66,6 +71,8 @@ func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opCreatePet)
 	auth.StripIdentity(ctx)
 	if !admitCreatePet(ctx, args, st) {
 		return
@@ -75,7 +82,9 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 1*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respCreatePet].Sample() {
 		checkCreatePetResponse(ctx, g.resp[respCreatePet])
 	}
@@ -123,6 +132,8 @@ func admitFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.S
 func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opFindPetsByTags)
 	auth.StripIdentity(ctx)
 	if !admitFindPetsByTags(ctx, args, st) {
 		return
@@ -132,7 +143,9 @@ func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) 
 		return
 	}
 	st.Path = append(st.Path, "/pets/findByTags"...)
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respFindPetsByTags].Sample() {
 		checkListPetsResponse(ctx, g.resp[respFindPetsByTags])
 	}
@@ -154,6 +167,8 @@ func admitListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State
 func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opListMyPets)
 	auth.StripIdentity(ctx)
 	if !admitListMyPets(ctx, args, st) {
 		return
@@ -163,7 +178,9 @@ func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets/mine"...)
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respListMyPets].Sample() {
 		checkListPetsResponse(ctx, g.resp[respListMyPets])
 	}
@@ -185,6 +202,8 @@ func admitGetPet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State) bo
 func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opGetPet)
 	auth.StripIdentity(ctx)
 	if !admitGetPet(ctx, args, st) {
 		return
@@ -195,7 +214,9 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetPet].Sample() {
 		checkGetPetResponse(ctx, g.resp[respGetPet])
 	}
@@ -220,6 +241,8 @@ func admitUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opUpdatePet)
 	if !g.authorizeUpdatePet(ctx, st) {
 		return
 	}
@@ -235,7 +258,9 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respUpdatePet].Sample() {
 		checkUpdatePetResponse(ctx, g.resp[respUpdatePet])
 	}
@@ -257,6 +282,8 @@ func admitDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opDeletePet)
 	if !g.authorizeDeletePet(ctx, st) {
 		return
 	}
@@ -269,7 +296,9 @@ func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respDeletePet].Sample() {
 		checkDeletePetResponse(ctx, g.resp[respDeletePet])
 	}
@@ -291,6 +320,8 @@ func admitGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Stat
 func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opGetPetPhoto)
 	auth.StripIdentity(ctx)
 	if !admitGetPetPhoto(ctx, args, st) {
 		return
@@ -303,7 +334,9 @@ func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	st.Path = append(st.Path, "/photos/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[1]))
+	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetPetPhoto].Sample() {
 		checkGetPetPhotoResponse(ctx, g.resp[respGetPetPhoto])
 	}
@@ -325,6 +358,8 @@ func admitGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.Sta
 func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opGetInventory)
 	auth.StripIdentity(ctx)
 	if !g.inFlight[flightGetInventory].Acquire(ctx) {
 		return
@@ -339,7 +374,9 @@ func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/internal/inventory/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
+	sent := time.Now()
 	answered := g.inventory.Forward(ctx, st.Path, 1*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetInventory].Sample() {
 		checkGetInventoryResponse(ctx, g.resp[respGetInventory])
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
+	traceparent "github.com/gatewaygen/gatewaygen/runtime/traceparent"
 	"github.com/valyala/fasthttp"
 )
 
@@ -28,6 +29,8 @@ func admitCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs, st *request.State)
 func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st := request.Acquire()
 	defer request.Release(st)
+	traceparent.Propagate(ctx)
+	defer g.observe(ctx, st, opCreatePet)
 	if !admitCreatePet(ctx, args, st) {
 		return
 	}
@@ -36,7 +39,9 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 		return
 	}
 	st.Path = append(st.Path, "/pets"...)
-	g.pets.Forward(ctx, st.Path, 2*time.Second)
+	sent := time.Now()
+	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	st.Upstream, st.Answered = time.Since(sent), answered
 }
 
 // checkCreatePetBody checks the request body of POST /pets;

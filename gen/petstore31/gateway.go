@@ -10,7 +10,9 @@ import (
 	"bytes"
 	"time"
 
+	accesslog "github.com/gatewaygen/gatewaygen/runtime/accesslog"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	metrics "github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
@@ -31,8 +33,10 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock bool            // answer every operation from the document's examples
-	pets *proxy.Upstream // upstream pets
+	mock    bool              // answer every operation from the document's examples
+	pets    *proxy.Upstream   // upstream pets
+	metrics *metrics.Gateway  // per-operation series for the admin listener's /metrics; nil without one
+	access  *accesslog.Logger // the JSON access log; nil when it is off
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -54,6 +58,14 @@ func New(cfg server.Config) (*Gateway, error) {
 		return nil, err
 	}
 	cfg.Reload.Upstream("pets", g.pets)
+	if cfg.Admin != "" {
+		// only /metrics reads the series
+		g.metrics = metrics.New(metrics.Info{
+			APIVersion: "1.0.0",
+			Gateway:    "petstore31",
+		}, metricNames[:])
+	}
+	g.access = accesslog.New(cfg.AccessLogConfig())
 	return g, nil
 }
 
@@ -68,6 +80,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	path := ctx.URI().PathOriginal()
 	if !bytes.HasPrefix(path, basePath) {
 		problem.NotFound(ctx)
+		g.observeMiss(ctx)
 		return
 	}
 	path = path[len(basePath):]
@@ -76,8 +89,10 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	switch op {
 	case opNone:
 		problem.NotFound(ctx)
+		g.observeMiss(ctx)
 	case opWrongMethod:
 		problem.MethodNotAllowed(ctx, allow)
+		g.observeMiss(ctx)
 	case opCreatePet:
 		g.serveCreatePet(ctx, &args)
 	}

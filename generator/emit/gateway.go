@@ -60,6 +60,9 @@ func (g *gen) gateway(f *jen.File) {
 			if api.ClientIPHeader != "" {
 				d[jen.Id("ClientIPHeader")] = jen.Lit(api.ClientIPHeader)
 			}
+			if api.Admin != "" {
+				d[jen.Id("Admin")] = jen.Lit(api.Admin)
+			}
 		}))),
 	)
 
@@ -120,20 +123,29 @@ func (g *gen) gateway(f *jen.File) {
 
 	comment(f, "Handle serves one request: it routes the raw path, then hands over to the\noperation's handler; unknown paths get 404 and known paths with another\nmethod 405, both as problem+json.")
 	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("Handle").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).BlockFunc(func(b *jen.Group) {
+		miss := func(answer jen.Code) []jen.Code {
+			out := []jen.Code{answer}
+			if g.timesCalls() { // metrics.go: misses are observed under no operation
+				out = append(out, jen.Id("g").Dot("observeMiss").Call(jen.Id("ctx")))
+			}
+			return out
+		}
 		b.Qual(g.rt("requestid"), "Ensure").Call(jen.Id("ctx"))
 		b.Id("path").Op(":=").Id("ctx").Dot("URI").Call().Dot("PathOriginal").Call()
 		if api.BasePath != "" {
 			b.If(jen.Op("!").Qual("bytes", "HasPrefix").Call(jen.Id("path"), jen.Id("basePath"))).Block(
-				jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")),
-				jen.Return(),
+				append(miss(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx"))), jen.Return())...,
 			)
 			b.Id("path").Op("=").Id("path").Index(jen.Len(jen.Id("basePath")).Op(":"))
+		}
+		if g.hasCORS() { // cors.go
+			b.If(jen.Id("g").Dot("preflight").Call(jen.Id("ctx"), jen.Id("path"))).Block(jen.Return())
 		}
 		b.Var().Id("args").Id("pathArgs")
 		b.List(jen.Id("op"), jen.Id("allow")).Op(":=").Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("path"), jen.Op("&").Id("args"))
 		b.Switch(jen.Id("op")).BlockFunc(func(sw *jen.Group) {
-			sw.Case(jen.Id("opNone")).Block(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")))
-			sw.Case(jen.Id("opWrongMethod")).Block(jen.Qual(g.rt("problem"), "MethodNotAllowed").Call(jen.Id("ctx"), jen.Id("allow")))
+			sw.Case(jen.Id("opNone")).Block(miss(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")))...)
+			sw.Case(jen.Id("opWrongMethod")).Block(miss(jen.Qual(g.rt("problem"), "MethodNotAllowed").Call(jen.Id("ctx"), jen.Id("allow")))...)
 			for _, o := range api.Operations {
 				sw.Case(jen.Id(opConst(o))).Block(jen.Id("g").Dot(handlerName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args")))
 			}

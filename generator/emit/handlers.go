@@ -97,6 +97,11 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 		b.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st"))
 		stages := g.stages()
 		for _, s := range stages {
+			for _, c := range s.enter(o) {
+				b.Add(c)
+			}
+		}
+		for _, s := range stages {
 			for _, c := range s.before(o) {
 				b.Add(c)
 			}
@@ -139,11 +144,16 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 		for _, s := range stages {
 			after = append(after, s.after(o, jen.Id("answered"))...)
 		}
-		if len(after) == 0 {
+		if g.timesCalls() {
+			b.Id("sent").Op(":=").Qual("time", "Now").Call()
+			b.Id("answered").Op(":=").Add(forward)
+			b.List(jen.Id("st").Dot("Upstream"), jen.Id("st").Dot("Answered")).Op("=").List(jen.Qual("time", "Since").Call(jen.Id("sent")), jen.Id("answered"))
+		} else if len(after) == 0 {
 			b.Add(forward)
 			return
+		} else {
+			b.Id("answered").Op(":=").Add(forward)
 		}
-		b.Id("answered").Op(":=").Add(forward)
 		for _, c := range after {
 			b.Add(c)
 		}

@@ -27,6 +27,11 @@ type stage interface {
 	decls(f *jen.File)
 	// fields adds the Gateway fields that hold the stage's state.
 	fields(gr *jen.Group)
+	// enter returns o's steps at the top of its handler, once st is
+	// acquired and ahead of every stage's before steps: an observer defers
+	// its observation there, so that it also sees the answers that earlier
+	// stages give when they refuse a request.
+	enter(o *ir.Operation) []jen.Code
 	// setup adds the statements of New that build them; cfg is the
 	// server.Config and g the Gateway being built, and a statement may
 	// return nil and an error.
@@ -51,12 +56,19 @@ type stage interface {
 func (g *gen) stages() []stage {
 	var out []stage
 	for _, s := range []stage{
+		// cors: preflights and origins, ahead of auth (a preflight carries
+		// no credentials)
+		corsStage{gen: g},
+		// tracing: the trace id is set before anything can refuse
+		traceStage{gen: g},
 		authStage{gen: g},
 		rateLimitStage{gen: g}, // rate limits: after auth (keys on the consumer), before validation
 		requestStage{gen: g},
 		transformStage{gen: g},
 		cacheStage{gen: g},
 		responseStage{gen: g},
+		// operations: metrics observe every outcome, refusals included
+		metricsStage{gen: g},
 	} {
 		if s.active() {
 			out = append(out, s)
@@ -74,6 +86,7 @@ func (noStage) active() bool                             { return false }
 func (noStage) decls(*jen.File)                          {}
 func (noStage) fields(*jen.Group)                        {}
 func (noStage) setup(*jen.Group)                         {}
+func (noStage) enter(*ir.Operation) []jen.Code           { return nil }
 func (noStage) before(*ir.Operation) []jen.Code          { return nil }
 func (noStage) after(*ir.Operation, jen.Code) []jen.Code { return nil }
 
@@ -101,4 +114,7 @@ var (
 	_ stage = authStage{}
 	_ stage = requestStage{}
 	_ stage = responseStage{}
+	_ stage = metricsStage{}
+	_ stage = corsStage{}
+	_ stage = traceStage{}
 )

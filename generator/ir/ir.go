@@ -32,6 +32,7 @@ type API struct {
 	MaxBody         int64         `json:"maxBody,omitempty"`       // the largest MaxBody of any operation
 	CacheMaxBytes   int64         `json:"cacheMaxBytes,omitempty"` // the response cache's budget; 0 = runtime default
 	CacheRedis      bool          `json:"cacheRedis,omitempty"`    // cache.store: redis, shared through --redis
+	Admin           string        `json:"admin,omitempty"`         // the admin listener's address; "" for none
 	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
 	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
 	Routes          *Node         `json:"routes,omitempty"`
@@ -267,6 +268,9 @@ type Operation struct {
 	// MaxInFlight caps the operation's requests served at once (x-gateway
 	// limits.max-in-flight); 0: no cap.
 	MaxInFlight int64 `json:"maxInFlight,omitempty"`
+	// CORS is the operation's cross-origin policy (x-gateway cors); nil
+	// when it has none and the gateway leaves CORS alone.
+	CORS *CORS `json:"cors,omitempty"`
 	// Sample is the request the generated tests and benchmarks send.
 	Sample *Sample  `json:"sample,omitempty"`
 	Pos    diag.Pos `json:"pos,omitempty"`
@@ -318,6 +322,17 @@ type Cache struct {
 	PerConsumer bool          `json:"perConsumer,omitempty"`
 	SWR         time.Duration `json:"staleWhileRevalidate,omitempty"`
 	SIE         time.Duration `json:"staleIfError,omitempty"`
+}
+
+// CORS is one operation's cross-origin policy, every list decided: the
+// preflight of its path and method is answered from it alone.
+type CORS struct {
+	Origins     []string      `json:"origins"`           // lower case, or "*"
+	Methods     []string      `json:"methods"`           // the path's methods that allow CORS, in route order
+	Headers     []string      `json:"headers,omitempty"` // request headers a page may send, sorted
+	Expose      []string      `json:"expose,omitempty"`  // response headers a page may read
+	MaxAge      time.Duration `json:"maxAge,omitempty"`
+	Credentials bool          `json:"credentials,omitempty"`
 }
 
 // Sample is a request made of the values lower found in the document for

@@ -141,9 +141,13 @@ func (l *lowerer) root() {
 	l.api.IdleTimeout = g.Limits.IdleTimeout.V
 	l.api.MaxConns = int(g.Limits.MaxConns.V) // xgateway bounds both to an int32
 	l.api.MaxConnsPerIP = int(g.Limits.MaxConnsPerIP.V)
+	l.api.Admin = g.Admin.Listen.V // operations: "" for no admin listener
 	l.api.BasePath = basePath(l.doc)
 	l.api.AnnotateFormats = l.doc.Gateway.Formats.V == "annotate"
-	upNames := namer{}
+	// An upstream's Go name is a Gateway field: it must not take the name
+	// of one the gateway keeps for itself (gateway.go, and the stages'
+	// fields in metrics.go and cors.go).
+	upNames := namer{"mock": 1, "resp": 1, "metrics": 1, "access": 1, "cors": 1}
 	for _, u := range g.Upstreams {
 		up := &ir.Upstream{
 			Name:    u.Name,
@@ -235,6 +239,7 @@ func (l *lowerer) operations() {
 	}
 	l.defaultUpstream()
 	l.bodyGates()
+	l.corsPaths()
 	for _, o := range l.api.Operations {
 		o.Sample = sampleRequest(o)
 	}
@@ -334,6 +339,7 @@ func (l *lowerer) settings(o *ir.Operation, item *openapi3.PathItem) {
 	l.responseCheck(o, levels)
 	l.cache(o, levels)
 	l.transform(o, levels)
+	l.cors(o, levels)
 	rewrite := pick(levels[:2], func(s xgateway.Settings) xgateway.Value[string] { return s.Path })
 	tmpl := o.Path
 	if rewrite.Set {

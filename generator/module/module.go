@@ -66,6 +66,14 @@ var moduleDeps = map[string][]string{
 	},
 	"github.com/cespare/xxhash/v2": nil,
 	"go.uber.org/atomic":           nil,
+	// operations: runtime/metrics, and SO_REUSEPORT in runtime/server
+	"github.com/VictoriaMetrics/metrics": {
+		"github.com/valyala/fastrand",
+		"github.com/valyala/histogram",
+		"golang.org/x/sys",
+	},
+	"github.com/valyala/fastrand":  nil,
+	"github.com/valyala/histogram": {"github.com/valyala/fastrand"},
 	"golang.org/x/sys":             nil,
 }
 

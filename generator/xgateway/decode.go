@@ -71,6 +71,8 @@ func (d *Decoder) DecodeRoot(key, val *yaml.Node) Root {
 				d.Diags.Errorf(h.Pos, "%s: expected %s or %s, found %q", path, ratelimit.HeaderXForwardedFor, ratelimit.HeaderForwarded, h.V)
 				r.ClientIPHeader = Value[string]{}
 			}
+		case "admin":
+			d.admin(v, path, &r.Admin)
 		case "security":
 			if d.isMap(v, path) {
 				for i := 0; i+1 < len(v.Content); i += 2 {
@@ -125,6 +127,8 @@ func (d *Decoder) setting(k, v *yaml.Node, path, where string, s *Settings) {
 		d.transform(v, path, k.Value, where, &s.RequestQuery, true)
 	case "rate-limit":
 		s.RateLimit = d.rateLimits(v, path, where)
+	case "cors":
+		d.cors(v, path, where, &s.CORS)
 	case "path":
 		s.Path = d.str(v, path)
 		if s.Path.Set && !strings.HasPrefix(s.Path.V, "/") {
@@ -160,6 +164,26 @@ func (d *Decoder) limits(v *yaml.Node, path, where string, s *Settings, l *Limit
 			l.MaxConnsPerIP = d.count(v, p)
 		default:
 			d.internal(k, p, where)
+		}
+	})
+}
+
+// admin decodes x-gateway.admin.
+func (d *Decoder) admin(v *yaml.Node, path string, a *Admin) {
+	if !d.isMap(v, path) {
+		return
+	}
+	d.eachKey(v, path, "admin", WhereRoot, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "listen":
+			a.Listen = d.str(v, p)
+			if a.Listen.Set {
+				if err := checkListen(a.Listen.V); err != nil {
+					d.Diags.Errorf(a.Listen.Pos, "%s: expected host:port like 127.0.0.1:9091, found %q", p, a.Listen.V)
+				}
+			}
+		default:
+			d.internal(k, p, WhereRoot)
 		}
 	})
 }

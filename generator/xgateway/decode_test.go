@@ -129,7 +129,7 @@ func TestDecodeRoot(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	for _, c := range []struct{ src, where, want string }{
-		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, `}, // the list grows with the table
+		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: `}, // the list grows with the table
 		{`{request-headers: {set: {X-A: "{path}"}}}`, WhereOperation, `x-gateway.request-headers.set.X-A: unknown variable {path} in "{path}"`},
 		{`{request-headers: {set: {X-A: "{body.x}"}}}`, WhereOperation, `unknown variable {body.x}`},
 		{`{request-headers: {set: {X-A: "{query.q"}}}`, WhereOperation, `unclosed { in "{query.q"`},
@@ -210,6 +210,15 @@ func TestDecodeErrors(t *testing.T) {
 		{`{trusted-proxies: 10.0.0.0/8}`, WhereRoot, `x-gateway.trusted-proxies: expected a list of CIDRs`},
 		{`{trusted-proxies: [10.0.0.0/8]}`, WhereOperation, `x-gateway.trusted-proxies: not allowed on an operation`},
 		{`{client-ip-header: x-real-ip}`, WhereRoot, `x-gateway.client-ip-header: expected x-forwarded-for or forwarded, found "x-real-ip"`},
+		// cors
+		{`{cors: {origins: "https://a.example"}}`, WhereRoot, `x-gateway.cors.origins: expected a list, found`},
+		{`{cors: {origins: ["https://a.example/app"]}}`, WhereOperation, `x-gateway.cors.origins[0]: expected "*" or an origin like https://app.example.com (scheme, host and port only), found "https://a.example/app"`},
+		{`{cors: {origins: ["a.example"]}}`, WherePathItem, `x-gateway.cors.origins[0]: expected "*" or an origin`},
+		{`{cors: {headers: ["X Bad"]}}`, WhereRoot, `x-gateway.cors.headers[0]: expected a header name, found "X Bad"`},
+		{`{cors: {max-age: forever}}`, WhereRoot, `x-gateway.cors.max-age: expected a duration`},
+		{`{cors: {origin: ["*"]}}`, WhereRoot, `unknown key "origin" (valid keys: credentials, expose-headers, headers, max-age, origins)`},
+		{`{admin: {listen: "9091"}}`, WhereRoot, `x-gateway.admin.listen: expected host:port like 127.0.0.1:9091, found "9091"`},
+		{`{admin: {listen: ":9091"}}`, WhereOperation, `x-gateway.admin: not allowed on an operation`},
 	} {
 		d, _, _ := decode(t, c.src, c.where)
 		if got := d.Diags.String(); !strings.Contains(got, c.want) {

@@ -139,6 +139,16 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.algorithms", Where: schemLvl, Type: "list of string", Default: "RS*, PS*, ES*, EdDSA", Example: "[ES256]"},
 	{Key: "security.<scheme>.keep-credential", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "security.<scheme>.forward-consumer", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
+	// operations: the admin listener
+	{Key: "admin", Where: rootOnly, Type: "object", Default: "", Example: `{listen: "127.0.0.1:9091"}`},
+	{Key: "admin.listen", Where: rootOnly, Type: "host:port", Default: "none: no admin listener", Example: `"127.0.0.1:9091"`},
+	// cors: cross-origin requests from browsers
+	{Key: "cors", Where: allLevel, Type: "object", Default: "", Example: `{origins: ["https://app.example.com"]}`},
+	{Key: "cors.origins", Where: allLevel, Type: "list of origin", Default: "none: CORS off", Example: `["https://app.example.com"]`},
+	{Key: "cors.credentials", Where: allLevel, Type: "boolean", Default: code("false"), Example: "true"},
+	{Key: "cors.max-age", Where: allLevel, Type: "duration", Default: "not sent", Example: "10m"},
+	{Key: "cors.headers", Where: allLevel, Type: "list of string", Default: "none beyond the declared ones", Example: "[X-Trace]"},
+	{Key: "cors.expose-headers", Where: allLevel, Type: "list of string", Default: code("[X-Request-Id]"), Example: "[X-Request-Id, ETag]"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 	// Rate limits and the client address they key on (runtime/ratelimit).
 	{Key: "rate-limit", Where: allLevel, Type: "limit or list of limits", Default: "none", Example: "{rate: 10/s, burst: 20, key: client-ip}"},
@@ -191,7 +201,7 @@ func FormatDuration(d time.Duration) string {
 // futureKeys are keys of the design's later shape. They are rejected with
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
-	"anomaly": true, "cors": true, "docs": true,
+	"anomaly": true, "docs": true,
 }
 
 // Keys returns the table of every accepted key, in the order the reference

@@ -33,7 +33,13 @@ type Root struct {
 	// The client address rate limits key on (runtime/ratelimit).
 	TrustedProxies Value[[]string] // trusted-proxies: CIDRs or addresses
 	ClientIPHeader Value[string]   // client-ip-header: x-forwarded-for or forwarded
+	Admin          Admin           // x-gateway.admin
 	Settings
+}
+
+// Admin is the admin listener (metrics, health, readiness).
+type Admin struct {
+	Listen Value[string] // admin.listen: its address, apart from listen
 }
 
 // SchemeAuth is the verification material of one security scheme, from
@@ -117,6 +123,8 @@ type Settings struct {
 	// MaxInFlight is limits.max-in-flight: an operation's requests served
 	// at once.
 	MaxInFlight Value[int64]
+
+	CORS CORS // cors
 }
 
 // RateLimit is one limit of rate-limit.
@@ -136,6 +144,16 @@ type Rate struct {
 	Count  int64
 	Period time.Duration
 	Unit   string
+}
+
+// CORS is the cors object; each key is resolved on its own, operation over
+// path item over root.
+type CORS struct {
+	Origins     Value[[]string]      // cors.origins: scheme://host[:port] or "*"
+	Credentials Value[bool]          // cors.credentials
+	MaxAge      Value[time.Duration] // cors.max-age
+	Headers     Value[[]string]      // cors.headers: request headers allowed beyond the declared ones
+	Expose      Value[[]string]      // cors.expose-headers
 }
 
 // ResponseValidation is the response-validation object. Its two keys are

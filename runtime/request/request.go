@@ -6,6 +6,7 @@ package request
 
 import (
 	"sync"
+	"time"
 
 	"github.com/gatewaygen/gatewaygen/runtime/form"
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
@@ -54,6 +55,12 @@ type State struct {
 	// key's consumer, a token's sub); "" when the operation is public or
 	// the caller anonymous. Later stages key on it.
 	Consumer string
+
+	// Observers (runtime/metrics, the access log): the time the upstream
+	// call took, 0 when none was made, and whether the response in ctx is
+	// the upstream's answer rather than the gateway's own.
+	Upstream time.Duration
+	Answered bool
 }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
@@ -69,6 +76,7 @@ func Release(st *State) {
 	st.Errs.Reset()
 	st.Consumer = ""
 	st.CacheKey = st.CacheKey[:0]
+	st.Upstream, st.Answered = 0, false
 	st.Path = st.Path[:0]
 	st.Type = st.Type[:0]
 	st.Strs = st.Strs[:0]

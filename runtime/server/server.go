@@ -8,7 +8,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -86,6 +85,19 @@ type Config struct {
 	ClientIPHeader string
 	Redis          string
 	RedisPassword  string
+
+	// Operations (lifecycle.go, admin.go): the admin listener and the drain
+	// on SIGTERM.
+	Admin        string        // admin listener address (/metrics, /-/health, /-/ready); "" for none
+	DrainDelay   time.Duration // how long to keep accepting, not ready, after SIGTERM
+	DrainTimeout time.Duration // how long in-flight requests get once the listener closes; 0: ShutdownTimeout
+	AccessLog    string        // "off" (or ""), "stderr" or "stdout" (accesslog.go)
+	AccessLogOut io.Writer     // for a gateway embedded in another program: where its access log goes, over AccessLog
+	AccessSample float64       // share of successful requests logged, 0 to 1
+	LogRedact    []string      // query parameters whose values the access log redacts
+	PrintConfig  bool          // --print-config: print the effective configuration and exit
+	TLSCert      string        // PEM certificate chain file of the public listener (tls.go); "" for plain HTTP
+	TLSKey       string        // its private key file
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -252,6 +264,10 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 		}
 	}
 
+	if err := opsEnv(&cfg, getenv); err != nil {
+		return Config{}, err
+	}
+
 	prog := "gateway"
 	if defaults.Name != "" {
 		prog = defaults.Name + "-gateway"
@@ -274,6 +290,7 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 		"`N` concurrent client connections at most; more are refused with 503 (env "+EnvMaxConns+")")
 	fs.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", cfg.MaxConnsPerIP,
 		"`N` concurrent connections from one client address at most, 0 for no limit; more are refused with 429 (env "+EnvMaxConnsPerIP+")")
+	opsFlags(fs, &cfg)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\nFlags override environment variables, which override the spec's defaults.\n\n", prog)
 		fs.PrintDefaults()
@@ -318,12 +335,16 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return Config{}, fmt.Errorf("server: listen address %q: want HOST:PORT or :PORT", cfg.Listen)
 	}
+	if err := opsCheck(&cfg); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
 }
 
 // orDefault is v, or def when v is 0 (not set by the spec).
-func orDefault[T int | time.Duration](v, def T) T {
-	if v == 0 {
+func orDefault[T int | time.Duration | float64 | string](v, def T) T {
+	var zero T
+	if v == zero {
 		return def
 	}
 	return v
@@ -405,7 +426,7 @@ func blank(ctx *fasthttp.RequestCtx, status int, detail string) {
 
 // Main is the whole main() of a generated binary: flags over environment
 // over defaults, build the handler, listen, serve until SIGINT or SIGTERM,
-// then shut down gracefully (at most ShutdownTimeout) and exit 0. Start-up
+// then drain (serve, in lifecycle.go) and exit 0. Start-up
 // errors print "<name>-gateway: <err>" and exit 1; flag errors exit 2.
 func Main(defaults Config, build func(Config) (fasthttp.RequestHandler, error)) {
 	stop := make(chan os.Signal, 1)
@@ -429,52 +450,20 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 2
 	}
+	if cfg.PrintConfig {
+		if err := printConfig(stdout, cfg); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			return 1
+		}
+		return 0
+	}
 	h, err := build(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return 1
-	}
-	ln = LimitConns(ln, cfg)
-	srv := New(cfg, h)
-	mode := ""
-	if cfg.Mock {
-		mode = " (mock mode)"
-	}
-	fmt.Fprintf(stderr, "%s gateway listening on http://%s%s\n", cfg.Name, ln.Addr(), mode)
-	if len(cfg.Upstreams) > 0 {
-		names := make([]string, 0, len(cfg.Upstreams))
-		for n := range cfg.Upstreams {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			fmt.Fprintf(stderr, "%s: upstream %s -> %s\n", prog, n, strings.Join(cfg.Upstreams[n], ", "))
-		}
-	}
-
 	reloadsDone := make(chan struct{})
 	defer close(reloadsDone)
 	watchReloads(cfg.Reload, prog, stderr, reloadsDone)
-
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	select {
-	case err := <-serveErr:
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return 1
-	case <-stop:
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	if err := srv.ShutdownWithContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "%s: shutdown: %v\n", prog, err)
-		return 1
-	}
-	<-serveErr
-	return 0
+	return serve(cfg, h, prog, stderr, stop)
 }

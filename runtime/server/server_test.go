@@ -36,6 +36,7 @@ func TestParseFlags(t *testing.T) {
 	// spec left unset: ParseFlags spells the defaults out.
 	limits := func(c Config) Config {
 		c.HeaderTimeout, c.IdleTimeout, c.MaxConns = DefaultHeaderTimeout, DefaultIdleTimeout, DefaultMaxConns
+		c.DrainTimeout, c.AccessLog, c.AccessSample = ShutdownTimeout, "off", DefaultAccessSample
 		return c
 	}
 	tests := []struct {
@@ -69,14 +70,14 @@ func TestParseFlags(t *testing.T) {
 			name: "connection limits from env",
 			env:  map[string]string{EnvHeaderTimeout: "2s", EnvIdleTimeout: "90s", EnvMaxConns: "500", EnvMaxConnsPerIP: "20"},
 			want: Config{Name: "petstore", Listen: ":8080", Timeout: time.Second, Upstreams: defaults.Upstreams,
-				HeaderTimeout: 2 * time.Second, IdleTimeout: 90 * time.Second, MaxConns: 500, MaxConnsPerIP: 20},
+				HeaderTimeout: 2 * time.Second, IdleTimeout: 90 * time.Second, MaxConns: 500, MaxConnsPerIP: 20, DrainTimeout: ShutdownTimeout, AccessLog: "off", AccessSample: DefaultAccessSample},
 		},
 		{
 			name: "connection limits from flags over env",
 			args: []string{"--header-timeout", "1s", "--idle-timeout=5s", "--max-conns", "7", "--max-conns-per-ip", "0"},
 			env:  map[string]string{EnvHeaderTimeout: "2s", EnvIdleTimeout: "90s", EnvMaxConns: "500", EnvMaxConnsPerIP: "20"},
 			want: Config{Name: "petstore", Listen: ":8080", Timeout: time.Second, Upstreams: defaults.Upstreams,
-				HeaderTimeout: time.Second, IdleTimeout: 5 * time.Second, MaxConns: 7},
+				HeaderTimeout: time.Second, IdleTimeout: 5 * time.Second, MaxConns: 7, DrainTimeout: ShutdownTimeout, AccessLog: "off", AccessSample: DefaultAccessSample},
 		},
 		{
 			name: "auth sources: flag over env",
