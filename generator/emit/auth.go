@@ -59,8 +59,11 @@ func (s authStage) active() bool {
 func (s authStage) fields(gr *jen.Group) {
 	for _, a := range s.api.AuthSchemes {
 		typ := "APIKey"
-		if a.Kind == ir.AuthJWT {
+		switch a.Kind {
+		case ir.AuthJWT:
 			typ = "JWT"
+		case ir.AuthBasic:
+			typ = "Basic"
 		}
 		gr.Id(a.GoName).Op("*").Qual(s.rt("auth"), typ).Comment("security scheme " + a.Name)
 	}
@@ -118,7 +121,20 @@ func (s authStage) setupAuth(f *jen.File) {
 			}))
 			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			var call jen.Code
-			if a.Kind == ir.AuthAPIKey {
+			switch a.Kind {
+			case ir.AuthBasic:
+				call = jen.Qual(s.rt("auth"), "NewBasic").Call(jen.Qual(s.rt("auth"), "BasicConfig").Values(jen.DictFunc(func(d jen.Dict) {
+					d[jen.Id("Scheme")] = jen.Lit(a.Name)
+					d[jen.Id("Realm")] = jen.Lit(api.Name)
+					d[jen.Id("Users")] = jen.Id("src")
+					if a.Keep {
+						d[jen.Id("Keep")] = jen.True()
+					}
+					if a.Forward {
+						d[jen.Id("Forward")] = jen.True()
+					}
+				})))
+			case ir.AuthAPIKey:
 				call = jen.Qual(s.rt("auth"), "NewAPIKey").Call(jen.Qual(s.rt("auth"), "APIKeyConfig").Values(jen.DictFunc(func(d jen.Dict) {
 					d[jen.Id("Scheme")] = jen.Lit(a.Name)
 					d[jen.Id("Realm")] = jen.Lit(api.Name)
@@ -132,7 +148,7 @@ func (s authStage) setupAuth(f *jen.File) {
 						d[jen.Id("Forward")] = jen.True()
 					}
 				})))
-			} else {
+			default:
 				call = jen.Qual(s.rt("auth"), "NewJWT").Call(jen.Qual(s.rt("auth"), "JWTConfig").Values(jen.DictFunc(func(d jen.Dict) {
 					d[jen.Id("Scheme")] = jen.Lit(a.Name)
 					d[jen.Id("Realm")] = jen.Lit(api.Name)
@@ -223,7 +239,7 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 				a := api.AuthSchemes[c.Scheme]
 				check := jen.Id("g").Dot(a.GoName).Dot("Check")
 				switch {
-				case a.Kind == ir.AuthAPIKey:
+				case a.Kind == ir.AuthAPIKey, a.Kind == ir.AuthBasic:
 					check = check.Call(jen.Op("&").Id("v"))
 				case scopeVar[[2]int{i, j}] != "":
 					check = check.Call(jen.Op("&").Id("v"), jen.Id(scopeVar[[2]int{i, j}]))

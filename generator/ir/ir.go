@@ -109,6 +109,8 @@ type SchemeScopes struct {
 const (
 	AuthAPIKey = "apiKey" // a key in a header, query parameter or cookie
 	AuthJWT    = "jwt"    // a JWT in Authorization: Bearer, checked against a JWKS
+	// http basic (auth2)
+	AuthBasic = "basic" // user:password in Authorization: Basic, checked against password hashes
 )
 
 // AuthScheme is a security scheme the gateway enforces, with where its
@@ -117,12 +119,12 @@ const (
 type AuthScheme struct {
 	Name      string `json:"name"`   // in components.securitySchemes
 	GoName    string `json:"goName"` // the Gateway field that holds it
-	Kind      string `json:"kind"`   // AuthAPIKey or AuthJWT
+	Kind      string `json:"kind"`   // AuthAPIKey, AuthJWT or AuthBasic
 	In        string `json:"in,omitempty"`
 	ParamName string `json:"paramName,omitempty"`
-	// Env or File is the document's source of the keys (apiKey) or JWKS
-	// (jwt); both "" when it gives none, and the gateway needs one at
-	// start-up.
+	// Env or File is the document's source of the keys (apiKey), JWKS
+	// (jwt) or users (basic); both "" when it gives none, and the gateway
+	// needs one at start-up.
 	Env        string        `json:"env,omitempty"`
 	File       string        `json:"file,omitempty"`
 	Issuer     string        `json:"issuer,omitempty"`

@@ -102,12 +102,14 @@ func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, know
 		out.Kind, out.In, out.ParamName = ir.AuthAPIKey, s.In, s.ParamName
 	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"), s.Type == "oauth2", s.Type == "openIdConnect":
 		out.Kind, out.OIDC = ir.AuthJWT, s.Type == "openIdConnect"
+	case s.Type == "http" && strings.EqualFold(s.Scheme, "basic"):
+		out.Kind = ir.AuthBasic
 	default:
 		what := s.Type
 		if s.Type == "http" {
 			what = "http " + s.Scheme
 		}
-		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: %s is not enforced yet (enforced: apiKey, http bearer, oauth2 and openIdConnect with JWT access tokens); the alternatives that need it are refused", name, what)
+		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: %s is not enforced yet (enforced: apiKey, http basic, http bearer, oauth2 and openIdConnect with JWT access tokens); the alternatives that need it are refused", name, what)
 		l.authIndex[name] = -1
 		return 0, false, true
 	}
@@ -137,16 +139,16 @@ func (l *lowerer) material(s *ir.AuthScheme) {
 		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s)%s; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), discovery, s.Name)
 		return
 	}
-	src := m.Keys
-	if s.Kind == ir.AuthJWT {
-		src = m.JWKS
-		if m.Keys.Set() {
-			l.diags.Errorf(m.Keys.Pos, "x-gateway.security.%s.keys: the scheme takes a JWT; give its public keys with jwks", s.Name)
+	// Each kind takes one material key; another kind's is a mistake.
+	given := map[string]xgateway.Secret{"keys": m.Keys, "jwks": m.JWKS, "users": m.Users}
+	want := materialKey(s)
+	src := given[want]
+	for _, k := range []string{"keys", "jwks", "users"} {
+		if k != want && given[k].Set() {
+			l.diags.Errorf(given[k].Pos, "x-gateway.security.%s.%s: %s; give its material with %s", s.Name, k, kindTakes(s), want)
 		}
-	} else {
-		if m.JWKS.Set() {
-			l.diags.Errorf(m.JWKS.Pos, "x-gateway.security.%s.jwks: an apiKey scheme takes keys, not jwks", s.Name)
-		}
+	}
+	if s.Kind != ir.AuthJWT {
 		for _, v := range []xgateway.Value[string]{m.Issuer, m.Audience} {
 			if v.Set {
 				l.diags.Errorf(v.Pos, "x-gateway.security.%s: issuer and audience apply to JWT schemes only", s.Name)
@@ -169,10 +171,24 @@ func (l *lowerer) material(s *ir.AuthScheme) {
 }
 
 func materialKey(s *ir.AuthScheme) string {
-	if s.Kind == ir.AuthJWT {
+	switch s.Kind {
+	case ir.AuthJWT:
 		return "jwks"
+	case ir.AuthBasic:
+		return "users"
 	}
 	return "keys"
+}
+
+// kindTakes says what a scheme's credential is, for a misplaced key.
+func kindTakes(s *ir.AuthScheme) string {
+	switch s.Kind {
+	case ir.AuthJWT:
+		return "the scheme takes a JWT"
+	case ir.AuthBasic:
+		return "an http basic scheme checks passwords against users"
+	}
+	return "an apiKey scheme takes keys"
 }
 
 // checkScopes reports scopes the scheme cannot check: any on an apiKey or

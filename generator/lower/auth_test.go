@@ -19,15 +19,19 @@ func TestAuthPlans(t *testing.T) {
 		{"POST", "/both", `{"alternatives":[[{"scheme":0},{"scheme":1,"scopes":["read","write"]}]]}`},
 		{"GET", "/public", `{"public":true}`},
 		{"GET", "/optional", `{"alternatives":[[{"scheme":1}],[]]}`},
-		{"GET", "/basic", `{"unenforceable":1}`},
+		{"GET", "/digest", `{"unenforceable":1}`},
+		{"GET", "/users", `{"alternatives":[[{"scheme":2}]]}`},
 	} {
 		got, _ := json.Marshal(op(t, api, c.method, c.path).Auth)
 		if string(got) != c.want {
 			t.Errorf("%s %s: auth %s, want %s", c.method, c.path, got, c.want)
 		}
 	}
-	if len(api.AuthSchemes) != 2 {
-		t.Fatalf("auth schemes %+v, want key and oauth", api.AuthSchemes)
+	if len(api.AuthSchemes) != 3 {
+		t.Fatalf("auth schemes %+v, want key, oauth and basic", api.AuthSchemes)
+	}
+	if b := api.AuthSchemes[2]; b.Name != "basic" || b.Kind != "basic" || b.File != "users.htpasswd" {
+		t.Errorf("basic scheme %+v", b)
 	}
 	k, o := api.AuthSchemes[0], api.AuthSchemes[1]
 	if k.Name != "key" || k.Kind != "apiKey" || k.In != "query" || k.ParamName != "api_key" || k.Env != "AUTH30_KEYS" || !k.Forward {

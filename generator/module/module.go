@@ -57,6 +57,9 @@ var moduleDeps = map[string][]string{
 	"github.com/klauspost/compress":     nil,
 	"github.com/molecule-man/go-brrr":   nil,
 	"github.com/valyala/bytebufferpool": nil,
+	// auth2: bcrypt and argon2id for http basic
+	"golang.org/x/crypto": {"golang.org/x/sys"},
+	"golang.org/x/sys":    nil,
 }
 
 // Files returns go.mod, go.sum and runtime/** for a self-contained module at

@@ -183,6 +183,8 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 			a.KeepCredential = d.boolean(v, p)
 		case "forward-consumer":
 			a.ForwardConsumer = d.boolean(v, p)
+		case "users":
+			a.Users = d.secret(v, p, "security.<scheme>.users")
 		default:
 			d.internal(k, p, WhereScheme)
 		}

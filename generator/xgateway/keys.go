@@ -87,6 +87,10 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.algorithms", Where: schemLvl, Type: "list of string", Default: "RS*, PS*, ES*, EdDSA", Example: "[ES256]"},
 	{Key: "security.<scheme>.keep-credential", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "security.<scheme>.forward-consumer", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
+	// auth2: http basic
+	{Key: "security.<scheme>.users", Where: schemLvl, Type: "source", Default: "required for http basic", Example: "{file: users.htpasswd}"},
+	{Key: "security.<scheme>.users.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_USERS"},
+	{Key: "security.<scheme>.users.file", Where: schemLvl, Type: "path", Default: "none", Example: "users.htpasswd"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 }
 

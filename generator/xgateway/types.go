@@ -46,6 +46,8 @@ type SchemeAuth struct {
 	Algorithms      Value[[]string]      // the signature allow-list
 	KeepCredential  Value[bool]          // forward the credential upstream
 	ForwardConsumer Value[bool]          // send the consumer upstream in X-Consumer
+	// auth2: http basic's users
+	Users Secret // http basic: user:hash lines
 }
 
 // Secret is where material comes from: an environment variable or a file.
