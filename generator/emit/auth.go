@@ -106,7 +106,7 @@ func (s authStage) decls(f *jen.File) {
 // setupAuth writes the Gateway method that builds the schemes in New.
 func (s authStage) setupAuth(f *jen.File) {
 	api := s.api
-	comment(f, "setupAuth builds the security schemes the operations check, each from\nthe source the operator gave with --auth (GATEWAY_AUTH), else the\ndocument's. Their keys are read once, here.")
+	comment(f, "setupAuth builds the security schemes the operations check, each from\nthe source the operator gave with --auth (GATEWAY_AUTH), else the\ndocument's. Their material is read here, and again on SIGHUP.")
 	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("setupAuth").Params(jen.Id("cfg").Qual(s.rt("server"), "Config")).Error().BlockFunc(func(b *jen.Group) {
 		b.Var().Id("err").Error()
 		b.Var().Id("src").Qual(s.rt("auth"), "Source")
@@ -117,6 +117,12 @@ func (s authStage) setupAuth(f *jen.File) {
 				}
 				if a.File != "" {
 					d[jen.Id("File")] = jen.Lit(a.File)
+				}
+				if a.URL != "" {
+					d[jen.Id("URL")] = jen.Lit(a.URL)
+				}
+				if a.Discovery != "" {
+					d[jen.Id("Discovery")] = jen.Lit(a.Discovery)
 				}
 			}))
 			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
@@ -160,6 +166,12 @@ func (s authStage) setupAuth(f *jen.File) {
 						d[jen.Id("Audience")] = jen.Lit(a.Audience)
 					}
 					d[jen.Id("Leeway")] = duration(a.Leeway)
+					if a.Refresh > 0 {
+						d[jen.Id("Refresh")] = duration(a.Refresh)
+					}
+					if a.MinRefetch > 0 {
+						d[jen.Id("MinRefetch")] = duration(a.MinRefetch)
+					}
 					if len(a.Algorithms) > 0 {
 						d[jen.Id("Algorithms")] = jen.Index().String().ValuesFunc(func(vg *jen.Group) {
 							for _, alg := range a.Algorithms {
@@ -176,6 +188,10 @@ func (s authStage) setupAuth(f *jen.File) {
 				})))
 			}
 			b.If(jen.List(jen.Id("g").Dot(a.GoName), jen.Id("err")).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		}
+		b.Comment("SIGHUP reads every scheme's material again; a broken file keeps the old.")
+		for _, a := range api.AuthSchemes {
+			b.Qual(s.rt("auth"), "ReloadOnHangup").Call(jen.Id("g").Dot(a.GoName))
 		}
 		b.Return(jen.Nil())
 	})

@@ -134,6 +134,14 @@ type AuthScheme struct {
 	Keep       bool          `json:"keep,omitempty"`
 	Forward    bool          `json:"forward,omitempty"`
 	OIDC       bool          `json:"oidc,omitempty"` // an openIdConnect scheme, checked as a JWT scheme
+	// auth2: a JWKS fetched from URL, or from the jwks_uri of the OpenID
+	// configuration at Discovery (an openIdConnect scheme's
+	// openIdConnectUrl, when no other source is given); Refresh and
+	// MinRefetch 0 for the runtime's defaults.
+	URL        string        `json:"url,omitempty"`
+	Discovery  string        `json:"discovery,omitempty"`
+	Refresh    time.Duration `json:"refresh,omitempty"`
+	MinRefetch time.Duration `json:"minRefetch,omitempty"`
 	Pos        diag.Pos      `json:"pos,omitempty"`
 }
 

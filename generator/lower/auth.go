@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -97,11 +98,15 @@ func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, know
 		return 0, false, false
 	}
 	out := &ir.AuthScheme{Name: name, Pos: s.Pos}
+	oidcURL := ""
 	switch {
 	case s.Type == "apiKey":
 		out.Kind, out.In, out.ParamName = ir.AuthAPIKey, s.In, s.ParamName
 	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"), s.Type == "oauth2", s.Type == "openIdConnect":
 		out.Kind, out.OIDC = ir.AuthJWT, s.Type == "openIdConnect"
+		if out.OIDC {
+			oidcURL = s.OpenIDConnectURL
+		}
 	case s.Type == "http" && strings.EqualFold(s.Scheme, "basic"):
 		out.Kind = ir.AuthBasic
 	default:
@@ -113,7 +118,7 @@ func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, know
 		l.authIndex[name] = -1
 		return 0, false, true
 	}
-	l.material(out)
+	l.material(out, oidcURL)
 	out.GoName = "auth" + l.authNames.unique(goName(name))
 	l.authIndex[name] = len(l.api.AuthSchemes)
 	l.api.AuthSchemes = append(l.api.AuthSchemes, out)
@@ -122,8 +127,14 @@ func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, know
 
 // material fills s from x-gateway.security.<name> or the scheme's own
 // x-gateway. Without a source the gateway needs one at start-up, and New
-// fails until it gets it: a warning here, never an open door.
-func (l *lowerer) material(s *ir.AuthScheme) {
+// fails until it gets it: a warning here, never an open door. An
+// openIdConnect scheme without a jwks source discovers its JWKS (and its
+// issuer, unless one is given) from oidcURL, its openIdConnectUrl.
+func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
+	if oidcURL != "" && auth.CheckURL(oidcURL) != nil {
+		l.diags.Errorf(s.Pos, "components.securitySchemes.%s.openIdConnectUrl: %v", s.Name, auth.CheckURL(oidcURL))
+		oidcURL = ""
+	}
 	var m *xgateway.SchemeAuth
 	for i := range l.doc.Gateway.Security {
 		if l.doc.Gateway.Security[i].Scheme == s.Name {
@@ -132,11 +143,11 @@ func (l *lowerer) material(s *ir.AuthScheme) {
 	}
 	s.Leeway = auth.DefaultLeeway
 	if m == nil {
-		discovery := ""
-		if s.OIDC {
-			discovery = " (discovery from openIdConnectUrl is not supported yet)"
+		if oidcURL != "" {
+			s.Discovery = oidcURL
+			return
 		}
-		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s)%s; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), discovery, s.Name)
+		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s); the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), s.Name)
 		return
 	}
 	// Each kind takes one material key; another kind's is a mistake.
@@ -158,10 +169,18 @@ func (l *lowerer) material(s *ir.AuthScheme) {
 			l.diags.Errorf(m.Pos, "x-gateway.security.%s: algorithms and leeway apply to JWT schemes only", s.Name)
 		}
 	}
-	if !src.Set() {
+	if !src.Set() && oidcURL != "" {
+		s.Discovery = oidcURL
+	} else if !src.Set() {
 		l.diags.Warnf(m.Pos, "x-gateway.security.%s: no %s source; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, materialKey(s), s.Name)
 	}
 	s.Env, s.File = src.Env.V, src.File.V
+	s.URL, s.Refresh, s.MinRefetch = src.URL.V, src.Refresh.V, src.MinRefetch.V
+	for _, t := range []xgateway.Value[time.Duration]{src.Refresh, src.MinRefetch} {
+		if t.Set && !src.URL.Set {
+			l.diags.Errorf(t.Pos, "x-gateway.security.%s.jwks: refresh and min-refetch apply to a JWKS fetched from a url", s.Name)
+		}
+	}
 	s.Issuer, s.Audience = m.Issuer.V, m.Audience.V
 	if m.Leeway.Set {
 		s.Leeway = m.Leeway.V

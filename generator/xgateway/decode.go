@@ -192,18 +192,12 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 	return a
 }
 
-// secret decodes {env: NAME} or {file: PATH}: exactly one of them.
+// secret decodes {env: NAME} or {file: PATH}, or for a JWKS {url: URL}
+// with its refresh times: exactly one source.
 func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
 	s := Secret{Pos: d.pos(v)}
 	if !d.isMap(v, path) {
 		return s
-	}
-	u := mapKey(v, "url")
-	if u != nil {
-		// Fetching (and refetching, and rotating) material from a URL is
-		// to come; until then it is refused by name, not as a typo.
-		d.Diags.Errorf(d.pos(u), "%s.url: not supported yet; give the material with file or env (or --auth at start-up)", path)
-		v = withoutKey(v, "url")
 	}
 	d.eachKey(v, path, prefix, WhereScheme, func(k, v *yaml.Node, p string) {
 		switch k.Value {
@@ -215,20 +209,44 @@ func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
 			}
 		case "file":
 			s.File = d.str(v, p)
+		// auth2: a JWKS fetched over HTTP
+		case "url":
+			s.URL = d.str(v, p)
+			if s.URL.Set {
+				if err := auth.CheckURL(s.URL.V); err != nil {
+					d.Diags.Errorf(s.URL.Pos, "%s: %v", p, err)
+					s.URL = Value[string]{}
+				}
+			}
+		case "refresh":
+			s.Refresh = d.duration(v, p)
+		case "min-refetch":
+			s.MinRefetch = d.duration(v, p)
 		default:
 			d.internal(k, p, WhereScheme)
 		}
 	})
-	if s.Env.Set && s.File.Set {
+	if n := btoi(s.Env.Set) + btoi(s.File.Set) + btoi(s.URL.Set); n > 1 && strings.HasSuffix(prefix, ".jwks") {
+		d.Diags.Errorf(s.Pos, "%s: give one of env, file and url", path)
+	} else if n > 1 {
 		d.Diags.Errorf(s.Pos, "%s: give env or file, not both", path)
-	} else if !s.Set() && len(v.Content) == 0 && u == nil {
+	}
+	if !s.Set() && len(v.Content) == 0 {
 		d.Diags.Errorf(s.Pos, "%s: expected {env: NAME} or {file: PATH}, found an empty object", path)
 	}
 	return s
 }
 
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // algorithms decodes the allow-list of a JWT scheme: names from
 // auth.DefaultAlgorithms, never none or a symmetric one.
+
 func (d *Decoder) algorithms(v *yaml.Node, path string) Value[[]string] {
 	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
 		d.Diags.Errorf(d.pos(v), "%s: expected a non-empty list like [ES256, RS256], found %s", path, describe(v))

@@ -87,6 +87,10 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.algorithms", Where: schemLvl, Type: "list of string", Default: "RS*, PS*, ES*, EdDSA", Example: "[ES256]"},
 	{Key: "security.<scheme>.keep-credential", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "security.<scheme>.forward-consumer", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
+	// auth2: JWKS from a URL
+	{Key: "security.<scheme>.jwks.url", Where: schemLvl, Type: "URL", Default: "none", Example: "https://id.example/.well-known/jwks.json"},
+	{Key: "security.<scheme>.jwks.refresh", Where: schemLvl, Type: "duration", Default: code(FormatDuration(auth.DefaultRefresh)), Example: "1m"},
+	{Key: "security.<scheme>.jwks.min-refetch", Where: schemLvl, Type: "duration", Default: code(FormatDuration(auth.DefaultMinRefetch)), Example: "30s"},
 	// auth2: http basic
 	{Key: "security.<scheme>.users", Where: schemLvl, Type: "source", Default: "required for http basic", Example: "{file: users.htpasswd}"},
 	{Key: "security.<scheme>.users.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_USERS"},

@@ -50,14 +50,18 @@ type SchemeAuth struct {
 	Users Secret // http basic: user:hash lines
 }
 
-// Secret is where material comes from: an environment variable or a file.
+// Secret is where material comes from: an environment variable or a file,
+// or for a JWKS a URL.
 type Secret struct {
 	Env, File Value[string]
 	Pos       diag.Pos
+	// auth2: a JWKS fetched over HTTP, and how often
+	URL                 Value[string]
+	Refresh, MinRefetch Value[time.Duration]
 }
 
 // Set reports whether the source was given.
-func (s Secret) Set() bool { return s.Env.Set || s.File.Set }
+func (s Secret) Set() bool { return s.Env.Set || s.File.Set || s.URL.Set }
 
 // Limits are the server-wide limits (root only).
 type Limits struct {

@@ -45,23 +45,32 @@ const (
 )
 
 // Source says where secret material comes from: an environment variable or
-// a file (a relative path is taken from the gateway's working directory).
-// Exactly one is set.
+// a file (a relative path is taken from the gateway's working directory),
+// or for a JWKS a URL or an OpenID provider's configuration (its
+// jwks_uri). Exactly one is set.
 type Source struct {
 	Env  string
 	File string
+	// auth2: material fetched over HTTP (JWKS only)
+	URL       string
+	Discovery string
 }
 
 // ParseSource reads a source as the start-up override writes one:
-// "env:NAME" or "file:PATH".
+// "env:NAME", "file:PATH" or "url:URL".
 func ParseSource(s string) (Source, error) {
 	switch {
 	case strings.HasPrefix(s, "env:") && len(s) > 4:
 		return Source{Env: s[4:]}, nil
 	case strings.HasPrefix(s, "file:") && len(s) > 5:
 		return Source{File: s[5:]}, nil
+	case strings.HasPrefix(s, "url:"):
+		if err := CheckURL(s[4:]); err != nil {
+			return Source{}, fmt.Errorf("auth source %q: %w", s, err)
+		}
+		return Source{URL: s[4:]}, nil
 	}
-	return Source{}, fmt.Errorf("auth source %q: want env:NAME or file:PATH", s)
+	return Source{}, fmt.Errorf("auth source %q: want env:NAME, file:PATH or url:URL", s)
 }
 
 // Pick is the source the operator gave for scheme at start-up, if any, else
@@ -70,15 +79,20 @@ func Pick(overrides map[string]string, scheme string, def Source) (Source, error
 	if v, ok := overrides[scheme]; ok {
 		return ParseSource(v)
 	}
-	if def.Env == "" && def.File == "" {
+	if def.Env == "" && def.File == "" && def.URL == "" && def.Discovery == "" {
 		return def, fmt.Errorf("auth: scheme %s has no verification material; give it in the document or at start-up (--auth %s=file:PATH)", scheme, scheme)
 	}
 	return def, nil
 }
 
 func (s Source) String() string {
-	if s.Env != "" {
+	switch {
+	case s.Env != "":
 		return "environment variable " + s.Env
+	case s.URL != "":
+		return s.URL
+	case s.Discovery != "":
+		return "the jwks_uri of " + s.Discovery
 	}
 	return "file " + s.File
 }
@@ -87,6 +101,9 @@ func (s Source) String() string {
 // keys would refuse everyone, which is never what was meant.
 func (s Source) read() ([]byte, error) {
 	var b []byte
+	if s.URL != "" || s.Discovery != "" {
+		return nil, errors.New("a URL gives a JWKS only; give keys or users with env:NAME or file:PATH")
+	}
 	if s.Env != "" {
 		b = []byte(os.Getenv(s.Env))
 	} else {

@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"math/big"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -56,17 +58,33 @@ type JWTConfig struct {
 	Forward    bool // send the consumer (the token's sub) upstream in X-Consumer
 	// Now is the clock, time.Now when nil (tests set it).
 	Now func() time.Time
+	// Refresh is how often a JWKS from a URL is fetched again,
+	// DefaultRefresh when zero; MinRefetch is the least time between two
+	// fetches, DefaultMinRefetch when zero, which bounds the fetches that
+	// tokens naming unknown kids can cause.
+	Refresh, MinRefetch time.Duration
 }
 
-// JWT verifies bearer JWTs against a JWKS read at start-up.
+// JWT verifies bearer JWTs against a JWKS read at start-up (and, from a
+// URL, fetched again: periodically, and when a token names a kid the set
+// lacks) or on Reload.
 type JWT struct {
 	cfg    JWTConfig
-	keys   map[string]jwk
 	parser *jwt.Parser
+	mat    atomic.Pointer[jwtMaterial]
+	seeds  [2]maphash.Seed
+	remote *remote // nil for a JWKS from a file or variable
+}
+
+// jwtMaterial is one JWKS with the cache of the tokens it verified: a new
+// set replaces both, so a token signed by a key that left the set stops
+// passing at once.
+type jwtMaterial struct {
+	keys map[string]jwk
+	sum  [sha256.Size]byte // of the set's bytes: an unchanged fetch keeps the cache
 
 	mu    sync.RWMutex
 	cache map[tokenHash]verified
-	seeds [2]maphash.Seed
 }
 
 // tokenHash keys the cache: two 64-bit hashes of the token under seeds
@@ -100,13 +118,18 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	raw, err := cfg.JWKS.read()
-	if err != nil {
-		return nil, fmt.Errorf("auth: scheme %s: jwks: %w", cfg.Scheme, err)
-	}
-	keys, err := ParseJWKS(raw)
-	if err != nil {
-		return nil, fmt.Errorf("auth: scheme %s: jwks from %s: %w", cfg.Scheme, cfg.JWKS, err)
+	j := &JWT{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	if cfg.JWKS.URL != "" || cfg.JWKS.Discovery != "" {
+		j.remote = newRemote(cfg)
+		if cfg.JWKS.Discovery != "" {
+			iss, err := j.remote.discover(cfg.JWKS.Discovery)
+			if err != nil {
+				return nil, fmt.Errorf("auth: scheme %s: %w", cfg.Scheme, err)
+			}
+			if cfg.Issuer == "" {
+				cfg.Issuer = iss
+			}
+		}
 	}
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(cfg.Algorithms),
@@ -125,8 +148,44 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	if cfg.Audience != "" {
 		opts = append(opts, jwt.WithAudience(cfg.Audience))
 	}
-	return &JWT{cfg: cfg, keys: keys, parser: jwt.NewParser(opts...), cache: map[tokenHash]verified{},
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}, nil
+	j.cfg, j.parser = cfg, jwt.NewParser(opts...)
+	if err := j.Reload(); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// Name is the scheme's name in the document.
+func (j *JWT) Name() string { return j.cfg.Scheme }
+
+// Reload reads the JWKS again (from its file or variable, or fetches it);
+// on an error the keys loaded before stay. A set whose bytes did not
+// change keeps the cache of verified tokens.
+func (j *JWT) Reload() error {
+	if j.remote != nil {
+		j.remote.mu.Lock()
+		defer j.remote.mu.Unlock()
+		return j.fetchLocked()
+	}
+	raw, err := j.cfg.JWKS.read()
+	if err != nil {
+		return fmt.Errorf("auth: scheme %s: jwks: %w", j.cfg.Scheme, err)
+	}
+	return j.install(raw)
+}
+
+// install parses raw and makes it the set tokens are checked against.
+func (j *JWT) install(raw []byte) error {
+	sum := sha256.Sum256(raw)
+	if old := j.mat.Load(); old != nil && old.sum == sum {
+		return nil
+	}
+	keys, err := ParseJWKS(raw)
+	if err != nil {
+		return fmt.Errorf("auth: scheme %s: jwks from %s: %w", j.cfg.Scheme, j.cfg.JWKS, err)
+	}
+	j.mat.Store(&jwtMaterial{keys: keys, sum: sum, cache: map[tokenHash]verified{}})
+	return nil
 }
 
 // Check verifies the bearer token of the request and that it holds every
@@ -158,9 +217,13 @@ func (j *JWT) Check(v *Verdict, scopes []string) bool {
 func (j *JWT) verify(tok []byte) (verified, bool) {
 	h := tokenHash{maphash.Bytes(j.seeds[0], tok), maphash.Bytes(j.seeds[1], tok)}
 	now := j.cfg.Now().Unix()
-	j.mu.RLock()
-	e, ok := j.cache[h]
-	j.mu.RUnlock()
+	if j.remote != nil {
+		j.remote.maybeRefresh(j, now)
+	}
+	m := j.mat.Load()
+	m.mu.RLock()
+	e, ok := m.cache[h]
+	m.mu.RUnlock()
 	if ok && now < e.exp {
 		return e, true
 	}
@@ -168,19 +231,21 @@ func (j *JWT) verify(tok []byte) (verified, bool) {
 	if err != nil {
 		return verified{}, false
 	}
-	j.mu.Lock()
-	if len(j.cache) >= MaxCachedTokens {
-		for k, old := range j.cache { // a random entry, the expired first
-			if old.exp <= now || len(j.cache) >= MaxCachedTokens {
-				delete(j.cache, k)
+	// A set fetched meanwhile starts its own cache; this entry, in the
+	// set it replaced, goes with it.
+	m.mu.Lock()
+	if len(m.cache) >= MaxCachedTokens {
+		for k, old := range m.cache { // a random entry, the expired first
+			if old.exp <= now || len(m.cache) >= MaxCachedTokens {
+				delete(m.cache, k)
 			}
-			if len(j.cache) < MaxCachedTokens {
+			if len(m.cache) < MaxCachedTokens {
 				break
 			}
 		}
 	}
-	j.cache[h] = e
-	j.mu.Unlock()
+	m.cache[h] = e
+	m.mu.Unlock()
 	return e, true
 }
 
@@ -244,8 +309,16 @@ func claimsOf(claims jwt.MapClaims) (verified, error) {
 // already held the algorithm against the allow-list).
 func (j *JWT) key(t *jwt.Token) (any, error) {
 	kid, _ := t.Header["kid"].(string)
-	k, ok := j.keys[kid]
-	if !ok || kid == "" {
+	if kid == "" {
+		return nil, errors.New("no kid")
+	}
+	k, ok := j.mat.Load().keys[kid]
+	if !ok && j.remote != nil {
+		// The issuer may have rotated: the set is fetched again, at most
+		// once per MinRefetch whatever kids tokens name.
+		k, ok = j.remote.refetchFor(j, kid)
+	}
+	if !ok {
 		return nil, errors.New("unknown kid")
 	}
 	alg := t.Method.Alg()
