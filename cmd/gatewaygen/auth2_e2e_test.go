@@ -35,13 +35,16 @@ x-gateway:
   name: authmore
   security:
     users: {users: {file: USERS}, forward-consumer: true}
-    rot: {jwks: {url: "IDP/jwks", refresh: 1s, min-refetch: 1s}, forward-consumer: true}
+    rot:
+      jwks: {url: "IDP/jwks", refresh: 1s, min-refetch: 1s}
+      forward: {consumer: X-User, claims: {sub: X-Claim-Sub, tenant: X-Tenant, admin: X-Admin}}
     key: {keys: {file: KEYS}, forward-consumer: true}
 paths:
   /basic: {get: {security: [{users: []}], responses: {"200": {description: ok}}}}
   /rot: {get: {security: [{rot: []}], responses: {"200": {description: ok}}}}
   /oidc: {get: {security: [{oidc: []}], responses: {"200": {description: ok}}}}
   /key: {get: {security: [{key: []}], responses: {"200": {description: ok}}}}
+  /public: {get: {security: [], responses: {"200": {description: ok}}}}
 components:
   securitySchemes:
     users: {type: http, scheme: basic}
@@ -424,4 +427,49 @@ func TestEndToEndHangup(t *testing.T) {
 	if st := a.status(t, key("carol-key-0003")); st != 200 {
 		t.Errorf("after a broken reload: status %d", st)
 	}
+}
+
+// TestEndToEndIdentity: a token's consumer and selected claims arrive in
+// the configured headers, and a client's own copies of those headers never
+// arrive, on a protected operation of any scheme or a public one.
+func TestEndToEndIdentity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a gateway; skipped in -short mode")
+	}
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	a := startAuthMore(t, map[string]*ecdsa.PrivateKey{"k": k})
+	forged := "X-User: mallory\r\nX-Claim-Sub: mallory\r\nx-tenant: evil\r\nX-Admin: true\r\nX-Consumer: mallory\r\n"
+	for _, c := range []struct {
+		name, req string
+		want      map[string]string // header -> value; "" for absent
+	}{
+		{"token with claims", getReq("/rot", forged, bearerHeader(ecToken(t, k, "k", jwt.MapClaims{"tenant": "acme", "admin": false}))),
+			map[string]string{"x-user": "carol", "x-claim-sub": "carol", "x-tenant": "acme", "x-admin": "false", "x-consumer": ""}},
+		{"token without the claims", getReq("/rot", forged, bearerHeader(ecToken(t, k, "k", jwt.MapClaims{"tenant": map[string]any{"id": 1}}))),
+			map[string]string{"x-user": "carol", "x-claim-sub": "carol", "x-tenant": "", "x-admin": "", "x-consumer": ""}},
+		{"token, a claim with a line break", getReq("/rot", forged, bearerHeader(ecToken(t, k, "k", jwt.MapClaims{"tenant": "a\r\nX-Admin: true"}))),
+			map[string]string{"x-user": "carol", "x-tenant": "", "x-admin": ""}},
+		{"another scheme", getReq("/key", forged, "X-Key: alice-key-0001\r\n"),
+			map[string]string{"x-consumer": "alice", "x-user": "", "x-claim-sub": "", "x-tenant": "", "x-admin": ""}},
+		{"public", getReq("/public", forged),
+			map[string]string{"x-consumer": "", "x-user": "", "x-claim-sub": "", "x-tenant": "", "x-admin": ""}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := rawExchange(t, a.addr, c.req)
+			if r.StatusCode() != 200 {
+				t.Fatalf("status %d\n%s", r.StatusCode(), r.Body())
+			}
+			h := a.rec.got(t, c.name)
+			for name, want := range c.want {
+				got := h[name]
+				if want == "" && got != nil || want != "" && (len(got) != 1 || got[0] != want) {
+					t.Errorf("backend saw %s %q, want %q", name, got, want)
+				}
+			}
+		})
+	}
+	if st := a.status(t, getReq("/rot", forged)); st != 401 {
+		t.Fatalf("forged identity without a token: status %d, want 401", st)
+	}
+	a.rec.reached(t, "forged identity without a token")
 }

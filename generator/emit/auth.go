@@ -86,6 +86,9 @@ func authorizeName(o *ir.Operation) string { return "authorize" + o.GoName }
 
 func (s authStage) before(o *ir.Operation) []jen.Code {
 	if !protected(o) {
+		if len(s.api.AuthIdentity) > 0 {
+			return []jen.Code{jen.Id("authIdentity").Dot("Strip").Call(jen.Id("ctx")), jen.Qual(s.rt("auth"), "StripIdentity").Call(jen.Id("ctx"))}
+		}
 		return []jen.Code{jen.Qual(s.rt("auth"), "StripIdentity").Call(jen.Id("ctx"))}
 	}
 	return []jen.Code{jen.If(jen.Op("!").Id("g").Dot(authorizeName(o)).Call(jen.Id("ctx"), jen.Id("st"))).Block(jen.Return())}
@@ -93,6 +96,14 @@ func (s authStage) before(o *ir.Operation) []jen.Code {
 
 func (s authStage) decls(f *jen.File) {
 	api := s.api
+	if len(api.AuthIdentity) > 0 {
+		comment(f, "authIdentity are the headers a scheme forwards an identity in, besides\nX-Consumer: no request keeps its own copies, public or not.")
+		f.Var().Id("authIdentity").Op("=").Qual(s.rt("auth"), "Identity").ValuesFunc(func(vg *jen.Group) {
+			for _, h := range api.AuthIdentity {
+				vg.Lit(h)
+			}
+		})
+	}
 	if len(api.AuthSchemes) > 0 {
 		s.setupAuth(f)
 	}
@@ -139,6 +150,9 @@ func (s authStage) setupAuth(f *jen.File) {
 					if a.Forward {
 						d[jen.Id("Forward")] = jen.True()
 					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
+					}
 				})))
 			case ir.AuthAPIKey:
 				call = jen.Qual(s.rt("auth"), "NewAPIKey").Call(jen.Qual(s.rt("auth"), "APIKeyConfig").Values(jen.DictFunc(func(d jen.Dict) {
@@ -153,6 +167,9 @@ func (s authStage) setupAuth(f *jen.File) {
 					if a.Forward {
 						d[jen.Id("Forward")] = jen.True()
 					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
+					}
 				})))
 			default:
 				call = jen.Qual(s.rt("auth"), "NewJWT").Call(jen.Qual(s.rt("auth"), "JWTConfig").Values(jen.DictFunc(func(d jen.Dict) {
@@ -166,6 +183,13 @@ func (s authStage) setupAuth(f *jen.File) {
 						d[jen.Id("Audience")] = jen.Lit(a.Audience)
 					}
 					d[jen.Id("Leeway")] = duration(a.Leeway)
+					if len(a.Claims) > 0 {
+						d[jen.Id("Claims")] = jen.Index().Qual(s.rt("auth"), "ClaimHeader").ValuesFunc(func(vg *jen.Group) {
+							for _, c := range a.Claims {
+								vg.Values(jen.Lit(c.Claim), jen.Lit(c.Header))
+							}
+						})
+					}
 					if a.Refresh > 0 {
 						d[jen.Id("Refresh")] = duration(a.Refresh)
 					}
@@ -184,6 +208,9 @@ func (s authStage) setupAuth(f *jen.File) {
 					}
 					if a.Forward {
 						d[jen.Id("Forward")] = jen.True()
+					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
 					}
 				})))
 			}
@@ -241,6 +268,9 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("st").Op("*").Qual(s.rt("request"), "State"),
 	).Bool().BlockFunc(func(b *jen.Group) {
+		if len(api.AuthIdentity) > 0 {
+			b.Id("authIdentity").Dot("Strip").Call(jen.Id("ctx"))
+		}
 		b.Var().Id("v").Qual(s.rt("auth"), "Verdict")
 		b.If(jen.Op("!").Id("v").Dot("Begin").Call(jen.Id("ctx"))).Block(jen.Return(jen.False()))
 		for i, alt := range o.Auth.Alternatives {

@@ -43,6 +43,10 @@ type API struct {
 	// AuthSchemes are the security schemes some operation's Auth checks,
 	// in order of first use; Auth plans index them.
 	AuthSchemes []*AuthScheme `json:"authSchemes,omitempty"`
+	// auth2: AuthIdentity lists the headers some scheme forwards an
+	// identity in besides X-Consumer (sorted); every request loses its
+	// own copies of them.
+	AuthIdentity []string `json:"authIdentity,omitempty"`
 	// Patterns names each distinct schema pattern after its first use, for
 	// the compiled matcher the generated code keeps of it.
 	Patterns []Pattern `json:"patterns,omitempty"`
@@ -142,7 +146,17 @@ type AuthScheme struct {
 	Discovery  string        `json:"discovery,omitempty"`
 	Refresh    time.Duration `json:"refresh,omitempty"`
 	MinRefetch time.Duration `json:"minRefetch,omitempty"`
-	Pos        diag.Pos      `json:"pos,omitempty"`
+	// auth2: ConsumerHeader carries the consumer upstream instead of
+	// X-Consumer (Forward); Claims are a token's claims sent upstream.
+	ConsumerHeader string        `json:"consumerHeader,omitempty"`
+	Claims         []ClaimHeader `json:"claims,omitempty"`
+	Pos            diag.Pos      `json:"pos,omitempty"`
+}
+
+// ClaimHeader sends a verified token's claim upstream in a header.
+type ClaimHeader struct {
+	Claim  string `json:"claim"`
+	Header string `json:"header"`
 }
 
 // Auth is an operation's security requirement, compiled: any one of

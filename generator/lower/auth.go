@@ -187,6 +187,7 @@ func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
 	}
 	s.Algorithms = m.Algorithms.V
 	s.Keep, s.Forward = m.KeepCredential.V, m.ForwardConsumer.V
+	l.forward(s, m)
 }
 
 func materialKey(s *ir.AuthScheme) string {
@@ -277,4 +278,50 @@ func listOrNone(s []string) string {
 		return "none"
 	}
 	return strings.Join(s, ", ")
+}
+
+// forward fills what s sends upstream of the identity it verifies.
+func (l *lowerer) forward(s *ir.AuthScheme, m *xgateway.SchemeAuth) {
+	f := m.Forward
+	if f.Consumer.Set && m.ForwardConsumer.Set {
+		l.diags.Errorf(f.Consumer.Pos, "x-gateway.security.%s.forward.consumer: forward-consumer is given too; keep one", s.Name)
+	}
+	s.ConsumerHeader = f.Consumer.V
+	if len(f.Claims) > 0 && s.Kind != ir.AuthJWT {
+		l.diags.Errorf(f.Pos, "x-gateway.security.%s.forward.claims: only a JWT has claims; the scheme's identity is its consumer (forward.consumer)", s.Name)
+		return
+	}
+	used := map[string]string{}
+	if s.ConsumerHeader != "" {
+		used[strings.ToLower(s.ConsumerHeader)] = "the consumer"
+	}
+	for _, c := range f.Claims {
+		if prev, dup := used[strings.ToLower(c.Header.V)]; dup {
+			l.diags.Errorf(c.Header.Pos, "x-gateway.security.%s.forward.claims.%s: header %s already carries %s", s.Name, c.Claim, c.Header.V, prev)
+			continue
+		}
+		used[strings.ToLower(c.Header.V)] = "claim " + c.Claim
+		s.Claims = append(s.Claims, ir.ClaimHeader{Claim: c.Claim, Header: c.Header.V})
+	}
+}
+
+// authIdentity lists the headers the enforced schemes forward an identity
+// in, besides X-Consumer, which every request is stripped of anyway.
+func (l *lowerer) authIdentity() {
+	seen := map[string]bool{strings.ToLower(auth.ConsumerHeader): true}
+	var out []string
+	add := func(h string) {
+		if h != "" && !seen[strings.ToLower(h)] {
+			seen[strings.ToLower(h)] = true
+			out = append(out, h)
+		}
+	}
+	for _, s := range l.api.AuthSchemes {
+		add(s.ConsumerHeader)
+		for _, c := range s.Claims {
+			add(c.Header)
+		}
+	}
+	sort.Strings(out)
+	l.api.AuthIdentity = out
 }

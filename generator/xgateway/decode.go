@@ -185,6 +185,8 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 			a.ForwardConsumer = d.boolean(v, p)
 		case "users":
 			a.Users = d.secret(v, p, "security.<scheme>.users")
+		case "forward":
+			a.Forward = d.forward(v, p)
 		default:
 			d.internal(k, p, WhereScheme)
 		}
@@ -236,6 +238,62 @@ func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
 	}
 	return s
 }
+
+// forward decodes {consumer: HEADER, claims: {CLAIM: HEADER}}.
+func (d *Decoder) forward(v *yaml.Node, path string) Forward {
+	f := Forward{Pos: d.pos(v)}
+	if !d.isMap(v, path) {
+		return f
+	}
+	d.eachKey(v, path, "security.<scheme>.forward", WhereScheme, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "consumer":
+			f.Consumer = d.headerName(v, p)
+		case "claims":
+			if !d.isMap(v, p) {
+				return
+			}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				ck, cv := v.Content[i], deAlias(v.Content[i+1])
+				if ck.Kind != yaml.ScalarNode || ck.Value == "" {
+					d.Diags.Errorf(d.pos(ck), "%s: expected a claim name, found %s", p, describe(ck))
+					continue
+				}
+				if h := d.headerName(cv, p+"."+ck.Value); h.Set {
+					f.Claims = append(f.Claims, ClaimForward{Claim: ck.Value, Header: h})
+				}
+			}
+		default:
+			d.internal(k, p, WhereScheme)
+		}
+	})
+	return f
+}
+
+// reservedHeaders are headers an identity may not be forwarded in: they
+// carry the request itself, or credentials.
+var reservedHeaders = []string{"authorization", "connection", "content-length", "content-type", "cookie",
+	"host", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+	"x-forwarded-for", "x-real-ip", "x-request-id"}
+
+// headerName decodes a header name that an identity may be forwarded in.
+func (d *Decoder) headerName(v *yaml.Node, path string) Value[string] {
+	h := d.str(v, path)
+	if !h.Set {
+		return h
+	}
+	if !headerRE.MatchString(h.V) {
+		d.Diags.Errorf(h.Pos, "%s: expected a header name like X-Consumer, found %q", path, h.V)
+		return Value[string]{}
+	}
+	if contains(reservedHeaders, strings.ToLower(h.V)) {
+		d.Diags.Errorf(h.Pos, "%s: %s carries the request itself; name a header of the gateway's own like X-Consumer", path, h.V)
+		return Value[string]{}
+	}
+	return h
+}
+
+var headerRE = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 
 func btoi(b bool) int {
 	if b {

@@ -95,6 +95,10 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.users", Where: schemLvl, Type: "source", Default: "required for http basic", Example: "{file: users.htpasswd}"},
 	{Key: "security.<scheme>.users.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_USERS"},
 	{Key: "security.<scheme>.users.file", Where: schemLvl, Type: "path", Default: "none", Example: "users.htpasswd"},
+	// auth2: identity downstream
+	{Key: "security.<scheme>.forward", Where: schemLvl, Type: "object", Default: "none", Example: "{consumer: X-Consumer, claims: {sub: X-Claim-Sub}}"},
+	{Key: "security.<scheme>.forward.consumer", Where: schemLvl, Type: "header name", Default: "none", Example: "X-Consumer"},
+	{Key: "security.<scheme>.forward.claims", Where: schemLvl, Type: "map of claim to header name", Default: "none", Example: "{sub: X-Claim-Sub, tenant: X-Tenant}"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 }
 

@@ -48,6 +48,22 @@ type SchemeAuth struct {
 	ForwardConsumer Value[bool]          // send the consumer upstream in X-Consumer
 	// auth2: http basic's users
 	Users Secret // http basic: user:hash lines
+	// auth2: identity downstream
+	Forward Forward // forward: the identity's headers upstream
+}
+
+// Forward names the headers a scheme sends the verified identity upstream
+// in.
+type Forward struct {
+	Pos      diag.Pos
+	Consumer Value[string]  // forward.consumer: the consumer's header
+	Claims   []ClaimForward // forward.claims, in document order
+}
+
+// ClaimForward sends the token's claim Claim upstream in Header.
+type ClaimForward struct {
+	Claim  string
+	Header Value[string]
 }
 
 // Secret is where material comes from: an environment variable or a file,

@@ -28,6 +28,8 @@ type APIKeyConfig struct {
 	Keep bool
 	// Forward sends the consumer upstream in X-Consumer.
 	Forward bool
+	// ConsumerHeader, when set, sends it in this header instead.
+	ConsumerHeader string
 }
 
 // APIKey checks an API key. Keys are kept only as their SHA-256 hashes: a
@@ -194,7 +196,11 @@ func (k *APIKey) challenge(dst []byte, f finding, _ []string) []byte {
 	return dst
 }
 
-func (k *APIKey) forwards() bool { return k.cfg.Forward }
+func (k *APIKey) consumerHeader() string {
+	return consumerHeader(k.cfg.ConsumerHeader, k.cfg.Forward)
+}
+
+func (*APIKey) forwardClaims(*fasthttp.RequestCtx, *request.State, []string) {}
 
 // Strip removes the scheme's credential from a request that another
 // alternative of the requirement passed, unless the scheme keeps it: what

@@ -126,7 +126,35 @@ type scheme interface {
 	// strip removes the scheme's credential from the request unless the
 	// scheme keeps it.
 	strip(ctx *fasthttp.RequestCtx, st *request.State)
-	forwards() bool
+	// consumerHeader names the header that carries the consumer
+	// upstream, "" for none.
+	consumerHeader() string
+	// forwardClaims sends the selected claims of a passed credential
+	// upstream and into st; claims is what the scheme noted.
+	forwardClaims(ctx *fasthttp.RequestCtx, st *request.State, claims []string)
+}
+
+// consumerHeader is the header a scheme configured with header and
+// forward sends its consumer in: header when given, X-Consumer when
+// forward alone.
+func consumerHeader(header string, forward bool) string {
+	if header == "" && forward {
+		return ConsumerHeader
+	}
+	return header
+}
+
+// Identity lists the request headers only the gateway may set: every
+// header some scheme forwards an identity in. The generated code strips
+// them from every request, public operations included, so a client can
+// never choose its own identity.
+type Identity []string
+
+// Strip removes the headers of id from the request.
+func (id Identity) Strip(ctx *fasthttp.RequestCtx) {
+	for _, h := range id {
+		ctx.Request.Header.Del(h)
+	}
 }
 
 // finding is what one scheme made of a request.
@@ -147,6 +175,7 @@ type tried struct {
 	s      scheme
 	f      finding
 	scopes []string
+	claims []string // what a passed token's selected claims hold
 }
 
 // Verdict collects one request's checks. The generated code declares one
@@ -218,18 +247,35 @@ func (v *Verdict) accept(consumer string) {
 
 // Pass ends a verdict that an alternative satisfied: the credentials the
 // gateway read are removed from the request, the consumer goes into st
-// and, when a scheme forwards it, upstream in X-Consumer. It returns true.
+// and, when a scheme forwards it, upstream in its consumer header (with
+// the token's selected claims in theirs). It returns true.
 func (v *Verdict) Pass(st *request.State) bool {
-	fwd := false
 	for i := 0; i < v.n; i++ {
 		v.tried[i].s.strip(v.ctx, st)
-		fwd = fwd || (v.tried[i].f == passed && v.tried[i].s.forwards())
 	}
 	st.Consumer = v.consumer
-	if fwd && v.consumer != "" {
-		v.ctx.Request.Header.Set(ConsumerHeader, v.consumer)
+	for i := 0; i < v.n; i++ {
+		t := &v.tried[i]
+		if t.f != passed {
+			continue
+		}
+		if h := t.s.consumerHeader(); h != "" && v.consumer != "" {
+			v.ctx.Request.Header.Set(h, v.consumer)
+		}
+		if t.claims != nil {
+			t.s.forwardClaims(v.ctx, st, t.claims)
+		}
 	}
 	return true
+}
+
+// noteClaims keeps the selected claims of the scheme s that passed.
+func (v *Verdict) noteClaims(s scheme, claims []string) {
+	for i := 0; i < v.n; i++ {
+		if v.tried[i].s == s {
+			v.tried[i].claims = claims
+		}
+	}
 }
 
 // Refuse answers the request: 403 when a scheme found a valid identity that

@@ -35,6 +35,8 @@ type BasicConfig struct {
 	Users   Source
 	Keep    bool // forward the Authorization header upstream
 	Forward bool // send the consumer upstream in X-Consumer
+	// ConsumerHeader, when set, sends it in this header instead.
+	ConsumerHeader string
 }
 
 // Basic checks "Authorization: Basic" credentials against password
@@ -305,7 +307,11 @@ func (b *Basic) challenge(dst []byte, _ finding, _ []string) []byte {
 	return appendParam(dst, false, "charset", "UTF-8")
 }
 
-func (b *Basic) forwards() bool { return b.cfg.Forward }
+func (b *Basic) consumerHeader() string {
+	return consumerHeader(b.cfg.ConsumerHeader, b.cfg.Forward)
+}
+
+func (*Basic) forwardClaims(*fasthttp.RequestCtx, *request.State, []string) {}
 
 // Strip removes the scheme's credential from a request that another
 // alternative of the requirement passed, unless the scheme keeps it.

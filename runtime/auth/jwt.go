@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/big"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,7 +64,19 @@ type JWTConfig struct {
 	// fetches, DefaultMinRefetch when zero, which bounds the fetches that
 	// tokens naming unknown kids can cause.
 	Refresh, MinRefetch time.Duration
+	// auth2: identity downstream
+	// ConsumerHeader, when set, sends the consumer in this header instead
+	// of X-Consumer.
+	ConsumerHeader string
+	// Claims are the claims forwarded upstream, each in its header, and
+	// kept in the request's state for later stages. A claim whose value
+	// is not a string, number or boolean, or would not be a clean header
+	// value, is not forwarded.
+	Claims []ClaimHeader
 }
+
+// ClaimHeader forwards the token's claim Claim in the header Header.
+type ClaimHeader struct{ Claim, Header string }
 
 // JWT verifies bearer JWTs against a JWKS read at start-up (and, from a
 // URL, fetched again: periodically, and when a token names a kid the set
@@ -102,7 +115,8 @@ type jwk struct {
 type verified struct {
 	consumer string
 	scopes   []string
-	exp      int64 // unix seconds; the entry is dropped at exp
+	exp      int64    // unix seconds; the entry is dropped at exp
+	claims   []string // the values of JWTConfig.Claims, "" for one not forwarded
 }
 
 // NewJWT loads the JWKS of cfg.
@@ -208,6 +222,9 @@ func (j *JWT) Check(v *Verdict, scopes []string) bool {
 		}
 	}
 	v.note(j, passed, scopes)
+	if got.claims != nil {
+		v.noteClaims(j, got.claims)
+	}
 	v.accept(got.consumer)
 	return true
 }
@@ -264,7 +281,44 @@ func (j *JWT) Verify(tok string) (verified, error) {
 	if err != nil {
 		return verified{}, err
 	}
-	return claimsOf(claims)
+	e, err := claimsOf(claims)
+	if err == nil && len(j.cfg.Claims) > 0 {
+		e.claims = make([]string, len(j.cfg.Claims))
+		for i, c := range j.cfg.Claims {
+			e.claims[i] = claimValue(claims[c.Claim])
+		}
+	}
+	return e, err
+}
+
+// maxClaimValue caps a forwarded claim's value.
+const maxClaimValue = 1024
+
+// claimValue writes a claim as a header value: a string as it is, a
+// number or boolean as JSON writes it; "" for anything else and for a
+// value with control characters or over maxClaimValue, which are not
+// forwarded.
+func claimValue(x any) string {
+	var s string
+	switch v := x.(type) {
+	case string:
+		s = v
+	case float64:
+		s = strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		s = strconv.FormatBool(v)
+	default:
+		return ""
+	}
+	if len(s) > maxClaimValue {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return ""
+		}
+	}
+	return s
 }
 
 // claimsOf reads the consumer (sub), the scopes (scope, space-separated, or
@@ -418,7 +472,19 @@ func (j *JWT) challenge(dst []byte, f finding, scopes []string) []byte {
 	return dst
 }
 
-func (j *JWT) forwards() bool { return j.cfg.Forward }
+func (j *JWT) consumerHeader() string {
+	return consumerHeader(j.cfg.ConsumerHeader, j.cfg.Forward)
+}
+
+func (j *JWT) forwardClaims(ctx *fasthttp.RequestCtx, st *request.State, claims []string) {
+	for i, c := range j.cfg.Claims {
+		if claims[i] == "" {
+			continue
+		}
+		ctx.Request.Header.Set(c.Header, claims[i])
+		st.Claims = append(st.Claims, request.Claim{Name: c.Claim, Value: claims[i]})
+	}
+}
 
 // Strip removes the scheme's credential from a request that another
 // alternative of the requirement passed, unless the scheme keeps it.

@@ -50,7 +50,14 @@ type State struct {
 	// key's consumer, a token's sub); "" when the operation is public or
 	// the caller anonymous. Later stages key on it.
 	Consumer string
+	// auth2: the claims of the verified token that its scheme selects
+	// (x-gateway forward.claims), for later stages; their strings belong
+	// to the auth stage's cache and must not be kept past the request.
+	Claims []Claim
 }
+
+// Claim is one selected claim of a verified token.
+type Claim struct{ Name, Value string }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
 
@@ -64,6 +71,7 @@ func Acquire() *State { return pool.Get().(*State) }
 func Release(st *State) {
 	st.Errs.Reset()
 	st.Consumer = ""
+	st.Claims = st.Claims[:0]
 	st.Path = st.Path[:0]
 	st.Type = st.Type[:0]
 	st.Strs = st.Strs[:0]
