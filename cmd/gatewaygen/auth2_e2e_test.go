@@ -39,7 +39,9 @@ x-gateway:
       jwks: {url: "IDP/jwks", refresh: 1s, min-refetch: 1s}
       forward: {consumer: X-User, claims: {sub: X-Claim-Sub, tenant: X-Tenant, admin: X-Admin}}
     key: {keys: {file: KEYS}, forward-consumer: true}
+    hs: {secret: {file: SECRET}, algorithms: [HS256, ES256], jwks: {url: "IDP/jwks"}}
 paths:
+  /hs: {get: {security: [{hs: []}], responses: {"200": {description: ok}}}}
   /basic: {get: {security: [{users: []}], responses: {"200": {description: ok}}}}
   /rot: {get: {security: [{rot: []}], responses: {"200": {description: ok}}}}
   /oidc: {get: {security: [{oidc: []}], responses: {"200": {description: ok}}}}
@@ -50,6 +52,7 @@ components:
     users: {type: http, scheme: basic}
     rot: {type: http, scheme: bearer}
     key: {type: apiKey, in: header, name: X-Key}
+    hs: {type: http, scheme: bearer}
     oidc: {type: openIdConnect, openIdConnectUrl: "IDP/.well-known/openid-configuration"}
 `
 
@@ -87,6 +90,12 @@ func startIDP(t *testing.T, keys map[string]*ecdsa.PrivateKey) *idp {
 	}))
 	t.Cleanup(p.Close)
 	return p
+}
+
+func (p *idp) jwksBytes() []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.jwks
 }
 
 func (p *idp) set(keys map[string]*ecdsa.PrivateKey) {
@@ -133,7 +142,11 @@ func startAuthMore(t *testing.T, idpKeys map[string]*ecdsa.PrivateKey) *authMore
 		t.Fatal(err)
 	}
 	spec := filepath.Join(dir, "authmore.yaml")
-	src := strings.NewReplacer("USERS", a.users, "KEYS", a.keys, "IDP", a.idp.URL).Replace(authMoreSpec)
+	secret := filepath.Join(dir, "hmac.key")
+	if err := os.WriteFile(secret, []byte(hmacSecret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src := strings.NewReplacer("USERS", a.users, "KEYS", a.keys, "IDP", a.idp.URL, "SECRET", secret).Replace(authMoreSpec)
 	if err := os.WriteFile(spec, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -238,6 +251,22 @@ func eventually(t *testing.T, what string, check func() bool) {
 	}
 }
 
+// hmacSecret is the HS256 secret of the hs scheme.
+const hmacSecret = "a-shared-secret-of-forty-bytes-or-so-yes"
+
+func hsToken(t *testing.T, method jwt.SigningMethod, key any, kid string) string {
+	t.Helper()
+	tok := jwt.NewWithClaims(method, jwt.MapClaims{"sub": "dave", "exp": time.Now().Add(time.Hour).Unix()})
+	if kid != "" {
+		tok.Header["kid"] = kid
+	}
+	s, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func basicAuth(user, password string) string {
 	return "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password)) + "\r\n"
 }
@@ -265,6 +294,9 @@ func TestEndToEndAuthMore(t *testing.T) {
 		{"basic, not base64", get("/basic", "Authorization: Basic alice:wonderland\r\n"), 401, `Basic realm="authmore"`},
 		{"basic, oversized", get("/basic", "Authorization: Basic "+strings.Repeat("QUFB", 2500)+"\r\n"), 401, `Basic realm="authmore"`},
 		{"basic, two Authorization headers", get("/basic", basicAuth("alice", "wonderland"), basicAuth("alice", "x")), 400, ""},
+		{"HS256 with another secret", get("/hs", bearerHeader(hsToken(t, jwt.SigningMethodHS256, []byte(strings.Repeat("x", 40)), ""))), 401, `error="invalid_token"`},
+		{"HS256 with the JWKS as the secret", get("/hs", bearerHeader(hsToken(t, jwt.SigningMethodHS256, a.idp.jwksBytes(), "old"))), 401, `error="invalid_token"`},
+		{"HS512 with the secret, not in the allow-list", get("/hs", bearerHeader(hsToken(t, jwt.SigningMethodHS512, []byte(hmacSecret), ""))), 401, `error="invalid_token"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := rawExchange(t, a.addr, c.req)
@@ -280,6 +312,8 @@ func TestEndToEndAuthMore(t *testing.T) {
 	for _, c := range []struct{ name, req, consumer, gone string }{
 		{"basic", get("/basic", basicAuth("alice", "wonderland"), "X-Consumer: mallory\r\n"), "alice", "authorization"},
 		{"basic, cached", get("/basic", basicAuth("alice", "wonderland")), "alice", "authorization"},
+		{"HS256 with the secret", get("/hs", bearerHeader(hsToken(t, jwt.SigningMethodHS256, []byte(hmacSecret), "")), "X-Consumer: mallory\r\n"), "", "authorization"},
+		{"ES256 on the same scheme", get("/hs", bearerHeader(ecToken(t, old, "old", nil))), "", "authorization"},
 	} {
 		t.Run("pass "+c.name, func(t *testing.T) {
 			r := rawExchange(t, a.addr, c.req)
@@ -287,7 +321,7 @@ func TestEndToEndAuthMore(t *testing.T) {
 				t.Fatalf("status %d\n%s", r.StatusCode(), r.Body())
 			}
 			h := a.rec.got(t, c.name)
-			if got := h["x-consumer"]; len(got) != 1 || got[0] != c.consumer {
+			if got := h["x-consumer"]; c.consumer == "" && got != nil || c.consumer != "" && (len(got) != 1 || got[0] != c.consumer) {
 				t.Errorf("backend saw X-Consumer %q, want %q", got, c.consumer)
 			}
 			if v, ok := h[c.gone]; ok {

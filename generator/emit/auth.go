@@ -136,7 +136,21 @@ func (s authStage) setupAuth(f *jen.File) {
 					d[jen.Id("Discovery")] = jen.Lit(a.Discovery)
 				}
 			}))
-			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+			pick := "Pick"
+			if a.SecretEnv != "" || a.SecretFile != "" {
+				pick = "PickOptional" // HS* alone needs no JWKS
+				b.Var().Id("secret"+a.GoName).Qual(s.rt("auth"), "Source")
+				sdef := jen.Qual(s.rt("auth"), "Source").Values(jen.DictFunc(func(d jen.Dict) {
+					if a.SecretEnv != "" {
+						d[jen.Id("Env")] = jen.Lit(a.SecretEnv)
+					}
+					if a.SecretFile != "" {
+						d[jen.Id("File")] = jen.Lit(a.SecretFile)
+					}
+				}))
+				b.If(jen.List(jen.Id("secret"+a.GoName), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name+".secret"), sdef), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+			}
+			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), pick).Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			var call jen.Code
 			switch a.Kind {
 			case ir.AuthBasic:
@@ -176,6 +190,9 @@ func (s authStage) setupAuth(f *jen.File) {
 					d[jen.Id("Scheme")] = jen.Lit(a.Name)
 					d[jen.Id("Realm")] = jen.Lit(api.Name)
 					d[jen.Id("JWKS")] = jen.Id("src")
+					if a.SecretEnv != "" || a.SecretFile != "" {
+						d[jen.Id("Secret")] = jen.Id("secret" + a.GoName)
+					}
 					if a.Issuer != "" {
 						d[jen.Id("Issuer")] = jen.Lit(a.Issuer)
 					}

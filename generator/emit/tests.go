@@ -261,6 +261,9 @@ func (g *gen) allocTests(f *jen.File) {
 // pass.
 const testJWKS = `{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"generated-test","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`
 
+// testSecret is an HMAC secret no request's token is signed with.
+const testSecret = "generated-test-secret-that-nobody-signs-with"
+
 // testUsers is an http basic users file whose one password, 32 random
 // bytes, nobody kept.
 const testUsers = "test:$2a$04$ydQaZ65zzOYA9v4hXvaUhuIJ7uPIklnV0dkQB3lkuXxHvE7qphmDG"
@@ -294,6 +297,9 @@ func (g *gen) authTests(f *jen.File) {
 					d[jen.Lit(a.Name)] = jen.Lit(testUsers)
 				default:
 					d[jen.Lit(a.Name)] = jen.Lit("test:generated-test-key-nobody-sends")
+				}
+				if a.SecretEnv != "" || a.SecretFile != "" {
+					d[jen.Lit(a.Name+".secret")] = jen.Lit(testSecret)
 				}
 			}
 		}))).Block(

@@ -150,7 +150,11 @@ type AuthScheme struct {
 	// X-Consumer (Forward); Claims are a token's claims sent upstream.
 	ConsumerHeader string        `json:"consumerHeader,omitempty"`
 	Claims         []ClaimHeader `json:"claims,omitempty"`
-	Pos            diag.Pos      `json:"pos,omitempty"`
+	// auth2: the document's source of the HMAC secret of HS* (names,
+	// never the secret).
+	SecretEnv  string   `json:"secretEnv,omitempty"`
+	SecretFile string   `json:"secretFile,omitempty"`
+	Pos        diag.Pos `json:"pos,omitempty"`
 }
 
 // ClaimHeader sends a verified token's claim upstream in a header.

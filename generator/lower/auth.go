@@ -169,9 +169,10 @@ func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
 			l.diags.Errorf(m.Pos, "x-gateway.security.%s: algorithms and leeway apply to JWT schemes only", s.Name)
 		}
 	}
+	hmac := l.secret(s, m)
 	if !src.Set() && oidcURL != "" {
 		s.Discovery = oidcURL
-	} else if !src.Set() {
+	} else if !src.Set() && !hmac {
 		l.diags.Warnf(m.Pos, "x-gateway.security.%s: no %s source; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, materialKey(s), s.Name)
 	}
 	s.Env, s.File = src.Env.V, src.File.V
@@ -324,4 +325,31 @@ func (l *lowerer) authIdentity() {
 	}
 	sort.Strings(out)
 	l.api.AuthIdentity = out
+}
+
+// secret fills the HMAC secret of s and holds HS* and the secret to each
+// other: HS* in algorithms needs a secret, a secret needs HS* named. It
+// reports whether s has a secret (then a JWKS is optional).
+func (l *lowerer) secret(s *ir.AuthScheme, m *xgateway.SchemeAuth) bool {
+	var hs []string
+	for _, a := range m.Algorithms.V {
+		if strings.HasPrefix(a, "HS") {
+			hs = append(hs, a)
+		}
+	}
+	switch {
+	case m.Secret.Set() && s.Kind != ir.AuthJWT:
+		l.diags.Errorf(m.Secret.Pos, "x-gateway.security.%s.secret: an HMAC secret applies to JWT schemes only", s.Name)
+		return false
+	case len(hs) > 0 && !m.Secret.Set():
+		l.diags.Errorf(m.Algorithms.Pos, "x-gateway.security.%s.algorithms: the HMAC algorithms %s need a shared secret; give secret: {env: NAME} or {file: PATH} (a JWKS public key is never taken as one)", s.Name, strings.Join(hs, ", "))
+		return false
+	case m.Secret.Set() && len(hs) == 0:
+		l.diags.Errorf(m.Secret.Pos, "x-gateway.security.%s.secret: algorithms lists no HS256, HS384 or HS512, so the secret would never be used; name them in algorithms", s.Name)
+		return false
+	case !m.Secret.Set():
+		return false
+	}
+	s.SecretEnv, s.SecretFile = m.Secret.Env.V, m.Secret.File.V
+	return true
 }

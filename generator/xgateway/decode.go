@@ -187,6 +187,8 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 			a.Users = d.secret(v, p, "security.<scheme>.users")
 		case "forward":
 			a.Forward = d.forward(v, p)
+		case "secret":
+			a.Secret = d.secret(v, p, "security.<scheme>.secret")
 		default:
 			d.internal(k, p, WhereScheme)
 		}
@@ -303,7 +305,8 @@ func btoi(b bool) int {
 }
 
 // algorithms decodes the allow-list of a JWT scheme: names from
-// auth.DefaultAlgorithms, never none or a symmetric one.
+// auth.DefaultAlgorithms, or auth.HMACAlgorithms (lower holds them to a
+// secret), never none.
 
 func (d *Decoder) algorithms(v *yaml.Node, path string) Value[[]string] {
 	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
@@ -316,8 +319,8 @@ func (d *Decoder) algorithms(v *yaml.Node, path string) Value[[]string] {
 		if !s.Set {
 			return Value[[]string]{}
 		}
-		if !contains(auth.DefaultAlgorithms, s.V) {
-			d.Diags.Errorf(s.Pos, "%s[%d]: algorithm %q is not accepted (valid: %s)", path, i, s.V, strings.Join(auth.DefaultAlgorithms, ", "))
+		if !contains(auth.DefaultAlgorithms, s.V) && !contains(auth.HMACAlgorithms, s.V) {
+			d.Diags.Errorf(s.Pos, "%s[%d]: algorithm %q is not accepted (valid: %s, and with a secret %s)", path, i, s.V, strings.Join(auth.DefaultAlgorithms, ", "), strings.Join(auth.HMACAlgorithms, ", "))
 			return Value[[]string]{}
 		}
 		out.V = append(out.V, s.V)

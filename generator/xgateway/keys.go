@@ -99,6 +99,10 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.forward", Where: schemLvl, Type: "object", Default: "none", Example: "{consumer: X-Consumer, claims: {sub: X-Claim-Sub}}"},
 	{Key: "security.<scheme>.forward.consumer", Where: schemLvl, Type: "header name", Default: "none", Example: "X-Consumer"},
 	{Key: "security.<scheme>.forward.claims", Where: schemLvl, Type: "map of claim to header name", Default: "none", Example: "{sub: X-Claim-Sub, tenant: X-Tenant}"},
+	// auth2: HMAC
+	{Key: "security.<scheme>.secret", Where: schemLvl, Type: "source", Default: "none", Example: "{env: PETSTORE_HMAC}"},
+	{Key: "security.<scheme>.secret.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_HMAC"},
+	{Key: "security.<scheme>.secret.file", Where: schemLvl, Type: "path", Default: "none", Example: "hmac.key"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 }
 

@@ -50,6 +50,8 @@ type SchemeAuth struct {
 	Users Secret // http basic: user:hash lines
 	// auth2: identity downstream
 	Forward Forward // forward: the identity's headers upstream
+	// auth2: HMAC
+	Secret Secret // JWT schemes: the shared secret of HS*
 }
 
 // Forward names the headers a scheme sends the verified identity upstream

@@ -73,6 +73,15 @@ func ParseSource(s string) (Source, error) {
 	return Source{}, fmt.Errorf("auth source %q: want env:NAME, file:PATH or url:URL", s)
 }
 
+// PickOptional is Pick for material a scheme may go without (a JWKS beside
+// an HMAC secret): no source at all is no error.
+func PickOptional(overrides map[string]string, scheme string, def Source) (Source, error) {
+	if v, ok := overrides[scheme]; ok {
+		return ParseSource(v)
+	}
+	return def, nil
+}
+
 // Pick is the source the operator gave for scheme at start-up, if any, else
 // def, the document's.
 func Pick(overrides map[string]string, scheme string, def Source) (Source, error) {
@@ -84,6 +93,8 @@ func Pick(overrides map[string]string, scheme string, def Source) (Source, error
 	}
 	return def, nil
 }
+
+func (s Source) set() bool { return s != Source{} }
 
 func (s Source) String() string {
 	switch {

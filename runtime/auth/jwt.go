@@ -31,6 +31,15 @@ import (
 // which this package does not take, and "none" is never accepted.
 var DefaultAlgorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 
+// HMACAlgorithms are the symmetric algorithms a scheme accepts only when
+// it lists them in its allow-list and has a Secret: their key is never a
+// JWKS entry, so a public key can never serve as an HMAC secret.
+var HMACAlgorithms = []string{"HS256", "HS384", "HS512"}
+
+// MinSecret is the shortest HMAC secret taken, in bytes (RFC 7518 §3.2
+// asks for at least the hash's size; 32 is HS256's).
+const MinSecret = 32
+
 // DefaultLeeway is the clock skew allowed on exp, nbf and iat when the
 // document sets none.
 const DefaultLeeway = 30 * time.Second
@@ -64,6 +73,11 @@ type JWTConfig struct {
 	// fetches, DefaultMinRefetch when zero, which bounds the fetches that
 	// tokens naming unknown kids can cause.
 	Refresh, MinRefetch time.Duration
+	// auth2: HMAC
+	// Secret is the shared secret of HS256, HS384 and HS512, which the
+	// scheme accepts only when Algorithms lists them. The JWKS may then be
+	// left empty.
+	Secret Source
 	// auth2: identity downstream
 	// ConsumerHeader, when set, sends the consumer in this header instead
 	// of X-Consumer.
@@ -85,6 +99,7 @@ type JWT struct {
 	cfg    JWTConfig
 	parser *jwt.Parser
 	mat    atomic.Pointer[jwtMaterial]
+	secret atomic.Pointer[[]byte] // HS*
 	seeds  [2]maphash.Seed
 	remote *remote // nil for a JWKS from a file or variable
 }
@@ -93,8 +108,9 @@ type JWT struct {
 // set replaces both, so a token signed by a key that left the set stops
 // passing at once.
 type jwtMaterial struct {
-	keys map[string]jwk
-	sum  [sha256.Size]byte // of the set's bytes: an unchanged fetch keeps the cache
+	keys   map[string]jwk
+	secret []byte            // HS*; nil without a Secret
+	sum    [sha256.Size]byte // of the set's bytes: an unchanged fetch keeps the cache
 
 	mu    sync.RWMutex
 	cache map[tokenHash]verified
@@ -124,10 +140,17 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	if len(cfg.Algorithms) == 0 {
 		cfg.Algorithms = DefaultAlgorithms
 	}
+	hmac := false
 	for _, a := range cfg.Algorithms {
-		if !contains(DefaultAlgorithms, a) {
-			return nil, fmt.Errorf("auth: scheme %s: algorithm %q is not accepted (want some of %s)", cfg.Scheme, a, strings.Join(DefaultAlgorithms, ", "))
+		switch {
+		case contains(HMACAlgorithms, a):
+			hmac = true
+		case !contains(DefaultAlgorithms, a):
+			return nil, fmt.Errorf("auth: scheme %s: algorithm %q is not accepted (want some of %s, or %s with a secret)", cfg.Scheme, a, strings.Join(DefaultAlgorithms, ", "), strings.Join(HMACAlgorithms, ", "))
 		}
+	}
+	if hmac != cfg.Secret.set() {
+		return nil, fmt.Errorf("auth: scheme %s: HS256, HS384 and HS512 go with a secret, and a secret with them: list them in algorithms and give the secret", cfg.Scheme)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -176,10 +199,28 @@ func (j *JWT) Name() string { return j.cfg.Scheme }
 // on an error the keys loaded before stay. A set whose bytes did not
 // change keeps the cache of verified tokens.
 func (j *JWT) Reload() error {
+	if j.cfg.Secret.set() {
+		secret, err := j.cfg.Secret.read()
+		if err != nil {
+			return fmt.Errorf("auth: scheme %s: secret: %w", j.cfg.Scheme, err)
+		}
+		secret = bytes.TrimRight(secret, "\r\n")
+		if len(secret) < MinSecret {
+			return fmt.Errorf("auth: scheme %s: the secret from %s has %d bytes, want %d or more", j.cfg.Scheme, j.cfg.Secret, len(secret), MinSecret)
+		}
+		j.secret.Store(&secret)
+	}
 	if j.remote != nil {
 		j.remote.mu.Lock()
 		defer j.remote.mu.Unlock()
 		return j.fetchLocked()
+	}
+	if !j.cfg.JWKS.set() {
+		// A scheme of HS* alone: an empty set.
+		if j.mat.Load() == nil {
+			j.mat.Store(&jwtMaterial{keys: map[string]jwk{}, cache: map[tokenHash]verified{}})
+		}
+		return nil
 	}
 	raw, err := j.cfg.JWKS.read()
 	if err != nil {
@@ -362,6 +403,16 @@ func claimsOf(claims jwt.MapClaims) (verified, error) {
 // provided the key may be used with the token's algorithm (the parser has
 // already held the algorithm against the allow-list).
 func (j *JWT) key(t *jwt.Token) (any, error) {
+	alg := t.Method.Alg()
+	if contains(HMACAlgorithms, alg) {
+		// The parser has held alg against the allow-list, which lists HS*
+		// only with a secret; the key is that secret, never a JWKS entry.
+		s := j.secret.Load()
+		if s == nil {
+			return nil, errors.New("no secret")
+		}
+		return *s, nil
+	}
 	kid, _ := t.Header["kid"].(string)
 	if kid == "" {
 		return nil, errors.New("no kid")
@@ -375,7 +426,6 @@ func (j *JWT) key(t *jwt.Token) (any, error) {
 	if !ok {
 		return nil, errors.New("unknown kid")
 	}
-	alg := t.Method.Alg()
 	if k.alg != "" && k.alg != alg {
 		return nil, errors.New("key pinned to another algorithm")
 	}
