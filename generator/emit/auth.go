@@ -139,7 +139,7 @@ func (s authStage) setupAuth(f *jen.File) {
 			pick := "Pick"
 			if a.SecretEnv != "" || a.SecretFile != "" {
 				pick = "PickOptional" // HS* alone needs no JWKS
-				b.Var().Id("secret"+a.GoName).Qual(s.rt("auth"), "Source")
+				b.Var().Id(a.GoName+"Secret").Qual(s.rt("auth"), "Source")
 				sdef := jen.Qual(s.rt("auth"), "Source").Values(jen.DictFunc(func(d jen.Dict) {
 					if a.SecretEnv != "" {
 						d[jen.Id("Env")] = jen.Lit(a.SecretEnv)
@@ -148,7 +148,7 @@ func (s authStage) setupAuth(f *jen.File) {
 						d[jen.Id("File")] = jen.Lit(a.SecretFile)
 					}
 				}))
-				b.If(jen.List(jen.Id("secret"+a.GoName), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name+".secret"), sdef), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+				b.If(jen.List(jen.Id(a.GoName+"Secret"), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name+".secret"), sdef), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			}
 			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), pick).Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			var call jen.Code
@@ -191,7 +191,7 @@ func (s authStage) setupAuth(f *jen.File) {
 					d[jen.Id("Realm")] = jen.Lit(api.Name)
 					d[jen.Id("JWKS")] = jen.Id("src")
 					if a.SecretEnv != "" || a.SecretFile != "" {
-						d[jen.Id("Secret")] = jen.Id("secret" + a.GoName)
+						d[jen.Id("Secret")] = jen.Id(a.GoName + "Secret")
 					}
 					if a.Issuer != "" {
 						d[jen.Id("Issuer")] = jen.Lit(a.Issuer)
