@@ -49,6 +49,23 @@ func TestHMAC(t *testing.T) {
 			t.Errorf("%s: error %v, want ok %v", c.name, err, c.ok)
 		}
 	}
+	// A new secret on reload: a token of the old one, cached, stops passing.
+	oldTok := f.token(t, jwt.SigningMethodHS256, "", []byte(secret), nil)
+	if !checkToken(j, oldTok) {
+		t.Fatal("token of the secret refused")
+	}
+	if err := os.WriteFile(sp, []byte(strings.Repeat("n3w-", 10)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if checkToken(j, oldTok) {
+		t.Error("a token of the replaced secret still passes (from the cache)")
+	}
+	if !checkToken(j, f.token(t, jwt.SigningMethodHS256, "", []byte(strings.Repeat("n3w-", 10)), nil)) {
+		t.Error("a token of the new secret refused")
+	}
 	// Without a secret the allow-list may not name HS*, and a secret
 	// needs HS* named; a short secret is refused.
 	if _, err := NewJWT(JWTConfig{Scheme: "tok", JWKS: Source{File: jp}, Algorithms: []string{"HS256"}}); err == nil {

@@ -199,6 +199,7 @@ func (j *JWT) Name() string { return j.cfg.Scheme }
 // on an error the keys loaded before stay. A set whose bytes did not
 // change keeps the cache of verified tokens.
 func (j *JWT) Reload() error {
+	changed := false
 	if j.cfg.Secret.set() {
 		secret, err := j.cfg.Secret.read()
 		if err != nil {
@@ -208,8 +209,19 @@ func (j *JWT) Reload() error {
 		if len(secret) < MinSecret {
 			return fmt.Errorf("auth: scheme %s: the secret from %s has %d bytes, want %d or more", j.cfg.Scheme, j.cfg.Secret, len(secret), MinSecret)
 		}
+		old := j.secret.Load()
+		changed = old != nil && !bytes.Equal(*old, secret)
 		j.secret.Store(&secret)
 	}
+	err := j.reloadKeys()
+	if m := j.mat.Load(); changed && m != nil {
+		// Tokens the old secret verified must not outlive it in the cache.
+		j.mat.Store(&jwtMaterial{keys: m.keys, sum: m.sum, cache: map[tokenHash]verified{}})
+	}
+	return err
+}
+
+func (j *JWT) reloadKeys() error {
 	if j.remote != nil {
 		j.remote.mu.Lock()
 		defer j.remote.mu.Unlock()
