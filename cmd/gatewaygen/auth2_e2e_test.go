@@ -40,7 +40,9 @@ x-gateway:
       forward: {consumer: X-User, claims: {sub: X-Claim-Sub, tenant: X-Tenant, admin: X-Admin}}
     key: {keys: {file: KEYS}, forward-consumer: true}
     hs: {secret: {file: SECRET}, algorithms: [HS256, ES256], jwks: {url: "IDP/jwks"}}
+    opaque: {introspection: {url: "IDP/introspect", client-id: gateway, client-secret: {file: SECRET}}, forward-consumer: true}
 paths:
+  /opaque: {get: {security: [{opaque: [pets:read]}], responses: {"200": {description: ok}}}}
   /hs: {get: {security: [{hs: []}], responses: {"200": {description: ok}}}}
   /basic: {get: {security: [{users: []}], responses: {"200": {description: ok}}}}
   /rot: {get: {security: [{rot: []}], responses: {"200": {description: ok}}}}
@@ -53,6 +55,9 @@ components:
     rot: {type: http, scheme: bearer}
     key: {type: apiKey, in: header, name: X-Key}
     hs: {type: http, scheme: bearer}
+    opaque:
+      type: oauth2
+      flows: {clientCredentials: {tokenUrl: "https://id.example/token", scopes: {"pets:read": read}}}
     oidc: {type: openIdConnect, openIdConnectUrl: "IDP/.well-known/openid-configuration"}
 `
 
@@ -82,6 +87,19 @@ func startIDP(t *testing.T, keys map[string]*ecdsa.PrivateKey) *idp {
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/.well-known/openid-configuration" {
 			_ = json.NewEncoder(w).Encode(map[string]string{"issuer": p.URL, "jwks_uri": p.URL + "/jwks"})
+			return
+		}
+		if r.URL.Path == "/introspect" {
+			ans := map[string]any{"active": false}
+			if id, secret, ok := r.BasicAuth(); ok && id == "gateway" && secret == hmacSecret {
+				switch r.PostFormValue("token") {
+				case "opaque-read":
+					ans = map[string]any{"active": true, "sub": "erin", "scope": "pets:read", "exp": time.Now().Add(time.Hour).Unix()}
+				case "opaque-none":
+					ans = map[string]any{"active": true, "sub": "erin", "scope": "other", "exp": time.Now().Add(time.Hour).Unix()}
+				}
+			}
+			_ = json.NewEncoder(w).Encode(ans)
 			return
 		}
 		p.mu.Lock()
@@ -296,6 +314,9 @@ func TestEndToEndAuthMore(t *testing.T) {
 		{"basic, two Authorization headers", get("/basic", basicAuth("alice", "wonderland"), basicAuth("alice", "x")), 400, ""},
 		{"HS256 with another secret", get("/hs", bearerHeader(hsToken(t, jwt.SigningMethodHS256, []byte(strings.Repeat("x", 40)), ""))), 401, `error="invalid_token"`},
 		{"HS256 with the JWKS as the secret", get("/hs", bearerHeader(hsToken(t, jwt.SigningMethodHS256, a.idp.jwksBytes(), "old"))), 401, `error="invalid_token"`},
+		{"opaque, inactive", get("/opaque", bearerHeader("opaque-revoked")), 401, `error="invalid_token"`},
+		{"opaque, without the scope", get("/opaque", bearerHeader("opaque-none")), 403, `error="insufficient_scope", scope="pets:read"`},
+		{"opaque, no token", get("/opaque"), 401, `Bearer realm="authmore", scope="pets:read"`},
 		{"HS512 with the secret, not in the allow-list", get("/hs", bearerHeader(hsToken(t, jwt.SigningMethodHS512, []byte(hmacSecret), ""))), 401, `error="invalid_token"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -313,6 +334,8 @@ func TestEndToEndAuthMore(t *testing.T) {
 		{"basic", get("/basic", basicAuth("alice", "wonderland"), "X-Consumer: mallory\r\n"), "alice", "authorization"},
 		{"basic, cached", get("/basic", basicAuth("alice", "wonderland")), "alice", "authorization"},
 		{"HS256 with the secret", get("/hs", bearerHeader(hsToken(t, jwt.SigningMethodHS256, []byte(hmacSecret), "")), "X-Consumer: mallory\r\n"), "", "authorization"},
+		{"opaque token", get("/opaque", bearerHeader("opaque-read")), "erin", "authorization"},
+		{"opaque token, remembered", get("/opaque", bearerHeader("opaque-read")), "erin", "authorization"},
 		{"ES256 on the same scheme", get("/hs", bearerHeader(ecToken(t, old, "old", nil))), "", "authorization"},
 	} {
 		t.Run("pass "+c.name, func(t *testing.T) {

@@ -64,6 +64,8 @@ func (s authStage) fields(gr *jen.Group) {
 			typ = "JWT"
 		case ir.AuthBasic:
 			typ = "Basic"
+		case ir.AuthIntrospect:
+			typ = "Introspection"
 		}
 		gr.Id(a.GoName).Op("*").Qual(s.rt("auth"), typ).Comment("security scheme " + a.Name)
 	}
@@ -153,6 +155,23 @@ func (s authStage) setupAuth(f *jen.File) {
 			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), pick).Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			var call jen.Code
 			switch a.Kind {
+			case ir.AuthIntrospect:
+				call = jen.Qual(s.rt("auth"), "NewIntrospection").Call(jen.Qual(s.rt("auth"), "IntrospectionConfig").Values(jen.DictFunc(func(d jen.Dict) {
+					d[jen.Id("Scheme")] = jen.Lit(a.Name)
+					d[jen.Id("Realm")] = jen.Lit(api.Name)
+					d[jen.Id("URL")] = jen.Lit(a.IntrospectionURL)
+					d[jen.Id("ClientID")] = jen.Lit(a.ClientID)
+					d[jen.Id("ClientSecret")] = jen.Id("src")
+					if a.Keep {
+						d[jen.Id("Keep")] = jen.True()
+					}
+					if a.Forward {
+						d[jen.Id("Forward")] = jen.True()
+					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
+					}
+				})))
 			case ir.AuthBasic:
 				call = jen.Qual(s.rt("auth"), "NewBasic").Call(jen.Qual(s.rt("auth"), "BasicConfig").Values(jen.DictFunc(func(d jen.Dict) {
 					d[jen.Id("Scheme")] = jen.Lit(a.Name)

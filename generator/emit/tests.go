@@ -295,6 +295,8 @@ func (g *gen) authTests(f *jen.File) {
 					d[jen.Lit(a.Name)] = jen.Lit(testJWKS)
 				case ir.AuthBasic:
 					d[jen.Lit(a.Name)] = jen.Lit(testUsers)
+				case ir.AuthIntrospect:
+					d[jen.Lit(a.Name)] = jen.Lit(testSecret)
 				default:
 					d[jen.Lit(a.Name)] = jen.Lit("test:generated-test-key-nobody-sends")
 				}

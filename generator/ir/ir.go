@@ -115,6 +115,8 @@ const (
 	AuthJWT    = "jwt"    // a JWT in Authorization: Bearer, checked against a JWKS
 	// http basic (auth2)
 	AuthBasic = "basic" // user:password in Authorization: Basic, checked against password hashes
+	// opaque tokens (auth2)
+	AuthIntrospect = "introspect" // an opaque token in Authorization: Bearer, checked by RFC 7662 introspection
 )
 
 // AuthScheme is a security scheme the gateway enforces, with where its
@@ -152,9 +154,13 @@ type AuthScheme struct {
 	Claims         []ClaimHeader `json:"claims,omitempty"`
 	// auth2: the document's source of the HMAC secret of HS* (names,
 	// never the secret).
-	SecretEnv  string   `json:"secretEnv,omitempty"`
-	SecretFile string   `json:"secretFile,omitempty"`
-	Pos        diag.Pos `json:"pos,omitempty"`
+	SecretEnv  string `json:"secretEnv,omitempty"`
+	SecretFile string `json:"secretFile,omitempty"`
+	// auth2: AuthIntrospect's endpoint and client id; Env or File is its
+	// client secret.
+	IntrospectionURL string   `json:"introspectionUrl,omitempty"`
+	ClientID         string   `json:"clientId,omitempty"`
+	Pos              diag.Pos `json:"pos,omitempty"`
 }
 
 // ClaimHeader sends a verified token's claim upstream in a header.

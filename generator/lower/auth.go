@@ -150,6 +150,12 @@ func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
 		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s); the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), s.Name)
 		return
 	}
+	if m.Introspection.Set {
+		l.introspection(s, m)
+		s.Keep, s.Forward = m.KeepCredential.V, m.ForwardConsumer.V
+		l.forward(s, m)
+		return
+	}
 	// Each kind takes one material key; another kind's is a mistake.
 	given := map[string]xgateway.Secret{"keys": m.Keys, "jwks": m.JWKS, "users": m.Users}
 	want := materialKey(s)
@@ -352,4 +358,29 @@ func (l *lowerer) secret(s *ir.AuthScheme, m *xgateway.SchemeAuth) bool {
 	}
 	s.SecretEnv, s.SecretFile = m.Secret.Env.V, m.Secret.File.V
 	return true
+}
+
+// introspection makes s a scheme of opaque tokens checked at an RFC 7662
+// endpoint; its source (overridable with --auth) is the client secret.
+func (l *lowerer) introspection(s *ir.AuthScheme, m *xgateway.SchemeAuth) {
+	in := m.Introspection
+	at := "x-gateway.security." + s.Name + ".introspection"
+	if s.Kind != ir.AuthJWT {
+		l.diags.Errorf(in.Pos, "%s: only a bearer scheme (http bearer, oauth2, openIdConnect) takes introspection", at)
+		return
+	}
+	for _, x := range []struct {
+		key string
+		set bool
+	}{{"jwks", m.JWKS.Set()}, {"secret", m.Secret.Set()}, {"keys", m.Keys.Set()}, {"users", m.Users.Set()}} {
+		if x.set {
+			l.diags.Errorf(in.Pos, "%s: the scheme's tokens are checked by introspection or by signature, not both; drop %s", at, x.key)
+		}
+	}
+	if !in.URL.Set || !in.ClientID.Set || !in.ClientSecret.Set() {
+		l.diags.Errorf(in.Pos, "%s: url, client-id and client-secret are all required", at)
+	}
+	s.Kind = ir.AuthIntrospect
+	s.IntrospectionURL, s.ClientID = in.URL.V, in.ClientID.V
+	s.Env, s.File = in.ClientSecret.Env.V, in.ClientSecret.File.V
 }

@@ -189,6 +189,8 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 			a.Forward = d.forward(v, p)
 		case "secret":
 			a.Secret = d.secret(v, p, "security.<scheme>.secret")
+		case "introspection":
+			a.Introspection = d.introspection(v, p)
 		default:
 			d.internal(k, p, WhereScheme)
 		}
@@ -239,6 +241,33 @@ func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
 		d.Diags.Errorf(s.Pos, "%s: expected {env: NAME} or {file: PATH}, found an empty object", path)
 	}
 	return s
+}
+
+// introspection decodes {url: URL, client-id: ID, client-secret: SOURCE}.
+func (d *Decoder) introspection(v *yaml.Node, path string) Introspection {
+	in := Introspection{Pos: d.pos(v), Set: true}
+	if !d.isMap(v, path) {
+		return in
+	}
+	d.eachKey(v, path, "security.<scheme>.introspection", WhereScheme, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "url":
+			in.URL = d.str(v, p)
+			if in.URL.Set {
+				if err := auth.CheckURL(in.URL.V); err != nil {
+					d.Diags.Errorf(in.URL.Pos, "%s: %v", p, err)
+					in.URL = Value[string]{}
+				}
+			}
+		case "client-id":
+			in.ClientID = d.str(v, p)
+		case "client-secret":
+			in.ClientSecret = d.secret(v, p, "security.<scheme>.introspection.client-secret")
+		default:
+			d.internal(k, p, WhereScheme)
+		}
+	})
+	return in
 }
 
 // forward decodes {consumer: HEADER, claims: {CLAIM: HEADER}}.

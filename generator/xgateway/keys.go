@@ -103,6 +103,13 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.secret", Where: schemLvl, Type: "source", Default: "none", Example: "{env: PETSTORE_HMAC}"},
 	{Key: "security.<scheme>.secret.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_HMAC"},
 	{Key: "security.<scheme>.secret.file", Where: schemLvl, Type: "path", Default: "none", Example: "hmac.key"},
+	// auth2: opaque tokens (RFC 7662)
+	{Key: "security.<scheme>.introspection", Where: schemLvl, Type: "object", Default: "none", Example: "{url: https://id.example/introspect, client-id: gateway, client-secret: {env: INTROSPECT_SECRET}}"},
+	{Key: "security.<scheme>.introspection.url", Where: schemLvl, Type: "URL", Default: "required", Example: "https://id.example/oauth2/introspect"},
+	{Key: "security.<scheme>.introspection.client-id", Where: schemLvl, Type: "string", Default: "required", Example: "gateway"},
+	{Key: "security.<scheme>.introspection.client-secret", Where: schemLvl, Type: "source", Default: "required", Example: "{env: INTROSPECT_SECRET}"},
+	{Key: "security.<scheme>.introspection.client-secret.env", Where: schemLvl, Type: "string", Default: "none", Example: "INTROSPECT_SECRET"},
+	{Key: "security.<scheme>.introspection.client-secret.file", Where: schemLvl, Type: "path", Default: "none", Example: "introspect.secret"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 }
 

@@ -52,6 +52,17 @@ type SchemeAuth struct {
 	Forward Forward // forward: the identity's headers upstream
 	// auth2: HMAC
 	Secret Secret // JWT schemes: the shared secret of HS*
+	// auth2: opaque tokens
+	Introspection Introspection // RFC 7662
+}
+
+// Introspection is where a scheme's opaque tokens are checked.
+type Introspection struct {
+	Pos          diag.Pos
+	Set          bool
+	URL          Value[string]
+	ClientID     Value[string]
+	ClientSecret Secret
 }
 
 // Forward names the headers a scheme sends the verified identity upstream
