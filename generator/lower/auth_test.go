@@ -21,17 +21,21 @@ func TestAuthPlans(t *testing.T) {
 		{"GET", "/public", `{"public":true}`},
 		{"GET", "/optional", `{"alternatives":[[{"scheme":1}],[]]}`},
 		{"GET", "/digest", `{"unenforceable":1}`},
-		{"GET", "/users", `{"alternatives":[[{"scheme":4}]]}`},
+		{"GET", "/users", `{"alternatives":[[{"scheme":5}]]}`},
+		{"GET", "/opaque", `{"alternatives":[[{"scheme":4,"scopes":["read"]}]]}`},
 	} {
 		got, _ := json.Marshal(op(t, api, c.method, c.path).Auth)
 		if string(got) != c.want {
 			t.Errorf("%s %s: auth %s, want %s", c.method, c.path, got, c.want)
 		}
 	}
-	if len(api.AuthSchemes) != 5 {
-		t.Fatalf("auth schemes %+v, want key, oauth, hs, idp and basic", api.AuthSchemes)
+	if len(api.AuthSchemes) != 6 {
+		t.Fatalf("auth schemes %+v, want key, oauth, hs, idp, op and basic", api.AuthSchemes)
 	}
-	if b := api.AuthSchemes[4]; b.Name != "basic" || b.Kind != "basic" || b.File != "users.htpasswd" {
+	if o := api.AuthSchemes[4]; o.Name != "op" || o.Kind != "introspect" || o.IntrospectionURL != "https://id.example/introspect" || o.ClientID != "gateway" || o.Env != "AUTH30_INTROSPECT" {
+		t.Errorf("op scheme %+v", o)
+	}
+	if b := api.AuthSchemes[5]; b.Name != "basic" || b.Kind != "basic" || b.File != "users.htpasswd" {
 		t.Errorf("basic scheme %+v", b)
 	}
 	if h := api.AuthSchemes[2]; h.Name != "hs" || h.SecretEnv != "AUTH30_HMAC" || h.URL != "https://id.example/jwks" || h.Refresh.String() != "1m0s" || h.MinRefetch.String() != "30s" {
