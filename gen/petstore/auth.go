@@ -14,7 +14,7 @@ import (
 
 // setupAuth builds the security schemes the operations check, each from
 // the source the operator gave with --auth (GATEWAY_AUTH), else the
-// document's. Their keys are read once, here.
+// document's. Their material is read here, and again on SIGHUP.
 func (g *Gateway) setupAuth(cfg server.Config) error {
 	var err error
 	var src auth.Source
@@ -46,6 +46,9 @@ func (g *Gateway) setupAuth(cfg server.Config) error {
 	}); err != nil {
 		return err
 	}
+	// SIGHUP reads every scheme's material again; a broken file keeps the old.
+	auth.ReloadOnHangup(g.authPetsKey)
+	auth.ReloadOnHangup(g.authPetsAdmin)
 	return nil
 }
 

@@ -59,8 +59,13 @@ func (s authStage) active() bool {
 func (s authStage) fields(gr *jen.Group) {
 	for _, a := range s.api.AuthSchemes {
 		typ := "APIKey"
-		if a.Kind == ir.AuthJWT {
+		switch a.Kind {
+		case ir.AuthJWT:
 			typ = "JWT"
+		case ir.AuthBasic:
+			typ = "Basic"
+		case ir.AuthIntrospect:
+			typ = "Introspection"
 		}
 		gr.Id(a.GoName).Op("*").Qual(s.rt("auth"), typ).Comment("security scheme " + a.Name)
 	}
@@ -83,6 +88,9 @@ func authorizeName(o *ir.Operation) string { return "authorize" + o.GoName }
 
 func (s authStage) before(o *ir.Operation) []jen.Code {
 	if !protected(o) {
+		if len(s.api.AuthIdentity) > 0 {
+			return []jen.Code{jen.Id("authIdentity").Dot("Strip").Call(jen.Id("ctx")), jen.Qual(s.rt("auth"), "StripIdentity").Call(jen.Id("ctx"))}
+		}
 		return []jen.Code{jen.Qual(s.rt("auth"), "StripIdentity").Call(jen.Id("ctx"))}
 	}
 	return []jen.Code{jen.If(jen.Op("!").Id("g").Dot(authorizeName(o)).Call(jen.Id("ctx"), jen.Id("st"))).Block(jen.Return())}
@@ -90,6 +98,14 @@ func (s authStage) before(o *ir.Operation) []jen.Code {
 
 func (s authStage) decls(f *jen.File) {
 	api := s.api
+	if len(api.AuthIdentity) > 0 {
+		comment(f, "authIdentity are the headers a scheme forwards an identity in, besides\nX-Consumer: no request keeps its own copies, public or not.")
+		f.Var().Id("authIdentity").Op("=").Qual(s.rt("auth"), "Identity").ValuesFunc(func(vg *jen.Group) {
+			for _, h := range api.AuthIdentity {
+				vg.Lit(h)
+			}
+		})
+	}
 	if len(api.AuthSchemes) > 0 {
 		s.setupAuth(f)
 	}
@@ -103,7 +119,7 @@ func (s authStage) decls(f *jen.File) {
 // setupAuth writes the Gateway method that builds the schemes in New.
 func (s authStage) setupAuth(f *jen.File) {
 	api := s.api
-	comment(f, "setupAuth builds the security schemes the operations check, each from\nthe source the operator gave with --auth (GATEWAY_AUTH), else the\ndocument's. Their keys are read once, here.")
+	comment(f, "setupAuth builds the security schemes the operations check, each from\nthe source the operator gave with --auth (GATEWAY_AUTH), else the\ndocument's. Their material is read here, and again on SIGHUP.")
 	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("setupAuth").Params(jen.Id("cfg").Qual(s.rt("server"), "Config")).Error().BlockFunc(func(b *jen.Group) {
 		b.Var().Id("err").Error()
 		b.Var().Id("src").Qual(s.rt("auth"), "Source")
@@ -115,10 +131,63 @@ func (s authStage) setupAuth(f *jen.File) {
 				if a.File != "" {
 					d[jen.Id("File")] = jen.Lit(a.File)
 				}
+				if a.URL != "" {
+					d[jen.Id("URL")] = jen.Lit(a.URL)
+				}
+				if a.Discovery != "" {
+					d[jen.Id("Discovery")] = jen.Lit(a.Discovery)
+				}
 			}))
-			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+			pick := "Pick"
+			if a.SecretEnv != "" || a.SecretFile != "" {
+				pick = "PickOptional" // HS* alone needs no JWKS
+				b.Var().Id(a.GoName+"Secret").Qual(s.rt("auth"), "Source")
+				sdef := jen.Qual(s.rt("auth"), "Source").Values(jen.DictFunc(func(d jen.Dict) {
+					if a.SecretEnv != "" {
+						d[jen.Id("Env")] = jen.Lit(a.SecretEnv)
+					}
+					if a.SecretFile != "" {
+						d[jen.Id("File")] = jen.Lit(a.SecretFile)
+					}
+				}))
+				b.If(jen.List(jen.Id(a.GoName+"Secret"), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name+".secret"), sdef), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+			}
+			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), pick).Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			var call jen.Code
-			if a.Kind == ir.AuthAPIKey {
+			switch a.Kind {
+			case ir.AuthIntrospect:
+				call = jen.Qual(s.rt("auth"), "NewIntrospection").Call(jen.Qual(s.rt("auth"), "IntrospectionConfig").Values(jen.DictFunc(func(d jen.Dict) {
+					d[jen.Id("Scheme")] = jen.Lit(a.Name)
+					d[jen.Id("Realm")] = jen.Lit(api.Name)
+					d[jen.Id("URL")] = jen.Lit(a.IntrospectionURL)
+					d[jen.Id("ClientID")] = jen.Lit(a.ClientID)
+					d[jen.Id("ClientSecret")] = jen.Id("src")
+					if a.Keep {
+						d[jen.Id("Keep")] = jen.True()
+					}
+					if a.Forward {
+						d[jen.Id("Forward")] = jen.True()
+					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
+					}
+				})))
+			case ir.AuthBasic:
+				call = jen.Qual(s.rt("auth"), "NewBasic").Call(jen.Qual(s.rt("auth"), "BasicConfig").Values(jen.DictFunc(func(d jen.Dict) {
+					d[jen.Id("Scheme")] = jen.Lit(a.Name)
+					d[jen.Id("Realm")] = jen.Lit(api.Name)
+					d[jen.Id("Users")] = jen.Id("src")
+					if a.Keep {
+						d[jen.Id("Keep")] = jen.True()
+					}
+					if a.Forward {
+						d[jen.Id("Forward")] = jen.True()
+					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
+					}
+				})))
+			case ir.AuthAPIKey:
 				call = jen.Qual(s.rt("auth"), "NewAPIKey").Call(jen.Qual(s.rt("auth"), "APIKeyConfig").Values(jen.DictFunc(func(d jen.Dict) {
 					d[jen.Id("Scheme")] = jen.Lit(a.Name)
 					d[jen.Id("Realm")] = jen.Lit(api.Name)
@@ -131,12 +200,18 @@ func (s authStage) setupAuth(f *jen.File) {
 					if a.Forward {
 						d[jen.Id("Forward")] = jen.True()
 					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
+					}
 				})))
-			} else {
+			default:
 				call = jen.Qual(s.rt("auth"), "NewJWT").Call(jen.Qual(s.rt("auth"), "JWTConfig").Values(jen.DictFunc(func(d jen.Dict) {
 					d[jen.Id("Scheme")] = jen.Lit(a.Name)
 					d[jen.Id("Realm")] = jen.Lit(api.Name)
 					d[jen.Id("JWKS")] = jen.Id("src")
+					if a.SecretEnv != "" || a.SecretFile != "" {
+						d[jen.Id("Secret")] = jen.Id(a.GoName + "Secret")
+					}
 					if a.Issuer != "" {
 						d[jen.Id("Issuer")] = jen.Lit(a.Issuer)
 					}
@@ -144,6 +219,19 @@ func (s authStage) setupAuth(f *jen.File) {
 						d[jen.Id("Audience")] = jen.Lit(a.Audience)
 					}
 					d[jen.Id("Leeway")] = duration(a.Leeway)
+					if len(a.Claims) > 0 {
+						d[jen.Id("Claims")] = jen.Index().Qual(s.rt("auth"), "ClaimHeader").ValuesFunc(func(vg *jen.Group) {
+							for _, c := range a.Claims {
+								vg.Values(jen.Lit(c.Claim), jen.Lit(c.Header))
+							}
+						})
+					}
+					if a.Refresh > 0 {
+						d[jen.Id("Refresh")] = duration(a.Refresh)
+					}
+					if a.MinRefetch > 0 {
+						d[jen.Id("MinRefetch")] = duration(a.MinRefetch)
+					}
 					if len(a.Algorithms) > 0 {
 						d[jen.Id("Algorithms")] = jen.Index().String().ValuesFunc(func(vg *jen.Group) {
 							for _, alg := range a.Algorithms {
@@ -157,9 +245,16 @@ func (s authStage) setupAuth(f *jen.File) {
 					if a.Forward {
 						d[jen.Id("Forward")] = jen.True()
 					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
+					}
 				})))
 			}
 			b.If(jen.List(jen.Id("g").Dot(a.GoName), jen.Id("err")).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		}
+		b.Comment("SIGHUP reads every scheme's material again; a broken file keeps the old.")
+		for _, a := range api.AuthSchemes {
+			b.Qual(s.rt("auth"), "ReloadOnHangup").Call(jen.Id("g").Dot(a.GoName))
 		}
 		b.Return(jen.Nil())
 	})
@@ -209,6 +304,9 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("st").Op("*").Qual(s.rt("request"), "State"),
 	).Bool().BlockFunc(func(b *jen.Group) {
+		if len(api.AuthIdentity) > 0 {
+			b.Id("authIdentity").Dot("Strip").Call(jen.Id("ctx"))
+		}
 		b.Var().Id("v").Qual(s.rt("auth"), "Verdict")
 		b.If(jen.Op("!").Id("v").Dot("Begin").Call(jen.Id("ctx"))).Block(jen.Return(jen.False()))
 		for i, alt := range o.Auth.Alternatives {
@@ -223,7 +321,7 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 				a := api.AuthSchemes[c.Scheme]
 				check := jen.Id("g").Dot(a.GoName).Dot("Check")
 				switch {
-				case a.Kind == ir.AuthAPIKey:
+				case a.Kind == ir.AuthAPIKey, a.Kind == ir.AuthBasic:
 					check = check.Call(jen.Op("&").Id("v"))
 				case scopeVar[[2]int{i, j}] != "":
 					check = check.Call(jen.Op("&").Id("v"), jen.Id(scopeVar[[2]int{i, j}]))

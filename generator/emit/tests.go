@@ -261,6 +261,13 @@ func (g *gen) allocTests(f *jen.File) {
 // pass.
 const testJWKS = `{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"generated-test","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`
 
+// testSecret is an HMAC secret no request's token is signed with.
+const testSecret = "generated-test-secret-that-nobody-signs-with"
+
+// testUsers is an http basic users file whose one password, 32 random
+// bytes, nobody kept.
+const testUsers = "test:$2a$04$ydQaZ65zzOYA9v4hXvaUhuIJ7uPIklnV0dkQB3lkuXxHvE7qphmDG"
+
 // needsCredential reports whether o refuses a request without one.
 func needsCredential(o *ir.Operation) bool {
 	if !protected(o) {
@@ -283,10 +290,18 @@ func (g *gen) authTests(f *jen.File) {
 		b.Id("out").Op(":=").Map(jen.String()).String().Values()
 		b.For(jen.List(jen.Id("name"), jen.Id("material")).Op(":=").Range().Map(jen.String()).String().Values(jen.DictFunc(func(d jen.Dict) {
 			for _, a := range g.api.AuthSchemes {
-				if a.Kind == ir.AuthJWT {
+				switch a.Kind {
+				case ir.AuthJWT:
 					d[jen.Lit(a.Name)] = jen.Lit(testJWKS)
-				} else {
+				case ir.AuthBasic:
+					d[jen.Lit(a.Name)] = jen.Lit(testUsers)
+				case ir.AuthIntrospect:
+					d[jen.Lit(a.Name)] = jen.Lit(testSecret)
+				default:
 					d[jen.Lit(a.Name)] = jen.Lit("test:generated-test-key-nobody-sends")
+				}
+				if a.SecretEnv != "" || a.SecretFile != "" {
+					d[jen.Lit(a.Name+".secret")] = jen.Lit(testSecret)
 				}
 			}
 		}))).Block(

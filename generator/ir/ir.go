@@ -46,6 +46,10 @@ type API struct {
 	// AuthSchemes are the security schemes some operation's Auth checks,
 	// in order of first use; Auth plans index them.
 	AuthSchemes []*AuthScheme `json:"authSchemes,omitempty"`
+	// auth2: AuthIdentity lists the headers some scheme forwards an
+	// identity in besides X-Consumer (sorted); every request loses its
+	// own copies of them.
+	AuthIdentity []string `json:"authIdentity,omitempty"`
 	// Patterns names each distinct schema pattern after its first use, for
 	// the compiled matcher the generated code keeps of it.
 	Patterns []Pattern `json:"patterns,omitempty"`
@@ -116,6 +120,10 @@ type SchemeScopes struct {
 const (
 	AuthAPIKey = "apiKey" // a key in a header, query parameter or cookie
 	AuthJWT    = "jwt"    // a JWT in Authorization: Bearer, checked against a JWKS
+	// http basic (auth2)
+	AuthBasic = "basic" // user:password in Authorization: Basic, checked against password hashes
+	// opaque tokens (auth2)
+	AuthIntrospect = "introspect" // an opaque token in Authorization: Bearer, checked by RFC 7662 introspection
 )
 
 // AuthScheme is a security scheme the gateway enforces, with where its
@@ -124,12 +132,12 @@ const (
 type AuthScheme struct {
 	Name      string `json:"name"`   // in components.securitySchemes
 	GoName    string `json:"goName"` // the Gateway field that holds it
-	Kind      string `json:"kind"`   // AuthAPIKey or AuthJWT
+	Kind      string `json:"kind"`   // AuthAPIKey, AuthJWT or AuthBasic
 	In        string `json:"in,omitempty"`
 	ParamName string `json:"paramName,omitempty"`
-	// Env or File is the document's source of the keys (apiKey) or JWKS
-	// (jwt); both "" when it gives none, and the gateway needs one at
-	// start-up.
+	// Env or File is the document's source of the keys (apiKey), JWKS
+	// (jwt) or users (basic); both "" when it gives none, and the gateway
+	// needs one at start-up.
 	Env        string        `json:"env,omitempty"`
 	File       string        `json:"file,omitempty"`
 	Issuer     string        `json:"issuer,omitempty"`
@@ -139,7 +147,33 @@ type AuthScheme struct {
 	Keep       bool          `json:"keep,omitempty"`
 	Forward    bool          `json:"forward,omitempty"`
 	OIDC       bool          `json:"oidc,omitempty"` // an openIdConnect scheme, checked as a JWT scheme
-	Pos        diag.Pos      `json:"pos,omitempty"`
+	// auth2: a JWKS fetched from URL, or from the jwks_uri of the OpenID
+	// configuration at Discovery (an openIdConnect scheme's
+	// openIdConnectUrl, when no other source is given); Refresh and
+	// MinRefetch 0 for the runtime's defaults.
+	URL        string        `json:"url,omitempty"`
+	Discovery  string        `json:"discovery,omitempty"`
+	Refresh    time.Duration `json:"refresh,omitempty"`
+	MinRefetch time.Duration `json:"minRefetch,omitempty"`
+	// auth2: ConsumerHeader carries the consumer upstream instead of
+	// X-Consumer (Forward); Claims are a token's claims sent upstream.
+	ConsumerHeader string        `json:"consumerHeader,omitempty"`
+	Claims         []ClaimHeader `json:"claims,omitempty"`
+	// auth2: the document's source of the HMAC secret of HS* (names,
+	// never the secret).
+	SecretEnv  string `json:"secretEnv,omitempty"`
+	SecretFile string `json:"secretFile,omitempty"`
+	// auth2: AuthIntrospect's endpoint and client id; Env or File is its
+	// client secret.
+	IntrospectionURL string   `json:"introspectionUrl,omitempty"`
+	ClientID         string   `json:"clientId,omitempty"`
+	Pos              diag.Pos `json:"pos,omitempty"`
+}
+
+// ClaimHeader sends a verified token's claim upstream in a header.
+type ClaimHeader struct {
+	Claim  string `json:"claim"`
+	Header string `json:"header"`
 }
 
 // Auth is an operation's security requirement, compiled: any one of

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -97,21 +98,27 @@ func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, know
 		return 0, false, false
 	}
 	out := &ir.AuthScheme{Name: name, Pos: s.Pos}
+	oidcURL := ""
 	switch {
 	case s.Type == "apiKey":
 		out.Kind, out.In, out.ParamName = ir.AuthAPIKey, s.In, s.ParamName
 	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"), s.Type == "oauth2", s.Type == "openIdConnect":
 		out.Kind, out.OIDC = ir.AuthJWT, s.Type == "openIdConnect"
+		if out.OIDC {
+			oidcURL = s.OpenIDConnectURL
+		}
+	case s.Type == "http" && strings.EqualFold(s.Scheme, "basic"):
+		out.Kind = ir.AuthBasic
 	default:
 		what := s.Type
 		if s.Type == "http" {
 			what = "http " + s.Scheme
 		}
-		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: %s is not enforced yet (enforced: apiKey, http bearer, oauth2 and openIdConnect with JWT access tokens); the alternatives that need it are refused", name, what)
+		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: %s is not enforced yet (enforced: apiKey, http basic, http bearer, oauth2 and openIdConnect with JWT access tokens); the alternatives that need it are refused", name, what)
 		l.authIndex[name] = -1
 		return 0, false, true
 	}
-	l.material(out)
+	l.material(out, oidcURL)
 	out.GoName = "auth" + l.authNames.unique(goName(name))
 	l.authIndex[name] = len(l.api.AuthSchemes)
 	l.api.AuthSchemes = append(l.api.AuthSchemes, out)
@@ -120,8 +127,14 @@ func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, know
 
 // material fills s from x-gateway.security.<name> or the scheme's own
 // x-gateway. Without a source the gateway needs one at start-up, and New
-// fails until it gets it: a warning here, never an open door.
-func (l *lowerer) material(s *ir.AuthScheme) {
+// fails until it gets it: a warning here, never an open door. An
+// openIdConnect scheme without a jwks source discovers its JWKS (and its
+// issuer, unless one is given) from oidcURL, its openIdConnectUrl.
+func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
+	if oidcURL != "" && auth.CheckURL(oidcURL) != nil {
+		l.diags.Errorf(s.Pos, "components.securitySchemes.%s.openIdConnectUrl: %v", s.Name, auth.CheckURL(oidcURL))
+		oidcURL = ""
+	}
 	var m *xgateway.SchemeAuth
 	for i := range l.doc.Gateway.Security {
 		if l.doc.Gateway.Security[i].Scheme == s.Name {
@@ -130,23 +143,29 @@ func (l *lowerer) material(s *ir.AuthScheme) {
 	}
 	s.Leeway = auth.DefaultLeeway
 	if m == nil {
-		discovery := ""
-		if s.OIDC {
-			discovery = " (discovery from openIdConnectUrl is not supported yet)"
+		if oidcURL != "" {
+			s.Discovery = oidcURL
+			return
 		}
-		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s)%s; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), discovery, s.Name)
+		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: no verification material (x-gateway.security.%s.%s); the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, s.Name, materialKey(s), s.Name)
 		return
 	}
-	src := m.Keys
-	if s.Kind == ir.AuthJWT {
-		src = m.JWKS
-		if m.Keys.Set() {
-			l.diags.Errorf(m.Keys.Pos, "x-gateway.security.%s.keys: the scheme takes a JWT; give its public keys with jwks", s.Name)
+	if m.Introspection.Set {
+		l.introspection(s, m)
+		s.Keep, s.Forward = m.KeepCredential.V, m.ForwardConsumer.V
+		l.forward(s, m)
+		return
+	}
+	// Each kind takes one material key; another kind's is a mistake.
+	given := map[string]xgateway.Secret{"keys": m.Keys, "jwks": m.JWKS, "users": m.Users}
+	want := materialKey(s)
+	src := given[want]
+	for _, k := range []string{"keys", "jwks", "users"} {
+		if k != want && given[k].Set() {
+			l.diags.Errorf(given[k].Pos, "x-gateway.security.%s.%s: %s; give its material with %s", s.Name, k, kindTakes(s), want)
 		}
-	} else {
-		if m.JWKS.Set() {
-			l.diags.Errorf(m.JWKS.Pos, "x-gateway.security.%s.jwks: an apiKey scheme takes keys, not jwks", s.Name)
-		}
+	}
+	if s.Kind != ir.AuthJWT {
 		for _, v := range []xgateway.Value[string]{m.Issuer, m.Audience} {
 			if v.Set {
 				l.diags.Errorf(v.Pos, "x-gateway.security.%s: issuer and audience apply to JWT schemes only", s.Name)
@@ -156,23 +175,47 @@ func (l *lowerer) material(s *ir.AuthScheme) {
 			l.diags.Errorf(m.Pos, "x-gateway.security.%s: algorithms and leeway apply to JWT schemes only", s.Name)
 		}
 	}
-	if !src.Set() {
+	hmac := l.secret(s, m)
+	if !src.Set() && oidcURL != "" {
+		s.Discovery = oidcURL
+	} else if !src.Set() && !hmac {
 		l.diags.Warnf(m.Pos, "x-gateway.security.%s: no %s source; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, materialKey(s), s.Name)
 	}
 	s.Env, s.File = src.Env.V, src.File.V
+	s.URL, s.Refresh, s.MinRefetch = src.URL.V, src.Refresh.V, src.MinRefetch.V
+	for _, t := range []xgateway.Value[time.Duration]{src.Refresh, src.MinRefetch} {
+		if t.Set && !src.URL.Set {
+			l.diags.Errorf(t.Pos, "x-gateway.security.%s.jwks: refresh and min-refetch apply to a JWKS fetched from a url", s.Name)
+		}
+	}
 	s.Issuer, s.Audience = m.Issuer.V, m.Audience.V
 	if m.Leeway.Set {
 		s.Leeway = m.Leeway.V
 	}
 	s.Algorithms = m.Algorithms.V
 	s.Keep, s.Forward = m.KeepCredential.V, m.ForwardConsumer.V
+	l.forward(s, m)
 }
 
 func materialKey(s *ir.AuthScheme) string {
-	if s.Kind == ir.AuthJWT {
+	switch s.Kind {
+	case ir.AuthJWT:
 		return "jwks"
+	case ir.AuthBasic:
+		return "users"
 	}
 	return "keys"
+}
+
+// kindTakes says what a scheme's credential is, for a misplaced key.
+func kindTakes(s *ir.AuthScheme) string {
+	switch s.Kind {
+	case ir.AuthJWT:
+		return "the scheme takes a JWT"
+	case ir.AuthBasic:
+		return "an http basic scheme checks passwords against users"
+	}
+	return "an apiKey scheme takes keys"
 }
 
 // checkScopes reports scopes the scheme cannot check: any on an apiKey or
@@ -242,4 +285,102 @@ func listOrNone(s []string) string {
 		return "none"
 	}
 	return strings.Join(s, ", ")
+}
+
+// forward fills what s sends upstream of the identity it verifies.
+func (l *lowerer) forward(s *ir.AuthScheme, m *xgateway.SchemeAuth) {
+	f := m.Forward
+	if f.Consumer.Set && m.ForwardConsumer.Set {
+		l.diags.Errorf(f.Consumer.Pos, "x-gateway.security.%s.forward.consumer: forward-consumer is given too; keep one", s.Name)
+	}
+	s.ConsumerHeader = f.Consumer.V
+	if len(f.Claims) > 0 && s.Kind != ir.AuthJWT {
+		l.diags.Errorf(f.Pos, "x-gateway.security.%s.forward.claims: only a JWT has claims; the scheme's identity is its consumer (forward.consumer)", s.Name)
+		return
+	}
+	used := map[string]string{}
+	if s.ConsumerHeader != "" {
+		used[strings.ToLower(s.ConsumerHeader)] = "the consumer"
+	}
+	for _, c := range f.Claims {
+		if prev, dup := used[strings.ToLower(c.Header.V)]; dup {
+			l.diags.Errorf(c.Header.Pos, "x-gateway.security.%s.forward.claims.%s: header %s already carries %s", s.Name, c.Claim, c.Header.V, prev)
+			continue
+		}
+		used[strings.ToLower(c.Header.V)] = "claim " + c.Claim
+		s.Claims = append(s.Claims, ir.ClaimHeader{Claim: c.Claim, Header: c.Header.V})
+	}
+}
+
+// authIdentity lists the headers the enforced schemes forward an identity
+// in, besides X-Consumer, which every request is stripped of anyway.
+func (l *lowerer) authIdentity() {
+	seen := map[string]bool{strings.ToLower(auth.ConsumerHeader): true}
+	var out []string
+	add := func(h string) {
+		if h != "" && !seen[strings.ToLower(h)] {
+			seen[strings.ToLower(h)] = true
+			out = append(out, h)
+		}
+	}
+	for _, s := range l.api.AuthSchemes {
+		add(s.ConsumerHeader)
+		for _, c := range s.Claims {
+			add(c.Header)
+		}
+	}
+	sort.Strings(out)
+	l.api.AuthIdentity = out
+}
+
+// secret fills the HMAC secret of s and holds HS* and the secret to each
+// other: HS* in algorithms needs a secret, a secret needs HS* named. It
+// reports whether s has a secret (then a JWKS is optional).
+func (l *lowerer) secret(s *ir.AuthScheme, m *xgateway.SchemeAuth) bool {
+	var hs []string
+	for _, a := range m.Algorithms.V {
+		if strings.HasPrefix(a, "HS") {
+			hs = append(hs, a)
+		}
+	}
+	switch {
+	case m.Secret.Set() && s.Kind != ir.AuthJWT:
+		l.diags.Errorf(m.Secret.Pos, "x-gateway.security.%s.secret: an HMAC secret applies to JWT schemes only", s.Name)
+		return false
+	case len(hs) > 0 && !m.Secret.Set():
+		l.diags.Errorf(m.Algorithms.Pos, "x-gateway.security.%s.algorithms: the HMAC algorithms %s need a shared secret; give secret: {env: NAME} or {file: PATH} (a JWKS public key is never taken as one)", s.Name, strings.Join(hs, ", "))
+		return false
+	case m.Secret.Set() && len(hs) == 0:
+		l.diags.Errorf(m.Secret.Pos, "x-gateway.security.%s.secret: algorithms lists no HS256, HS384 or HS512, so the secret would never be used; name them in algorithms", s.Name)
+		return false
+	case !m.Secret.Set():
+		return false
+	}
+	s.SecretEnv, s.SecretFile = m.Secret.Env.V, m.Secret.File.V
+	return true
+}
+
+// introspection makes s a scheme of opaque tokens checked at an RFC 7662
+// endpoint; its source (overridable with --auth) is the client secret.
+func (l *lowerer) introspection(s *ir.AuthScheme, m *xgateway.SchemeAuth) {
+	in := m.Introspection
+	at := "x-gateway.security." + s.Name + ".introspection"
+	if s.Kind != ir.AuthJWT {
+		l.diags.Errorf(in.Pos, "%s: only a bearer scheme (http bearer, oauth2, openIdConnect) takes introspection", at)
+		return
+	}
+	for _, x := range []struct {
+		key string
+		set bool
+	}{{"jwks", m.JWKS.Set()}, {"secret", m.Secret.Set()}, {"keys", m.Keys.Set()}, {"users", m.Users.Set()}} {
+		if x.set {
+			l.diags.Errorf(in.Pos, "%s: the scheme's tokens are checked by introspection or by signature, not both; drop %s", at, x.key)
+		}
+	}
+	if !in.URL.Set || !in.ClientID.Set || !in.ClientSecret.Set() {
+		l.diags.Errorf(in.Pos, "%s: url, client-id and client-secret are all required", at)
+	}
+	s.Kind = ir.AuthIntrospect
+	s.IntrospectionURL, s.ClientID = in.URL.V, in.ClientID.V
+	s.Env, s.File = in.ClientSecret.Env.V, in.ClientSecret.File.V
 }

@@ -3,6 +3,7 @@ package lower
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -19,15 +20,32 @@ func TestAuthPlans(t *testing.T) {
 		{"POST", "/both", `{"alternatives":[[{"scheme":0},{"scheme":1,"scopes":["read","write"]}]]}`},
 		{"GET", "/public", `{"public":true}`},
 		{"GET", "/optional", `{"alternatives":[[{"scheme":1}],[]]}`},
-		{"GET", "/basic", `{"unenforceable":1}`},
+		{"GET", "/digest", `{"unenforceable":1}`},
+		{"GET", "/users", `{"alternatives":[[{"scheme":5}]]}`},
+		{"GET", "/opaque", `{"alternatives":[[{"scheme":4,"scopes":["read"]}]]}`},
 	} {
 		got, _ := json.Marshal(op(t, api, c.method, c.path).Auth)
 		if string(got) != c.want {
 			t.Errorf("%s %s: auth %s, want %s", c.method, c.path, got, c.want)
 		}
 	}
-	if len(api.AuthSchemes) != 2 {
-		t.Fatalf("auth schemes %+v, want key and oauth", api.AuthSchemes)
+	if len(api.AuthSchemes) != 6 {
+		t.Fatalf("auth schemes %+v, want key, oauth, hs, idp, op and basic", api.AuthSchemes)
+	}
+	if o := api.AuthSchemes[4]; o.Name != "op" || o.Kind != "introspect" || o.IntrospectionURL != "https://id.example/introspect" || o.ClientID != "gateway" || o.Env != "AUTH30_INTROSPECT" {
+		t.Errorf("op scheme %+v", o)
+	}
+	if b := api.AuthSchemes[5]; b.Name != "basic" || b.Kind != "basic" || b.File != "users.htpasswd" {
+		t.Errorf("basic scheme %+v", b)
+	}
+	if h := api.AuthSchemes[2]; h.Name != "hs" || h.SecretEnv != "AUTH30_HMAC" || h.URL != "https://id.example/jwks" || h.Refresh.String() != "1m0s" || h.MinRefetch.String() != "30s" {
+		t.Errorf("hs scheme %+v", h)
+	}
+	if o := api.AuthSchemes[3]; o.Name != "idp" || o.Discovery != "https://id.example/.well-known/openid-configuration" || o.ConsumerHeader != "X-User" || len(o.Claims) != 1 || o.Claims[0].Header != "X-Tenant" {
+		t.Errorf("idp scheme %+v", o)
+	}
+	if got := strings.Join(api.AuthIdentity, ","); got != "X-Tenant,X-User" {
+		t.Errorf("identity headers %s", got)
 	}
 	k, o := api.AuthSchemes[0], api.AuthSchemes[1]
 	if k.Name != "key" || k.Kind != "apiKey" || k.In != "query" || k.ParamName != "api_key" || k.Env != "AUTH30_KEYS" || !k.Forward {

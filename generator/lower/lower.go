@@ -82,6 +82,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l.authIndex, l.authNames = map[string]int{}, namer{}
 	l.checkMaterial()
 	l.operations()
+	l.authIdentity() // auth2
 	l.api.Routes = l.routes()
 	copies := map[namedKey]int{}
 	for k := range l.named {

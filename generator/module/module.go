@@ -75,6 +75,8 @@ var moduleDeps = map[string][]string{
 	"github.com/valyala/fastrand":  nil,
 	"github.com/valyala/histogram": {"github.com/valyala/fastrand"},
 	"golang.org/x/sys":             nil,
+	// auth2: bcrypt and argon2id for http basic
+	"golang.org/x/crypto": {"golang.org/x/sys"},
 }
 
 // Files returns go.mod, go.sum and runtime/** for a self-contained module at

@@ -204,6 +204,9 @@ type remote struct {
 // without material, and with this one it refuses every protected
 // operation with 401, which the comparison counts as not a validation
 // verdict.
+// throwawayBcrypt is the bcrypt hash of 32 random bytes nobody kept.
+const throwawayBcrypt = "$2a$04$ydQaZ65zzOYA9v4hXvaUhuIJ7uPIklnV0dkQB3lkuXxHvE7qphmDG"
+
 func throwawayAuth(t *testing.T, doc *openapi3.T) []string {
 	if doc.Components == nil {
 		return nil
@@ -217,6 +220,9 @@ func throwawayAuth(t *testing.T, doc *openapi3.T) []string {
 		material := `{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"oracle","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`
 		if ref.Value.Type == "apiKey" {
 			material = "oracle:oracle-key-nobody-sends"
+		}
+		if ref.Value.Type == "http" && strings.EqualFold(ref.Value.Scheme, "basic") {
+			material = "oracle:" + throwawayBcrypt
 		}
 		p := filepath.Join(dir, "auth-"+strconv.Itoa(len(args)))
 		if err := os.WriteFile(p, []byte(material), 0o600); err != nil {

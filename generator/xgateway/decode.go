@@ -229,6 +229,14 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 			a.KeepCredential = d.boolean(v, p)
 		case "forward-consumer":
 			a.ForwardConsumer = d.boolean(v, p)
+		case "users":
+			a.Users = d.secret(v, p, "security.<scheme>.users")
+		case "forward":
+			a.Forward = d.forward(v, p)
+		case "secret":
+			a.Secret = d.secret(v, p, "security.<scheme>.secret")
+		case "introspection":
+			a.Introspection = d.introspection(v, p)
 		default:
 			d.internal(k, p, WhereScheme)
 		}
@@ -236,18 +244,12 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 	return a
 }
 
-// secret decodes {env: NAME} or {file: PATH}: exactly one of them.
+// secret decodes {env: NAME} or {file: PATH}, or for a JWKS {url: URL}
+// with its refresh times: exactly one source.
 func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
 	s := Secret{Pos: d.pos(v)}
 	if !d.isMap(v, path) {
 		return s
-	}
-	u := mapKey(v, "url")
-	if u != nil {
-		// Fetching (and refetching, and rotating) material from a URL is
-		// to come; until then it is refused by name, not as a typo.
-		d.Diags.Errorf(d.pos(u), "%s.url: not supported yet; give the material with file or env (or --auth at start-up)", path)
-		v = withoutKey(v, "url")
 	}
 	d.eachKey(v, path, prefix, WhereScheme, func(k, v *yaml.Node, p string) {
 		switch k.Value {
@@ -259,20 +261,128 @@ func (d *Decoder) secret(v *yaml.Node, path, prefix string) Secret {
 			}
 		case "file":
 			s.File = d.str(v, p)
+		// auth2: a JWKS fetched over HTTP
+		case "url":
+			s.URL = d.str(v, p)
+			if s.URL.Set {
+				if err := auth.CheckURL(s.URL.V); err != nil {
+					d.Diags.Errorf(s.URL.Pos, "%s: %v", p, err)
+					s.URL = Value[string]{}
+				}
+			}
+		case "refresh":
+			s.Refresh = d.duration(v, p)
+		case "min-refetch":
+			s.MinRefetch = d.duration(v, p)
 		default:
 			d.internal(k, p, WhereScheme)
 		}
 	})
-	if s.Env.Set && s.File.Set {
+	if n := btoi(s.Env.Set) + btoi(s.File.Set) + btoi(s.URL.Set); n > 1 && strings.HasSuffix(prefix, ".jwks") {
+		d.Diags.Errorf(s.Pos, "%s: give one of env, file and url", path)
+	} else if n > 1 {
 		d.Diags.Errorf(s.Pos, "%s: give env or file, not both", path)
-	} else if !s.Set() && len(v.Content) == 0 && u == nil {
+	}
+	if !s.Set() && len(v.Content) == 0 {
 		d.Diags.Errorf(s.Pos, "%s: expected {env: NAME} or {file: PATH}, found an empty object", path)
 	}
 	return s
 }
 
+// introspection decodes {url: URL, client-id: ID, client-secret: SOURCE}.
+func (d *Decoder) introspection(v *yaml.Node, path string) Introspection {
+	in := Introspection{Pos: d.pos(v), Set: true}
+	if !d.isMap(v, path) {
+		return in
+	}
+	d.eachKey(v, path, "security.<scheme>.introspection", WhereScheme, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "url":
+			in.URL = d.str(v, p)
+			if in.URL.Set {
+				if err := auth.CheckURL(in.URL.V); err != nil {
+					d.Diags.Errorf(in.URL.Pos, "%s: %v", p, err)
+					in.URL = Value[string]{}
+				}
+			}
+		case "client-id":
+			in.ClientID = d.str(v, p)
+		case "client-secret":
+			in.ClientSecret = d.secret(v, p, "security.<scheme>.introspection.client-secret")
+		default:
+			d.internal(k, p, WhereScheme)
+		}
+	})
+	return in
+}
+
+// forward decodes {consumer: HEADER, claims: {CLAIM: HEADER}}.
+func (d *Decoder) forward(v *yaml.Node, path string) Forward {
+	f := Forward{Pos: d.pos(v)}
+	if !d.isMap(v, path) {
+		return f
+	}
+	d.eachKey(v, path, "security.<scheme>.forward", WhereScheme, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "consumer":
+			f.Consumer = d.headerName(v, p)
+		case "claims":
+			if !d.isMap(v, p) {
+				return
+			}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				ck, cv := v.Content[i], deAlias(v.Content[i+1])
+				if ck.Kind != yaml.ScalarNode || ck.Value == "" {
+					d.Diags.Errorf(d.pos(ck), "%s: expected a claim name, found %s", p, describe(ck))
+					continue
+				}
+				if h := d.headerName(cv, p+"."+ck.Value); h.Set {
+					f.Claims = append(f.Claims, ClaimForward{Claim: ck.Value, Header: h})
+				}
+			}
+		default:
+			d.internal(k, p, WhereScheme)
+		}
+	})
+	return f
+}
+
+// reservedHeaders are headers an identity may not be forwarded in: they
+// carry the request itself, or credentials.
+var reservedHeaders = []string{"authorization", "connection", "content-length", "content-type", "cookie",
+	"host", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+	"x-forwarded-for", "x-real-ip", "x-request-id"}
+
+// headerName decodes a header name that an identity may be forwarded in.
+func (d *Decoder) headerName(v *yaml.Node, path string) Value[string] {
+	h := d.str(v, path)
+	if !h.Set {
+		return h
+	}
+	if !headerRE.MatchString(h.V) {
+		d.Diags.Errorf(h.Pos, "%s: expected a header name like X-Consumer, found %q", path, h.V)
+		return Value[string]{}
+	}
+	if contains(reservedHeaders, strings.ToLower(h.V)) {
+		d.Diags.Errorf(h.Pos, "%s: %s carries the request itself; name a header of the gateway's own like X-Consumer", path, h.V)
+		return Value[string]{}
+	}
+	return h
+}
+
+var headerRE = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // algorithms decodes the allow-list of a JWT scheme: names from
-// auth.DefaultAlgorithms, never none or a symmetric one.
+// auth.DefaultAlgorithms, or auth.HMACAlgorithms (lower holds them to a
+// secret), never none.
+
 func (d *Decoder) algorithms(v *yaml.Node, path string) Value[[]string] {
 	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
 		d.Diags.Errorf(d.pos(v), "%s: expected a non-empty list like [ES256, RS256], found %s", path, describe(v))
@@ -284,8 +394,8 @@ func (d *Decoder) algorithms(v *yaml.Node, path string) Value[[]string] {
 		if !s.Set {
 			return Value[[]string]{}
 		}
-		if !contains(auth.DefaultAlgorithms, s.V) {
-			d.Diags.Errorf(s.Pos, "%s[%d]: algorithm %q is not accepted (valid: %s)", path, i, s.V, strings.Join(auth.DefaultAlgorithms, ", "))
+		if !contains(auth.DefaultAlgorithms, s.V) && !contains(auth.HMACAlgorithms, s.V) {
+			d.Diags.Errorf(s.Pos, "%s[%d]: algorithm %q is not accepted (valid: %s, and with a secret %s)", path, i, s.V, strings.Join(auth.DefaultAlgorithms, ", "), strings.Join(auth.HMACAlgorithms, ", "))
 			return Value[[]string]{}
 		}
 		out.V = append(out.V, s.V)

@@ -149,6 +149,29 @@ var keyTable = []KeySpec{
 	{Key: "cors.max-age", Where: allLevel, Type: "duration", Default: "not sent", Example: "10m"},
 	{Key: "cors.headers", Where: allLevel, Type: "list of string", Default: "none beyond the declared ones", Example: "[X-Trace]"},
 	{Key: "cors.expose-headers", Where: allLevel, Type: "list of string", Default: code("[X-Request-Id]"), Example: "[X-Request-Id, ETag]"},
+	// auth2: JWKS from a URL
+	{Key: "security.<scheme>.jwks.url", Where: schemLvl, Type: "URL", Default: "none", Example: "https://id.example/.well-known/jwks.json"},
+	{Key: "security.<scheme>.jwks.refresh", Where: schemLvl, Type: "duration", Default: code(FormatDuration(auth.DefaultRefresh)), Example: "1m"},
+	{Key: "security.<scheme>.jwks.min-refetch", Where: schemLvl, Type: "duration", Default: code(FormatDuration(auth.DefaultMinRefetch)), Example: "30s"},
+	// auth2: http basic
+	{Key: "security.<scheme>.users", Where: schemLvl, Type: "source", Default: "required for http basic", Example: "{file: users.htpasswd}"},
+	{Key: "security.<scheme>.users.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_USERS"},
+	{Key: "security.<scheme>.users.file", Where: schemLvl, Type: "path", Default: "none", Example: "users.htpasswd"},
+	// auth2: identity downstream
+	{Key: "security.<scheme>.forward", Where: schemLvl, Type: "object", Default: "none", Example: "{consumer: X-Consumer, claims: {sub: X-Claim-Sub}}"},
+	{Key: "security.<scheme>.forward.consumer", Where: schemLvl, Type: "header name", Default: "none", Example: "X-Consumer"},
+	{Key: "security.<scheme>.forward.claims", Where: schemLvl, Type: "map of claim to header name", Default: "none", Example: "{sub: X-Claim-Sub, tenant: X-Tenant}"},
+	// auth2: HMAC
+	{Key: "security.<scheme>.secret", Where: schemLvl, Type: "source", Default: "none", Example: "{env: PETSTORE_HMAC}"},
+	{Key: "security.<scheme>.secret.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_HMAC"},
+	{Key: "security.<scheme>.secret.file", Where: schemLvl, Type: "path", Default: "none", Example: "hmac.key"},
+	// auth2: opaque tokens (RFC 7662)
+	{Key: "security.<scheme>.introspection", Where: schemLvl, Type: "object", Default: "none", Example: "{url: https://id.example/introspect, client-id: gateway, client-secret: {env: INTROSPECT_SECRET}}"},
+	{Key: "security.<scheme>.introspection.url", Where: schemLvl, Type: "URL", Default: "required", Example: "https://id.example/oauth2/introspect"},
+	{Key: "security.<scheme>.introspection.client-id", Where: schemLvl, Type: "string", Default: "required", Example: "gateway"},
+	{Key: "security.<scheme>.introspection.client-secret", Where: schemLvl, Type: "source", Default: "required", Example: "{env: INTROSPECT_SECRET}"},
+	{Key: "security.<scheme>.introspection.client-secret.env", Where: schemLvl, Type: "string", Default: "none", Example: "INTROSPECT_SECRET"},
+	{Key: "security.<scheme>.introspection.client-secret.file", Where: schemLvl, Type: "path", Default: "none", Example: "introspect.secret"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 	// Rate limits and the client address they key on (runtime/ratelimit).
 	{Key: "rate-limit", Where: allLevel, Type: "limit or list of limits", Default: "none", Example: "{rate: 10/s, burst: 20, key: client-ip}"},

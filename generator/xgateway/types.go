@@ -55,16 +55,51 @@ type SchemeAuth struct {
 	Algorithms      Value[[]string]      // the signature allow-list
 	KeepCredential  Value[bool]          // forward the credential upstream
 	ForwardConsumer Value[bool]          // send the consumer upstream in X-Consumer
+	// auth2: http basic's users
+	Users Secret // http basic: user:hash lines
+	// auth2: identity downstream
+	Forward Forward // forward: the identity's headers upstream
+	// auth2: HMAC
+	Secret Secret // JWT schemes: the shared secret of HS*
+	// auth2: opaque tokens
+	Introspection Introspection // RFC 7662
 }
 
-// Secret is where material comes from: an environment variable or a file.
+// Introspection is where a scheme's opaque tokens are checked.
+type Introspection struct {
+	Pos          diag.Pos
+	Set          bool
+	URL          Value[string]
+	ClientID     Value[string]
+	ClientSecret Secret
+}
+
+// Forward names the headers a scheme sends the verified identity upstream
+// in.
+type Forward struct {
+	Pos      diag.Pos
+	Consumer Value[string]  // forward.consumer: the consumer's header
+	Claims   []ClaimForward // forward.claims, in document order
+}
+
+// ClaimForward sends the token's claim Claim upstream in Header.
+type ClaimForward struct {
+	Claim  string
+	Header Value[string]
+}
+
+// Secret is where material comes from: an environment variable or a file,
+// or for a JWKS a URL.
 type Secret struct {
 	Env, File Value[string]
 	Pos       diag.Pos
+	// auth2: a JWKS fetched over HTTP, and how often
+	URL                 Value[string]
+	Refresh, MinRefetch Value[time.Duration]
 }
 
 // Set reports whether the source was given.
-func (s Secret) Set() bool { return s.Env.Set || s.File.Set }
+func (s Secret) Set() bool { return s.Env.Set || s.File.Set || s.URL.Set }
 
 // Limits are the server-wide limits (root only).
 type Limits struct {

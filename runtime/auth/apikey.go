@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/valyala/fasthttp"
 
@@ -27,6 +28,8 @@ type APIKeyConfig struct {
 	Keep bool
 	// Forward sends the consumer upstream in X-Consumer.
 	Forward bool
+	// ConsumerHeader, when set, sends it in this header instead.
+	ConsumerHeader string
 }
 
 // APIKey checks an API key. Keys are kept only as their SHA-256 hashes: a
@@ -34,7 +37,7 @@ type APIKeyConfig struct {
 // in constant time, so neither the table nor the comparison reveals a key.
 type APIKey struct {
 	cfg  APIKeyConfig
-	keys map[[sha256.Size]byte]string
+	keys atomic.Pointer[map[[sha256.Size]byte]string] // swapped whole by Reload
 }
 
 // NewAPIKey loads the keys of cfg.
@@ -44,15 +47,29 @@ func NewAPIKey(cfg APIKeyConfig) (*APIKey, error) {
 	default:
 		return nil, fmt.Errorf("auth: scheme %s: apiKey in %q, want header, query or cookie", cfg.Scheme, cfg.In)
 	}
-	raw, err := cfg.Keys.read()
-	if err != nil {
-		return nil, fmt.Errorf("auth: scheme %s: keys: %w", cfg.Scheme, err)
+	k := &APIKey{cfg: cfg}
+	if err := k.Reload(); err != nil {
+		return nil, err
 	}
-	keys, err := ParseKeys(raw, cfg.Keys.Env != "")
+	return k, nil
+}
+
+// Name is the scheme's name in the document.
+func (k *APIKey) Name() string { return k.cfg.Scheme }
+
+// Reload reads the keys again; on an error the keys loaded before stay.
+// A request in flight finishes with the table it started with.
+func (k *APIKey) Reload() error {
+	raw, err := k.cfg.Keys.read()
 	if err != nil {
-		return nil, fmt.Errorf("auth: scheme %s: keys from %s: %w", cfg.Scheme, cfg.Keys, err)
+		return fmt.Errorf("auth: scheme %s: keys: %w", k.cfg.Scheme, err)
 	}
-	return &APIKey{cfg: cfg, keys: keys}, nil
+	keys, err := ParseKeys(raw, k.cfg.Keys.Env != "")
+	if err != nil {
+		return fmt.Errorf("auth: scheme %s: keys from %s: %w", k.cfg.Scheme, k.cfg.Keys, err)
+	}
+	k.keys.Store(&keys)
+	return nil
 }
 
 // ParseKeys reads consumer:key pairs, one a line (inline false) or
@@ -126,7 +143,7 @@ func (k *APIKey) Check(v *Verdict) bool {
 // holds no key, and the time a lookup takes depends on the hash, which
 // tells an attacker nothing about any key.
 func (k *APIKey) lookup(key []byte) (string, bool) {
-	consumer, ok := k.keys[sha256.Sum256(key)]
+	consumer, ok := (*k.keys.Load())[sha256.Sum256(key)]
 	return consumer, ok
 }
 
@@ -179,7 +196,11 @@ func (k *APIKey) challenge(dst []byte, f finding, _ []string) []byte {
 	return dst
 }
 
-func (k *APIKey) forwards() bool { return k.cfg.Forward }
+func (k *APIKey) consumerHeader() string {
+	return consumerHeader(k.cfg.ConsumerHeader, k.cfg.Forward)
+}
+
+func (*APIKey) forwardClaims(*fasthttp.RequestCtx, *request.State, []string) {}
 
 // Strip removes the scheme's credential from a request that another
 // alternative of the requirement passed, unless the scheme keeps it: what

@@ -45,23 +45,41 @@ const (
 )
 
 // Source says where secret material comes from: an environment variable or
-// a file (a relative path is taken from the gateway's working directory).
-// Exactly one is set.
+// a file (a relative path is taken from the gateway's working directory),
+// or for a JWKS a URL or an OpenID provider's configuration (its
+// jwks_uri). Exactly one is set.
 type Source struct {
 	Env  string
 	File string
+	// auth2: material fetched over HTTP (JWKS only)
+	URL       string
+	Discovery string
 }
 
 // ParseSource reads a source as the start-up override writes one:
-// "env:NAME" or "file:PATH".
+// "env:NAME", "file:PATH" or "url:URL".
 func ParseSource(s string) (Source, error) {
 	switch {
 	case strings.HasPrefix(s, "env:") && len(s) > 4:
 		return Source{Env: s[4:]}, nil
 	case strings.HasPrefix(s, "file:") && len(s) > 5:
 		return Source{File: s[5:]}, nil
+	case strings.HasPrefix(s, "url:"):
+		if err := CheckURL(s[4:]); err != nil {
+			return Source{}, fmt.Errorf("auth source %q: %w", s, err)
+		}
+		return Source{URL: s[4:]}, nil
 	}
-	return Source{}, fmt.Errorf("auth source %q: want env:NAME or file:PATH", s)
+	return Source{}, fmt.Errorf("auth source %q: want env:NAME, file:PATH or url:URL", s)
+}
+
+// PickOptional is Pick for material a scheme may go without (a JWKS beside
+// an HMAC secret): no source at all is no error.
+func PickOptional(overrides map[string]string, scheme string, def Source) (Source, error) {
+	if v, ok := overrides[scheme]; ok {
+		return ParseSource(v)
+	}
+	return def, nil
 }
 
 // Pick is the source the operator gave for scheme at start-up, if any, else
@@ -70,15 +88,22 @@ func Pick(overrides map[string]string, scheme string, def Source) (Source, error
 	if v, ok := overrides[scheme]; ok {
 		return ParseSource(v)
 	}
-	if def.Env == "" && def.File == "" {
+	if def.Env == "" && def.File == "" && def.URL == "" && def.Discovery == "" {
 		return def, fmt.Errorf("auth: scheme %s has no verification material; give it in the document or at start-up (--auth %s=file:PATH)", scheme, scheme)
 	}
 	return def, nil
 }
 
+func (s Source) set() bool { return s != Source{} }
+
 func (s Source) String() string {
-	if s.Env != "" {
+	switch {
+	case s.Env != "":
 		return "environment variable " + s.Env
+	case s.URL != "":
+		return s.URL
+	case s.Discovery != "":
+		return "the jwks_uri of " + s.Discovery
 	}
 	return "file " + s.File
 }
@@ -87,6 +112,9 @@ func (s Source) String() string {
 // keys would refuse everyone, which is never what was meant.
 func (s Source) read() ([]byte, error) {
 	var b []byte
+	if s.URL != "" || s.Discovery != "" {
+		return nil, errors.New("a URL gives a JWKS only; give keys or users with env:NAME or file:PATH")
+	}
 	if s.Env != "" {
 		b = []byte(os.Getenv(s.Env))
 	} else {
@@ -109,7 +137,35 @@ type scheme interface {
 	// strip removes the scheme's credential from the request unless the
 	// scheme keeps it.
 	strip(ctx *fasthttp.RequestCtx, st *request.State)
-	forwards() bool
+	// consumerHeader names the header that carries the consumer
+	// upstream, "" for none.
+	consumerHeader() string
+	// forwardClaims sends the selected claims of a passed credential
+	// upstream and into st; claims is what the scheme noted.
+	forwardClaims(ctx *fasthttp.RequestCtx, st *request.State, claims []string)
+}
+
+// consumerHeader is the header a scheme configured with header and
+// forward sends its consumer in: header when given, X-Consumer when
+// forward alone.
+func consumerHeader(header string, forward bool) string {
+	if header == "" && forward {
+		return ConsumerHeader
+	}
+	return header
+}
+
+// Identity lists the request headers only the gateway may set: every
+// header some scheme forwards an identity in. The generated code strips
+// them from every request, public operations included, so a client can
+// never choose its own identity.
+type Identity []string
+
+// Strip removes the headers of id from the request.
+func (id Identity) Strip(ctx *fasthttp.RequestCtx) {
+	for _, h := range id {
+		ctx.Request.Header.Del(h)
+	}
 }
 
 // finding is what one scheme made of a request.
@@ -130,6 +186,7 @@ type tried struct {
 	s      scheme
 	f      finding
 	scopes []string
+	claims []string // what a passed token's selected claims hold
 }
 
 // Verdict collects one request's checks. The generated code declares one
@@ -201,18 +258,35 @@ func (v *Verdict) accept(consumer string) {
 
 // Pass ends a verdict that an alternative satisfied: the credentials the
 // gateway read are removed from the request, the consumer goes into st
-// and, when a scheme forwards it, upstream in X-Consumer. It returns true.
+// and, when a scheme forwards it, upstream in its consumer header (with
+// the token's selected claims in theirs). It returns true.
 func (v *Verdict) Pass(st *request.State) bool {
-	fwd := false
 	for i := 0; i < v.n; i++ {
 		v.tried[i].s.strip(v.ctx, st)
-		fwd = fwd || (v.tried[i].f == passed && v.tried[i].s.forwards())
 	}
 	st.Consumer = v.consumer
-	if fwd && v.consumer != "" {
-		v.ctx.Request.Header.Set(ConsumerHeader, v.consumer)
+	for i := 0; i < v.n; i++ {
+		t := &v.tried[i]
+		if t.f != passed {
+			continue
+		}
+		if h := t.s.consumerHeader(); h != "" && v.consumer != "" {
+			v.ctx.Request.Header.Set(h, v.consumer)
+		}
+		if t.claims != nil {
+			t.s.forwardClaims(v.ctx, st, t.claims)
+		}
 	}
 	return true
+}
+
+// noteClaims keeps the selected claims of the scheme s that passed.
+func (v *Verdict) noteClaims(s scheme, claims []string) {
+	for i := 0; i < v.n; i++ {
+		if v.tried[i].s == s {
+			v.tried[i].claims = claims
+		}
+	}
 }
 
 // Refuse answers the request: 403 when a scheme found a valid identity that

@@ -279,9 +279,10 @@ func benchJWT(b *testing.B, f *fixture, method jwt.SigningMethod, kid string, ke
 	b.ReportAllocs()
 	for b.Loop() {
 		if !cached {
-			f.jwt.mu.Lock()
-			clear(f.jwt.cache)
-			f.jwt.mu.Unlock()
+			m := f.jwt.mat.Load()
+			m.mu.Lock()
+			clear(m.cache)
+			m.mu.Unlock()
 		}
 		var v Verdict
 		if !(v.Begin(ctx) && v.Alt() && f.jwt.Check(&v, scopes)) {

@@ -7,14 +7,17 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"math/big"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -27,6 +30,15 @@ import (
 // the document names none: the asymmetric ones. HS* needs a shared secret,
 // which this package does not take, and "none" is never accepted.
 var DefaultAlgorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+
+// HMACAlgorithms are the symmetric algorithms a scheme accepts only when
+// it lists them in its allow-list and has a Secret: their key is never a
+// JWKS entry, so a public key can never serve as an HMAC secret.
+var HMACAlgorithms = []string{"HS256", "HS384", "HS512"}
+
+// MinSecret is the shortest HMAC secret taken, in bytes (RFC 7518 §3.2
+// asks for at least the hash's size; 32 is HS256's).
+const MinSecret = 32
 
 // DefaultLeeway is the clock skew allowed on exp, nbf and iat when the
 // document sets none.
@@ -56,17 +68,52 @@ type JWTConfig struct {
 	Forward    bool // send the consumer (the token's sub) upstream in X-Consumer
 	// Now is the clock, time.Now when nil (tests set it).
 	Now func() time.Time
+	// Refresh is how often a JWKS from a URL is fetched again,
+	// DefaultRefresh when zero; MinRefetch is the least time between two
+	// fetches, DefaultMinRefetch when zero, which bounds the fetches that
+	// tokens naming unknown kids can cause.
+	Refresh, MinRefetch time.Duration
+	// auth2: HMAC
+	// Secret is the shared secret of HS256, HS384 and HS512, which the
+	// scheme accepts only when Algorithms lists them. The JWKS may then be
+	// left empty.
+	Secret Source
+	// auth2: identity downstream
+	// ConsumerHeader, when set, sends the consumer in this header instead
+	// of X-Consumer.
+	ConsumerHeader string
+	// Claims are the claims forwarded upstream, each in its header, and
+	// kept in the request's state for later stages. A claim whose value
+	// is not a string, number or boolean, or would not be a clean header
+	// value, is not forwarded.
+	Claims []ClaimHeader
 }
 
-// JWT verifies bearer JWTs against a JWKS read at start-up.
+// ClaimHeader forwards the token's claim Claim in the header Header.
+type ClaimHeader struct{ Claim, Header string }
+
+// JWT verifies bearer JWTs against a JWKS read at start-up (and, from a
+// URL, fetched again: periodically, and when a token names a kid the set
+// lacks) or on Reload.
 type JWT struct {
 	cfg    JWTConfig
-	keys   map[string]jwk
 	parser *jwt.Parser
+	mat    atomic.Pointer[jwtMaterial]
+	secret atomic.Pointer[[]byte] // HS*
+	seeds  [2]maphash.Seed
+	remote *remote // nil for a JWKS from a file or variable
+}
+
+// jwtMaterial is one JWKS with the cache of the tokens it verified: a new
+// set replaces both, so a token signed by a key that left the set stops
+// passing at once.
+type jwtMaterial struct {
+	keys   map[string]jwk
+	secret []byte            // HS*; nil without a Secret
+	sum    [sha256.Size]byte // of the set's bytes: an unchanged fetch keeps the cache
 
 	mu    sync.RWMutex
 	cache map[tokenHash]verified
-	seeds [2]maphash.Seed
 }
 
 // tokenHash keys the cache: two 64-bit hashes of the token under seeds
@@ -84,7 +131,8 @@ type jwk struct {
 type verified struct {
 	consumer string
 	scopes   []string
-	exp      int64 // unix seconds; the entry is dropped at exp
+	exp      int64    // unix seconds; the entry is dropped at exp
+	claims   []string // the values of JWTConfig.Claims, "" for one not forwarded
 }
 
 // NewJWT loads the JWKS of cfg.
@@ -92,21 +140,33 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	if len(cfg.Algorithms) == 0 {
 		cfg.Algorithms = DefaultAlgorithms
 	}
+	hmac := false
 	for _, a := range cfg.Algorithms {
-		if !contains(DefaultAlgorithms, a) {
-			return nil, fmt.Errorf("auth: scheme %s: algorithm %q is not accepted (want some of %s)", cfg.Scheme, a, strings.Join(DefaultAlgorithms, ", "))
+		switch {
+		case contains(HMACAlgorithms, a):
+			hmac = true
+		case !contains(DefaultAlgorithms, a):
+			return nil, fmt.Errorf("auth: scheme %s: algorithm %q is not accepted (want some of %s, or %s with a secret)", cfg.Scheme, a, strings.Join(DefaultAlgorithms, ", "), strings.Join(HMACAlgorithms, ", "))
 		}
+	}
+	if hmac != cfg.Secret.set() {
+		return nil, fmt.Errorf("auth: scheme %s: HS256, HS384 and HS512 go with a secret, and a secret with them: list them in algorithms and give the secret", cfg.Scheme)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	raw, err := cfg.JWKS.read()
-	if err != nil {
-		return nil, fmt.Errorf("auth: scheme %s: jwks: %w", cfg.Scheme, err)
-	}
-	keys, err := ParseJWKS(raw)
-	if err != nil {
-		return nil, fmt.Errorf("auth: scheme %s: jwks from %s: %w", cfg.Scheme, cfg.JWKS, err)
+	j := &JWT{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	if cfg.JWKS.URL != "" || cfg.JWKS.Discovery != "" {
+		j.remote = newRemote(cfg)
+		if cfg.JWKS.Discovery != "" {
+			iss, err := j.remote.discover(cfg.JWKS.Discovery)
+			if err != nil {
+				return nil, fmt.Errorf("auth: scheme %s: %w", cfg.Scheme, err)
+			}
+			if cfg.Issuer == "" {
+				cfg.Issuer = iss
+			}
+		}
 	}
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(cfg.Algorithms),
@@ -125,8 +185,74 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	if cfg.Audience != "" {
 		opts = append(opts, jwt.WithAudience(cfg.Audience))
 	}
-	return &JWT{cfg: cfg, keys: keys, parser: jwt.NewParser(opts...), cache: map[tokenHash]verified{},
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}, nil
+	j.cfg, j.parser = cfg, jwt.NewParser(opts...)
+	if err := j.Reload(); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// Name is the scheme's name in the document.
+func (j *JWT) Name() string { return j.cfg.Scheme }
+
+// Reload reads the JWKS again (from its file or variable, or fetches it);
+// on an error the keys loaded before stay. A set whose bytes did not
+// change keeps the cache of verified tokens.
+func (j *JWT) Reload() error {
+	changed := false
+	if j.cfg.Secret.set() {
+		secret, err := j.cfg.Secret.read()
+		if err != nil {
+			return fmt.Errorf("auth: scheme %s: secret: %w", j.cfg.Scheme, err)
+		}
+		secret = bytes.TrimRight(secret, "\r\n")
+		if len(secret) < MinSecret {
+			return fmt.Errorf("auth: scheme %s: the secret from %s has %d bytes, want %d or more", j.cfg.Scheme, j.cfg.Secret, len(secret), MinSecret)
+		}
+		old := j.secret.Load()
+		changed = old != nil && !bytes.Equal(*old, secret)
+		j.secret.Store(&secret)
+	}
+	err := j.reloadKeys()
+	if m := j.mat.Load(); changed && m != nil {
+		// Tokens the old secret verified must not outlive it in the cache.
+		j.mat.Store(&jwtMaterial{keys: m.keys, sum: m.sum, cache: map[tokenHash]verified{}})
+	}
+	return err
+}
+
+func (j *JWT) reloadKeys() error {
+	if j.remote != nil {
+		j.remote.mu.Lock()
+		defer j.remote.mu.Unlock()
+		return j.fetchLocked()
+	}
+	if !j.cfg.JWKS.set() {
+		// A scheme of HS* alone: an empty set.
+		if j.mat.Load() == nil {
+			j.mat.Store(&jwtMaterial{keys: map[string]jwk{}, cache: map[tokenHash]verified{}})
+		}
+		return nil
+	}
+	raw, err := j.cfg.JWKS.read()
+	if err != nil {
+		return fmt.Errorf("auth: scheme %s: jwks: %w", j.cfg.Scheme, err)
+	}
+	return j.install(raw)
+}
+
+// install parses raw and makes it the set tokens are checked against.
+func (j *JWT) install(raw []byte) error {
+	sum := sha256.Sum256(raw)
+	if old := j.mat.Load(); old != nil && old.sum == sum {
+		return nil
+	}
+	keys, err := ParseJWKS(raw)
+	if err != nil {
+		return fmt.Errorf("auth: scheme %s: jwks from %s: %w", j.cfg.Scheme, j.cfg.JWKS, err)
+	}
+	j.mat.Store(&jwtMaterial{keys: keys, sum: sum, cache: map[tokenHash]verified{}})
+	return nil
 }
 
 // Check verifies the bearer token of the request and that it holds every
@@ -149,6 +275,9 @@ func (j *JWT) Check(v *Verdict, scopes []string) bool {
 		}
 	}
 	v.note(j, passed, scopes)
+	if got.claims != nil {
+		v.noteClaims(j, got.claims)
+	}
 	v.accept(got.consumer)
 	return true
 }
@@ -158,9 +287,13 @@ func (j *JWT) Check(v *Verdict, scopes []string) bool {
 func (j *JWT) verify(tok []byte) (verified, bool) {
 	h := tokenHash{maphash.Bytes(j.seeds[0], tok), maphash.Bytes(j.seeds[1], tok)}
 	now := j.cfg.Now().Unix()
-	j.mu.RLock()
-	e, ok := j.cache[h]
-	j.mu.RUnlock()
+	if j.remote != nil {
+		j.remote.maybeRefresh(j, now)
+	}
+	m := j.mat.Load()
+	m.mu.RLock()
+	e, ok := m.cache[h]
+	m.mu.RUnlock()
 	if ok && now < e.exp {
 		return e, true
 	}
@@ -168,19 +301,21 @@ func (j *JWT) verify(tok []byte) (verified, bool) {
 	if err != nil {
 		return verified{}, false
 	}
-	j.mu.Lock()
-	if len(j.cache) >= MaxCachedTokens {
-		for k, old := range j.cache { // a random entry, the expired first
-			if old.exp <= now || len(j.cache) >= MaxCachedTokens {
-				delete(j.cache, k)
+	// A set fetched meanwhile starts its own cache; this entry, in the
+	// set it replaced, goes with it.
+	m.mu.Lock()
+	if len(m.cache) >= MaxCachedTokens {
+		for k, old := range m.cache { // a random entry, the expired first
+			if old.exp <= now || len(m.cache) >= MaxCachedTokens {
+				delete(m.cache, k)
 			}
-			if len(j.cache) < MaxCachedTokens {
+			if len(m.cache) < MaxCachedTokens {
 				break
 			}
 		}
 	}
-	j.cache[h] = e
-	j.mu.Unlock()
+	m.cache[h] = e
+	m.mu.Unlock()
 	return e, true
 }
 
@@ -199,7 +334,44 @@ func (j *JWT) Verify(tok string) (verified, error) {
 	if err != nil {
 		return verified{}, err
 	}
-	return claimsOf(claims)
+	e, err := claimsOf(claims)
+	if err == nil && len(j.cfg.Claims) > 0 {
+		e.claims = make([]string, len(j.cfg.Claims))
+		for i, c := range j.cfg.Claims {
+			e.claims[i] = claimValue(claims[c.Claim])
+		}
+	}
+	return e, err
+}
+
+// maxClaimValue caps a forwarded claim's value.
+const maxClaimValue = 1024
+
+// claimValue writes a claim as a header value: a string as it is, a
+// number or boolean as JSON writes it; "" for anything else and for a
+// value with control characters or over maxClaimValue, which are not
+// forwarded.
+func claimValue(x any) string {
+	var s string
+	switch v := x.(type) {
+	case string:
+		s = v
+	case float64:
+		s = strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		s = strconv.FormatBool(v)
+	default:
+		return ""
+	}
+	if len(s) > maxClaimValue {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return ""
+		}
+	}
+	return s
 }
 
 // claimsOf reads the consumer (sub), the scopes (scope, space-separated, or
@@ -243,12 +415,29 @@ func claimsOf(claims jwt.MapClaims) (verified, error) {
 // provided the key may be used with the token's algorithm (the parser has
 // already held the algorithm against the allow-list).
 func (j *JWT) key(t *jwt.Token) (any, error) {
+	alg := t.Method.Alg()
+	if contains(HMACAlgorithms, alg) {
+		// The parser has held alg against the allow-list, which lists HS*
+		// only with a secret; the key is that secret, never a JWKS entry.
+		s := j.secret.Load()
+		if s == nil {
+			return nil, errors.New("no secret")
+		}
+		return *s, nil
+	}
 	kid, _ := t.Header["kid"].(string)
-	k, ok := j.keys[kid]
-	if !ok || kid == "" {
+	if kid == "" {
+		return nil, errors.New("no kid")
+	}
+	k, ok := j.mat.Load().keys[kid]
+	if !ok && j.remote != nil {
+		// The issuer may have rotated: the set is fetched again, at most
+		// once per MinRefetch whatever kids tokens name.
+		k, ok = j.remote.refetchFor(j, kid)
+	}
+	if !ok {
 		return nil, errors.New("unknown kid")
 	}
-	alg := t.Method.Alg()
 	if k.alg != "" && k.alg != alg {
 		return nil, errors.New("key pinned to another algorithm")
 	}
@@ -345,7 +534,19 @@ func (j *JWT) challenge(dst []byte, f finding, scopes []string) []byte {
 	return dst
 }
 
-func (j *JWT) forwards() bool { return j.cfg.Forward }
+func (j *JWT) consumerHeader() string {
+	return consumerHeader(j.cfg.ConsumerHeader, j.cfg.Forward)
+}
+
+func (j *JWT) forwardClaims(ctx *fasthttp.RequestCtx, st *request.State, claims []string) {
+	for i, c := range j.cfg.Claims {
+		if claims[i] == "" {
+			continue
+		}
+		ctx.Request.Header.Set(c.Header, claims[i])
+		st.Claims = append(st.Claims, request.Claim{Name: c.Claim, Value: claims[i]})
+	}
+}
 
 // Strip removes the scheme's credential from a request that another
 // alternative of the requirement passed, unless the scheme keeps it.

@@ -61,7 +61,14 @@ type State struct {
 	// the upstream's answer rather than the gateway's own.
 	Upstream time.Duration
 	Answered bool
+	// auth2: the claims of the verified token that its scheme selects
+	// (x-gateway forward.claims), for later stages; their strings belong
+	// to the auth stage's cache and must not be kept past the request.
+	Claims []Claim
 }
+
+// Claim is one selected claim of a verified token.
+type Claim struct{ Name, Value string }
 
 var pool = sync.Pool{New: func() any { return new(State) }}
 
@@ -77,6 +84,7 @@ func Release(st *State) {
 	st.Consumer = ""
 	st.CacheKey = st.CacheKey[:0]
 	st.Upstream, st.Answered = 0, false
+	st.Claims = st.Claims[:0]
 	st.Path = st.Path[:0]
 	st.Type = st.Type[:0]
 	st.Strs = st.Strs[:0]

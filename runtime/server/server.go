@@ -161,8 +161,8 @@ func (f *authFlag) String() string { return "" }
 func (f *authFlag) Set(v string) error {
 	name, src, ok := strings.Cut(strings.TrimSpace(v), "=")
 	name, src = strings.TrimSpace(name), strings.TrimSpace(src)
-	if !ok || name == "" || !(strings.HasPrefix(src, "env:") && len(src) > 4 || strings.HasPrefix(src, "file:") && len(src) > 5) {
-		return fmt.Errorf("%q: want SCHEME=env:NAME or SCHEME=file:PATH", v)
+	if !ok || name == "" || !(strings.HasPrefix(src, "env:") && len(src) > 4 || strings.HasPrefix(src, "file:") && len(src) > 5 || strings.HasPrefix(src, "url:") && len(src) > 4) {
+		return fmt.Errorf("%q: want SCHEME=env:NAME, SCHEME=file:PATH or SCHEME=url:URL (a JWKS)", v)
 	}
 	f.m[name] = src
 	return nil
@@ -279,7 +279,7 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	fs.StringVar(&targetsFile, "upstreams-file", targetsFile, "read upstream targets from `FILE`, lines of NAME=URL, and again on SIGHUP; --upstream and "+EnvUpstreams+" win over it (env "+EnvUpstreamsFile+")")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`ADDR`ess to listen on (env "+EnvListen+")")
 	fs.Var(ups, "upstream", "override an upstream's targets with `NAME=URL`; repeat to make a pool (env "+EnvUpstreams+", comma-separated)")
-	fs.Var(&authFlag{m: cfg.Auth}, "auth", "take security scheme `SCHEME`'s keys or JWKS from SCHEME=env:NAME or SCHEME=file:PATH instead of the document's source; repeatable (env "+EnvAuth+", comma-separated)")
+	fs.Var(&authFlag{m: cfg.Auth}, "auth", "take security scheme `SCHEME`'s keys, users or JWKS from SCHEME=env:NAME, SCHEME=file:PATH or (a JWKS) SCHEME=url:URL, and an HMAC secret from SCHEME.secret=env:NAME or file:PATH, instead of the document's source; repeatable (env "+EnvAuth+", comma-separated)")
 	rateLimitFlags(fs, &cfg, getenv)
 	fs.BoolVar(&cfg.Mock, "mock", cfg.Mock, "answer from the spec's examples instead of proxying (env "+EnvMock+": 1/true/0/false)")
 	fs.DurationVar(&cfg.HeaderTimeout, "header-timeout", orDefault(cfg.HeaderTimeout, DefaultHeaderTimeout),

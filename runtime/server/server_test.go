@@ -86,7 +86,7 @@ func TestParseFlags(t *testing.T) {
 			want: limits(Config{Name: "petstore", Listen: ":8080", Timeout: time.Second, Upstreams: defaults.Upstreams,
 				Auth: map[string]string{"petsKey": "file:keys.txt", "admin": "file:jwks.json"}}),
 		},
-		{name: "auth without a source kind", args: []string{"--auth", "petsKey=keys.txt"}, err: `server: invalid value "petsKey=keys.txt" for flag -auth: "petsKey=keys.txt": want SCHEME=env:NAME or SCHEME=file:PATH`},
+		{name: "auth without a source kind", args: []string{"--auth", "petsKey=keys.txt"}, err: `server: invalid value "petsKey=keys.txt" for flag -auth: "petsKey=keys.txt": want SCHEME=env:NAME, SCHEME=file:PATH or SCHEME=url:URL (a JWKS)`},
 		{name: "upstream without =", args: []string{"--upstream", "pets"}, err: `server: invalid value "pets" for flag -upstream: "pets": want NAME=URL`},
 		{name: "upstream without name", args: []string{"--upstream", "=http://x"}, err: `server: invalid value "=http://x" for flag -upstream: "=http://x": want NAME=URL`},
 		{name: "env upstream bad", env: map[string]string{EnvUpstreams: "pets=http://x,oops"}, err: `server: GATEWAY_UPSTREAMS: "oops": want NAME=URL`},
