@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/portal"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
@@ -33,6 +34,7 @@ func Defaults() server.Config {
 type Gateway struct {
 	mock    bool            // answer every operation from the document's examples
 	tracker *proxy.Upstream // upstream tracker
+	docs    *portal.Site    // the developer portal at /docs
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -52,6 +54,13 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
+	{
+		site, err := portal.New(docsFiles, "docs", docsPath, docsCSP)
+		if err != nil {
+			return nil, err
+		}
+		g.docs = site
+	}
 	return g, nil
 }
 
@@ -64,6 +73,10 @@ var basePath = []byte("/v3")
 func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	requestid.Ensure(ctx)
 	path := ctx.URI().PathOriginal()
+	if g.docs.Match(path) {
+		g.docs.Serve(ctx, path)
+		return
+	}
 	if !bytes.HasPrefix(path, basePath) {
 		problem.NotFound(ctx)
 		return

@@ -13,6 +13,7 @@ import (
 	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/contract"
+	"github.com/gatewaygen/gatewaygen/runtime/portal"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
@@ -45,6 +46,7 @@ type Gateway struct {
 	authPetsKey   *auth.APIKey                      // security scheme petsKey
 	authPetsAdmin *auth.JWT                         // security scheme petsAdmin
 	resp          [len(responseChecks)]*contract.Op // response validation, indexed as responseChecks
+	docs          *portal.Site                      // the developer portal at /docs
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -80,6 +82,13 @@ func New(cfg server.Config) (*Gateway, error) {
 	for i := range responseChecks {
 		g.resp[i] = contract.New(responseChecks[i])
 	}
+	{
+		site, err := portal.New(docsFiles, "docs", docsPath, docsCSP)
+		if err != nil {
+			return nil, err
+		}
+		g.docs = site
+	}
 	return g, nil
 }
 
@@ -92,6 +101,10 @@ var basePath = []byte("/v1")
 func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	requestid.Ensure(ctx)
 	path := ctx.URI().PathOriginal()
+	if g.docs.Match(path) {
+		g.docs.Serve(ctx, path)
+		return
+	}
 	if !bytes.HasPrefix(path, basePath) {
 		problem.NotFound(ctx)
 		return

@@ -61,6 +61,7 @@ func (g *gen) gateway(f *jen.File) {
 		for _, s := range g.stages() {
 			s.fields(gr)
 		}
+		g.docsField(gr)
 	})
 
 	f.Comment("New builds the gateway for cfg, with one connection pool per upstream target.")
@@ -97,6 +98,7 @@ func (g *gen) gateway(f *jen.File) {
 		for _, s := range g.stages() {
 			s.setup(b)
 		}
+		g.docsSetup(b)
 		b.Return(jen.Id("g"), jen.Nil())
 	})
 
@@ -109,6 +111,7 @@ func (g *gen) gateway(f *jen.File) {
 	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("Handle").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).BlockFunc(func(b *jen.Group) {
 		b.Qual(g.rt("requestid"), "Ensure").Call(jen.Id("ctx"))
 		b.Id("path").Op(":=").Id("ctx").Dot("URI").Call().Dot("PathOriginal").Call()
+		g.docsRoute(b)
 		if api.BasePath != "" {
 			b.If(jen.Op("!").Qual("bytes", "HasPrefix").Call(jen.Id("path"), jen.Id("basePath"))).Block(
 				jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")),

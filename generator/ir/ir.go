@@ -46,6 +46,9 @@ type API struct {
 	// Patterns names each distinct schema pattern after its first use, for
 	// the compiled matcher the generated code keeps of it.
 	Patterns []Pattern `json:"patterns,omitempty"`
+	// DocsPath is where the gateway serves its developer portal (from
+	// x-gateway.docs), matched before the base path; "" when it does not.
+	DocsPath string `json:"docsPath,omitempty"`
 }
 
 // Pattern is one compiled `pattern` of the generated package.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen"
 	"github.com/gatewaygen/gatewaygen/generator/ir"
+	"github.com/gatewaygen/gatewaygen/generator/module"
 	"github.com/gatewaygen/gatewaygen/generator/xgateway"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
@@ -82,6 +83,11 @@ func Render(api *ir.API) (map[string][]byte, error) {
 		return nil, err
 	}
 	out["search.js"] = idx
+	// Each file says it is generated, in its own comment syntax, so that
+	// regenerating removes the pages of operations that are gone.
+	for name, b := range out {
+		out[name] = append([]byte(module.HeaderFor(name)+"\n"), b...)
+	}
 	return out, nil
 }
 

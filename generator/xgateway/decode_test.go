@@ -116,7 +116,7 @@ func TestDecodeRoot(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	for _, c := range []struct{ src, where, want string }{
-		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, formats, limits, listen, mock, name, response-validation, security, timeout, upstream, upstreams)`},
+		{`{foo: 1}`, WhereRoot, `t.yaml:1:13: x-gateway: unknown key "foo" (valid keys: base-path, docs, formats, limits, listen, mock, name, response-validation, security, timeout, upstream, upstreams)`},
 		{`{rate-limit: {rate: 1/s}}`, WhereOperation, `x-gateway.rate-limit: not supported yet`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], timeout: fast}}}`, WhereRoot, `x-gateway.upstreams.pets.timeout: expected a duration like 500ms or 2s, found "fast"`},
 		{`{upstreams: {pets: {targets: ["http://h:1"], retries: {attempts: 2}}}}`, WhereRoot, `x-gateway.upstreams.pets.retries: not supported yet`},
@@ -153,6 +153,16 @@ func TestDecodeErrors(t *testing.T) {
 		{`{response-validation: {sample: 1.5}}`, WhereOperation, `must be > 0 and <= 1`},
 		{`{response-validation: {sample: 10%}}`, WhereOperation, `x-gateway.response-validation.sample: expected a number > 0 and <= 1 like 0.1, found "10%"`},
 		{`{response-validation: {rate: 0.1}}`, WhereOperation, `unknown key "rate" (valid keys: enabled, sample)`},
+		// the portal
+		{`{docs: {path: /docs/}}`, WhereRoot, `x-gateway.docs.path: expected a path like /docs (segments of letters, digits, '-', '_' or '.', no trailing slash), found "/docs/"`},
+		{`{docs: {path: /a/..}}`, WhereRoot, `found "/a/.."`},
+		{`{docs: {path: docs}}`, WhereRoot, `found "docs"`},
+		{`{docs: {path: "/a b"}}`, WhereRoot, `found "/a b"`},
+		{`{docs: {enabled: no}}`, WhereRoot, `x-gateway.docs.enabled: expected true or false, found "no"`},
+		{`{docs: off}`, WhereRoot, `x-gateway.docs: expected true or false, found "off"`},
+		{`{docs: [a]}`, WhereRoot, `x-gateway.docs: expected an object, found a list`},
+		{`{docs: {theme: dark}}`, WhereRoot, `unknown key "theme" (valid keys: enabled, path)`},
+		{`{docs: false}`, WhereOperation, `x-gateway.docs: not allowed on an operation`},
 	} {
 		d, _, _ := decode(t, c.src, c.where)
 		if got := d.Diags.String(); !strings.Contains(got, c.want) {
@@ -176,6 +186,29 @@ func TestDecodeResponseValidation(t *testing.T) {
 	_, r, _ := decode(t, `{response-validation: {sample: 1}}`, WhereRoot)
 	if rv := r.ResponseValidation; rv.Enabled.Set || !rv.Sample.Set || rv.Sample.V != 1 {
 		t.Errorf("root decoded %+v", rv)
+	}
+}
+
+// TestDecodeDocs: docs as a boolean and as an object.
+func TestDecodeDocs(t *testing.T) {
+	for _, c := range []struct {
+		src          string
+		enabled, set bool
+		path         string
+	}{
+		{`{docs: false}`, false, true, ""},
+		{`{docs: true}`, true, true, ""},
+		{`{docs: {enabled: false}}`, false, true, ""},
+		{`{docs: {path: /portal/v2}}`, false, false, "/portal/v2"},
+		{`{name: x}`, false, false, ""},
+	} {
+		d, r, _ := decode(t, c.src, WhereRoot)
+		if len(d.Diags) != 0 {
+			t.Fatalf("%s: %v", c.src, d.Diags)
+		}
+		if r.Docs.Enabled.Set != c.set || r.Docs.Enabled.V != c.enabled || r.Docs.Path.V != c.path {
+			t.Errorf("%s: decoded %+v", c.src, r.Docs)
+		}
 	}
 }
 

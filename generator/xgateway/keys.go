@@ -88,7 +88,15 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.keep-credential", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "security.<scheme>.forward-consumer", Where: schemLvl, Type: "boolean", Default: code("false"), Example: "true"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
+	// the developer portal the gateway serves
+	{Key: "docs", Where: rootOnly, Type: "boolean or object", Default: code("true"), Example: "{path: /docs}"},
+	{Key: "docs.enabled", Where: rootOnly, Type: "boolean", Default: code("true"), Example: "false"},
+	{Key: "docs.path", Where: rootOnly, Type: "path", Default: code(DefaultDocsPath), Example: "/portal"},
 }
+
+// DefaultDocsPath is where the gateway serves its portal unless
+// x-gateway.docs says otherwise.
+const DefaultDocsPath = "/docs"
 
 // code writes a default that is a literal value as the reference shows one.
 func code(v string) string { return "`" + v + "`" }
@@ -122,7 +130,7 @@ func FormatDuration(d time.Duration) string {
 // futureKeys are keys of the design's later shape. They are rejected with
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
-	"rate-limit": true, "cache": true, "anomaly": true, "cors": true, "docs": true,
+	"rate-limit": true, "cache": true, "anomaly": true, "cors": true,
 	"retries": true, "health": true, "passive": true, "hash-key": true,
 }
 

@@ -30,6 +30,7 @@ type Root struct {
 	Upstreams []Upstream    // in document order
 	Limits    Limits
 	Security  []SchemeAuth // x-gateway.security, in document order
+	Docs      Docs         // x-gateway.docs
 	Settings
 }
 
@@ -102,4 +103,11 @@ type Settings struct {
 type ResponseValidation struct {
 	Enabled Value[bool]    // response-validation.enabled
 	Sample  Value[float64] // response-validation.sample: the share of responses checked, in (0, 1]
+}
+
+// Docs is x-gateway.docs: whether and where the gateway serves its
+// developer portal. `docs: false` is short for `docs: {enabled: false}`.
+type Docs struct {
+	Enabled Value[bool]   // docs.enabled, or docs itself as a boolean
+	Path    Value[string] // docs.path
 }
