@@ -335,10 +335,14 @@ func constraints(s *ir.Schema, name func(string) string) []string {
 		if len(vals) > maxEnum {
 			vals, more = vals[:maxEnum], ", …"
 		}
+		shown := make([]string, len(vals))
+		for i, v := range vals {
+			shown[i] = jsonText(v)
+		}
 		if len(s.Enum) == 1 {
-			out = append(out, "exactly "+vals[0])
+			out = append(out, "exactly "+shown[0])
 		} else {
-			out = append(out, "one of "+strings.Join(vals, ", ")+more)
+			out = append(out, "one of "+strings.Join(shown, ", ")+more)
 		}
 	}
 	num := func(f *float64) string { return strconv.FormatFloat(*f, 'g', -1, 64) }
@@ -360,6 +364,9 @@ func constraints(s *ir.Schema, name func(string) string) []string {
 		out = append(out, "multiple of "+num(s.MultipleOf))
 	}
 	count := func(lo, hi *int64, unit string) {
+		if (lo == nil || *lo == 1) && (hi == nil || *hi == 1) {
+			unit = strings.TrimSuffix(unit, "s") // "at least 1 item"
+		}
 		switch {
 		case lo != nil && hi != nil && *lo == *hi:
 			out = append(out, "exactly "+strconv.FormatInt(*lo, 10)+" "+unit)
@@ -396,10 +403,10 @@ func constraints(s *ir.Schema, name func(string) string) []string {
 		out = append(out, "write-only")
 	}
 	if s.Default != "" {
-		out = append(out, "default "+s.Default)
+		out = append(out, "default "+jsonText(s.Default))
 	}
 	if s.Example != "" {
-		out = append(out, "example "+clip(s.Example, 80))
+		out = append(out, "example "+clip(jsonText(s.Example), 80))
 	}
 	return out
 }
@@ -505,3 +512,10 @@ func clip(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// jsonText shows canonical JSON as it was written: the IR escapes <, >
+// and & as Go's encoder does, which a reader need not see (the page
+// escapes them itself).
+func jsonText(s string) string {
+	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(s)
+}
