@@ -141,6 +141,7 @@ var headers = map[string]string{
 	".js":   Header,
 	".html": "<!-- " + strings.TrimPrefix(Header, "// ") + " -->",
 	".css":  "/* " + strings.TrimPrefix(Header, "// ") + " */",
+	".svg":  "<!-- " + strings.TrimPrefix(Header, "// ") + " -->",
 }
 
 // HeaderFor is the first line gatewaygen writes into a file named name, ""

@@ -31,7 +31,7 @@ import (
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'"
 
 // Assets are the files copied as they are from templates/portal.
-var Assets = []string{"portal.css", "portal.js"}
+var Assets = []string{"favicon.svg", "portal.css", "portal.js"}
 
 // Render returns the portal's files, keyed by slash-separated path relative
 // to the portal's root.

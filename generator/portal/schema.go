@@ -28,6 +28,10 @@ type schemaWriter struct {
 	b      strings.Builder
 	stack  []string // named schemas being expanded, outermost first
 	budget int
+	// plain: the type label is being written inside a <summary>, which
+	// must hold no link (it is interactive itself); the link goes first
+	// into the folded content instead.
+	plain bool
 }
 
 func (s *site) newWriter(root string) *schemaWriter {
@@ -79,6 +83,12 @@ func (w *schemaWriter) head(sch *ir.Schema, req bool) {
 
 // typ writes the type label: a named schema as a link to its page.
 func (w *schemaWriter) typ(sch *ir.Schema) {
+	if sch.Ref != "" && w.plain {
+		w.b.WriteString(`<span class="ty">`)
+		w.text(w.s.schemaName(sch.Ref))
+		w.b.WriteString(`</span>`)
+		return
+	}
 	if sch.Ref != "" {
 		w.b.WriteString(`<a class="ty" href="`)
 		w.text(w.root + schemaURL(sch.Ref))
@@ -218,12 +228,19 @@ func (w *schemaWriter) prop(name string, sch *ir.Schema, required bool, depth in
 	w.b.WriteString(`<span class="pn">`)
 	w.text(name)
 	w.b.WriteString(`</span> `)
+	w.plain = nested
 	w.head(sch, req)
+	w.plain = false
 	if required {
 		w.b.WriteString(` <span class="req">required</span>`)
 	}
 	if nested {
 		w.b.WriteString(`</summary>`)
+		if sch.Ref != "" {
+			w.b.WriteString(`<p class="cs">`)
+			w.typ(sch)
+			w.b.WriteString(`</p>`)
+		}
 		w.body(sch, depth+1, req)
 		w.b.WriteString(`</details>`)
 	}
