@@ -450,6 +450,12 @@ type Schema struct {
 	Name   string `json:"name,omitempty"`   // components name of a named schema
 	Scope  string `json:"scope,omitempty"`  // on a named schema lowered more than once for $dynamicRef: the bindings of this one
 
+	// Title and Description document the schema (Markdown) for the portal;
+	// they never change how a value is checked, so two schemas that
+	// differ only in them share a validator.
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+
 	False     bool     `json:"false,omitempty"` // the schema false: no value is valid
 	Type      Type     `json:"type,omitempty"`
 	Format    string   `json:"format,omitempty"`    // checked when it is one of the formats the runtime knows; others are annotations

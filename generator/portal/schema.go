@@ -46,9 +46,28 @@ func (w *schemaWriter) html(sch *ir.Schema, req bool) template.HTML {
 	w.b.Reset()
 	w.b.WriteString(`<div class="sch">`)
 	w.head(sch, req)
+	top := sch
+	if sch.Ref != "" && w.s.named[sch.Ref] != nil {
+		top = w.s.named[sch.Ref]
+	}
+	w.describe(top)
 	w.body(sch, 0, req)
 	w.b.WriteString(`</div>`)
 	return template.HTML(w.b.String())
+}
+
+// describe writes a schema's title and description, if it has them.
+func (w *schemaWriter) describe(sch *ir.Schema) {
+	if sch.Title != "" {
+		w.b.WriteString(`<p class="ti">`)
+		w.text(sch.Title)
+		w.b.WriteString(`</p>`)
+	}
+	if sch.Description != "" {
+		w.b.WriteString(`<div class="md">`)
+		w.b.WriteString(string(markdown(sch.Description)))
+		w.b.WriteString(`</div>`)
+	}
 }
 
 // inline renders a compact description (type and constraints), with nested
@@ -234,6 +253,9 @@ func (w *schemaWriter) prop(name string, sch *ir.Schema, required bool, depth in
 	if required {
 		w.b.WriteString(` <span class="req">required</span>`)
 	}
+	if !nested {
+		w.describe(sch)
+	}
 	if nested {
 		w.b.WriteString(`</summary>`)
 		if sch.Ref != "" {
@@ -241,6 +263,7 @@ func (w *schemaWriter) prop(name string, sch *ir.Schema, required bool, depth in
 			w.typ(sch)
 			w.b.WriteString(`</p>`)
 		}
+		w.describe(sch)
 		w.body(sch, depth+1, req)
 		w.b.WriteString(`</details>`)
 	}
