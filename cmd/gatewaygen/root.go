@@ -62,8 +62,9 @@ output builds into a single static binary.`,
 		newLintCmd(stdout),
 		newIRCmd(stdout, stderr),
 		newVersionCmd(stdout),
-		// the developer portal
+		// the developer portal, and the changes between two versions
 		newDocsCmd(stdout, stderr),
+		newDiffCmd(stdout, stderr),
 	)
 	return root
 }
