@@ -12,7 +12,7 @@ import (
 )
 
 func newDocsCmd(stdout, stderr io.Writer) *cobra.Command {
-	var out string
+	var out, previous string
 	cmd := &cobra.Command{
 		Use:   "docs SPEC -o DIR",
 		Short: "Write the developer portal of SPEC into DIR as a static site",
@@ -23,12 +23,16 @@ search index. The site loads nothing from another origin and works from
 file://, from any static host, and from the generated gateway itself, which
 serves the same pages at x-gateway.docs.path (default /docs).
 
+With --previous OLD the portal also gets a changelog page: the changes from
+OLD to SPEC, breaking ones first, as gatewaygen diff classifies them.
+
 Warnings go to stderr as file:line:col lines; errors make the command exit
 with status 1.`,
-		Example: `  gatewaygen docs specs/petstore.yaml -o /tmp/petstore-docs && open /tmp/petstore-docs/index.html`,
-		Args:    exactArgs("SPEC"),
+		Example: `  gatewaygen docs specs/petstore.yaml -o /tmp/petstore-docs && open /tmp/petstore-docs/index.html
+  gatewaygen docs new.yaml --previous old.yaml -o site`,
+		Args: exactArgs("SPEC"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			res, err := generator.Docs(args[0])
+			res, err := generator.DocsSince(args[0], previous)
 			if res != nil {
 				for _, d := range res.Diags {
 					fmt.Fprintln(stderr, d.Error())
@@ -52,6 +56,7 @@ with status 1.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "output `DIR` (required)")
+	cmd.Flags().StringVar(&previous, "previous", "", "the previous version's `SPEC`: adds a changelog page (see gatewaygen diff)")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }

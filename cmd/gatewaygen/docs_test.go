@@ -32,6 +32,15 @@ func TestDocsCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "bad.yaml:3:") || !strings.Contains(errOut, "x-gateway.docs.path") {
 		t.Errorf("bad document: exit %d, stderr %q; want 1 and a located x-gateway.docs.path error", code, errOut)
 	}
+	since := t.TempDir()
+	if code, _, errOut := runCLI(t, "docs", "../../testdata/portal/composition.yaml", "--previous", "../../testdata/portal/composition.yaml", "-o", since); code != 0 {
+		t.Errorf("--previous: exit %d: %s", code, errOut)
+	} else if b, err := os.ReadFile(filepath.Join(since, "changes.html")); err != nil || !strings.Contains(string(b), "Changes since version 1") {
+		t.Errorf("--previous: changes.html %v", err)
+	}
+	if code, _, errOut := runCLI(t, "docs", "../../specs/petstore.yaml", "--previous", bad, "-o", t.TempDir()); code != 1 || !strings.Contains(errOut, "bad.yaml:3:") {
+		t.Errorf("--previous with a bad document: exit %d, stderr %q", code, errOut)
+	}
 	if code, _, _ := runCLI(t, "docs", "../../specs/petstore.yaml"); code != 2 {
 		t.Errorf("without -o: exit %d, want 2", code)
 	}

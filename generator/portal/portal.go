@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen"
+	"github.com/gatewaygen/gatewaygen/generator/diff"
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 	"github.com/gatewaygen/gatewaygen/generator/module"
 	"github.com/gatewaygen/gatewaygen/generator/xgateway"
@@ -33,14 +34,26 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 // Assets are the files copied as they are from templates/portal.
 var Assets = []string{"favicon.svg", "portal.css", "portal.js"}
 
+// Options are what a portal may show beside the API itself.
+type Options struct {
+	// Changes, with Previous naming the version they are from, make a
+	// changelog page; nil for none.
+	Changes  []diff.Change
+	Previous string
+}
+
 // Render returns the portal's files, keyed by slash-separated path relative
 // to the portal's root.
-func Render(api *ir.API) (map[string][]byte, error) {
+func Render(api *ir.API) (map[string][]byte, error) { return RenderWith(api, Options{}) }
+
+// RenderWith is Render with a changelog when opts has changes.
+func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 	tmpls, err := parse()
 	if err != nil {
 		return nil, err
 	}
 	s := newSite(api)
+	s.changelog(opts)
 	out := map[string][]byte{}
 	write := func(name, kind string, p *page) error {
 		p.Site, p.CSP = s, CSP
@@ -56,6 +69,11 @@ func Render(api *ir.API) (map[string][]byte, error) {
 	}
 	if err := write("getting-started.html", "start", &page{Title: "Getting started"}); err != nil {
 		return nil, err
+	}
+	if s.Changelog != nil {
+		if err := write("changes.html", "changes", &page{Title: "Changes"}); err != nil {
+			return nil, err
+		}
 	}
 	for _, o := range s.Ops {
 		s.fillOp(o)
@@ -103,7 +121,7 @@ func parse() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("portal: templates/portal/page.html: %w", err)
 	}
 	out := map[string]*template.Template{}
-	for _, kind := range []string{"index", "start", "op", "schema"} {
+	for _, kind := range []string{"index", "start", "op", "schema", "changes"} {
 		t, err := base.Clone()
 		if err == nil {
 			_, err = t.Parse(`{{define "content"}}{{template "` + kind + `" .}}{{end}}`)
@@ -143,6 +161,7 @@ type site struct {
 	Schemes        []*schemeView
 	ProblemExample string
 	AllGateway     []gwRow
+	Changelog      *changelog // nil without a previous version
 
 	named   map[string]*ir.Schema // by GoName
 	schemes map[string]*ir.SecurityScheme
@@ -416,3 +435,36 @@ func problemExample(api *ir.API) string {
 
 // durationText is a duration as the x-gateway reference writes them.
 func durationText(d time.Duration) string { return xgateway.FormatDuration(d) }
+
+// changelog is the changes page: what changed since the previous version,
+// breaking changes first.
+type changelog struct {
+	Previous          string
+	Breaking, Other   []changeView
+	BreakingN, OtherN int
+}
+
+type changeView struct {
+	Op, URL, Where, What string
+}
+
+func (s *site) changelog(opts Options) {
+	if opts.Changes == nil {
+		return
+	}
+	urls := map[string]string{}
+	for _, o := range s.Ops {
+		urls[o.Method+" "+o.op.Path] = o.URL
+	}
+	c := &changelog{Previous: opts.Previous}
+	for _, ch := range opts.Changes {
+		v := changeView{Op: ch.Operation, URL: urls[ch.Operation], Where: ch.Where, What: ch.What}
+		if ch.Breaking {
+			c.Breaking = append(c.Breaking, v)
+		} else {
+			c.Other = append(c.Other, v)
+		}
+	}
+	c.BreakingN, c.OtherN = len(c.Breaking), len(c.Other)
+	s.Changelog = c
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/generator"
+	"github.com/gatewaygen/gatewaygen/generator/diff"
 	"github.com/gatewaygen/gatewaygen/generator/internal/textdiff"
 	"github.com/gatewaygen/gatewaygen/generator/portal"
 )
@@ -228,5 +229,40 @@ func TestRenderLargest(t *testing.T) {
 		filepath.Base(filepath.Dir(largest))+"/"+filepath.Base(largest), size, len(api.Operations), len(api.Schemas), len(files), bytes, took.Round(time.Millisecond))
 	if took > time.Minute {
 		t.Errorf("rendering took %v; a portal must render in seconds", took)
+	}
+}
+
+// TestChangelog: with changes, the portal gets changes.html, linked from
+// every page, breaking changes first, each linking its operation.
+func TestChangelog(t *testing.T) {
+	files := render(t, "testdata/portal/composition.yaml")
+	if _, ok := files["changes.html"]; ok {
+		t.Fatal("changes.html without a previous version")
+	}
+	api, diags := generator.Lower(filepath.Join("..", "..", "testdata", "portal", "composition.yaml"))
+	if api == nil {
+		t.Fatal(diags)
+	}
+	files, err := portal.RenderWith(api, portal.Options{Previous: "version 0.9", Changes: []diff.Change{
+		{Breaking: false, Operation: "POST /animals", Where: "response 201", What: "response added"},
+		{Breaking: true, Operation: "PUT /enclosures", Where: "query.x", What: "new required parameter <x>"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(files["changes.html"])
+	for _, want := range []string{
+		"<h1>Changes since version 0.9</h1>",
+		`<a href="op/PutEnclosure.html"><code>PUT /enclosures</code></a> <span class="muted">query.x</span>: new required parameter &lt;x&gt;`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("changes.html lacks %s:\n%s", want, page)
+		}
+	}
+	if b, o := strings.Index(page, "PUT /enclosures"), strings.Index(page, "POST /animals"); b < 0 || o < 0 || b > o {
+		t.Error("the breaking change is not listed first")
+	}
+	if !strings.Contains(string(files["op/AddAnimal.html"]), `href="../changes.html"`) {
+		t.Error("an operation's page does not link the changes")
 	}
 }
