@@ -98,8 +98,10 @@ lint: ## gofmt (must list nothing), go vet, and no large or binary file tracked
 	if [[ -n "$$unformatted" ]]; then echo "not gofmt'd:" >&2; echo "$$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 
-demo: build ## serve the petstore gateway in --mock mode on 127.0.0.1:8080
-	@echo "petstore gateway (mock mode) on http://127.0.0.1:8080/v1 — try, from another terminal:"
+demo: build ## serve the petstore gateway in --mock mode on 127.0.0.1:8080, with its portal at /docs/
+	@echo "petstore gateway (mock mode) on http://127.0.0.1:8080/v1"
+	@echo "developer portal beside it: http://127.0.0.1:8080/docs/   (search, try it, code samples; gatewaygen docs SPEC -o DIR writes it as files)"
+	@echo "try, from another terminal:"
 	@echo "  curl -s http://127.0.0.1:8080/v1/pets/1"
 	@echo "  curl -s 'http://127.0.0.1:8080/v1/pets?limit=500'   # invalid: a 400 problem naming query.limit"
 	@echo "security (the DEMO key of specs/petstore-demo-keys.txt, a DEMO token from scripts/demotoken):"

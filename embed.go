@@ -11,3 +11,9 @@ import "embed"
 //
 //go:embed runtime go.mod go.sum
 var Source embed.FS
+
+// Portal holds the developer portal's templates and assets (HTML, CSS and
+// JavaScript), which generator/portal renders and copies into a portal.
+//
+//go:embed templates/portal
+var Portal embed.FS

@@ -38,6 +38,9 @@ func TestGolden(t *testing.T) {
 			res := generateFrom(t, "..", rel, "example.com/golden/"+filepath.Base(dir))
 			got := map[string][]byte{"diagnostics.golden": []byte(res.Diags.String())}
 			for name, b := range res.Files {
+				if strings.HasPrefix(name, "docs/") {
+					continue // the portal's pages: generator/portal's goldens pin them
+				}
 				got[strings.ReplaceAll(name, "/", "_")+".golden"] = b
 			}
 			if *update {

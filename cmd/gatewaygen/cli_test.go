@@ -16,7 +16,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"", "generate", "build", "serve", "lint", "ir", "version"} {
+	for _, cmd := range []string{"", "generate", "build", "serve", "lint", "ir", "version", "docs", "diff"} {
 		args := []string{"--help"}
 		if cmd != "" {
 			args = []string{cmd, "--help"}

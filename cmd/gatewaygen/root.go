@@ -46,7 +46,8 @@ output builds into a single static binary.`,
 		Example: `  gatewaygen lint specs/petstore.yaml
   gatewaygen generate specs/petstore.yaml -o gen/petstore
   gatewaygen build specs/petstore.yaml -o bin/petstore-gateway
-  gatewaygen serve specs/petstore.yaml --mock`,
+  gatewaygen serve specs/petstore.yaml --mock
+  gatewaygen docs specs/petstore.yaml -o /tmp/petstore-docs`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -61,6 +62,9 @@ output builds into a single static binary.`,
 		newLintCmd(stdout),
 		newIRCmd(stdout, stderr),
 		newVersionCmd(stdout),
+		// the developer portal, and the changes between two versions
+		newDocsCmd(stdout, stderr),
+		newDiffCmd(stdout, stderr),
 	)
 	return root
 }

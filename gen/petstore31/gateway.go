@@ -13,6 +13,7 @@ import (
 	accesslog "github.com/gatewaygen/gatewaygen/runtime/accesslog"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	metrics "github.com/gatewaygen/gatewaygen/runtime/metrics"
+	"github.com/gatewaygen/gatewaygen/runtime/portal"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/proxy"
 	"github.com/gatewaygen/gatewaygen/runtime/request"
@@ -37,6 +38,7 @@ type Gateway struct {
 	pets    *proxy.Upstream   // upstream pets
 	metrics *metrics.Gateway  // per-operation series for the admin listener's /metrics; nil without one
 	access  *accesslog.Logger // the JSON access log; nil when it is off
+	docs    *portal.Site      // the developer portal at /docs
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -66,6 +68,13 @@ func New(cfg server.Config) (*Gateway, error) {
 		}, metricNames[:])
 	}
 	g.access = accesslog.New(cfg.AccessLogConfig())
+	{
+		site, err := portal.New(docsFiles, "docs", docsPath, docsCSP)
+		if err != nil {
+			return nil, err
+		}
+		g.docs = site
+	}
 	return g, nil
 }
 
@@ -78,6 +87,10 @@ var basePath = []byte("/v1")
 func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	requestid.Ensure(ctx)
 	path := ctx.URI().PathOriginal()
+	if g.docs.Match(path) {
+		g.docs.Serve(ctx, path)
+		return
+	}
 	if !bytes.HasPrefix(path, basePath) {
 		problem.NotFound(ctx)
 		g.observeMiss(ctx)

@@ -44,7 +44,18 @@ func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }
 // relative to the output directory.
 func Files(api *ir.API, cfg Config) (map[string][]byte, error) {
 	g := newGen(api, cfg)
-	return g.files(g.emitters())
+	out, err := g.files(g.emitters())
+	if err != nil {
+		return nil, err
+	}
+	docs, err := g.docsFiles()
+	if err != nil {
+		return nil, err
+	}
+	for name, b := range docs {
+		out[name] = b
+	}
+	return out, nil
 }
 
 func newGen(api *ir.API, cfg Config) *gen {
@@ -79,6 +90,9 @@ func (g *gen) emitters() []emitter {
 		if s.file() != "" {
 			out = append(out, emitter{s.file(), s.decls, name})
 		}
+	}
+	if g.api.DocsPath != "" { // the developer portal
+		out = append(out, emitter{"docs.go", g.docs, name})
 	}
 	return out
 }
@@ -129,6 +143,7 @@ func (g *gen) importNames(f *jen.File) {
 	for _, p := range []string{"balance", "contract", "form", "format", "jsonv", "param", "pattern", "problem", "proxy", "request", "requestid", "server"} {
 		f.ImportName(g.rt(p), p)
 	}
+	f.ImportName(g.rt("portal"), "portal") // the developer portal
 	f.ImportName(g.cfg.ImportPath, g.api.Name)
 }
 

@@ -44,6 +44,11 @@ func TestFilesAnyEmitterOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			for file := range want {
+				if strings.HasPrefix(file, docsDir+"/") {
+					delete(want, file) // the portal's pages come from no emitter
+				}
+			}
 			g := newGen(api, testConfig)
 			es := g.emitters()
 			slices.Reverse(es)

@@ -75,6 +75,7 @@ func (g *gen) gateway(f *jen.File) {
 		for _, s := range g.stages() {
 			s.fields(gr)
 		}
+		g.docsField(gr)
 	})
 
 	f.Comment("New builds the gateway for cfg, with one connection pool per upstream target.")
@@ -113,6 +114,7 @@ func (g *gen) gateway(f *jen.File) {
 		for _, s := range g.stages() {
 			s.setup(b)
 		}
+		g.docsSetup(b)
 		b.Return(jen.Id("g"), jen.Nil())
 	})
 
@@ -132,6 +134,7 @@ func (g *gen) gateway(f *jen.File) {
 		}
 		b.Qual(g.rt("requestid"), "Ensure").Call(jen.Id("ctx"))
 		b.Id("path").Op(":=").Id("ctx").Dot("URI").Call().Dot("PathOriginal").Call()
+		g.docsRoute(b)
 		if api.BasePath != "" {
 			b.If(jen.Op("!").Qual("bytes", "HasPrefix").Call(jen.Id("path"), jen.Id("basePath"))).Block(
 				append(miss(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx"))), jen.Return())...,

@@ -283,12 +283,15 @@ func (b *bodyGen) canonical(s *ir.Schema) string {
 	return string(c)
 }
 
-// withoutPos drops every "pos" member of a decoded JSON tree; objects are
-// maps, whose keys json.Marshal sorts.
+// withoutPos drops every "pos" member of a decoded JSON tree, and the
+// schemas' titles and descriptions; objects are maps, whose keys
+// json.Marshal sorts.
 func withoutPos(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		delete(x, "pos")
+		delete(x, "title") // documentation, not a check
+		delete(x, "description")
 		for k, e := range x {
 			x[k] = withoutPos(e)
 		}

@@ -57,6 +57,9 @@ type API struct {
 	// is believed (x-gateway trusted-proxies, client-ip-header).
 	TrustedProxies []string `json:"trustedProxies,omitempty"`
 	ClientIPHeader string   `json:"clientIpHeader,omitempty"`
+	// DocsPath is where the gateway serves its developer portal (from
+	// x-gateway.docs), matched before the base path; "" when it does not.
+	DocsPath string `json:"docsPath,omitempty"`
 }
 
 // Pattern is one compiled `pattern` of the generated package.
@@ -629,6 +632,12 @@ type Schema struct {
 	GoName string `json:"goName,omitempty"` // set on named schemas (API.Schemas)
 	Name   string `json:"name,omitempty"`   // components name of a named schema
 	Scope  string `json:"scope,omitempty"`  // on a named schema lowered more than once for $dynamicRef: the bindings of this one
+
+	// Title and Description document the schema (Markdown) for the portal;
+	// they never change how a value is checked, so two schemas that
+	// differ only in them share a validator.
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
 
 	False     bool     `json:"false,omitempty"` // the schema false: no value is valid
 	Type      Type     `json:"type,omitempty"`

@@ -84,6 +84,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l.operations()
 	l.authIdentity() // auth2
 	l.api.Routes = l.routes()
+	l.docs()
 	copies := map[namedKey]int{}
 	for k := range l.named {
 		copies[namedKey{k.ref, k.value, "", k.base}]++

@@ -98,7 +98,7 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 	if pos.Line == 0 {
 		pos = at
 	}
-	out := &ir.Schema{Pos: pos, Format: s.Format, ReadOnly: s.ReadOnly, WriteOnly: s.WriteOnly}
+	out := &ir.Schema{Pos: pos, Format: s.Format, ReadOnly: s.ReadOnly, WriteOnly: s.WriteOnly, Title: s.Title, Description: s.Description}
 	mark := l.enter(s)
 	defer func() { l.scope = l.scope[:mark] }()
 	if s.Always != nil {

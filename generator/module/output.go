@@ -60,8 +60,9 @@ func moduleLine(data []byte) string { return modfile.ModulePath(data) }
 
 // WriteDir writes files (slash-separated names relative to dir) below dir,
 // with mode 0644 and directories 0755, leaving a file untouched when its
-// content is unchanged. It then removes every stale *.go file below dir that
-// gatewaygen wrote earlier (its first line is Header) but that files no
+// content is unchanged. It then removes every stale file below dir that
+// gatewaygen wrote earlier (a *.go file or a page, style sheet or script of
+// a portal whose first line is Header, see HeaderFor) but that files no
 // longer holds, and directories that this leaves empty. It returns the
 // removed files, relative to dir and sorted.
 func WriteDir(dir string, files map[string][]byte) (removed []string, err error) {
@@ -96,7 +97,7 @@ func WriteDir(dir string, files map[string][]byte) (removed []string, err error)
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || filepath.Ext(p) != ".go" {
+		if !d.Type().IsRegular() || headers[filepath.Ext(p)] == "" {
 			return nil
 		}
 		rel, err := filepath.Rel(dir, p)
@@ -132,20 +133,36 @@ func WriteDir(dir string, files map[string][]byte) (removed []string, err error)
 	return removed, nil
 }
 
-// generatedByUs reports whether the file's first line is Header.
+// headers is Header as each kind of file gatewaygen writes spells it: Go
+// and the portal's JavaScript as it is, the portal's HTML and CSS in their
+// own comment syntax.
+var headers = map[string]string{
+	".go":   Header,
+	".js":   Header,
+	".html": "<!-- " + strings.TrimPrefix(Header, "// ") + " -->",
+	".css":  "/* " + strings.TrimPrefix(Header, "// ") + " */",
+	".svg":  "<!-- " + strings.TrimPrefix(Header, "// ") + " -->",
+}
+
+// HeaderFor is the first line gatewaygen writes into a file named name, ""
+// for a kind of file it writes none into.
+func HeaderFor(name string) string { return headers[filepath.Ext(name)] }
+
+// generatedByUs reports whether the file's first line is its kind's Header.
 func generatedByUs(p string) (bool, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return false, err
 	}
 	defer f.Close()
-	buf := make([]byte, len(Header)+2)
+	header := headers[filepath.Ext(p)]
+	buf := make([]byte, len(header)+2)
 	n, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return false, err
 	}
 	line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
-	return string(bytes.TrimSuffix(line, []byte("\r"))) == Header, nil
+	return string(bytes.TrimSuffix(line, []byte("\r"))) == header, nil
 }
 
 // GoBuild runs `go build -trimpath -o out pkg` in dir, passing the go

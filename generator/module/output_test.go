@@ -46,6 +46,13 @@ func TestWriteDir(t *testing.T) {
 	write("mine.go", "package p\n")       // a person's: kept
 	write("notes.txt", Header+"\n")       // not Go: kept
 	write(".hidden/x.go", gen)            // hidden dir: not walked
+	// the portal's files: ours when they start with the header in their
+	// own comment syntax
+	write("docs/op/Gone.html", HeaderFor("x.html")+"\n<!doctype html>") // stale, ours: removed with its dir
+	write("docs/search.js", HeaderFor("x.js")+"\nwindow.x = 1;")        // stale, ours: removed
+	write("docs/old.css", HeaderFor("x.css")+"\nbody {}")               // stale, ours: removed
+	write("docs/custom.html", "<!doctype html>")                        // a person's: kept
+	write("docs/page.html", Header+"\n")                                // a Go header in HTML is not ours: kept
 
 	removed, err := WriteDir(dir, map[string][]byte{
 		"router.go":             []byte(gen),
@@ -54,15 +61,15 @@ func TestWriteDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"cmd/old-gateway/main.go", "old.go"}; !reflect.DeepEqual(removed, want) {
+	if want := []string{"cmd/old-gateway/main.go", "docs/old.css", "docs/op/Gone.html", "docs/search.js", "old.go"}; !reflect.DeepEqual(removed, want) {
 		t.Errorf("removed %v, want %v", removed, want)
 	}
-	for _, name := range []string{"router.go", "cmd/p-gateway/main.go", "mine.go", "notes.txt", ".hidden/x.go"} {
+	for _, name := range []string{"router.go", "cmd/p-gateway/main.go", "mine.go", "notes.txt", ".hidden/x.go", "docs/custom.html", "docs/page.html"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	for _, name := range []string{"old.go", "cmd/old-gateway"} {
+	for _, name := range []string{"old.go", "cmd/old-gateway", "docs/op"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
 			t.Errorf("%s still exists", name)
 		}

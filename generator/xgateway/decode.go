@@ -73,6 +73,8 @@ func (d *Decoder) DecodeRoot(key, val *yaml.Node) Root {
 			}
 		case "admin":
 			d.admin(v, path, &r.Admin)
+		case "docs":
+			d.docs(v, path, &r.Docs)
 		case "security":
 			if d.isMap(v, path) {
 				for i := 0; i+1 < len(v.Content); i += 2 {
@@ -539,6 +541,34 @@ func checkTargetURL(s string) string {
 	}
 	return ""
 }
+
+// docs decodes x-gateway.docs: a boolean, or an object of enabled and
+// path. The path must be one clean absolute path without a trailing slash,
+// since the portal's pages live below it.
+func (d *Decoder) docs(v *yaml.Node, path string, out *Docs) {
+	if v.Kind == yaml.ScalarNode {
+		out.Enabled = d.boolean(v, path)
+		return
+	}
+	if !d.isMap(v, path) {
+		return
+	}
+	d.eachKey(v, path, "docs", WhereRoot, func(k, v *yaml.Node, p string) {
+		switch k.Value {
+		case "enabled":
+			out.Enabled = d.boolean(v, p)
+		case "path":
+			out.Path = d.str(v, p)
+			if out.Path.Set && !docsPathRE.MatchString(out.Path.V) {
+				d.Diags.Errorf(out.Path.Pos, "%s: expected a path like /docs (segments of letters, digits, '-', '_' or '.', no trailing slash), found %q", p, out.Path.V)
+			}
+		default:
+			d.internal(k, p, WhereRoot)
+		}
+	})
+}
+
+var docsPathRE = regexp.MustCompile(`^(/[A-Za-z0-9._-]*[A-Za-z0-9_-][A-Za-z0-9._-]*)+$`)
 
 // eachKey walks the entries of mapping m, rejecting keys the table does not
 // allow below prefix at where, and calls fn for the others with the dotted

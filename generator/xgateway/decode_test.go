@@ -219,6 +219,16 @@ func TestDecodeErrors(t *testing.T) {
 		{`{cors: {origin: ["*"]}}`, WhereRoot, `unknown key "origin" (valid keys: credentials, expose-headers, headers, max-age, origins)`},
 		{`{admin: {listen: "9091"}}`, WhereRoot, `x-gateway.admin.listen: expected host:port like 127.0.0.1:9091, found "9091"`},
 		{`{admin: {listen: ":9091"}}`, WhereOperation, `x-gateway.admin: not allowed on an operation`},
+		// the portal
+		{`{docs: {path: /docs/}}`, WhereRoot, `x-gateway.docs.path: expected a path like /docs (segments of letters, digits, '-', '_' or '.', no trailing slash), found "/docs/"`},
+		{`{docs: {path: /a/..}}`, WhereRoot, `found "/a/.."`},
+		{`{docs: {path: docs}}`, WhereRoot, `found "docs"`},
+		{`{docs: {path: "/a b"}}`, WhereRoot, `found "/a b"`},
+		{`{docs: {enabled: no}}`, WhereRoot, `x-gateway.docs.enabled: expected true or false, found "no"`},
+		{`{docs: off}`, WhereRoot, `x-gateway.docs: expected true or false, found "off"`},
+		{`{docs: [a]}`, WhereRoot, `x-gateway.docs: expected an object, found a list`},
+		{`{docs: {theme: dark}}`, WhereRoot, `unknown key "theme" (valid keys: enabled, path)`},
+		{`{docs: false}`, WhereOperation, `x-gateway.docs: not allowed on an operation`},
 	} {
 		d, _, _ := decode(t, c.src, c.where)
 		if got := d.Diags.String(); !strings.Contains(got, c.want) {
@@ -270,6 +280,29 @@ func TestDecodeRateLimit(t *testing.T) {
 	d, r, _ := decode(t, `{trusted-proxies: [10.0.0.0/8, 192.0.2.7], client-ip-header: forwarded}`, WhereRoot)
 	if len(d.Diags) != 0 || strings.Join(r.TrustedProxies.V, " ") != "10.0.0.0/8 192.0.2.7" || r.ClientIPHeader.V != "forwarded" {
 		t.Errorf("root %v %+v %+v", d.Diags, r.TrustedProxies, r.ClientIPHeader)
+	}
+}
+
+// TestDecodeDocs: docs as a boolean and as an object.
+func TestDecodeDocs(t *testing.T) {
+	for _, c := range []struct {
+		src          string
+		enabled, set bool
+		path         string
+	}{
+		{`{docs: false}`, false, true, ""},
+		{`{docs: true}`, true, true, ""},
+		{`{docs: {enabled: false}}`, false, true, ""},
+		{`{docs: {path: /portal/v2}}`, false, false, "/portal/v2"},
+		{`{name: x}`, false, false, ""},
+	} {
+		d, r, _ := decode(t, c.src, WhereRoot)
+		if len(d.Diags) != 0 {
+			t.Fatalf("%s: %v", c.src, d.Diags)
+		}
+		if r.Docs.Enabled.Set != c.set || r.Docs.Enabled.V != c.enabled || r.Docs.Path.V != c.path {
+			t.Errorf("%s: decoded %+v", c.src, r.Docs)
+		}
 	}
 }
 

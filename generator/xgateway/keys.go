@@ -184,7 +184,15 @@ var keyTable = []KeySpec{
 	{Key: "trusted-proxies", Where: rootOnly, Type: "list of CIDR", Default: "none", Example: "[10.0.0.0/8, 192.0.2.7]"},
 	{Key: "limits.max-in-flight", Where: allLevel, Type: "integer", Default: "no limit", Example: "64"},
 	{Key: "client-ip-header", Where: rootOnly, Type: "enum", Default: code(ratelimit.HeaderXForwardedFor), Example: "forwarded"},
+	// the developer portal the gateway serves
+	{Key: "docs", Where: rootOnly, Type: "boolean or object", Default: code("true"), Example: "{path: /docs}"},
+	{Key: "docs.enabled", Where: rootOnly, Type: "boolean", Default: code("true"), Example: "false"},
+	{Key: "docs.path", Where: rootOnly, Type: "path", Default: code(DefaultDocsPath), Example: "/portal"},
 }
+
+// DefaultDocsPath is where the gateway serves its portal unless
+// x-gateway.docs says otherwise.
+const DefaultDocsPath = "/docs"
 
 // code writes a default that is a literal value as the reference shows one.
 func code(v string) string { return "`" + v + "`" }
@@ -224,7 +232,7 @@ func FormatDuration(d time.Duration) string {
 // futureKeys are keys of the design's later shape. They are rejected with
 // "not supported yet" rather than as unknown, and never silently ignored.
 var futureKeys = map[string]bool{
-	"anomaly": true, "docs": true,
+	"anomaly": true,
 }
 
 // Keys returns the table of every accepted key, in the order the reference

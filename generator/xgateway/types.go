@@ -34,6 +34,7 @@ type Root struct {
 	TrustedProxies Value[[]string] // trusted-proxies: CIDRs or addresses
 	ClientIPHeader Value[string]   // client-ip-header: x-forwarded-for or forwarded
 	Admin          Admin           // x-gateway.admin
+	Docs           Docs            // x-gateway.docs
 	Settings
 }
 
@@ -197,4 +198,11 @@ type CORS struct {
 type ResponseValidation struct {
 	Enabled Value[bool]    // response-validation.enabled
 	Sample  Value[float64] // response-validation.sample: the share of responses checked, in (0, 1]
+}
+
+// Docs is x-gateway.docs: whether and where the gateway serves its
+// developer portal. `docs: false` is short for `docs: {enabled: false}`.
+type Docs struct {
+	Enabled Value[bool]   // docs.enabled, or docs itself as a boolean
+	Path    Value[string] // docs.path
 }
