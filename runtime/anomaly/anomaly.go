@@ -489,12 +489,14 @@ func (d *Detector) harvest(bi int64) {
 		}
 		total.add(&bk)
 		if op < d.cfg.Ops {
-			d.judgeOp(op, &bk, decay, end, warm)
-			d.stepAcc[op] += bk.n
+			d.stepAcc[op] += d.judgeOp(op, &bk, decay, end, warm)
 		}
 	}
 	d.judgeTotal(&total, decay, end, warm)
-	d.stepAcc[d.cfg.Ops] += total.n
+	d.stepAcc[d.cfg.Ops] = 0
+	for op := 0; op < d.cfg.Ops; op++ {
+		d.stepAcc[d.cfg.Ops] += d.stepAcc[op]
+	}
 	if (bi+1)*d.bucketNs%int64(d.cfg.ForecastStep) == 0 {
 		secs := d.cfg.ForecastStep.Seconds()
 		for op := range d.ops {
@@ -511,8 +513,10 @@ func (s *opState) push(bk *bucket) {
 	s.filled = min(s.filled+1, len(s.win))
 }
 
-// judgeOp evaluates an operation's rate, 5xx share, latency and size.
-func (d *Detector) judgeOp(op int, bk *bucket, decay float64, end time.Time, warm bool) {
+// judgeOp evaluates an operation's rate, 5xx share, latency and size, and
+// returns the count the forecast should learn from: during a surge or a drop,
+// the baseline's, so that an incident does not become part of the daily shape.
+func (d *Detector) judgeOp(op int, bk *bucket, decay float64, end time.Time, warm bool) float64 {
 	s := &d.ops[op]
 	s.push(bk)
 	w := s.window()
@@ -535,12 +539,16 @@ func (d *Detector) judgeOp(op int, bk *bucket, decay float64, end time.Time, war
 			d.emit(Event{Signal: RateDrop, Op: op, Time: end, Observed: w.n, Baseline: exp, Threshold: exp / d.cfg.RateRatio, Window: span})
 		}
 	}
-	if !rateHit {
+	learn := bk.n
+	if rateHit {
+		learn = s.rate.x / s.rate.n
+	} else {
 		s.rate.add(decay, bk.n, 1, bk.n*bk.n)
 	}
 	d.share(&s.share[4], UpstreamErrors, op, w.errs, w.n, bk.errs, bk.n, decay, end, span, warm)
 	d.shift(&s.lat, LatencyShift, op, &w, bk, true, d.cfg.LatencyRate, decay, end, span, warm)
 	d.shift(&s.size, SizeShift, op, &w, bk, false, d.cfg.SizeRatio, decay, end, span, warm)
+	return learn
 }
 
 // judgeTotal evaluates the shares that describe clients rather than one
@@ -562,18 +570,31 @@ const shareFloor = 0.002
 
 // share tests whether x of n requests in the window is far above the share the
 // baseline expects; the baseline learns only from buckets that did not fire.
+// The test is the Poisson deviance (the log of the Chernoff bound on the
+// upper tail) against Z²/2: at large counts it is the familiar standard score,
+// at the small counts of a quiet night it does not mistake a Poisson tail for
+// a normal one.
 func (d *Detector) share(e *ewma, sig Signal, op int, x, n, bx, bn, decay float64, end time.Time, span time.Duration, warm bool) {
 	p := shareFloor
 	if e.n > 0 {
 		p = max(e.x/e.n, shareFloor)
 	}
 	exp := n * p
-	thr := max(d.cfg.ShareRatio*exp, d.cfg.MinCount, exp+d.cfg.Z*math.Sqrt(exp*(1-p)+1))
-	if warm && x >= thr {
-		d.emit(Event{Signal: sig, Op: op, Time: end, Observed: x, Baseline: exp, Threshold: thr, Window: span})
+	if warm && x >= d.cfg.MinCount && x >= d.cfg.ShareRatio*exp && deviance(x, exp) >= d.cfg.Z*d.cfg.Z/2 {
+		d.emit(Event{Signal: sig, Op: op, Time: end, Observed: x, Baseline: exp, Threshold: max(d.cfg.ShareRatio*exp, d.cfg.MinCount), Window: span})
 		return
 	}
 	e.add(decay, bx, bn, 0)
+}
+
+// deviance is x·ln(x/m) − (x − m), the exponent of the Chernoff bound on
+// P(X ≥ x) for X Poisson with mean m (zero when x ≤ m).
+func deviance(x, m float64) float64 {
+	if x <= m {
+		return 0
+	}
+	m = max(m, 1e-9)
+	return x*math.Log(x/m) - (x - m)
 }
 
 // shift tests whether the window's mean of log2 values (latency or size) is far
