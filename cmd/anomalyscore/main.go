@@ -14,14 +14,15 @@ import (
 )
 
 func main() {
-	seeds := flag.Int("seeds", 5, "number of seeds (1..N)")
+	seeds := flag.Int("seeds", 5, "number of seeds")
+	first := flag.Uint64("first", 1, "the first seed; the others follow it")
 	days := flag.Int("days", 3, "simulated days per seed")
 	verbose := flag.Bool("v", false, "print each seed's false alerts by signal")
 	flag.Parse()
 	results := make([]*sim.Result, *seeds)
 	var wg sync.WaitGroup
 	for i := range results {
-		wg.Go(func() { results[i] = sim.Run(sim.Config{Seed: uint64(i + 1), Days: *days}) })
+		wg.Go(func() { results[i] = sim.Run(sim.Config{Seed: *first + uint64(i), Days: *days}) })
 	}
 	wg.Wait()
 	if *verbose {

@@ -377,14 +377,15 @@ func (e *ewma) add(decay, x, n, x2 float64) {
 }
 
 type opState struct {
-	win    []bucket
-	at     int
-	filled int
-	rate   ewma // per bucket: x = count, x2 = count², n = 1
-	share  [5]ewma
-	lat    ewma
-	size   ewma
-	fc     *Forecaster
+	win     []bucket
+	at      int
+	surging bool // the rate signal fired on the last bucket
+	filled  int
+	rate    ewma // per bucket: x = count, x2 = count², n = 1
+	share   [5]ewma
+	lat     ewma
+	size    ewma
+	fc      *Forecaster
 }
 
 func (s *opState) window() bucket {
@@ -545,7 +546,8 @@ func (d *Detector) judgeOp(op int, bk *bucket, decay float64, end time.Time, war
 	} else {
 		s.rate.add(decay, bk.n, 1, bk.n*bk.n)
 	}
-	d.share(&s.share[4], UpstreamErrors, op, w.errs, w.n, bk.errs, bk.n, decay, end, span, warm)
+	s.surging = rateHit
+	d.share(&s.share[4], UpstreamErrors, op, w.errs, w.n, bk.errs, bk.n, !rateHit, decay, end, span, warm)
 	d.shift(&s.lat, LatencyShift, op, &w, bk, true, d.cfg.LatencyRate, decay, end, span, warm)
 	d.shift(&s.size, SizeShift, op, &w, bk, false, d.cfg.SizeRatio, decay, end, span, warm)
 	return learn
@@ -554,14 +556,21 @@ func (d *Detector) judgeOp(op int, bk *bucket, decay float64, end time.Time, war
 // judgeTotal evaluates the shares that describe clients rather than one
 // operation: 401/403, 404, validation failures, 429.
 func (d *Detector) judgeTotal(bk *bucket, decay float64, end time.Time, warm bool) {
+	// While an operation's rate is surging its extra requests would dilute
+	// (or inflate) every share, and the baseline would come out of the
+	// incident wrong: the shares learn only from ordinary traffic.
+	learn := true
+	for op := range d.cfg.Ops {
+		learn = learn && !d.ops[op].surging
+	}
 	s := &d.ops[d.cfg.Ops]
 	s.push(bk)
 	w := s.window()
 	span := d.cfg.Bucket * time.Duration(s.filled)
-	d.share(&s.share[0], AuthFailureSpread, -1, w.auth, w.n, bk.auth, bk.n, decay, end, span, warm)
-	d.share(&s.share[1], NotFoundSpread, -1, w.notFound, w.n, bk.notFound, bk.n, decay, end, span, warm)
-	d.share(&s.share[2], ValidationSpread, -1, w.invalid, w.n, bk.invalid, bk.n, decay, end, span, warm)
-	d.share(&s.share[3], ThrottledSpread, -1, w.throttled, w.n, bk.throttled, bk.n, decay, end, span, warm)
+	d.share(&s.share[0], AuthFailureSpread, -1, w.auth, w.n, bk.auth, bk.n, learn, decay, end, span, warm)
+	d.share(&s.share[1], NotFoundSpread, -1, w.notFound, w.n, bk.notFound, bk.n, learn, decay, end, span, warm)
+	d.share(&s.share[2], ValidationSpread, -1, w.invalid, w.n, bk.invalid, bk.n, learn, decay, end, span, warm)
+	d.share(&s.share[3], ThrottledSpread, -1, w.throttled, w.n, bk.throttled, bk.n, learn, decay, end, span, warm)
 }
 
 // shareFloor keeps a share's baseline from reaching zero, so one stray 5xx
@@ -574,7 +583,7 @@ const shareFloor = 0.002
 // upper tail) against Z²/2: at large counts it is the familiar standard score,
 // at the small counts of a quiet night it does not mistake a Poisson tail for
 // a normal one.
-func (d *Detector) share(e *ewma, sig Signal, op int, x, n, bx, bn, decay float64, end time.Time, span time.Duration, warm bool) {
+func (d *Detector) share(e *ewma, sig Signal, op int, x, n, bx, bn float64, learn bool, decay float64, end time.Time, span time.Duration, warm bool) {
 	p := shareFloor
 	if e.n > 0 {
 		p = max(e.x/e.n, shareFloor)
@@ -584,7 +593,9 @@ func (d *Detector) share(e *ewma, sig Signal, op int, x, n, bx, bn, decay float6
 		d.emit(Event{Signal: sig, Op: op, Time: end, Observed: x, Baseline: exp, Threshold: max(d.cfg.ShareRatio*exp, d.cfg.MinCount), Window: span})
 		return
 	}
-	e.add(decay, bx, bn, 0)
+	if learn {
+		e.add(decay, bx, bn, 0)
+	}
 }
 
 // deviance is x·ln(x/m) − (x − m), the exponent of the Chernoff bound on

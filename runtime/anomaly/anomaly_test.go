@@ -240,3 +240,24 @@ func BenchmarkObserveParallel(b *testing.B) {
 		}
 	})
 }
+
+// A flood of clean requests must not teach the share baselines a lower share
+// of 401/404/validation failures, or ordinary traffic after it reads as a
+// burst. The feeder's shares are exact, so a lax test shows the dilution.
+func TestSharesDoNotLearnFromASurge(t *testing.T) {
+	f := newFeeder(Config{WarmUp: 10 * time.Minute, Z: 2, MinCount: 3})
+	f.run(20*60, nil)
+	var k uint64 = 1 << 40
+	f.run(30*60, func(now time.Time, obs func(Obs)) {
+		for range 200 {
+			k++
+			obs(Obs{Time: now, Op: 0, Key: k, Path: k, Status: 200, Latency: 20 * time.Millisecond, Size: 200})
+		}
+	})
+	f.run(10*60, nil)
+	for _, e := range f.events {
+		if e.Signal != RateSurge {
+			t.Errorf("after a clean surge: %+v", e)
+		}
+	}
+}
