@@ -312,32 +312,32 @@ func (d *Detector) Observe(o Obs) {
 	kw := t / d.keyWinNs
 	g := int(kw % 3)
 	frac := float64(t-kw*d.keyWinNs) / float64(d.keyWinNs)
-	d.countKey(kRate, g, o.Key, frac)
+	d.countKey(kRate, g, o.Key, h, frac)
 	switch {
 	case auth:
-		d.countKey(kAuth, g, o.Key, frac)
+		d.countKey(kAuth, g, o.Key, h, frac)
 	case o.Status == 404:
-		if d.notFound[g].firstTime(o.Key ^ mix(o.Path)) {
-			d.countKey(kNotFound, g, o.Key, frac)
+		if d.notFound[g].firstTime(h ^ o.Path) {
+			d.countKey(kNotFound, g, o.Key, h, frac)
 		}
 	case o.Status == 429:
-		d.countKey(kThrottled, g, o.Key, frac)
+		d.countKey(kThrottled, g, o.Key, h, frac)
 	}
 	if o.ValidationFailed {
-		d.countKey(kInvalid, g, o.Key, frac)
+		d.countKey(kInvalid, g, o.Key, h, frac)
 	}
 }
 
 // countKey adds one to key's count in the current window and, when the sliding
 // estimate (this window plus the unexpired part of the previous one) crosses
 // the signal's threshold, remembers the key for Tick.
-func (d *Detector) countKey(s, g int, key uint64, frac float64) {
+func (d *Detector) countKey(s, g int, key, h uint64, frac float64) {
 	thr := d.keyThr[s]
-	cur := d.keyCMS[s][g].add(key)
+	cur := d.keyCMS[s][g].add(h)
 	if cur < thr/4 {
 		return
 	}
-	prev := d.keyCMS[s][(g+2)%3].estimate(key)
+	prev := d.keyCMS[s][(g+2)%3].estimate(h)
 	est := cur + uint32(float64(prev)*(1-frac))
 	if est >= thr && (est-1 < thr || cur == thr) {
 		d.keyCand[s].push(key, est)

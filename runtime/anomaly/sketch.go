@@ -15,8 +15,12 @@ func mix(x uint64) uint64 {
 
 const sketchDepth = 4
 
-// rowSeeds make the sketch's rows independent hash functions.
-var rowSeeds = [sketchDepth]uint64{0x9e3779b97f4a7c15, 0xc2b2ae3d27d4eb4f, 0x165667b19e3779f9, 0x27d4eb2f165667c5}
+// column is row i's column for a key whose mixed hash is h: two halves of one
+// hash combined (Kirsch and Mitzenmacher's double hashing) serve as the rows'
+// independent hash functions at the cost of one mix per key.
+func (c *cms) column(h uint64, i int) uint64 {
+	return (h + uint64(i)*(h>>32|1)) & c.mask
+}
 
 // cms is a count-min sketch with atomic counters: an estimate is never below
 // the true count and exceeds it only by what colliding keys added, so a key is
@@ -34,20 +38,21 @@ func newCMS(width int) *cms {
 	return c
 }
 
-// add counts one for key and returns the new estimate.
-func (c *cms) add(key uint64) uint32 {
+// add counts one for the key whose mixed hash is h and returns the new
+// estimate.
+func (c *cms) add(h uint64) uint32 {
 	est := ^uint32(0)
 	for i := range c.rows {
-		v := c.rows[i][mix(key^rowSeeds[i])&c.mask].Add(1)
+		v := c.rows[i][c.column(h, i)].Add(1)
 		est = min(est, v)
 	}
 	return est
 }
 
-func (c *cms) estimate(key uint64) uint32 {
+func (c *cms) estimate(h uint64) uint32 {
 	est := ^uint32(0)
 	for i := range c.rows {
-		est = min(est, c.rows[i][mix(key^rowSeeds[i])&c.mask].Load())
+		est = min(est, c.rows[i][c.column(h, i)].Load())
 	}
 	return est
 }
