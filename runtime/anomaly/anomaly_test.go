@@ -261,3 +261,28 @@ func TestSharesDoNotLearnFromASurge(t *testing.T) {
 		}
 	}
 }
+
+// Observe from several goroutines while Tick, Events and Forecast run: under
+// -race this shows the request path shares nothing unsynchronized with them.
+func TestObserveConcurrentWithTick(t *testing.T) {
+	d := New(Config{Ops: 4, WarmUp: time.Second})
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 20000 {
+				o := benchObs(uint64(g*100000 + i))
+				o.Time = t0.Add(time.Duration(i) * time.Millisecond)
+				d.Observe(o)
+			}
+		}()
+	}
+	for s := range 25 {
+		d.Tick(t0.Add(time.Duration(s) * time.Second))
+		d.Events()
+		d.Forecast(-1, 5*time.Minute)
+	}
+	for range 4 {
+		<-done
+	}
+}
