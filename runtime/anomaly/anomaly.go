@@ -501,7 +501,7 @@ func (d *Detector) harvest(bi int64) {
 	if (bi+1)*d.bucketNs%int64(d.cfg.ForecastStep) == 0 {
 		secs := d.cfg.ForecastStep.Seconds()
 		for op := range d.ops {
-			d.ops[op].fc.Add(d.stepAcc[op] / secs)
+			d.ops[op].fc.Add(math.Log1p(d.stepAcc[op] / secs))
 			d.stepAcc[op] = 0
 		}
 	}
@@ -682,5 +682,6 @@ func (d *Detector) Forecast(op int, horizon time.Duration) (rate float64, ok boo
 		op = d.cfg.Ops
 	}
 	h := int((horizon + d.cfg.ForecastStep - 1) / d.cfg.ForecastStep)
-	return d.ops[op].fc.Forecast(max(h, 1))
+	v, ok := d.ops[op].fc.Forecast(max(h, 1))
+	return math.Expm1(v), ok
 }
