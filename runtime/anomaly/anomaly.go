@@ -635,6 +635,9 @@ func (d *Detector) shift(e *ewma, sig Signal, op int, w, bk *bucket, latency boo
 	e.add(decay, bsum, bn, bsum2)
 }
 
+// maxCooldowns bounds the quiet periods remembered at once.
+const maxCooldowns = 8192
+
 // emit applies the cooldown: a (signal, op, key) that reported within
 // Cooldown extends its quiet period instead of reporting again, so one long
 // incident is one event.
@@ -645,11 +648,20 @@ func (d *Detector) emit(e Event) {
 		return
 	}
 	d.cooldown[k] = e.Time.Add(d.cfg.Cooldown)
-	if len(d.cooldown) > 4096 { // bounded: forget expired quiet periods
+	if len(d.cooldown) > maxCooldowns/2 { // bounded: forget expired quiet periods first
 		for ck, until := range d.cooldown {
 			if !e.Time.Before(until) {
 				delete(d.cooldown, ck)
 			}
+		}
+		// Thousands of keys misbehaving at once (a botnet over its per-key
+		// thresholds): forget arbitrary quiet periods rather than grow; at
+		// worst some of those keys report twice.
+		for ck := range d.cooldown {
+			if len(d.cooldown) <= maxCooldowns {
+				break
+			}
+			delete(d.cooldown, ck)
 		}
 	}
 	if len(d.recent) < cap(d.recent) {

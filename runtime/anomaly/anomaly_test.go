@@ -286,3 +286,16 @@ func TestObserveConcurrentWithTick(t *testing.T) {
 		<-done
 	}
 }
+
+func TestCooldownTableIsBounded(t *testing.T) {
+	d := New(Config{Ops: 1})
+	for k := range uint64(3 * maxCooldowns) {
+		d.emit(Event{Signal: KeyAuthFailures, Op: -1, Key: k + 1, Time: t0})
+	}
+	if n := len(d.cooldown); n > maxCooldowns {
+		t.Fatalf("%d quiet periods remembered, want at most %d", n, maxCooldowns)
+	}
+	if n := len(d.Events()); n != 256 {
+		t.Fatalf("%d recent events kept, want 256", n)
+	}
+}
