@@ -648,7 +648,7 @@ func (d *Detector) emit(e Event) {
 		return
 	}
 	d.cooldown[k] = e.Time.Add(d.cfg.Cooldown)
-	if len(d.cooldown) > maxCooldowns/2 { // bounded: forget expired quiet periods first
+	if len(d.cooldown) > maxCooldowns { // bounded: forget expired quiet periods first
 		for ck, until := range d.cooldown {
 			if !e.Time.Before(until) {
 				delete(d.cooldown, ck)
@@ -656,9 +656,10 @@ func (d *Detector) emit(e Event) {
 		}
 		// Thousands of keys misbehaving at once (a botnet over its per-key
 		// thresholds): forget arbitrary quiet periods rather than grow; at
-		// worst some of those keys report twice.
+		// worst some of those keys report twice. Down to half, so that the
+		// sweep runs once per maxCooldowns/2 new entries, not on each.
 		for ck := range d.cooldown {
-			if len(d.cooldown) <= maxCooldowns {
+			if len(d.cooldown) <= maxCooldowns/2 {
 				break
 			}
 			delete(d.cooldown, ck)
