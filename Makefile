@@ -17,7 +17,7 @@ SPECS    := $(wildcard specs/*.yaml)
 BENCH_SPECS := $(wildcard testdata/bench/*.yaml)
 BIN      := bin/gatewaygen
 
-.PHONY: help build generate checkgenerate test bench benchcmp oracle loadtest fuzz lint demo clean
+.PHONY: help build generate checkgenerate test bench benchcmp oracle loadtest fuzz lint demo clean anomaly-score
 
 help: ## show this help
 	@echo "usage: make TARGET"
@@ -113,6 +113,12 @@ demo: build ## serve the petstore gateway in --mock mode on 127.0.0.1:8080, with
 	echo "  curl -si -X DELETE http://127.0.0.1:8080/v1/pets/1 -H 'Authorization: Bearer $$token'   # 403: lacks pets:admin"
 	@echo "stop with ^C"
 	$(BIN) serve specs/petstore.yaml --mock --listen 127.0.0.1:8080
+
+# ANOMALY_SEEDS and ANOMALY_DAYS size the run; docs/anomaly.md records the defaults' table.
+ANOMALY_SEEDS ?= 5
+ANOMALY_DAYS  ?= 3
+anomaly-score: ## replay seeded labeled traces through runtime/anomaly: recall, delay, false alerts, forecast MAPE (worst over seeds)
+	$(GO) run ./cmd/anomalyscore -seeds $(ANOMALY_SEEDS) -days $(ANOMALY_DAYS)
 
 clean: ## remove build output
 	rm -rf bin/
