@@ -112,3 +112,18 @@ func TestRequestPath(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyLimitAllocs checks that choosing a request's limit allocates
+// nothing: it runs for every request, before the handler.
+func TestBodyLimitAllocs(t *testing.T) {
+	b := bodyLimiter{limit: func(method, path []byte) int { return len(path) }, fallback: 1024}
+	var h fasthttp.RequestHeader
+	h.SetMethod("POST")
+	h.SetRequestURI("http://x/v1/pets?limit=3")
+	if n := b.of(&h); n != len("/v1/pets") {
+		t.Fatalf("limit %d, want %d", n, len("/v1/pets"))
+	}
+	if a := testing.AllocsPerRun(100, func() { b.of(&h) }); a != 0 {
+		t.Errorf("%v allocations per request", a)
+	}
+}
