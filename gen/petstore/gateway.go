@@ -30,6 +30,7 @@ import (
 // environment override it at start-up.
 func Defaults() server.Config {
 	return server.Config{
+		BodyLimit:      bodyLimit,
 		HeaderTimeout:  5 * time.Second,
 		IdleTimeout:    75 * time.Second,
 		Listen:         "127.0.0.1:8080",
@@ -136,6 +137,23 @@ func New(cfg server.Config) (*Gateway, error) {
 
 // basePath is the public path prefix, from servers[0].url or x-gateway.base-path.
 var basePath = []byte("/v1")
+
+// bodyLimit is the body limit of the operation that method and the raw path
+// (no query) route to, for the server to refuse a larger body before
+// reading it; 0 leaves the API's largest, 65536 bytes.
+func bodyLimit(method, path []byte) int {
+	if !bytes.HasPrefix(path, basePath) {
+		return 0
+	}
+	path = path[len(basePath):]
+	var args pathArgs
+	op, _ := route(method, path, &args)
+	switch op {
+	case opCreatePet:
+		return 4096
+	}
+	return 0
+}
 
 // Handle serves one request: it routes the raw path, then hands over to the
 // operation's handler; unknown paths get 404 and known paths with another

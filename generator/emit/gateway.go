@@ -31,6 +31,10 @@ func (g *gen) gateway(f *jen.File) {
 			d[jen.Id("Name")] = jen.Lit(api.Name)
 			d[jen.Id("Listen")] = jen.Lit(api.Listen)
 			d[jen.Id("MaxRequestBody")] = jen.Lit(int(api.MaxBody))
+			// Body limits (bodylimit.go): each operation's, before its body is read.
+			if limits, _ := g.bodyLimitOps(); len(limits) > 0 {
+				d[jen.Id("BodyLimit")] = jen.Id("bodyLimit")
+			}
 			if api.MaxHeaderBytes > 0 {
 				d[jen.Id("MaxHeaderBytes")] = jen.Lit(int(api.MaxHeaderBytes))
 			}
@@ -122,6 +126,7 @@ func (g *gen) gateway(f *jen.File) {
 		f.Comment("basePath is the public path prefix, from servers[0].url or x-gateway.base-path.")
 		f.Var().Id("basePath").Op("=").Index().Byte().Parens(jen.Lit(api.BasePath))
 	}
+	g.bodyLimit(f)
 
 	comment(f, "Handle serves one request: it routes the raw path, then hands over to the\noperation's handler; unknown paths get 404 and known paths with another\nmethod 405, both as problem+json.")
 	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("Handle").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).BlockFunc(func(b *jen.Group) {

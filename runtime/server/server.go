@@ -98,6 +98,11 @@ type Config struct {
 	PrintConfig  bool          // --print-config: print the effective configuration and exit
 	TLSCert      string        // PEM certificate chain file of the public listener (tls.go); "" for plain HTTP
 	TLSKey       string        // its private key file
+
+	// Body limits (bodylimit.go): the largest body the operation a request
+	// goes to accepts, from its method and raw path (no query); 0 or a nil
+	// BodyLimit leaves MaxRequestBody. The generated Defaults sets it.
+	BodyLimit func(method, path []byte) int
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -378,17 +383,25 @@ func parseBool(v string) (bool, error) {
 // once the header is parsed, moves the read deadline on; so ReadTimeout
 // carries the header timeout and HeaderReceived the body's. The connection
 // caps are LimitConns's.
+//
+// HeaderReceived also sets the body limit of each request from
+// cfg.BodyLimit (its operation's), so that fasthttp refuses a Content-Length
+// over it before reading a byte of the body and cuts a chunked body there;
+// either way the answer is 413 and the connection is closed, the rest of
+// the body unread.
 func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	maxBody := orDefault(max(cfg.MaxRequestBody, 0), DefaultMaxRequestBody)
 	maxHeader := orDefault(max(cfg.MaxHeaderBytes, 0), DefaultMaxHeaderBytes)
 	timeout := orDefault(max(cfg.Timeout, 0), DefaultTimeout)
 	headerTimeout := orDefault(max(cfg.HeaderTimeout, 0), DefaultHeaderTimeout)
 	idle := orDefault(max(cfg.IdleTimeout, 0), DefaultIdleTimeout)
-	bodyDeadline := fasthttp.RequestConfig{ReadTimeout: timeout}
+	limits := bodyLimiter{limit: cfg.BodyLimit, fallback: maxBody}
 	return &fasthttp.Server{
-		Handler:                      h,
-		ErrorHandler:                 errorHandler(int64(maxBody), maxHeader),
-		HeaderReceived:               func(*fasthttp.RequestHeader) fasthttp.RequestConfig { return bodyDeadline },
+		Handler:      h,
+		ErrorHandler: errorHandler(limits, maxHeader),
+		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			return fasthttp.RequestConfig{ReadTimeout: timeout, MaxRequestBodySize: limits.of(hd)}
+		},
 		Name:                         "gatewaygen",
 		MaxRequestBodySize:           maxBody,
 		ReadBufferSize:               maxHeader,
@@ -400,14 +413,21 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	}
 }
 
-func errorHandler(maxBody int64, maxHeader int) func(*fasthttp.RequestCtx, error) {
+func errorHandler(limits bodyLimiter, maxHeader int) func(*fasthttp.RequestCtx, error) {
 	headerDetail := "request line and headers exceed " + strconv.Itoa(maxHeader) + " bytes"
 	return func(ctx *fasthttp.RequestCtx, err error) {
 		var small *fasthttp.ErrSmallBuffer
 		var netErr net.Error
 		switch {
 		case errors.Is(err, fasthttp.ErrBodyTooLarge):
-			problem.PayloadTooLarge(ctx, maxBody)
+			// fasthttp keeps the header of a Content-Length it refuses but
+			// resets the request when it cuts a chunked body, so the limit
+			// that body met is no longer known here.
+			if ctx.Request.Header.ContentLength() > 0 {
+				problem.PayloadTooLarge(ctx, int64(limits.of(&ctx.Request.Header)))
+			} else {
+				blank(ctx, fasthttp.StatusRequestEntityTooLarge, "chunked request body exceeds the body limit of its operation")
+			}
 		case errors.As(err, &small) || errors.Is(err, fasthttp.ErrSmallReadBuffer):
 			blank(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, headerDetail)
 		case errors.As(err, &netErr) && netErr.Timeout():
