@@ -67,8 +67,9 @@ func New(cfg server.Config) (*Gateway, error) {
 	g := &Gateway{mock: cfg.Mock}
 	var err error
 	if g.pets, err = proxy.NewUpstream(proxy.UpstreamConfig{
-		Balance: "p2c-ewma",
-		Name:    "pets",
+		Balance:     "p2c-ewma",
+		MaxInFlight: 1024,
+		Name:        "pets",
 		Passive: balance.Passive{
 			ConsecutiveFailures: 5,
 			Eject:               10 * time.Second,

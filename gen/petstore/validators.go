@@ -13,7 +13,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
-// validateNewPet checks a NewPet (specs/petstore.yaml:302:5) at the iterator.
+// validateNewPet checks a NewPet (specs/petstore.yaml:303:5) at the iterator.
 func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -122,7 +122,7 @@ func validateListPetsResponse200(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateProblem checks a Problem (specs/petstore.yaml:334:5) at the iterator.
+// validateProblem checks a Problem (specs/petstore.yaml:335:5) at the iterator.
 func validateProblem(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -168,7 +168,7 @@ func validateProblem(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validatePet checks a Pet (specs/petstore.yaml:323:5) at the iterator.
+// validatePet checks a Pet (specs/petstore.yaml:324:5) at the iterator.
 func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.Object:
@@ -337,7 +337,7 @@ func validateNewPetOwner(it *jsonv.Iter, errs *problem.Errors) {
 	}
 }
 
-// validateStatus checks a Status (specs/petstore.yaml:299:5) at the iterator.
+// validateStatus checks a Status (specs/petstore.yaml:300:5) at the iterator.
 func validateStatus(it *jsonv.Iter, errs *problem.Errors) {
 	switch it.Peek() {
 	case jsonv.String:

@@ -53,6 +53,7 @@ func (g *gen) upstreamPolicy(d jen.Dict, u *ir.Upstream) {
 		d[jen.Id("ClientHost")] = jen.True()
 	}
 	setInt(d, "MaxResponseBody", int(u.MaxResponseBody))
+	setInt(d, "MaxInFlight", int(u.MaxInFlight))
 	if t := u.TLS; t != nil {
 		d[jen.Id("TLS")] = jen.Qual(proxy, "TLS").Values(nonZero(jen.Dict{
 			jen.Id("CAFile"): litOrNil(t.CAFile), jen.Id("ServerName"): litOrNil(t.ServerName),

@@ -217,6 +217,7 @@ type Upstream struct {
 	// ClientHost sends the client's Host rather than the target's.
 	ClientHost      bool  `json:"clientHost,omitempty"`
 	MaxResponseBody int64 `json:"maxResponseBody,omitempty"`
+	MaxInFlight     int64 `json:"maxInFlight,omitempty"` // 0: no cap
 	// TLS to https targets: files and a name; nil for the defaults.
 	TLS *UpstreamTLS `json:"tls,omitempty"`
 }

@@ -25,6 +25,7 @@ func lowerUpstreamPolicy(up *ir.Upstream, u xgateway.Upstream) {
 	}
 	up.ClientHost = u.Host.V == "client"
 	up.MaxResponseBody = u.MaxResponseBody.V
+	up.MaxInFlight = u.MaxInFlight.V
 	if t := u.TLS; t != nil {
 		up.TLS = &ir.UpstreamTLS{CAFile: t.CA.V, ServerName: t.ServerName.V, CertFile: t.Cert.V, KeyFile: t.Key.V}
 	}

@@ -81,6 +81,7 @@ var keyTable = []KeySpec{
 	{Key: "upstreams.<name>.passive.consecutive-failures", Where: upstrLvl, Type: "integer", Default: code(strconv.Itoa(balance.DefaultConsecutiveFailures)), Example: "5"},
 	{Key: "upstreams.<name>.passive.eject", Where: upstrLvl, Type: "duration", Default: code(FormatDuration(balance.DefaultEject)), Example: "30s"},
 	{Key: "upstreams.<name>.host", Where: upstrLvl, Type: "enum", Default: code("target"), Example: "client"},
+	{Key: "upstreams.<name>.max-in-flight", Where: upstrLvl, Type: "integer", Default: "no limit", Example: "512"},
 	{Key: "upstreams.<name>.max-response-body", Where: upstrLvl, Type: "size", Default: "no limit", Example: "10MiB"},
 	{Key: "upstreams.<name>.tls", Where: upstrLvl, Type: "object", Default: "system CAs, target's host", Example: "{ca: certs/upstream-ca.pem}"},
 	{Key: "upstreams.<name>.tls.ca", Where: upstrLvl, Type: "file", Default: "the system's CAs", Example: "certs/upstream-ca.pem"},

@@ -126,6 +126,7 @@ type Upstream struct {
 
 	Host            Value[string] // target (default) or client
 	MaxResponseBody Value[int64]
+	MaxInFlight     Value[int64] // calls in flight over all the upstream's operations
 	TLS             *UpstreamTLS
 }
 

@@ -132,6 +132,8 @@ func (d *Decoder) upstreamPolicy(k, v *yaml.Node, p string, u *Upstream) bool {
 			d.Diags.Errorf(u.Host.Pos, "%s: expected target or client, found %q", p, u.Host.V)
 			u.Host = Value[string]{}
 		}
+	case "max-in-flight":
+		u.MaxInFlight = d.count(v, p)
 	case "max-response-body":
 		u.MaxResponseBody = d.size(v, p)
 		if u.MaxResponseBody.Set && u.MaxResponseBody.V > math.MaxInt32 {

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -318,5 +319,49 @@ func TestHashConsumer(t *testing.T) {
 		if len(counts[c]) != 1 {
 			t.Fatalf("consumer %s went to targets %v, want one", c, counts[c])
 		}
+	}
+}
+
+// An upstream's cap on calls in flight answers 503 with Retry-After at
+// once past it, and frees its slots as calls end.
+func TestMaxInFlight(t *testing.T) {
+	release := make(chan struct{})
+	var entered atomic.Int64
+	srv := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		entered.Add(1)
+		<-release
+	}}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln) //nolint:errcheck // ends with Shutdown
+	t.Cleanup(func() { _ = srv.Shutdown() })
+	u := upstreamOf(t, UpstreamConfig{MaxInFlight: 2, Timeout: 5 * time.Second}, "http://"+ln.Addr().String())
+	gw := startGateway(t, u, "", 0)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(release)
+	for range 2 {
+		wg.Go(func() {
+			if c, err := net.Dial("tcp", gw); err == nil {
+				fmt.Fprint(c, "GET /orig HTTP/1.1\r\nHost: gw\r\n\r\n")
+				io.Copy(io.Discard, io.LimitReader(c, 1)) // until the answer starts
+				c.Close()
+			}
+		})
+	}
+	waitFor(t, func() bool { return entered.Load() == 2 })
+	start := time.Now()
+	r := do(t, gw, "GET /orig HTTP/1.1\r\nHost: gw\r\n\r\n")
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the third call waited %v", d)
+	}
+	decodeProblem(t, r, fasthttp.StatusServiceUnavailable, "upstream pets: serving its maximum of 2 requests at once; retry shortly")
+	if string(r.Header.Peek("Retry-After")) != "1" {
+		t.Fatalf("Retry-After %q", r.Header.Peek("Retry-After"))
+	}
+	if u.inFlight.Load() != 2 {
+		t.Fatalf("%d calls in flight counted, want 2", u.inFlight.Load())
 	}
 }

@@ -31,6 +31,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -75,6 +76,10 @@ type UpstreamConfig struct {
 	MaxResponseBody int64
 	// TLS configures calls to https targets.
 	TLS TLS
+	// MaxInFlight caps the calls to the upstream being made at once, over
+	// all its operations; past it a request is answered 503 with
+	// Retry-After at once, never queued. 0 is no cap.
+	MaxInFlight int64
 }
 
 // TLS is how the gateway calls https targets: the CA bundle that verifies
@@ -127,11 +132,14 @@ type Upstream struct {
 	key     []byte // HashKey.Name, for Peek
 	// clientHost: see UpstreamConfig.ClientHost.
 	clientHost bool
-	health     *checker
+	// maxInFlight and inFlight: see UpstreamConfig.MaxInFlight.
+	maxInFlight int64
+	inFlight    atomic.Int64
+	health      *checker
 
 	// Problem details, composed once so the failure path does not allocate
 	// either: an outage is exactly when the gateway must stay cheap.
-	msgNoTargets, msgAllDown, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid, msgTooLarge string
+	msgNoTargets, msgAllDown, msgTimeout, msgBusy, msgRefused, msgClosed, msgDNS, msgConnect, msgInvalid, msgTooLarge, msgInFlight string
 }
 
 // targetSet is the targets of an upstream at one time, with their
@@ -166,7 +174,8 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 		hashKey: cfg.HashKey,
 		key:     []byte(cfg.HashKey.Name),
 
-		clientHost: cfg.ClientHost,
+		clientHost:  cfg.ClientHost,
+		maxInFlight: cfg.MaxInFlight,
 	}
 	var err error
 	if u.tls, err = cfg.TLS.config(); err != nil {
@@ -208,6 +217,7 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 	u.msgConnect = prefix + "cannot connect"
 	u.msgInvalid = prefix + "invalid response"
 	u.msgTooLarge = prefix + "response too large"
+	u.msgInFlight = prefix + "serving its maximum of " + strconv.FormatInt(cfg.MaxInFlight, 10) + " requests at once; retry shortly"
 
 	if cfg.Health.Path != "" && cfg.Health.Path[0] != '/' {
 		return nil, fmt.Errorf("proxy: upstream %s: health path must start with /", cfg.Name)
@@ -460,6 +470,16 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		problem.ServiceUnavailable(ctx, u.msgAllDown)
 		return false
 	}
+	if u.maxInFlight > 0 {
+		if u.inFlight.Add(1) > u.maxInFlight {
+			u.inFlight.Add(-1)
+			// One second is a hint: when a call ends depends on the upstream.
+			resp.Header.SetCanonical(hRetryAfter, retryAfterOne)
+			problem.ServiceUnavailable(ctx, u.msgInFlight)
+			return false
+		}
+		defer u.inFlight.Add(-1)
+	}
 	if u.budget != nil {
 		u.budget.Deposit()
 	}
@@ -619,7 +639,11 @@ func (u *Upstream) keyOf(ctx *fasthttp.RequestCtx) []byte {
 	return nil
 }
 
-var http11 = []byte("HTTP/1.1")
+var (
+	http11        = []byte("HTTP/1.1")
+	hRetryAfter   = []byte("Retry-After")
+	retryAfterOne = []byte("1")
+)
 
 // headerSource is what stripHopByHop needs of a request or response header.
 type headerSource interface {
