@@ -33,6 +33,8 @@ type API struct {
 	CacheMaxBytes   int64         `json:"cacheMaxBytes,omitempty"` // the response cache's budget; 0 = runtime default
 	CacheRedis      bool          `json:"cacheRedis,omitempty"`    // cache.store: redis, shared through --redis
 	Admin           string        `json:"admin,omitempty"`         // the admin listener's address; "" for none
+	// anomaly detection (anomaly.go); nil for none
+	Anomaly *Anomaly `json:"anomaly,omitempty"`
 	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
 	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
 	Routes          *Node         `json:"routes,omitempty"`

@@ -45,6 +45,9 @@ type Config struct {
 	Capacity float64       // requests per second one instance serves; 0: no replica gauge
 	Detector anomaly.Config
 	Log      io.Writer // where events are logged as JSON lines; nil: stderr
+	// Export registers the series for the admin listener's /metrics; a
+	// gateway without one keeps them to itself.
+	Export bool
 }
 
 // Guard is one gateway's detector and what acts on its findings. Observe,
@@ -59,8 +62,7 @@ type Guard struct {
 	log    io.Writer
 }
 
-// New builds a guard and registers its series for the admin listener's
-// /metrics.
+// New builds a guard.
 func New(cfg Config) *Guard {
 	if cfg.TTL <= 0 {
 		cfg.TTL = DefaultTTL
@@ -103,7 +105,9 @@ func New(cfg Config) *Guard {
 			})
 		}
 	}
-	vm.RegisterSet(g.set)
+	if cfg.Export {
+		vm.RegisterSet(g.set)
+	}
 	return g
 }
 
