@@ -62,7 +62,8 @@ func (g *gen) stages() []stage {
 		// tracing: the trace id is set before anything can refuse
 		traceStage{gen: g},
 		authStage{gen: g},
-		anomalyConsumerStage{gen: g}, // anomaly: a blocked consumer, once auth has named it
+		// anomaly: a blocked consumer, once auth has named it
+		anomalyConsumerStage{gen: g},
 		rateLimitStage{gen: g}, // rate limits: after auth (keys on the consumer), before validation
 		requestStage{gen: g},
 		transformStage{gen: g},

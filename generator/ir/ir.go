@@ -33,8 +33,6 @@ type API struct {
 	CacheMaxBytes   int64         `json:"cacheMaxBytes,omitempty"` // the response cache's budget; 0 = runtime default
 	CacheRedis      bool          `json:"cacheRedis,omitempty"`    // cache.store: redis, shared through --redis
 	Admin           string        `json:"admin,omitempty"`         // the admin listener's address; "" for none
-	// anomaly detection (anomaly.go); nil for none
-	Anomaly *Anomaly `json:"anomaly,omitempty"`
 	Upstreams       []*Upstream   `json:"upstreams,omitempty"`
 	Operations      []*Operation  `json:"operations,omitempty"` // sorted by path, then method
 	Routes          *Node         `json:"routes,omitempty"`
@@ -62,6 +60,9 @@ type API struct {
 	// DocsPath is where the gateway serves its developer portal (from
 	// x-gateway.docs), matched before the base path; "" when it does not.
 	DocsPath string `json:"docsPath,omitempty"`
+
+	// anomaly detection (anomaly.go); nil for none
+	Anomaly *Anomaly `json:"anomaly,omitempty"`
 }
 
 // Pattern is one compiled `pattern` of the generated package.
