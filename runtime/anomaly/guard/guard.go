@@ -176,6 +176,10 @@ func (g *Guard) Refused(ctx *fasthttp.RequestCtx, consumer string) bool {
 		return false
 	}
 	if !g.listed.Blocked(ClientKey(ctx, consumer), time.Now()) {
+		if g.cfg.Action == Header && consumer == "" {
+			// The upstream believes the tag: a client must not send its own.
+			ctx.Request.Header.Del(HeaderName)
+		}
 		return false
 	}
 	if g.cfg.Action == Header {

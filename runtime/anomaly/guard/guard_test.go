@@ -60,8 +60,12 @@ func TestGuardActs(t *testing.T) {
 			t.Errorf("action %d: tagged %v, want %v", c.action, got, c.tagged)
 		}
 		other := request("192.0.2.8", 0)
-		if g.Refused(other, "") || len(other.Request.Header.Peek(HeaderName)) > 0 {
-			t.Errorf("action %d: another address is refused or tagged", c.action)
+		other.Request.Header.Set(HeaderName, "forged")
+		if g.Refused(other, "") {
+			t.Errorf("action %d: another address is refused", c.action)
+		}
+		if forged := len(other.Request.Header.Peek(HeaderName)) > 0; forged == (c.action == Header) {
+			t.Errorf("action %d: a client's own %s kept: %v", c.action, HeaderName, forged)
 		}
 		if g.Refused(bad, "alice") && c.action == Block {
 			t.Errorf("action %d: a consumer is refused for its address's event", c.action)
