@@ -99,3 +99,18 @@ func TestClientKey(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRequestPath is what each request costs the gateway: the check
+// before auth and the observation when it returns, from many goroutines.
+func BenchmarkRequestPath(b *testing.B) {
+	g := New(Config{Gateway: "t", Ops: []string{"(none)", "listItems"}, Action: Block})
+	defer g.Close()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := request("192.0.2.7", 200)
+		for pb.Next() {
+			g.Refused(ctx, "")
+			g.Observe(ctx, 1, "", time.Millisecond, false)
+		}
+	})
+}
