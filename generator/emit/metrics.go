@@ -103,11 +103,14 @@ const MissLabel = "(none)"
 
 func (s metricsStage) missDecl(f *jen.File) {
 	comment(f, "observeMiss records a request that matched no operation (404, 405).")
-	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("observeMiss").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).Block(
-		jen.Id("st").Op(":=").Qual(s.rt("request"), "Acquire").Call(),
-		jen.Id("g").Dot("observe").Call(jen.Id("ctx"), jen.Id("st"), jen.Id("opNone")),
-		jen.Qual(s.rt("request"), "Release").Call(jen.Id("st")),
-	)
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id("observeMiss").Params(jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx")).BlockFunc(func(b *jen.Group) {
+		b.Id("st").Op(":=").Qual(s.rt("request"), "Acquire").Call()
+		b.Id("g").Dot("observe").Call(jen.Id("ctx"), jen.Id("st"), jen.Id("opNone"))
+		if (anomalyStage{gen: s.gen}).active() { // anomaly: scans over unknown paths count too
+			b.Id("g").Dot("spot").Call(jen.Id("ctx"), jen.Id("st"), jen.Id("opNone"))
+		}
+		b.Qual(s.rt("request"), "Release").Call(jen.Id("st"))
+	})
 }
 
 // metricLabels names each operation in the metrics by its operationId,

@@ -62,6 +62,8 @@ func (g *gen) stages() []stage {
 		// tracing: the trace id is set before anything can refuse
 		traceStage{gen: g},
 		authStage{gen: g},
+		// anomaly: a blocked consumer, once auth has named it
+		anomalyConsumerStage{gen: g},
 		rateLimitStage{gen: g}, // rate limits: after auth (keys on the consumer), before validation
 		requestStage{gen: g},
 		transformStage{gen: g},
@@ -69,6 +71,7 @@ func (g *gen) stages() []stage {
 		responseStage{gen: g},
 		// operations: metrics observe every outcome, refusals included
 		metricsStage{gen: g},
+		anomalyStage{gen: g}, // anomaly: after metrics, so that its refusals are still counted
 	} {
 		if s.active() {
 			out = append(out, s)

@@ -60,6 +60,9 @@ type API struct {
 	// DocsPath is where the gateway serves its developer portal (from
 	// x-gateway.docs), matched before the base path; "" when it does not.
 	DocsPath string `json:"docsPath,omitempty"`
+
+	// anomaly detection (anomaly.go); nil for none
+	Anomaly *Anomaly `json:"anomaly,omitempty"`
 }
 
 // Pattern is one compiled `pattern` of the generated package.

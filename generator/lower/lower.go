@@ -144,12 +144,13 @@ func (l *lowerer) root() {
 	l.api.MaxConns = int(g.Limits.MaxConns.V) // xgateway bounds both to an int32
 	l.api.MaxConnsPerIP = int(g.Limits.MaxConnsPerIP.V)
 	l.api.Admin = g.Admin.Listen.V // operations: "" for no admin listener
+	l.api.Anomaly = anomaly(g.Anomaly)
 	l.api.BasePath = basePath(l.doc)
 	l.api.AnnotateFormats = l.doc.Gateway.Formats.V == "annotate"
 	// An upstream's Go name is a Gateway field: it must not take the name
 	// of one the gateway keeps for itself (gateway.go, and the stages'
 	// fields in metrics.go and cors.go).
-	upNames := namer{"mock": 1, "resp": 1, "metrics": 1, "access": 1, "cors": 1}
+	upNames := namer{"mock": 1, "resp": 1, "metrics": 1, "access": 1, "cors": 1, "anomaly": 1}
 	for _, u := range g.Upstreams {
 		up := &ir.Upstream{
 			Name:    u.Name,

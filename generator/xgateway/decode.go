@@ -75,6 +75,8 @@ func (d *Decoder) DecodeRoot(key, val *yaml.Node) Root {
 			d.admin(v, path, &r.Admin)
 		case "docs":
 			d.docs(v, path, &r.Docs)
+		case "anomaly": // anomaly detection (anomaly.go)
+			r.Anomaly = d.anomaly(v, path)
 		case "security":
 			if d.isMap(v, path) {
 				for i := 0; i+1 < len(v.Content); i += 2 {

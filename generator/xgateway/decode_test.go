@@ -189,6 +189,13 @@ func TestDecodeErrors(t *testing.T) {
 		{`{response-validation: {sample: 1.5}}`, WhereOperation, `must be > 0 and <= 1`},
 		{`{response-validation: {sample: 10%}}`, WhereOperation, `x-gateway.response-validation.sample: expected a number > 0 and <= 1 like 0.1, found "10%"`},
 		{`{response-validation: {rate: 0.1}}`, WhereOperation, `unknown key "rate" (valid keys: enabled, sample)`},
+		// anomaly detection
+		{`{anomaly: {action: throttle}}`, WhereRoot, `t.yaml:1:31: x-gateway.anomaly.action: expected log, header or block, found "throttle"`},
+		{`{anomaly: {ttl: 0s}}`, WhereRoot, `x-gateway.anomaly.ttl: must be > 0`},
+		{`{anomaly: {capacity: 0}}`, WhereRoot, `x-gateway.anomaly.capacity: must be an integer >= 1`},
+		{`{anomaly: {key-auth-failures: -3}}`, WhereRoot, `x-gateway.anomaly.key-auth-failures: must be an integer >= 1`},
+		{`{anomaly: {treshold: 3}}`, WhereRoot, `x-gateway.anomaly: unknown key "treshold"`},
+		{`{anomaly: block}`, WhereRoot, `x-gateway.anomaly: expected an object`},
 		// rate limits
 		{`{rate-limit: {rate: 10/fortnight}}`, WhereOperation, `t.yaml:1:32: x-gateway.rate-limit.rate: expected a rate like 10/s, 600/min, 10000/day or 100/10s, found "10/fortnight"`},
 		{`{rate-limit: {rate: 10}}`, WhereOperation, `x-gateway.rate-limit.rate: expected a rate like 10/s, 600/min, 10000/day or 100/10s, found 10`},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatewaygen/gatewaygen/runtime/anomaly/guard"
 	"github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/cache"
@@ -143,6 +144,13 @@ var keyTable = []KeySpec{
 	// operations: the admin listener
 	{Key: "admin", Where: rootOnly, Type: "object", Default: "", Example: `{listen: "127.0.0.1:9091"}`},
 	{Key: "admin.listen", Where: rootOnly, Type: "host:port", Default: "none: no admin listener", Example: `"127.0.0.1:9091"`},
+	// anomaly detection: runtime/anomaly in the request path
+	{Key: "anomaly", Where: rootOnly, Type: "object", Default: "none: no detector", Example: "{action: block, ttl: 10m}"},
+	{Key: "anomaly.action", Where: rootOnly, Type: "enum", Default: code("log"), Example: "block"},
+	{Key: "anomaly.ttl", Where: rootOnly, Type: "duration", Default: code(FormatDuration(guard.DefaultTTL)), Example: "1m"},
+	{Key: "anomaly.capacity", Where: rootOnly, Type: "integer", Default: "none: no replica gauge", Example: "500"},
+	{Key: "anomaly.warm-up", Where: rootOnly, Type: "duration", Default: code("30m"), Example: "1h"},
+	{Key: "anomaly.key-auth-failures", Where: rootOnly, Type: "integer", Default: code("20"), Example: "50"},
 	// cors: cross-origin requests from browsers
 	{Key: "cors", Where: allLevel, Type: "object", Default: "", Example: `{origins: ["https://app.example.com"]}`},
 	{Key: "cors.origins", Where: allLevel, Type: "list of origin", Default: "none: CORS off", Example: `["https://app.example.com"]`},
@@ -232,9 +240,7 @@ func FormatDuration(d time.Duration) string {
 
 // futureKeys are keys of the design's later shape. They are rejected with
 // "not supported yet" rather than as unknown, and never silently ignored.
-var futureKeys = map[string]bool{
-	"anomaly": true,
-}
+var futureKeys = map[string]bool{}
 
 // Keys returns the table of every accepted key, in the order the reference
 // documents them. The slice is a copy; callers may modify it.

@@ -35,6 +35,8 @@ type Root struct {
 	ClientIPHeader Value[string]   // client-ip-header: x-forwarded-for or forwarded
 	Admin          Admin           // x-gateway.admin
 	Docs           Docs            // x-gateway.docs
+	// anomaly detection (anomaly.go); nil when the document has none
+	Anomaly *Anomaly
 	Settings
 }
 

@@ -49,17 +49,25 @@ type state struct {
 func adminHandler(st *state) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		path := string(ctx.Path())
+		var page fasthttp.RequestHandler
 		switch path {
 		case PathMetrics, PathHealth, PathReady:
 		default:
-			problem.NotFound(ctx)
-			return
+			// pages a gateway added (adminpages.go)
+			if page = adminPage(path); page == nil {
+				problem.NotFound(ctx)
+				return
+			}
 		}
 		if !ctx.IsGet() && !ctx.IsHead() {
 			problem.MethodNotAllowed(ctx, "GET, HEAD")
 			return
 		}
 		ctx.Response.Header.Set("Cache-Control", "no-store")
+		if page != nil {
+			page(ctx)
+			return
+		}
 		switch path {
 		case PathMetrics:
 			ctx.SetContentType("text/plain; version=0.0.4; charset=utf-8")
