@@ -98,6 +98,10 @@ type Config struct {
 	PrintConfig  bool          // --print-config: print the effective configuration and exit
 	TLSCert      string        // PEM certificate chain file of the public listener (tls.go); "" for plain HTTP
 	TLSKey       string        // its private key file
+
+	// mutualTLS (mtls.go): the authorities client certificates are
+	// verified against, filled by the generated New; ParseFlags sets it.
+	ClientCAs *ClientCAs
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -216,6 +220,8 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 			envUpstreams[k] = true
 		}
 	}
+	// mutualTLS: shared by every copy of cfg, so New can fill it.
+	cfg.ClientCAs = &ClientCAs{}
 	cfg.Auth = make(map[string]string, len(defaults.Auth))
 	for k, v := range defaults.Auth {
 		cfg.Auth[k] = v
