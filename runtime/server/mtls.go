@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"net"
 	"sync"
 )
 
@@ -71,4 +72,24 @@ func withClientCAs(base *tls.Config, cas *ClientCAs) *tls.Config {
 		return c, nil
 	}
 	return base
+}
+
+// limitTLSConn is a limitConn over a TLS connection that still shows its
+// TLS state: fasthttp's RequestCtx.TLSConnectionState (which the
+// mutualTLS check reads) and IsTLS look for these two methods on the
+// connection they serve, and a wrapper that hid them would make every
+// request look like plain HTTP without a client certificate.
+type limitTLSConn struct {
+	*limitConn
+	tls *tls.Conn
+}
+
+func (c limitTLSConn) Handshake() error                     { return c.tls.Handshake() }
+func (c limitTLSConn) ConnectionState() tls.ConnectionState { return c.tls.ConnectionState() }
+
+func withTLSState(lc *limitConn) net.Conn {
+	if tc, ok := lc.Conn.(*tls.Conn); ok {
+		return limitTLSConn{limitConn: lc, tls: tc}
+	}
+	return lc
 }
