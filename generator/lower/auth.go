@@ -183,9 +183,6 @@ func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
 	} else if !src.Set() && !hmac {
 		l.diags.Warnf(m.Pos, "x-gateway.security.%s: no %s source; the gateway will not start until it is given with --auth %s=file:PATH or env:NAME", s.Name, materialKey(s), s.Name)
 	}
-	if s.Kind == ir.AuthMutualTLS && src.URL.Set {
-		l.diags.Errorf(src.URL.Pos, "x-gateway.security.%s.%s.url: only a JWKS is fetched from a URL; give {file: PATH} or {env: NAME}", s.Name, want)
-	}
 	s.Env, s.File = src.Env.V, src.File.V
 	s.URL, s.Refresh, s.MinRefetch = src.URL.V, src.Refresh.V, src.MinRefetch.V
 	for _, t := range []xgateway.Value[time.Duration]{src.Refresh, src.MinRefetch} {
