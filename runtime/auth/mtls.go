@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -112,13 +113,21 @@ func (m *MutualTLS) ClientCAs() []*x509.Certificate { return m.mat.Load().certs 
 // consumer. A plain-HTTP connection, or a TLS one without a certificate,
 // has no credential of this scheme.
 func (m *MutualTLS) Check(v *Verdict) bool {
-	cs := v.ctx.TLSConnectionState()
-	if cs == nil || len(cs.VerifiedChains) == 0 {
+	// The state is read from the connection itself rather than through
+	// RequestCtx.TLSConnectionState, whose pointer to a copy escapes to
+	// the heap on every request.
+	tc, ok := v.ctx.Conn().(tlsState)
+	if !ok {
+		v.note(m, absent, nil)
+		return false
+	}
+	chains := tc.ConnectionState().VerifiedChains
+	if len(chains) == 0 {
 		v.note(m, absent, nil)
 		return false
 	}
 	mat := m.mat.Load()
-	for _, chain := range cs.VerifiedChains {
+	for _, chain := range chains {
 		if len(chain) == 0 || !mat.roots[string(chain[len(chain)-1].Raw)] {
 			continue
 		}
@@ -132,6 +141,12 @@ func (m *MutualTLS) Check(v *Verdict) bool {
 	}
 	v.note(m, invalid, nil)
 	return false
+}
+
+// tlsState is a TLS connection: *tls.Conn, or the server's wrapper of one
+// that shows its state.
+type tlsState interface {
+	ConnectionState() tls.ConnectionState
 }
 
 // challenge is empty: TLS has no HTTP authentication scheme, so no
