@@ -10,7 +10,7 @@ import (
 
 // ClientCAs collects, from the gateway's mutualTLS schemes, the
 // authorities the public TLS listener verifies client certificates
-// against. ParseFlags creates it; the generated New adds each scheme's
+// against. Main creates it; the generated New adds each scheme's
 // source while the Config is a copy, which is why it is shared by pointer.
 type ClientCAs struct {
 	mu      sync.Mutex

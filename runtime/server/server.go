@@ -100,7 +100,7 @@ type Config struct {
 	TLSKey       string        // its private key file
 
 	// mutualTLS (mtls.go): the authorities client certificates are
-	// verified against, filled by the generated New; ParseFlags sets it.
+	// verified against, filled by the generated New; Main sets it.
 	ClientCAs *ClientCAs
 }
 
@@ -220,8 +220,6 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 			envUpstreams[k] = true
 		}
 	}
-	// mutualTLS: shared by every copy of cfg, so New can fill it.
-	cfg.ClientCAs = &ClientCAs{}
 	cfg.Auth = make(map[string]string, len(defaults.Auth))
 	for k, v := range defaults.Auth {
 		cfg.Auth[k] = v
@@ -463,6 +461,9 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 		}
 		return 0
 	}
+	// mutualTLS: shared by every copy of cfg, so that build (the
+	// generated New) can register the client CAs serve's listener uses.
+	cfg.ClientCAs = &ClientCAs{}
 	h, err := build(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
