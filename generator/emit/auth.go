@@ -66,6 +66,8 @@ func (s authStage) fields(gr *jen.Group) {
 			typ = "Basic"
 		case ir.AuthIntrospect:
 			typ = "Introspection"
+		case ir.AuthMutualTLS:
+			typ = "MutualTLS"
 		}
 		gr.Id(a.GoName).Op("*").Qual(s.rt("auth"), typ).Comment("security scheme " + a.Name)
 	}
@@ -172,6 +174,17 @@ func (s authStage) setupAuth(f *jen.File) {
 						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
 					}
 				})))
+			case ir.AuthMutualTLS:
+				call = jen.Qual(s.rt("auth"), "NewMutualTLS").Call(jen.Qual(s.rt("auth"), "MutualTLSConfig").Values(jen.DictFunc(func(d jen.Dict) {
+					d[jen.Id("Scheme")] = jen.Lit(a.Name)
+					d[jen.Id("CA")] = jen.Id("src")
+					if a.Forward {
+						d[jen.Id("Forward")] = jen.True()
+					}
+					if a.ConsumerHeader != "" {
+						d[jen.Id("ConsumerHeader")] = jen.Lit(a.ConsumerHeader)
+					}
+				})))
 			case ir.AuthBasic:
 				call = jen.Qual(s.rt("auth"), "NewBasic").Call(jen.Qual(s.rt("auth"), "BasicConfig").Values(jen.DictFunc(func(d jen.Dict) {
 					d[jen.Id("Scheme")] = jen.Lit(a.Name)
@@ -251,6 +264,13 @@ func (s authStage) setupAuth(f *jen.File) {
 				})))
 			}
 			b.If(jen.List(jen.Id("g").Dot(a.GoName), jen.Id("err")).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+			if a.Kind == ir.AuthMutualTLS {
+				// The TLS listener verifies client certificates against
+				// the scheme's authorities (nil when embedded: no listener).
+				b.If(jen.Id("cfg").Dot("ClientCAs").Op("!=").Nil()).Block(
+					jen.Id("cfg").Dot("ClientCAs").Dot("Add").Call(jen.Id("g").Dot(a.GoName).Dot("ClientCAs")),
+				)
+			}
 		}
 		b.Comment("SIGHUP reads every scheme's material again; a broken file keeps the old.")
 		for _, a := range api.AuthSchemes {
@@ -321,7 +341,7 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 				a := api.AuthSchemes[c.Scheme]
 				check := jen.Id("g").Dot(a.GoName).Dot("Check")
 				switch {
-				case a.Kind == ir.AuthAPIKey, a.Kind == ir.AuthBasic:
+				case a.Kind == ir.AuthAPIKey, a.Kind == ir.AuthBasic, a.Kind == ir.AuthMutualTLS:
 					check = check.Call(jen.Op("&").Id("v"))
 				case scopeVar[[2]int{i, j}] != "":
 					check = check.Call(jen.Op("&").Id("v"), jen.Id(scopeVar[[2]int{i, j}]))

@@ -268,6 +268,19 @@ const testSecret = "generated-test-secret-that-nobody-signs-with"
 // bytes, nobody kept.
 const testUsers = "test:$2a$04$ydQaZ65zzOYA9v4hXvaUhuIJ7uPIklnV0dkQB3lkuXxHvE7qphmDG"
 
+// testClientCA is a CA certificate whose private key was thrown away when
+// it was made: no client certificate it signed exists.
+const testClientCA = `-----BEGIN CERTIFICATE-----
+MIIBQDCB86ADAgECAgEBMAUGAytlcDAnMSUwIwYDVQQDExxnYXRld2F5Z2VuIGdl
+bmVyYXRlZC10ZXN0IENBMCAXDTI2MDEwMTAwMDAwMFoYDzIxMjYwMTAxMDAwMDAw
+WjAnMSUwIwYDVQQDExxnYXRld2F5Z2VuIGdlbmVyYXRlZC10ZXN0IENBMCowBQYD
+K2VwAyEAtzy+AJZbPeKYkMQQlpDPzEpQbN2sFok6X45zbGY58nujQjBAMA4GA1Ud
+DwEB/wQEAwICBDAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTO3Yjc+z+pTbV3
+uW+YSiHZmJt0nDAFBgMrZXADQQAlwHIxiFEkmU21L4B6TqYMwvxq9HdKLDccXz96
+TaaxTdgkg609zCXIu2+zF05GJNmYfoWmnT/D5pv3qLZxlZ0K
+-----END CERTIFICATE-----
+`
+
 // needsCredential reports whether o refuses a request without one.
 func needsCredential(o *ir.Operation) bool {
 	if !protected(o) {
@@ -297,6 +310,8 @@ func (g *gen) authTests(f *jen.File) {
 					d[jen.Lit(a.Name)] = jen.Lit(testUsers)
 				case ir.AuthIntrospect:
 					d[jen.Lit(a.Name)] = jen.Lit(testSecret)
+				case ir.AuthMutualTLS:
+					d[jen.Lit(a.Name)] = jen.Lit(testClientCA)
 				default:
 					d[jen.Lit(a.Name)] = jen.Lit("test:generated-test-key-nobody-sends")
 				}

@@ -130,6 +130,8 @@ const (
 	AuthBasic = "basic" // user:password in Authorization: Basic, checked against password hashes
 	// opaque tokens (auth2)
 	AuthIntrospect = "introspect" // an opaque token in Authorization: Bearer, checked by RFC 7662 introspection
+	// mutualTLS
+	AuthMutualTLS = "mutualTLS" // a client certificate the TLS listener verified against the scheme's CA
 )
 
 // AuthScheme is a security scheme the gateway enforces, with where its

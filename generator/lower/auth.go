@@ -109,12 +109,14 @@ func (l *lowerer) authScheme(name string, pos diag.Pos) (idx int, enforced, know
 		}
 	case s.Type == "http" && strings.EqualFold(s.Scheme, "basic"):
 		out.Kind = ir.AuthBasic
+	case s.Type == "mutualTLS":
+		out.Kind = ir.AuthMutualTLS
 	default:
 		what := s.Type
 		if s.Type == "http" {
 			what = "http " + s.Scheme
 		}
-		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: %s is not enforced yet (enforced: apiKey, http basic, http bearer, oauth2 and openIdConnect with JWT access tokens); the alternatives that need it are refused", name, what)
+		l.diags.Warnf(s.Pos, "components.securitySchemes.%s: %s is not enforced yet (enforced: apiKey, http basic, http bearer, oauth2 and openIdConnect with JWT access tokens, mutualTLS); the alternatives that need it are refused", name, what)
 		l.authIndex[name] = -1
 		return 0, false, true
 	}
@@ -157,10 +159,10 @@ func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
 		return
 	}
 	// Each kind takes one material key; another kind's is a mistake.
-	given := map[string]xgateway.Secret{"keys": m.Keys, "jwks": m.JWKS, "users": m.Users}
+	given := map[string]xgateway.Secret{"keys": m.Keys, "jwks": m.JWKS, "users": m.Users, "client-ca": m.ClientCA}
 	want := materialKey(s)
 	src := given[want]
-	for _, k := range []string{"keys", "jwks", "users"} {
+	for _, k := range []string{"keys", "jwks", "users", "client-ca"} {
 		if k != want && given[k].Set() {
 			l.diags.Errorf(given[k].Pos, "x-gateway.security.%s.%s: %s; give its material with %s", s.Name, k, kindTakes(s), want)
 		}
@@ -203,6 +205,8 @@ func materialKey(s *ir.AuthScheme) string {
 		return "jwks"
 	case ir.AuthBasic:
 		return "users"
+	case ir.AuthMutualTLS:
+		return "client-ca"
 	}
 	return "keys"
 }
@@ -214,6 +218,8 @@ func kindTakes(s *ir.AuthScheme) string {
 		return "the scheme takes a JWT"
 	case ir.AuthBasic:
 		return "an http basic scheme checks passwords against users"
+	case ir.AuthMutualTLS:
+		return "a mutualTLS scheme checks client certificates against a client-ca"
 	}
 	return "an apiKey scheme takes keys"
 }

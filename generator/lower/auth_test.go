@@ -56,3 +56,51 @@ func TestAuthPlans(t *testing.T) {
 		t.Errorf("oauth scheme %+v", o)
 	}
 }
+
+// TestAuthMutualTLS: a mutualTLS scheme is enforced (no longer dropped as
+// unsupported), takes its CA from client-ca on the scheme or under
+// x-gateway.security, and combines with other schemes by OR and AND.
+func TestAuthMutualTLS(t *testing.T) {
+	api, diags := lowerAt(t, `openapi: 3.1.0
+info: {title: T, version: "1"}
+x-gateway:
+  upstreams: {a: {targets: ["http://127.0.0.1:1"]}}
+  upstream: a
+  security:
+    root: {client-ca: {env: ROOT_CA}, forward-consumer: true}
+    key: {keys: {file: keys.txt}}
+paths:
+  /a:
+    get:
+      security: [{cert: []}, {key: []}]
+      responses: {"200": {description: ok}}
+    post:
+      security: [{root: [], key: []}]
+      responses: {"200": {description: ok}}
+components:
+  securitySchemes:
+    cert:
+      type: mutualTLS
+      x-gateway: {client-ca: {file: clients-ca.pem}, forward: {consumer: X-Client}}
+    root: {type: mutualTLS}
+    key: {type: apiKey, in: header, name: X-Key}
+`)
+	if len(diags) != 0 {
+		t.Fatalf("diagnostics:\n%s", diags)
+	}
+	for _, c := range []struct{ method, path, want string }{
+		{"GET", "/a", `{"alternatives":[[{"scheme":0}],[{"scheme":1}]]}`},
+		{"POST", "/a", `{"alternatives":[[{"scheme":1},{"scheme":2}]]}`},
+	} {
+		got, _ := json.Marshal(op(t, api, c.method, c.path).Auth)
+		if string(got) != c.want {
+			t.Errorf("%s %s: auth %s, want %s", c.method, c.path, got, c.want)
+		}
+	}
+	if c := api.AuthSchemes[0]; c.Name != "cert" || c.Kind != "mutualTLS" || c.File != "clients-ca.pem" || c.ConsumerHeader != "X-Client" {
+		t.Errorf("cert scheme %+v", c)
+	}
+	if r := api.AuthSchemes[2]; r.Name != "root" || r.Kind != "mutualTLS" || r.Env != "ROOT_CA" || !r.Forward {
+		t.Errorf("root scheme %+v", r)
+	}
+}

@@ -239,6 +239,8 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 			a.Forward = d.forward(v, p)
 		case "secret":
 			a.Secret = d.secret(v, p, "security.<scheme>.secret")
+		case "client-ca": // mutualTLS
+			a.ClientCA = d.secret(v, p, "security.<scheme>.client-ca")
 		case "introspection":
 			a.Introspection = d.introspection(v, p)
 		default:

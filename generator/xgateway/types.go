@@ -64,6 +64,8 @@ type SchemeAuth struct {
 	Forward Forward // forward: the identity's headers upstream
 	// auth2: HMAC
 	Secret Secret // JWT schemes: the shared secret of HS*
+	// mutualTLS: the authorities of client certificates
+	ClientCA Secret // mutualTLS: PEM CA certificates
 	// auth2: opaque tokens
 	Introspection Introspection // RFC 7662
 }

@@ -305,7 +305,10 @@ func (v *Verdict) Refuse() bool {
 		if status == fasthttp.StatusForbidden && t.f != insufficient {
 			continue
 		}
-		v.ctx.Response.Header.AddBytesV(fasthttp.HeaderWWWAuthenticate, t.s.challenge(buf[:0], t.f, t.scopes))
+		// A scheme with no HTTP challenge (mutualTLS) adds none.
+		if c := t.s.challenge(buf[:0], t.f, t.scopes); len(c) > 0 {
+			v.ctx.Response.Header.AddBytesV(fasthttp.HeaderWWWAuthenticate, c)
+		}
 	}
 	if status == fasthttp.StatusForbidden {
 		problem.Write(v.ctx, status, TypeForbidden, "Insufficient scope", "the credential is valid but lacks a scope this operation requires", nil)

@@ -80,7 +80,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 				continue
 			}
 		}
-		return lc, nil
+		return withTLSState(lc), nil
 	}
 }
 

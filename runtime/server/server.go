@@ -103,6 +103,9 @@ type Config struct {
 	// goes to accepts, from its method and raw path (no query); 0 or a nil
 	// BodyLimit leaves MaxRequestBody. The generated Defaults sets it.
 	BodyLimit func(method, path []byte) int
+	// mutualTLS (mtls.go): the authorities client certificates are
+	// verified against, filled by the generated New; Main sets it.
+	ClientCAs *ClientCAs
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -477,6 +480,9 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 		}
 		return 0
 	}
+	// mutualTLS: shared by every copy of cfg, so that build (the
+	// generated New) can register the client CAs serve's listener uses.
+	cfg.ClientCAs = &ClientCAs{}
 	h, err := build(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)

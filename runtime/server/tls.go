@@ -71,6 +71,9 @@ func checkTLS(cfg Config) error {
 // certificate on SIGHUP until stop is closed. A bad reload is reported on
 // stderr and the previous certificate stays.
 func withTLS(ln net.Listener, cfg Config, prog string, stderr io.Writer, stop <-chan struct{}) (net.Listener, error) {
+	if err := checkClientCAs(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.TLSCert == "" {
 		return ln, nil
 	}
@@ -95,5 +98,5 @@ func withTLS(ln net.Listener, cfg Config, prog string, stderr io.Writer, stop <-
 			}
 		}
 	}()
-	return tls.NewListener(ln, cs.tlsConfig()), nil
+	return tls.NewListener(ln, withClientCAs(cs.tlsConfig(), cfg.ClientCAs)), nil
 }
