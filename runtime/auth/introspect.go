@@ -93,27 +93,7 @@ func (in *Introspection) Reload() error {
 
 // Check asks about the bearer token of the request (or remembers the
 // answer) and that it holds every scope of scopes.
-func (in *Introspection) Check(v *Verdict, scopes []string) bool {
-	tok, f := ExtractBearer(v.ctx)
-	if f != passed {
-		v.note(in, f, scopes)
-		return false
-	}
-	got, ok := in.verify(tok)
-	if !ok {
-		v.note(in, invalid, scopes)
-		return false
-	}
-	for _, want := range scopes {
-		if !contains(got.scopes, want) {
-			v.note(in, insufficient, scopes)
-			return false
-		}
-	}
-	v.note(in, passed, scopes)
-	v.accept(got.consumer)
-	return true
-}
+func (in *Introspection) Check(v *Verdict, scopes []string) bool { return checkBearer(in, v, scopes) }
 
 func (in *Introspection) verify(tok []byte) (verified, bool) {
 	h := tokenHash{maphash.Bytes(in.seeds[0], tok), maphash.Bytes(in.seeds[1], tok)}

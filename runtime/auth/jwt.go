@@ -257,26 +257,38 @@ func (j *JWT) install(raw []byte) error {
 
 // Check verifies the bearer token of the request and that it holds every
 // scope of scopes; the verdict records what was found.
-func (j *JWT) Check(v *Verdict, scopes []string) bool {
+func (j *JWT) Check(v *Verdict, scopes []string) bool { return checkBearer(j, v, scopes) }
+
+// bearer is a scheme whose credential is a bearer token it verifies (or
+// remembers verifying) into what the token proves: JWT and Introspection.
+type bearer interface {
+	scheme
+	verify(tok []byte) (verified, bool)
+}
+
+// checkBearer is the Check of a bearer scheme s: the token taken from the
+// request, verified, its scopes compared with those the requirement needs,
+// and the verdict noted, with the claims s selects for later stages.
+func checkBearer(s bearer, v *Verdict, scopes []string) bool {
 	tok, f := ExtractBearer(v.ctx)
 	if f != passed {
-		v.note(j, f, scopes)
+		v.note(s, f, scopes)
 		return false
 	}
-	got, ok := j.verify(tok)
+	got, ok := s.verify(tok)
 	if !ok {
-		v.note(j, invalid, scopes)
+		v.note(s, invalid, scopes)
 		return false
 	}
 	for _, want := range scopes {
 		if !contains(got.scopes, want) {
-			v.note(j, insufficient, scopes)
+			v.note(s, insufficient, scopes)
 			return false
 		}
 	}
-	v.note(j, passed, scopes)
+	v.note(s, passed, scopes)
 	if got.claims != nil {
-		v.noteClaims(j, got.claims)
+		v.noteClaims(s, got.claims)
 	}
 	v.accept(got.consumer)
 	return true
