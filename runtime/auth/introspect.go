@@ -181,18 +181,7 @@ func (in *Introspection) Introspect(tok string) (verified, error) {
 }
 
 func (in *Introspection) challenge(dst []byte, f finding, scopes []string) []byte {
-	dst = append(dst, "Bearer "...)
-	dst = appendParam(dst, true, "realm", in.cfg.Realm)
-	switch f {
-	case invalid:
-		dst = appendParam(dst, false, "error", "invalid_token")
-	case insufficient:
-		dst = appendParam(dst, false, "error", "insufficient_scope")
-	}
-	if len(scopes) > 0 {
-		dst = appendScopes(dst, scopes)
-	}
-	return dst
+	return bearerChallenge(dst, in.cfg.Realm, f, scopes)
 }
 
 func (in *Introspection) consumerHeader() string {

@@ -532,8 +532,14 @@ func parseBearer(h []byte) ([]byte, finding) {
 }
 
 func (j *JWT) challenge(dst []byte, f finding, scopes []string) []byte {
+	return bearerChallenge(dst, j.cfg.Realm, f, scopes)
+}
+
+// bearerChallenge appends a Bearer challenge (RFC 6750 §3): the realm, the
+// error where a token was sent, and the scopes the requirement needs.
+func bearerChallenge(dst []byte, realm string, f finding, scopes []string) []byte {
 	dst = append(dst, "Bearer "...)
-	dst = appendParam(dst, true, "realm", j.cfg.Realm)
+	dst = appendParam(dst, true, "realm", realm)
 	switch f {
 	case invalid:
 		dst = appendParam(dst, false, "error", "invalid_token")
