@@ -11,6 +11,10 @@ import (
 type BlockList struct {
 	slots []blockSlot
 	mask  uint64
+	// latest is the furthest time any key is denied until: while it is
+	// past, as it is for a gateway under no attack, Blocked answers from
+	// this one load without hashing or probing.
+	latest atomic.Int64
 }
 
 type blockSlot struct {
@@ -48,17 +52,25 @@ func (b *BlockList) Block(key uint64, until time.Time) {
 			victim = s
 		}
 	}
-	victim.until.Store(until.UnixNano())
+	u := until.UnixNano()
+	victim.until.Store(u)
 	victim.key.Store(key)
+	if u > b.latest.Load() {
+		b.latest.Store(u)
+	}
 }
+
+// Active reports whether some key may be denied at now; when it is false,
+// Blocked is false for every key.
+func (b *BlockList) Active(now time.Time) bool { return now.UnixNano() < b.latest.Load() }
 
 // Blocked reports whether key is denied at now.
 func (b *BlockList) Blocked(key uint64, now time.Time) bool {
-	if key == 0 {
+	t := now.UnixNano()
+	if key == 0 || t >= b.latest.Load() {
 		return false
 	}
 	h := mix(key)
-	t := now.UnixNano()
 	for i := uint64(0); i < blockProbe; i++ {
 		s := &b.slots[(h+i)&b.mask]
 		if s.key.Load() == key {

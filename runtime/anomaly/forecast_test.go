@@ -52,15 +52,18 @@ func TestReplicas(t *testing.T) {
 
 func TestBlockList(t *testing.T) {
 	b := NewBlockList(16)
+	if b.Active(t0) {
+		t.Error("an empty list is active")
+	}
 	b.Block(0, t0.Add(1e12))
-	if b.Blocked(0, t0) {
+	if b.Blocked(0, t0) || b.Active(t0) {
 		t.Error("key 0 (unknown) blocked")
 	}
 	b.Block(7, t0.Add(60e9))
-	if !b.Blocked(7, t0) || b.Blocked(8, t0) {
+	if !b.Blocked(7, t0) || b.Blocked(8, t0) || !b.Active(t0) {
 		t.Error("block does not hold, or spills to another key")
 	}
-	if b.Blocked(7, t0.Add(60e9)) {
+	if b.Blocked(7, t0.Add(60e9)) || b.Active(t0.Add(60e9)) {
 		t.Error("block outlives its TTL")
 	}
 	// A flood of blocks keeps the table's size and the newest entries.

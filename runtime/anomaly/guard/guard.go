@@ -1,14 +1,13 @@
 // Package guard connects runtime/anomaly to a fasthttp gateway: it feeds the
 // detector from each request, runs its clock, logs and counts its events,
 // lists the recent ones for the admin listener, acts on them (block a key
-// for a while, or tag its upstream requests) and exports the traffic
-// forecast as gauges an autoscaler can read.
+// for a while, hold it to a tight rate, or tag its upstream requests) and
+// exports the traffic forecast as gauges an autoscaler can read.
 package guard
 
 import (
 	"encoding/json"
 	"io"
-	"net"
 	"os"
 	"strconv"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/runtime/anomaly"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
+	"github.com/gatewaygen/gatewaygen/runtime/ratelimit"
 )
 
 // Action is what the gateway does about an event's key.
@@ -27,10 +27,32 @@ const (
 	Log    Action = iota // log, count and list only
 	Header               // also tag the key's upstream requests with X-Anomaly for TTL
 	Block                // also refuse the key's requests with 403 for TTL
+	Throttle             // also hold the key to Config.Throttle's rate for TTL, refusing the excess with 429
 )
 
-// DefaultTTL is how long a key stays blocked or tagged after an event.
+// DefaultTTL is how long a key stays blocked, throttled or tagged after an
+// event.
 const DefaultTTL = 10 * time.Minute
+
+// Rate is the allowance of a throttled key: Count requests per Period, of
+// which up to Burst may come at once (0: Count).
+type Rate struct {
+	Count  int64
+	Period time.Duration
+	Burst  int64
+}
+
+// DefaultThrottle is a throttled key's allowance when the config names
+// none: a tenth of what the per-key rate signal tolerates by default, so
+// a throttled client is slowed well below the level that flagged it.
+var DefaultThrottle = Rate{Count: 1, Period: time.Second, Burst: 5}
+
+// ThrottlePolicy names the throttle in RateLimit-Policy and RateLimit.
+const ThrottlePolicy = "anomaly-throttle"
+
+// listSize bounds the keys blocked, throttled or tagged at once; the
+// throttle's counts are bounded alike.
+const listSize = 4096
 
 // HeaderName tags an upstream request from a key an event named.
 const HeaderName = "X-Anomaly"
@@ -44,7 +66,11 @@ type Config struct {
 	TTL      time.Duration // 0: DefaultTTL
 	Capacity float64       // requests per second one instance serves; 0: no replica gauge
 	Detector anomaly.Config
-	Log      io.Writer // where events are logged as JSON lines; nil: stderr
+	Throttle Rate // with action Throttle; zero fields take DefaultThrottle's
+	// Proxies are the peers whose forwarding header names the client, as
+	// the rate limiter reads it; nil: the client is the peer.
+	Proxies *ratelimit.Proxies
+	Log     io.Writer // where events are logged as JSON lines; nil: stderr
 	// Export registers the series for the admin listener's /metrics; a
 	// gateway without one keeps them to itself.
 	Export bool
@@ -56,10 +82,12 @@ type Config struct {
 type Guard struct {
 	cfg    Config
 	det    *anomaly.Detector
-	listed *anomaly.BlockList // keys blocked or tagged, by action
+	listed *anomaly.BlockList // keys blocked, throttled or tagged, by action
+	limit  *ratelimit.Op      // a throttled key's allowance, with action Throttle
 	set    *vm.Set
 	events *vm.Counter
 	log    io.Writer
+	now    func() time.Time // tests' clock
 }
 
 // New builds a guard.
@@ -67,9 +95,12 @@ func New(cfg Config) *Guard {
 	if cfg.TTL <= 0 {
 		cfg.TTL = DefaultTTL
 	}
-	g := &Guard{cfg: cfg, listed: anomaly.NewBlockList(4096), set: vm.NewSet(), log: cfg.Log}
+	g := &Guard{cfg: cfg, listed: anomaly.NewBlockList(listSize), set: vm.NewSet(), log: cfg.Log, now: time.Now}
 	if g.log == nil {
 		g.log = os.Stderr
+	}
+	if cfg.Action == Throttle {
+		g.limit = newThrottle(cfg)
 	}
 	dc := cfg.Detector
 	dc.Ops = len(cfg.Ops)
@@ -137,29 +168,51 @@ func (g *Guard) onEvent(e anomaly.Event) {
 	}
 }
 
+// newThrottle builds the limiter a throttled key's requests are counted
+// in: runtime/ratelimit's GCRA over its in-memory store, keyed as the
+// guard keys clients (the consumer, else the client address), so that the
+// 429 and its headers are the rate-limit stage's own.
+func newThrottle(cfg Config) *ratelimit.Op {
+	r := cfg.Throttle
+	if r.Count < 1 || r.Period <= 0 {
+		r.Count, r.Period = DefaultThrottle.Count, DefaultThrottle.Period
+		if r.Burst <= 0 {
+			r.Burst = DefaultThrottle.Burst
+		}
+	}
+	op, err := ratelimit.NewOp(ratelimit.Policy{Gateway: cfg.Gateway, Op: "anomaly", Limits: []ratelimit.Limit{{
+		Name: ThrottlePolicy, Count: r.Count, Period: r.Period, Burst: max(r.Burst, 0),
+		Key: []ratelimit.KeyPart{{Kind: ratelimit.Consumer}},
+	}}}, &ratelimit.Stores{Memory: ratelimit.NewMemory(listSize), Proxies: cfg.Proxies})
+	if err != nil {
+		// NewOp refuses only what the lines above rule out.
+		panic("guard: " + err.Error())
+	}
+	return op
+}
+
 // ClientKey is the key of a request's client: its verified consumer when
-// there is one, else its address. 0 means unknown.
-func ClientKey(ctx *fasthttp.RequestCtx, consumer string) uint64 {
+// there is one, else its address as the trusted proxies report it. 0
+// means unknown.
+func (g *Guard) ClientKey(ctx *fasthttp.RequestCtx, consumer string) uint64 {
 	if consumer != "" {
 		return hashString(consumer) | 1<<63
 	}
-	var ip []byte
-	if a, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
-		ip = a.IP
-	}
-	if len(ip) == 0 {
+	ip := g.cfg.Proxies.ClientIP(ctx)
+	if !ip.IsValid() {
 		return 0
 	}
-	return hashBytes(ip) &^ (1 << 63) // apart from consumers' keys
+	a := ip.As16()
+	return hashBytes(a[:]) &^ (1 << 63) // apart from consumers' keys
 }
 
 // Observe feeds one finished request of operation op to the detector.
 func (g *Guard) Observe(ctx *fasthttp.RequestCtx, op int, consumer string, upstream time.Duration, validationFailed bool) {
 	size := ctx.Request.Header.ContentLength()
 	g.det.Observe(anomaly.Obs{
-		Time:             time.Now(),
+		Time:             g.now(),
 		Op:               op,
-		Key:              ClientKey(ctx, consumer),
+		Key:              g.ClientKey(ctx, consumer),
 		Path:             hashBytes(ctx.Path()),
 		Status:           ctx.Response.StatusCode(),
 		Latency:          upstream,
@@ -169,22 +222,33 @@ func (g *Guard) Observe(ctx *fasthttp.RequestCtx, op int, consumer string, upstr
 }
 
 // Refused answers 403 problem+json when the guard blocks the request's
-// client (by consumer when one is given, else by address) and reports
-// whether it did; with the header action it tags the request instead.
+// client (by consumer when one is given, else by address), or 429 when it
+// throttles the client and the request is over the throttle's rate, and
+// reports whether it did; with the header action it tags the request
+// instead.
 func (g *Guard) Refused(ctx *fasthttp.RequestCtx, consumer string) bool {
 	if g.cfg.Action == Log {
 		return false
 	}
-	if !g.listed.Blocked(ClientKey(ctx, consumer), time.Now()) {
-		if g.cfg.Action == Header && consumer == "" {
-			// The upstream believes the tag: a client must not send its own.
-			ctx.Request.Header.Del(HeaderName)
-		}
-		return false
+	now := g.now()
+	if g.listed.Active(now) && g.listed.Blocked(g.ClientKey(ctx, consumer), now) {
+		return g.act(ctx, consumer)
 	}
-	if g.cfg.Action == Header {
+	if g.cfg.Action == Header && consumer == "" {
+		// The upstream believes the tag: a client must not send its own.
+		ctx.Request.Header.Del(HeaderName)
+	}
+	return false
+}
+
+// act does the action to a request from a listed client.
+func (g *Guard) act(ctx *fasthttp.RequestCtx, consumer string) bool {
+	switch g.cfg.Action {
+	case Header:
 		ctx.Request.Header.Set(HeaderName, "1")
 		return false
+	case Throttle:
+		return !g.limit.Admit(ctx, consumer)
 	}
 	problem.Write(ctx, fasthttp.StatusForbidden, problem.TypeBlank, "Forbidden",
 		"this client is blocked for a while after anomalous traffic", nil)
