@@ -24,10 +24,10 @@ import (
 type Action uint8
 
 const (
-	Log    Action = iota // log, count and list only
-	Header               // also tag the key's upstream requests with X-Anomaly for TTL
-	Block                // also refuse the key's requests with 403 for TTL
-	Throttle             // also hold the key to Config.Throttle's rate for TTL, refusing the excess with 429
+	Log      Action = iota // log, count and list only
+	Header                 // also tag the key's upstream requests with X-Anomaly for TTL
+	Block                  // also refuse the key's requests with 403 for TTL
+	Throttle               // also hold the key to Config.Throttle's rate for TTL, refusing the excess with 429
 )
 
 // DefaultTTL is how long a key stays blocked, throttled or tagged after an
