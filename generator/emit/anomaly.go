@@ -9,7 +9,8 @@ import (
 // anomalyStage runs the gateway's anomaly detector (runtime/anomaly/guard)
 // when the document asks for one (x-gateway anomaly). Each handler first
 // defers feeding the detector, then refuses (or tags) a client an event
-// named, by address, before auth and the upstream:
+// named (or holds it to the throttle's rate), by address, before auth and
+// the upstream:
 //
 //	defer g.spot(ctx, st, opGetPet)
 //	if g.anomaly.Refused(ctx, "") {
@@ -32,18 +33,37 @@ func (s anomalyStage) fields(gr *jen.Group) {
 	gr.Id("anomaly").Op("*").Qual(s.rt("anomaly/guard"), "Guard").Comment("the anomaly detector and what acts on its events")
 }
 
-var anomalyActions = map[string]string{"log": "Log", "header": "Header", "block": "Block"}
+var anomalyActions = map[string]string{"log": "Log", "header": "Header", "throttle": "Throttle", "block": "Block"}
 
-// setup builds the guard, lists its events at the admin listener and
-// starts its clock, which runs as long as the process.
+// setup builds the guard, which reads the client's address through cfg's
+// trusted proxies as the rate limits do, lists its events at the admin
+// listener and starts its clock, which runs as long as the process.
 func (s anomalyStage) setup(b *jen.Group) {
 	a := s.api.Anomaly
 	det := jen.Dict{}
 	if a.WarmUp > 0 {
 		det[jen.Id("WarmUp")] = duration(a.WarmUp)
 	}
-	if a.KeyAuth > 0 {
-		det[jen.Id("KeyAuth")] = jen.Lit(int(a.KeyAuth))
+	counts := []struct {
+		field string
+		n     int64
+	}{{"KeyAuth", a.KeyAuth}, {"KeyRate", a.KeyRate}, {"KeyNotFound", a.KeyNotFound}, {"KeyValidation", a.KeyValidation}, {"KeyThrottled", a.KeyThrottled}}
+	for _, c := range counts {
+		if c.n > 0 {
+			det[jen.Id(c.field)] = jen.Lit(int(c.n))
+		}
+	}
+	if a.Cooldown > 0 {
+		det[jen.Id("Cooldown")] = duration(a.Cooldown)
+	}
+	factors := []struct {
+		field string
+		f     float64
+	}{{"RateRatio", a.RateFactor}, {"ShareRatio", a.ShareFactor}, {"LatencyRate", a.LatencyFactor}, {"SizeRatio", a.SizeFactor}}
+	for _, f := range factors {
+		if f.f > 0 {
+			det[jen.Id(f.field)] = jen.Lit(f.f)
+		}
 	}
 	conf := jen.Dict{
 		jen.Id("Gateway"):  jen.Lit(s.api.Name),
@@ -51,6 +71,7 @@ func (s anomalyStage) setup(b *jen.Group) {
 		jen.Id("Action"):   jen.Qual(s.rt("anomaly/guard"), anomalyActions[a.Action]),
 		jen.Id("Detector"): jen.Qual(s.rt("anomaly"), "Config").Values(det),
 		jen.Id("Export"):   jen.Id("cfg").Dot("Admin").Op("!=").Lit(""),
+		jen.Id("Proxies"):  jen.Id("proxies"),
 	}
 	if a.TTL > 0 {
 		conf[jen.Id("TTL")] = duration(a.TTL)
@@ -58,7 +79,18 @@ func (s anomalyStage) setup(b *jen.Group) {
 	if a.Capacity > 0 {
 		conf[jen.Id("Capacity")] = jen.Lit(float64(a.Capacity))
 	}
-	b.Id("g").Dot("anomaly").Op("=").Qual(s.rt("anomaly/guard"), "New").Call(jen.Qual(s.rt("anomaly/guard"), "Config").Values(conf))
+	if t := a.Throttle; t != nil {
+		rate := jen.Dict{jen.Id("Count"): jen.Lit(int(t.Count)), jen.Id("Period"): duration(t.Period)}
+		if t.Burst > 0 {
+			rate[jen.Id("Burst")] = jen.Lit(int(t.Burst))
+		}
+		conf[jen.Id("Throttle")] = jen.Qual(s.rt("anomaly/guard"), "Rate").Values(rate)
+	}
+	b.Block(
+		jen.List(jen.Id("proxies"), jen.Err()).Op(":=").Qual(s.rt("ratelimit"), "ParseProxies").Call(jen.Id("cfg").Dot("TrustedProxies"), jen.Id("cfg").Dot("ClientIPHeader")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Id("g").Dot("anomaly").Op("=").Qual(s.rt("anomaly/guard"), "New").Call(jen.Qual(s.rt("anomaly/guard"), "Config").Values(conf)),
+	)
 	b.Qual(s.rt("server"), "HandleAdmin").Call(jen.Qual(s.rt("server"), "PathAnomalies"), jen.Id("g").Dot("anomaly").Dot("ServeEvents"))
 	b.Go().Id("g").Dot("anomaly").Dot("Run").Call(jen.Nil())
 }
@@ -82,8 +114,8 @@ func (s anomalyStage) decls(f *jen.File) {
 	)
 }
 
-// anomalyConsumerStage refuses (or tags) a verified consumer an event
-// named, right after auth:
+// anomalyConsumerStage refuses (throttles, tags) a verified consumer an
+// event named, right after auth:
 //
 //	if st.Consumer != "" && g.anomaly.Refused(ctx, st.Consumer) {
 //		return

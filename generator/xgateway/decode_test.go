@@ -52,6 +52,12 @@ func snippet(key, example string) string {
 		return "{upstreams: {u: {targets: [" + target + "], " + parts[0] + ": " + s + "}}}"
 	case strings.HasPrefix(key, "rate-limit.") && key != "rate-limit.rate":
 		return "{rate-limit: {rate: 1/s, " + strings.TrimPrefix(key, "rate-limit.") + ": " + example + "}}"
+	case key == "anomaly.throttle":
+		return "{anomaly: {action: throttle, throttle: " + example + "}}"
+	case key == "anomaly.throttle.rate":
+		return "{anomaly: {action: throttle, throttle: {rate: " + example + "}}}"
+	case strings.HasPrefix(key, "anomaly.throttle."):
+		return "{anomaly: {action: throttle, throttle: {rate: 1/s, " + strings.TrimPrefix(key, "anomaly.throttle.") + ": " + example + "}}}"
 	}
 	parts := strings.Split(key, ".")
 	s := example
@@ -190,7 +196,25 @@ func TestDecodeErrors(t *testing.T) {
 		{`{response-validation: {sample: 10%}}`, WhereOperation, `x-gateway.response-validation.sample: expected a number > 0 and <= 1 like 0.1, found "10%"`},
 		{`{response-validation: {rate: 0.1}}`, WhereOperation, `unknown key "rate" (valid keys: enabled, sample)`},
 		// anomaly detection
-		{`{anomaly: {action: throttle}}`, WhereRoot, `t.yaml:1:31: x-gateway.anomaly.action: expected log, header or block, found "throttle"`},
+		{`{anomaly: {action: quarantine}}`, WhereRoot, `t.yaml:1:31: x-gateway.anomaly.action: expected log or header or throttle or block, found "quarantine"`},
+		{`{anomaly: {action: block, throttle: {rate: 1/s}}}`, WhereRoot, `t.yaml:1:38: x-gateway.anomaly.throttle: only action throttle uses it, but action is block`},
+		{`{anomaly: {throttle: {rate: 1/s}}}`, WhereRoot, `x-gateway.anomaly.throttle: only action throttle uses it, but action is log (the default); add action: throttle`},
+		{`{anomaly: {action: throttle, throttle: {burst: 5}}}`, WhereRoot, `t.yaml:1:51: x-gateway.anomaly.throttle: missing rate; add rate: 1/s`},
+		{`{anomaly: {action: throttle, throttle: {rate: 0/s}}}`, WhereRoot, `x-gateway.anomaly.throttle.rate: the count must be >= 1`},
+		{`{anomaly: {action: throttle, throttle: {rate: 5}}}`, WhereRoot, `x-gateway.anomaly.throttle.rate: expected a rate like 10/s`},
+		{`{anomaly: {action: throttle, throttle: {rate: 1/s, burst: 0}}}`, WhereRoot, `x-gateway.anomaly.throttle.burst: must be an integer >= 1`},
+		{`{anomaly: {action: throttle, throttle: {rate: 1/s, for: 5m}}}`, WhereRoot, `x-gateway.anomaly.throttle: unknown key "for" (valid keys: burst, rate)`},
+		{`{anomaly: {action: throttle, throttle: 1/s}}`, WhereRoot, `x-gateway.anomaly.throttle: expected an object`},
+		{`{anomaly: {key-rate: 1/min}}`, WhereRoot, `t.yaml:1:33: x-gateway.anomaly.key-rate: must be at least 1 per 30s (the window a client's requests are counted in), found 1/min`},
+		{`{anomaly: {key-rate: fast}}`, WhereRoot, `x-gateway.anomaly.key-rate: expected a rate like 10/s`},
+		{`{anomaly: {key-not-found-paths: 0}}`, WhereRoot, `x-gateway.anomaly.key-not-found-paths: must be an integer >= 1`},
+		{`{anomaly: {key-validation-failures: many}}`, WhereRoot, `x-gateway.anomaly.key-validation-failures: expected an integer`},
+		{`{anomaly: {key-throttled: -1}}`, WhereRoot, `x-gateway.anomaly.key-throttled: must be an integer >= 1`},
+		{`{anomaly: {cooldown: 0s}}`, WhereRoot, `x-gateway.anomaly.cooldown: must be > 0`},
+		{`{anomaly: {rate-factor: 1}}`, WhereRoot, `t.yaml:1:36: x-gateway.anomaly.rate-factor: must be > 1 and <= 1000`},
+		{`{anomaly: {share-factor: 1e9}}`, WhereRoot, `x-gateway.anomaly.share-factor: must be > 1 and <= 1000`},
+		{`{anomaly: {latency-factor: .nan}}`, WhereRoot, `x-gateway.anomaly.latency-factor: expected a number > 1 like 2.5, found`},
+		{`{anomaly: {size-factor: double}}`, WhereRoot, `x-gateway.anomaly.size-factor: expected a number > 1 like 2.5, found "double"`},
 		{`{anomaly: {ttl: 0s}}`, WhereRoot, `x-gateway.anomaly.ttl: must be > 0`},
 		{`{anomaly: {capacity: 0}}`, WhereRoot, `x-gateway.anomaly.capacity: must be an integer >= 1`},
 		{`{anomaly: {key-auth-failures: -3}}`, WhereRoot, `x-gateway.anomaly.key-auth-failures: must be an integer >= 1`},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatewaygen/gatewaygen/runtime/anomaly"
 	"github.com/gatewaygen/gatewaygen/runtime/anomaly/guard"
 	"github.com/gatewaygen/gatewaygen/runtime/auth"
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
@@ -150,7 +151,20 @@ var keyTable = []KeySpec{
 	{Key: "anomaly.ttl", Where: rootOnly, Type: "duration", Default: code(FormatDuration(guard.DefaultTTL)), Example: "1m"},
 	{Key: "anomaly.capacity", Where: rootOnly, Type: "integer", Default: "none: no replica gauge", Example: "500"},
 	{Key: "anomaly.warm-up", Where: rootOnly, Type: "duration", Default: code("30m"), Example: "1h"},
-	{Key: "anomaly.key-auth-failures", Where: rootOnly, Type: "integer", Default: code("20"), Example: "50"},
+	{Key: "anomaly.key-auth-failures", Where: rootOnly, Type: "integer", Default: code(strconv.Itoa(anomaly.DefaultKeyAuth)), Example: "50"},
+	// anomaly detection: throttling and the detectors' other thresholds
+	{Key: "anomaly.throttle", Where: rootOnly, Type: "object", Default: "", Example: "{rate: 1/s, burst: 5}"},
+	{Key: "anomaly.throttle.rate", Where: rootOnly, Type: "rate", Default: code(strconv.FormatInt(guard.DefaultThrottle.Count, 10) + "/s"), Example: "10/min"},
+	{Key: "anomaly.throttle.burst", Where: rootOnly, Type: "integer", Default: code(strconv.FormatInt(guard.DefaultThrottle.Burst, 10)) + " with the default rate, else the rate's count", Example: "5"},
+	{Key: "anomaly.key-rate", Where: rootOnly, Type: "rate", Default: code(strconv.Itoa(anomaly.DefaultKeyRate*int(time.Second)/int(anomaly.DefaultKeyWindow)) + "/s"), Example: "50/s"},
+	{Key: "anomaly.key-not-found-paths", Where: rootOnly, Type: "integer", Default: code(strconv.Itoa(anomaly.DefaultKeyNotFound)), Example: "30"},
+	{Key: "anomaly.key-validation-failures", Where: rootOnly, Type: "integer", Default: code(strconv.Itoa(anomaly.DefaultKeyValidation)), Example: "50"},
+	{Key: "anomaly.key-throttled", Where: rootOnly, Type: "integer", Default: code(strconv.Itoa(anomaly.DefaultKeyThrottled)), Example: "100"},
+	{Key: "anomaly.cooldown", Where: rootOnly, Type: "duration", Default: code(FormatDuration(anomaly.DefaultCooldown)), Example: "1h"},
+	{Key: "anomaly.rate-factor", Where: rootOnly, Type: "number", Default: code(strconv.FormatFloat(anomaly.DefaultRateRatio, 'g', -1, 64)), Example: "4"},
+	{Key: "anomaly.share-factor", Where: rootOnly, Type: "number", Default: code(strconv.FormatFloat(anomaly.DefaultShareRatio, 'g', -1, 64)), Example: "5"},
+	{Key: "anomaly.latency-factor", Where: rootOnly, Type: "number", Default: code(strconv.FormatFloat(anomaly.DefaultLatencyRate, 'g', -1, 64)), Example: "2"},
+	{Key: "anomaly.size-factor", Where: rootOnly, Type: "number", Default: code(strconv.FormatFloat(anomaly.DefaultSizeRatio, 'g', -1, 64)), Example: "4"},
 	// cors: cross-origin requests from browsers
 	{Key: "cors", Where: allLevel, Type: "object", Default: "", Example: `{origins: ["https://app.example.com"]}`},
 	{Key: "cors.origins", Where: allLevel, Type: "list of origin", Default: "none: CORS off", Example: `["https://app.example.com"]`},

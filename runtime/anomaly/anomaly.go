@@ -128,6 +128,23 @@ type Config struct {
 	OnEvent func(Event)
 }
 
+// Defaults of the fields gateways may set from their configuration, named
+// so that its reference quotes the values applied.
+const (
+	DefaultWarmUp        = 30 * time.Minute
+	DefaultCooldown      = 15 * time.Minute
+	DefaultKeyWindow     = 30 * time.Second
+	DefaultKeyRate       = 300 // per DefaultKeyWindow: 10 a second
+	DefaultKeyAuth       = 20
+	DefaultKeyNotFound   = 10
+	DefaultKeyValidation = 20
+	DefaultKeyThrottled  = 40
+	DefaultShareRatio    = 3
+	DefaultRateRatio     = 2.5
+	DefaultLatencyRate   = 1.5
+	DefaultSizeRatio     = 2
+)
+
 func (c *Config) defaults() {
 	def := func(p *float64, v float64) {
 		if *p <= 0 {
@@ -148,24 +165,24 @@ func (c *Config) defaults() {
 	if c.Window <= 0 {
 		c.Window = 6
 	}
-	defD(&c.WarmUp, 30*time.Minute)
+	defD(&c.WarmUp, DefaultWarmUp)
 	defD(&c.HalfLife, 30*time.Minute)
-	defD(&c.Cooldown, 15*time.Minute)
-	defD(&c.KeyWindow, 30*time.Second)
+	defD(&c.Cooldown, DefaultCooldown)
+	defD(&c.KeyWindow, DefaultKeyWindow)
 	if c.Width <= 0 || c.Width&(c.Width-1) != 0 {
 		c.Width = 1024
 	}
-	defU(&c.KeyRate, 300)
-	defU(&c.KeyAuth, 20)
-	defU(&c.KeyNotFound, 10)
-	defU(&c.KeyValidation, 20)
-	defU(&c.KeyThrottled, 40)
+	defU(&c.KeyRate, DefaultKeyRate)
+	defU(&c.KeyAuth, DefaultKeyAuth)
+	defU(&c.KeyNotFound, DefaultKeyNotFound)
+	defU(&c.KeyValidation, DefaultKeyValidation)
+	defU(&c.KeyThrottled, DefaultKeyThrottled)
 	def(&c.Z, 6)
-	def(&c.ShareRatio, 3)
+	def(&c.ShareRatio, DefaultShareRatio)
 	def(&c.MinCount, 10)
-	def(&c.RateRatio, 2.5)
-	def(&c.LatencyRate, 1.5)
-	def(&c.SizeRatio, 2)
+	def(&c.RateRatio, DefaultRateRatio)
+	def(&c.LatencyRate, DefaultLatencyRate)
+	def(&c.SizeRatio, DefaultSizeRatio)
 	defD(&c.ForecastStep, 5*time.Minute)
 	if c.Season <= 0 {
 		c.Season = int(24 * time.Hour / c.ForecastStep)
