@@ -218,3 +218,24 @@ func BenchmarkRequestPath(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkThrottlePath is the request path of a throttling guard behind a
+// trusted proxy while another client is throttled: the forwarded address
+// is read and hashed, the list probed, and the client observed.
+func BenchmarkThrottlePath(b *testing.B) {
+	proxies, err := ratelimit.ParseProxies([]string{"10.0.0.0/8"}, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := New(Config{Gateway: "t", Ops: []string{"(none)", "listItems"}, Action: Throttle, Proxies: proxies})
+	defer g.Close()
+	g.listed.Block(g.ClientKey(forwarded("10.1.2.3", "192.0.2.8"), ""), time.Now().Add(time.Hour))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := forwarded("10.1.2.3", "192.0.2.7")
+		for pb.Next() {
+			g.Refused(ctx, "")
+			g.Observe(ctx, 1, "", time.Millisecond, false)
+		}
+	})
+}
