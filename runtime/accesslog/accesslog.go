@@ -182,13 +182,18 @@ func (l *Logger) Log(ctx *fasthttp.RequestCtx, op, consumer, reason string, own,
 	e.cutPath = len(path) > maxPath
 	n, cut := l.redact(e.query[:], ctx.URI().QueryString())
 	e.nQuery, e.cutQuery = uint16(n), cut
+	l.send(&e)
+}
+
+// send offers e to the writer without waiting.
+func (l *Logger) send(e *Entry) {
 	l.mu.RLock()
 	if l.closed {
 		l.mu.RUnlock()
 		return
 	}
 	select {
-	case l.ch <- e:
+	case l.ch <- *e:
 	default:
 		l.dropped.Add(1)
 	}

@@ -83,7 +83,7 @@ func (c Config) AccessLogConfig(sensitive ...string) accesslog.Config {
 		out = c.AccessLogOut
 	}
 	return accesslog.Config{
-		Out:       out,
+		Out:       shared(out), // refusals.go: one lock per sink
 		Sample:    c.AccessSample,
 		Sensitive: append(append([]string(nil), sensitive...), c.LogRedact...),
 	}

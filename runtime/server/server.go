@@ -401,7 +401,7 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	limits := bodyLimiter{limit: cfg.BodyLimit, fallback: maxBody}
 	return &fasthttp.Server{
 		Handler:      h,
-		ErrorHandler: errorHandler(limits, maxHeader),
+		ErrorHandler: errorHandler(limits, maxHeader, newRefusals(cfg)),
 		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
 			return fasthttp.RequestConfig{ReadTimeout: timeout, MaxRequestBodySize: limits.of(hd)}
 		},
@@ -416,9 +416,11 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	}
 }
 
-func errorHandler(limits bodyLimiter, maxHeader int) func(*fasthttp.RequestCtx, error) {
+func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fasthttp.RequestCtx, error) {
 	headerDetail := "request line and headers exceed " + strconv.Itoa(maxHeader) + " bytes"
 	return func(ctx *fasthttp.RequestCtx, err error) {
+		why, headerRead := refusalOf(ctx, err)
+		defer rec.record(ctx, why, headerRead)
 		var small *fasthttp.ErrSmallBuffer
 		var netErr net.Error
 		switch {
