@@ -36,6 +36,7 @@ func TestOperations(t *testing.T) {
 	// ops: what the server refuses before routing, the upstream health
 	// and preflight metrics, the log level on SIGHUP, OTLP spans
 	t.Run("refusals before routing", func(t *testing.T) { testRefusalsBeforeRouting(t, bin) })
+	t.Run("upstream health metrics", func(t *testing.T) { testUpstreamHealthMetrics(t, bin) })
 }
 
 // gatewayProc is one gateway process started by a test.

@@ -77,3 +77,25 @@ func testRefusalsBeforeRouting(t *testing.T, bin string) {
 		}
 	}
 }
+
+// testUpstreamHealthMetrics: /metrics shows each upstream target's health
+// and the ejection and preflight counts, before any traffic too.
+func testUpstreamHealthMetrics(t *testing.T, bin string) {
+	be := slowBackend(t, 0)
+	listen := freeAddr(t)
+	p := startProc(t, bin, listen, "--upstream", "pets=http://"+be)
+	if r := do(t, "GET", "http://"+listen+"/v1/pets/1", "", nil); r.status != 200 {
+		t.Fatalf("GET /v1/pets/1: %d", r.status)
+	}
+	m := scrape(t, p.admin)
+	for _, want := range []string{
+		`gateway_upstream_target_up{upstream="pets",target="http://` + be + `"} 1`,
+		`gateway_upstream_target_up{upstream="inventory",target="http://127.0.0.1:9002"} 1`,
+		`gateway_upstream_ejections_total{upstream="pets"} 0`,
+		`gateway_cors_preflights_total{result="allowed"} 0`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
