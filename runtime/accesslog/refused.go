@@ -18,7 +18,7 @@ const Unrouted = "(none)"
 // Such a line is always written. Its query is not: which parameters carry
 // secrets is known to operations only, and none was chosen.
 func (l *Logger) Refused(ctx *fasthttp.RequestCtx, reason string, took time.Duration, headerRead bool) {
-	if l == nil {
+	if l == nil || l.off.Load() {
 		return
 	}
 	var e Entry

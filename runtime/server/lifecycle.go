@@ -29,6 +29,7 @@ func opsEnv(cfg *Config, getenv func(string) string) error {
 		return err
 	}
 	tlsEnv(cfg, getenv)
+	settingsEnv(cfg, getenv)
 	if v := strings.TrimSpace(getenv(EnvAdmin)); v != "" {
 		cfg.Admin = v
 	}
@@ -50,6 +51,7 @@ func opsEnv(cfg *Config, getenv func(string) string) error {
 
 // opsFlags registers the operations flags on fs.
 func opsFlags(fs *flag.FlagSet, cfg *Config) {
+	settingsFlags(fs, cfg)
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate chain `FILE` to serve HTTPS on --listen (TLS 1.2+), reloaded on SIGHUP (env "+EnvTLSCert+")")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key `FILE` of --tls-cert (env "+EnvTLSKey+")")
 	fs.BoolVar(&cfg.PrintConfig, "print-config", false, "print the effective configuration (document, environment and flags; secrets redacted) as JSON and exit")

@@ -106,6 +106,12 @@ type Config struct {
 	// mutualTLS (mtls.go): the authorities client certificates are
 	// verified against, filled by the generated New; Main sets it.
 	ClientCAs *ClientCAs
+
+	// Reloaded settings (settings.go): the process log's level, and the
+	// environment file SIGHUP reads it and the access log's settings from.
+	LogLevel string
+	EnvFile  string
+	settings *settings
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -312,6 +318,9 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("server: unexpected argument %q", fs.Arg(0))
 	}
+	if err := settingsAfterParse(fs, &cfg); err != nil {
+		return Config{}, err
+	}
 	if targetsFile != "" {
 		m, err := readTargetsFile(targetsFile)
 		if err != nil {
@@ -482,6 +491,7 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 		}
 		return 0
 	}
+	installSettings(cfg, stderr)
 	// mutualTLS: shared by every copy of cfg, so that build (the
 	// generated New) can register the client CAs serve's listener uses.
 	cfg.ClientCAs = &ClientCAs{}
@@ -493,5 +503,6 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 	reloadsDone := make(chan struct{})
 	defer close(reloadsDone)
 	watchReloads(cfg.Reload, prog, stderr, reloadsDone)
+	watchSettings(cfg, prog, stderr, reloadsDone)
 	return serve(cfg, h, prog, stderr, stop)
 }
