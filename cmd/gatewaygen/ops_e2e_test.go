@@ -37,6 +37,7 @@ func TestOperations(t *testing.T) {
 	// and preflight metrics, the log level on SIGHUP, OTLP spans
 	t.Run("refusals before routing", func(t *testing.T) { testRefusalsBeforeRouting(t, bin) })
 	t.Run("upstream health metrics", func(t *testing.T) { testUpstreamHealthMetrics(t, bin) })
+	t.Run("span export", func(t *testing.T) { testSpanExport(t, bin) })
 }
 
 // gatewayProc is one gateway process started by a test.

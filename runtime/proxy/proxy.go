@@ -530,6 +530,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		resp.Reset()
 	}
 
+	recordSpan(ctx, u.name, set.targets[i].prefix, deadline.Add(-timeout), err) // spans.go
 	req.SetRequestURIBytes(s.origURI)
 	req.Header.SetHostBytes(s.origHost)
 	req.UseHostHeader = false

@@ -112,6 +112,12 @@ type Config struct {
 	LogLevel string
 	EnvFile  string
 	settings *settings
+
+	// Span export (tracing.go): the OTLP/HTTP collector, the service name
+	// spans carry, and the share of new traces sampled.
+	OTLPEndpoint string
+	ServiceName  string
+	TraceSample  float64
 }
 
 // Targets returns the targets of upstream name given on the command line or
