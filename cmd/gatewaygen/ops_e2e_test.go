@@ -38,6 +38,7 @@ func TestOperations(t *testing.T) {
 	t.Run("refusals before routing", func(t *testing.T) { testRefusalsBeforeRouting(t, bin) })
 	t.Run("upstream health metrics", func(t *testing.T) { testUpstreamHealthMetrics(t, bin) })
 	t.Run("span export", func(t *testing.T) { testSpanExport(t, bin) })
+	t.Run("sighup reloads settings", func(t *testing.T) { testReloadSettings(t, bin) })
 }
 
 // gatewayProc is one gateway process started by a test.
