@@ -25,6 +25,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
@@ -436,21 +437,19 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 	return func(ctx *fasthttp.RequestCtx, err error) {
 		why, headerRead := refusalOf(ctx, err)
 		defer rec.record(ctx, why, headerRead)
-		var small *fasthttp.ErrSmallBuffer
-		var netErr net.Error
-		switch {
-		case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		switch why {
+		case metrics.BodyTooLarge:
 			// fasthttp keeps the header of a Content-Length it refuses but
 			// resets the request when it cuts a chunked body, so the limit
 			// that body met is no longer known here.
-			if ctx.Request.Header.ContentLength() > 0 {
+			if headerRead {
 				problem.PayloadTooLarge(ctx, int64(limits.of(&ctx.Request.Header)))
 			} else {
 				blank(ctx, fasthttp.StatusRequestEntityTooLarge, "chunked request body exceeds the body limit of its operation")
 			}
-		case errors.As(err, &small) || errors.Is(err, fasthttp.ErrSmallReadBuffer):
+		case metrics.HeadersTooLarge:
 			blank(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, headerDetail)
-		case errors.As(err, &netErr) && netErr.Timeout():
+		case metrics.HeaderTimeout:
 			blank(ctx, fasthttp.StatusRequestTimeout, "request not received in time")
 		default:
 			// fasthttp's text may quote request bytes; a fixed detail keeps
