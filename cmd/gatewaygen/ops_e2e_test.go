@@ -33,6 +33,12 @@ func TestOperations(t *testing.T) {
 	t.Run("traceparent", func(t *testing.T) { testTraceparent(t, bin) })
 	t.Run("sigterm drains", func(t *testing.T) { testSigtermDrains(t, bin) })
 	t.Run("restart under load", func(t *testing.T) { testRestartUnderLoad(t, bin) })
+	// ops: what the server refuses before routing, the upstream health
+	// and preflight metrics, the log level on SIGHUP, OTLP spans
+	t.Run("refusals before routing", func(t *testing.T) { testRefusalsBeforeRouting(t, bin) })
+	t.Run("upstream health metrics", func(t *testing.T) { testUpstreamHealthMetrics(t, bin) })
+	t.Run("span export", func(t *testing.T) { testSpanExport(t, bin) })
+	t.Run("sighup reloads settings", func(t *testing.T) { testReloadSettings(t, bin) })
 }
 
 // gatewayProc is one gateway process started by a test.

@@ -77,6 +77,9 @@ var moduleDeps = map[string][]string{
 	"golang.org/x/sys":             nil,
 	// auth2: bcrypt and argon2id for http basic
 	"golang.org/x/crypto": {"golang.org/x/sys"},
+	// ops: runtime/spans, OTLP span export (the wire types only)
+	"go.opentelemetry.io/proto/otlp": {"google.golang.org/protobuf"},
+	"google.golang.org/protobuf":     nil,
 }
 
 // Files returns go.mod, go.sum and runtime/** for a self-contained module at

@@ -52,6 +52,9 @@ type Config struct {
 	Sensitive []string
 	// Buffer is how many lines may wait for the writer; 0: 1024.
 	Buffer int
+	// Off starts the logger turned off, for a process whose reloads may
+	// turn it on (Reconfigure).
+	Off bool
 }
 
 // Logger is the access log of one gateway. A nil *Logger logs nothing.
@@ -62,7 +65,8 @@ type Logger struct {
 	mu        sync.RWMutex
 	closed    bool
 	ch        chan Entry
-	sample    uint64 // threshold on a uniform uint64: below it, log
+	sample    atomic.Uint64 // threshold on a uniform uint64: below it, log (reload.go)
+	off       atomic.Bool   // turned off by a reload (reload.go)
 	sensitive [][]byte
 	dropped   atomic.Int64
 	done      chan struct{}
@@ -94,12 +98,8 @@ func New(cfg Config) *Logger {
 		n = 1024
 	}
 	l := &Logger{ch: make(chan Entry, n), done: make(chan struct{})}
-	switch {
-	case cfg.Sample >= 1:
-		l.sample = ^uint64(0)
-	case cfg.Sample > 0:
-		l.sample = uint64(cfg.Sample * (1 << 63) * 2)
-	}
+	l.SetSample(cfg.Sample)
+	l.off.Store(cfg.Off)
 	for _, s := range cfg.Sensitive {
 		l.sensitive = append(l.sensitive, []byte(strings.ToLower(s)))
 	}
@@ -163,8 +163,11 @@ func (l *Logger) Log(ctx *fasthttp.RequestCtx, op, consumer, reason string, own,
 	if l == nil {
 		return
 	}
+	if l.off.Load() {
+		return
+	}
 	status := ctx.Response.StatusCode()
-	if status < 400 && reason == "" && (l.sample == 0 || rand.Uint64() > l.sample) {
+	if sample := l.sample.Load(); status < 400 && reason == "" && (sample == 0 || rand.Uint64() > sample) {
 		return
 	}
 	var e Entry
@@ -182,13 +185,18 @@ func (l *Logger) Log(ctx *fasthttp.RequestCtx, op, consumer, reason string, own,
 	e.cutPath = len(path) > maxPath
 	n, cut := l.redact(e.query[:], ctx.URI().QueryString())
 	e.nQuery, e.cutQuery = uint16(n), cut
+	l.send(&e)
+}
+
+// send offers e to the writer without waiting.
+func (l *Logger) send(e *Entry) {
 	l.mu.RLock()
 	if l.closed {
 		l.mu.RUnlock()
 		return
 	}
 	select {
-	case l.ch <- e:
+	case l.ch <- *e:
 	default:
 		l.dropped.Add(1)
 	}

@@ -22,3 +22,17 @@ func TestLogAllocatesNothing(t *testing.T) {
 		t.Fatalf("Log: %v allocations, want 0", n)
 	}
 }
+
+// TestRefusedAllocatesNothing: a refusal's line is handed over as a
+// routed request's is.
+func TestRefusedAllocatesNothing(t *testing.T) {
+	l := New(Config{Out: discard{}, Buffer: 1 << 12})
+	defer l.Close()
+	var ctx fasthttp.RequestCtx
+	ctx.Request.Header.SetRequestURI("/v1/pets?api_key=secret")
+	ctx.Request.Header.SetMethod("POST")
+	ctx.Response.SetStatusCode(413)
+	if n := testing.AllocsPerRun(200, func() { l.Refused(&ctx, "body_too_large", time.Millisecond, true) }); n != 0 {
+		t.Fatalf("Refused: %v allocations, want 0", n)
+	}
+}

@@ -66,6 +66,9 @@ type Passive struct {
 type Config struct {
 	Policy  string // "" is P2CEWMA for several targets
 	Passive Passive
+	// Ejections, when set, counts every ejection: an upstream keeps one
+	// counter over the pools its reloads replace, for its metrics.
+	Ejections *atomic.Int64
 }
 
 // Tried is the set of targets a request has already called, so that a
@@ -94,6 +97,7 @@ type Pool struct {
 	// weightedHash is set when weights differ, for score.
 	weightedHash bool
 	epoch        time.Time
+	ejections    *atomic.Int64 // Config.Ejections, or nil
 }
 
 // slot is one target's state, padded to a cache line of its own: every call
@@ -118,7 +122,7 @@ func NewPool(targets []Target, cfg Config) (*Pool, error) {
 		return nil, fmt.Errorf("balance: %d targets, at most %d are supported", len(targets), MaxTargets)
 	}
 	p := &Pool{slots: make([]slot, len(targets)), policy: cfg.Policy, passive: cfg.Passive, epoch: time.Now(),
-		decay: float64(DefaultDecay)}
+		decay: float64(DefaultDecay), ejections: cfg.Ejections}
 	switch p.policy {
 	case "":
 		p.policy = P2CEWMA
@@ -453,6 +457,9 @@ func (p *Pool) eject(s *slot, now int64) {
 	}
 	k := min(s.ejects.Add(1)-1, 5)
 	s.until.Store(now + int64(p.passive.Eject)<<k)
+	if p.ejections != nil {
+		p.ejections.Add(1)
+	}
 	s.fails.Store(int32(p.passive.ConsecutiveFailures - 1))
 	// Its latency is unknown when it returns: a zero average gets it the
 	// probing call that tells, where the failure penalty would starve it.

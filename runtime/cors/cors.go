@@ -17,6 +17,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
@@ -135,6 +136,7 @@ func (p *Policy) Preflight(ctx *fasthttp.RequestCtx) {
 	h.SetCanonical(hVary, vOrigin)
 	origin := ctx.Request.Header.PeekBytes(hOrigin)
 	if !p.allowed(origin) {
+		metrics.Preflight(false)
 		refuse(ctx, "origin is not allowed to call this operation")
 		return
 	}
@@ -147,6 +149,7 @@ func (p *Policy) Preflight(ctx *fasthttp.RequestCtx) {
 		}
 		name = bytes.TrimSpace(name)
 		if len(name) > 0 && !p.allowsHeader(name) {
+			metrics.Preflight(false)
 			refuse(ctx, "request header is not allowed for this operation: "+safe(name))
 			return
 		}
@@ -160,6 +163,7 @@ func (p *Policy) Preflight(ctx *fasthttp.RequestCtx) {
 		h.SetCanonical(hMaxAge, p.maxAge)
 	}
 	ctx.SetStatusCode(fasthttp.StatusNoContent)
+	metrics.Preflight(true)
 }
 
 func (p *Policy) allowsHeader(name []byte) bool {

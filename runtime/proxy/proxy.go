@@ -136,6 +136,7 @@ type Upstream struct {
 	maxInFlight int64
 	inFlight    atomic.Int64
 	health      *checker
+	ejections   atomic.Int64 // over every target set, for healthmetrics.go
 
 	// Problem details, composed once so the failure path does not allocate
 	// either: an outage is exactly when the gateway must stay cheap.
@@ -228,12 +229,13 @@ func NewUpstream(cfg UpstreamConfig) (*Upstream, error) {
 	}
 	u.set.Store(set)
 	set.start(u)
+	observed.add(u)
 	return u, nil
 }
 
 // newSet validates targets and builds their clients and balancer.
 func (u *Upstream) newSet(targets []balance.Target) (*targetSet, error) {
-	pool, err := balance.NewPool(targets, balance.Config{Policy: u.cfg.Balance, Passive: u.cfg.Passive})
+	pool, err := balance.NewPool(targets, balance.Config{Policy: u.cfg.Balance, Passive: u.cfg.Passive, Ejections: &u.ejections})
 	if err != nil {
 		return nil, fmt.Errorf("proxy: upstream %s: %w", u.name, err)
 	}
@@ -295,6 +297,7 @@ func (u *Upstream) Targets() []string {
 // Close stops the upstream's health probes. Calls in flight are not
 // affected.
 func (u *Upstream) Close() {
+	observed.remove(u)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if set := u.set.Load(); set.health != nil {
@@ -527,6 +530,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		resp.Reset()
 	}
 
+	recordSpan(ctx, u.name, set.targets[i].prefix, deadline.Add(-timeout), err) // spans.go
 	req.SetRequestURIBytes(s.origURI)
 	req.Header.SetHostBytes(s.origHost)
 	req.UseHostHeader = false

@@ -79,11 +79,17 @@ func (c Config) AccessLogConfig(sensitive ...string) accesslog.Config {
 	case "stdout":
 		out = os.Stdout
 	}
+	off := false
 	if c.AccessLogOut != nil {
 		out = c.AccessLogOut
+	} else if c.settings != nil {
+		// settings.go: a reload may turn the log on or move it, so the
+		// loggers exist from the start and write through the sink.
+		out, off = accessSink, orDefault(c.AccessLog, "off") == "off"
 	}
 	return accesslog.Config{
-		Out:       out,
+		Off:       off,
+		Out:       shared(out), // refusals.go: one lock per sink
 		Sample:    c.AccessSample,
 		Sensitive: append(append([]string(nil), sensitive...), c.LogRedact...),
 	}

@@ -35,6 +35,8 @@ type effective struct {
 	LogRedact     []string            `json:"log_redact"`
 	TLSCert       string              `json:"tls_cert"`
 	TLSKey        string              `json:"tls_key"`
+	LogLevel      string              `json:"log_level"`          // settings.go
+	EnvFile       string              `json:"env_file,omitempty"` // settings.go
 }
 
 // printConfig writes cfg to w as indented JSON. Secrets are redacted: a
@@ -59,6 +61,8 @@ func printConfig(w io.Writer, cfg Config) error {
 		LogRedact:     append([]string{}, cfg.LogRedact...),
 		TLSCert:       cfg.TLSCert,
 		TLSKey:        cfg.TLSKey,
+		LogLevel:      orDefault(cfg.LogLevel, DefaultLogLevel),
+		EnvFile:       cfg.EnvFile,
 	}
 	names := make([]string, 0, len(cfg.Upstreams))
 	for n := range cfg.Upstreams {

@@ -29,6 +29,10 @@ func opsEnv(cfg *Config, getenv func(string) string) error {
 		return err
 	}
 	tlsEnv(cfg, getenv)
+	settingsEnv(cfg, getenv)
+	if err := tracingEnv(cfg, getenv); err != nil {
+		return err
+	}
 	if v := strings.TrimSpace(getenv(EnvAdmin)); v != "" {
 		cfg.Admin = v
 	}
@@ -50,6 +54,8 @@ func opsEnv(cfg *Config, getenv func(string) string) error {
 
 // opsFlags registers the operations flags on fs.
 func opsFlags(fs *flag.FlagSet, cfg *Config) {
+	settingsFlags(fs, cfg)
+	tracingFlags(fs, cfg)
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate chain `FILE` to serve HTTPS on --listen (TLS 1.2+), reloaded on SIGHUP (env "+EnvTLSCert+")")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key `FILE` of --tls-cert (env "+EnvTLSKey+")")
 	fs.BoolVar(&cfg.PrintConfig, "print-config", false, "print the effective configuration (document, environment and flags; secrets redacted) as JSON and exit")
@@ -74,6 +80,9 @@ func opsCheck(cfg *Config) error {
 		return err
 	}
 	if err := checkTLS(*cfg); err != nil {
+		return err
+	}
+	if err := checkTracing(*cfg); err != nil {
 		return err
 	}
 	switch {
@@ -129,6 +138,12 @@ func serve(cfg Config, h fasthttp.RequestHandler, prog string, stderr io.Writer,
 		fmt.Fprintf(stderr, "%s: admin listening on http://%s (%s, %s, %s)\n", prog, aln.Addr(), PathMetrics, PathHealth, PathReady)
 	}
 	ln = LimitConns(ln, cfg)
+	h, flushSpans, err := traced(cfg, h, prog, stderr)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
 	srv := New(cfg, h)
 	mode, scheme := "", "http"
 	if cfg.Mock {
@@ -177,6 +192,7 @@ func serve(cfg Config, h fasthttp.RequestHandler, prog string, stderr io.Writer,
 	}
 	<-serveErr
 	accesslog.CloseAll() // the drained requests' lines, before exit
+	flushSpans()         // and their spans
 	if admin != nil {
 		actx, acancel := context.WithTimeout(context.Background(), time.Second)
 		defer acancel()

@@ -25,6 +25,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
@@ -106,6 +107,18 @@ type Config struct {
 	// mutualTLS (mtls.go): the authorities client certificates are
 	// verified against, filled by the generated New; Main sets it.
 	ClientCAs *ClientCAs
+
+	// Reloaded settings (settings.go): the process log's level, and the
+	// environment file SIGHUP reads it and the access log's settings from.
+	LogLevel string
+	EnvFile  string
+	settings *settings
+
+	// Span export (tracing.go): the OTLP/HTTP collector, the service name
+	// spans carry, and the share of new traces sampled.
+	OTLPEndpoint string
+	ServiceName  string
+	TraceSample  float64
 }
 
 // Targets returns the targets of upstream name given on the command line or
@@ -312,6 +325,9 @@ func parseFlags(defaults Config, args []string, getenv func(string) string, out 
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("server: unexpected argument %q", fs.Arg(0))
 	}
+	if err := settingsAfterParse(fs, &cfg); err != nil {
+		return Config{}, err
+	}
 	if targetsFile != "" {
 		m, err := readTargetsFile(targetsFile)
 		if err != nil {
@@ -401,7 +417,7 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	limits := bodyLimiter{limit: cfg.BodyLimit, fallback: maxBody}
 	return &fasthttp.Server{
 		Handler:      h,
-		ErrorHandler: errorHandler(limits, maxHeader),
+		ErrorHandler: errorHandler(limits, maxHeader, newRefusals(cfg)),
 		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
 			return fasthttp.RequestConfig{ReadTimeout: timeout, MaxRequestBodySize: limits.of(hd)}
 		},
@@ -416,24 +432,24 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	}
 }
 
-func errorHandler(limits bodyLimiter, maxHeader int) func(*fasthttp.RequestCtx, error) {
+func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fasthttp.RequestCtx, error) {
 	headerDetail := "request line and headers exceed " + strconv.Itoa(maxHeader) + " bytes"
 	return func(ctx *fasthttp.RequestCtx, err error) {
-		var small *fasthttp.ErrSmallBuffer
-		var netErr net.Error
-		switch {
-		case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		why, headerRead := refusalOf(ctx, err)
+		defer rec.record(ctx, why, headerRead)
+		switch why {
+		case metrics.BodyTooLarge:
 			// fasthttp keeps the header of a Content-Length it refuses but
 			// resets the request when it cuts a chunked body, so the limit
 			// that body met is no longer known here.
-			if ctx.Request.Header.ContentLength() > 0 {
+			if headerRead {
 				problem.PayloadTooLarge(ctx, int64(limits.of(&ctx.Request.Header)))
 			} else {
 				blank(ctx, fasthttp.StatusRequestEntityTooLarge, "chunked request body exceeds the body limit of its operation")
 			}
-		case errors.As(err, &small) || errors.Is(err, fasthttp.ErrSmallReadBuffer):
+		case metrics.HeadersTooLarge:
 			blank(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, headerDetail)
-		case errors.As(err, &netErr) && netErr.Timeout():
+		case metrics.HeaderTimeout:
 			blank(ctx, fasthttp.StatusRequestTimeout, "request not received in time")
 		default:
 			// fasthttp's text may quote request bytes; a fixed detail keeps
@@ -480,6 +496,7 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 		}
 		return 0
 	}
+	installSettings(cfg, stderr)
 	// mutualTLS: shared by every copy of cfg, so that build (the
 	// generated New) can register the client CAs serve's listener uses.
 	cfg.ClientCAs = &ClientCAs{}
@@ -491,5 +508,6 @@ func run(defaults Config, build func(Config) (fasthttp.RequestHandler, error), a
 	reloadsDone := make(chan struct{})
 	defer close(reloadsDone)
 	watchReloads(cfg.Reload, prog, stderr, reloadsDone)
+	watchSettings(cfg, prog, stderr, reloadsDone)
 	return serve(cfg, h, prog, stderr, stop)
 }

@@ -37,6 +37,7 @@ func TestParseFlags(t *testing.T) {
 	limits := func(c Config) Config {
 		c.HeaderTimeout, c.IdleTimeout, c.MaxConns = DefaultHeaderTimeout, DefaultIdleTimeout, DefaultMaxConns
 		c.DrainTimeout, c.AccessLog, c.AccessSample = ShutdownTimeout, "off", DefaultAccessSample
+		c.TraceSample = DefaultTraceSample // tracing.go
 		return c
 	}
 	tests := []struct {
@@ -70,14 +71,14 @@ func TestParseFlags(t *testing.T) {
 			name: "connection limits from env",
 			env:  map[string]string{EnvHeaderTimeout: "2s", EnvIdleTimeout: "90s", EnvMaxConns: "500", EnvMaxConnsPerIP: "20"},
 			want: Config{Name: "petstore", Listen: ":8080", Timeout: time.Second, Upstreams: defaults.Upstreams,
-				HeaderTimeout: 2 * time.Second, IdleTimeout: 90 * time.Second, MaxConns: 500, MaxConnsPerIP: 20, DrainTimeout: ShutdownTimeout, AccessLog: "off", AccessSample: DefaultAccessSample},
+				HeaderTimeout: 2 * time.Second, IdleTimeout: 90 * time.Second, MaxConns: 500, MaxConnsPerIP: 20, DrainTimeout: ShutdownTimeout, AccessLog: "off", AccessSample: DefaultAccessSample, TraceSample: DefaultTraceSample},
 		},
 		{
 			name: "connection limits from flags over env",
 			args: []string{"--header-timeout", "1s", "--idle-timeout=5s", "--max-conns", "7", "--max-conns-per-ip", "0"},
 			env:  map[string]string{EnvHeaderTimeout: "2s", EnvIdleTimeout: "90s", EnvMaxConns: "500", EnvMaxConnsPerIP: "20"},
 			want: Config{Name: "petstore", Listen: ":8080", Timeout: time.Second, Upstreams: defaults.Upstreams,
-				HeaderTimeout: time.Second, IdleTimeout: 5 * time.Second, MaxConns: 7, DrainTimeout: ShutdownTimeout, AccessLog: "off", AccessSample: DefaultAccessSample},
+				HeaderTimeout: time.Second, IdleTimeout: 5 * time.Second, MaxConns: 7, DrainTimeout: ShutdownTimeout, AccessLog: "off", AccessSample: DefaultAccessSample, TraceSample: DefaultTraceSample},
 		},
 		{
 			name: "auth sources: flag over env",

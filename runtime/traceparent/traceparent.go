@@ -4,8 +4,9 @@
 // upstream call with a span id of its own; a request without one, or with
 // a malformed one, starts a new trace. tracestate travels unchanged with a
 // valid traceparent and is dropped with an invalid one, as the
-// recommendation requires. Nothing is recorded or exported: the trace id
-// is what logs and upstreams share.
+// recommendation requires. Spans are recorded and exported by
+// runtime/spans, which runs before Propagate and, for a new trace it
+// samples, sets the sampled traceparent Propagate then continues.
 package traceparent
 
 import (
