@@ -71,7 +71,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			refuse(c, l.busy)
 			continue
 		}
-		lc := &limitConn{Conn: c, l: l}
+		lc := &limitConn{Conn: c, l: l, ra: newReadAhead(c)}
 		if l.perIP > 0 {
 			lc.ip = peerAddr(c)
 			if !l.admit(lc.ip) {
@@ -120,6 +120,7 @@ type limitConn struct {
 	l      *limitListener
 	ip     netip.Addr
 	closed atomic.Bool
+	ra     readAhead // idle.go
 }
 
 func (c *limitConn) Close() error {

@@ -392,6 +392,14 @@ func parseBool(v string) (bool, error) {
 // over it before reading a byte of the body and cuts a chunked body there;
 // either way the answer is 413 and the connection is closed, the rest of
 // the body unread.
+//
+// ReduceMemoryUsage returns a connection's read and write buffers and its
+// RequestCtx to their pools between requests (idle.go says what an idle
+// connection still costs). With it, fasthttp rearms ReadTimeout at a new
+// connection's first byte as it does on a keep-alive one, so a header
+// trickled after a silent wait can take up to twice HeaderTimeout from
+// accept; and a connection that sends nothing before HeaderTimeout is
+// closed without the 408.
 func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	maxBody := orDefault(max(cfg.MaxRequestBody, 0), DefaultMaxRequestBody)
 	maxHeader := orDefault(max(cfg.MaxHeaderBytes, 0), DefaultMaxHeaderBytes)
@@ -413,6 +421,7 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 		IdleTimeout:                  idle,
 		NoDefaultServerHeader:        true,
 		DisablePreParseMultipartForm: true,
+		ReduceMemoryUsage:            true,
 	}
 }
 
