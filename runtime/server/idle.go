@@ -37,24 +37,47 @@ var readAheadPool = sync.Pool{New: func() any { b := make([]byte, readAheadSize)
 
 // readAhead is the state of a limitConn's read-ahead; raw is nil when the
 // connection is not a plain socket (TLS, a test's pipe), which reads
-// through.
+// through. fill is ra.fillFrom bound once, so that a read allocates no
+// closure.
 type readAhead struct {
 	raw     syscall.RawConn
+	fill    func(fd uintptr) bool
 	buf     *[]byte // pooled, held while pending is not empty
 	pending []byte
+	n       int // the last fill's read(2) result
+	err     error
 }
 
-// newReadAhead prepares the read-ahead of c, a connection just accepted.
-func newReadAhead(c net.Conn) readAhead {
+// init prepares the read-ahead of c, a connection just accepted.
+func (ra *readAhead) init(c net.Conn) {
 	sc, ok := c.(*net.TCPConn)
 	if !ok {
-		return readAhead{}
+		return
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
-		return readAhead{}
+		return
 	}
-	return readAhead{raw: raw}
+	ra.raw, ra.fill = raw, ra.fillFrom
+}
+
+// fillFrom reads from fd into a pooled buffer, taken only when the read has
+// something to return; false when nothing has arrived yet, so that the
+// RawConn waits for readiness and calls it again.
+func (ra *readAhead) fillFrom(fd uintptr) bool {
+	buf := readAheadPool.Get().(*[]byte)
+	for {
+		ra.n, ra.err = syscall.Read(int(fd), *buf)
+		if ra.err != syscall.EINTR {
+			break
+		}
+	}
+	if ra.err == syscall.EAGAIN {
+		readAheadPool.Put(buf)
+		return false
+	}
+	ra.buf = buf
+	return true
 }
 
 // Read serves bytes read ahead before reading the socket again; reads are
@@ -78,30 +101,13 @@ func (c *limitConn) Read(p []byte) (int, error) {
 }
 
 // readAhead waits until the socket is readable, with the connection's read
-// deadline, then reads into a pooled buffer. The buffer is taken only once
-// a read has something to return.
+// deadline, then reads into a pooled buffer.
 func (c *limitConn) readAhead(p []byte) (int, error) {
 	ra := &c.ra
-	var (
-		n    int
-		rerr error
-		buf  *[]byte
-	)
-	err := ra.raw.Read(func(fd uintptr) bool {
-		buf = readAheadPool.Get().(*[]byte)
-		for {
-			n, rerr = syscall.Read(int(fd), *buf)
-			if rerr != syscall.EINTR {
-				break
-			}
-		}
-		if rerr == syscall.EAGAIN {
-			readAheadPool.Put(buf)
-			buf = nil
-			return false // wait for readiness, then call again
-		}
-		return true
-	})
+	ra.buf = nil
+	err := ra.raw.Read(ra.fill)
+	buf, n, rerr := ra.buf, ra.n, ra.err
+	ra.buf, ra.err = nil, nil
 	switch {
 	case err != nil: // deadline or closed
 		return 0, &net.OpError{Op: "read", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}

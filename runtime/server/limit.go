@@ -71,7 +71,8 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			refuse(c, l.busy)
 			continue
 		}
-		lc := &limitConn{Conn: c, l: l, ra: newReadAhead(c)}
+		lc := &limitConn{Conn: c, l: l}
+		lc.ra.init(c)
 		if l.perIP > 0 {
 			lc.ip = peerAddr(c)
 			if !l.admit(lc.ip) {
