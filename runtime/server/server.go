@@ -411,6 +411,12 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 		Handler:      h,
 		ErrorHandler: errorHandler(limits, maxHeader),
 		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			if !hasBody(hd) {
+				// Nothing more is read: the header's deadline can stand until
+				// the response is written, and no body limit needs placing
+				// (a deadline moved costs a timer update per request).
+				return fasthttp.RequestConfig{}
+			}
 			return fasthttp.RequestConfig{ReadTimeout: timeout, MaxRequestBodySize: limits.of(hd)}
 		},
 		Name:                         "gatewaygen",
@@ -423,6 +429,18 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 		DisablePreParseMultipartForm: true,
 		ReduceMemoryUsage:            true,
 	}
+}
+
+// hasBody reports whether a request whose header is hd is followed by a
+// body: a Content-Length above 0 or chunked framing (fasthttp's -1); with
+// neither (0, or its -2) a request has none (RFC 9112 §6.3). A header not
+// known (nil) is taken to have one.
+func hasBody(hd *fasthttp.RequestHeader) bool {
+	if hd == nil {
+		return true
+	}
+	n := hd.ContentLength()
+	return n > 0 || n == -1
 }
 
 func errorHandler(limits bodyLimiter, maxHeader int) func(*fasthttp.RequestCtx, error) {
