@@ -448,7 +448,7 @@ func (u *Upstream) ForwardFor(ctx *fasthttp.RequestCtx, path []byte, timeout tim
 func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration, key []byte) bool {
 	requestid.Ensure(ctx)
 	req, resp := &ctx.Request, &ctx.Response
-	bad, claims, ok := scanFields(req.Header.RawHeaders())
+	bad, claims, hop, ok := scanFields(req.Header.RawHeaders())
 	if !ok {
 		refuseFieldName(ctx, bad)
 		return false
@@ -492,7 +492,13 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 
 	// Fields the client names in Connection go first; the gateway's own are
 	// set after, so that no nomination can remove them.
-	s.conn = stripHopByHop(&req.Header, s.conn)
+	// The pass costs a name normalization and a scan of the header per
+	// hop-by-hop name, so it runs only when the client sent one, or the
+	// parser set Connection: close itself (an HTTP/1.0 request).
+	s.conn = s.conn[:0]
+	if hop || req.Header.ConnectionClose() {
+		s.conn = stripHopByHop(&req.Header, s.conn)
+	}
 	if len(s.conn) > 0 {
 		// The id the client is told is the one the upstream must log.
 		req.Header.SetCanonical(hRequestID, resp.Header.PeekCanonical(hRequestID))
@@ -787,17 +793,18 @@ var tchar = func() (t [256]bool) {
 
 // scanFields reads a header block as the client sent it (the lines after
 // the request line) and reports, when some field name is not a token, that
-// name (up to its colon) and ok false; and whether a field claims the
-// client's address (addressClaims). An empty block, a request built in
-// memory rather than read, is assumed to hold claims, since its fields
-// cannot be told from the block.
+// name (up to its colon) and ok false; whether a field claims the client's
+// address (addressClaims); and whether one is hop-by-hop (hopByHop), so
+// that Forward looks for those only when there are some. An empty block, a
+// request built in memory rather than read, is assumed to hold both, since
+// its fields cannot be told from the block.
 //
 // fasthttp already refuses most malformed lines (no colon, a space before
 // the colon, control characters), but keeps a name with a space inside;
 // checking every byte of every name here does not depend on which.
-func scanFields(raw []byte) (bad []byte, claims, ok bool) {
+func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
 	if len(raw) == 0 {
-		return nil, true, true
+		return nil, true, true, true
 	}
 	for len(raw) > 0 && raw[0] != '\r' && raw[0] != '\n' { // a blank line ends the block
 		if raw[0] != ' ' && raw[0] != '\t' { // else obs-fold: more of the previous value
@@ -810,15 +817,16 @@ func scanFields(raw []byte) (bad []byte, claims, ok bool) {
 				for end < len(raw) && raw[end] != ':' && raw[end] != '\r' && raw[end] != '\n' {
 					end++
 				}
-				return raw[:end], claims, false
+				return raw[:end], claims, hop, false
 			}
+			// EqualFold walks runes; the length rules most names out first.
 			if !claims {
-				for _, k := range addressClaims {
-					// EqualFold walks runes; the length rules most names out first.
-					if n == len(k) && bytes.EqualFold(raw[:n], k) {
-						claims = true
-						break
-					}
+				claims = anyName(raw[:n], addressClaims)
+			}
+			if !hop {
+				switch n { // the lengths of the hopByHop names
+				case 2, 7, 10, 16, 17, 18, 19:
+					hop = anyName(raw[:n], hopByHop)
 				}
 			}
 			raw = raw[n+1:]
@@ -829,7 +837,17 @@ func scanFields(raw []byte) (bad []byte, claims, ok bool) {
 		}
 		raw = raw[i+1:]
 	}
-	return nil, claims, true
+	return nil, claims, hop, true
+}
+
+// anyName reports whether name is one of names, in any case.
+func anyName(name []byte, names [][]byte) bool {
+	for _, k := range names {
+		if len(name) == len(k) && bytes.EqualFold(name, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // refuseFieldName answers 400 for a field name that is not a token, naming
