@@ -708,22 +708,31 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	v := ip.AppendTo(s.val[:0])
 	h.SetCanonical(hXRealIP, v)
 
-	v = joinAll(v[:0], h.PeekAll(fasthttp.HeaderXForwardedFor))
+	// The names are canonical, so SetCanonical skips normalizing them; it
+	// replaces the first line only, so a client's lines go first (for
+	// X-Forwarded-For and Forwarded, only when there are several, their
+	// values being kept): a second line would reach the upstream as the
+	// client wrote it.
+	prev := h.PeekAll(fasthttp.HeaderXForwardedFor)
+	v = joinAll(v[:0], prev)
 	if len(v) > 0 {
 		v = append(v, commaSpace...)
 	}
 	v = ip.AppendTo(v)
-	h.DelBytes(hXForwardedFor)
-	h.SetBytesKV(hXForwardedFor, v)
+	if len(prev) > 1 {
+		h.DelBytes(hXForwardedFor)
+	}
+	h.SetCanonical(hXForwardedFor, v)
 
-	h.SetBytesKV(hXForwardedProto, proto)
+	h.DelBytes(hXForwardedProto)
+	h.SetCanonical(hXForwardedProto, proto)
+	h.DelBytes(hXForwardedHost)
 	if len(s.origHost) > 0 {
-		h.SetBytesKV(hXForwardedHost, s.origHost)
-	} else {
-		h.DelBytes(hXForwardedHost)
+		h.SetCanonical(hXForwardedHost, s.origHost)
 	}
 
-	v = joinAll(v[:0], h.PeekAll(fasthttp.HeaderForwarded))
+	prev = h.PeekAll(fasthttp.HeaderForwarded)
+	v = joinAll(v[:0], prev)
 	if len(v) > 0 {
 		v = append(v, commaSpace...)
 	}
@@ -741,8 +750,10 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	}
 	v = append(v, ";proto="...)
 	v = append(v, proto...)
-	h.DelBytes(hForwarded)
-	h.SetBytesKV(hForwarded, v)
+	if len(prev) > 1 {
+		h.DelBytes(hForwarded)
+	}
+	h.SetCanonical(hForwarded, v)
 	s.val = v
 }
 
