@@ -38,8 +38,10 @@ func TestScanFieldsHop(t *testing.T) {
 
 // TestHopByHopRemoved checks what reaches the upstream now that the
 // hop-by-hop pass runs only for requests that have such a field: those
-// that do lose them (any case, and the fields Connection names), and a
-// request with none keeps its own fields.
+// that do lose them (any case, and the fields Connection names), a request
+// with none keeps its own fields, and an HTTP/1.0 request goes upstream as
+// HTTP/1.1 without the Connection: close its version implies (RFC 9110
+// §6.2: the version is each hop's), so the upstream keeps the connection.
 func TestHopByHopRemoved(t *testing.T) {
 	up := startUpstream(t, func(*fasthttp.Request) string { return okResponse })
 	gw := startGateway(t, newUpstream(t, "pets", up.url()), "/x", 0)
@@ -53,10 +55,8 @@ func TestHopByHopRemoved(t *testing.T) {
 			map[string]string{"te": "", "upgrade": "", "keep-alive": ""}},
 		{"nominated", "GET /x HTTP/1.1\r\nHost: h\r\nconnection: x-foo\r\nX-Foo: 1\r\nX-Bar: 2\r\n\r\n",
 			map[string]string{"x-foo": "", "x-bar": "2", "connection": ""}},
-		// fasthttp's client sends a 1.0 request with Connection: close
-		// whatever the header holds, so only the fields are checked.
 		{"HTTP/1.0", "GET /x HTTP/1.0\r\nHost: h\r\nX-Foo: 1\r\nUpgrade: h2c\r\n\r\n",
-			map[string]string{"x-foo": "1", "upgrade": ""}},
+			map[string]string{"x-foo": "1", "upgrade": "", "connection": ""}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := do(t, gw, tt.req)
@@ -64,6 +64,9 @@ func TestHopByHopRemoved(t *testing.T) {
 				t.Fatalf("status %d: %s", resp.StatusCode(), resp.Body())
 			}
 			s := up.next(t)
+			if line, _, _ := strings.Cut(s.raw, "\r\n"); !strings.HasSuffix(line, " HTTP/1.1") {
+				t.Errorf("upstream got request line %q, want HTTP/1.1", line)
+			}
 			for h, want := range tt.want {
 				if got := strings.Join(s.header[h], "|"); got != want {
 					t.Errorf("upstream got %s %q, want %q\n%s", h, got, want, s.raw)

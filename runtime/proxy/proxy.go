@@ -410,6 +410,7 @@ var (
 // state is the scratch space of one Forward call, pooled.
 type state struct {
 	uri, origURI, origHost, conn, val []byte
+	proto                             []byte                  // the client's HTTP version when it is not 1.1
 	pre                               fasthttp.ResponseHeader // headers set before Forward (CORS, rate limit, request id)
 }
 
@@ -509,6 +510,15 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		}
 	}
 	u.setForwarded(ctx, s)
+	// The version belongs to each hop (RFC 9110 §6.2): an HTTP/1.0
+	// request goes upstream as HTTP/1.1, on a connection the upstream keeps
+	// for the next call. fasthttp framed the client's answer by the version
+	// it read before the handler ran.
+	notHTTP11 := !req.Header.IsHTTP11()
+	if notHTTP11 {
+		s.proto = append(s.proto[:0], req.Header.Protocol()...)
+		req.Header.SetProtocolBytes(http11)
+	}
 	req.Header.SetNoDefaultContentType(true) // send no Content-Type the client did not
 	resp.Header.SetNoDefaultContentType(true)
 
@@ -536,6 +546,9 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	req.SetRequestURIBytes(s.origURI)
 	req.Header.SetHostBytes(s.origHost)
 	req.UseHostHeader = false
+	if notHTTP11 {
+		req.Header.SetProtocolBytes(s.proto)
+	}
 
 	if err != nil {
 		resp.Reset()
