@@ -413,6 +413,7 @@ var (
 // state is the scratch space of one Forward call, pooled.
 type state struct {
 	uri, origURI, origHost, conn, val []byte
+	proto                             []byte                  // the client's HTTP version when it is not 1.1
 	pre                               fasthttp.ResponseHeader // headers set before Forward (CORS, rate limit, request id)
 }
 
@@ -451,7 +452,7 @@ func (u *Upstream) ForwardFor(ctx *fasthttp.RequestCtx, path []byte, timeout tim
 func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration, key []byte) bool {
 	requestid.Ensure(ctx)
 	req, resp := &ctx.Request, &ctx.Response
-	bad, claims, ok := scanFields(req.Header.RawHeaders())
+	bad, claims, hop, ok := scanFields(req.Header.RawHeaders())
 	if !ok {
 		refuseFieldName(ctx, bad)
 		return false
@@ -495,7 +496,13 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 
 	// Fields the client names in Connection go first; the gateway's own are
 	// set after, so that no nomination can remove them.
-	s.conn = stripHopByHop(&req.Header, s.conn)
+	// The pass costs a name normalization and a scan of the header per
+	// hop-by-hop name, so it runs only when the client sent one, or the
+	// parser set Connection: close itself (an HTTP/1.0 request).
+	s.conn = s.conn[:0]
+	if hop || req.Header.ConnectionClose() {
+		s.conn = stripHopByHop(&req.Header, s.conn)
+	}
 	if len(s.conn) > 0 {
 		// The id the client is told is the one the upstream must log.
 		req.Header.SetCanonical(hRequestID, resp.Header.PeekCanonical(hRequestID))
@@ -506,6 +513,15 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		}
 	}
 	u.setForwarded(ctx, s)
+	// The version belongs to each hop (RFC 9110 §6.2): an HTTP/1.0
+	// request goes upstream as HTTP/1.1, on a connection the upstream keeps
+	// for the next call. fasthttp framed the client's answer by the version
+	// it read before the handler ran.
+	notHTTP11 := !req.Header.IsHTTP11()
+	if notHTTP11 {
+		s.proto = append(s.proto[:0], req.Header.Protocol()...)
+		req.Header.SetProtocolBytes(http11)
+	}
 	req.Header.SetNoDefaultContentType(true) // send no Content-Type the client did not
 	resp.Header.SetNoDefaultContentType(true)
 
@@ -534,6 +550,9 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	req.SetRequestURIBytes(s.origURI)
 	req.Header.SetHostBytes(s.origHost)
 	req.UseHostHeader = false
+	if notHTTP11 {
+		req.Header.SetProtocolBytes(s.proto)
+	}
 
 	if err != nil {
 		resp.Reset()
@@ -706,22 +725,31 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	v := ip.AppendTo(s.val[:0])
 	h.SetCanonical(hXRealIP, v)
 
-	v = joinAll(v[:0], h.PeekAll(fasthttp.HeaderXForwardedFor))
+	// The names are canonical, so SetCanonical skips normalizing them; it
+	// replaces the first line only, so a client's lines go first (for
+	// X-Forwarded-For and Forwarded, only when there are several, their
+	// values being kept): a second line would reach the upstream as the
+	// client wrote it.
+	prev := h.PeekAll(fasthttp.HeaderXForwardedFor)
+	v = joinAll(v[:0], prev)
 	if len(v) > 0 {
 		v = append(v, commaSpace...)
 	}
 	v = ip.AppendTo(v)
-	h.DelBytes(hXForwardedFor)
-	h.SetBytesKV(hXForwardedFor, v)
+	if len(prev) > 1 {
+		h.DelBytes(hXForwardedFor)
+	}
+	h.SetCanonical(hXForwardedFor, v)
 
-	h.SetBytesKV(hXForwardedProto, proto)
+	h.DelBytes(hXForwardedProto)
+	h.SetCanonical(hXForwardedProto, proto)
+	h.DelBytes(hXForwardedHost)
 	if len(s.origHost) > 0 {
-		h.SetBytesKV(hXForwardedHost, s.origHost)
-	} else {
-		h.DelBytes(hXForwardedHost)
+		h.SetCanonical(hXForwardedHost, s.origHost)
 	}
 
-	v = joinAll(v[:0], h.PeekAll(fasthttp.HeaderForwarded))
+	prev = h.PeekAll(fasthttp.HeaderForwarded)
+	v = joinAll(v[:0], prev)
 	if len(v) > 0 {
 		v = append(v, commaSpace...)
 	}
@@ -739,8 +767,10 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	}
 	v = append(v, ";proto="...)
 	v = append(v, proto...)
-	h.DelBytes(hForwarded)
-	h.SetBytesKV(hForwarded, v)
+	if len(prev) > 1 {
+		h.DelBytes(hForwarded)
+	}
+	h.SetCanonical(hForwarded, v)
 	s.val = v
 }
 
@@ -791,17 +821,18 @@ var tchar = func() (t [256]bool) {
 
 // scanFields reads a header block as the client sent it (the lines after
 // the request line) and reports, when some field name is not a token, that
-// name (up to its colon) and ok false; and whether a field claims the
-// client's address (addressClaims). An empty block, a request built in
-// memory rather than read, is assumed to hold claims, since its fields
-// cannot be told from the block.
+// name (up to its colon) and ok false; whether a field claims the client's
+// address (addressClaims); and whether one is hop-by-hop (hopByHop), so
+// that Forward looks for those only when there are some. An empty block, a
+// request built in memory rather than read, is assumed to hold both, since
+// its fields cannot be told from the block.
 //
 // fasthttp already refuses most malformed lines (no colon, a space before
 // the colon, control characters), but keeps a name with a space inside;
 // checking every byte of every name here does not depend on which.
-func scanFields(raw []byte) (bad []byte, claims, ok bool) {
+func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
 	if len(raw) == 0 {
-		return nil, true, true
+		return nil, true, true, true
 	}
 	for len(raw) > 0 && raw[0] != '\r' && raw[0] != '\n' { // a blank line ends the block
 		if raw[0] != ' ' && raw[0] != '\t' { // else obs-fold: more of the previous value
@@ -814,15 +845,16 @@ func scanFields(raw []byte) (bad []byte, claims, ok bool) {
 				for end < len(raw) && raw[end] != ':' && raw[end] != '\r' && raw[end] != '\n' {
 					end++
 				}
-				return raw[:end], claims, false
+				return raw[:end], claims, hop, false
 			}
+			// EqualFold walks runes; the length rules most names out first.
 			if !claims {
-				for _, k := range addressClaims {
-					// EqualFold walks runes; the length rules most names out first.
-					if n == len(k) && bytes.EqualFold(raw[:n], k) {
-						claims = true
-						break
-					}
+				claims = anyName(raw[:n], addressClaims)
+			}
+			if !hop {
+				switch n { // the lengths of the hopByHop names
+				case 2, 7, 10, 16, 17, 18, 19:
+					hop = anyName(raw[:n], hopByHop)
 				}
 			}
 			raw = raw[n+1:]
@@ -833,7 +865,17 @@ func scanFields(raw []byte) (bad []byte, claims, ok bool) {
 		}
 		raw = raw[i+1:]
 	}
-	return nil, claims, true
+	return nil, claims, hop, true
+}
+
+// anyName reports whether name is one of names, in any case.
+func anyName(name []byte, names [][]byte) bool {
+	for _, k := range names {
+		if len(name) == len(k) && bytes.EqualFold(name, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // refuseFieldName answers 400 for a field name that is not a token, naming

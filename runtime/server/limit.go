@@ -72,6 +72,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			continue
 		}
 		lc := &limitConn{Conn: c, l: l}
+		lc.ra.init(c)
 		if l.perIP > 0 {
 			lc.ip = peerAddr(c)
 			if !l.admit(lc.ip) {
@@ -120,6 +121,7 @@ type limitConn struct {
 	l      *limitListener
 	ip     netip.Addr
 	closed atomic.Bool
+	ra     readAhead // idle.go
 }
 
 func (c *limitConn) Close() error {

@@ -408,6 +408,14 @@ func parseBool(v string) (bool, error) {
 // over it before reading a byte of the body and cuts a chunked body there;
 // either way the answer is 413 and the connection is closed, the rest of
 // the body unread.
+//
+// ReduceMemoryUsage returns a connection's read and write buffers and its
+// RequestCtx to their pools between requests (idle.go says what an idle
+// connection still costs). With it, fasthttp rearms ReadTimeout at a new
+// connection's first byte as it does on a keep-alive one, so a header
+// trickled after a silent wait can take up to twice HeaderTimeout from
+// accept; and a connection that sends nothing before HeaderTimeout is
+// closed without the 408.
 func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	maxBody := orDefault(max(cfg.MaxRequestBody, 0), DefaultMaxRequestBody)
 	maxHeader := orDefault(max(cfg.MaxHeaderBytes, 0), DefaultMaxHeaderBytes)
@@ -419,6 +427,12 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 		Handler:      h,
 		ErrorHandler: errorHandler(limits, maxHeader, newRefusals(cfg)),
 		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			if !hasBody(hd) {
+				// Nothing more is read: the header's deadline can stand until
+				// the response is written, and no body limit needs placing
+				// (a deadline moved costs a timer update per request).
+				return fasthttp.RequestConfig{}
+			}
 			return fasthttp.RequestConfig{ReadTimeout: timeout, MaxRequestBodySize: limits.of(hd)}
 		},
 		Name:                         "gatewaygen",
@@ -429,7 +443,20 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 		IdleTimeout:                  idle,
 		NoDefaultServerHeader:        true,
 		DisablePreParseMultipartForm: true,
+		ReduceMemoryUsage:            true,
 	}
+}
+
+// hasBody reports whether a request whose header is hd is followed by a
+// body: a Content-Length above 0 or chunked framing (fasthttp's -1); with
+// neither (0, or its -2) a request has none (RFC 9112 §6.3). A header not
+// known (nil) is taken to have one.
+func hasBody(hd *fasthttp.RequestHeader) bool {
+	if hd == nil {
+		return true
+	}
+	n := hd.ContentLength()
+	return n > 0 || n == -1
 }
 
 func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fasthttp.RequestCtx, error) {
