@@ -67,7 +67,9 @@ func deadAddr(t *testing.T) string {
 
 func upstreamOf(t *testing.T, cfg UpstreamConfig, urls ...string) *Upstream {
 	t.Helper()
-	cfg.Name = "pets"
+	if cfg.Name == "" {
+		cfg.Name = "pets"
+	}
 	for _, u := range urls {
 		cfg.Targets = append(cfg.Targets, balance.Target{URL: u})
 	}

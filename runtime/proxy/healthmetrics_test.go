@@ -54,10 +54,12 @@ func scrapeHealth(t *testing.T, name string) (map[string]float64, float64) {
 func TestTargetHealthMetrics(t *testing.T) {
 	live, sick := startBackend(t), startBackend(t)
 	dead := deadAddr(t)
-	u := upstreamOf(t, UpstreamConfig{Balance: balance.RoundRobin,
+	// A name of its own: other tests of the package leave upstreams named
+	// "pets" open, whose series would share the family.
+	u := upstreamOf(t, UpstreamConfig{Name: "health-metrics", Balance: balance.RoundRobin,
 		Passive: balance.Passive{ConsecutiveFailures: 1, Eject: time.Minute, MaxEjected: 1}},
 		live.url(), dead)
-	up, ej := scrapeHealth(t, "pets")
+	up, ej := scrapeHealth(t, "health-metrics")
 	if len(up) != 2 || up[dead] != 1 || ej != 0 {
 		t.Fatalf("before any call: up %v, ejections %v; want 2 targets up, 0 ejections", up, ej)
 	}
@@ -65,19 +67,19 @@ func TestTargetHealthMetrics(t *testing.T) {
 	for range 2 { // round robin reaches the dead target
 		call(t, gw, "GET")
 	}
-	up, ej = scrapeHealth(t, "pets")
+	up, ej = scrapeHealth(t, "health-metrics")
 	if up[live.url()] != 1 || up[dead] != 0 || ej != 1 {
 		t.Fatalf("after the dead target failed: up %v, ejections %v; want only %s up, 1 ejection", up, ej, live.url())
 	}
 	if err := u.SetTargets([]balance.Target{{URL: live.url()}}); err != nil {
 		t.Fatal(err)
 	}
-	up, ej = scrapeHealth(t, "pets")
+	up, ej = scrapeHealth(t, "health-metrics")
 	if len(up) != 1 || up[live.url()] != 1 || ej != 1 {
 		t.Fatalf("after the reload: up %v, ejections %v; want %s alone, 1 ejection kept", up, ej, live.url())
 	}
 	u.Close()
-	if up, ej := scrapeHealth(t, "pets"); len(up) != 0 || ej != -1 {
+	if up, ej := scrapeHealth(t, "health-metrics"); len(up) != 0 || ej != -1 {
 		t.Fatalf("after Close: up %v, ejections %v; want no series", up, ej)
 	}
 
