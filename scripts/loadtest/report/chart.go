@@ -16,7 +16,7 @@ var caseColors = []string{"#3b73a8", "#e39b2d", "#5a9e5a", "#a34f8f"}
 func chart(s *summary, subtitle string) []byte {
 	const (
 		left, plotW, right = 220.0, 420.0, 90.0
-		top                = 78.0
+		top                = 96.0
 		barH, barGap       = 13.0, 3.0
 		groupGap           = 12.0
 		axisH              = 34.0
@@ -78,14 +78,15 @@ func chart(s *summary, subtitle string) []byte {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="12">`+"\n",
 		width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="#fff"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="10" y="20" font-size="14" font-weight="bold">Requests/s relative to nginx proxy_pass (median of per-round ratios; whiskers: min–max over rounds)</text>`+"\n")
+	fmt.Fprintf(&b, `<text x="10" y="20" font-size="14" font-weight="bold">Requests/s relative to nginx proxy_pass</text>`+"\n")
+	fmt.Fprintf(&b, `<text x="10" y="38">bar: median of the per-round ratios; whisker: their min–max over the rounds</text>`+"\n")
 	if subtitle != "" {
-		fmt.Fprintf(&b, `<text x="10" y="38" fill="#555">%s</text>`+"\n", html.EscapeString(subtitle))
+		fmt.Fprintf(&b, `<text x="10" y="56" fill="#555">%s</text>`+"\n", html.EscapeString(subtitle))
 	}
 	lx := left
 	for ci, c := range s.Cases {
-		fmt.Fprintf(&b, `<rect x="%.1f" y="50" width="12" height="12" fill="%s"/>`, lx, caseColors[ci%len(caseColors)])
-		fmt.Fprintf(&b, `<text x="%.1f" y="60">%s</text>`+"\n", lx+16, html.EscapeString(c.Case))
+		fmt.Fprintf(&b, `<rect x="%.1f" y="68" width="12" height="12" fill="%s"/>`, lx, caseColors[ci%len(caseColors)])
+		fmt.Fprintf(&b, `<text x="%.1f" y="78">%s</text>`+"\n", lx+16, html.EscapeString(c.Case))
 		lx += 16 + 7*float64(len([]rune(c.Case))) + 20
 	}
 
