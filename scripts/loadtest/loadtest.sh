@@ -301,6 +301,7 @@ trap 'exit 143' TERM
 start() {
 	local name=$1
 	shift
+	: >"$TMP/$name.log" # exists at once, for whoever reads it next
 	"$@" >"$TMP/$name.log" 2>&1 &
 	STARTED=$!
 	PIDS+=("$STARTED")
@@ -375,7 +376,7 @@ tree() {
 # cpu_ticks PID...: utime+stime of the processes, in clock ticks. The fields
 # are counted after the ")" that ends the command name, which may hold spaces.
 cpu_ticks() {
-	local pid sum=0 rest
+	local pid sum=0 rest f
 	for pid in "$@"; do
 		rest=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
 		rest=${rest##*) }
@@ -717,12 +718,12 @@ if ((do_idle)); then
 		before=$(rss_kib "${pids[@]}")
 		# The client holds its connections until its standard input, a FIFO
 		# this shell keeps open (read-write, so that neither open blocks),
-		# reaches its end.
+		# reaches its end: the client itself must not inherit that writer.
 		rm -f "$TMP/idle.in"
 		mkfifo "$TMP/idle.in"
 		exec 7<>"$TMP/idle.in"
 		start "idle-client-$id" "${LOAD_PIN[@]}" "$TMP/idle" -addr "127.0.0.1:$port" -n "$want" \
-			-path "$GET_PATH" -header "$KEY_HEADER" <"$TMP/idle.in"
+			-path "$GET_PATH" -header "$KEY_HEADER" <"$TMP/idle.in" 7>&-
 		client=$STARTED
 		for ((i = 0; i < 1200; i++)); do
 			grep -q '^ready ' "$TMP/idle-client-$id.log" && break
@@ -736,6 +737,10 @@ $(tail -n 5 "$TMP/idle-client-$id.log")"
 		mapfile -t pids < <(tree "$pid")
 		after=$(rss_kib "${pids[@]}")
 		exec 7>&-
+		for ((i = 0; i < 50; i++)); do # it closes its connections and exits
+			alive "$client" || break
+			sleep 0.1
+		done
 		stop "$client"
 		stop "$pid"
 		printf '%d\t%s\t%s\t%d\t%d\t%d\n' "$slot" "$id" "$label" "$held" "$before" "$after" >>"$IDLE"
@@ -772,7 +777,13 @@ out=$(
 		echo "- wrk ${WRK_ARGS[*]} -d${DURATION}s, $ROUNDS rounds after ${WARMUP} s of warm-up per target and case; quiet wait: ≥ ${QUIET_IDLE}% idle, at most ${QUIET_WAIT} s; $placement"
 	fi
 	((do_idle == 0)) || echo "- idle connections: $IDLE_CONNS per proxy, one GET each, RSS read 1 s after the last opened"
-	((${#skipped[@]} == 0)) || echo "- not measured: ${skipped[*]}"
+	if ((${#skipped[@]})); then
+		printf -- '- not measured: %s' "${skipped[0]}"
+		for s in "${skipped[@]:1}"; do
+			printf '; %s' "$s"
+		done
+		echo
+	fi
 	for note in "${idle_notes[@]}"; do
 		echo "- $note"
 	done
@@ -796,6 +807,10 @@ if ((write_docs)); then
 		echo "### $when"
 		echo
 		echo "$out"
+		if [[ -f $TMP/loadtest.svg ]]; then
+			echo
+			echo "Chart of this run: [loadtest.svg](loadtest.svg), until a later \`--write-docs\` run redraws it (its subtitle names its run)."
+		fi
 	} >>"$DOCS"
 	if [[ -f $TMP/loadtest.svg ]]; then
 		cp "$TMP/loadtest.svg" "$CHART"

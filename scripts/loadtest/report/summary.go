@@ -179,8 +179,12 @@ func writeTables(w io.Writer, s *summary) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "**%s**, %d rounds; machine idle before each run: median %.0f%% (%.0f–%.0f%%)\n\n",
-			c.Case, c.Rounds, c.Idle.Med, c.Idle.Min, c.Idle.Max)
+		rounds := "rounds"
+		if c.Rounds == 1 {
+			rounds = "round"
+		}
+		fmt.Fprintf(w, "**%s**, %d %s; machine idle before each run: median %.0f%% (%.0f–%.0f%%)\n\n",
+			c.Case, c.Rounds, rounds, c.Idle.Med, c.Idle.Min, c.Idle.Max)
 		fmt.Fprint(w, "| target | req/s, median (min–max) | p50 ms | p99 ms | CPU % proxy / backend / wrk |")
 		for _, b := range baselines {
 			fmt.Fprintf(w, " req/s %s |", b.Title)
@@ -192,8 +196,12 @@ func writeTables(w io.Writer, s *summary) {
 			if r.Runs == 0 {
 				fmt.Fprintf(w, "| %s | — | — | — | — |%s — |\n", r.Label, strings.Repeat(" — |", len(baselines)))
 			} else {
-				fmt.Fprintf(w, "| %s | %.0f (%.0f–%.0f) | %.2f | %.2f | %s / %s / %s |",
-					r.Label, r.RPS.Med, r.RPS.Min, r.RPS.Max, r.P50.Med, r.P99.Med,
+				rps := fmt.Sprintf("%.0f", r.RPS.Med)
+				if r.RPS.N > 1 {
+					rps += fmt.Sprintf(" (%.0f–%.0f)", r.RPS.Min, r.RPS.Max)
+				}
+				fmt.Fprintf(w, "| %s | %s | %.2f | %.2f | %s / %s / %s |",
+					r.Label, rps, r.P50.Med, r.P99.Med,
 					cpuCell(r.CPUProxy), cpuCell(r.CPUBackend), cpuCell(r.CPUWrk))
 				for i, b := range baselines {
 					fmt.Fprintf(w, " %s |", ratioCell(r.Ratio[i], b.Target == r.Target))
@@ -218,6 +226,8 @@ func writeIdleTable(w io.Writer, res []idleResult) {
 			nginx = r.AfterKiB
 		}
 	}
+	fmt.Fprintln(w, "**Memory with idle keep-alive connections** (one GET each, then held idle)")
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| target | idle connections | RSS before, MiB | RSS with them, MiB | KiB per idle connection | RSS with them ÷ nginx's |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|")
 	for _, r := range res {
