@@ -54,7 +54,8 @@
 # every program runs with its own defaults.
 #
 # Environment (defaults in brackets); with the defaults a whole run takes
-# about 5 minutes on a quiet 2-CPU machine (less than a minute of it building):
+# about 5½ minutes on a quiet 2-CPU machine (half a minute of it building;
+# the quiet wait may add up to LOADTEST_QUIET_WAIT s per run on a busy one):
 #   LOADTEST_ROUNDS        rounds, 1..50                               [5]
 #   LOADTEST_DURATION      seconds of each measured run, 1..60         [2]
 #   LOADTEST_WARMUP        seconds of each warm-up run, 0..10          [1]
