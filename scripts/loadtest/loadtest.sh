@@ -69,6 +69,8 @@
 #   LOADTEST_OUT           directory to keep the raw results in (results.tsv,
 #                          idle.tsv, report.md, loadtest.svg)          [none]
 set -euo pipefail
+# Decimal points, not commas, in $EPOCHREALTIME and awk's output.
+export LC_ALL=C
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
