@@ -87,9 +87,10 @@ benchcmp: ## generated validators vs kin-openapi's openapi3filter, side by side 
 oracle: ## the differential oracle vs openapi3filter, with its agreement tables (about 30 s warm, 2 min cold)
 	$(GO) test -count=1 -run '^TestDifferential$$' -v ./generator/oracle/
 
-# LOADTEST_FLAGS=--write-docs also appends the results to docs/performance.md;
-# LOADTEST_DURATION and friends are described in the script's header.
-loadtest: ## gateway vs nginx under wrk on loopback, ~90 s (needs wrk, nginx; see docs/performance.md)
+# LOADTEST_FLAGS=--write-docs also appends the results to docs/performance.md
+# and redraws docs/loadtest.svg; --throughput or --idle runs one half only.
+# LOADTEST_ROUNDS and friends are described in the script's header.
+loadtest: ## the benchmark of record: gatewaygen vs nginx, HAProxy, Caddy, naive fasthttp under wrk, and idle-connection memory, ~5 min (needs wrk, nginx; see docs/performance.md)
 	scripts/loadtest/loadtest.sh $(LOADTEST_FLAGS)
 
 lint: ## gofmt (must list nothing), go vet, and no large or binary file tracked
