@@ -232,6 +232,9 @@ func (s authStage) setupAuth(f *jen.File) {
 						d[jen.Id("Audience")] = jen.Lit(a.Audience)
 					}
 					d[jen.Id("Leeway")] = duration(a.Leeway)
+					if a.RolesClaim != "" {
+						d[jen.Id("RolesClaim")] = jen.Lit(a.RolesClaim)
+					}
 					if len(a.Claims) > 0 {
 						d[jen.Id("Claims")] = jen.Index().Qual(s.rt("auth"), "ClaimHeader").ValuesFunc(func(vg *jen.Group) {
 							for _, c := range a.Claims {

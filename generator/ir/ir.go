@@ -176,6 +176,10 @@ type AuthScheme struct {
 	IntrospectionURL string   `json:"introspectionUrl,omitempty"`
 	ClientID         string   `json:"clientId,omitempty"`
 	Pos              diag.Pos `json:"pos,omitempty"`
+	// policy: RolesClaim is a claim of an http bearer token whose values
+	// count, beside scope and scp, as the roles an OpenAPI 3.1
+	// requirement lists.
+	RolesClaim string `json:"rolesClaim,omitempty"`
 }
 
 // ClaimHeader sends a verified token's claim upstream in a header.

@@ -87,6 +87,11 @@ type JWTConfig struct {
 	// is not a string, number or boolean, or would not be a clean header
 	// value, is not forwarded.
 	Claims []ClaimHeader
+	// policy: OpenAPI 3.1 roles
+	// RolesClaim names a claim (a list of strings, or one space-separated
+	// string) whose values count as held, beside scope and scp, when a
+	// requirement lists roles; "" for none.
+	RolesClaim string
 }
 
 // ClaimHeader forwards the token's claim Claim in the header Header.
@@ -346,7 +351,7 @@ func (j *JWT) Verify(tok string) (verified, error) {
 	if err != nil {
 		return verified{}, err
 	}
-	e, err := claimsOf(claims)
+	e, err := claimsOf(claims, j.cfg.RolesClaim)
 	if err == nil && len(j.cfg.Claims) > 0 {
 		e.claims = make([]string, len(j.cfg.Claims))
 		for i, c := range j.cfg.Claims {
@@ -387,8 +392,8 @@ func claimValue(x any) string {
 }
 
 // claimsOf reads the consumer (sub), the scopes (scope, space-separated, or
-// scp, a list) and exp of verified claims.
-func claimsOf(claims jwt.MapClaims) (verified, error) {
+// scp, a list, and the roles claim, either) and exp of verified claims.
+func claimsOf(claims jwt.MapClaims, rolesClaim string) (verified, error) {
 	var e verified
 	sub, _ := claims["sub"].(string)
 	if !validConsumer(sub) {
@@ -419,6 +424,26 @@ func claimsOf(claims jwt.MapClaims) (verified, error) {
 			}
 			e.scopes = append(e.scopes, s)
 		}
+	}
+	if rolesClaim == "" {
+		return e, nil
+	}
+	// A token whose roles claim is of another shape is refused rather
+	// than taken as holding none: the issuer meant something by it.
+	switch r := claims[rolesClaim].(type) {
+	case nil:
+	case string:
+		e.scopes = append(e.scopes, strings.Fields(r)...)
+	case []any:
+		for _, x := range r {
+			s, ok := x.(string)
+			if !ok {
+				return e, fmt.Errorf("%s holds a non-string", rolesClaim)
+			}
+			e.scopes = append(e.scopes, s)
+		}
+	default:
+		return e, fmt.Errorf("%s is neither a string nor a list", rolesClaim)
 	}
 	return e, nil
 }
