@@ -66,7 +66,8 @@ type JWTConfig struct {
 	Algorithms []string
 	Keep       bool // forward the Authorization header upstream
 	Forward    bool // send the consumer (the token's sub) upstream in X-Consumer
-	// Now is the clock, time.Now when nil (tests set it).
+	// Now is the clock, time.Now when nil (tests set it). When nil, a
+	// cached token's exp is held against the coarse clock (coarseNow).
 	Now func() time.Time
 	// Refresh is how often a JWKS from a URL is fetched again,
 	// DefaultRefresh when zero; MinRefetch is the least time between two
@@ -107,6 +108,7 @@ type JWT struct {
 	secret atomic.Pointer[[]byte] // HS*
 	seeds  [2]maphash.Seed
 	remote *remote // nil for a JWKS from a file or variable
+	coarse bool    // the cache reads coarseNow, not cfg.Now
 }
 
 // jwtMaterial is one JWKS with the cache of the tokens it verified: a new
@@ -157,10 +159,10 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	if hmac != cfg.Secret.set() {
 		return nil, fmt.Errorf("auth: scheme %s: HS256, HS384 and HS512 go with a secret, and a secret with them: list them in algorithms and give the secret", cfg.Scheme)
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
 	j := &JWT{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	if cfg.Now == nil {
+		cfg.Now, j.coarse = time.Now, true
+	}
 	if cfg.JWKS.URL != "" || cfg.JWKS.Discovery != "" {
 		j.remote = newRemote(cfg)
 		if cfg.JWKS.Discovery != "" {
@@ -275,7 +277,7 @@ type bearer interface {
 // request, verified, its scopes compared with those the requirement needs,
 // and the verdict noted, with the claims s selects for later stages.
 func checkBearer(s bearer, v *Verdict, scopes []string) bool {
-	tok, f := ExtractBearer(v.ctx)
+	tok, f := parseBearer(v.authz)
 	if f != passed {
 		v.note(s, f, scopes)
 		return false
@@ -303,7 +305,7 @@ func checkBearer(s bearer, v *Verdict, scopes []string) bool {
 // before and has not expired.
 func (j *JWT) verify(tok []byte) (verified, bool) {
 	h := tokenHash{maphash.Bytes(j.seeds[0], tok), maphash.Bytes(j.seeds[1], tok)}
-	now := j.cfg.Now().Unix()
+	now := j.now()
 	if j.remote != nil {
 		j.remote.maybeRefresh(j, now)
 	}
@@ -311,7 +313,7 @@ func (j *JWT) verify(tok []byte) (verified, bool) {
 	m.mu.RLock()
 	e, ok := m.cache[h]
 	m.mu.RUnlock()
-	if ok && now < e.exp {
+	if ok && (now+coarseMargin < e.exp || now < e.exp && j.cfg.Now().Unix() < e.exp) {
 		return e, true
 	}
 	e, err := j.Verify(string(tok))
@@ -334,6 +336,15 @@ func (j *JWT) verify(tok []byte) (verified, bool) {
 	m.cache[h] = e
 	m.mu.Unlock()
 	return e, true
+}
+
+// now is the time a cached token is held against: the coarse clock, or
+// the configured one.
+func (j *JWT) now() int64 {
+	if j.coarse {
+		return coarseNow()
+	}
+	return j.cfg.Now().Unix()
 }
 
 // Verify checks a token from scratch: its header, signature and claims.
