@@ -95,7 +95,9 @@ type JWTConfig struct {
 	RolesClaim string
 }
 
-// ClaimHeader forwards the token's claim Claim in the header Header.
+// ClaimHeader forwards the token's claim Claim in the header Header, and
+// keeps it in the request's state; with Header "" it is only kept, for a
+// later stage (a rate-limit key) to read.
 type ClaimHeader struct{ Claim, Header string }
 
 // JWT verifies bearer JWTs against a JWKS read at start-up (and, from a
@@ -597,7 +599,9 @@ func (j *JWT) forwardClaims(ctx *fasthttp.RequestCtx, st *request.State, claims 
 		if claims[i] == "" {
 			continue
 		}
-		ctx.Request.Header.Set(c.Header, claims[i])
+		if c.Header != "" {
+			ctx.Request.Header.Set(c.Header, claims[i])
+		}
 		st.Claims = append(st.Claims, request.Claim{Name: c.Claim, Value: claims[i]})
 	}
 }
