@@ -224,6 +224,10 @@ func (o *Op) take(s *scratch, now int64) (allowed, storeDown bool) {
 		return false, false
 	}
 	cs := o.group(s, o.shared)
+	if o.stores.Memory != nil && o.stores.Memory.precheck(cs, now) {
+		o.scatter(s, o.shared, cs)
+		return false, false
+	}
 	err := o.stores.Shared.Take(cs, now)
 	o.scatter(s, o.shared, cs)
 	if err != nil {
@@ -234,6 +238,11 @@ func (o *Op) take(s *scratch, now int64) (allowed, storeDown bool) {
 	}
 	for i := range cs {
 		allowed = allowed && cs[i].Allowed
+	}
+	if allowed && o.stores.Memory != nil {
+		for i := range cs {
+			o.stores.Memory.record(&cs[i], now)
+		}
 	}
 	return allowed, false
 }
