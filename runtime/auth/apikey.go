@@ -38,6 +38,9 @@ type APIKeyConfig struct {
 type APIKey struct {
 	cfg  APIKeyConfig
 	keys atomic.Pointer[map[[sha256.Size]byte]string] // swapped whole by Reload
+	// hdr is the header's name as fasthttp stores it, for lookups; the
+	// challenge names it as the document spells it.
+	hdr string
 }
 
 // NewAPIKey loads the keys of cfg.
@@ -49,7 +52,7 @@ func NewAPIKey(cfg APIKeyConfig) (*APIKey, error) {
 	}
 	k := &APIKey{cfg: cfg}
 	if cfg.In == "header" {
-		k.cfg.Name = canonicalHeader(cfg.Name)
+		k.hdr = canonicalHeader(cfg.Name)
 	}
 	if err := k.Reload(); err != nil {
 		return nil, err
@@ -155,7 +158,7 @@ func (k *APIKey) lookup(key []byte) (string, bool) {
 // refused, never resolved.
 func (k *APIKey) extract(ctx *fasthttp.RequestCtx) ([]byte, finding) {
 	if k.cfg.In == "header" {
-		return oneValue(peekAllCanon(&ctx.Request.Header, k.cfg.Name))
+		return oneValue(peekAllCanon(&ctx.Request.Header, k.hdr))
 	}
 	return ExtractAPIKey(ctx, k.cfg.In, k.cfg.Name)
 }

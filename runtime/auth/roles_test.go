@@ -76,3 +76,23 @@ func TestRoles(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIKeyChallengeSpelling: the challenge names the key's header as the
+// document spells it, though lookups use fasthttp's normalized form.
+func TestAPIKeyChallengeSpelling(t *testing.T) {
+	f := newFixture(t)
+	ctx := reqWith("x-api-key", "alice-secret")
+	var v Verdict
+	if !(v.Begin(ctx) && v.Alt() && f.apiKey.Check(&v)) {
+		t.Fatal("a key in a lower-case header refused")
+	}
+	ctx = reqWith()
+	v = Verdict{}
+	if v.Begin(ctx) && v.Alt() && f.apiKey.Check(&v) {
+		t.Fatal("no key passed")
+	}
+	v.Refuse()
+	if got, want := string(ctx.Response.Header.Peek(fasthttp.HeaderWWWAuthenticate)), `ApiKey realm="test", in="header", name="X-API-Key"`; got != want {
+		t.Errorf("challenge %s, want %s", got, want)
+	}
+}
