@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/redis/go-redis/v9"
 )
 
 const claimPolicySpec = `openapi: 3.1.0
@@ -101,5 +105,61 @@ func TestEndToEndClaimPolicy(t *testing.T) {
 				t.Errorf("%s: WWW-Authenticate %q", c.name, ch)
 			}
 		}
+	}
+}
+
+const quotaSpec = `openapi: 3.0.3
+info: {title: Quota, version: "1"}
+x-gateway:
+  name: quota
+  mock: true
+paths:
+  /quota:
+    get:
+      x-gateway:
+        rate-limit: {rate: 2/min, store: redis, name: quota}
+      responses:
+        "200": {description: ok, content: {application/json: {example: {ok: true}}}}
+`
+
+// TestEndToEndRedisPrecheck: a client over a Redis quota that this gateway
+// alone spent is refused by the local pre-check, with an honest 429,
+// without a round trip per request: Redis runs the script only for the
+// requests it admitted.
+func TestEndToEndRedisPrecheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a gateway and redis-server; skipped in -short mode")
+	}
+	addr := freeAddr(t)
+	startRedisServer(t, addr)
+	bin := buildGateway(t, writeSpec(t, "quota", quotaSpec), "quota")
+	gw := startGateway(t, bin, "--redis", "redis://"+addr+"?read_timeout=500ms")
+	counts := map[int]int{}
+	for range 10 {
+		r := do(t, "GET", gw+"/quota", "", nil)
+		counts[r.status]++
+		if r.status == 429 {
+			if ra, _ := strconv.Atoi(r.header.Get("Retry-After")); ra < 1 || ra > 60 {
+				t.Errorf("429 Retry-After %q, want 1 to 60 s", r.header.Get("Retry-After"))
+			}
+		}
+	}
+	if counts[200] != 2 || counts[429] != 8 {
+		t.Fatalf("answers %v, want 2 admitted and 8 refused", counts)
+	}
+	rc := redis.NewClient(&redis.Options{Addr: addr})
+	defer rc.Close()
+	info, err := rc.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scripts := 0
+	for _, m := range regexp.MustCompile(`cmdstat_(?:evalsha|eval):calls=(\d+)`).FindAllStringSubmatch(info, -1) {
+		n, _ := strconv.Atoi(m[1])
+		scripts += n
+	}
+	// Two checks, the first possibly as EVALSHA then EVAL (NOSCRIPT).
+	if scripts < 2 || scripts > 3 {
+		t.Errorf("Redis ran the limit's script %d times for 10 requests, want 2 or 3 (the admitted ones)\n%s", scripts, info)
 	}
 }
