@@ -232,10 +232,17 @@ func (s authStage) setupAuth(f *jen.File) {
 						d[jen.Id("Audience")] = jen.Lit(a.Audience)
 					}
 					d[jen.Id("Leeway")] = duration(a.Leeway)
+					if a.RolesClaim != "" {
+						d[jen.Id("RolesClaim")] = jen.Lit(a.RolesClaim)
+					}
 					if len(a.Claims) > 0 {
 						d[jen.Id("Claims")] = jen.Index().Qual(s.rt("auth"), "ClaimHeader").ValuesFunc(func(vg *jen.Group) {
 							for _, c := range a.Claims {
-								vg.Values(jen.Dict{jen.Id("Claim"): jen.Lit(c.Claim), jen.Id("Header"): jen.Lit(c.Header)})
+								d := jen.Dict{jen.Id("Claim"): jen.Lit(c.Claim)}
+								if c.Header != "" {
+									d[jen.Id("Header")] = jen.Lit(c.Header)
+								}
+								vg.Values(d)
 							}
 						})
 					}

@@ -58,6 +58,19 @@ func (s rateLimitStage) capped() bool {
 	return false
 }
 
+// keysOnClaims reports whether a limit of o keys on a token's claim, which
+// the auth stage keeps in the request's state.
+func keysOnClaims(o *ir.Operation) bool {
+	for _, r := range o.RateLimits {
+		for _, k := range r.Key {
+			if k.Kind == "claim" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func flightConst(o *ir.Operation) string { return "flight" + o.GoName }
 
 func rlConst(o *ir.Operation) string { return "rl" + o.GoName }
@@ -110,7 +123,11 @@ func (s rateLimitStage) setup(b *jen.Group) {
 func (s rateLimitStage) before(o *ir.Operation) []jen.Code {
 	var out []jen.Code
 	if len(o.RateLimits) > 0 {
-		out = append(out, jen.If(jen.Op("!").Id("g").Dot("rl").Index(jen.Id(rlConst(o))).Dot("Admit").Call(jen.Id("ctx"), jen.Id("st").Dot("Consumer"))).Block(jen.Return()))
+		admit := jen.Id("g").Dot("rl").Index(jen.Id(rlConst(o))).Dot("Admit").Call(jen.Id("ctx"), jen.Id("st").Dot("Consumer"))
+		if keysOnClaims(o) {
+			admit = jen.Id("g").Dot("rl").Index(jen.Id(rlConst(o))).Dot("AdmitClaims").Call(jen.Id("ctx"), jen.Id("st").Dot("Consumer"), jen.Id("st").Dot("Claims"))
+		}
+		out = append(out, jen.If(jen.Op("!").Add(admit)).Block(jen.Return()))
 	}
 	if o.MaxInFlight > 0 {
 		slot := jen.Id("g").Dot("inFlight").Index(jen.Id(flightConst(o)))
@@ -122,7 +139,9 @@ func (s rateLimitStage) before(o *ir.Operation) []jen.Code {
 	return out
 }
 
-var rateKeyKinds = map[string]string{"client-ip": "ClientIP", "consumer": "Consumer", "header": "Header"}
+var rateKeyKinds = map[string]string{"client-ip": "ClientIP", "consumer": "Consumer", "header": "Header",
+	"claim": "Claim", // policy: keys by a verified token's claim
+}
 
 func (s rateLimitStage) decls(f *jen.File) {
 	if s.capped() {

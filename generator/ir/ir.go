@@ -176,9 +176,15 @@ type AuthScheme struct {
 	IntrospectionURL string   `json:"introspectionUrl,omitempty"`
 	ClientID         string   `json:"clientId,omitempty"`
 	Pos              diag.Pos `json:"pos,omitempty"`
+	// policy: RolesClaim is a claim of an http bearer token whose values
+	// count, beside scope and scp, as the roles an OpenAPI 3.1
+	// requirement lists.
+	RolesClaim string `json:"rolesClaim,omitempty"`
 }
 
-// ClaimHeader sends a verified token's claim upstream in a header.
+// ClaimHeader sends a verified token's claim upstream in a header, and
+// keeps it in the request's state; with Header "" it is only kept (a
+// rate-limit key reads it).
 type ClaimHeader struct {
 	Claim  string `json:"claim"`
 	Header string `json:"header"`
@@ -415,8 +421,9 @@ type RateLimit struct {
 	Pos              diag.Pos `json:"pos,omitempty"`
 }
 
-// RateKey is one part of a limit's key: Kind is "client-ip", "consumer"
-// or "header" (with Name); api-key is lowered to consumer or client-ip.
+// RateKey is one part of a limit's key: Kind is "client-ip", "consumer",
+// "header" or "claim" (with Name); api-key is lowered to consumer or
+// client-ip.
 type RateKey struct {
 	Kind string `json:"kind"`
 	Name string `json:"name,omitempty"`

@@ -156,6 +156,9 @@ func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
 		l.introspection(s, m)
 		s.Keep, s.Forward = m.KeepCredential.V, m.ForwardConsumer.V
 		l.forward(s, m)
+		if m.RolesClaim.Set {
+			l.diags.Errorf(m.RolesClaim.Pos, "x-gateway.security.%s.roles-claim: an introspected token's roles are read from the scope of the introspection answer; drop roles-claim", s.Name)
+		}
 		return
 	}
 	// Each kind takes one material key; another kind's is a mistake.
@@ -197,6 +200,32 @@ func (l *lowerer) material(s *ir.AuthScheme, oidcURL string) {
 	s.Algorithms = m.Algorithms.V
 	s.Keep, s.Forward = m.KeepCredential.V, m.ForwardConsumer.V
 	l.forward(s, m)
+	l.rolesClaim(s, m)
+}
+
+// rolesClaim fills the claim an http bearer scheme's roles are read from,
+// besides scope and scp. Only such a scheme lists roles (OpenAPI 3.1); on
+// oauth2 or openIdConnect the requirement lists scopes, which a roles
+// claim must not be able to grant.
+func (l *lowerer) rolesClaim(s *ir.AuthScheme, m *xgateway.SchemeAuth) {
+	rc := m.RolesClaim
+	if !rc.Set {
+		return
+	}
+	var def *ir.SecurityScheme
+	for _, x := range l.api.SecuritySchemes {
+		if x.Name == s.Name {
+			def = x
+		}
+	}
+	switch {
+	case def == nil || def.Type != "http" || !strings.EqualFold(def.Scheme, "bearer"):
+		l.diags.Errorf(rc.Pos, "x-gateway.security.%s.roles-claim: only an http bearer scheme has roles (OpenAPI 3.1); an oauth2 or openIdConnect scheme's requirement lists scopes, read from scope and scp", s.Name)
+	case rc.V == "" || strings.ContainsAny(rc.V, " \t\r\n"):
+		l.diags.Errorf(rc.Pos, "x-gateway.security.%s.roles-claim: expected a claim name like roles, found %q", s.Name, rc.V)
+	default:
+		s.RolesClaim = rc.V
+	}
 }
 
 func materialKey(s *ir.AuthScheme) string {
@@ -264,8 +293,37 @@ func (l *lowerer) checkScopes(ss ir.SchemeScopes, pos diag.Pos) bool {
 		}
 		return ok
 	}
-	l.diags.Errorf(pos, "security: scheme %s (%s) has no scopes, found %s", ss.Scheme, s.Type, strings.Join(ss.Scopes, ", "))
-	return false
+	if l.api.OpenAPI != "3.1" {
+		l.diags.Errorf(pos, "security: scheme %s (%s) has no scopes, found %s (OpenAPI 3.0 requires an empty list for a scheme that is not oauth2 or openIdConnect)", ss.Scheme, s.Type, strings.Join(ss.Scopes, ", "))
+		return false
+	}
+	return l.checkRoles(s, ss, pos)
+}
+
+// checkRoles takes the roles an OpenAPI 3.1 requirement may list for a
+// scheme that is not oauth2 or openIdConnect. A bearer token carries them
+// as it carries scopes (scope, scp, and the scheme's roles-claim), so they
+// are checked like scopes and refused with insufficient_scope. An API key,
+// a password or a client certificate maps to a consumer only: nothing
+// would say which roles it holds, and a requirement the gateway cannot
+// check must not be served, so that is an error.
+func (l *lowerer) checkRoles(s *ir.SecurityScheme, ss ir.SchemeScopes, pos diag.Pos) bool {
+	if s.Type != "http" || !strings.EqualFold(s.Scheme, "bearer") {
+		what := s.Type
+		if s.Type == "http" {
+			what = "http " + s.Scheme
+		}
+		l.diags.Errorf(pos, "security: scheme %s (%s) cannot check the roles %s: its credential maps to a consumer only, with no roles; require them of an http bearer scheme (the token's scope, scp or roles-claim) or drop them", ss.Scheme, what, strings.Join(ss.Scopes, ", "))
+		return false
+	}
+	ok := true
+	for _, r := range ss.Scopes {
+		if r == "" || strings.ContainsAny(r, " \"\\") {
+			l.diags.Errorf(pos, "security: role %q of scheme %s is empty or has a space, quote or backslash, which a token's scope claim cannot hold", r, ss.Scheme)
+			ok = false
+		}
+	}
+	return ok
 }
 
 // checkMaterial reports material given for a scheme the document does not

@@ -77,6 +77,18 @@ func (l *lowerer) rateLimits(o *ir.Operation) {
 				rl.Key = append(rl.Key, ir.RateKey{Kind: "client-ip"})
 			case strings.HasPrefix(k, "header:"):
 				rl.Key = append(rl.Key, ir.RateKey{Kind: "header", Name: k[len("header:"):]})
+			// policy: keys by a verified token's claim
+			case strings.HasPrefix(k, "claim:"):
+				name := k[len("claim:"):]
+				if l.captureClaim(o, name) {
+					rl.Key = append(rl.Key, ir.RateKey{Kind: "claim", Name: name})
+					break
+				}
+				if !l.warned[r.Key.Pos] {
+					l.warned[r.Key.Pos] = true
+					l.diags.Warnf(r.Key.Pos, "x-gateway.rate-limit.key: %s on %s %s, whose security has no JWT scheme (http bearer, oauth2 or openIdConnect with signed tokens): its requests are keyed by client address", k, o.Method, o.Path)
+				}
+				rl.Key = append(rl.Key, ir.RateKey{Kind: "client-ip"})
 			}
 		}
 		o.RateLimits = append(o.RateLimits, rl)
@@ -100,6 +112,35 @@ func (l *lowerer) hasAPIKey(o *ir.Operation) bool {
 		}
 	}
 	return false
+}
+
+// captureClaim makes every JWT scheme that o's security checks keep the
+// claim name in the request's state (without forwarding it, unless
+// forward.claims says so), for a rate-limit key to read. It reports
+// whether there is such a scheme; an introspected token has no claims
+// beyond its scopes and consumer.
+func (l *lowerer) captureClaim(o *ir.Operation, name string) bool {
+	if o.Auth == nil {
+		return false
+	}
+	found := false
+	for _, alt := range o.Auth.Alternatives {
+		for _, c := range alt {
+			s := l.api.AuthSchemes[c.Scheme]
+			if s.Kind != ir.AuthJWT {
+				continue
+			}
+			found = true
+			kept := false
+			for _, ch := range s.Claims {
+				kept = kept || ch.Claim == name
+			}
+			if !kept {
+				s.Claims = append(s.Claims, ir.ClaimHeader{Claim: name})
+			}
+		}
+	}
+	return found
 }
 
 // clientIP lowers the root's trusted-proxies and client-ip-header.

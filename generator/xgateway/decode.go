@@ -243,6 +243,9 @@ func (d *Decoder) SchemeAuth(scheme string, pos diag.Pos, v *yaml.Node, path str
 			a.ClientCA = d.secret(v, p, "security.<scheme>.client-ca")
 		case "introspection":
 			a.Introspection = d.introspection(v, p)
+		// policy: OpenAPI 3.1 roles of an http bearer scheme
+		case "roles-claim":
+			a.RolesClaim = d.str(v, p)
 		default:
 			d.internal(k, p, WhereScheme)
 		}

@@ -199,6 +199,8 @@ var keyTable = []KeySpec{
 	{Key: "security.<scheme>.client-ca", Where: schemLvl, Type: "source", Default: "required for mutualTLS", Example: "{file: clients-ca.pem}"},
 	{Key: "security.<scheme>.client-ca.env", Where: schemLvl, Type: "string", Default: "none", Example: "PETSTORE_CLIENT_CA"},
 	{Key: "security.<scheme>.client-ca.file", Where: schemLvl, Type: "path", Default: "none", Example: "clients-ca.pem"},
+	// policy: OpenAPI 3.1 roles of an http bearer scheme
+	{Key: "security.<scheme>.roles-claim", Where: schemLvl, Type: "string", Default: "none: roles from scope and scp", Example: "roles"},
 	{Key: "path", Where: routeLvl, Type: "path template", Default: "the operation's path", Example: `"/internal/pets/{petId}"`},
 	// Rate limits and the client address they key on (runtime/ratelimit).
 	{Key: "rate-limit", Where: allLevel, Type: "limit or list of limits", Default: "none", Example: "{rate: 10/s, burst: 20, key: client-ip}"},

@@ -122,9 +122,12 @@ func (d *Decoder) limitRate(n *yaml.Node, path string) Value[Rate] {
 
 // RateKeys are the key kinds rate-limit.key accepts, as the reference
 // lists them; header: and claim: take a name.
-var RateKeys = []string{"client-ip", "consumer", "api-key", "header:NAME"}
+var RateKeys = []string{"client-ip", "consumer", "api-key", "header:NAME", "claim:NAME"}
 
 var headerNameRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+// claimNameRE is a top-level claim name a rate-limit key may read.
+var claimNameRE = regexp.MustCompile(`^[!-~]{1,128}$`)
 
 // rateKey decodes a key or a list of keys (their combination).
 func (d *Decoder) rateKey(n *yaml.Node, path string) Value[[]string] {
@@ -156,10 +159,10 @@ func (d *Decoder) rateKey(n *yaml.Node, path string) Value[[]string] {
 				return Value[[]string]{}
 			}
 		case strings.HasPrefix(k, "claim:"):
-			// The auth stage hands on only the consumer (a token's sub);
-			// no other claim reaches later stages yet.
-			d.Diags.Errorf(s.Pos, "%s: %q: claim keys are not supported yet (the verified token's sub is the consumer key)", p, k)
-			return Value[[]string]{}
+			if !claimNameRE.MatchString(k[len("claim:"):]) {
+				d.Diags.Errorf(s.Pos, "%s: claim:NAME needs a claim name of visible ASCII characters, found %q", p, k)
+				return Value[[]string]{}
+			}
 		default:
 			d.Diags.Errorf(s.Pos, "%s: unknown key %q (valid: %s)", p, k, strings.Join(RateKeys, ", "))
 			return Value[[]string]{}

@@ -68,6 +68,8 @@ type SchemeAuth struct {
 	ClientCA Secret // mutualTLS: PEM CA certificates
 	// auth2: opaque tokens
 	Introspection Introspection // RFC 7662
+	// policy: OpenAPI 3.1 roles of an http bearer scheme
+	RolesClaim Value[string] // a claim whose values count as held roles, beside scope and scp
 }
 
 // Introspection is where a scheme's opaque tokens are checked.

@@ -38,6 +38,9 @@ type APIKeyConfig struct {
 type APIKey struct {
 	cfg  APIKeyConfig
 	keys atomic.Pointer[map[[sha256.Size]byte]string] // swapped whole by Reload
+	// hdr is the header's name as fasthttp stores it, for lookups; the
+	// challenge names it as the document spells it.
+	hdr string
 }
 
 // NewAPIKey loads the keys of cfg.
@@ -48,6 +51,9 @@ func NewAPIKey(cfg APIKeyConfig) (*APIKey, error) {
 		return nil, fmt.Errorf("auth: scheme %s: apiKey in %q, want header, query or cookie", cfg.Scheme, cfg.In)
 	}
 	k := &APIKey{cfg: cfg}
+	if cfg.In == "header" {
+		k.hdr = canonicalHeader(cfg.Name)
+	}
 	if err := k.Reload(); err != nil {
 		return nil, err
 	}
@@ -151,7 +157,23 @@ func (k *APIKey) lookup(key []byte) (string, bool) {
 // second copy, an empty value or one over MaxCredential is invalid: it is
 // refused, never resolved.
 func (k *APIKey) extract(ctx *fasthttp.RequestCtx) ([]byte, finding) {
+	if k.cfg.In == "header" {
+		return oneValue(peekAllCanon(&ctx.Request.Header, k.hdr))
+	}
 	return ExtractAPIKey(ctx, k.cfg.In, k.cfg.Name)
+}
+
+// oneValue is the credential among the values of a header: one
+// non-empty value within MaxCredential, else absent or invalid as
+// ExtractAPIKey says.
+func oneValue(all [][]byte) ([]byte, finding) {
+	switch {
+	case len(all) == 0:
+		return nil, absent
+	case len(all) > 1 || len(all[0]) == 0 || len(all[0]) > MaxCredential:
+		return nil, invalid
+	}
+	return all[0], passed
 }
 
 // ExtractAPIKey is the credential parser of an apiKey scheme in location

@@ -194,6 +194,7 @@ type tried struct {
 // the schemes' Check, and ends with Pass or Refuse.
 type Verdict struct {
 	ctx       *fasthttp.RequestCtx
+	authz     []byte // the one Authorization header Begin found, nil for none
 	consumer  string
 	n         int
 	tried     [maxTried]tried
@@ -207,24 +208,23 @@ type Verdict struct {
 func (v *Verdict) Begin(ctx *fasthttp.RequestCtx) bool {
 	v.ctx = ctx
 	StripIdentity(ctx)
-	if n := headerCount(ctx, fasthttp.HeaderAuthorization); n > 1 {
+	// The bearer and basic schemes read the value kept here rather than
+	// looking the header up again.
+	all := peekAllCanon(&ctx.Request.Header, fasthttp.HeaderAuthorization)
+	if len(all) > 1 {
 		problem.Write(ctx, fasthttp.StatusBadRequest, TypeBadAuth, "Malformed credentials", "more than one Authorization header", nil)
 		return false
+	}
+	v.authz = nil
+	if len(all) == 1 {
+		v.authz = all[0]
 	}
 	return true
 }
 
 // StripIdentity removes the headers the gateway alone may set.
 func StripIdentity(ctx *fasthttp.RequestCtx) {
-	ctx.Request.Header.Del(ConsumerHeader)
-}
-
-func headerCount(ctx *fasthttp.RequestCtx, name string) int {
-	n := 0
-	for range ctx.Request.Header.PeekAll(name) {
-		n++
-	}
-	return n
+	delCanon(&ctx.Request.Header, ConsumerHeader)
 }
 
 // Alt starts an alternative: the consumer of an earlier one that failed is

@@ -210,7 +210,7 @@ func (h passwordHash) matches(password []byte) bool {
 // Check verifies the basic credential of the request; the verdict records
 // what was found. A basic scheme has no scopes.
 func (b *Basic) Check(v *Verdict) bool {
-	cred, f := ExtractBasic(v.ctx)
+	cred, f := parseScheme(v.authz, "basic")
 	if f != passed {
 		v.note(b, f, nil)
 		return false

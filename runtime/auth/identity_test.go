@@ -36,3 +36,27 @@ func TestForwardClaims(t *testing.T) {
 		request.Release(st)
 	}
 }
+
+// TestKeptClaim: a claim selected with no header (for a rate-limit key)
+// goes into the request's state and nowhere upstream, including an empty
+// header name.
+func TestKeptClaim(t *testing.T) {
+	f := newFixture(t)
+	f.jwt.cfg.Claims = []ClaimHeader{{Claim: "tenant"}}
+	tok := f.token(t, jwt.SigningMethodES256, "ec1", f.ec, jwt.MapClaims{"tenant": "acme"})
+	ctx := reqWith("Authorization", "Bearer "+tok)
+	n := ctx.Request.Header.Len()
+	st := request.Acquire()
+	defer request.Release(st)
+	var v Verdict
+	if !(v.Begin(ctx) && v.Alt() && f.jwt.Check(&v, nil)) {
+		t.Fatal("refused")
+	}
+	v.Pass(st)
+	if len(st.Claims) != 1 || st.Claims[0] != (request.Claim{Name: "tenant", Value: "acme"}) {
+		t.Errorf("state claims %v", st.Claims)
+	}
+	if got := ctx.Request.Header.Len(); got != n-1 { // Authorization removed, nothing added
+		t.Errorf("%d headers upstream, want %d:\n%s", got, n-1, ctx.Request.Header.String())
+	}
+}

@@ -66,7 +66,8 @@ type JWTConfig struct {
 	Algorithms []string
 	Keep       bool // forward the Authorization header upstream
 	Forward    bool // send the consumer (the token's sub) upstream in X-Consumer
-	// Now is the clock, time.Now when nil (tests set it).
+	// Now is the clock, time.Now when nil (tests set it). When nil, a
+	// cached token's exp is held against the coarse clock (coarseNow).
 	Now func() time.Time
 	// Refresh is how often a JWKS from a URL is fetched again,
 	// DefaultRefresh when zero; MinRefetch is the least time between two
@@ -87,9 +88,16 @@ type JWTConfig struct {
 	// is not a string, number or boolean, or would not be a clean header
 	// value, is not forwarded.
 	Claims []ClaimHeader
+	// policy: OpenAPI 3.1 roles
+	// RolesClaim names a claim (a list of strings, or one space-separated
+	// string) whose values count as held, beside scope and scp, when a
+	// requirement lists roles; "" for none.
+	RolesClaim string
 }
 
-// ClaimHeader forwards the token's claim Claim in the header Header.
+// ClaimHeader forwards the token's claim Claim in the header Header, and
+// keeps it in the request's state; with Header "" it is only kept, for a
+// later stage (a rate-limit key) to read.
 type ClaimHeader struct{ Claim, Header string }
 
 // JWT verifies bearer JWTs against a JWKS read at start-up (and, from a
@@ -102,6 +110,7 @@ type JWT struct {
 	secret atomic.Pointer[[]byte] // HS*
 	seeds  [2]maphash.Seed
 	remote *remote // nil for a JWKS from a file or variable
+	coarse bool    // the cache reads coarseNow, not cfg.Now
 }
 
 // jwtMaterial is one JWKS with the cache of the tokens it verified: a new
@@ -152,10 +161,10 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	if hmac != cfg.Secret.set() {
 		return nil, fmt.Errorf("auth: scheme %s: HS256, HS384 and HS512 go with a secret, and a secret with them: list them in algorithms and give the secret", cfg.Scheme)
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
 	j := &JWT{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	if cfg.Now == nil {
+		cfg.Now, j.coarse = time.Now, true
+	}
 	if cfg.JWKS.URL != "" || cfg.JWKS.Discovery != "" {
 		j.remote = newRemote(cfg)
 		if cfg.JWKS.Discovery != "" {
@@ -270,7 +279,7 @@ type bearer interface {
 // request, verified, its scopes compared with those the requirement needs,
 // and the verdict noted, with the claims s selects for later stages.
 func checkBearer(s bearer, v *Verdict, scopes []string) bool {
-	tok, f := ExtractBearer(v.ctx)
+	tok, f := parseBearer(v.authz)
 	if f != passed {
 		v.note(s, f, scopes)
 		return false
@@ -298,7 +307,7 @@ func checkBearer(s bearer, v *Verdict, scopes []string) bool {
 // before and has not expired.
 func (j *JWT) verify(tok []byte) (verified, bool) {
 	h := tokenHash{maphash.Bytes(j.seeds[0], tok), maphash.Bytes(j.seeds[1], tok)}
-	now := j.cfg.Now().Unix()
+	now := j.now()
 	if j.remote != nil {
 		j.remote.maybeRefresh(j, now)
 	}
@@ -306,7 +315,7 @@ func (j *JWT) verify(tok []byte) (verified, bool) {
 	m.mu.RLock()
 	e, ok := m.cache[h]
 	m.mu.RUnlock()
-	if ok && now < e.exp {
+	if ok && (now+coarseMargin < e.exp || now < e.exp && j.cfg.Now().Unix() < e.exp) {
 		return e, true
 	}
 	e, err := j.Verify(string(tok))
@@ -331,6 +340,15 @@ func (j *JWT) verify(tok []byte) (verified, bool) {
 	return e, true
 }
 
+// now is the time a cached token is held against: the coarse clock, or
+// the configured one.
+func (j *JWT) now() int64 {
+	if j.coarse {
+		return coarseNow()
+	}
+	return j.cfg.Now().Unix()
+}
+
 // Verify checks a token from scratch: its header, signature and claims.
 func (j *JWT) Verify(tok string) (verified, error) {
 	for i := 0; i < len(tok); i++ {
@@ -346,7 +364,7 @@ func (j *JWT) Verify(tok string) (verified, error) {
 	if err != nil {
 		return verified{}, err
 	}
-	e, err := claimsOf(claims)
+	e, err := claimsOf(claims, j.cfg.RolesClaim)
 	if err == nil && len(j.cfg.Claims) > 0 {
 		e.claims = make([]string, len(j.cfg.Claims))
 		for i, c := range j.cfg.Claims {
@@ -387,8 +405,8 @@ func claimValue(x any) string {
 }
 
 // claimsOf reads the consumer (sub), the scopes (scope, space-separated, or
-// scp, a list) and exp of verified claims.
-func claimsOf(claims jwt.MapClaims) (verified, error) {
+// scp, a list, and the roles claim, either) and exp of verified claims.
+func claimsOf(claims jwt.MapClaims, rolesClaim string) (verified, error) {
 	var e verified
 	sub, _ := claims["sub"].(string)
 	if !validConsumer(sub) {
@@ -419,6 +437,26 @@ func claimsOf(claims jwt.MapClaims) (verified, error) {
 			}
 			e.scopes = append(e.scopes, s)
 		}
+	}
+	if rolesClaim == "" {
+		return e, nil
+	}
+	// A token whose roles claim is of another shape is refused rather
+	// than taken as holding none: the issuer meant something by it.
+	switch r := claims[rolesClaim].(type) {
+	case nil:
+	case string:
+		e.scopes = append(e.scopes, strings.Fields(r)...)
+	case []any:
+		for _, x := range r {
+			s, ok := x.(string)
+			if !ok {
+				return e, fmt.Errorf("%s holds a non-string", rolesClaim)
+			}
+			e.scopes = append(e.scopes, s)
+		}
+	default:
+		return e, fmt.Errorf("%s is neither a string nor a list", rolesClaim)
 	}
 	return e, nil
 }
@@ -561,7 +599,9 @@ func (j *JWT) forwardClaims(ctx *fasthttp.RequestCtx, st *request.State, claims 
 		if claims[i] == "" {
 			continue
 		}
-		ctx.Request.Header.Set(c.Header, claims[i])
+		if c.Header != "" {
+			ctx.Request.Header.Set(c.Header, claims[i])
+		}
 		st.Claims = append(st.Claims, request.Claim{Name: c.Claim, Value: claims[i]})
 	}
 }

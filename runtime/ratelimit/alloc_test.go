@@ -8,6 +8,8 @@ package ratelimit
 import (
 	"testing"
 	"time"
+
+	"github.com/gatewaygen/gatewaygen/runtime/request"
 )
 
 // TestAdmitAllocatesNothing: a checked request costs no allocation with
@@ -35,5 +37,22 @@ func TestAdmitAllocatesNothing(t *testing.T) {
 	}
 	if ctx.Response.StatusCode() != 429 {
 		t.Fatalf("status %d after 200 requests over 10/s, want 429", ctx.Response.StatusCode())
+	}
+}
+
+// TestAdmitClaimsAllocatesNothing: keyed by a claim, a check costs no
+// allocation either.
+func TestAdmitClaimsAllocatesNothing(t *testing.T) {
+	op, err := NewOp(Policy{Gateway: "petstore", Op: "listPets", Limits: []Limit{
+		{Name: "tenant", Count: 10, Period: time.Second, Key: []KeyPart{{Kind: Claim, Name: "tenant"}, {Kind: Consumer}}},
+	}}, &Stores{Memory: NewMemory(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := newCtx("10.1.2.3:1000")
+	claims := []request.Claim{{Name: "sub", Value: "alice"}, {Name: "tenant", Value: "acme"}}
+	op.AdmitClaims(ctx, "alice", claims)
+	if allocs := testing.AllocsPerRun(200, func() { op.AdmitClaims(ctx, "alice", claims) }); allocs != 0 {
+		t.Fatalf("%v allocations per check, want 0", allocs)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
+	"github.com/gatewaygen/gatewaygen/runtime/request"
 )
 
 // Policy is one operation's limits, as the generated gateway declares them.
@@ -118,12 +119,18 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{keys: make([]byte,
 // on store errors cannot reach its store. consumer is the verified caller
 // ("" when anonymous).
 func (o *Op) Admit(ctx *fasthttp.RequestCtx, consumer string) bool {
+	return o.AdmitClaims(ctx, consumer, nil)
+}
+
+// AdmitClaims is Admit for an operation whose limits key on claims:
+// claims are those the auth stage kept of the caller's token.
+func (o *Op) AdmitClaims(ctx *fasthttp.RequestCtx, consumer string, claims []request.Claim) bool {
 	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
 	ip := o.stores.Proxies.ClientIP(ctx)
 	s.keys = s.keys[:0]
 	for i := range o.limits {
-		s.keys = o.appendKey(s.keys, i, ctx, ip, consumer)
+		s.keys = o.appendKey(s.keys, i, ctx, ip, consumer, claims)
 		s.ends[i] = len(s.keys)
 	}
 	n := len(o.limits)
@@ -217,6 +224,10 @@ func (o *Op) take(s *scratch, now int64) (allowed, storeDown bool) {
 		return false, false
 	}
 	cs := o.group(s, o.shared)
+	if o.stores.Memory != nil && o.stores.Memory.precheck(cs, now) {
+		o.scatter(s, o.shared, cs)
+		return false, false
+	}
 	err := o.stores.Shared.Take(cs, now)
 	o.scatter(s, o.shared, cs)
 	if err != nil {
@@ -227,6 +238,11 @@ func (o *Op) take(s *scratch, now int64) (allowed, storeDown bool) {
 	}
 	for i := range cs {
 		allowed = allowed && cs[i].Allowed
+	}
+	if allowed && o.stores.Memory != nil {
+		for i := range cs {
+			o.stores.Memory.record(&cs[i], now)
+		}
 	}
 	return allowed, false
 }
@@ -259,7 +275,7 @@ func (o *Op) scatter(s *scratch, idx []int, cs []Check) {
 }
 
 // appendKey appends limit i's key for this request to dst.
-func (o *Op) appendKey(dst []byte, i int, ctx *fasthttp.RequestCtx, ip netip.Addr, consumer string) []byte {
+func (o *Op) appendKey(dst []byte, i int, ctx *fasthttp.RequestCtx, ip netip.Addr, consumer string, claims []request.Claim) []byte {
 	dst = append(dst, o.prefix[i]...)
 	for j, p := range o.limits[i].Key {
 		if j > 0 {
@@ -278,11 +294,27 @@ func (o *Op) appendKey(dst []byte, i int, ctx *fasthttp.RequestCtx, ip netip.Add
 				dst = appendValue(dst, unsafe.String(unsafe.SliceData(v), len(v)))
 				continue
 			}
+		case Claim:
+			if v := claimValue(claims, p.Name); v != "" {
+				dst = append(dst, "k="...)
+				dst = appendValue(dst, v)
+				continue
+			}
 		}
 		dst = append(dst, "ip="...)
 		dst = ip.AppendTo(dst)
 	}
 	return dst
+}
+
+// claimValue is the value of the claim name among claims, "" for none.
+func claimValue(claims []request.Claim, name string) string {
+	for i := range claims {
+		if claims[i].Name == name {
+			return claims[i].Value
+		}
+	}
+	return ""
 }
 
 // appendValue appends a client-chosen value with its length, so that no

@@ -39,12 +39,18 @@ const (
 	// Header is a request header's value; a request without it is keyed by
 	// its client address instead.
 	Header
+	// policy: keys by a verified token's claim
+	// Claim is a claim of the caller's verified token, as the auth stage
+	// kept it in the request's state; a request without it (anonymous, a
+	// token without the claim, or one whose value is not a string, number
+	// or boolean) is keyed by its client address instead.
+	Claim
 )
 
 // KeyPart is one component of a limit's key.
 type KeyPart struct {
 	Kind KeyKind
-	Name string // the header's name, for Header
+	Name string // the header's name, for Header; the claim's, for Claim
 }
 
 // Limit is one rate of an operation: Count requests per Period, of which

@@ -322,7 +322,7 @@ func TestAdmitAnswers(t *testing.T) {
 		s := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(s)
 		ctx := newCtx("203.0.113.5:1000", headers...)
-		return string(op.appendKey(nil, 1, ctx, Peer(ctx), consumer))
+		return string(op.appendKey(nil, 1, ctx, Peer(ctx), consumer, nil))
 	}
 	for _, c := range []struct{ consumer, tenant, want string }{
 		{"alice", "acme", "gatewaygen:rl:petstore:listPets:daily:c=5:alice|h=4:acme"},
