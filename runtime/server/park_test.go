@@ -7,8 +7,10 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -89,6 +91,9 @@ func TestParkIdle(t *testing.T) {
 		{"one request after each idle wait", [][]string{{get("/a")}, {get("/b")}, {get("/c")}}, []string{"/a", "/b", "/c"}},
 		{"pipelined after idle", [][]string{{get("/a")}, {get("/b") + get("/c") + get("/d")}}, []string{"/a", "/b /c /d"}},
 		{"request split across the park wait", [][]string{{get("/a")}, {"GET /b HTTP/1.1\r\n", "Host: x\r\n\r\n"}}, []string{"/a", "/b"}},
+		// The header's second part is read into what is left of fasthttp's
+		// 16 KiB reader, a read small enough to take the read-ahead path.
+		{"long header split across the park wait", [][]string{{get("/a")}, {"GET /b HTTP/1.1\r\nHost: x\r\nX-Pad: " + strings.Repeat("p", 13000), "\r\n\r\n"}}, []string{"/a", "/b"}},
 		{"body split across the park wait", [][]string{{get("/a")}, {"POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab", "cd"}}, []string{"/a", "/p"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,4 +228,43 @@ func TestParkMany(t *testing.T) {
 		t.Error(err)
 	}
 	eventually(t, "every slot to be freed", func() bool { return l.open.Load() == 0 && p.parked() == 0 })
+}
+
+// TestParkDrain checks that the drain on SIGTERM closes a parked
+// connection, which fasthttp's Shutdown no longer counts, and still exits 0.
+func TestParkDrain(t *testing.T) {
+	var out syncBuffer
+	stop := make(chan os.Signal, 1)
+	code := make(chan int, 1)
+	build := func(cfg Config) (fasthttp.RequestHandler, error) { return echoPath, nil }
+	go func() {
+		code <- run(Config{Name: "petstore", Listen: ":8080"}, build, []string{"--listen", "127.0.0.1:0", "--mock"}, env(nil), &out, stop)
+	}()
+	var addr string
+	eventually(t, "the listening line", func() bool {
+		line, _, ok := strings.Cut(out.String(), " (mock mode)\n")
+		addr = strings.TrimPrefix(line, "petstore gateway listening on http://")
+		return ok
+	})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, get("/a"))
+	readAnswers(t, c, bufio.NewReader(c), 1)
+	time.Sleep(3 * parkAfter)
+	stop <- syscall.SIGTERM
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("idle connection after SIGTERM: read %d, %v; want EOF", n, err)
+	}
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Fatalf("exit %d: %s", c, out.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after SIGTERM")
+	}
 }
