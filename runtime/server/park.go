@@ -98,7 +98,12 @@ func parkIdle(srv *fasthttp.Server, ln net.Listener) *parker {
 		}
 	}
 	l.park = p
-	go pl.wait(p.ready)
+	go func() {
+		pl.wait(p.ready)
+		// Returned before close only when Go's poller cannot wait on the
+		// set: stop parking rather than leave parked connections unserved.
+		p.close()
+	}()
 	go p.expireEvery(min(max(p.idle/16, 10*time.Millisecond), time.Second))
 	return p
 }
