@@ -19,7 +19,8 @@ import (
 // buffer), so the 16 KiB limit costs 16 KiB per request in flight, not per
 // connection. What an idle connection keeps is its serving goroutine (its
 // stack, 8 KiB once a request has grown it: the idle wait uses more than the
-// quarter of it a shrink needs) and the socket.
+// quarter of it a shrink needs) and the socket, until it is parked without
+// the goroutine (park.go).
 //
 // ReduceMemoryUsage has fasthttp wait for the next request with a one-byte
 // Read and read the rest with another, one read(2) more per request than a
