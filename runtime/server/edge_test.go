@@ -23,11 +23,14 @@ func serveTest(t *testing.T, cfg Config, h fasthttp.RequestHandler) string {
 		t.Fatal(err)
 	}
 	srv := New(cfg, h)
+	lln := LimitConns(ln, cfg)
+	parked := parkIdle(srv, lln)
 	done := make(chan struct{})
-	go func() { srv.Serve(LimitConns(ln, cfg)); close(done) }()
+	go func() { srv.Serve(lln); close(done) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		parked.close()
 		srv.ShutdownWithContext(ctx)
 		<-done
 	})

@@ -19,7 +19,8 @@ import (
 // buffer), so the 16 KiB limit costs 16 KiB per request in flight, not per
 // connection. What an idle connection keeps is its serving goroutine (its
 // stack, 8 KiB once a request has grown it: the idle wait uses more than the
-// quarter of it a shrink needs) and the socket.
+// quarter of it a shrink needs) and the socket, until it is parked without
+// the goroutine (park.go).
 //
 // ReduceMemoryUsage has fasthttp wait for the next request with a one-byte
 // Read and read the rest with another, one read(2) more per request than a
@@ -46,6 +47,9 @@ type readAhead struct {
 	pending []byte
 	n       int // the last fill's read(2) result
 	err     error
+	fd      int  // the socket's, for the parker (park.go)
+	try     bool // fill returns at once when nothing has arrived, setting again
+	again   bool
 }
 
 // init prepares the read-ahead of c, a connection just accepted.
@@ -56,6 +60,9 @@ func (ra *readAhead) init(c net.Conn) {
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
+		return
+	}
+	if raw.Control(func(fd uintptr) { ra.fd = int(fd) }) != nil {
 		return
 	}
 	ra.raw, ra.fill = raw, ra.fillFrom
@@ -74,6 +81,10 @@ func (ra *readAhead) fillFrom(fd uintptr) bool {
 	}
 	if ra.err == syscall.EAGAIN {
 		readAheadPool.Put(buf)
+		if ra.try {
+			ra.again = true
+			return true
+		}
 		return false
 	}
 	ra.buf = buf
@@ -97,6 +108,9 @@ func (c *limitConn) Read(p []byte) (int, error) {
 	if ra.raw == nil || len(p) == 0 || len(p) >= readAheadSize {
 		return c.Conn.Read(p)
 	}
+	if c.pk.boundary && c.l.park != nil && !c.l.park.closed.Load() {
+		return c.readOrPark(p)
+	}
 	return c.readAhead(p)
 }
 
@@ -105,7 +119,12 @@ func (c *limitConn) Read(p []byte) (int, error) {
 func (c *limitConn) readAhead(p []byte) (int, error) {
 	ra := &c.ra
 	ra.buf = nil
-	err := ra.raw.Read(ra.fill)
+	return c.readAheadDone(p, ra.raw.Read(ra.fill))
+}
+
+// readAheadDone returns what a fill read, err being the wait's result.
+func (c *limitConn) readAheadDone(p []byte, err error) (int, error) {
+	ra := &c.ra
 	buf, n, rerr := ra.buf, ra.n, ra.err
 	ra.buf, ra.err = nil, nil
 	switch {

@@ -145,6 +145,7 @@ func serve(cfg Config, h fasthttp.RequestHandler, prog string, stderr io.Writer,
 		return 1
 	}
 	srv := New(cfg, h)
+	parked := parkIdle(srv, ln)
 	mode, scheme := "", "http"
 	if cfg.Mock {
 		mode = " (mock mode)"
@@ -186,6 +187,7 @@ func serve(cfg Config, h fasthttp.RequestHandler, prog string, stderr io.Writer,
 	ctx, cancel := context.WithTimeout(context.Background(), orDefault(cfg.DrainTimeout, ShutdownTimeout))
 	defer cancel()
 	code := 0
+	parked.close() // the parked idle connections, which fasthttp no longer counts
 	if err := srv.ShutdownWithContext(ctx); err != nil {
 		fmt.Fprintf(stderr, "%s: shutdown: %v\n", prog, err)
 		code = 1

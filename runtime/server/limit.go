@@ -53,6 +53,8 @@ type limitListener struct {
 	byIP map[netip.Addr]int // open connections per client address, when perIP > 0
 
 	busy, tooMany []byte // the whole responses, written once
+
+	park *parker // park.go; nil: idle connections keep their goroutine
 }
 
 // refuseWrite bounds the write of a refusal, so that a peer that does not
@@ -115,18 +117,21 @@ func (l *limitListener) release(ip netip.Addr) {
 }
 
 // limitConn gives its slot back on the first Close; fasthttp may close a
-// connection more than once (Shutdown, then the serving goroutine).
+// connection more than once (Shutdown, then the serving goroutine). While
+// the connection is parked, Close leaves it to the parker (park.go).
 type limitConn struct {
 	net.Conn
-	l      *limitListener
-	ip     netip.Addr
-	closed atomic.Bool
-	ra     readAhead // idle.go
+	l  *limitListener
+	ip netip.Addr
+	ra readAhead // idle.go
+	pk parkState // park.go
 }
 
 func (c *limitConn) Close() error {
-	if c.closed.CompareAndSwap(false, true) {
+	if c.pk.state.CompareAndSwap(connServed, connClosed) {
 		c.l.release(c.ip)
+	} else if c.pk.state.Load() == connParked {
+		return nil
 	}
 	return c.Conn.Close()
 }
