@@ -55,7 +55,7 @@ type readAhead struct {
 // init prepares the read-ahead of c, a connection just accepted.
 func (ra *readAhead) init(c net.Conn) {
 	sc, ok := c.(*net.TCPConn)
-	if !ok {
+	if !ok || !readAheadOK {
 		return
 	}
 	raw, err := sc.SyscallConn()
@@ -74,7 +74,7 @@ func (ra *readAhead) init(c net.Conn) {
 func (ra *readAhead) fillFrom(fd uintptr) bool {
 	buf := readAheadPool.Get().(*[]byte)
 	for {
-		ra.n, ra.err = syscall.Read(int(fd), *buf)
+		ra.n, ra.err = sysRead(fd, *buf)
 		if ra.err != syscall.EINTR {
 			break
 		}
