@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # genbench: how long gatewaygen takes to generate and to build real documents.
 #
-#   scripts/genbench.sh [DOC...]
+#   scripts/genbench.sh [DOC...]        (make genbench [GENBENCH_DOCS="DOC..."])
 #
 # Without arguments it takes every document of ../shared/specs-corpus (the
 # shared corpus beside the repository). For each document it times
@@ -100,7 +100,11 @@ if ((nbuild > 0)); then
 	done < <(head -n "$nbuild" "$results")
 fi
 
-echo "gatewaygen generate and build, $(nproc) CPUs, $(go env GOVERSION), $(date -u +%Y-%m-%d)"
+load=""
+if [[ -r /proc/loadavg ]]; then
+	load=", load average $(cut -d' ' -f1 /proc/loadavg) at the end"
+fi
+echo "gatewaygen $(git rev-parse --short HEAD), $(nproc) CPUs, $(go env GOVERSION), $(date -u '+%Y-%m-%d %H:%M') UTC$load"
 echo
 echo "| document | generate s | generate CPU s | build s | build CPU s | generated Go lines | goals |"
 echo "|---|---:|---:|---:|---:|---:|---|"
@@ -113,7 +117,10 @@ while read -r gwall gcpu lines doc; do
 		marks+=("build ≥ 60 s")
 	fi
 	goal=ok
-	if ((${#marks[@]} > 0)); then goal=$(IFS=,; echo "${marks[*]}"); fi
+	if ((${#marks[@]} > 0)); then
+		goal=${marks[0]}
+		if ((${#marks[@]} > 1)); then goal+=", ${marks[1]}"; fi
+	fi
 	echo "| $doc | $gwall | $gcpu | $bwall | $bcpu | $lines | $goal |"
 done <"$results" | head -n "$top"
 echo
