@@ -115,6 +115,12 @@ demo: build ## serve the petstore gateway in --mock mode on 127.0.0.1:8080, with
 	@echo "stop with ^C"
 	$(BIN) serve specs/petstore.yaml --mock --listen 127.0.0.1:8080
 
+# generation at scale: GENBENCH_BUILD, GENBENCH_TOP and GENBENCH_GATEWAYGEN
+# are described in the script's header.
+.PHONY: genbench
+genbench: ## time generate and build of every ../shared/specs-corpus document, slowest first (see docs/performance.md)
+	scripts/genbench.sh $(GENBENCH_DOCS)
+
 # ANOMALY_SEEDS and ANOMALY_DAYS size the run; docs/anomaly.md records the defaults' table.
 ANOMALY_SEEDS ?= 5
 ANOMALY_DAYS  ?= 3

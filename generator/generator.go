@@ -37,6 +37,10 @@ type Options struct {
 	// (default: this repository's runtime, or ImportPath+"/runtime" when
 	// Standalone). Tests that compile many outputs against one copy use it.
 	RuntimeImport string
+
+	// Stage, when set, is called as each stage begins ("load", "lower",
+	// "emit"), for a command that shows its progress.
+	Stage func(name string)
 }
 
 // Result is the generated output. File names are slash-separated and
@@ -51,6 +55,11 @@ type Result struct {
 // back in Result.Diags; errors make it fail with every diagnostic in the
 // error, each as file:line:col: message.
 func Generate(opts Options) (*Result, error) {
+	stage := opts.Stage
+	if stage == nil {
+		stage = func(string) {}
+	}
+	stage("load")
 	doc, diags := load.Load(opts.Spec)
 	if doc == nil && !diags.HasFatal() {
 		diags.Errorf(diag.Pos{File: opts.Spec}, "the document could not be loaded")
@@ -59,12 +68,14 @@ func Generate(opts Options) (*Result, error) {
 		diags.Sort()
 		return nil, diagError(diags)
 	}
+	stage("lower")
 	api, more := lower.Lower(doc)
 	diags = append(diags, more...)
 	diags.Sort()
 	if diags.HasFatal() {
 		return nil, diagError(diags)
 	}
+	stage("emit")
 	importPath := opts.ImportPath
 	if importPath == "" {
 		importPath = api.Name + "-gateway"

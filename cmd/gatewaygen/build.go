@@ -19,7 +19,10 @@ func newBuildCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `Build generates a standalone gateway module for SPEC in a temporary
 directory and runs 'go build -trimpath' there, writing the gateway binary to
 BINARY. It needs the go command on PATH; the go command's output is passed
-through. The temporary directory is removed afterwards unless --keep is given.`,
+through. The temporary directory is removed afterwards unless --keep is given.
+
+When stderr is a terminal, one line there shows the stages (load, lower,
+emit, write, go build) and the time each took, updated while it works.`,
 		Example: `  gatewaygen build specs/petstore.yaml -o bin/petstore-gateway
   bin/petstore-gateway --listen 127.0.0.1:8080 --upstream pets=http://127.0.0.1:9001`,
 		Args: exactArgs("SPEC"),
@@ -37,6 +40,12 @@ through. The temporary directory is removed afterwards unless --keep is given.`,
 // buildBinary generates spec as a standalone module in a temporary
 // directory and builds its command into binary.
 func buildBinary(spec, binary, modulePath string, keep bool, stdout, stderr io.Writer) error {
+	// the stages and their times on the terminal, while it works
+	prog := newProgress(stderr)
+	defer prog.Done()
+	if w := prog.Writer(); w != nil {
+		stderr = w
+	}
 	dir, err := os.MkdirTemp("", "gatewaygen-build-")
 	if err != nil {
 		return err
@@ -46,10 +55,11 @@ func buildBinary(spec, binary, modulePath string, keep bool, stdout, stderr io.W
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	res, err := generateInto(spec, dir, modulePath, true, stderr)
+	res, err := generateInto(spec, dir, modulePath, true, stderr, prog)
 	if err != nil {
 		return err
 	}
+	prog.Stage("go build")
 	if err := module.GoBuild(dir, "./cmd/"+res.Name+"-gateway", binary, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "gatewaygen: %v\n", err)
 		return &exitError{1}

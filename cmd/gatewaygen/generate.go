@@ -36,7 +36,7 @@ file:line:col lines; errors make the command exit with status 1.`,
   gatewaygen generate specs/petstore.yaml -o ../petstore-gateway --module example.com/petstore-gateway`,
 		Args: exactArgs("SPEC"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			_, err := generateInto(args[0], out, modulePath, false, stderr)
+			_, err := generateInto(args[0], out, modulePath, false, stderr, nil)
 			return err
 		},
 	}
@@ -49,9 +49,10 @@ file:line:col lines; errors make the command exit with status 1.`,
 // generateInto generates spec into dir, choosing repository or standalone
 // mode from where dir lies unless standalone is forced, prints diagnostics to
 // stderr and writes the files. Failures it has reported already come back as
-// an *exitError.
-func generateInto(spec, dir, modulePath string, standalone bool, stderr io.Writer) (*generator.Result, error) {
+// an *exitError. prog, when not nil, is told each stage.
+func generateInto(spec, dir, modulePath string, standalone bool, stderr io.Writer, prog *progress) (*generator.Result, error) {
 	opts := generator.Options{Spec: spec, Standalone: true, ImportPath: modulePath}
+	opts.Stage = prog.Stage
 	if !standalone {
 		mod, rel, ok, err := module.Locate(dir)
 		if err != nil {
@@ -101,6 +102,7 @@ func generateInto(spec, dir, modulePath string, standalone bool, stderr io.Write
 	if res.Diags.HasFatal() {
 		return nil, &exitError{1}
 	}
+	prog.Stage("write")
 	removed, err := module.WriteDir(dir, res.Files)
 	for _, name := range removed {
 		fmt.Fprintf(stderr, "gatewaygen: removed stale %s\n", path.Join(dir, name))

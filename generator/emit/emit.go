@@ -6,9 +6,10 @@ package emit
 import (
 	"bytes"
 	"fmt"
-	"go/format"
 	"path"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
 
@@ -44,15 +45,27 @@ func (g *gen) rt(pkg string) string { return g.cfg.Runtime + "/" + pkg }
 // relative to the output directory.
 func Files(api *ir.API, cfg Config) (map[string][]byte, error) {
 	g := newGen(api, cfg)
+	// The portal reads only the IR, as the Go emitters do: on a document
+	// of hundreds of operations rendering it takes as long as the Go
+	// files, so the two run side by side.
+	type site struct {
+		files map[string][]byte
+		err   error
+	}
+	docsDone := make(chan site, 1)
+	go func() {
+		docs, err := g.docsFiles()
+		docsDone <- site{docs, err}
+	}()
 	out, err := g.files(g.emitters())
+	docs := <-docsDone
 	if err != nil {
 		return nil, err
 	}
-	docs, err := g.docsFiles()
-	if err != nil {
-		return nil, err
+	if docs.err != nil {
+		return nil, docs.err
 	}
-	for name, b := range docs {
+	for name, b := range docs.files {
 		out[name] = b
 	}
 	return out, nil
@@ -108,24 +121,50 @@ func (g *gen) files(emitters []emitter) (map[string][]byte, error) {
 		built[i] = g.newFile(e.pkg)
 		e.fn(built[i])
 	}
-	out := map[string][]byte{}
+	// Rendering (jennifer prints and gofmts each file) is most of the
+	// time on a large document and each file is independent of the others
+	// once built, so the files render in parallel.
+	rendered := make([][]byte, len(emitters))
+	errs := make([]error, len(emitters))
+	next := make(chan int, len(emitters))
+	for i := range emitters {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(emitters)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rendered[i], errs[i] = g.render(emitters[i].name, built[i])
+			}
+		}()
+	}
+	wg.Wait()
+	out := make(map[string][]byte, len(emitters))
 	for i, e := range emitters {
-		var buf bytes.Buffer
-		if err := built[i].Render(&buf); err != nil {
-			return nil, fmt.Errorf("emit %s: %w", e.name, err)
+		if errs[i] != nil {
+			return nil, fmt.Errorf("emit %s: %w", e.name, errs[i])
 		}
-		b, err := groupImports(buf.Bytes(), g.isStd)
-		if err != nil {
-			return nil, fmt.Errorf("emit %s: %w", e.name, err)
-		}
-		if e.name == "alloc_test.go" {
-			// Allocation counts hold only without the race detector, which
-			// makes sync.Pool drop items at random.
-			b = bytes.Replace(b, []byte("\n\npackage "), []byte("\n\n//go:build !race\n\npackage "), 1)
-		}
-		out[e.name] = b
+		out[e.name] = rendered[i]
 	}
 	return out, nil
+}
+
+// render prints f, the built file called name.
+func (g *gen) render(name string, f *jen.File) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return nil, err
+	}
+	b := groupImports(buf.Bytes(), g.isStd)
+	if name == "alloc_test.go" {
+		// Allocation counts hold only without the race detector, which
+		// makes sync.Pool drop items at random.
+		b = bytes.Replace(b, []byte("\n\npackage "), []byte("\n\n//go:build !race\n\npackage "), 1)
+	}
+	return b, nil
 }
 
 // newFile starts an output file of package pkg with the generated header.
@@ -157,15 +196,18 @@ func comment(f *jen.File, text string) {
 
 // groupImports puts the standard library's imports first and the others
 // after a blank line, as goimports does; jennifer sorts them in one block.
-func groupImports(src []byte, isStd func(path string) bool) ([]byte, error) {
+// src is jennifer's gofmt'ed output, and splitting a sorted import block in
+// two sorted groups leaves it gofmt'ed: formatting it again, which took as
+// long as jennifer's own pass on a large file, would change nothing.
+func groupImports(src []byte, isStd func(path string) bool) []byte {
 	start := bytes.Index(src, []byte("\nimport (\n"))
 	if start < 0 {
-		return src, nil
+		return src
 	}
 	body := start + len("\nimport (\n")
 	end := bytes.Index(src[body:], []byte("\n)\n"))
 	if end < 0 {
-		return src, nil
+		return src
 	}
 	var std, other []string
 	for _, line := range strings.Split(string(src[body:body+end]), "\n") {
@@ -191,7 +233,7 @@ func groupImports(src []byte, isStd func(path string) bool) ([]byte, error) {
 		b.WriteString("\t" + l + "\n")
 	}
 	b.Write(src[body+end+1:])
-	return format.Source(b.Bytes())
+	return b.Bytes()
 }
 
 // isStd reports whether path is in the standard library: no dot in its first

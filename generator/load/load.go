@@ -139,6 +139,13 @@ func (l *loader) load() *Document {
 		l.diags.Errorf(diag.Pos{File: l.file}, "cannot read spec: %v", unwrapPathError(err))
 		return nil
 	}
+	// kin-openapi parses the file again, on its own: that takes as long as
+	// parse and the passes below together on a large document, and it
+	// needs the file as resolveRefs leaves it, which for most documents
+	// is the file as written. So it starts at once on another CPU, and
+	// the result is used only when resolveRefs changed nothing.
+	early := l.kinLoadAsync()
+	defer early.wait()
 	root, ok := l.parse(data)
 	if !ok {
 		return nil
@@ -152,7 +159,14 @@ func (l *loader) load() *Document {
 	l.data = l.resolveRefs(data, version)
 	refsOK := l.checkRefs()
 
-	t, err := l.kinLoad()
+	var t *openapi3.T
+	if r := early.wait(); l.data == nil && !r.panicked {
+		t, err = r.t, r.err
+	} else {
+		// the edited bytes; or again here, so that a panic of kin-openapi
+		// surfaces where it did before
+		t, err = l.kinLoad(l.data)
+	}
 	d := &Document{File: l.file, Version: version, root: root}
 	gw := l.decodeGateway()
 	d.Gateway, d.PathItems, d.Operations = gw.root, gw.pathItems, gw.ops
@@ -215,21 +229,57 @@ func (l *loader) checkVersion() (string, bool) {
 // kinLoad loads the file with kin-openapi. Relative file $refs are followed;
 // anything with a scheme or host is refused. When resolveRefs edited the main
 // file, kin-openapi reads the edited bytes in its place.
-func (l *loader) kinLoad() (*openapi3.T, error) {
+// kinLoad loads the file with kin-openapi, reading the main file as edited
+// when edited is not nil.
+func (l *loader) kinLoad(edited []byte) (*openapi3.T, error) {
 	kl := openapi3.NewLoader()
 	kl.IncludeOrigin = true
 	kl.IsExternalRefsAllowed = true
 	kl.ReadFromURIFunc = readLocalOnly
-	if l.data != nil {
+	if edited != nil {
 		main := path.Clean(filepath.ToSlash(l.file))
 		kl.ReadFromURIFunc = func(kl *openapi3.Loader, u *url.URL) ([]byte, error) {
 			if u.Scheme == "" && u.Host == "" && path.Clean(u.Path) == main {
-				return l.data, nil
+				return edited, nil
 			}
 			return readLocalOnly(kl, u)
 		}
 	}
 	return kl.LoadFromFile(l.file)
+}
+
+// kinResult is the outcome of a kinLoad run on another goroutine.
+type kinResult struct {
+	t        *openapi3.T
+	err      error
+	panicked bool
+}
+
+// kinAsync is a kinLoad running on another goroutine.
+type kinAsync struct {
+	done chan struct{}
+	res  kinResult
+}
+
+// kinLoadAsync starts kinLoad on the file as written.
+func (l *loader) kinLoadAsync() *kinAsync {
+	a := &kinAsync{done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		defer func() {
+			if recover() != nil {
+				a.res = kinResult{panicked: true}
+			}
+		}()
+		a.res.t, a.res.err = l.kinLoad(nil)
+	}()
+	return a
+}
+
+// wait returns the result, as often as it is called.
+func (a *kinAsync) wait() kinResult {
+	<-a.done
+	return a.res
 }
 
 // errRemoteRef is returned by readLocalOnly for a URL.

@@ -74,14 +74,14 @@ func (l *loader) resolveRefs(data []byte, version string) []byte {
 	r.resources[r.docBase] = ""
 	r.walkDoc(l.root, "", 0)
 
-	lines := lineStarts(data)
+	lines := newLineIndex(data)
 	var edits []byteEdit
 	for _, s := range r.sites {
-		edits = append(edits, r.rewrite(s, data, lines, l.root)...)
+		edits = append(edits, r.rewrite(s, lines, l.root)...)
 	}
 	for _, kv := range r.nullConst {
-		ks, ke, kok := scalarSpan(data, lines, kv[0])
-		vs, ve, vok := scalarSpan(data, lines, kv[1])
+		ks, ke, kok := scalarSpan(lines, kv[0])
+		vs, ve, vok := scalarSpan(lines, kv[1])
 		if !kok || !vok || ke > vs {
 			continue
 		}
@@ -98,7 +98,7 @@ func (l *loader) resolveRefs(data []byte, version string) []byte {
 
 // rewrite returns the edits for one $ref or $dynamicRef site and updates the
 // node tree to match them.
-func (r *refResolver) rewrite(s refSite, data []byte, lines []int, root *yaml.Node) []byteEdit {
+func (r *refResolver) rewrite(s refSite, lines *lineIndex, root *yaml.Node) []byteEdit {
 	ref := s.val.Value
 	target, ok := r.resolve(s.base, ref)
 	var targetNode *yaml.Node
@@ -113,7 +113,7 @@ func (r *refResolver) rewrite(s refSite, data []byte, lines []int, root *yaml.No
 			// It stays a $dynamicRef, naming its initial target by a
 			// document pointer; lowering resolves it against the dynamic
 			// scope (JSON Schema 2020-12 §8.2.3.2).
-			vs, ve, vok := scalarSpan(data, lines, s.val)
+			vs, ve, vok := scalarSpan(lines, s.val)
 			if !vok {
 				return nil
 			}
@@ -131,15 +131,15 @@ func (r *refResolver) rewrite(s refSite, data []byte, lines []int, root *yaml.No
 	if ok {
 		newRef = "#" + target
 		if r.version == "3.1" {
-			edits = append(edits, boolTarget(data, lines, root, target)...)
+			edits = append(edits, boolTarget(lines, root, target)...)
 		}
 	}
 	wrap := ""
 	if r.version == "3.1" {
 		wrap = wrapperFor(s.m, s.key)
 	}
-	vs, ve, vok := scalarSpan(data, lines, s.val)
-	ks, _, kok := scalarSpan(data, lines, s.key)
+	vs, ve, vok := scalarSpan(lines, s.val)
+	ks, _, kok := scalarSpan(lines, s.key)
 	if !vok || (s.dynamic && (!kok || ks >= vs)) {
 		return edits
 	}
@@ -188,12 +188,12 @@ func isDynamic(ref string, target *yaml.Node) bool {
 // boolTarget turns a boolean schema that a $ref names into its object form,
 // true into {} and false into {"not": {}}: kin-openapi loads a boolean schema
 // in place but not as the target of a $ref.
-func boolTarget(data []byte, lines []int, root *yaml.Node, ptr string) []byteEdit {
+func boolTarget(lines *lineIndex, root *yaml.Node, ptr string) []byteEdit {
 	n, _ := lookupPointer(root, ptr)
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 		return nil
 	}
-	start, end, ok := scalarSpan(data, lines, n)
+	start, end, ok := scalarSpan(lines, n)
 	if !ok {
 		return nil
 	}
@@ -445,36 +445,103 @@ func setOnce(m map[string]string, k, v string) {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// lineStarts returns the byte offset of each line of data.
-func lineStarts(data []byte) []int {
+// lineIndex turns a yaml.Node's line and column (columns count
+// characters) into a byte offset of the file. A minified JSON document is one
+// line of megabytes holding thousands of $refs: walking each line from its
+// start for every node made the pass quadratic, so an ASCII line is indexed
+// directly and any other line through checkpoints every colStride characters,
+// both built once per line on first use.
+type lineIndex struct {
+	data   []byte
+	starts []int   // byte offset of each line
+	marks  [][]int // per line: nil until used; the offset of every colStride-th character
+	ascii  []int8  // per line: 0 unknown, 1 ASCII only, -1 not
+}
+
+const colStride = 256
+
+func newLineIndex(data []byte) *lineIndex {
 	starts := []int{0}
 	for i, c := range data {
 		if c == '\n' {
 			starts = append(starts, i+1)
 		}
 	}
-	return starts
+	return &lineIndex{data: data, starts: starts, marks: make([][]int, len(starts)), ascii: make([]int8, len(starts))}
+}
+
+// lineEnd is the offset of the newline ending line l (0-based), or len(data).
+func (x *lineIndex) lineEnd(l int) int {
+	if l+1 < len(x.starts) {
+		return x.starts[l+1] - 1
+	}
+	return len(x.data)
+}
+
+// offset returns the byte offset of column col (1-based) of line line
+// (1-based); ok is false when the line has fewer characters.
+func (x *lineIndex) offset(line, col int) (int, bool) {
+	if line < 1 || line > len(x.starts) || col < 1 {
+		return 0, false
+	}
+	l := line - 1
+	start, end := x.starts[l], x.lineEnd(l)
+	if x.ascii[l] == 0 {
+		x.ascii[l] = 1
+		for _, c := range x.data[start:end] {
+			if c >= utf8.RuneSelf {
+				x.ascii[l] = -1
+				break
+			}
+		}
+	}
+	if x.ascii[l] == 1 {
+		off := start + col - 1
+		return off, off < end
+	}
+	if x.marks[l] == nil {
+		var marks []int
+		for i, c := start, 0; i < end; c++ {
+			if c%colStride == 0 {
+				marks = append(marks, i)
+			}
+			_, size := utf8.DecodeRune(x.data[i:end])
+			i += size
+		}
+		x.marks[l] = append(marks, end)
+	}
+	marks := x.marks[l]
+	k := (col - 1) / colStride
+	if k >= len(marks) {
+		return 0, false
+	}
+	off := marks[k]
+	for c := k * colStride; c < col-1; c++ {
+		if off >= end {
+			return 0, false
+		}
+		_, size := utf8.DecodeRune(x.data[off:end])
+		off += size
+	}
+	return off, off < end
 }
 
 // scalarSpan returns the bytes of data that scalar node n was parsed from:
 // plain, single- or double-quoted on one line. ok is false for any other
 // form, and when the bytes found do not match the node.
-func scalarSpan(data []byte, lines []int, n *yaml.Node) (start, end int, ok bool) {
-	if n.Kind != yaml.ScalarNode || n.Line < 1 || n.Line > len(lines) || n.Column < 1 {
+func scalarSpan(x *lineIndex, n *yaml.Node) (start, end int, ok bool) {
+	if n.Kind != yaml.ScalarNode {
 		return 0, 0, false
 	}
-	off := lines[n.Line-1]
-	for c := 1; c < n.Column; c++ { // columns count characters
-		if off >= len(data) || data[off] == '\n' {
-			return 0, 0, false
-		}
-		_, size := utf8.DecodeRune(data[off:])
-		off += size
+	off, ok := x.offset(n.Line, n.Column)
+	if !ok {
+		return 0, 0, false
 	}
+	data := x.data
 	rest := data[off:]
 	switch n.Style {
 	case 0:
-		if strings.HasPrefix(string(rest), n.Value) && n.Value != "" {
+		if n.Value != "" && len(rest) >= len(n.Value) && string(rest[:len(n.Value)]) == n.Value {
 			return off, off + len(n.Value), true
 		}
 	case yaml.DoubleQuotedStyle:

@@ -10,11 +10,14 @@ package portal
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gatewaygen/gatewaygen"
@@ -55,14 +58,18 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 	s := newSite(api)
 	s.changelog(opts)
 	out := map[string][]byte{}
-	write := func(name, kind string, p *page) error {
+	render := func(name, kind string, p *page) ([]byte, error) {
 		p.Site, p.CSP = s, CSP
 		var b bytes.Buffer
 		if err := tmpls[kind].ExecuteTemplate(&b, "page", p); err != nil {
-			return fmt.Errorf("portal: render %s: %w", name, err)
+			return nil, fmt.Errorf("portal: render %s: %w", name, err)
 		}
-		out[name] = b.Bytes()
-		return nil
+		return b.Bytes(), nil
+	}
+	write := func(name, kind string, p *page) error {
+		b, err := render(name, kind, p)
+		out[name] = b
+		return err
 	}
 	if err := write("index.html", "index", &page{}); err != nil {
 		return nil, err
@@ -75,19 +82,32 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 			return nil, err
 		}
 	}
-	for _, o := range s.Ops {
+	// The pages of operations and schemas read the site and write only
+	// their own view: a document of hundreds of operations renders them
+	// on every CPU.
+	opPages, err := inParallel(len(s.Ops), func(i int) ([]byte, error) {
+		o := s.Ops[i]
 		s.fillOp(o)
-		if err := write(o.URL, "op", &page{Root: "../", Title: o.Method + " " + o.FullPath, Op: o}); err != nil {
-			return nil, err
-		}
-		o.release()
+		defer o.release()
+		return render(o.URL, "op", &page{Root: "../", Title: o.Method + " " + o.FullPath, Op: o})
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, sc := range s.Schemas {
+	schemaPages, err := inParallel(len(s.Schemas), func(i int) ([]byte, error) {
+		sc := s.Schemas[i]
 		sc.HTML = s.newWriter("../").html(sc.schema, false)
-		if err := write(sc.URL, "schema", &page{Root: "../", Title: sc.Name, Schema: sc}); err != nil {
-			return nil, err
-		}
-		sc.HTML = ""
+		defer func() { sc.HTML = "" }()
+		return render(sc.URL, "schema", &page{Root: "../", Title: sc.Name, Schema: sc})
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, o := range s.Ops {
+		out[o.URL] = opPages[i]
+	}
+	for i, sc := range s.Schemas {
+		out[sc.URL] = schemaPages[i]
 	}
 	for _, a := range Assets {
 		b, err := fs.ReadFile(gatewaygen.Portal, "templates/portal/"+a)
@@ -107,6 +127,30 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 		out[name] = append([]byte(module.HeaderFor(name)+"\n"), b...)
 	}
 	return out, nil
+}
+
+// inParallel calls page(i) for i in [0, n) on GOMAXPROCS goroutines and
+// returns the results by index, with the errors of the pages that failed.
+func inParallel(n int, page func(i int) ([]byte, error)) ([][]byte, error) {
+	out := make([][]byte, n)
+	errs := make([]error, n)
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = page(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // parse builds one template set per kind of page, each with its own
