@@ -15,7 +15,7 @@
 #   apt-get install -y wrk nginx-light           # required (or nginx)
 #   apt-get install -y haproxy caddy             # optional: skipped if absent
 # plus go (it builds the backend, the naive proxy, the idle client, the
-# report program, gatewaygen and two gateways) and taskset (util-linux) for
+# report program, gatewaygen and three gateways) and taskset (util-linux) for
 # the CPU placement. It names what is missing and stops, or for haproxy and
 # caddy says that their rows are skipped.
 #
@@ -27,11 +27,15 @@
 #   caddy     reverse_proxy, GOMAXPROCS=1, admin and logs off
 #   naive     scripts/loadtest/naive: fasthttp HostClient.Do, nothing else
 #   gw-route  gatewaygen, scripts/loadtest/route.yaml: routing and proxying
+#   gw-auth   gatewaygen, scripts/loadtest/auth.yaml: route.yaml's
+#             operations behind an API key, nothing else (auth on ÷ off
+#             is its row's ratio to gw-route)
 #   gw-full   gatewaygen, scripts/loadtest/full.yaml: path and query
 #             parameters and JSON body validated, API key, rate limit
 # Cases: GET /pets/42?fields=name,status&verbose=true, and POST /pets with the
 # 389-byte JSON body of scripts/loadtest/pet.json; every request of every
-# target carries the same X-API-Key header, which only gw-full checks.
+# target carries the same X-API-Key header, which only gw-auth and gw-full
+# check.
 #
 # Method: after one warm-up run per target and case, LOADTEST_ROUNDS rounds;
 # in each, for each case, every target in turn (the order rotated by one each
@@ -159,13 +163,14 @@ ALL_TARGETS=(
 	"3|caddy|Caddy reverse_proxy"
 	"4|naive|naive fasthttp proxy"
 	"5|gw-route|gatewaygen, routing only"
-	"6|gw-full|gatewaygen, full policy"
+	"6|gw-auth|gatewaygen, API key only"
+	"7|gw-full|gatewaygen, full policy"
 )
-wanted=",${LOADTEST_TARGETS:-direct,nginx,haproxy,caddy,naive,gw-route,gw-full},"
+wanted=",${LOADTEST_TARGETS:-direct,nginx,haproxy,caddy,naive,gw-route,gw-auth,gw-full},"
 given=${LOADTEST_TARGETS:-}
 for t in ${given//,/ }; do
-	[[ " direct nginx haproxy caddy naive gw-route gw-full " == *" $t "* ]] ||
-		die "LOADTEST_TARGETS: unknown target $t (want some of direct,nginx,haproxy,caddy,naive,gw-route,gw-full)"
+	[[ " direct nginx haproxy caddy naive gw-route gw-auth gw-full " == *" $t "* ]] ||
+		die "LOADTEST_TARGETS: unknown target $t (want some of direct,nginx,haproxy,caddy,naive,gw-route,gw-auth,gw-full)"
 done
 TARGETS=()
 skipped=()
@@ -431,13 +436,13 @@ quiet() {
 
 # --- build ------------------------------------------------------------------
 
-say "building the backend, the naive proxy, the idle client, the report program, gatewaygen and two gateways"
+say "building the backend, the naive proxy, the idle client, the report program, gatewaygen and three gateways"
 for prog in backend naive idle report; do
 	go build -o "$TMP/$prog" "./scripts/loadtest/$prog"
 done
-if has_target gw-route || has_target gw-full; then
+if has_target gw-route || has_target gw-auth || has_target gw-full; then
 	go build -o "$TMP/gatewaygen" ./cmd/gatewaygen
-	for spec in route full; do
+	for spec in route auth full; do
 		has_target "gw-$spec" || continue
 		"$TMP/gatewaygen" build "scripts/loadtest/$spec.yaml" -o "$TMP/gw-$spec" >"$TMP/build-$spec.log" 2>&1 ||
 			die "gatewaygen build scripts/loadtest/$spec.yaml failed:
@@ -559,7 +564,7 @@ EOF
 		start "$name" env "${SERVER_ENV[@]}" "${SERVER_PIN[@]}" "$TMP/naive" \
 			-listen "127.0.0.1:$port" -upstream "127.0.0.1:$BACKEND_PORT"
 		;;
-	gw-route | gw-full)
+	gw-route | gw-auth | gw-full)
 		start "$name" env "${SERVER_ENV[@]}" LOADTEST_API_KEYS="bench:$API_KEY" "${SERVER_PIN[@]}" "$TMP/$id" \
 			--listen "127.0.0.1:$port" --upstream "backend=http://127.0.0.1:$BACKEND_PORT" \
 			--admin off --access-log off --max-conns "$MAXCONN"
@@ -577,15 +582,20 @@ check_target() {
 	[[ $got == 200 ]] || die "$id: GET $GET_PATH answered $got, want 200 (log: $(tail -n 5 "$TMP/$id.log"))"
 	got=$(status_of "$port" POST "$POST_PATH" "$BODY" "$KEY_HEADER")
 	[[ $got == 200 ]] || die "$id: POST $POST_PATH answered $got, want 200 (log: $(tail -n 5 "$TMP/$id.log"))"
-	[[ $id == gw-full ]] || return 0
+	local wants=()
+	case $id in
+	gw-auth) wants=("401 GET $GET_PATH -" "401 POST $POST_PATH -") ;;
+	gw-full) wants=("401 GET $GET_PATH -" "400 GET /pets/42?fields=colour $KEY_HEADER" "400 POST $POST_PATH $KEY_HEADER") ;;
+	*) return 0 ;;
+	esac
 	printf '%s' '{"name":"Rex","status":"lost"}' >"$TMP/bad.json"
-	for want in "401 GET $GET_PATH -" "400 GET /pets/42?fields=colour $KEY_HEADER" "400 POST $POST_PATH $KEY_HEADER"; do
+	for want in "${wants[@]}"; do
 		read -r code method path header <<<"$want"
 		[[ $header == - ]] && header=""
 		body=""
 		[[ $method == POST ]] && body=$TMP/bad.json
 		got=$(status_of "$port" "$method" "$path" "$body" "$header")
-		[[ $got == "$code" ]] || die "gw-full: $method $path (${header:-no key}) answered $got, want $code: the policy is not in force"
+		[[ $got == "$code" ]] || die "$id: $method $path (${header:-no key}) answered $got, want $code: the policy is not in force"
 	done
 }
 

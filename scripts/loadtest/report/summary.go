@@ -13,6 +13,7 @@ var baselines = []struct{ Target, Title string }{
 	{"direct", "÷ direct"},
 	{"nginx", "÷ nginx"},
 	{"naive", "÷ naive"},
+	{"gw-route", "÷ routing only"},
 }
 
 // spread is a median with the range it was taken over.
