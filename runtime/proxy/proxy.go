@@ -704,7 +704,10 @@ func restore(dst, pre *fasthttp.ResponseHeader) {
 			fasthttp.HeaderServer, fasthttp.HeaderDate, fasthttp.HeaderConnection, fasthttp.HeaderTransferEncoding:
 			continue
 		}
-		dst.SetBytesKV(k, v)
+		// The names come from a header of the same kind and flags, stored
+		// as its setters left them: SetBytesKV would copy and normalize
+		// each again.
+		dst.SetCanonical(k, v)
 	}
 }
 
