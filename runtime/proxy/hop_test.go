@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bufio"
 	"strings"
 	"testing"
 
@@ -73,5 +74,34 @@ func TestHopByHopRemoved(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStripResponseHopByHop checks that the answer's pass, which skips the
+// deletions when no field of the list is there, leaves every answer as the
+// full pass does, chunked answers and their trailers included.
+func TestStripResponseHopByHop(t *testing.T) {
+	for _, raw := range []string{
+		"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nDate: x\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=5\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nconnection: close\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: X-Foo, keep-alive\r\nX-Foo: 1\r\nX-Bar: 2\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPROXY-CONNECTION: keep-alive\r\nUpgrade: h2c\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nProxy-Authenticate: Basic\r\nTe: trailers\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n2\r\n{}\r\n0\r\nX-Sum: 1\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+		"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+	} {
+		var fast, full fasthttp.Response
+		for _, r := range []*fasthttp.Response{&fast, &full} {
+			if err := r.Read(bufio.NewReader(strings.NewReader(raw))); err != nil {
+				t.Fatalf("%q: %v", raw, err)
+			}
+		}
+		stripResponseHopByHop(&fast.Header, nil)
+		stripHopByHop(&full.Header, nil)
+		if got, want := fast.Header.String(), full.Header.String(); got != want {
+			t.Errorf("%q:\ngot  %q\nwant %q", raw, got, want)
+		}
 	}
 }

@@ -559,7 +559,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		restore(&resp.Header, &s.pre)
 		u.fail(ctx, err)
 	} else {
-		s.conn = stripHopByHop(&resp.Header, s.conn)
+		s.conn = stripResponseHopByHop(&resp.Header, s.conn)
 		restore(&resp.Header, &s.pre)
 		// The version belongs to each hop (RFC 9110 §6.2): an HTTP/1.0
 		// upstream must not turn the client's connection into a 1.0 one.
@@ -695,6 +695,32 @@ func stripHopByHop(h headerSource, buf []byte) []byte {
 	return buf
 }
 
+// stripResponseHopByHop is stripHopByHop for an upstream's answer. An
+// answer rarely has a hop-by-hop field, and one look at each of its few
+// fields costs less than the nine deletions, each normalizing its name and
+// scanning the header, that would find nothing; the pass runs only when a
+// field of the list (Connection among them, which nominates the others) is
+// there. A chunked answer keeps Transfer-Encoding among its fields, so it
+// and its trailers always take the pass.
+func stripResponseHopByHop(h *fasthttp.ResponseHeader, buf []byte) []byte {
+	for k := range h.All() {
+		if anyNameFold(k, hopByHop) {
+			return stripHopByHop(h, buf)
+		}
+	}
+	return buf[:0]
+}
+
+// anyNameFold reports whether name is one of names, in any case.
+func anyNameFold(name []byte, names [][]byte) bool {
+	for _, n := range names {
+		if len(n) == len(name) && bytes.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // restore puts back the headers the gateway set before forwarding, except
 // those that describe a body which is now the upstream's.
 func restore(dst, pre *fasthttp.ResponseHeader) {
@@ -704,7 +730,10 @@ func restore(dst, pre *fasthttp.ResponseHeader) {
 			fasthttp.HeaderServer, fasthttp.HeaderDate, fasthttp.HeaderConnection, fasthttp.HeaderTransferEncoding:
 			continue
 		}
-		dst.SetBytesKV(k, v)
+		// The names come from a header of the same kind and flags, stored
+		// as its setters left them: SetBytesKV would copy and normalize
+		// each again.
+		dst.SetCanonical(k, v)
 	}
 }
 

@@ -30,12 +30,16 @@ const hexDigits = "0123456789abcdef"
 // The returned slice belongs to ctx's request header: valid until the handler
 // returns or the header changes, so copy it to keep it.
 func Ensure(ctx *fasthttp.RequestCtx) []byte {
-	id := ctx.Request.Header.PeekBytes(headerKey)
+	// headerKey is canonical and the server normalizes the names it parses,
+	// so the lookups skip PeekBytes' copy and normalization of the name:
+	// this runs on every request, twice when the gateway proxies it.
+	id := ctx.Request.Header.PeekCanonical(headerKey)
 	if !Valid(id) {
 		var buf [32]byte
 		Generate(&buf)
-		ctx.Request.Header.SetCanonical(headerKey, buf[:]) // headerKey is already in canonical form
-		id = ctx.Request.Header.PeekBytes(headerKey)
+		ctx.Request.Header.SetCanonical(headerKey, buf[:])
+		ctx.Response.Header.SetCanonical(headerKey, buf[:])
+		return ctx.Request.Header.PeekCanonical(headerKey)
 	}
 	ctx.Response.Header.SetCanonical(headerKey, id)
 	return id

@@ -31,13 +31,16 @@ const Len = 55
 // id, which belongs to the request header (valid until it changes).
 func Propagate(ctx *fasthttp.RequestCtx) []byte {
 	h := &ctx.Request.Header
-	in := h.PeekBytes(hTraceparent)
+	// The names are canonical and the server normalizes the names it
+	// parses, so the lookups skip PeekBytes' copy and normalization of the
+	// name: this runs on every request.
+	in := h.PeekCanonical(hTraceparent)
 	var out [Len]byte
 	if Valid(in) {
 		copy(out[:], in[:Len])
 		out[0], out[1] = '0', '0' // a later version is read as 00 and sent as 00
 	} else {
-		if len(in) > 0 || len(h.PeekBytes(hTracestate)) > 0 {
+		if len(in) > 0 || len(h.PeekCanonical(hTracestate)) > 0 {
 			h.DelBytes(hTracestate)
 		}
 		out[0], out[1], out[2] = '0', '0', '-'
@@ -49,7 +52,7 @@ func Propagate(ctx *fasthttp.RequestCtx) []byte {
 	}
 	putHex(out[36:52], nonzero())
 	h.SetCanonical(hTraceparent, out[:])
-	return h.PeekBytes(hTraceparent)[3:35]
+	return h.PeekCanonical(hTraceparent)[3:35]
 }
 
 // Valid reports whether v is a traceparent the gateway can continue:

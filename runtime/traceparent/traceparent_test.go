@@ -79,3 +79,16 @@ func BenchmarkPropagate(b *testing.B) {
 		Propagate(&ctx)
 	}
 }
+
+// BenchmarkPropagateNew is the common case behind a load balancer that
+// starts no trace: the request has no traceparent and the gateway starts one.
+func BenchmarkPropagateNew(b *testing.B) {
+	var ctx fasthttp.RequestCtx
+	ctx.Request.Header.Set("X-Api-Key", "k")
+	ctx.Request.Header.Set("Content-Type", "application/json")
+	b.ReportAllocs()
+	for b.Loop() {
+		ctx.Request.Header.Del("Traceparent")
+		Propagate(&ctx)
+	}
+}
