@@ -57,6 +57,11 @@ type record struct {
 	nPath      uint16
 }
 
+// handlers counts the handlers built by Handler in this process: while
+// there is none (span export off, the default), Upstream returns at once.
+// It never goes down, since a handler may serve as long as the process runs.
+var handlers atomic.Int32
+
 var records = sync.Pool{New: func() any { return new(record) }}
 
 // key finds a request's record among its user values; a zero-size key
@@ -67,8 +72,12 @@ type key struct{}
 // traced: name is the upstream's, target the URL prefix of the target
 // that answered last, start when the call began, status the upstream's
 // answer (0 when none came) and failed whether the gateway gave up on it.
-// Untraced, it costs one look-up among the request's user values.
+// With no tracer in the process it costs one atomic load; traced or not
+// under one, a look-up among the request's user values.
 func Upstream(ctx *fasthttp.RequestCtx, name string, target []byte, start time.Time, status int, failed bool) {
+	if handlers.Load() == 0 {
+		return
+	}
 	r, ok := ctx.UserValue(key{}).(*record)
 	if !ok {
 		return
@@ -97,6 +106,7 @@ type Tracer struct {
 // before the generated handler, so that it sees the client's traceparent
 // before the gateway replaces its parent id.
 func (t *Tracer) Handler(h fasthttp.RequestHandler) fasthttp.RequestHandler {
+	handlers.Add(1)
 	return func(ctx *fasthttp.RequestCtx) {
 		r := t.begin(ctx)
 		if r == nil {
@@ -129,7 +139,7 @@ func (t *Tracer) begin(ctx *fasthttp.RequestCtx) *record {
 	}
 	r := records.Get().(*record)
 	*r = record{}
-	putID(r.id[:], nonzero())
+	putID(r.id[:], traceparent.RandomID())
 	if valid {
 		unhex(r.trace[:], in[3:35])
 		unhex(r.parent[:], in[36:52])
@@ -142,7 +152,7 @@ func (t *Tracer) begin(ctx *fasthttp.RequestCtx) *record {
 		if len(in) > 0 {
 			h.DelBytes(hTracestate)
 		}
-		putID(r.trace[:8], nonzero())
+		putID(r.trace[:8], traceparent.RandomID())
 		putID(r.trace[8:], rand.Uint64())
 		var out [traceparent.Len]byte
 		out[0], out[1], out[2] = '0', '0', '-'
@@ -194,14 +204,6 @@ func sampled(tp []byte) bool {
 		v = c - 'a' + 10
 	}
 	return v&1 == 1
-}
-
-func nonzero() uint64 {
-	for {
-		if x := rand.Uint64(); x != 0 {
-			return x
-		}
-	}
 }
 
 func putID(dst []byte, x uint64) {

@@ -44,13 +44,13 @@ func Propagate(ctx *fasthttp.RequestCtx) []byte {
 			h.DelBytes(hTracestate)
 		}
 		out[0], out[1], out[2] = '0', '0', '-'
-		putHex(out[3:19], nonzero())
+		putHex(out[3:19], RandomID())
 		putHex(out[19:35], rand.Uint64())
 		out[35] = '-'
 		out[52] = '-'
 		out[53], out[54] = '0', '0'
 	}
-	putHex(out[36:52], nonzero())
+	putHex(out[36:52], RandomID())
 	h.SetCanonical(hTraceparent, out[:])
 	return h.PeekCanonical(hTraceparent)[3:35]
 }
@@ -90,7 +90,10 @@ func zeros(b []byte) bool {
 	return true
 }
 
-func nonzero() uint64 {
+// RandomID is a random 64-bit id that is not zero: W3C Trace Context
+// forbids an all-zero parent id or trace id, and a span exporter needs the
+// same ids as the header it propagates.
+func RandomID() uint64 {
 	for {
 		if x := rand.Uint64(); x != 0 {
 			return x
