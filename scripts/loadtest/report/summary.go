@@ -46,6 +46,13 @@ type row struct {
 	CPUWrk        spread
 	Ratio         []spread // requests/s over each baseline's, per round
 	P99Nginx      spread   // p99 over nginx's, per round
+	// CPUPerReq is the proxy's CPU time per request in µs, per round, and
+	// CPURatio it over each baseline's in the same round (N == 0 for a
+	// baseline without a proxy). On a shared machine a neighbour's work
+	// takes cycles from a target, and its requests/s with them, but hardly
+	// changes what each request costs: these spread far less than req/s.
+	CPUPerReq spread
+	CPURatio  []spread
 }
 
 type caseSummary struct {
@@ -112,8 +119,9 @@ func summarizeCase(name string, runs []run) caseSummary {
 
 	cs := caseSummary{Case: name, Rounds: len(roundList), Idle: spreadOf(idle)}
 	for _, t := range targets {
-		var rps, p50, p99, cp, cb, cw, p99n []float64
+		var rps, p50, p99, cp, cb, cw, p99n, cpr []float64
 		ratios := make([][]float64, len(baselines))
+		cpuRatios := make([][]float64, len(baselines))
 		for _, rd := range roundList {
 			r, ok := good[key{t.Target, rd}]
 			if !ok {
@@ -139,19 +147,37 @@ func summarizeCase(name string, runs []run) caseSummary {
 			if base, ok := good[key{"nginx", rd}]; ok && base.P99us > 0 {
 				p99n = append(p99n, r.P99us/base.P99us)
 			}
+			if c, ok := cpuPerRequest(r); ok {
+				cpr = append(cpr, c)
+				for i, b := range baselines {
+					if bc, ok := cpuPerRequest(good[key{b.Target, rd}]); ok {
+						cpuRatios[i] = append(cpuRatios[i], c/bc)
+					}
+				}
+			}
 		}
 		rw := row{
 			Slot: t.Slot, Target: t.Target, Label: t.Label, Runs: len(rps), Left: left[t.Target],
 			RPS: spreadOf(rps), P50: spreadOf(p50), P99: spreadOf(p99),
 			CPUProxy: spreadOf(cp), CPUBackend: spreadOf(cb), CPUWrk: spreadOf(cw),
-			P99Nginx: spreadOf(p99n),
+			P99Nginx: spreadOf(p99n), CPUPerReq: spreadOf(cpr),
 		}
 		for i := range baselines {
 			rw.Ratio = append(rw.Ratio, spreadOf(ratios[i]))
+			rw.CPURatio = append(rw.CPURatio, spreadOf(cpuRatios[i]))
 		}
 		cs.Rows = append(cs.Rows, rw)
 	}
 	return cs
+}
+
+// cpuPerRequest is r's proxy CPU time per request in µs; false for a run
+// without a proxy (or none at all).
+func cpuPerRequest(r run) (float64, bool) {
+	if r.CPUProxy <= 0 || r.RPS <= 0 {
+		return 0, false
+	}
+	return r.CPUProxy / 100 / r.RPS * 1e6, true
 }
 
 // ratioCell prints a per-round ratio's median and range; a row is 1 against
@@ -216,6 +242,42 @@ func writeTables(w io.Writer, s *summary) {
 		for _, n := range notes {
 			fmt.Fprintf(w, "\nNote: %s.\n", n)
 		}
+		writeCPUTable(w, c)
+	}
+}
+
+// writeCPUTable prints what a request costs each proxy: its CPU time per
+// request and that over each baseline's, per round (median and range).
+func writeCPUTable(w io.Writer, c caseSummary) {
+	var cols []int // baselines with a proxy
+	for i, b := range baselines {
+		for _, r := range c.Rows {
+			if r.Target == b.Target && r.CPUPerReq.N > 0 {
+				cols = append(cols, i)
+				break
+			}
+		}
+	}
+	fmt.Fprintf(w, "\n%s: the proxy's CPU time per request (user + system, from /proc), per round\n\n", c.Case)
+	fmt.Fprint(w, "| target | proxy CPU µs per request, median (min–max) |")
+	for _, i := range cols {
+		fmt.Fprintf(w, " %s |", baselines[i].Title)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "|---|--:|"+strings.Repeat("--:|", len(cols)))
+	for _, r := range c.Rows {
+		if r.CPUPerReq.N == 0 {
+			continue
+		}
+		cell := fmt.Sprintf("%.1f", r.CPUPerReq.Med)
+		if r.CPUPerReq.N > 1 {
+			cell += fmt.Sprintf(" (%.1f–%.1f)", r.CPUPerReq.Min, r.CPUPerReq.Max)
+		}
+		fmt.Fprintf(w, "| %s | %s |", r.Label, cell)
+		for _, i := range cols {
+			fmt.Fprintf(w, " %s |", ratioCell(r.CPURatio[i], baselines[i].Target == r.Target))
+		}
+		fmt.Fprintln(w)
 	}
 }
 
