@@ -11,6 +11,10 @@ FUZZTIME ?= 30s
 # 1.26's fuzz coordinator can report "context deadline exceeded" as a failure
 # when the deadline races a worker (go.dev/issue/75804, fixed in Go 1.27).
 SMOKETIME ?= 3000x
+# Minimizing a new interesting input can hold a smoke run near a minute at 0
+# execs/s; the smoke run bounds it (a count, for the same reason).
+FUZZMINTIME  ?= 60s
+SMOKEMINTIME ?= 2000x
 SPECS    := $(wildcard specs/*.yaml)
 # The validation benchmarks' fixtures (see docs/validation.md) are generated
 # into gen/ as well, so their committed packages stay checked.
@@ -60,17 +64,17 @@ test: ## run all tests (-race where it helps), then a short smoke run of every f
 	GATEWAYGEN_ORACLES=$$report $(GO) test -count=1 -timeout 60m ./cmd/... ./generator/... ./runtime/format/... || status=$$?; \
 	scripts/oracles.sh "$$report" || status=1; \
 	exit $$status
-	@$(MAKE) fuzz FUZZTIME=$(SMOKETIME)
+	@$(MAKE) fuzz FUZZTIME=$(SMOKETIME) FUZZMINTIME=$(SMOKEMINTIME)
 
 # fuzz finds the targets with `go test -list`, which prints each package's
 # matching names followed by an "ok <package>" line.
 fuzz: ## fuzz every Fuzz target for FUZZTIME each (default 30s; make test runs 3000 executions each)
 	@$(GO) test -list '^Fuzz' ./... \
 	| awk '/^Fuzz/ { names[n++] = $$1; next } /^ok / { for (i = 0; i < n; i++) print $$2, names[i]; n = 0 }' \
-	| while read -r pkg name; do \
-		echo "$(GO) test -run '^\$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) $$pkg"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg" </dev/null; \
-	done
+	| { status=0; while read -r pkg name; do \
+		echo "$(GO) test -run '^\$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) $$pkg"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) "$$pkg" </dev/null || status=1; \
+	done; exit $$status; }
 
 bench: ## run every benchmark three times, so none rots
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
