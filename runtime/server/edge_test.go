@@ -288,3 +288,46 @@ func TestConnectionCaps(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPVersion: a request line of another major version than 1 gets 505
+// and never reaches the handler (fasthttp would serve it as 1.1); 1.0, 1.1
+// and a higher 1.x minor are served.
+func TestHTTPVersion(t *testing.T) {
+	var served sync.Map
+	addr := serveTest(t, Config{}, func(ctx *fasthttp.RequestCtx) {
+		served.Store(string(ctx.Request.Header.Protocol()), true)
+		ctx.SetBodyString("ok")
+	})
+	for _, c := range []struct {
+		proto string
+		want  string
+	}{
+		{"HTTP/1.1", "HTTP/1.1 200 "},
+		{"HTTP/1.0", "HTTP/1.1 200 "},
+		{"HTTP/1.2", "HTTP/1.1 200 "},
+		{"HTTP/2.0", "HTTP/1.1 505 "},
+		{"HTTP/3.0", "HTTP/1.1 505 "},
+		{"HTTP/0.9", "HTTP/1.1 505 "},
+		// Not an HTTP-version at all (one digit each side of the dot,
+		// RFC 9112 §2.3): malformed, 400.
+		{"HTTP/11.1", "HTTP/1.1 400 "},
+	} {
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(conn, "GET /x "+c.proto+"\r\nHost: a\r\nConnection: close\r\n\r\n")
+		resp, _ := io.ReadAll(conn)
+		conn.Close()
+		if !strings.HasPrefix(string(resp), c.want) {
+			t.Errorf("%s: answered %.40q, want %q", c.proto, resp, c.want)
+		}
+		if _, ok := served.Load(c.proto); ok != strings.Contains(c.want, "200") {
+			t.Errorf("%s: reached the handler: %v", c.proto, ok)
+		}
+		if !strings.Contains(c.want, "200") && !strings.Contains(string(resp), "application/problem+json") {
+			t.Errorf("%s: the refusal is not problem+json: %.200q", c.proto, resp)
+		}
+	}
+}
