@@ -200,6 +200,9 @@ func (l *loader) parse(data []byte) (*yaml.Node, bool) {
 		l.diags.Errorf(l.pos(root), "not an OpenAPI document: expected an object at the top level, found %s", kindName(root))
 		return nil, false
 	}
+	if !l.checkDuplicateKeys(root) {
+		return nil, false
+	}
 	return root, true
 }
 

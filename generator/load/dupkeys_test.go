@@ -1,0 +1,47 @@
+package load
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestDuplicateKeys: a key a mapping repeats is an error at the repeat,
+// naming the first, in YAML and in JSON, at any depth and in mappings of
+// every size (the large ones take another path); merge keys may repeat.
+func TestDuplicateKeys(t *testing.T) {
+	const head = "openapi: 3.1.0\ninfo: {title: t, version: \"1\"}\n"
+	var many strings.Builder // a mapping too large for the linear scan
+	for i := range 40 {
+		fmt.Fprintf(&many, "        p%d: {type: string}\n", i)
+	}
+	for _, c := range []struct {
+		name, file, src string
+		want            string // "" for none
+	}{
+		{"paths", "a.yaml", head + "paths:\n  /a:\n    get: {responses: {\"200\": {description: ok}}}\n  /a:\n    post: {responses: {\"200\": {description: ok}}}\n",
+			`a.yaml:6:3: duplicate key "/a": it is also at line 4, column 3`},
+		{"json", "a.json", `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "info": {"title": "u", "version": "2"}}`,
+			`a.json:1:75: duplicate key "info": it is also at line 1, column 22`},
+		{"deep", "a.yaml", head + "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x: {type: string}\n        x: {type: integer}\n",
+			`a.yaml:10:9: duplicate key "x": it is also at line 9, column 9`},
+		{"large", "a.yaml", head + "paths: {}\ncomponents:\n  schemas:\n    A:\n      properties:\n" + many.String() + "        p7: {type: integer}\n",
+			`a.yaml:48:9: duplicate key "p7": it is also at line 15, column 9`},
+		{"in a list", "a.yaml", head + "paths: {}\ntags:\n  - {name: a, name: b}\n",
+			`a.yaml:5:15: duplicate key "name": it is also at line 5, column 6`},
+		{"merge keys", "a.yaml", head + "paths: {}\ncomponents:\n  schemas:\n    A: &a {type: string}\n    B: &b {minLength: 1}\n    C:\n      <<: *a\n      <<: *b\n", ""},
+		{"none", "a.yaml", head + "paths: {}\n", ""},
+	} {
+		_, diags := Load(write(t, t.TempDir(), c.file, c.src))
+		got := diags.String()
+		if c.want == "" {
+			if strings.Contains(got, "duplicate key") {
+				t.Errorf("%s: %s", c.name, got)
+			}
+			continue
+		}
+		if !strings.Contains(got, c.want) || !diags.HasErrors() {
+			t.Errorf("%s: got\n%s\nwant an error containing %q", c.name, got, c.want)
+		}
+	}
+}
