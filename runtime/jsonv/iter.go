@@ -199,6 +199,12 @@ func (it *Iter) peek() Kind {
 		return Null
 	case c == '-' || (c >= '0' && c <= '9'):
 		return Number
+	case c >= utf8.RuneSelf:
+		// A byte of a multi-byte sequence is not the character its value
+		// names in Latin-1: 0xEF, the first of a byte order mark, is not
+		// 'ï'.
+		it.fail("unexpected byte 0x" + strconv.FormatUint(uint64(c), 16) + ", expected a value")
+		return Invalid
 	default:
 		it.fail("unexpected character " + strconv.QuoteRune(rune(c)) + ", expected a value")
 		return Invalid

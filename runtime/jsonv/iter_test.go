@@ -62,6 +62,11 @@ func TestValidity(t *testing.T) {
 	if walk([]byte("\"\xff\"")) == nil {
 		t.Error("accepted invalid UTF-8")
 	}
+	// A byte order mark (RFC 8259 §8.1: not to be sent) is refused, and the
+	// message names the byte, not the Latin-1 character of its value.
+	if err := walk([]byte("\xef\xbb\xbf{}")); err == nil || !strings.Contains(err.Error(), "unexpected byte 0xef") {
+		t.Errorf("byte order mark: err = %v, want one naming byte 0xef", err)
+	}
 	for _, c := range cases {
 		err := walk([]byte(c.in))
 		if (err == nil) != c.ok {
