@@ -71,7 +71,8 @@ type parker struct {
 	closed atomic.Bool // set under mu
 	mu     sync.Mutex
 	byFD   map[int]*limitConn
-	head   *limitConn // oldest parked: the idle timeout is one for all, so the list is in deadline order
+	gc     parkCollector // parkgc.go
+	head   *limitConn    // oldest parked: the idle timeout is one for all, so the list is in deadline order
 	tail   *limitConn
 	done   chan struct{}
 }
@@ -173,6 +174,7 @@ func (p *parker) add(c *limitConn) {
 		p.head = c
 	}
 	p.tail = c
+	p.gc.parkedNow(len(p.byFD))
 	p.mu.Unlock()
 }
 
@@ -191,6 +193,7 @@ func (p *parker) remove(c *limitConn) {
 		p.tail = c.pk.prev
 	}
 	c.pk.prev, c.pk.next = nil, nil
+	p.gc.parkedNow(len(p.byFD))
 }
 
 // ready serves again the connection parked as (fd, seq), which turned

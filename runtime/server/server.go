@@ -444,6 +444,12 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 		NoDefaultServerHeader:        true,
 		DisablePreParseMultipartForm: true,
 		ReduceMemoryUsage:            true,
+		// fasthttp keeps a worker goroutine that has served a connection
+		// this long for the next one (10 s by default): after a burst of
+		// connections goes idle, their workers and stacks would outlive the
+		// parker's collection (parkgc.go). A loaded gateway reuses its
+		// workers far more often than this.
+		MaxIdleWorkerDuration: idleWorkerTime,
 	}
 }
 

@@ -746,7 +746,12 @@ if ((do_idle)); then
 		held=$(awk '/^ready / { print $2 }' "$TMP/idle-client-$id.log")
 		[[ $held == "$want" ]] || die "$label: the idle client held ${held:-no} connections of $want:
 $(tail -n 5 "$TMP/idle-client-$id.log")"
-		sleep 1 # let the proxy settle (Go's scavenger, nginx's timers)
+		# Idle connections are long-lived: the reading is the steady state.
+		# nginx is there at once; a Go proxy once its collector has taken
+		# what the burst of requests left (gatewaygen collects 5 s after a
+		# burst of connections has parked: runtime/server/parkgc.go; the
+		# others at the runtime's next collection).
+		sleep 8
 		mapfile -t pids < <(tree "$pid")
 		after=$(rss_kib "${pids[@]}")
 		exec 7>&-
@@ -789,7 +794,7 @@ out=$(
 	if ((do_throughput)); then
 		echo "- wrk ${WRK_ARGS[*]} -d${DURATION}s, $ROUNDS rounds after ${WARMUP} s of warm-up per target and case; quiet wait: ≥ ${QUIET_IDLE}% idle, at most ${QUIET_WAIT} s; $placement"
 	fi
-	((do_idle == 0)) || echo "- idle connections: $IDLE_CONNS per proxy, one GET each, RSS read 1 s after the last opened"
+	((do_idle == 0)) || echo "- idle connections: $IDLE_CONNS per proxy, one GET each, RSS read 8 s after the last opened (the steady state)"
 	if ((${#skipped[@]})); then
 		printf -- '- not measured: %s' "${skipped[0]}"
 		for s in "${skipped[@]:1}"; do
