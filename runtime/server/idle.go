@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // What an idle keep-alive connection costs.
@@ -47,9 +48,13 @@ type readAhead struct {
 	pending []byte
 	n       int // the last fill's read(2) result
 	err     error
-	fd      int  // the socket's, for the parker (park.go)
-	try     bool // fill returns at once when nothing has arrived, setting again
-	again   bool
+	fd      int      // the socket's, for the parker (park.go)
+	conn    net.Conn // the socket, whose read deadline a fill may arm
+	// park: a fill that finds nothing arms the parker's wait, parkAfter,
+	// as the read deadline before the RawConn waits (park.go), and sets
+	// parking; armErr is what arming it returned.
+	park, parking bool
+	armErr        error
 }
 
 // init prepares the read-ahead of c, a connection just accepted.
@@ -65,7 +70,7 @@ func (ra *readAhead) init(c net.Conn) {
 	if raw.Control(func(fd uintptr) { ra.fd = int(fd) }) != nil {
 		return
 	}
-	ra.raw, ra.fill = raw, ra.fillFrom
+	ra.raw, ra.fill, ra.conn = raw, ra.fillFrom, c
 }
 
 // fillFrom reads from fd into a pooled buffer, taken only when the read has
@@ -81,9 +86,16 @@ func (ra *readAhead) fillFrom(fd uintptr) bool {
 	}
 	if ra.err == syscall.EAGAIN {
 		readAheadPool.Put(buf)
-		if ra.try {
-			ra.again = true
-			return true
+		if ra.park {
+			// Armed here, between the read(2) that found nothing and the
+			// wait, so that the wait needs no second read(2) to be sure
+			// nothing came before the deadline did; a readiness that comes
+			// in between is not lost, the wait sees it. SetReadDeadline
+			// may be called during a read.
+			ra.park, ra.parking = false, true
+			if ra.armErr = ra.conn.SetReadDeadline(time.Now().Add(parkAfter)); ra.armErr != nil {
+				return true
+			}
 		}
 		return false
 	}

@@ -133,15 +133,15 @@ func (p *parker) connState(nc net.Conn, st fasthttp.ConnState) {
 // arrives within parkAfter, else io.EOF with the connection parked.
 func (c *limitConn) readOrPark(p []byte) (int, error) {
 	ra := &c.ra
-	ra.buf, ra.try = nil, true
+	ra.buf, ra.park, ra.parking = nil, true, false
 	err := ra.raw.Read(ra.fill)
-	ra.try = false
-	if err == nil && ra.again {
-		ra.again = false
-		if err = c.Conn.SetReadDeadline(time.Now().Add(parkAfter)); err != nil {
+	ra.park = false
+	if ra.parking {
+		ra.parking = false
+		if err == nil && ra.armErr != nil {
+			err, ra.armErr = ra.armErr, nil
 			return 0, err
 		}
-		err = ra.raw.Read(ra.fill)
 		if errors.Is(err, os.ErrDeadlineExceeded) && !c.l.park.closed.Load() &&
 			c.pk.state.CompareAndSwap(connServed, connParked) {
 			return 0, io.EOF
