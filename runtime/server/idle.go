@@ -6,7 +6,6 @@ import (
 	"os"
 	"sync"
 	"syscall"
-	"time"
 )
 
 // What an idle keep-alive connection costs.
@@ -48,13 +47,7 @@ type readAhead struct {
 	pending []byte
 	n       int // the last fill's read(2) result
 	err     error
-	fd      int      // the socket's, for the parker (park.go)
-	conn    net.Conn // the socket, whose read deadline a fill may arm
-	// park: a fill that finds nothing arms the parker's wait, parkAfter,
-	// as the read deadline before the RawConn waits (park.go), and sets
-	// parking; armErr is what arming it returned.
-	park, parking bool
-	armErr        error
+	fd      int // the socket's, for the parker (park.go)
 }
 
 // init prepares the read-ahead of c, a connection just accepted.
@@ -70,7 +63,7 @@ func (ra *readAhead) init(c net.Conn) {
 	if raw.Control(func(fd uintptr) { ra.fd = int(fd) }) != nil {
 		return
 	}
-	ra.raw, ra.fill, ra.conn = raw, ra.fillFrom, c
+	ra.raw, ra.fill = raw, ra.fillFrom
 }
 
 // fillFrom reads from fd into a pooled buffer, taken only when the read has
@@ -86,17 +79,6 @@ func (ra *readAhead) fillFrom(fd uintptr) bool {
 	}
 	if ra.err == syscall.EAGAIN {
 		readAheadPool.Put(buf)
-		if ra.park {
-			// Armed here, between the read(2) that found nothing and the
-			// wait, so that the wait needs no second read(2) to be sure
-			// nothing came before the deadline did; a readiness that comes
-			// in between is not lost, the wait sees it. SetReadDeadline
-			// may be called during a read.
-			ra.park, ra.parking = false, true
-			if ra.armErr = ra.conn.SetReadDeadline(time.Now().Add(parkAfter)); ra.armErr != nil {
-				return true
-			}
-		}
 		return false
 	}
 	ra.buf = buf
@@ -120,7 +102,7 @@ func (c *limitConn) Read(p []byte) (int, error) {
 	if ra.raw == nil || len(p) == 0 || len(p) >= readAheadSize {
 		return c.Conn.Read(p)
 	}
-	if c.pk.boundary && c.l.park != nil && !c.l.park.closed.Load() {
+	if c.parkable() {
 		return c.readOrPark(p)
 	}
 	return c.readAhead(p)

@@ -129,23 +129,36 @@ func (p *parker) connState(nc net.Conn, st fasthttp.ConnState) {
 	}
 }
 
-// readOrPark is the read at a request boundary: what has arrived, or what
-// arrives within parkAfter, else io.EOF with the connection parked.
+// parkable reports whether c is at the wait for its next request with
+// idle connections parked: the read that waits is readOrPark's.
+func (c *limitConn) parkable() bool {
+	return c.ra.raw != nil && c.pk.boundary && c.l.park != nil && !c.l.park.closed.Load()
+}
+
+// SetReadDeadline arms t, except at the wait for the next request when c
+// may be parked: there fasthttp arms its idle timeout (or, on a connection
+// served again, its header timeout), and the wait is parkAfter instead,
+// the idle timeout being the parker's once the connection is parked. So
+// the wait costs the one deadline update fasthttp makes, and the read that
+// finds nothing is followed by the wait, not by a second read(2) made
+// after arming a deadline of our own. Only the goroutine serving c sets
+// its read deadline at a request boundary (fasthttp's serving loop).
+func (c *limitConn) SetReadDeadline(t time.Time) error {
+	if c.parkable() {
+		t = time.Now().Add(parkAfter)
+	}
+	return c.Conn.SetReadDeadline(t)
+}
+
+// readOrPark is the read at a request boundary, under the parkAfter
+// deadline SetReadDeadline armed: what has arrived, or what arrives within
+// parkAfter, else io.EOF with the connection parked.
 func (c *limitConn) readOrPark(p []byte) (int, error) {
-	ra := &c.ra
-	ra.buf, ra.park, ra.parking = nil, true, false
-	err := ra.raw.Read(ra.fill)
-	ra.park = false
-	if ra.parking {
-		ra.parking = false
-		if err == nil && ra.armErr != nil {
-			err, ra.armErr = ra.armErr, nil
-			return 0, err
-		}
-		if errors.Is(err, os.ErrDeadlineExceeded) && !c.l.park.closed.Load() &&
-			c.pk.state.CompareAndSwap(connServed, connParked) {
-			return 0, io.EOF
-		}
+	c.ra.buf = nil
+	err := c.ra.raw.Read(c.ra.fill)
+	if errors.Is(err, os.ErrDeadlineExceeded) && !c.l.park.closed.Load() &&
+		c.pk.state.CompareAndSwap(connServed, connParked) {
+		return 0, io.EOF
 	}
 	return c.readAheadDone(p, err)
 }
