@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // What an idle keep-alive connection costs.
@@ -48,6 +49,9 @@ type readAhead struct {
 	n       int // the last fill's read(2) result
 	err     error
 	fd      int // the socket's, for the parker (park.go)
+
+	deadline time.Time // a read deadline not armed yet, if deferred (deadline.go)
+	deferred bool
 }
 
 // init prepares the read-ahead of c, a connection just accepted.
@@ -98,6 +102,12 @@ func (c *limitConn) Read(p []byte) (int, error) {
 			ra.buf, ra.pending = nil, nil
 		}
 		return n, nil
+	}
+	if ra.deferred {
+		ra.deferred = false
+		if err := c.Conn.SetReadDeadline(ra.deadline); err != nil {
+			return 0, err
+		}
 	}
 	if ra.raw == nil || len(p) == 0 || len(p) >= readAheadSize {
 		return c.Conn.Read(p)

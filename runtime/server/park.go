@@ -135,21 +135,6 @@ func (c *limitConn) parkable() bool {
 	return c.ra.raw != nil && c.pk.boundary && c.l.park != nil && !c.l.park.closed.Load()
 }
 
-// SetReadDeadline arms t, except at the wait for the next request when c
-// may be parked: there fasthttp arms its idle timeout (or, on a connection
-// served again, its header timeout), and the wait is parkAfter instead,
-// the idle timeout being the parker's once the connection is parked. So
-// the wait costs the one deadline update fasthttp makes, and the read that
-// finds nothing is followed by the wait, not by a second read(2) made
-// after arming a deadline of our own. Only the goroutine serving c sets
-// its read deadline at a request boundary (fasthttp's serving loop).
-func (c *limitConn) SetReadDeadline(t time.Time) error {
-	if c.parkable() {
-		t = time.Now().Add(parkAfter)
-	}
-	return c.Conn.SetReadDeadline(t)
-}
-
 // readOrPark is the read at a request boundary, under the parkAfter
 // deadline SetReadDeadline armed: what has arrived, or what arrives within
 // parkAfter, else io.EOF with the connection parked.
