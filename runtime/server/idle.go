@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // What an idle keep-alive connection costs.
@@ -47,9 +48,10 @@ type readAhead struct {
 	pending []byte
 	n       int // the last fill's read(2) result
 	err     error
-	fd      int  // the socket's, for the parker (park.go)
-	try     bool // fill returns at once when nothing has arrived, setting again
-	again   bool
+	fd      int // the socket's, for the parker (park.go)
+
+	deadline time.Time // a read deadline not armed yet, if deferred (deadline.go)
+	deferred bool
 }
 
 // init prepares the read-ahead of c, a connection just accepted.
@@ -81,10 +83,6 @@ func (ra *readAhead) fillFrom(fd uintptr) bool {
 	}
 	if ra.err == syscall.EAGAIN {
 		readAheadPool.Put(buf)
-		if ra.try {
-			ra.again = true
-			return true
-		}
 		return false
 	}
 	ra.buf = buf
@@ -105,10 +103,16 @@ func (c *limitConn) Read(p []byte) (int, error) {
 		}
 		return n, nil
 	}
+	if ra.deferred {
+		ra.deferred = false
+		if err := c.Conn.SetReadDeadline(ra.deadline); err != nil {
+			return 0, err
+		}
+	}
 	if ra.raw == nil || len(p) == 0 || len(p) >= readAheadSize {
 		return c.Conn.Read(p)
 	}
-	if c.pk.boundary && c.l.park != nil && !c.l.park.closed.Load() {
+	if c.parkable() {
 		return c.readOrPark(p)
 	}
 	return c.readAhead(p)

@@ -130,23 +130,21 @@ func (p *parker) connState(nc net.Conn, st fasthttp.ConnState) {
 	}
 }
 
-// readOrPark is the read at a request boundary: what has arrived, or what
-// arrives within parkAfter, else io.EOF with the connection parked.
+// parkable reports whether c is at the wait for its next request with
+// idle connections parked: the read that waits is readOrPark's.
+func (c *limitConn) parkable() bool {
+	return c.ra.raw != nil && c.pk.boundary && c.l.park != nil && !c.l.park.closed.Load()
+}
+
+// readOrPark is the read at a request boundary, under the parkAfter
+// deadline SetReadDeadline armed: what has arrived, or what arrives within
+// parkAfter, else io.EOF with the connection parked.
 func (c *limitConn) readOrPark(p []byte) (int, error) {
-	ra := &c.ra
-	ra.buf, ra.try = nil, true
-	err := ra.raw.Read(ra.fill)
-	ra.try = false
-	if err == nil && ra.again {
-		ra.again = false
-		if err = c.Conn.SetReadDeadline(time.Now().Add(parkAfter)); err != nil {
-			return 0, err
-		}
-		err = ra.raw.Read(ra.fill)
-		if errors.Is(err, os.ErrDeadlineExceeded) && !c.l.park.closed.Load() &&
-			c.pk.state.CompareAndSwap(connServed, connParked) {
-			return 0, io.EOF
-		}
+	c.ra.buf = nil
+	err := c.ra.raw.Read(c.ra.fill)
+	if errors.Is(err, os.ErrDeadlineExceeded) && !c.l.park.closed.Load() &&
+		c.pk.state.CompareAndSwap(connServed, connParked) {
+		return 0, io.EOF
 	}
 	return c.readAheadDone(p, err)
 }
