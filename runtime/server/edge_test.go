@@ -331,3 +331,33 @@ func TestHTTPVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestAsteriskForm: "OPTIONS *" is a ping of the server (200, no content,
+// the handler not involved); another method with the * target is 400.
+func TestAsteriskForm(t *testing.T) {
+	handled := false
+	addr := serveTest(t, Config{}, func(ctx *fasthttp.RequestCtx) { handled = true; ctx.SetStatusCode(404) })
+	for _, c := range []struct{ method, want string }{
+		{"OPTIONS", "HTTP/1.1 200 "},
+		{"GET", "HTTP/1.1 400 "},
+		{"DELETE", "HTTP/1.1 400 "},
+	} {
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(conn, c.method+" * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+		resp, _ := io.ReadAll(conn)
+		conn.Close()
+		if !strings.HasPrefix(string(resp), c.want) {
+			t.Errorf("%s *: answered %.60q, want %q", c.method, resp, c.want)
+		}
+		if c.method == "OPTIONS" && !strings.Contains(string(resp), "Content-Length: 0\r\n") {
+			t.Errorf("OPTIONS *: want no content, got %q", resp)
+		}
+	}
+	if handled {
+		t.Error("a * request reached the handler")
+	}
+}

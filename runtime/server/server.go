@@ -424,7 +424,7 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	idle := orDefault(max(cfg.IdleTimeout, 0), DefaultIdleTimeout)
 	limits := bodyLimiter{limit: cfg.BodyLimit, fallback: maxBody}
 	return &fasthttp.Server{
-		Handler:      versionGuard(h),
+		Handler:      requestLine(h),
 		ErrorHandler: errorHandler(limits, maxHeader, newRefusals(cfg)),
 		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
 			if !hasBody(hd) {
@@ -492,18 +492,33 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 	}
 }
 
-// versionGuard answers 505 to a request whose HTTP major version is not 1,
-// before h sees it. fasthttp parses any "HTTP/x.y" request line and serves
-// it as HTTP/1.1; but a server that does not speak the major version a
-// client used answers 505 (RFC 9110 §6.2, §15.6.6), and forwarding such a
-// request as HTTP/1.1 would have the upstream read it in a version the
-// client did not send. A minor version above 1 is served as 1.1, as
-// RFC 9110 §6.2 has a recipient of a higher minor version do.
-func versionGuard(h fasthttp.RequestHandler) fasthttp.RequestHandler {
+// requestLine answers, before h sees them, the requests whose request line
+// is about the server rather than a resource of the API:
+//
+//   - an HTTP major version other than 1 gets 505. fasthttp parses any
+//     "HTTP/x.y" request line and serves it as HTTP/1.1; but a server that
+//     does not speak the major version a client used answers 505 (RFC 9110
+//     §6.2, §15.6.6), and forwarding such a request as HTTP/1.1 would have
+//     the upstream read it in a version the client did not send. A minor
+//     version above 1 is served as 1.1, as RFC 9110 §6.2 has a recipient of
+//     a higher minor version do;
+//   - "OPTIONS *" (asterisk-form, RFC 9112 §3.2.4) asks about the server in
+//     general, a ping (RFC 9110 §9.3.7): 200 with no content. Any other
+//     method with that form is malformed: 400.
+func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
-		if p := ctx.Request.Header.Protocol(); len(p) != len("HTTP/1.1") || p[5] != '1' || p[6] != '.' || p[7] < '0' || p[7] > '9' {
+		hd := &ctx.Request.Header
+		if p := hd.Protocol(); len(p) != len("HTTP/1.1") || p[5] != '1' || p[6] != '.' || p[7] < '0' || p[7] > '9' {
 			ctx.SetConnectionClose()
 			blank(ctx, fasthttp.StatusHTTPVersionNotSupported, "this gateway speaks HTTP/1.0 and HTTP/1.1")
+			return
+		}
+		if u := hd.RequestURI(); len(u) == 1 && u[0] == '*' {
+			if hd.IsOptions() {
+				ctx.SetStatusCode(fasthttp.StatusOK)
+				return
+			}
+			blank(ctx, fasthttp.StatusBadRequest, "the request target * is for OPTIONS only")
 			return
 		}
 		h(ctx)
