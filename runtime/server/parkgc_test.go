@@ -12,7 +12,7 @@ import (
 func TestParkCollector(t *testing.T) {
 	done := make(chan int, 16)
 	var pc parkCollector
-	pc.settle = 10 * time.Millisecond
+	pc.settle = 100 * time.Millisecond // long beside a burst of calls, even under -race
 	calls := 0
 	pc.free = func() { calls++; done <- calls }
 	wait := func(want int) {
@@ -31,7 +31,7 @@ func TestParkCollector(t *testing.T) {
 		select {
 		case got := <-done:
 			t.Fatalf("%s: collection %d", why, got)
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(250 * time.Millisecond):
 		}
 	}
 	park := func(from, to int) {
