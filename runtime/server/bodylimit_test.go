@@ -59,12 +59,7 @@ func TestBodyLimitBeforeRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(5 * time.Second))
+			c := dialTest(t, addr, 5*time.Second)
 			if _, err := io.WriteString(c, tt.req); err != nil {
 				t.Fatal(err)
 			}

@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"io"
-	"net"
 	"testing"
 	"time"
 
@@ -28,12 +27,7 @@ func TestHeaderDeadlineFromFirstByte(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr := serveTest(t, Config{HeaderTimeout: headerTimeout, Timeout: 10 * time.Second, IdleTimeout: 10 * time.Second}, okHandler)
-			c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(10 * time.Second))
+			c := dialTest(t, addr, 10*time.Second)
 			br := bufio.NewReader(c)
 			var resp fasthttp.Response
 			if !tc.first {
@@ -54,7 +48,7 @@ func TestHeaderDeadlineFromFirstByte(t *testing.T) {
 					}
 				}
 			}()
-			err = resp.Read(br)
+			err := resp.Read(br)
 			d := time.Since(start)
 			if err != nil || resp.StatusCode() != 408 || d < headerTimeout-100*time.Millisecond || d > 3*headerTimeout {
 				t.Fatalf("trickled header: %v, status %d after %v; want 408 after about %v", err, resp.StatusCode(), d, headerTimeout)

@@ -39,6 +39,19 @@ func serveTest(t *testing.T, cfg Config, h fasthttp.RequestHandler) string {
 
 func okHandler(ctx *fasthttp.RequestCtx) { ctx.SetBodyString("ok") }
 
+// dialTest connects to addr, with every read and write of the connection
+// due within d; the connection is closed at cleanup.
+func dialTest(t *testing.T, addr string, d time.Duration) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(d))
+	return c
+}
+
 // TestSlowHeaders opens a few hundred connections that send their header a
 // few bytes a second, and checks that every one is closed once the header
 // timeout has passed, far before the body and write timeout, while ordinary
@@ -132,12 +145,7 @@ func TestSlowHeaders(t *testing.T) {
 func TestHeaderTimeoutLifted(t *testing.T) {
 	addr := serveTest(t, Config{HeaderTimeout: 500 * time.Millisecond, Timeout: 10 * time.Second, IdleTimeout: 10 * time.Second},
 		func(ctx *fasthttp.RequestCtx) { ctx.SetBody(ctx.Request.Body()) })
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dialTest(t, addr, 10*time.Second)
 	br := bufio.NewReader(c)
 
 	// A slow body: the header at once, the body over a second.
@@ -164,7 +172,7 @@ func TestHeaderTimeoutLifted(t *testing.T) {
 		}
 	}
 	resp.Reset()
-	err = resp.Read(br)
+	err := resp.Read(br)
 	if d := time.Since(start); err != nil || resp.StatusCode() != 408 || d > 1500*time.Millisecond {
 		t.Fatalf("slow keep-alive header: %v, status %d after %v; want 408 after about 500ms", err, resp.StatusCode(), d)
 	}
@@ -174,16 +182,11 @@ func TestHeaderTimeoutLifted(t *testing.T) {
 // once Timeout has passed since its header.
 func TestBodyTimeout(t *testing.T) {
 	addr := serveTest(t, Config{HeaderTimeout: 5 * time.Second, Timeout: 500 * time.Millisecond, IdleTimeout: 5 * time.Second}, okHandler)
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c := dialTest(t, addr, 5*time.Second)
 	start := time.Now()
 	io.WriteString(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
 	var resp fasthttp.Response
-	err = resp.Read(bufio.NewReader(c))
+	err := resp.Read(bufio.NewReader(c))
 	if d := time.Since(start); err != nil || resp.StatusCode() != 408 || d < 400*time.Millisecond || d > 3*time.Second {
 		t.Fatalf("stalled body: %v, status %d after %v; want 408 after about 500ms", err, resp.StatusCode(), d)
 	}
@@ -193,12 +196,7 @@ func TestBodyTimeout(t *testing.T) {
 // waited IdleTimeout for its next request, without an answer.
 func TestIdleTimeout(t *testing.T) {
 	addr := serveTest(t, Config{HeaderTimeout: 5 * time.Second, Timeout: 5 * time.Second, IdleTimeout: 300 * time.Millisecond}, okHandler)
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c := dialTest(t, addr, 5*time.Second)
 	br := bufio.NewReader(c)
 	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	var resp fasthttp.Response

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bufio"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -45,12 +44,7 @@ func TestSlowAnswerToBodilessRequest(t *testing.T) {
 			time.Sleep(500 * time.Millisecond)
 			ctx.SetBodyString("late")
 		})
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dialTest(t, addr, 10*time.Second)
 	br := bufio.NewReader(c)
 	for i := range 2 {
 		if _, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {

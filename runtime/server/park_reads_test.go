@@ -2,7 +2,6 @@ package server
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net"
 	"sync/atomic"
@@ -34,28 +33,10 @@ func TestParkWaitCost(t *testing.T) {
 	}
 	t.Cleanup(func() { sysRead = read })
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := Config{IdleTimeout: parkAfter + 2*time.Second, HeaderTimeout: 5 * time.Second}
-	srv := New(cfg, echoPath)
-	lln := LimitConns(ln, cfg)
-	p := parkIdle(srv, lln)
-	if p == nil {
-		t.Skip("idle connections are not parked on this platform")
-	}
-	done := make(chan struct{})
-	go func() { srv.Serve(countDeadlines{lln, &deadlines}); close(done) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		p.close()
-		srv.ShutdownWithContext(ctx)
-		<-done
-	})
+	addr, _, _ := parkServeOn(t, cfg, echoPath, func(ln net.Listener) net.Listener { return countDeadlines{ln, &deadlines} })
 
-	c, err := net.Dial("tcp", ln.Addr().String())
+	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

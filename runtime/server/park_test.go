@@ -20,6 +20,12 @@ import (
 // parkServe serves h through LimitConns with idle connections parked, and
 // returns the address, the parker and the listener's counts.
 func parkServe(t *testing.T, cfg Config, h fasthttp.RequestHandler) (string, *parker, *limitListener) {
+	return parkServeOn(t, cfg, h, nil)
+}
+
+// parkServeOn is parkServe with the server accepting through wrap(the
+// LimitConns listener) when wrap is not nil.
+func parkServeOn(t *testing.T, cfg Config, h fasthttp.RequestHandler, wrap func(net.Listener) net.Listener) (string, *parker, *limitListener) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -31,8 +37,12 @@ func parkServe(t *testing.T, cfg Config, h fasthttp.RequestHandler) (string, *pa
 	if p == nil {
 		t.Skip("idle connections are not parked on this platform")
 	}
+	served := lln
+	if wrap != nil {
+		served = wrap(lln)
+	}
 	done := make(chan struct{})
-	go func() { srv.Serve(lln); close(done) }()
+	go func() { srv.Serve(served); close(done) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -166,12 +166,7 @@ func TestNewDefaults(t *testing.T) {
 // raw sends request text to addr and reads one response.
 func raw(t *testing.T, addr, req string) *fasthttp.Response {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dialTest(t, addr, 10*time.Second)
 	if _, err := io.WriteString(c, req); err != nil {
 		t.Fatal(err)
 	}
