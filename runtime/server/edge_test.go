@@ -39,6 +39,16 @@ func serveTest(t *testing.T, cfg Config, h fasthttp.RequestHandler) string {
 
 func okHandler(ctx *fasthttp.RequestCtx) { ctx.SetBodyString("ok") }
 
+// exchange sends raw on a new connection to addr and returns all that
+// comes back until the server closes it (raw should ask it to).
+func exchange(t *testing.T, addr, raw string) []byte {
+	t.Helper()
+	c := dialTest(t, addr, 5*time.Second)
+	io.WriteString(c, raw)
+	resp, _ := io.ReadAll(c)
+	return resp
+}
+
 // dialTest connects to addr, with every read and write of the connection
 // due within d; the connection is closed at cleanup.
 func dialTest(t *testing.T, addr string, d time.Duration) net.Conn {
@@ -310,14 +320,7 @@ func TestHTTPVersion(t *testing.T) {
 		// RFC 9112 §2.3): malformed, 400.
 		{"HTTP/11.1", "HTTP/1.1 400 "},
 	} {
-		conn, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		conn.SetDeadline(time.Now().Add(5 * time.Second))
-		io.WriteString(conn, "GET /x "+c.proto+"\r\nHost: a\r\nConnection: close\r\n\r\n")
-		resp, _ := io.ReadAll(conn)
-		conn.Close()
+		resp := exchange(t, addr, "GET /x "+c.proto+"\r\nHost: a\r\nConnection: close\r\n\r\n")
 		if !strings.HasPrefix(string(resp), c.want) {
 			t.Errorf("%s: answered %.40q, want %q", c.proto, resp, c.want)
 		}
@@ -340,14 +343,7 @@ func TestAsteriskForm(t *testing.T) {
 		{"GET", "HTTP/1.1 400 "},
 		{"DELETE", "HTTP/1.1 400 "},
 	} {
-		conn, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		conn.SetDeadline(time.Now().Add(5 * time.Second))
-		io.WriteString(conn, c.method+" * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-		resp, _ := io.ReadAll(conn)
-		conn.Close()
+		resp := exchange(t, addr, c.method+" * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
 		if !strings.HasPrefix(string(resp), c.want) {
 			t.Errorf("%s *: answered %.60q, want %q", c.method, resp, c.want)
 		}
