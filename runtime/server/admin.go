@@ -28,6 +28,14 @@ const (
 	PathReady   = "/-/ready"
 )
 
+// The same pages under the names Kubernetes' own components serve them
+// by, which probes and operators try first.
+const (
+	pathHealthz = "/healthz"
+	pathLivez   = "/livez"
+	pathReadyz  = "/readyz"
+)
+
 // state is what the admin listener reports of the public one: whether it
 // takes traffic (ready) and why not.
 type state struct {
@@ -44,11 +52,19 @@ type state struct {
 //	GET /-/ready    200 while the public listener takes traffic; 503
 //	                before it is bound and once draining has begun
 //
+// /healthz and /livez are /-/health, /readyz is /-/ready.
+//
 // Anything else is 404, and a method other than GET or HEAD 405, both as
 // problem+json.
 func adminHandler(st *state) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		path := string(ctx.Path())
+		switch path {
+		case pathHealthz, pathLivez:
+			path = PathHealth
+		case pathReadyz:
+			path = PathReady
+		}
 		var page fasthttp.RequestHandler
 		switch path {
 		case PathMetrics, PathHealth, PathReady:

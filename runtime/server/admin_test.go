@@ -73,6 +73,12 @@ func TestAdminHandler(t *testing.T) {
 		{"metrics", true, false, "GET", PathMetrics, 200, ""},
 		{"post", true, false, "POST", PathReady, 405, "Method Not Allowed"},
 		{"unknown", true, false, "GET", "/debug/pprof", 404, "Not Found"},
+		// Kubernetes' names for the same pages.
+		{"healthz", false, false, "GET", "/healthz", 200, "ok\n"},
+		{"livez", false, true, "GET", "/livez", 200, "ok\n"},
+		{"readyz", true, false, "GET", "/readyz", 200, "ready\n"},
+		{"readyz draining", false, true, "GET", "/readyz", 503, "draining\n"},
+		{"readyz post", true, false, "POST", "/readyz", 405, "Method Not Allowed"},
 	} {
 		st.ready.Store(c.ready)
 		st.draining.Store(c.drain)
