@@ -200,6 +200,11 @@ type Auth struct {
 	// Unenforceable counts alternatives dropped because a scheme of theirs
 	// is of a type the gateway does not enforce yet; they never pass.
 	Unenforceable int `json:"unenforceable,omitempty"`
+	// Func names the Gateway method that checks the requirement. It is
+	// shared by every operation whose Alternatives are the same (shared
+	// authorize functions): a document whose operations all take the
+	// root's requirement gets one function, not one per operation.
+	Func string `json:"func,omitempty"`
 }
 
 // AuthAlternative is one alternative: every check in it must pass.

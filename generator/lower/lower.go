@@ -82,6 +82,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l.authIndex, l.authNames = map[string]int{}, namer{}
 	l.checkMaterial()
 	l.operations()
+	l.shareAuth()    // shared authorize functions
 	l.authIdentity() // auth2
 	l.api.Routes = l.routes()
 	l.docs()
