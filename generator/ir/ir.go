@@ -334,6 +334,11 @@ type Operation struct {
 	// Transform changes the request before it is proxied and the answer
 	// after; nil when nothing is changed.
 	Transform *Transform `json:"transform,omitempty"`
+	// shared parameter decoders: ParamsOf is the GoName of an earlier
+	// operation whose parameters decode exactly as this one's do (same
+	// parameters, same path positions); this operation's parameter type
+	// is then that one's under another name. "" when it has its own.
+	ParamsOf string `json:"paramsOf,omitempty"`
 }
 
 // Transform is an operation's request-headers, response-headers and

@@ -83,6 +83,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l.checkMaterial()
 	l.operations()
 	l.shareAuth()    // shared authorize functions
+	l.shareParams()  // shared parameter decoders
 	l.authIdentity() // auth2
 	l.api.Routes = l.routes()
 	l.docs()
