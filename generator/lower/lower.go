@@ -46,6 +46,8 @@ type lowerer struct {
 
 	authIndex map[string]int // scheme name → index in api.AuthSchemes; -1: not enforced
 	authNames namer
+
+	originFiles map[string]string // generation at scale: originPos's file names, by kin-openapi's
 }
 
 // Lower builds the IR of doc. It returns the API even when it reports
