@@ -9,10 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 
 	"golang.org/x/mod/modfile"
@@ -76,43 +74,15 @@ func WriteDir(dir string, files map[string][]byte) (removed []string, err error)
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	// Directories first, each once; then the files on every CPU: a portal
-	// of a large document is a thousand pages, and most of the time of
-	// writing them is the kernel's, opening each file.
-	made := map[string]bool{}
 	for _, name := range names {
-		d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(name)))
-		if made[d] {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, files[name]) {
 			continue
 		}
-		if err := os.MkdirAll(d, 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return nil, err
 		}
-		made[d] = true
-	}
-	errs := make([]error, len(names))
-	next := make(chan int, len(names))
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				p := filepath.Join(dir, filepath.FromSlash(names[i]))
-				if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, files[names[i]]) {
-					continue
-				}
-				errs[i] = os.WriteFile(p, files[names[i]], 0o644)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+		if err := os.WriteFile(p, files[name], 0o644); err != nil {
 			return nil, err
 		}
 	}
