@@ -68,7 +68,11 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 		nav[root] = template.HTML(b.String())
 	}
 	render := func(name, kind string, p *page) ([]byte, error) {
-		p.Site, p.CSP, p.Nav = s, CSP, nav[p.Root]
+		n, ok := nav[p.Root]
+		if !ok {
+			return nil, fmt.Errorf("portal: render %s: no navigation for a page at depth %q", name, p.Root)
+		}
+		p.Site, p.CSP, p.Nav = s, CSP, n
 		var b bytes.Buffer
 		if err := tmpls[kind].ExecuteTemplate(&b, "page", p); err != nil {
 			return nil, fmt.Errorf("portal: render %s: %w", name, err)
