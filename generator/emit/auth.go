@@ -86,7 +86,14 @@ func (s authStage) setup(b *jen.Group) {
 // headers to strip.
 func protected(o *ir.Operation) bool { return o.Auth != nil && !o.Auth.Public }
 
-func authorizeName(o *ir.Operation) string { return "authorize" + o.GoName }
+// authorizeName is the check function of o, which operations with the same
+// requirement share (ir.Auth.Func); IR built by hand may leave it unset.
+func authorizeName(o *ir.Operation) string {
+	if o.Auth != nil && o.Auth.Func != "" {
+		return o.Auth.Func
+	}
+	return "authorize" + o.GoName
+}
 
 func (s authStage) before(o *ir.Operation) []jen.Code {
 	if !protected(o) {
@@ -111,12 +118,26 @@ func (s authStage) decls(f *jen.File) {
 	if len(api.AuthSchemes) > 0 {
 		s.setupAuth(f)
 	}
+	// One function per name, written where its first operation comes.
+	users := map[string][]*ir.Operation{}
+	var order []string
 	for _, o := range api.Operations {
 		if protected(o) {
-			s.authorize(f, o)
+			name := authorizeName(o)
+			if users[name] == nil {
+				order = append(order, name)
+			}
+			users[name] = append(users[name], o)
 		}
 	}
+	for _, name := range order {
+		s.authorize(f, name, users[name])
+	}
 }
+
+// maxAuthUsers bounds the operations a shared authorize function's comment
+// lists by method and path; the others are counted.
+const maxAuthUsers = 8
 
 // setupAuth writes the Gateway method that builds the schemes in New.
 func (s authStage) setupAuth(f *jen.File) {
@@ -287,9 +308,11 @@ func (s authStage) setupAuth(f *jen.File) {
 	})
 }
 
-// authorize writes the check function of o and the scope lists it needs.
-func (s authStage) authorize(f *jen.File, o *ir.Operation) {
+// authorize writes the check function name of the operations ops, which
+// share one requirement, and the scope lists it needs.
+func (s authStage) authorize(f *jen.File, name string, ops []*ir.Operation) {
 	api := s.api
+	o := ops[0]
 	var alts []string
 	for _, alt := range o.Auth.Alternatives {
 		var names []string
@@ -305,11 +328,23 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 		}
 		alts = append(alts, strings.Join(names, " and "))
 	}
-	doc := authorizeName(o) + " enforces the security of " + o.Method + " " + o.Path + ": "
+	doc := name + " enforces the security of " + o.Method + " " + o.Path + ": "
+	if len(ops) > 1 {
+		doc = name + " enforces the security requirement of " + strconv.Itoa(len(ops)) + " operations: "
+	}
 	if len(alts) == 0 {
 		doc += "no alternative the gateway can check, so every request is refused."
 	} else {
 		doc += strings.Join(alts, ", or ") + "."
+	}
+	if len(ops) > 1 {
+		doc += "\nIt serves:\n"
+		for _, u := range ops[:min(len(ops), maxAuthUsers)] {
+			doc += "\n  - " + u.Method + " " + u.Path
+		}
+		if len(ops) > maxAuthUsers {
+			doc += "\n  - and " + strconv.Itoa(len(ops)-maxAuthUsers) + " more"
+		}
 	}
 	scopeVar := map[[2]int]string{}
 	for i, alt := range o.Auth.Alternatives {
@@ -317,9 +352,9 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 			if len(c.Scopes) == 0 {
 				continue
 			}
-			name := "authScopes" + o.GoName + strconv.Itoa(len(scopeVar))
-			scopeVar[[2]int{i, j}] = name
-			f.Var().Id(name).Op("=").Index().String().ValuesFunc(func(vg *jen.Group) {
+			v := "authScopes" + strings.TrimPrefix(name, "authorize") + strconv.Itoa(len(scopeVar))
+			scopeVar[[2]int{i, j}] = v
+			f.Var().Id(v).Op("=").Index().String().ValuesFunc(func(vg *jen.Group) {
 				for _, sc := range c.Scopes {
 					vg.Lit(sc)
 				}
@@ -327,7 +362,7 @@ func (s authStage) authorize(f *jen.File, o *ir.Operation) {
 		}
 	}
 	comment(f, doc)
-	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id(authorizeName(o)).Params(
+	f.Func().Params(jen.Id("g").Op("*").Id("Gateway")).Id(name).Params(
 		jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
 		jen.Id("st").Op("*").Qual(s.rt("request"), "State"),
 	).Bool().BlockFunc(func(b *jen.Group) {

@@ -158,8 +158,9 @@ components:
 // puts down once: the response checkers' configuration (a table, built in
 // one loop), Validate's request state, an integer parameter's checks
 // (whether it was sent plain or percent-encoded), and the validator of an
-// answer schema written out twice in the document and the check of answers
-// declared alike.
+// answer schema written out twice in the document, the check of answers
+// declared alike, the authorize function of a requirement several
+// operations declare and the decoder of parameters they declare alike.
 func TestGeneratedOnce(t *testing.T) {
 	dir := t.TempDir()
 	lists := filepath.Join(dir, "lists.yaml")
@@ -179,6 +180,11 @@ func TestGeneratedOnce(t *testing.T) {
 		{"a schema that differs keeps its own", lists, "responses.go", "c.Validate(validateOldPetsResponse200)", 1},
 		{"one check for operations that declare the same answers", lists, "responses.go", "Response(ctx *fasthttp.RequestCtx", 2},
 		{"both handlers call it", lists, "handlers.go", "checkListPetsResponse(ctx, ", 2},
+		{"one authorize function for operations with the same requirement", golden("anomaly30"), "auth.go", "func (g *Gateway) authorize", 1},
+		{"both handlers call the shared authorize function", golden("anomaly30"), "handlers.go", "g.authorizeKey(ctx, st)", 2},
+		{"one decoder for operations whose parameters decode alike", golden("responses"), "params.go", "func (p *GetPetParams) decode(", 1},
+		{"the other operation's parameters are its type", golden("responses"), "params.go", "type DeletePetParams = GetPetParams", 1},
+		{"and have no decoder of their own", golden("responses"), "params.go", "func (p *DeletePetParams) decode(", 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			files, err := Files(lowered(t, c.spec), testConfig)

@@ -32,6 +32,13 @@ func (g *gen) params(f *jen.File) {
 			continue
 		}
 		name := o.GoName + "Params"
+		if o.ParamsOf != "" {
+			// Lower found them the same as an earlier operation's: that
+			// operation's decoder serves both.
+			comment(f, name+" are the parameters of "+o.Method+" "+o.Path+": the same as\n"+o.ParamsOf+"Params, whose decoder serves both.")
+			f.Type().Id(name).Op("=").Id(o.ParamsOf + "Params")
+			continue
+		}
 		comment(f, name+" are the parameters of "+o.Method+" "+o.Path+". Strings and\nslices alias the request and its scratch state: they are valid only until\nthe handler returns.")
 		f.Type().Id(name).StructFunc(func(st *jen.Group) {
 			for _, p := range o.Params {

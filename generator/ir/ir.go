@@ -200,6 +200,11 @@ type Auth struct {
 	// Unenforceable counts alternatives dropped because a scheme of theirs
 	// is of a type the gateway does not enforce yet; they never pass.
 	Unenforceable int `json:"unenforceable,omitempty"`
+	// Func names the Gateway method that checks the requirement. It is
+	// shared by every operation whose Alternatives are the same (shared
+	// authorize functions): a document whose operations all take the
+	// root's requirement gets one function, not one per operation.
+	Func string `json:"func,omitempty"`
 }
 
 // AuthAlternative is one alternative: every check in it must pass.
@@ -329,6 +334,11 @@ type Operation struct {
 	// Transform changes the request before it is proxied and the answer
 	// after; nil when nothing is changed.
 	Transform *Transform `json:"transform,omitempty"`
+	// shared parameter decoders: ParamsOf is the GoName of an earlier
+	// operation whose parameters decode exactly as this one's do (same
+	// parameters, same path positions); this operation's parameter type
+	// is then that one's under another name. "" when it has its own.
+	ParamsOf string `json:"paramsOf,omitempty"`
 }
 
 // Transform is an operation's request-headers, response-headers and

@@ -15,14 +15,14 @@ import (
 func TestAuthPlans(t *testing.T) {
 	api := lowerFile(t, filepath.Join("..", "..", "testdata", "golden", "auth30", "spec.yaml"))
 	for _, c := range []struct{ method, path, want string }{
-		{"GET", "/default", `{"alternatives":[[{"scheme":0}]]}`},
-		{"GET", "/either", `{"alternatives":[[{"scheme":0}],[{"scheme":1,"scopes":["read"]}]]}`},
-		{"POST", "/both", `{"alternatives":[[{"scheme":0},{"scheme":1,"scopes":["read","write"]}]]}`},
+		{"GET", "/default", `{"alternatives":[[{"scheme":0}]],"func":"authorizeByDefault"}`},
+		{"GET", "/either", `{"alternatives":[[{"scheme":0}],[{"scheme":1,"scopes":["read"]}]],"func":"authorizeEither"}`},
+		{"POST", "/both", `{"alternatives":[[{"scheme":0},{"scheme":1,"scopes":["read","write"]}]],"func":"authorizeBoth"}`},
 		{"GET", "/public", `{"public":true}`},
-		{"GET", "/optional", `{"alternatives":[[{"scheme":1}],[]]}`},
-		{"GET", "/digest", `{"unenforceable":1}`},
-		{"GET", "/users", `{"alternatives":[[{"scheme":5}]]}`},
-		{"GET", "/opaque", `{"alternatives":[[{"scheme":4,"scopes":["read"]}]]}`},
+		{"GET", "/optional", `{"alternatives":[[{"scheme":1}],[]],"func":"authorizeOptional"}`},
+		{"GET", "/digest", `{"unenforceable":1,"func":"authorizeDigestOnly"}`},
+		{"GET", "/users", `{"alternatives":[[{"scheme":5}]],"func":"authorizeUsers"}`},
+		{"GET", "/opaque", `{"alternatives":[[{"scheme":4,"scopes":["read"]}]],"func":"authorizeOpaque"}`},
 	} {
 		got, _ := json.Marshal(op(t, api, c.method, c.path).Auth)
 		if string(got) != c.want {
@@ -89,8 +89,8 @@ components:
 		t.Fatalf("diagnostics:\n%s", diags)
 	}
 	for _, c := range []struct{ method, path, want string }{
-		{"GET", "/a", `{"alternatives":[[{"scheme":0}],[{"scheme":1}]]}`},
-		{"POST", "/a", `{"alternatives":[[{"scheme":1},{"scheme":2}]]}`},
+		{"GET", "/a", `{"alternatives":[[{"scheme":0}],[{"scheme":1}]],"func":"authorizeGetA"}`},
+		{"POST", "/a", `{"alternatives":[[{"scheme":1},{"scheme":2}]],"func":"authorizePostA"}`},
 	} {
 		got, _ := json.Marshal(op(t, api, c.method, c.path).Auth)
 		if string(got) != c.want {

@@ -46,6 +46,8 @@ type lowerer struct {
 
 	authIndex map[string]int // scheme name → index in api.AuthSchemes; -1: not enforced
 	authNames namer
+
+	originFiles map[string]string // generation at scale: originPos's file names, by kin-openapi's
 }
 
 // Lower builds the IR of doc. It returns the API even when it reports
@@ -82,6 +84,8 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l.authIndex, l.authNames = map[string]int{}, namer{}
 	l.checkMaterial()
 	l.operations()
+	l.shareAuth()    // shared authorize functions
+	l.shareParams()  // shared parameter decoders
 	l.authIdentity() // auth2
 	l.api.Routes = l.routes()
 	l.docs()

@@ -62,7 +62,7 @@ func isReservedHeader(name string) bool {
 }
 
 func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *ir.Param {
-	pos := posOf(l.doc.File, p.Origin)
+	pos := l.originPos(p.Origin)
 	if pos.Line == 0 {
 		pos = o.Pos
 	}

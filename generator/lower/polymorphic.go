@@ -69,7 +69,7 @@ func (l *lowerer) subtypes(s *openapi3.Schema) []subtype {
 // polymorphic lowers the base ref of subs: anyOf its subtypes and itself,
 // dispatched on the discriminator, the base last as the fallback.
 func (l *lowerer) polymorphic(ref *openapi3.SchemaRef, subs []subtype, at diag.Pos) *ir.Schema {
-	pos := posOf(l.doc.File, ref.Value.Origin)
+	pos := l.originPos(ref.Value.Origin)
 	if pos.Line == 0 {
 		pos = at
 	}

@@ -30,7 +30,7 @@ components:
 		t.Fatalf("the corpus's roles example does not lower:\n%s", diags)
 	}
 	got, _ := json.Marshal(op(t, api, "GET", "/users").Auth)
-	if want := `{"alternatives":[[{"scheme":0,"scopes":["read:users","public"]}]]}`; string(got) != want {
+	if want := `{"alternatives":[[{"scheme":0,"scopes":["read:users","public"]}]],"func":"authorizeGetUsers"}`; string(got) != want {
 		t.Errorf("auth %s, want %s", got, want)
 	}
 

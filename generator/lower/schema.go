@@ -12,13 +12,29 @@ import (
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 )
 
-// posOf turns a kin-openapi origin into a position, naming the file as the
-// user did when it is the main document.
-func posOf(file string, o *openapi3.Origin) diag.Pos {
+// originPos turns a kin-openapi origin into a position, naming the file as
+// the user did when it is the main document. Each file's name is worked out
+// once: that reads the working directory, and a large document has
+// thousands of origins.
+func (l *lowerer) originPos(o *openapi3.Origin) diag.Pos {
 	if o == nil || o.Key == nil {
-		return diag.Pos{File: file}
+		return diag.Pos{File: l.doc.File}
 	}
-	f := o.Key.File
+	if l.originFiles == nil {
+		l.originFiles = map[string]string{}
+	}
+	name, ok := l.originFiles[o.Key.File]
+	if !ok {
+		name = originFile(l.doc.File, o.Key.File)
+		l.originFiles[o.Key.File] = name
+	}
+	return diag.Pos{File: name, Line: o.Key.Line, Col: o.Key.Column}
+}
+
+// originFile names the file f of an origin as the user named file, the
+// main document, when it is that one, else relative to the working
+// directory when below it.
+func originFile(file, f string) string {
 	if f == "" {
 		f = file
 	} else if abs, err := filepath.Abs(file); err == nil && abs == f {
@@ -28,7 +44,7 @@ func posOf(file string, o *openapi3.Origin) diag.Pos {
 			f = rel
 		}
 	}
-	return diag.Pos{File: filepathToSlash(f), Line: o.Key.Line, Col: o.Key.Column}
+	return filepathToSlash(f)
 }
 
 // schema lowers a schema reference. Every $ref target becomes a named
@@ -94,7 +110,7 @@ type namedKey struct {
 
 // inline lowers the keywords of one schema object.
 func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
-	pos := posOf(l.doc.File, s.Origin)
+	pos := l.originPos(s.Origin)
 	if pos.Line == 0 {
 		pos = at
 	}

@@ -58,8 +58,21 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 	s := newSite(api)
 	s.changelog(opts)
 	out := map[string][]byte{}
+	// The navigation depends only on the page's depth.
+	nav := map[string]template.HTML{}
+	for _, root := range []string{"", "../"} {
+		var b bytes.Buffer
+		if err := tmpls["index"].ExecuteTemplate(&b, "nav", &page{Root: root, Site: s}); err != nil {
+			return nil, fmt.Errorf("portal: render the navigation: %w", err)
+		}
+		nav[root] = template.HTML(b.String())
+	}
 	render := func(name, kind string, p *page) ([]byte, error) {
-		p.Site, p.CSP = s, CSP
+		n, ok := nav[p.Root]
+		if !ok {
+			return nil, fmt.Errorf("portal: render %s: no navigation for a page at depth %q", name, p.Root)
+		}
+		p.Site, p.CSP, p.Nav = s, CSP, n
 		var b bytes.Buffer
 		if err := tmpls[kind].ExecuteTemplate(&b, "page", p); err != nil {
 			return nil, fmt.Errorf("portal: render %s: %w", name, err)
@@ -186,6 +199,7 @@ type page struct {
 	Site   *site
 	Op     *opView
 	Schema *schemaView
+	Nav    template.HTML // the "nav" template for Root, rendered once
 }
 
 // site is the portal's model of the API, shared by every page.
