@@ -412,7 +412,8 @@ var (
 
 // state is the scratch space of one Forward call, pooled.
 type state struct {
-	uri, origURI, origHost, conn, val []byte
+	uri, origURI, origHost, conn, val, fwd []byte
+	lines                             forwardedLines // the client's forwarding fields, from scanFields
 	proto                             []byte                  // the client's HTTP version when it is not 1.1
 	pre                               fasthttp.ResponseHeader // headers set before Forward (CORS, rate limit, request id)
 }
@@ -452,7 +453,7 @@ func (u *Upstream) ForwardFor(ctx *fasthttp.RequestCtx, path []byte, timeout tim
 func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration, key []byte) bool {
 	requestid.Ensure(ctx)
 	req, resp := &ctx.Request, &ctx.Response
-	bad, claims, hop, ok := scanFields(req.Header.RawHeaders())
+	bad, claims, hop, lines, ok := scanFields(req.Header.RawHeaders())
 	if !ok {
 		refuseFieldName(ctx, bad)
 		return false
@@ -488,6 +489,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		u.budget.Deposit()
 	}
 	s := statePool.Get().(*state)
+	s.lines = lines
 
 	// Capture what the rewrite overwrites: fasthttp reuses the buffers.
 	s.origURI = append(s.origURI[:0], req.Header.RequestURI()...)
@@ -742,6 +744,12 @@ func restore(dst, pre *fasthttp.ResponseHeader) {
 // possibly spread over several header lines, are joined into one so that the
 // append is not lost on a second line. A client's X-Real-IP must be gone
 // already (Forward drops it).
+//
+// Every Del and PeekAll normalizes its name and scans the whole header, so
+// they are made only for the fields s.lines says the client sent: a single
+// line is read and replaced in place, and only several lines are joined and
+// deleted. The gateway's own code sets these fields and never adds a second
+// line of one, so the client's block is where several can come from.
 func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	h := &ctx.Request.Header
 	ip, _ := netip.AddrFromSlice(ctx.RemoteIP())
@@ -750,57 +758,75 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	if ctx.IsTLS() {
 		proto = protoHTTPS
 	}
+	l := &s.lines
 
-	v := ip.AppendTo(s.val[:0])
-	h.SetCanonical(hXRealIP, v)
+	// Both appended values are built before any field is deleted: fasthttp
+	// deletes a field by moving the last one into its place, which would
+	// reorder the lines of a name read after it.
+	xff := appendLines(s.val[:0], h, hXForwardedFor, fasthttp.HeaderXForwardedFor, l.of(l.forwardedFor))
+	if len(xff) > 0 {
+		xff = append(xff, commaSpace...)
+	}
+	ipAt := len(xff)
+	xff = ip.AppendTo(xff)
+
+	fwd := appendLines(s.fwd[:0], h, hForwarded, fasthttp.HeaderForwarded, l.of(l.fwd))
+	if len(fwd) > 0 {
+		fwd = append(fwd, commaSpace...)
+	}
+	fwd = append(fwd, "for="...)
+	if ip.Is6() {
+		fwd = append(fwd, `"[`...)
+		fwd = append(fwd, xff[ipAt:]...)
+		fwd = append(fwd, `]"`...)
+	} else {
+		fwd = append(fwd, xff[ipAt:]...)
+	}
+	if len(s.origHost) > 0 {
+		fwd = append(fwd, ";host="...)
+		fwd = appendTokenOrQuoted(fwd, s.origHost)
+	}
+	fwd = append(fwd, ";proto="...)
+	fwd = append(fwd, proto...)
 
 	// The names are canonical, so SetCanonical skips normalizing them; it
-	// replaces the first line only, so a client's lines go first (for
-	// X-Forwarded-For and Forwarded, only when there are several, their
-	// values being kept): a second line would reach the upstream as the
-	// client wrote it.
-	prev := h.PeekAll(fasthttp.HeaderXForwardedFor)
-	v = joinAll(v[:0], prev)
-	if len(v) > 0 {
-		v = append(v, commaSpace...)
-	}
-	v = ip.AppendTo(v)
-	if len(prev) > 1 {
+	// replaces the first line only, so several lines of a field go first.
+	h.SetCanonical(hXRealIP, xff[ipAt:])
+	if l.of(l.forwardedFor) > 1 {
 		h.DelBytes(hXForwardedFor)
 	}
-	h.SetCanonical(hXForwardedFor, v)
-
-	h.DelBytes(hXForwardedProto)
+	h.SetCanonical(hXForwardedFor, xff)
+	if l.of(l.proto) > 1 {
+		h.DelBytes(hXForwardedProto)
+	}
 	h.SetCanonical(hXForwardedProto, proto)
-	h.DelBytes(hXForwardedHost)
-	if len(s.origHost) > 0 {
+	switch {
+	case len(s.origHost) > 0:
+		if l.of(l.host) > 1 {
+			h.DelBytes(hXForwardedHost)
+		}
 		h.SetCanonical(hXForwardedHost, s.origHost)
+	case l.of(l.host) > 0:
+		h.DelBytes(hXForwardedHost)
 	}
-
-	prev = h.PeekAll(fasthttp.HeaderForwarded)
-	v = joinAll(v[:0], prev)
-	if len(v) > 0 {
-		v = append(v, commaSpace...)
-	}
-	v = append(v, "for="...)
-	if ip.Is6() {
-		v = append(v, `"[`...)
-		v = ip.AppendTo(v)
-		v = append(v, `]"`...)
-	} else {
-		v = ip.AppendTo(v)
-	}
-	if len(s.origHost) > 0 {
-		v = append(v, ";host="...)
-		v = appendTokenOrQuoted(v, s.origHost)
-	}
-	v = append(v, ";proto="...)
-	v = append(v, proto...)
-	if len(prev) > 1 {
+	if l.of(l.fwd) > 1 {
 		h.DelBytes(hForwarded)
 	}
-	h.SetCanonical(hForwarded, v)
-	s.val = v
+	h.SetCanonical(hForwarded, fwd)
+	s.val, s.fwd = xff, fwd
+}
+
+// appendLines appends the value of the field named key (canonical; name is
+// the same for PeekAll) to dst: nothing when n says there is no line, the
+// one line's value, or every line's joined by ", ".
+func appendLines(dst []byte, h *fasthttp.RequestHeader, key []byte, name string, n uint8) []byte {
+	switch n {
+	case 0:
+		return dst
+	case 1:
+		return append(dst, h.PeekCanonical(key)...)
+	}
+	return joinAll(dst, h.PeekAll(name))
 }
 
 func joinAll(dst []byte, vs [][]byte) []byte {
@@ -851,17 +877,20 @@ var tchar = func() (t [256]bool) {
 // scanFields reads a header block as the client sent it (the lines after
 // the request line) and reports, when some field name is not a token, that
 // name (up to its colon) and ok false; whether a field claims the client's
-// address (addressClaims); and whether one is hop-by-hop (hopByHop), so
-// that Forward looks for those only when there are some. An empty block, a
-// request built in memory rather than read, is assumed to hold both, since
-// its fields cannot be told from the block.
+// address (addressClaims); whether one is hop-by-hop (hopByHop), so that
+// Forward looks for those only when there are some; and how many lines of
+// each forwarding field there are, so that setForwarded deletes and joins
+// only what is there. An empty block, a request built in memory rather
+// than read, is assumed to hold all of them, since its fields cannot be
+// told from the block.
 //
 // fasthttp already refuses most malformed lines (no colon, a space before
 // the colon, control characters), but keeps a name with a space inside;
 // checking every byte of every name here does not depend on which.
-func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
+func scanFields(raw []byte) (bad []byte, claims, hop bool, lines forwardedLines, ok bool) {
+	lines.known = true
 	if len(raw) == 0 {
-		return nil, true, true, true
+		return nil, true, true, forwardedLines{}, true
 	}
 	for len(raw) > 0 && raw[0] != '\r' && raw[0] != '\n' { // a blank line ends the block
 		if raw[0] != ' ' && raw[0] != '\t' { // else obs-fold: more of the previous value
@@ -874,7 +903,7 @@ func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
 				for end < len(raw) && raw[end] != ':' && raw[end] != '\r' && raw[end] != '\n' {
 					end++
 				}
-				return raw[:end], claims, hop, false
+				return raw[:end], claims, hop, lines, false
 			}
 			// EqualFold walks runes; the length rules most names out first.
 			if !claims {
@@ -886,6 +915,10 @@ func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
 					hop = anyName(raw[:n], hopByHop)
 				}
 			}
+			switch n { // the lengths of the forwarding fields' names
+			case 9, 15, 16, 17:
+				lines.count(raw[:n])
+			}
 			raw = raw[n+1:]
 		}
 		i := bytes.IndexByte(raw, '\n')
@@ -894,7 +927,43 @@ func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
 		}
 		raw = raw[i+1:]
 	}
-	return nil, claims, hop, true
+	return nil, claims, hop, lines, true
+}
+
+// forwardedLines counts the client's lines of each field setForwarded
+// writes, up to two (two means several). Its zero value is "unknown", which
+// setForwarded treats as several of each, as for a request built in memory.
+type forwardedLines struct {
+	known                          bool
+	forwardedFor, proto, host, fwd uint8
+}
+
+// count adds a line named name, when it is one of the forwarding fields.
+func (l *forwardedLines) count(name []byte) {
+	var c *uint8
+	switch {
+	case len(name) == len(hXForwardedFor) && bytes.EqualFold(name, hXForwardedFor):
+		c = &l.forwardedFor
+	case len(name) == len(hXForwardedProto) && bytes.EqualFold(name, hXForwardedProto):
+		c = &l.proto
+	case len(name) == len(hXForwardedHost) && bytes.EqualFold(name, hXForwardedHost):
+		c = &l.host
+	case len(name) == len(hForwarded) && bytes.EqualFold(name, hForwarded):
+		c = &l.fwd
+	default:
+		return
+	}
+	if *c < 2 {
+		*c++
+	}
+}
+
+// of returns the count for n lines, several when the block was not read.
+func (l *forwardedLines) of(n uint8) uint8 {
+	if !l.known {
+		return 2
+	}
+	return n
 }
 
 // anyName reports whether name is one of names, in any case.
