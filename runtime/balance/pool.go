@@ -395,6 +395,15 @@ func (p *Pool) Start(i int) int64 {
 	return p.now()
 }
 
+// StartAt is Start for a call that begins at at, a time the caller has just
+// read from the clock (with its monotonic reading), so that the call costs
+// no second reading.
+func (p *Pool) StartAt(i int, at time.Time) int64 {
+	p.slots[i].inflight.Add(1)
+	p.total.Add(1)
+	return int64(at.Sub(p.epoch))
+}
+
 // Done records the end of a call Start began: its latency feeds the average
 // and failed counts toward ejection (a success clears the count).
 func (p *Pool) Done(i int, start int64, failed bool) {

@@ -156,6 +156,8 @@ type target struct {
 	client *fasthttp.HostClient
 	prefix []byte // scheme://host[:port][/base], the upstream URI minus path and query
 	scheme []byte
+	host   []byte // host[:port] as fasthttp's URI holds it once parsed
+	base   []byte // the base path, without a trailing slash
 }
 
 // NewUpstream validates every target URL (scheme http or https, a host, an
@@ -343,9 +345,18 @@ func newTarget(raw string, timeout time.Duration, tlsConfig *tls.Config, maxBody
 	// EscapedPath keeps the base path as written; a trailing slash is dropped
 	// because the caller's path starts with one.
 	base := strings.TrimRight(pu.EscapedPath(), "/")
+	prefix := []byte(pu.Scheme + "://" + pu.Host + base)
+	// The host as fasthttp's parse of the whole URI leaves it (lower case,
+	// checked), which is what call puts in the request's URI.
+	var fu fasthttp.URI
+	if err := fu.Parse(nil, prefix); err != nil {
+		return target{}, errors.New("bad host")
+	}
 	return target{
-		prefix: []byte(pu.Scheme + "://" + pu.Host + base),
+		prefix: prefix,
 		scheme: []byte(pu.Scheme),
+		host:   append([]byte(nil), fu.Host()...),
+		base:   []byte(base),
 		client: &fasthttp.HostClient{
 			Addr:  addr,
 			IsTLS: pu.Scheme == "https",
@@ -466,7 +477,8 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	if timeout <= 0 {
 		timeout = u.timeout
 	}
-	deadline := time.Now().Add(timeout)
+	begun := time.Now()
+	deadline := begun.Add(timeout)
 	var tried balance.Tried
 	i := set.pool.Pick(&tried, key)
 	if i < 0 {
@@ -530,7 +542,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	var err error
 	for attempt := 1; ; attempt++ {
 		tried.Add(i)
-		err = u.call(ctx, set, i, path, s, deadline)
+		err = u.call(ctx, set, i, path, s, begun, deadline)
 		if !u.retry(ctx, err, attempt) {
 			break
 		}
@@ -546,6 +558,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		}
 		i = next
 		resp.Reset()
+		begun = time.Time{}
 	}
 
 	recordSpan(ctx, u.name, set.targets[i].prefix, deadline.Add(-timeout), err) // spans.go
@@ -574,26 +587,42 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 }
 
 // call sends the request to target i of set and tells its pool how it
-// went: a transport error or a 5xx counts against the target.
-func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []byte, s *state, deadline time.Time) error {
+// went: a transport error or a 5xx counts against the target. begun is when
+// Forward read the clock for the deadline, for the first attempt (its
+// latency then includes the few microseconds of header work before it);
+// zero, for a retry, reads the clock again.
+func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []byte, s *state, begun, deadline time.Time) error {
 	req, resp := &ctx.Request, &ctx.Response
 	t := &set.targets[i]
-	s.uri = append(s.uri[:0], t.prefix...)
+	// The server parsed the client's URI before the handler ran; its parts
+	// are replaced in place rather than a new URI set and parsed again
+	// (the whole of it, its host checked anew, and the next request's host
+	// memo in fasthttp's URI lost). Request.Write puts the URI's host in
+	// Host and writes its path and query as the request target. The scheme
+	// is set because a TLS client connection would otherwise force https
+	// onto a plain-http upstream; user info from an absolute-form target
+	// would become an Authorization field; the query is set again as the
+	// client sent it, since one the handler parsed would be written from
+	// its parsed arguments, re-encoded.
+	uri := req.URI()
+	uri.SetSchemeBytes(t.scheme)
+	uri.SetHostBytes(t.host)
+	s.uri = append(s.uri[:0], t.base...)
 	s.uri = append(s.uri, path...)
-	if q := ctx.URI().QueryString(); len(q) > 0 {
-		s.uri = append(s.uri, '?')
-		s.uri = append(s.uri, q...)
-	}
-	req.SetRequestURIBytes(s.uri)
-	// An absolute URI carries the target's host, which Request.Write puts
-	// in Host. The scheme is set again because a TLS client connection
-	// would otherwise force https onto a plain-http upstream.
-	req.URI().SetSchemeBytes(t.scheme)
+	uri.SetPathBytes(s.uri)
+	uri.SetQueryStringBytes(uri.QueryString())
+	uri.SetUsernameBytes(nil)
+	uri.SetPasswordBytes(nil)
 	if u.clientHost {
 		req.UseHostHeader = true
 		req.Header.SetHostBytes(s.origHost)
 	}
-	start := set.pool.Start(i)
+	var start int64
+	if begun.IsZero() {
+		start = set.pool.Start(i)
+	} else {
+		start = set.pool.StartAt(i, begun)
+	}
 	err := t.client.DoDeadline(req, resp, deadline)
 	code := resp.StatusCode()
 	set.pool.Done(i, start, err != nil || code == 500 || code == 502 || code == 503 || code == 504)
