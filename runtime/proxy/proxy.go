@@ -423,10 +423,12 @@ var (
 
 // state is the scratch space of one Forward call, pooled.
 type state struct {
-	uri, origURI, origHost, conn, val, fwd []byte
-	lines                             forwardedLines // the client's forwarding fields, from scanFields
+	uri, origURI, origHost, conn, val []byte
 	proto                             []byte                  // the client's HTTP version when it is not 1.1
 	pre                               fasthttp.ResponseHeader // headers set before Forward (CORS, rate limit, request id)
+
+	lines forwardedLines // the client's forwarding fields, from scanFields
+	fwd   []byte         // the Forwarded value setForwarded builds
 }
 
 var statePool = sync.Pool{New: func() any { return new(state) }}
