@@ -98,6 +98,11 @@ type Pool struct {
 	weightedHash bool
 	epoch        time.Time
 	ejections    *atomic.Int64 // Config.Ejections, or nil
+
+	// latency is set when Pick reads the targets' latency averages (P2CEWMA
+	// over two targets or more); no other reader has them, so without it
+	// Start and a successful Done read no clock and keep no average.
+	latency bool
 }
 
 // slot is one target's state, padded to a cache line of its own: every call
@@ -149,6 +154,7 @@ func NewPool(targets []Target, cfg Config) (*Pool, error) {
 		p.smooth = newSmooth(targets)
 	}
 	p.weightedHash = p.policy == Hash && !equal
+	p.latency = p.policy == P2CEWMA && len(targets) > 1
 	return p, nil
 }
 
@@ -392,6 +398,9 @@ func (p *Pool) score(k uint64, s *slot) float64 {
 func (p *Pool) Start(i int) int64 {
 	p.slots[i].inflight.Add(1)
 	p.total.Add(1)
+	if !p.latency {
+		return 0
+	}
 	return p.now()
 }
 
@@ -410,12 +419,15 @@ func (p *Pool) Done(i int, start int64, failed bool) {
 	s := &p.slots[i]
 	s.inflight.Add(-1)
 	p.total.Add(-1)
-	now := p.now()
-	rtt := now - start
-	if failed && rtt < int64(failurePenalty) {
-		rtt = int64(failurePenalty)
+	var now int64
+	if p.latency {
+		now = p.now()
+		rtt := now - start
+		if failed && rtt < int64(failurePenalty) {
+			rtt = int64(failurePenalty)
+		}
+		p.observe(s, now, rtt)
 	}
-	p.observe(s, now, rtt)
 	if !failed {
 		if s.fails.Load() != 0 {
 			s.fails.Store(0)
@@ -430,6 +442,9 @@ func (p *Pool) Done(i int, start int64, failed bool) {
 	}
 	if p.passive.ConsecutiveFailures == 0 {
 		return
+	}
+	if !p.latency {
+		now = p.now()
 	}
 	if s.fails.Add(1) < int32(p.passive.ConsecutiveFailures) || s.until.Load() > now {
 		return

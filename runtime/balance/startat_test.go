@@ -9,7 +9,7 @@ import (
 // counts in flight as Start's does and dates the call from that reading:
 // Done's latency is measured from it.
 func TestStartAt(t *testing.T) {
-	p, err := NewPool([]Target{{URL: "http://a"}, {URL: "http://b"}}, Config{Policy: LeastConn})
+	p, err := NewPool([]Target{{URL: "http://a"}, {URL: "http://b"}}, Config{Policy: P2CEWMA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,24 +33,71 @@ func TestStartAt(t *testing.T) {
 	}
 }
 
-// BenchmarkStartDone is a call's bookkeeping with the pool reading the
-// clock for its start (Start) and with the caller's reading (StartAt).
-func BenchmarkStartDone(b *testing.B) {
-	p, err := NewPool([]Target{{URL: "http://a"}}, Config{})
-	if err != nil {
-		b.Fatal(err)
+// TestLatencyKeptOnlyWhenRead checks that only a pool whose picks read the
+// latency averages (P2CEWMA over several targets) keeps them, and that a
+// pool which does not still ejects a failing target: its Done reads the
+// clock for a failure only.
+func TestLatencyKeptOnlyWhenRead(t *testing.T) {
+	for _, tt := range []struct {
+		policy  string
+		targets int
+		kept    bool
+	}{
+		{P2CEWMA, 2, true},
+		{P2CEWMA, 1, false},
+		{RoundRobin, 2, false},
+		{LeastConn, 2, false},
+		{Hash, 2, false},
+	} {
+		targets := make([]Target, tt.targets)
+		for i := range targets {
+			targets[i].URL = "http://t" + string(rune('a'+i))
+		}
+		p, err := NewPool(targets, Config{Policy: tt.policy, Passive: Passive{ConsecutiveFailures: 2, MaxEjected: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := p.Start(0)
+		time.Sleep(time.Millisecond)
+		p.Done(0, start, false)
+		if kept := p.slots[0].ewma.Load() > 0; kept != tt.kept {
+			t.Errorf("%s over %d: latency average kept %v, want %v", tt.policy, tt.targets, kept, tt.kept)
+		}
+		p.Done(0, p.Start(0), true)
+		p.Done(0, p.Start(0), true)
+		if !p.Ejected(0) {
+			t.Errorf("%s over %d: not ejected after 2 failures", tt.policy, tt.targets)
+		}
 	}
-	at := time.Now()
-	b.Run("Start", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			p.Done(0, p.Start(0), false)
+}
+
+// BenchmarkStartDone is a call's bookkeeping with the pool reading the
+// clock for its start (Start) and with the caller's reading (StartAt), for
+// a pool that keeps latency averages (p2c over two targets) and one that
+// does not (a single target).
+func BenchmarkStartDone(b *testing.B) {
+	for _, n := range []int{2, 1} {
+		targets := []Target{{URL: "http://a"}, {URL: "http://b"}}[:n]
+		p, err := NewPool(targets, Config{})
+		if err != nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("StartAt", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			p.Done(0, p.StartAt(0, at), false)
+		at := time.Now()
+		name := "p2c"
+		if n == 1 {
+			name = "single"
 		}
-	})
+		b.Run(name+"/Start", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				p.Done(0, p.Start(0), false)
+			}
+		})
+		b.Run(name+"/StartAt", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				p.Done(0, p.StartAt(0, at), false)
+			}
+		})
+	}
 }
