@@ -777,10 +777,11 @@ func restore(dst, pre *fasthttp.ResponseHeader) {
 // already (Forward drops it).
 //
 // Every Del and PeekAll normalizes its name and scans the whole header, so
-// they are made only for the fields s.lines says the client sent: a single
-// line is read and replaced in place, and only several lines are joined and
-// deleted. The gateway's own code sets these fields and never adds a second
-// line of one, so the client's block is where several can come from.
+// they are made only for the fields s.lines says the client sent several
+// lines of: one line, the client's or one a stage before set, is read with
+// a look-up and replaced in place. The gateway's own code sets fields and
+// never adds a second line of one, so the client's block is where several
+// can come from.
 func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	h := &ctx.Request.Header
 	ip, _ := netip.AddrFromSlice(ctx.RemoteIP())
@@ -831,14 +832,13 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 		h.DelBytes(hXForwardedProto)
 	}
 	h.SetCanonical(hXForwardedProto, proto)
-	switch {
-	case len(s.origHost) > 0:
+	if len(s.origHost) > 0 {
 		if l.of(l.host) > 1 {
 			h.DelBytes(hXForwardedHost)
 		}
 		h.SetCanonical(hXForwardedHost, s.origHost)
-	case l.of(l.host) > 0:
-		h.DelBytes(hXForwardedHost)
+	} else {
+		h.DelBytes(hXForwardedHost) // no Host to vouch for (HTTP/1.0): none at all
 	}
 	if l.of(l.fwd) > 1 {
 		h.DelBytes(hForwarded)
@@ -848,13 +848,12 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 }
 
 // appendLines appends the value of the field named key (canonical; name is
-// the same for PeekAll) to dst: nothing when n says there is no line, the
-// one line's value, or every line's joined by ", ".
+// the same for PeekAll) to dst: with n under 2 lines from the client, the
+// one value a look-up finds (a stage before, such as an identity header,
+// may have set one the client did not send), else every line's joined by
+// ", ".
 func appendLines(dst []byte, h *fasthttp.RequestHeader, key []byte, name string, n uint8) []byte {
-	switch n {
-	case 0:
-		return dst
-	case 1:
+	if n < 2 {
 		return append(dst, h.PeekCanonical(key)...)
 	}
 	return joinAll(dst, h.PeekAll(name))

@@ -93,6 +93,7 @@ func TestForwardWire(t *testing.T) {
 		cfg        UpstreamConfig
 		req        string
 		queryArgs  bool // the handler read the query through ctx.QueryArgs
+		stage      func(h *fasthttp.RequestHeader) // a stage before Forward, setting fields
 		wantReq    string
 		wantAnswer string
 	}{{
@@ -122,6 +123,19 @@ func TestForwardWire(t *testing.T) {
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\nX-Real-Ip: 192.0.2.1\r\n" +
 			"X-Request-Id: 00000000000000000000000000000000\r\nX-Forwarded-For: 203.0.113.7, 198.51.100.2, 192.0.2.1\r\n" +
 			"X-Forwarded-Host: api.example.com\r\nX-Forwarded-Proto: http\r\nForwarded: for=203.0.113.7, for=198.51.100.2, for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+	}, {
+		// A stage before (an identity header) may set a forwarding field
+		// the client did not send: it is appended to as a client's is.
+		name: "forwarding fields set by a stage",
+		req:  "GET /v1/pets/42 HTTP/1.1\r\nHost: api.example.com\r\n" + id + "\r\n",
+		stage: func(h *fasthttp.RequestHeader) {
+			h.Set("Forwarded", "for=alice")
+			h.Set("X-Forwarded-For", "198.51.100.9")
+		},
+		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\n" + id +
+			"Forwarded: for=alice, for=192.0.2.1;host=api.example.com;proto=http\r\n" +
+			"X-Forwarded-For: 198.51.100.9, 192.0.2.1\r\nX-Real-Ip: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
+			"X-Forwarded-Host: api.example.com\r\n\r\n",
 	}, {
 		name: "address claims and hop-by-hop",
 		req: "GET /v1/pets/42 HTTP/1.1\r\nHost: api.example.com\r\nX-Real-IP: 10.0.0.1\r\nTrue-Client-IP: 10.0.0.2\r\n" +
@@ -168,6 +182,9 @@ func TestForwardWire(t *testing.T) {
 			if strings.Contains(tt.name, "twice") {
 				// An invalid id is replaced; pin it so the bytes compare.
 				ctx.Request.Header.Set(requestid.Header, "00000000000000000000000000000000")
+			}
+			if tt.stage != nil {
+				tt.stage(&ctx.Request.Header)
 			}
 			if tt.queryArgs {
 				ctx.QueryArgs().Len()
