@@ -92,7 +92,7 @@ func TestForwardWire(t *testing.T) {
 		name       string
 		cfg        UpstreamConfig
 		req        string
-		queryArgs  bool // the handler read the query through ctx.QueryArgs
+		queryArgs  bool                            // the handler read the query through ctx.QueryArgs
 		stage      func(h *fasthttp.RequestHeader) // a stage before Forward, setting fields
 		wantReq    string
 		wantAnswer string
