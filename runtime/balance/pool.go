@@ -393,8 +393,8 @@ func (p *Pool) score(k uint64, s *slot) float64 {
 	return float64(s.weight) / -math.Log(u)
 }
 
-// Start records a call to target i beginning and returns its start time for
-// Done.
+// Start records a call to target i beginning and returns what Done needs
+// of its start: its time, when the pool keeps latency averages.
 func (p *Pool) Start(i int) int64 {
 	p.slots[i].inflight.Add(1)
 	p.total.Add(1)
