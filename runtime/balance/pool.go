@@ -98,6 +98,11 @@ type Pool struct {
 	weightedHash bool
 	epoch        time.Time
 	ejections    *atomic.Int64 // Config.Ejections, or nil
+
+	// latency is set when Pick reads the targets' latency averages (P2CEWMA
+	// over two targets or more); no other reader has them, so without it
+	// Start and a successful Done read no clock and keep no average.
+	latency bool
 }
 
 // slot is one target's state, padded to a cache line of its own: every call
@@ -149,6 +154,7 @@ func NewPool(targets []Target, cfg Config) (*Pool, error) {
 		p.smooth = newSmooth(targets)
 	}
 	p.weightedHash = p.policy == Hash && !equal
+	p.latency = p.policy == P2CEWMA && len(targets) > 1
 	return p, nil
 }
 
@@ -387,12 +393,24 @@ func (p *Pool) score(k uint64, s *slot) float64 {
 	return float64(s.weight) / -math.Log(u)
 }
 
-// Start records a call to target i beginning and returns its start time for
-// Done.
+// Start records a call to target i beginning and returns what Done needs
+// of its start: its time, when the pool keeps latency averages.
 func (p *Pool) Start(i int) int64 {
 	p.slots[i].inflight.Add(1)
 	p.total.Add(1)
+	if !p.latency {
+		return 0
+	}
 	return p.now()
+}
+
+// StartAt is Start for a call that begins at at, a time the caller has just
+// read from the clock (with its monotonic reading), so that the call costs
+// no second reading.
+func (p *Pool) StartAt(i int, at time.Time) int64 {
+	p.slots[i].inflight.Add(1)
+	p.total.Add(1)
+	return int64(at.Sub(p.epoch))
 }
 
 // Done records the end of a call Start began: its latency feeds the average
@@ -401,12 +419,15 @@ func (p *Pool) Done(i int, start int64, failed bool) {
 	s := &p.slots[i]
 	s.inflight.Add(-1)
 	p.total.Add(-1)
-	now := p.now()
-	rtt := now - start
-	if failed && rtt < int64(failurePenalty) {
-		rtt = int64(failurePenalty)
+	var now int64
+	if p.latency {
+		now = p.now()
+		rtt := now - start
+		if failed && rtt < int64(failurePenalty) {
+			rtt = int64(failurePenalty)
+		}
+		p.observe(s, now, rtt)
 	}
-	p.observe(s, now, rtt)
 	if !failed {
 		if s.fails.Load() != 0 {
 			s.fails.Store(0)
@@ -421,6 +442,9 @@ func (p *Pool) Done(i int, start int64, failed bool) {
 	}
 	if p.passive.ConsecutiveFailures == 0 {
 		return
+	}
+	if !p.latency {
+		now = p.now()
 	}
 	if s.fails.Add(1) < int32(p.passive.ConsecutiveFailures) || s.until.Load() > now {
 		return

@@ -111,7 +111,7 @@ func BenchmarkScanFields(b *testing.B) {
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, claims, hop, ok := scanFields(raw); !ok || claims || hop {
+		if _, claims, hop, _, ok := scanFields(raw); !ok || claims || hop {
 			b.Fatal("misread")
 		}
 	}

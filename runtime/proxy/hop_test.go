@@ -25,13 +25,13 @@ func TestScanFieldsHop(t *testing.T) {
 		{"X-Upgrade: no\r\nTea: no\r\n\r\n", false},
 		{"Host: h\r\n\r\nUpgrade: after the block\r\n", false},
 	} {
-		if _, _, hop, _ := scanFields([]byte(tt.raw)); hop != tt.hop {
+		if _, _, hop, _, _ := scanFields([]byte(tt.raw)); hop != tt.hop {
 			t.Errorf("scanFields(%q): hop %v, want %v", tt.raw, hop, tt.hop)
 		}
 	}
 	for _, k := range hopByHop { // every name of the list, whatever its length
 		raw := "Host: h\r\n" + strings.ToLower(string(k)) + ": x\r\n\r\n"
-		if _, _, hop, _ := scanFields([]byte(raw)); !hop {
+		if _, _, hop, _, _ := scanFields([]byte(raw)); !hop {
 			t.Errorf("scanFields(%q): hop false, want true", raw)
 		}
 	}

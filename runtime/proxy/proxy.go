@@ -156,6 +156,8 @@ type target struct {
 	client *fasthttp.HostClient
 	prefix []byte // scheme://host[:port][/base], the upstream URI minus path and query
 	scheme []byte
+	host   []byte // host[:port] as fasthttp's URI holds it once parsed
+	base   []byte // the base path, without a trailing slash
 }
 
 // NewUpstream validates every target URL (scheme http or https, a host, an
@@ -343,9 +345,18 @@ func newTarget(raw string, timeout time.Duration, tlsConfig *tls.Config, maxBody
 	// EscapedPath keeps the base path as written; a trailing slash is dropped
 	// because the caller's path starts with one.
 	base := strings.TrimRight(pu.EscapedPath(), "/")
+	prefix := []byte(pu.Scheme + "://" + pu.Host + base)
+	// The host as fasthttp's parse of the whole URI leaves it (lower case,
+	// checked), which is what call puts in the request's URI.
+	var fu fasthttp.URI
+	if err := fu.Parse(nil, prefix); err != nil {
+		return target{}, errors.New("bad host")
+	}
 	return target{
-		prefix: []byte(pu.Scheme + "://" + pu.Host + base),
+		prefix: prefix,
 		scheme: []byte(pu.Scheme),
+		host:   append([]byte(nil), fu.Host()...),
+		base:   []byte(base),
 		client: &fasthttp.HostClient{
 			Addr:  addr,
 			IsTLS: pu.Scheme == "https",
@@ -415,6 +426,9 @@ type state struct {
 	uri, origURI, origHost, conn, val []byte
 	proto                             []byte                  // the client's HTTP version when it is not 1.1
 	pre                               fasthttp.ResponseHeader // headers set before Forward (CORS, rate limit, request id)
+
+	lines forwardedLines // the client's forwarding fields, from scanFields
+	fwd   []byte         // the Forwarded value setForwarded builds
 }
 
 var statePool = sync.Pool{New: func() any { return new(state) }}
@@ -452,7 +466,7 @@ func (u *Upstream) ForwardFor(ctx *fasthttp.RequestCtx, path []byte, timeout tim
 func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.Duration, key []byte) bool {
 	requestid.Ensure(ctx)
 	req, resp := &ctx.Request, &ctx.Response
-	bad, claims, hop, ok := scanFields(req.Header.RawHeaders())
+	bad, claims, hop, lines, ok := scanFields(req.Header.RawHeaders())
 	if !ok {
 		refuseFieldName(ctx, bad)
 		return false
@@ -465,7 +479,8 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	if timeout <= 0 {
 		timeout = u.timeout
 	}
-	deadline := time.Now().Add(timeout)
+	begun := time.Now()
+	deadline := begun.Add(timeout)
 	var tried balance.Tried
 	i := set.pool.Pick(&tried, key)
 	if i < 0 {
@@ -488,6 +503,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		u.budget.Deposit()
 	}
 	s := statePool.Get().(*state)
+	s.lines = lines
 
 	// Capture what the rewrite overwrites: fasthttp reuses the buffers.
 	s.origURI = append(s.origURI[:0], req.Header.RequestURI()...)
@@ -528,7 +544,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	var err error
 	for attempt := 1; ; attempt++ {
 		tried.Add(i)
-		err = u.call(ctx, set, i, path, s, deadline)
+		err = u.call(ctx, set, i, path, s, begun, deadline)
 		if !u.retry(ctx, err, attempt) {
 			break
 		}
@@ -544,6 +560,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		}
 		i = next
 		resp.Reset()
+		begun = time.Time{}
 	}
 
 	recordSpan(ctx, u.name, set.targets[i].prefix, deadline.Add(-timeout), err) // spans.go
@@ -572,26 +589,42 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 }
 
 // call sends the request to target i of set and tells its pool how it
-// went: a transport error or a 5xx counts against the target.
-func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []byte, s *state, deadline time.Time) error {
+// went: a transport error or a 5xx counts against the target. begun is when
+// Forward read the clock for the deadline, for the first attempt (its
+// latency then includes the few microseconds of header work before it);
+// zero, for a retry, reads the clock again.
+func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []byte, s *state, begun, deadline time.Time) error {
 	req, resp := &ctx.Request, &ctx.Response
 	t := &set.targets[i]
-	s.uri = append(s.uri[:0], t.prefix...)
+	// The server parsed the client's URI before the handler ran; its parts
+	// are replaced in place rather than a new URI set and parsed again
+	// (the whole of it, its host checked anew, and the next request's host
+	// memo in fasthttp's URI lost). Request.Write puts the URI's host in
+	// Host and writes its path and query as the request target. The scheme
+	// is set because a TLS client connection would otherwise force https
+	// onto a plain-http upstream; user info from an absolute-form target
+	// would become an Authorization field; the query is set again as the
+	// client sent it, since one the handler parsed would be written from
+	// its parsed arguments, re-encoded.
+	uri := req.URI()
+	uri.SetSchemeBytes(t.scheme)
+	uri.SetHostBytes(t.host)
+	s.uri = append(s.uri[:0], t.base...)
 	s.uri = append(s.uri, path...)
-	if q := ctx.URI().QueryString(); len(q) > 0 {
-		s.uri = append(s.uri, '?')
-		s.uri = append(s.uri, q...)
-	}
-	req.SetRequestURIBytes(s.uri)
-	// An absolute URI carries the target's host, which Request.Write puts
-	// in Host. The scheme is set again because a TLS client connection
-	// would otherwise force https onto a plain-http upstream.
-	req.URI().SetSchemeBytes(t.scheme)
+	uri.SetPathBytes(s.uri)
+	uri.SetQueryStringBytes(uri.QueryString())
+	uri.SetUsernameBytes(nil)
+	uri.SetPasswordBytes(nil)
 	if u.clientHost {
 		req.UseHostHeader = true
 		req.Header.SetHostBytes(s.origHost)
 	}
-	start := set.pool.Start(i)
+	var start int64
+	if begun.IsZero() {
+		start = set.pool.Start(i)
+	} else {
+		start = set.pool.StartAt(i, begun)
+	}
 	err := t.client.DoDeadline(req, resp, deadline)
 	code := resp.StatusCode()
 	set.pool.Done(i, start, err != nil || code == 500 || code == 502 || code == 503 || code == 504)
@@ -742,6 +775,13 @@ func restore(dst, pre *fasthttp.ResponseHeader) {
 // possibly spread over several header lines, are joined into one so that the
 // append is not lost on a second line. A client's X-Real-IP must be gone
 // already (Forward drops it).
+//
+// Every Del and PeekAll normalizes its name and scans the whole header, so
+// they are made only for the fields s.lines says the client sent several
+// lines of: one line, the client's or one a stage before set, is read with
+// a look-up and replaced in place. The gateway's own code sets fields and
+// never adds a second line of one, so the client's block is where several
+// can come from.
 func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	h := &ctx.Request.Header
 	ip, _ := netip.AddrFromSlice(ctx.RemoteIP())
@@ -750,57 +790,73 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	if ctx.IsTLS() {
 		proto = protoHTTPS
 	}
+	l := &s.lines
 
-	v := ip.AppendTo(s.val[:0])
-	h.SetCanonical(hXRealIP, v)
+	// Both appended values are built before any field is deleted: fasthttp
+	// deletes a field by moving the last one into its place, which would
+	// reorder the lines of a name read after it.
+	xff := appendLines(s.val[:0], h, hXForwardedFor, fasthttp.HeaderXForwardedFor, l.of(l.forwardedFor))
+	if len(xff) > 0 {
+		xff = append(xff, commaSpace...)
+	}
+	ipAt := len(xff)
+	xff = ip.AppendTo(xff)
+
+	fwd := appendLines(s.fwd[:0], h, hForwarded, fasthttp.HeaderForwarded, l.of(l.fwd))
+	if len(fwd) > 0 {
+		fwd = append(fwd, commaSpace...)
+	}
+	fwd = append(fwd, "for="...)
+	if ip.Is6() {
+		fwd = append(fwd, `"[`...)
+		fwd = append(fwd, xff[ipAt:]...)
+		fwd = append(fwd, `]"`...)
+	} else {
+		fwd = append(fwd, xff[ipAt:]...)
+	}
+	if len(s.origHost) > 0 {
+		fwd = append(fwd, ";host="...)
+		fwd = appendTokenOrQuoted(fwd, s.origHost)
+	}
+	fwd = append(fwd, ";proto="...)
+	fwd = append(fwd, proto...)
 
 	// The names are canonical, so SetCanonical skips normalizing them; it
-	// replaces the first line only, so a client's lines go first (for
-	// X-Forwarded-For and Forwarded, only when there are several, their
-	// values being kept): a second line would reach the upstream as the
-	// client wrote it.
-	prev := h.PeekAll(fasthttp.HeaderXForwardedFor)
-	v = joinAll(v[:0], prev)
-	if len(v) > 0 {
-		v = append(v, commaSpace...)
-	}
-	v = ip.AppendTo(v)
-	if len(prev) > 1 {
+	// replaces the first line only, so several lines of a field go first.
+	h.SetCanonical(hXRealIP, xff[ipAt:])
+	if l.of(l.forwardedFor) > 1 {
 		h.DelBytes(hXForwardedFor)
 	}
-	h.SetCanonical(hXForwardedFor, v)
-
-	h.DelBytes(hXForwardedProto)
+	h.SetCanonical(hXForwardedFor, xff)
+	if l.of(l.proto) > 1 {
+		h.DelBytes(hXForwardedProto)
+	}
 	h.SetCanonical(hXForwardedProto, proto)
-	h.DelBytes(hXForwardedHost)
 	if len(s.origHost) > 0 {
+		if l.of(l.host) > 1 {
+			h.DelBytes(hXForwardedHost)
+		}
 		h.SetCanonical(hXForwardedHost, s.origHost)
-	}
-
-	prev = h.PeekAll(fasthttp.HeaderForwarded)
-	v = joinAll(v[:0], prev)
-	if len(v) > 0 {
-		v = append(v, commaSpace...)
-	}
-	v = append(v, "for="...)
-	if ip.Is6() {
-		v = append(v, `"[`...)
-		v = ip.AppendTo(v)
-		v = append(v, `]"`...)
 	} else {
-		v = ip.AppendTo(v)
+		h.DelBytes(hXForwardedHost) // no Host to vouch for (HTTP/1.0): none at all
 	}
-	if len(s.origHost) > 0 {
-		v = append(v, ";host="...)
-		v = appendTokenOrQuoted(v, s.origHost)
-	}
-	v = append(v, ";proto="...)
-	v = append(v, proto...)
-	if len(prev) > 1 {
+	if l.of(l.fwd) > 1 {
 		h.DelBytes(hForwarded)
 	}
-	h.SetCanonical(hForwarded, v)
-	s.val = v
+	h.SetCanonical(hForwarded, fwd)
+	s.val, s.fwd = xff, fwd
+}
+
+// appendLines appends the value of the field named key (canonical; name is
+// the same for PeekAll) to dst: with n under 2 lines from the client, the
+// one value a look-up finds (a stage before, such as an identity header,
+// may have set one the client did not send), else every line's joined by
+// ", ".
+func appendLines(dst []byte, h *fasthttp.RequestHeader, key []byte, name string, n uint8) []byte {
+	if n < 2 {
+		return append(dst, h.PeekCanonical(key)...)
+	}
+	return joinAll(dst, h.PeekAll(name))
 }
 
 func joinAll(dst []byte, vs [][]byte) []byte {
@@ -851,17 +907,20 @@ var tchar = func() (t [256]bool) {
 // scanFields reads a header block as the client sent it (the lines after
 // the request line) and reports, when some field name is not a token, that
 // name (up to its colon) and ok false; whether a field claims the client's
-// address (addressClaims); and whether one is hop-by-hop (hopByHop), so
-// that Forward looks for those only when there are some. An empty block, a
-// request built in memory rather than read, is assumed to hold both, since
-// its fields cannot be told from the block.
+// address (addressClaims); whether one is hop-by-hop (hopByHop), so that
+// Forward looks for those only when there are some; and how many lines of
+// each forwarding field there are, so that setForwarded deletes and joins
+// only what is there. An empty block, a request built in memory rather
+// than read, is assumed to hold all of them, since its fields cannot be
+// told from the block.
 //
 // fasthttp already refuses most malformed lines (no colon, a space before
 // the colon, control characters), but keeps a name with a space inside;
 // checking every byte of every name here does not depend on which.
-func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
+func scanFields(raw []byte) (bad []byte, claims, hop bool, lines forwardedLines, ok bool) {
+	lines.known = true
 	if len(raw) == 0 {
-		return nil, true, true, true
+		return nil, true, true, forwardedLines{}, true
 	}
 	for len(raw) > 0 && raw[0] != '\r' && raw[0] != '\n' { // a blank line ends the block
 		if raw[0] != ' ' && raw[0] != '\t' { // else obs-fold: more of the previous value
@@ -874,7 +933,7 @@ func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
 				for end < len(raw) && raw[end] != ':' && raw[end] != '\r' && raw[end] != '\n' {
 					end++
 				}
-				return raw[:end], claims, hop, false
+				return raw[:end], claims, hop, lines, false
 			}
 			// EqualFold walks runes; the length rules most names out first.
 			if !claims {
@@ -886,6 +945,10 @@ func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
 					hop = anyName(raw[:n], hopByHop)
 				}
 			}
+			switch n { // the lengths of the forwarding fields' names
+			case 9, 15, 16, 17:
+				lines.count(raw[:n])
+			}
 			raw = raw[n+1:]
 		}
 		i := bytes.IndexByte(raw, '\n')
@@ -894,7 +957,43 @@ func scanFields(raw []byte) (bad []byte, claims, hop, ok bool) {
 		}
 		raw = raw[i+1:]
 	}
-	return nil, claims, hop, true
+	return nil, claims, hop, lines, true
+}
+
+// forwardedLines counts the client's lines of each field setForwarded
+// writes, up to two (two means several). Its zero value is "unknown", which
+// setForwarded treats as several of each, as for a request built in memory.
+type forwardedLines struct {
+	known                          bool
+	forwardedFor, proto, host, fwd uint8
+}
+
+// count adds a line named name, when it is one of the forwarding fields.
+func (l *forwardedLines) count(name []byte) {
+	var c *uint8
+	switch {
+	case len(name) == len(hXForwardedFor) && bytes.EqualFold(name, hXForwardedFor):
+		c = &l.forwardedFor
+	case len(name) == len(hXForwardedProto) && bytes.EqualFold(name, hXForwardedProto):
+		c = &l.proto
+	case len(name) == len(hXForwardedHost) && bytes.EqualFold(name, hXForwardedHost):
+		c = &l.host
+	case len(name) == len(hForwarded) && bytes.EqualFold(name, hForwarded):
+		c = &l.fwd
+	default:
+		return
+	}
+	if *c < 2 {
+		*c++
+	}
+}
+
+// of returns the count for n lines, several when the block was not read.
+func (l *forwardedLines) of(n uint8) uint8 {
+	if !l.known {
+		return 2
+	}
+	return n
 }
 
 // anyName reports whether name is one of names, in any case.

@@ -643,7 +643,7 @@ func TestScanFields(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			bad, claims, _, ok := scanFields([]byte(tt.raw))
+			bad, claims, _, _, ok := scanFields([]byte(tt.raw))
 			wantOK := tt.bad == "" && tt.name != "empty name"
 			if ok != wantOK || string(bad) != tt.bad || claims != tt.claims {
 				t.Fatalf("scanFields(%q) = %q, claims %v, ok %v; want %q, %v, %v", tt.raw, bad, claims, ok, tt.bad, tt.claims, wantOK)

@@ -9,6 +9,7 @@
 package requestid
 
 import (
+	"bytes"
 	"math/rand/v2"
 
 	"github.com/valyala/fasthttp"
@@ -41,7 +42,13 @@ func Ensure(ctx *fasthttp.RequestCtx) []byte {
 		ctx.Response.Header.SetCanonical(headerKey, buf[:])
 		return ctx.Request.Header.PeekCanonical(headerKey)
 	}
-	ctx.Response.Header.SetCanonical(headerKey, id)
+	// A proxied request is ensured twice, by the server and by the proxy:
+	// the second time the answer has the id already, and a look costs less
+	// than setting it again (copying it, checking it for line breaks and
+	// scanning the header).
+	if !bytes.Equal(ctx.Response.Header.PeekCanonical(headerKey), id) {
+		ctx.Response.Header.SetCanonical(headerKey, id)
+	}
 	return id
 }
 

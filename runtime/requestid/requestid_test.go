@@ -61,6 +61,22 @@ func TestEnsure(t *testing.T) {
 	}
 }
 
+// TestEnsureAgainAfterChange checks that a second Ensure, which skips
+// setting the answer's id when it is already the request's, still sets it
+// when the request's id changed in between.
+func TestEnsureAgainAfterChange(t *testing.T) {
+	ctx := &fasthttp.RequestCtx{}
+	ctx.Request.Header.Set(Header, "first-id")
+	Ensure(ctx)
+	ctx.Request.Header.Set(Header, "second-id")
+	if got := string(Ensure(ctx)); got != "second-id" {
+		t.Fatalf("Ensure gave %q, want second-id", got)
+	}
+	if got := string(ctx.Response.Header.Peek(Header)); got != "second-id" {
+		t.Fatalf("response header %q, want second-id", got)
+	}
+}
+
 func TestGenerateUnique(t *testing.T) {
 	seen := make(map[[32]byte]bool)
 	var id [32]byte
@@ -81,6 +97,20 @@ func BenchmarkEnsure(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			ctx.Request.Header.Del(Header)
+			Ensure(ctx)
+		}
+	})
+	// twice is a proxied request as the gateway handles it: the server
+	// ensures the client's id, then the proxy again before forwarding.
+	b.Run("twice", func(b *testing.B) {
+		var in fasthttp.RequestHeader
+		in.Set(Header, "0123456789abcdef0123456789abcdef")
+		ctx := &fasthttp.RequestCtx{}
+		b.ReportAllocs()
+		for b.Loop() {
+			in.CopyTo(&ctx.Request.Header)
+			ctx.Response.Header.Reset()
+			Ensure(ctx)
 			Ensure(ctx)
 		}
 	})
