@@ -122,6 +122,6 @@ while read -r gwall gcpu lines doc; do
 		if ((${#marks[@]} > 1)); then goal+=", ${marks[1]}"; fi
 	fi
 	echo "| $doc | $gwall | $gcpu | $bwall | $bcpu | $lines | $goal |"
-done <"$results" | head -n "$top"
+done < <(head -n "$top" "$results") # not "| head": with pipefail the loop's SIGPIPE failed the run
 echo
 echo "$total documents generated; $(awk '$1 >= 5' "$results" | wc -l) took 5 s or more."
