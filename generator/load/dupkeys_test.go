@@ -45,3 +45,38 @@ func TestDuplicateKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestBooleanRequiredInSchema: a schema's required: true (the Swagger 2
+// spelling) is named at its key with what to write instead, not with
+// kin-openapi's "cannot construct !!bool into []string"; a parameter's
+// required: true is what OpenAPI asks and passes.
+func TestBooleanRequiredInSchema(t *testing.T) {
+	const src = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                name:
+                  type: string
+                  required: true
+      responses:
+        "200": {description: ok}
+`
+	_, diags := Load(write(t, t.TempDir(), "a.yaml", src))
+	got := diags.String()
+	if want := "a.yaml:17:19: required: true in a schema"; !strings.Contains(got, want) || strings.Contains(got, "cannot construct") {
+		t.Errorf("got\n%s\nwant %q and no kin-openapi message", got, want)
+	}
+	if strings.Count(got, "required: true in a schema") != 1 {
+		t.Errorf("the parameter's or the request body's required was reported too:\n%s", got)
+	}
+}

@@ -300,6 +300,9 @@ func readLocalOnly(kl *openapi3.Loader, u *url.URL) ([]byte, error) {
 // one of them is not repeated.
 func (l *loader) loadError(err error, refsOK bool) {
 	msg := cleanKinMessage(err.Error())
+	if strings.Contains(msg, "into []string") && l.booleanRequired() {
+		return
+	}
 	var best *yaml.Node
 	walk(l.root, func(n *yaml.Node, _ []string) bool {
 		if k, v := entry(n, "$ref"); k != nil && v.Kind == yaml.ScalarNode && v.Value != "" && strings.Contains(err.Error(), v.Value) {
@@ -332,6 +335,32 @@ func (l *loader) loadError(err error, refsOK bool) {
 		}
 	}
 	l.diags.Errorf(pos, "%s", strings.TrimPrefix(msg, "yaml error: yaml: "))
+}
+
+// booleanRequired reports each schema that says required: true (or
+// false), the Swagger 2 and JSON Schema draft 3 spelling, which kin-openapi
+// refuses as "cannot construct !!bool into []string". Parameters, headers
+// and request bodies do take a boolean required; a mapping with in, name,
+// content or schema beside it is one of those and is left alone. Called
+// only once kin-openapi has refused the document, so a valid one is never
+// searched.
+func (l *loader) booleanRequired() bool {
+	found := false
+	walk(l.root, func(n *yaml.Node, _ []string) bool {
+		k, v := entry(n, "required")
+		if k == nil || v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
+			return true
+		}
+		for _, other := range []string{"in", "name", "content", "schema"} {
+			if ok, _ := entry(n, other); ok != nil {
+				return true
+			}
+		}
+		l.diags.Errorf(l.pos(k), "required: %s in a schema: a schema's required is the list of its properties that must be present (OpenAPI 3, JSON Schema); to require this property, name it in its parent object's required list, e.g. required: [name]", v.Value)
+		found = true
+		return true
+	})
+	return found
 }
 
 var (
