@@ -357,10 +357,15 @@ func (d *Decoder) forward(v *yaml.Node, path string) Forward {
 }
 
 // reservedHeaders are headers an identity may not be forwarded in: they
-// carry the request itself, or credentials.
+// carry the request itself or credentials, or the proxy sets or removes
+// them on every request (runtime/proxy: forwarding, request id, trace
+// context, other claims of the client's address, hop-by-hop fields), so an
+// identity there would be overwritten or dropped.
 var reservedHeaders = []string{"authorization", "connection", "content-length", "content-type", "cookie",
 	"host", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
-	"x-forwarded-for", "x-real-ip", "x-request-id"}
+	"x-forwarded-for", "x-real-ip", "x-request-id",
+	"forwarded", "x-forwarded-proto", "x-forwarded-host", "traceparent", "tracestate",
+	"true-client-ip", "x-client-ip", "x-cluster-client-ip", "keep-alive", "proxy-connection"}
 
 // headerName decodes a header name that an identity may be forwarded in.
 func (d *Decoder) headerName(v *yaml.Node, path string) Value[string] {
@@ -373,7 +378,7 @@ func (d *Decoder) headerName(v *yaml.Node, path string) Value[string] {
 		return Value[string]{}
 	}
 	if contains(reservedHeaders, strings.ToLower(h.V)) {
-		d.Diags.Errorf(h.Pos, "%s: %s carries the request itself; name a header of the gateway's own like X-Consumer", path, h.V)
+		d.Diags.Errorf(h.Pos, "%s: %s is reserved: it carries the request itself, or the gateway sets or removes it on every request; name a header of the gateway's own like X-Consumer", path, h.V)
 		return Value[string]{}
 	}
 	return h
