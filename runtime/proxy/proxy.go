@@ -516,6 +516,11 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	// hop-by-hop name, so it runs only when the client sent one, or the
 	// parser set Connection: close itself (an HTTP/1.0 request).
 	s.conn = s.conn[:0]
+	if hop || claims || req.Header.ConnectionClose() {
+		// The deletions below move the last field into a deleted one's
+		// place, which can reverse the lines of a field after it.
+		s.joinLines(&req.Header)
+	}
 	if hop || req.Header.ConnectionClose() {
 		s.conn = stripHopByHop(&req.Header, s.conn)
 	}
@@ -845,6 +850,36 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	}
 	h.SetCanonical(hForwarded, fwd)
 	s.val, s.fwd = xff, fwd
+}
+
+// joinLines makes the client's several lines of X-Forwarded-For, and of
+// Forwarded, one line each, their values joined in the client's order, so
+// that no deletion can reorder them: fasthttp deletes a field by moving
+// the last one into its place. setForwarded then finds one line of each.
+func (s *state) joinLines(h *fasthttp.RequestHeader) {
+	l := &s.lines
+	for _, f := range [...]struct {
+		key   []byte
+		name  string
+		count *uint8
+	}{
+		{hXForwardedFor, fasthttp.HeaderXForwardedFor, &l.forwardedFor},
+		{hForwarded, fasthttp.HeaderForwarded, &l.fwd},
+	} {
+		if l.of(*f.count) < 2 {
+			continue
+		}
+		vs := h.PeekAll(f.name)
+		if len(vs) < 2 {
+			continue
+		}
+		s.val = joinAll(s.val[:0], vs)
+		h.DelBytes(f.key)
+		h.SetCanonical(f.key, s.val)
+		if l.known {
+			*f.count = 1
+		}
+	}
 }
 
 // appendLines appends the value of the field named key (canonical; name is

@@ -144,6 +144,15 @@ func TestForwardWire(t *testing.T) {
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
 			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
 	}, {
+		// fasthttp deletes a field by moving the last one into its place:
+		// the claim's deletion must not reverse the lines of a field.
+		name: "address claim before a field's two lines",
+		req: "GET /v1/pets/42 HTTP/1.1\r\nHost: api.example.com\r\nX-Client-IP: 10.0.0.3\r\n" +
+			"X-Forwarded-For: 203.0.113.7\r\n" + id + "X-Forwarded-For: 198.51.100.2\r\n\r\n",
+		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\nX-Forwarded-For: 203.0.113.7, 198.51.100.2, 192.0.2.1\r\n" +
+			id + "X-Real-Ip: 192.0.2.1\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: api.example.com\r\n" +
+			"Forwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+	}, {
 		name: "HTTP/1.0",
 		req:  "GET /v1/pets/42 HTTP/1.0\r\nHost: api.example.com\r\n" + id + "\r\n",
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\n" + id +
