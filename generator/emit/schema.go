@@ -275,32 +275,14 @@ func (b *bodyGen) canonical(s *ir.Schema) string {
 		// out is merged with no other.
 		return fmt.Sprintf("%p", s)
 	}
-	c, _ := json.Marshal(withoutPos(tree))
+	// Positions and the schemas' titles and descriptions are documentation,
+	// not checks; json.Marshal sorts the maps' keys.
+	c, _ := json.Marshal(ir.WithoutKeys(tree, "pos", "title", "description"))
 	if b.canon == nil {
 		b.canon = map[*ir.Schema]string{}
 	}
 	b.canon[s] = string(c)
 	return string(c)
-}
-
-// withoutPos drops every "pos" member of a decoded JSON tree, and the
-// schemas' titles and descriptions; objects are maps, whose keys
-// json.Marshal sorts.
-func withoutPos(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		delete(x, "pos")
-		delete(x, "title") // documentation, not a check
-		delete(x, "description")
-		for k, e := range x {
-			x[k] = withoutPos(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = withoutPos(e)
-		}
-	}
-	return v
 }
 
 // fnKey is what one validator function checks, and how.

@@ -44,7 +44,10 @@ func paramsKey(o *ir.Operation) (string, bool) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return "", false
 	}
-	v = withoutDocs(v)
+	// The members that never change a check: positions, descriptions,
+	// titles, examples ("example" of a Param is a sample request's value; of
+	// a Schema, its documented example).
+	v = ir.WithoutKeys(v, "pos", "description", "title", "example")
 	var b bytes.Buffer
 	if err := json.NewEncoder(&b).Encode(v); err != nil { // map keys sorted
 		return "", false
@@ -63,25 +66,4 @@ func paramsKey(o *ir.Operation) (string, bool) {
 		b.WriteString(" " + strconv.Itoa(at))
 	}
 	return b.String(), true
-}
-
-// withoutDocs drops, at every level of a decoded JSON value, the members
-// that never change a check: positions, descriptions, titles, examples.
-// ("example" of a Param is a sample request's value; of a Schema, its
-// documented example.)
-func withoutDocs(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for _, k := range []string{"pos", "description", "title", "example"} {
-			delete(x, k)
-		}
-		for k, e := range x {
-			x[k] = withoutDocs(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = withoutDocs(e)
-		}
-	}
-	return v
 }
