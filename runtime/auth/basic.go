@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/valyala/fasthttp"
 	"golang.org/x/crypto/argon2"
@@ -23,6 +24,14 @@ import (
 // MaxCachedPasswords bounds the cache of verified basic credentials of one
 // scheme.
 const MaxCachedPasswords = 10000
+
+// BasicCacheTTL is how long a verified basic credential is remembered.
+// The cache key is a fast keyed hash: whoever reads the process's memory
+// (seed and keys) could test guessed passwords against it at the hash's
+// speed, not bcrypt's. Forgetting a credential a few minutes after it was
+// checked limits that to the users active in those minutes, and costs a
+// steady client one password hash per period.
+const BasicCacheTTL = 5 * time.Minute
 
 // BasicConfig configures an http basic scheme.
 type BasicConfig struct {
@@ -37,6 +46,9 @@ type BasicConfig struct {
 	Forward bool // send the consumer upstream in X-Consumer
 	// ConsumerHeader, when set, sends it in this header instead.
 	ConsumerHeader string
+	// Now is the clock the cache's ages are read from; nil means the
+	// package's coarse clock (tests set it).
+	Now func() time.Time
 }
 
 // Basic checks "Authorization: Basic" credentials against password
@@ -59,8 +71,15 @@ type basicMaterial struct {
 	dummy passwordHash
 
 	mu    sync.RWMutex
-	cache map[tokenHash]string // the header value's hash -> the user
+	cache map[tokenHash]remembered // the header value's hash -> the user
 	seeds [2]maphash.Seed
+}
+
+// remembered is a basic credential that verified: its user, and until when
+// (unix seconds) it passes without its password hash being paid again.
+type remembered struct {
+	user  string
+	until int64
 }
 
 // passwordHash is a parsed hash line: bcrypt's whole string, or
@@ -95,7 +114,7 @@ func (b *Basic) Reload() error {
 	if err != nil {
 		return fmt.Errorf("auth: scheme %s: users from %s: %w", b.cfg.Scheme, b.cfg.Users, err)
 	}
-	m := &basicMaterial{users: users, cache: map[tokenHash]string{}, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	m := &basicMaterial{users: users, cache: map[tokenHash]remembered{}, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	for _, h := range users { // the dummy costs what a real one does
 		m.dummy = h
 		break
@@ -217,27 +236,42 @@ func (b *Basic) Check(v *Verdict) bool {
 	}
 	m := b.mat.Load()
 	h := tokenHash{maphash.Bytes(m.seeds[0], cred), maphash.Bytes(m.seeds[1], cred)}
+	now := b.now()
 	m.mu.RLock()
-	user, ok := m.cache[h]
+	e, ok := m.cache[h]
 	m.mu.RUnlock()
-	if !ok {
-		if user, ok = m.verify(cred); !ok {
+	if !ok || now >= e.until {
+		user, ok := m.verify(cred)
+		if !ok {
 			v.note(b, invalid, nil)
 			return false
 		}
+		e = remembered{user: user, until: now + int64(BasicCacheTTL/time.Second)}
 		m.mu.Lock()
 		if len(m.cache) >= MaxCachedPasswords {
-			for k := range m.cache { // a random entry
-				delete(m.cache, k)
-				break
+			for k, old := range m.cache { // a random entry, the forgotten first
+				if old.until <= now || len(m.cache) >= MaxCachedPasswords {
+					delete(m.cache, k)
+				}
+				if len(m.cache) < MaxCachedPasswords {
+					break
+				}
 			}
 		}
-		m.cache[h] = user
+		m.cache[h] = e
 		m.mu.Unlock()
 	}
 	v.note(b, passed, nil)
-	v.accept(user)
+	v.accept(e.user)
 	return true
+}
+
+// now is the time in unix seconds that the cache's entries are aged by.
+func (b *Basic) now() int64 {
+	if b.cfg.Now != nil {
+		return b.cfg.Now().Unix()
+	}
+	return coarseNow()
 }
 
 // verify decodes cred and checks its password, paying the hash.

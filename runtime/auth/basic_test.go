@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -164,4 +165,38 @@ func BenchmarkBasic(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestBasicForgets: a remembered credential passes without its password
+// hash until BasicCacheTTL after it was checked, then pays the hash again.
+// The users' hashes are changed behind the cache's back, which a reload
+// never does (it replaces the cache too), to see which path answered.
+func TestBasicForgets(t *testing.T) {
+	b, _ := newBasic(t, "alice:"+bcryptLine(t, "wonderland")+"\n")
+	now := time.Unix(1_800_000_000, 0)
+	b.cfg.Now = func() time.Time { return now }
+	check := func() bool {
+		ctx := reqWith("Authorization", basicHeader("alice", "wonderland"))
+		var v Verdict
+		return v.Begin(ctx) && v.Alt() && b.Check(&v)
+	}
+	if !check() {
+		t.Fatal("refused the right password")
+	}
+	m := b.mat.Load()
+	m.users["alice"] = passwordHash{bcrypt: []byte(bcryptLine(t, "changed"))}
+	for _, c := range []struct {
+		after time.Duration
+		pass  bool
+	}{
+		{time.Minute, true},
+		{BasicCacheTTL - time.Second, true},
+		{BasicCacheTTL, false},
+		{BasicCacheTTL + time.Minute, false},
+	} {
+		now = time.Unix(1_800_000_000, 0).Add(c.after)
+		if got := check(); got != c.pass {
+			t.Errorf("%v after the check: passed %v, want %v", c.after, got, c.pass)
+		}
+	}
 }
