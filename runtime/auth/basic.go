@@ -248,16 +248,7 @@ func (b *Basic) Check(v *Verdict) bool {
 		}
 		e = remembered{user: user, until: now + int64(BasicCacheTTL/time.Second)}
 		m.mu.Lock()
-		if len(m.cache) >= MaxCachedPasswords {
-			for k, old := range m.cache { // a random entry, the forgotten first
-				if old.until <= now || len(m.cache) >= MaxCachedPasswords {
-					delete(m.cache, k)
-				}
-				if len(m.cache) < MaxCachedPasswords {
-					break
-				}
-			}
-		}
+		makeRoom(m.cache, MaxCachedPasswords, func(old remembered) bool { return old.until <= now })
 		m.cache[h] = e
 		m.mu.Unlock()
 	}

@@ -118,12 +118,7 @@ func (in *Introspection) verify(tok []byte) (verified, bool) {
 		e.exp = until // remembered for TTL at most
 	}
 	in.mu.Lock()
-	if len(in.cache) >= MaxCachedTokens {
-		for k := range in.cache {
-			delete(in.cache, k)
-			break
-		}
-	}
+	makeRoom(in.cache, MaxCachedTokens, func(old verified) bool { return old.exp <= now.Unix() })
 	in.cache[h] = e
 	in.mu.Unlock()
 	return e, true

@@ -331,16 +331,7 @@ func (j *JWT) verify(tok []byte) (verified, bool) {
 	// A set fetched meanwhile starts its own cache; this entry, in the
 	// set it replaced, goes with it.
 	m.mu.Lock()
-	if len(m.cache) >= MaxCachedTokens {
-		for k, old := range m.cache { // a random entry, the expired first
-			if old.exp <= now || len(m.cache) >= MaxCachedTokens {
-				delete(m.cache, k)
-			}
-			if len(m.cache) < MaxCachedTokens {
-				break
-			}
-		}
-	}
+	makeRoom(m.cache, MaxCachedTokens, func(old verified) bool { return old.exp <= now })
 	m.cache[h] = e
 	m.mu.Unlock()
 	return e, true
