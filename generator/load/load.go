@@ -182,7 +182,9 @@ func (l *loader) load() *Document {
 // parse reads data as YAML (which covers JSON) into a node tree.
 func (l *loader) parse(data []byte) (*yaml.Node, bool) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if d, ok := parseJSON(data); ok {
+		doc = *d
+	} else if err := yaml.Unmarshal(data, &doc); err != nil {
 		var le *yaml.LoadError
 		if errors.As(err, &le) {
 			l.diags.Errorf(diag.Pos{File: l.file, Line: le.Mark.Line, Col: max(le.Mark.Column, 1)}, "syntax error: %s", le.Message)
