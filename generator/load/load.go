@@ -5,6 +5,7 @@
 package load
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -139,13 +140,18 @@ func (l *loader) load() *Document {
 		l.diags.Errorf(diag.Pos{File: l.file}, "cannot read spec: %v", unwrapPathError(err))
 		return nil
 	}
-	// kin-openapi parses the file again, on its own: that takes as long as
-	// parse and the passes below together on a large document, and it
-	// needs the file as resolveRefs leaves it, which for most documents
-	// is the file as written. So it starts at once on another CPU, and
-	// the result is used only when resolveRefs changed nothing.
-	early := l.kinLoadAsync()
-	defer early.wait()
+	// kin-openapi parses the file again, on its own, and needs it as
+	// resolveRefs leaves it. A 3.0 document is almost never edited, so its
+	// parse starts at once on another CPU and its result is kept when
+	// resolveRefs changed nothing. A 3.1 document usually is (a $ref with
+	// asserting siblings is wrapped), and a parse of the file as written
+	// would be thrown away: its parse waits for resolveRefs. Either way
+	// checkRefs and decodeGateway run beside it.
+	var kin *kinAsync
+	if !looks31(data) {
+		kin = l.kinLoadAsync(nil)
+		defer kin.wait()
+	}
 	root, ok := l.parse(data)
 	if !ok {
 		return nil
@@ -157,18 +163,24 @@ func (l *loader) load() *Document {
 		return nil
 	}
 	l.data = l.resolveRefs(data, version)
+	if kin == nil {
+		kin = l.kinLoadAsync(l.data)
+		defer kin.wait()
+	} else if l.data != nil {
+		kin = l.kinLoadAsync(l.data) // the early parse is wasted
+		defer kin.wait()
+	}
 	refsOK := l.checkRefs()
+	gw := l.decodeGateway()
 
 	var t *openapi3.T
-	if r := early.wait(); l.data == nil && !r.panicked {
+	if r := kin.wait(); !r.panicked {
 		t, err = r.t, r.err
 	} else {
-		// the edited bytes; or again here, so that a panic of kin-openapi
-		// surfaces where it did before
+		// again here, so that the panic surfaces where it did before
 		t, err = l.kinLoad(l.data)
 	}
 	d := &Document{File: l.file, Version: version, root: root}
-	gw := l.decodeGateway()
 	d.Gateway, d.PathItems, d.Operations = gw.root, gw.pathItems, gw.ops
 	if err != nil {
 		l.loadError(err, refsOK)
@@ -266,8 +278,8 @@ type kinAsync struct {
 	res  kinResult
 }
 
-// kinLoadAsync starts kinLoad on the file as written.
-func (l *loader) kinLoadAsync() *kinAsync {
+// kinLoadAsync starts kinLoad(edited).
+func (l *loader) kinLoadAsync(edited []byte) *kinAsync {
 	a := &kinAsync{done: make(chan struct{})}
 	go func() {
 		defer close(a.done)
@@ -276,9 +288,29 @@ func (l *loader) kinLoadAsync() *kinAsync {
 				a.res = kinResult{panicked: true}
 			}
 		}()
-		a.res.t, a.res.err = l.kinLoad(nil)
+		a.res.t, a.res.err = l.kinLoad(edited)
 	}()
 	return a
+}
+
+// looks31 reports whether data seems to declare openapi 3.1: an "openapi"
+// key (quoted or not) whose value starts with 3.1. It only decides when
+// kin-openapi's parse starts, never what it reads, so a false answer either
+// way costs time, not correctness.
+func looks31(data []byte) bool {
+	for rest := data; ; {
+		i := bytes.Index(rest, []byte("openapi"))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len("openapi"):]
+		v := bytes.TrimLeft(rest, `"' `)
+		if len(v) == 0 || v[0] != ':' {
+			continue
+		}
+		v = bytes.TrimLeft(v[1:], `"' `)
+		return bytes.HasPrefix(v, []byte("3.1"))
+	}
 }
 
 // wait returns the result, as often as it is called.
