@@ -60,20 +60,33 @@ func Generate(opts Options) (*Result, error) {
 		stage = func(string) {}
 	}
 	stage("load")
-	doc, diags := load.Load(opts.Spec)
+	// kin-openapi's validation runs beside lowering and emitting, which
+	// only read the document.
+	doc, diags, validated := load.LoadValidating(opts.Spec)
+	defer validated() // no goroutine outlives Generate
+	// all is the list as Load gives it, its findings then validation's,
+	// followed by more; a validation that panicked leaves only its
+	// internal error, as Load does.
+	all := func(more diag.List) diag.List {
+		v := validated()
+		if v.HasFatal() {
+			return v
+		}
+		l := append(append(diag.List{}, diags...), v...)
+		l = append(l, more...)
+		l.Sort()
+		return l
+	}
 	if doc == nil && !diags.HasFatal() {
 		diags.Errorf(diag.Pos{File: opts.Spec}, "the document could not be loaded")
 	}
 	if doc == nil || diags.HasFatal() {
-		diags.Sort()
-		return nil, diagError(diags)
+		return nil, diagError(all(nil))
 	}
 	stage("lower")
 	api, more := lower.Lower(doc)
-	diags = append(diags, more...)
-	diags.Sort()
-	if diags.HasFatal() {
-		return nil, diagError(diags)
+	if more.HasFatal() {
+		return nil, diagError(all(more))
 	}
 	stage("emit")
 	importPath := opts.ImportPath
@@ -107,6 +120,10 @@ func Generate(opts Options) (*Result, error) {
 		for name, b := range dep {
 			files[name] = b
 		}
+	}
+	diags = all(more)
+	if diags.HasFatal() {
+		return nil, diagError(diags)
 	}
 	return &Result{Name: api.Name, Files: files, Diags: warnings(diags)}, nil
 }

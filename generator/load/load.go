@@ -106,15 +106,57 @@ func posExact(file string, root *yaml.Node, keys ...string) (diag.Pos, bool) {
 // are x-gateway errors, so that a linter can report everything at once; it
 // returns nil when the document could not be loaded at all. The list holds
 // errors and warnings in the order found.
-func Load(file string) (doc *Document, diags diag.List) {
+func Load(file string) (*Document, diag.List) {
+	return safely(&loader{file: file}, func(l *loader) *Document {
+		d := l.load()
+		if d != nil {
+			l.validate(d.T)
+		}
+		return d
+	})
+}
+
+// LoadValidating is Load with kin-openapi's validation of the document
+// left running on another goroutine, for a caller that has other work to
+// do with the document meanwhile: on some documents validation takes as
+// long as lowering and emitting together (OpenAI: 0.7 of 2.2 CPU seconds).
+// It returns as soon as the document is loaded. validated waits for the
+// validation and returns its findings, the list that Load appends to the
+// others; they are Invalid or Warning findings, or an Error when the
+// validation panics. validated is never nil and may be called more than
+// once. Neither validation nor lowering writes to the Document.
+func LoadValidating(file string) (doc *Document, diags diag.List, validated func() diag.List) {
+	l := &loader{file: file}
+	doc, diags = safely(l, (*loader).load)
+	if doc == nil {
+		return doc, diags, func() diag.List { return nil }
+	}
+	v := &loader{file: l.file, root: l.root, data: l.data}
+	var found diag.List
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, found = safely(v, func(v *loader) *Document {
+			v.validate(doc.T)
+			return nil
+		})
+	}()
+	return doc, diags, func() diag.List {
+		<-done
+		return found
+	}
+}
+
+// safely runs fn and returns what it returns with l's diagnostics; a panic
+// becomes one internal error, and no document.
+func safely(l *loader, fn func(*loader) *Document) (doc *Document, diags diag.List) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc = nil
-			diags.Errorf(diag.Pos{File: file}, "internal error while loading (please report): %v\n%s", r, firstFrames(debug.Stack()))
+			diags.Errorf(diag.Pos{File: l.file}, "internal error while loading (please report): %v\n%s", r, firstFrames(debug.Stack()))
 		}
 	}()
-	l := &loader{file: file}
-	doc = l.load()
+	doc = fn(l)
 	return doc, l.diags
 }
 
@@ -187,7 +229,6 @@ func (l *loader) load() *Document {
 		return nil
 	}
 	d.T = t
-	l.validate(t)
 	return d
 }
 
