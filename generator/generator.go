@@ -59,6 +59,14 @@ func Generate(opts Options) (*Result, error) {
 	if stage == nil {
 		stage = func(string) {}
 	}
+	// The standalone module's own files (go.mod, go.sum, the runtime copy)
+	// depend only on the import path: when the caller names it they are
+	// made beside the load, which on a large document leaves a CPU idle
+	// while kin-openapi parses; otherwise beside emitting.
+	var modFiles <-chan moduleResult
+	if opts.Standalone && opts.ImportPath != "" {
+		modFiles = moduleFiles(opts.ImportPath)
+	}
 	stage("load")
 	// kin-openapi's validation runs beside lowering and emitting, which
 	// only read the document.
@@ -100,12 +108,16 @@ func Generate(opts Options) (*Result, error) {
 	if opts.RuntimeImport != "" {
 		runtimePath = opts.RuntimeImport
 	}
+	if opts.Standalone && modFiles == nil {
+		modFiles = moduleFiles(importPath)
+	}
 	files, err := emit.Files(api, emit.Config{ImportPath: importPath, Runtime: runtimePath})
 	if err != nil {
 		return nil, err
 	}
 	if opts.Standalone {
-		mod, err := module.Files(importPath)
+		r := <-modFiles
+		mod, err := r.files, r.err
 		if err != nil {
 			return nil, err
 		}
@@ -126,6 +138,21 @@ func Generate(opts Options) (*Result, error) {
 		return nil, diagError(diags)
 	}
 	return &Result{Name: api.Name, Files: files, Diags: warnings(diags)}, nil
+}
+
+type moduleResult struct {
+	files map[string][]byte
+	err   error
+}
+
+// moduleFiles starts module.Files on another goroutine.
+func moduleFiles(importPath string) <-chan moduleResult {
+	c := make(chan moduleResult, 1)
+	go func() {
+		files, err := module.Files(importPath)
+		c <- moduleResult{files, err}
+	}()
+	return c
 }
 
 // Lower loads and lowers spec, for commands that print the IR.
