@@ -191,7 +191,7 @@ func (l *loader) load() *Document {
 	// checkRefs and decodeGateway run beside it.
 	var kin *kinAsync
 	if !looks31(data) {
-		kin = l.kinLoadAsync(nil)
+		kin = l.kinLoadAsync(data)
 		defer kin.wait()
 	}
 	root, ok := l.parse(data)
@@ -205,11 +205,15 @@ func (l *loader) load() *Document {
 		return nil
 	}
 	l.data = l.resolveRefs(data, version)
+	src := data // the main file as kin-openapi is to read it
+	if l.data != nil {
+		src = l.data
+	}
 	if kin == nil {
-		kin = l.kinLoadAsync(l.data)
+		kin = l.kinLoadAsync(src)
 		defer kin.wait()
 	} else if l.data != nil {
-		kin = l.kinLoadAsync(l.data) // the early parse is wasted
+		kin = l.kinLoadAsync(src) // the early parse is wasted
 		defer kin.wait()
 	}
 	refsOK := l.checkRefs()
@@ -220,7 +224,7 @@ func (l *loader) load() *Document {
 		t, err = r.t, r.err
 	} else {
 		// again here, so that the panic surfaces where it did before
-		t, err = l.kinLoad(l.data)
+		t, err = l.kinLoad(src)
 	}
 	d := &Document{File: l.file, Version: version, root: root}
 	d.Gateway, d.PathItems, d.Operations = gw.root, gw.pathItems, gw.ops
@@ -285,20 +289,27 @@ func (l *loader) checkVersion() (string, bool) {
 }
 
 // kinLoad loads the file with kin-openapi. Relative file $refs are followed;
-// anything with a scheme or host is refused. When resolveRefs edited the main
-// file, kin-openapi reads the edited bytes in its place.
-// kinLoad loads the file with kin-openapi, reading the main file as edited
-// when edited is not nil.
-func (l *loader) kinLoad(edited []byte) (*openapi3.T, error) {
+// anything with a scheme or host is refused. main is the main file's bytes
+// as kin-openapi is to read them (as resolveRefs left them), or nil to let
+// it read the file.
+func (l *loader) kinLoad(main []byte) (*openapi3.T, error) {
+	if t, ok := l.kinLoadStarted(main); ok {
+		return t, nil
+	}
+	return l.kinLoadBytes(main)
+}
+
+// kinLoadBytes is kinLoad without kinLoadStarted's shortcut.
+func (l *loader) kinLoadBytes(main []byte) (*openapi3.T, error) {
 	kl := openapi3.NewLoader()
 	kl.IncludeOrigin = true
 	kl.IsExternalRefsAllowed = true
 	kl.ReadFromURIFunc = readLocalOnly
-	if edited != nil {
-		main := path.Clean(filepath.ToSlash(l.file))
+	if main != nil {
+		mainPath := path.Clean(filepath.ToSlash(l.file))
 		kl.ReadFromURIFunc = func(kl *openapi3.Loader, u *url.URL) ([]byte, error) {
-			if u.Scheme == "" && u.Host == "" && path.Clean(u.Path) == main {
-				return edited, nil
+			if u.Scheme == "" && u.Host == "" && path.Clean(u.Path) == mainPath {
+				return main, nil
 			}
 			return readLocalOnly(kl, u)
 		}
@@ -319,8 +330,8 @@ type kinAsync struct {
 	res  kinResult
 }
 
-// kinLoadAsync starts kinLoad(edited).
-func (l *loader) kinLoadAsync(edited []byte) *kinAsync {
+// kinLoadAsync starts kinLoad(main).
+func (l *loader) kinLoadAsync(main []byte) *kinAsync {
 	a := &kinAsync{done: make(chan struct{})}
 	go func() {
 		defer close(a.done)
@@ -329,7 +340,7 @@ func (l *loader) kinLoadAsync(edited []byte) *kinAsync {
 				a.res = kinResult{panicked: true}
 			}
 		}()
-		a.res.t, a.res.err = l.kinLoad(edited)
+		a.res.t, a.res.err = l.kinLoad(main)
 	}()
 	return a
 }
