@@ -59,21 +59,42 @@ func Generate(opts Options) (*Result, error) {
 	if stage == nil {
 		stage = func(string) {}
 	}
+	// The standalone module's own files (go.mod, go.sum, the runtime copy)
+	// depend only on the import path: when the caller names it they are
+	// made beside the load, which on a large document leaves a CPU idle
+	// while kin-openapi parses; otherwise beside emitting.
+	var modFiles <-chan moduleResult
+	if opts.Standalone && opts.ImportPath != "" {
+		modFiles = moduleFiles(opts.ImportPath)
+	}
 	stage("load")
-	doc, diags := load.Load(opts.Spec)
+	// kin-openapi's validation runs beside lowering and emitting, which
+	// only read the document.
+	doc, diags, validated := load.LoadValidating(opts.Spec)
+	defer validated() // no goroutine outlives Generate
+	// all is the list as Load gives it, its findings then validation's,
+	// followed by more; a validation that panicked leaves only its
+	// internal error, as Load does.
+	all := func(more diag.List) diag.List {
+		v := validated()
+		if v.HasFatal() {
+			return v
+		}
+		l := append(append(diag.List{}, diags...), v...)
+		l = append(l, more...)
+		l.Sort()
+		return l
+	}
 	if doc == nil && !diags.HasFatal() {
 		diags.Errorf(diag.Pos{File: opts.Spec}, "the document could not be loaded")
 	}
 	if doc == nil || diags.HasFatal() {
-		diags.Sort()
-		return nil, diagError(diags)
+		return nil, diagError(all(nil))
 	}
 	stage("lower")
 	api, more := lower.Lower(doc)
-	diags = append(diags, more...)
-	diags.Sort()
-	if diags.HasFatal() {
-		return nil, diagError(diags)
+	if more.HasFatal() {
+		return nil, diagError(all(more))
 	}
 	stage("emit")
 	importPath := opts.ImportPath
@@ -87,12 +108,16 @@ func Generate(opts Options) (*Result, error) {
 	if opts.RuntimeImport != "" {
 		runtimePath = opts.RuntimeImport
 	}
+	if opts.Standalone && modFiles == nil {
+		modFiles = moduleFiles(importPath)
+	}
 	files, err := emit.Files(api, emit.Config{ImportPath: importPath, Runtime: runtimePath})
 	if err != nil {
 		return nil, err
 	}
 	if opts.Standalone {
-		mod, err := module.Files(importPath)
+		r := <-modFiles
+		mod, err := r.files, r.err
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +133,26 @@ func Generate(opts Options) (*Result, error) {
 			files[name] = b
 		}
 	}
+	diags = all(more)
+	if diags.HasFatal() {
+		return nil, diagError(diags)
+	}
 	return &Result{Name: api.Name, Files: files, Diags: warnings(diags)}, nil
+}
+
+type moduleResult struct {
+	files map[string][]byte
+	err   error
+}
+
+// moduleFiles starts module.Files on another goroutine.
+func moduleFiles(importPath string) <-chan moduleResult {
+	c := make(chan moduleResult, 1)
+	go func() {
+		files, err := module.Files(importPath)
+		c <- moduleResult{files, err}
+	}()
+	return c
 }
 
 // Lower loads and lowers spec, for commands that print the IR.

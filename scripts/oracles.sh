@@ -14,6 +14,8 @@ oracles=(
 	"differential-corpus|generator/oracle: the same on a sample of ../shared/specs-corpus"
 	"corpus-compile|generator: every corpus document generates and compiles"
 	"corpus-lint|generator/lint: every corpus document loads without a panic or an unlocated error"
+	# generation speed: the load step's JSON shortcuts
+	"corpus-jsonparse|generator/load: on the corpus' JSON documents, the fast JSON parse builds go-yaml's tree and kin-openapi's origins after a document start marker are the file's"
 )
 
 echo

@@ -5,6 +5,7 @@
 package load
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -105,15 +106,58 @@ func posExact(file string, root *yaml.Node, keys ...string) (diag.Pos, bool) {
 // are x-gateway errors, so that a linter can report everything at once; it
 // returns nil when the document could not be loaded at all. The list holds
 // errors and warnings in the order found.
-func Load(file string) (doc *Document, diags diag.List) {
+func Load(file string) (*Document, diag.List) {
+	return safely(&loader{file: file}, func(l *loader) *Document {
+		d := l.load()
+		if d != nil {
+			l.validate(d.T)
+		}
+		return d
+	})
+}
+
+// LoadValidating is Load with kin-openapi's validation of the document
+// left running on another goroutine, for a caller that has other work to
+// do with the document meanwhile: on some documents validation takes
+// longer than lowering and building the Go code together (OpenAI: 0.7 to
+// 1.0 CPU seconds, most of it compiling schemas to check examples).
+// It returns as soon as the document is loaded. validated waits for the
+// validation and returns its findings, the list that Load appends to the
+// others; they are Invalid or Warning findings, or an Error when the
+// validation panics. validated is never nil and may be called more than
+// once. Neither validation nor lowering writes to the Document.
+func LoadValidating(file string) (doc *Document, diags diag.List, validated func() diag.List) {
+	l := &loader{file: file}
+	doc, diags = safely(l, (*loader).load)
+	if doc == nil {
+		return doc, diags, func() diag.List { return nil }
+	}
+	v := &loader{file: l.file, root: l.root, data: l.data}
+	var found diag.List
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, found = safely(v, func(v *loader) *Document {
+			v.validate(doc.T)
+			return nil
+		})
+	}()
+	return doc, diags, func() diag.List {
+		<-done
+		return found
+	}
+}
+
+// safely runs fn and returns what it returns with l's diagnostics; a panic
+// becomes one internal error, and no document.
+func safely(l *loader, fn func(*loader) *Document) (doc *Document, diags diag.List) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc = nil
-			diags.Errorf(diag.Pos{File: file}, "internal error while loading (please report): %v\n%s", r, firstFrames(debug.Stack()))
+			diags.Errorf(diag.Pos{File: l.file}, "internal error while loading (please report): %v\n%s", r, firstFrames(debug.Stack()))
 		}
 	}()
-	l := &loader{file: file}
-	doc = l.load()
+	doc = fn(l)
 	return doc, l.diags
 }
 
@@ -139,13 +183,18 @@ func (l *loader) load() *Document {
 		l.diags.Errorf(diag.Pos{File: l.file}, "cannot read spec: %v", unwrapPathError(err))
 		return nil
 	}
-	// kin-openapi parses the file again, on its own: that takes as long as
-	// parse and the passes below together on a large document, and it
-	// needs the file as resolveRefs leaves it, which for most documents
-	// is the file as written. So it starts at once on another CPU, and
-	// the result is used only when resolveRefs changed nothing.
-	early := l.kinLoadAsync()
-	defer early.wait()
+	// kin-openapi parses the file again, on its own, and needs it as
+	// resolveRefs leaves it. A 3.0 document is almost never edited, so its
+	// parse starts at once on another CPU and its result is kept when
+	// resolveRefs changed nothing. A 3.1 document usually is (a $ref with
+	// asserting siblings is wrapped), and a parse of the file as written
+	// would be thrown away: its parse waits for resolveRefs. Either way
+	// checkRefs and decodeGateway run beside it.
+	var kin *kinAsync
+	if !looks31(data) {
+		kin = l.kinLoadAsync(data)
+		defer kin.wait()
+	}
 	root, ok := l.parse(data)
 	if !ok {
 		return nil
@@ -157,32 +206,43 @@ func (l *loader) load() *Document {
 		return nil
 	}
 	l.data = l.resolveRefs(data, version)
+	src := data // the main file as kin-openapi is to read it
+	if l.data != nil {
+		src = l.data
+	}
+	if kin == nil {
+		kin = l.kinLoadAsync(src)
+		defer kin.wait()
+	} else if l.data != nil {
+		kin = l.kinLoadAsync(src) // the early parse is wasted
+		defer kin.wait()
+	}
 	refsOK := l.checkRefs()
+	gw := l.decodeGateway()
 
 	var t *openapi3.T
-	if r := early.wait(); l.data == nil && !r.panicked {
+	if r := kin.wait(); !r.panicked {
 		t, err = r.t, r.err
 	} else {
-		// the edited bytes; or again here, so that a panic of kin-openapi
-		// surfaces where it did before
-		t, err = l.kinLoad(l.data)
+		// again here, so that the panic surfaces where it did before
+		t, err = l.kinLoad(src)
 	}
 	d := &Document{File: l.file, Version: version, root: root}
-	gw := l.decodeGateway()
 	d.Gateway, d.PathItems, d.Operations = gw.root, gw.pathItems, gw.ops
 	if err != nil {
 		l.loadError(err, refsOK)
 		return nil
 	}
 	d.T = t
-	l.validate(t)
 	return d
 }
 
 // parse reads data as YAML (which covers JSON) into a node tree.
 func (l *loader) parse(data []byte) (*yaml.Node, bool) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if d, ok := parseJSON(data); ok {
+		doc = *d
+	} else if err := yaml.Unmarshal(data, &doc); err != nil {
 		var le *yaml.LoadError
 		if errors.As(err, &le) {
 			l.diags.Errorf(diag.Pos{File: l.file, Line: le.Mark.Line, Col: max(le.Mark.Column, 1)}, "syntax error: %s", le.Message)
@@ -230,20 +290,27 @@ func (l *loader) checkVersion() (string, bool) {
 }
 
 // kinLoad loads the file with kin-openapi. Relative file $refs are followed;
-// anything with a scheme or host is refused. When resolveRefs edited the main
-// file, kin-openapi reads the edited bytes in its place.
-// kinLoad loads the file with kin-openapi, reading the main file as edited
-// when edited is not nil.
-func (l *loader) kinLoad(edited []byte) (*openapi3.T, error) {
+// anything with a scheme or host is refused. main is the main file's bytes
+// as kin-openapi is to read them (as resolveRefs left them), or nil to let
+// it read the file.
+func (l *loader) kinLoad(main []byte) (*openapi3.T, error) {
+	if t, ok := l.kinLoadStarted(main); ok {
+		return t, nil
+	}
+	return l.kinLoadBytes(main)
+}
+
+// kinLoadBytes is kinLoad without kinLoadStarted's shortcut.
+func (l *loader) kinLoadBytes(main []byte) (*openapi3.T, error) {
 	kl := openapi3.NewLoader()
 	kl.IncludeOrigin = true
 	kl.IsExternalRefsAllowed = true
 	kl.ReadFromURIFunc = readLocalOnly
-	if edited != nil {
-		main := path.Clean(filepath.ToSlash(l.file))
+	if main != nil {
+		mainPath := path.Clean(filepath.ToSlash(l.file))
 		kl.ReadFromURIFunc = func(kl *openapi3.Loader, u *url.URL) ([]byte, error) {
-			if u.Scheme == "" && u.Host == "" && path.Clean(u.Path) == main {
-				return edited, nil
+			if u.Scheme == "" && u.Host == "" && path.Clean(u.Path) == mainPath {
+				return main, nil
 			}
 			return readLocalOnly(kl, u)
 		}
@@ -264,8 +331,8 @@ type kinAsync struct {
 	res  kinResult
 }
 
-// kinLoadAsync starts kinLoad on the file as written.
-func (l *loader) kinLoadAsync() *kinAsync {
+// kinLoadAsync starts kinLoad(main).
+func (l *loader) kinLoadAsync(main []byte) *kinAsync {
 	a := &kinAsync{done: make(chan struct{})}
 	go func() {
 		defer close(a.done)
@@ -274,9 +341,29 @@ func (l *loader) kinLoadAsync() *kinAsync {
 				a.res = kinResult{panicked: true}
 			}
 		}()
-		a.res.t, a.res.err = l.kinLoad(nil)
+		a.res.t, a.res.err = l.kinLoad(main)
 	}()
 	return a
+}
+
+// looks31 reports whether data seems to declare openapi 3.1: an "openapi"
+// key (quoted or not) whose value starts with 3.1. It only decides when
+// kin-openapi's parse starts, never what it reads, so a false answer either
+// way costs time, not correctness.
+func looks31(data []byte) bool {
+	for rest := data; ; {
+		i := bytes.Index(rest, []byte("openapi"))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len("openapi"):]
+		v := bytes.TrimLeft(rest, `"' `)
+		if len(v) == 0 || v[0] != ':' {
+			continue
+		}
+		v = bytes.TrimLeft(v[1:], `"' `)
+		return bytes.HasPrefix(v, []byte("3.1"))
+	}
 }
 
 // wait returns the result, as often as it is called.

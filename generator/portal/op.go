@@ -97,7 +97,7 @@ func newOpView(api *ir.API, o *ir.Operation) *opView {
 func (s *site) fillOp(v *opView) {
 	o := v.op
 	w := s.newWriter("../")
-	v.Description = markdown(o.Description)
+	v.Description = s.markdown(o.Description)
 	v.AuthHTML = s.authHTML(o)
 	v.Timeout = timeoutText(s.api, o)
 	if o.MaxBody > 0 {
@@ -106,7 +106,7 @@ func (s *site) fillOp(v *opView) {
 		v.MaxBody = "none set"
 	}
 	for _, p := range o.Params {
-		pv := paramView{Name: p.Name, In: p.In, Required: p.Required, Description: markdown(p.Description)}
+		pv := paramView{Name: p.Name, In: p.In, Required: p.Required, Description: s.markdown(p.Description)}
 		switch {
 		case p.ContentType != "":
 			pv.Style = "content " + p.ContentType
@@ -310,7 +310,7 @@ func (s *site) schemesView() {
 		}
 	}
 	for _, sc := range s.api.SecuritySchemes {
-		v := &schemeView{Name: sc.Name, Slug: slug(sc.Name), Description: markdown(sc.Description), Enforced: enforced[sc.Name], Uses: uses[sc.Name]}
+		v := &schemeView{Name: sc.Name, Slug: slug(sc.Name), Description: s.markdown(sc.Description), Enforced: enforced[sc.Name], Uses: uses[sc.Name]}
 		switch sc.Type {
 		case "apiKey":
 			v.Kind = "API key in " + sc.In

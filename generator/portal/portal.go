@@ -223,6 +223,7 @@ type site struct {
 
 	named   map[string]*ir.Schema // by GoName
 	schemes map[string]*ir.SecurityScheme
+	md      sync.Map // text → its markdown, rendered once (see site.markdown)
 }
 
 type serverView struct {
@@ -256,7 +257,7 @@ func newSite(api *ir.API) *site {
 	if s.Title == "" {
 		s.Title = api.Name
 	}
-	s.Description = markdown(api.Description)
+	s.Description = s.markdown(api.Description)
 	for _, sv := range api.Servers {
 		s.Servers = append(s.Servers, serverView{URL: sv.URL, Description: sv.Description})
 	}
@@ -325,7 +326,7 @@ func (s *site) groups() {
 	byTag := map[string]*group{}
 	slugs := map[string]bool{}
 	add := func(name string, desc string) *group {
-		g := &group{Name: name, Slug: uniqueSlug(slugs, name), Description: markdown(desc)}
+		g := &group{Name: name, Slug: uniqueSlug(slugs, name), Description: s.markdown(desc)}
 		byTag[name] = g
 		s.Groups = append(s.Groups, g)
 		return g

@@ -65,7 +65,7 @@ func (w *schemaWriter) describe(sch *ir.Schema) {
 	}
 	if sch.Description != "" {
 		w.b.WriteString(`<div class="md">`)
-		w.b.WriteString(string(markdown(sch.Description)))
+		w.b.WriteString(string(w.s.markdown(sch.Description)))
 		w.b.WriteString(`</div>`)
 	}
 }

@@ -1,0 +1,166 @@
+package load
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/gatewaygen/gatewaygen/generator/internal/oracledata"
+)
+
+// sameTree returns where a and b differ in anything go-yaml sets, or "".
+func sameTree(a, b *yaml.Node, at string) string {
+	switch {
+	case a == nil || b == nil:
+		if a != b {
+			return at + ": one node is nil"
+		}
+		return ""
+	case a.Kind != b.Kind || a.Style != b.Style || a.Tag != b.Tag || a.Value != b.Value ||
+		a.Line != b.Line || a.Column != b.Column || a.Anchor != b.Anchor || (a.Alias == nil) != (b.Alias == nil) ||
+		a.HeadComment != b.HeadComment || a.LineComment != b.LineComment || a.FootComment != b.FootComment ||
+		len(a.Content) != len(b.Content):
+		return fmt.Sprintf("%s: fast %s, go-yaml %s", at, describeNode(a), describeNode(b))
+	}
+	for i := range a.Content {
+		if d := sameTree(a.Content[i], b.Content[i], fmt.Sprintf("%s/%d", at, i)); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+func describeNode(n *yaml.Node) string {
+	return fmt.Sprintf("{kind %d style %d tag %q value %q at %d:%d, %d children}", n.Kind, n.Style, n.Tag, n.Value, n.Line, n.Column, len(n.Content))
+}
+
+// TestParseJSON pins that the fast JSON parse gives go-yaml's tree wherever
+// it answers, and that it leaves to go-yaml what YAML reads differently.
+func TestParseJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		fast bool // the fast path answers
+	}{
+		{"minified", `{"a":1,"b":[true,null,-1.5e3,"x"],"c":{},"d":[]}`, true},
+		{"pretty with CRLF", "\r\n\r\n  {\r\n  \"a\" : \"é\" ,\r\n  \"b\": [\r\n    1,\r\n    2\r\n  ]\r\n}\r\n", true},
+		{"tabs inside", "{\n\t\"a\": {\n\t\t\"b\": 1\n\t}\n}\n", true},
+		{"escapes", `{"a":"\"\\\/\b\f\n\r\t\u0041\u00e9\u0000\u2028\u0085\uFFFE"}`, true},
+		{"columns count characters", `{"ééé":"üü","b":{"ç":[1]}}`, true},
+		{"four-byte characters", `{"a":"😀 x","b":1}`, true},
+		{"replacement character", "{\"a\":\"\ufffd\",\"b\":1}", true},
+		{"number tags", `{"a":[0,-0,1,-1,1.5,1e5,1E+5,1.0e-3,12345678901234567890123,9223372036854775807,9223372036854775808]}`, true},
+		{"empty key and value", `{"":""}`, true},
+		{"duplicate keys kept", `{"a":1,"a":2}`, true},
+		{"merge key is a string", `{"<<":{"a":1}}`, true},
+		{"deep", strings.Repeat(`{"a":`, 200) + "1" + strings.Repeat("}", 200), true},
+
+		{"too deep for the fast path", strings.Repeat(`{"a":`, jsonMaxDepth+1) + "1" + strings.Repeat("}", jsonMaxDepth+1), false},
+		{"array root", `[1,2]`, false},
+		{"byte order mark", "\ufeff{\"a\":1}", false},
+		{"tab before the root", "\t{\"a\":1}", false},
+		{"lone CR", "{\"a\":1,\r\"b\":2}", false},
+		{"raw NEL", "{\"a\":\"x\u0085y\",\n\"b\":1}", false},
+		{"raw line separator", "{\"a\":\"x\u2028y\",\n\"b\":1}", false},
+		{"raw tab in a string", "{\"a\":\"x\ty\"}", false},
+		{"raw DEL", "{\"a\":\"x\x7fy\"}", false},
+		{"raw C1 control", "{\"a\":\"x\u0086y\"}", false},
+		{"invalid UTF-8", "{\"a\":\"x\xffy\"}", false},
+		{"surrogate pair", `{"a":"\ud83d\ude00"}`, false},
+		{"YAML escape", `{"a":"\x41"}`, false},
+		{"colon on the next line", "{\"a\"\n:1}", false},
+		{"value on the next line", "{\"a\":\n1}", false},
+		{"trailing comma", `{"a":1,}`, false},
+		{"unquoted key", `{a:1}`, false},
+		{"plain string", `{"a":yes}`, false},
+		{"leading zero", `{"a":01}`, false},
+		{"number then garbage", `{"a":1x}`, false},
+		{"comment", "{\"a\":1} # c", false},
+		{"two documents", "{\"a\":1}\n---\n{\"b\":2}", false},
+		{"unterminated", `{"a":"x`, false},
+		{"unclosed", `{"a":1`, false},
+		{"YAML mapping", "a: 1\n", false},
+		{"empty", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := parseJSON([]byte(tc.in))
+			if ok != tc.fast {
+				t.Fatalf("fast path answered %v, want %v", ok, tc.fast)
+			}
+			if !ok {
+				return
+			}
+			var want yaml.Node
+			if err := yaml.Unmarshal([]byte(tc.in), &want); err != nil {
+				t.Fatalf("the fast path read what go-yaml refuses (%v)", err)
+			}
+			if d := sameTree(got, &want, ""); d != "" {
+				t.Error(d)
+			}
+		})
+	}
+}
+
+// TestParseJSONCorpus compares the fast JSON parse with go-yaml on every
+// JSON document of the shared corpus.
+func TestParseJSONCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("parses every JSON document of the corpus twice; skipped in -short mode")
+	}
+	dir := oracledata.Shared(t, "corpus-jsonparse", "specs-corpus")
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
+	if len(files) == 0 {
+		t.Fatalf("no JSON document in %s", dir)
+	}
+	fast := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := parseJSON(data)
+		if !ok {
+			t.Logf("%s: left to go-yaml", f)
+			continue
+		}
+		fast++
+		var want yaml.Node
+		if err := yaml.Unmarshal(data, &want); err != nil {
+			t.Errorf("%s: the fast path read what go-yaml refuses (%v)", f, err)
+			continue
+		}
+		if d := sameTree(got, &want, ""); d != "" {
+			t.Errorf("%s: %s", f, d)
+		}
+	}
+	// Almost every document is plain JSON; a fast path that gave up on
+	// most of them would cost a parse for nothing.
+	if fast < len(files)*9/10 {
+		t.Errorf("the fast path read %d of %d documents", fast, len(files))
+	}
+}
+
+// TestJSONPositions: diagnostics located through the fast parse's tree name
+// the line and the column in characters, as go-yaml's did.
+func TestJSONPositions(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"characters, not bytes", `{"openapi": "3.0.3", "info": {"title": "ééé", "version": "1"}, "paths": {}, "info": {"title": "u", "version": "2"}}`,
+			`a.json:1:77: duplicate key "info": it is also at line 1, column 22`},
+		{"CRLF lines", "{\r\n  \"openapi\": \"3.0.3\",\r\n  \"info\": {\"title\": \"t\", \"version\": \"1\"},\r\n  \"paths\": {},\r\n  \"info\": {}\r\n}\r\n",
+			`a.json:5:3: duplicate key "info": it is also at line 3, column 3`},
+		{"escapes", `{"openapi": "3.0.3", "info": {"title": "\u00e9\"\\", "version": "1"}, "paths": {}, "info": {}}`,
+			`a.json:1:84: duplicate key "info": it is also at line 1, column 22`},
+	} {
+		if _, ok := parseJSON([]byte(c.src)); !ok {
+			t.Fatalf("%s: the fast path did not answer", c.name)
+		}
+		_, diags := Load(write(t, t.TempDir(), "a.json", c.src))
+		if got := diags.String(); !strings.Contains(got, c.want) {
+			t.Errorf("%s: got\n%s\nwant %q", c.name, got, c.want)
+		}
+	}
+}
