@@ -423,9 +423,11 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	headerTimeout := orDefault(max(cfg.HeaderTimeout, 0), DefaultHeaderTimeout)
 	idle := orDefault(max(cfg.IdleTimeout, 0), DefaultIdleTimeout)
 	limits := bodyLimiter{limit: cfg.BodyLimit, fallback: maxBody}
+	rec := newRefusals(cfg)
 	return &fasthttp.Server{
-		Handler:      requestLine(h),
-		ErrorHandler: errorHandler(limits, maxHeader, newRefusals(cfg)),
+		Handler:       requestLine(h),
+		ErrorHandler:  errorHandler(limits, maxHeader, rec),
+		ExpectHandler: expectContinue(limits, rec), // expect.go
 		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
 			if !hasBody(hd) {
 				// Nothing more is read: the header's deadline can stand until
