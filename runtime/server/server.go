@@ -539,7 +539,7 @@ func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
 }
 
 func blank(ctx *fasthttp.RequestCtx, status int, detail string) {
-	problem.Write(ctx, status, problem.TypeBlank, fasthttp.StatusMessage(status), detail, nil)
+	problem.Write(ctx, status, problem.TypeBlank, problem.Title(status), detail, nil)
 }
 
 // Main is the whole main() of a generated binary: flags over environment
