@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/valyala/fasthttp"
@@ -27,6 +28,14 @@ var (
 //     them among the forwarded header fields: so a trailer reached the
 //     upstream as a header no check had read, its name unchecked
 //     (X-Bad Name) or a second value of a validated header.
+//   - A path with a dot-segment ("." or "..", or either percent-encoded,
+//     %2E being "." by RFC 3986 §2.3) is 400. Clients remove them before
+//     sending (RFC 3986 §5.2.4), and the router matches paths as they are,
+//     so one could only reach an operation as the value of a path
+//     parameter: /stores/../inventory gave storeId "..", forwarded as
+//     %2E%2E, which an upstream (or a server in front of it, nginx among
+//     them) that normalizes the path reads as "..", leaving the rewrite's
+//     prefix.
 //   - A Transfer-Encoding other than chunked is 501 (RFC 9112 §6.1). The
 //     only one fasthttp lets through is "identity", which it drops and
 //     then frames the body by Content-Length or as empty; no transfer
@@ -34,6 +43,10 @@ var (
 //     that reads it otherwise would frame the body differently.
 func framing(ctx *fasthttp.RequestCtx) bool {
 	hd := &ctx.Request.Header
+	if seg := dotSegment(requestPath(hd.RequestURI())); seg != nil {
+		blank(ctx, fasthttp.StatusBadRequest, "the path has the dot-segment "+strconv.Quote(string(seg))+"; a client removes dot-segments before sending (RFC 3986 §5.2.4)")
+		return false
+	}
 	dropTrailers(hd)
 	if otherCoding(hd.RawHeaders()) {
 		ctx.SetConnectionClose()
@@ -46,23 +59,38 @@ func framing(ctx *fasthttp.RequestCtx) bool {
 // otherCoding reports whether the header block raw (the lines after the
 // request line, as received) has a Transfer-Encoding field, in any case,
 // whose value is not chunked. fasthttp has refused a space before the
-// colon, a second such field and a list of codings already.
+// colon, a second such field and a list of codings already; a value folded
+// onto the next line (obs-fold) is read as fasthttp reads it, the fold a
+// space.
 func otherCoding(raw []byte) bool {
-	for len(raw) > len(hTransferEncoding) {
-		if raw[len(hTransferEncoding)] == ':' && bytes.EqualFold(raw[:len(hTransferEncoding)], hTransferEncoding) {
-			v := raw[len(hTransferEncoding)+1:]
-			if i := bytes.IndexByte(v, '\n'); i >= 0 {
-				v = v[:i]
+	for len(raw) > 0 {
+		line, rest := cutLine(raw)
+		if len(line) > len(hTransferEncoding) && line[len(hTransferEncoding)] == ':' && bytes.EqualFold(line[:len(hTransferEncoding)], hTransferEncoding) {
+			v := bytes.TrimSpace(line[len(hTransferEncoding)+1:])
+			for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+				var more []byte
+				more, rest = cutLine(rest)
+				if more = bytes.TrimSpace(more); len(v) == 0 {
+					v = more
+				} else if len(more) > 0 {
+					return true
+				}
 			}
-			return !bytes.EqualFold(bytes.TrimSpace(v), chunked)
+			return !bytes.EqualFold(v, chunked)
 		}
-		i := bytes.IndexByte(raw, '\n')
-		if i < 0 {
-			return false
-		}
-		raw = raw[i+1:]
+		raw = rest
 	}
 	return false
+}
+
+// cutLine splits b after its first line feed: the line without its CRLF
+// (or bare LF), and what follows.
+func cutLine(b []byte) (line, rest []byte) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return b, nil
+	}
+	return bytes.TrimSuffix(b[:i], []byte("\r")), b[i+1:]
 }
 
 // dropTrailers removes the trailer fields of a chunked request from hd,
@@ -121,4 +149,41 @@ func tooLarge(err error) int {
 		return fasthttp.StatusRequestHeaderFieldsTooLarge
 	}
 	return fasthttp.StatusRequestURITooLong
+}
+
+// dotSegment returns the first segment of the raw path that is "." or
+// "..", each dot possibly written %2E (any case), or nil.
+func dotSegment(path []byte) []byte {
+	for i := 0; i < len(path); i++ {
+		if path[i] != '/' {
+			continue
+		}
+		seg := path[i+1:]
+		if j := bytes.IndexByte(seg, '/'); j >= 0 {
+			seg = seg[:j]
+		}
+		if isDots(seg) {
+			return seg
+		}
+	}
+	return nil
+}
+
+// isDots reports whether seg is one or two dots, each "." or "%2E".
+func isDots(seg []byte) bool {
+	n := 0
+	for len(seg) > 0 {
+		switch {
+		case seg[0] == '.':
+			seg = seg[1:]
+		case len(seg) >= 3 && seg[0] == '%' && seg[1] == '2' && seg[2]|0x20 == 'e':
+			seg = seg[3:]
+		default:
+			return false
+		}
+		if n++; n > 2 {
+			return false
+		}
+	}
+	return n > 0
 }

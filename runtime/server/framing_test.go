@@ -81,6 +81,31 @@ func TestFraming(t *testing.T) {
 		req:    "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\ntransfer-encoding: IDENTITY\r\n\r\nhi",
 		status: "501",
 	}, {
+		// obs-fold: fasthttp reads the folded value as chunked, and so
+		// does the check (it answered 501).
+		name:       "folded chunked",
+		req:        "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
+		status:     "200",
+		want:       []string{"body=hi"},
+		reachesApp: true,
+	}, {
+		name:   "dot-segment",
+		req:    "GET /stores/../inventory HTTP/1.1\r\nHost: a\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "dot-segment percent-encoded",
+		req:    "GET /stores/%2e%2E/inventory?x=1 HTTP/1.1\r\nHost: a\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "dot-segment in absolute-form",
+		req:    "GET http://a/stores/./inventory HTTP/1.1\r\nHost: a\r\n\r\n",
+		status: "400",
+	}, {
+		name:       "dots that are no dot-segment",
+		req:        "GET /stores/.../a..b/%2E%2E%2E/..%2F/.x?p=/../ HTTP/1.1\r\nHost: a\r\n\r\n",
+		status:     "200",
+		reachesApp: true,
+	}, {
 		// fasthttp's own refusal, kept: 400.
 		name:   "gzip",
 		req:    "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
@@ -135,5 +160,28 @@ func TestTooLarge(t *testing.T) {
 				t.Fatalf("answered %.300q, want a %s problem", resp, c.status)
 			}
 		})
+	}
+}
+
+// TestOtherCoding reads header blocks as received, short and odd lines
+// among them, without a panic.
+func TestOtherCoding(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"":                                   false,
+		"\r\n":                               false,
+		"X: 1\r\n\r\n":                       false,
+		"Transfer-Encoding: chunked\r\n\r\n": false,
+		"transfer-encoding:CHUNKED\r\n\r\n":  false,
+		"Transfer-Encoding:\r\n\tchunked\r\n\r\n":  false,
+		"Transfer-Encoding: identity\r\n\r\n":      true,
+		"Transfer-Encoding:\r\n\r\n":               true,
+		"Transfer-Encoding: chunked\r\n x\r\n\r\n": true,
+		"Transfer-Encoding":                        false,
+		"Transfer-Encoding:":                       true,
+		"X-Transfer-Encoding: gzip\r\n\r\n":        false,
+	} {
+		if got := otherCoding([]byte(raw)); got != want {
+			t.Errorf("otherCoding(%q) = %v, want %v", raw, got, want)
+		}
 	}
 }
