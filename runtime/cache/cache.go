@@ -427,8 +427,13 @@ func keepOn304(k []byte) bool {
 
 // notModified evaluates the request's preconditions against e (RFC 9110
 // §13.2.2): If-None-Match by weak comparison, else If-Modified-Since.
+// "*" matches any stored answer, with an ETag or not: its condition is
+// false whenever a current representation exists (RFC 9110 §13.1.2).
 func notModified(h *fasthttp.RequestHeader, e *entry) bool {
 	if inm := h.PeekBytes(hIfNoneMatch); len(inm) > 0 {
+		if string(bytes.TrimSpace(inm)) == "*" {
+			return true
+		}
 		return len(e.etag) > 0 && etagListMatches(inm, e.etag)
 	}
 	if ims := h.PeekBytes(hIfModSince); len(ims) > 0 && !e.lastMod.IsZero() {
