@@ -103,6 +103,26 @@ func TestEndToEndHostile(t *testing.T) {
 		})
 	}
 
+	// A success of an unsafe method drops the cached answers of its path
+	// (RFC 9111 §4.4); the list stayed cached after a POST.
+	t.Run("unsafe method invalidates", func(t *testing.T) {
+		get := "GET /v1/pets HTTP/1.1\r\nHost: x\r\n\r\n"
+		for i, want := range []string{"miss", "hit"} {
+			if r := rawExchange(t, gw, get); string(r.Header.Peek("X-Cache")) != want {
+				t.Fatalf("GET %d: X-Cache %q, want %s", i+1, r.Header.Peek("X-Cache"), want)
+			}
+		}
+		if r := rawExchange(t, gw, post("", `{"name":"Rex","status":"available"}`)); r.StatusCode() != 200 {
+			t.Fatalf("POST: status %d\n%s", r.StatusCode(), r.Body())
+		}
+		if r := rawExchange(t, gw, get); string(r.Header.Peek("X-Cache")) != "miss" {
+			t.Fatalf("GET after POST: X-Cache %q, want miss", r.Header.Peek("X-Cache"))
+		}
+		for len(be.reqs) > 0 {
+			<-be.reqs
+		}
+	})
+
 	// A body announced over the operation's limit with Expect:
 	// 100-continue is refused before it is sent, not invited first.
 	t.Run("expect over the limit", func(t *testing.T) {

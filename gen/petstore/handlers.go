@@ -85,6 +85,9 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 1*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
+	if answered && ctx.Response.StatusCode() < 400 {
+		g.cacheListPets.Invalidate()
+	}
 	if answered && g.resp[respCreatePet].Sample() {
 		checkCreatePetResponse(ctx, g.resp[respCreatePet])
 	}

@@ -371,3 +371,17 @@ func BenchmarkHit(b *testing.B) {
 		}
 	})
 }
+
+// TestInvalidate: once Invalidate has run, no answer stored before it is
+// served; answers stored after it are.
+func TestInvalidate(t *testing.T) {
+	c := newCache(t, Policy{TTL: time.Minute, StaleIfError: time.Minute}, 0)
+	o := &origin{}
+	expect(t, o.get(c, "GET", "/p"), 200, "body-1", "miss")
+	expect(t, o.get(c, "GET", "/p"), 200, "body-1", "hit")
+	c.Invalidate()
+	expect(t, o.get(c, "GET", "/p"), 200, "body-2", "miss")
+	expect(t, o.get(c, "GET", "/p"), 200, "body-2", "hit")
+	var none *Cache
+	none.Invalidate() // mock mode: no cache, nothing to do
+}
