@@ -36,6 +36,11 @@ var (
 //     %2E%2E, which an upstream (or a server in front of it, nginx among
 //     them) that normalizes the path reads as "..", leaving the rewrite's
 //     prefix.
+//   - A Host with an "@" is 400, as RFC 9112 §3.2 has a server answer an
+//     invalid Host: fasthttp accepted it, and the gateway passed it on in
+//     X-Forwarded-Host and Forwarded, where an upstream building links
+//     from it (Host: trusted.example@evil.example) would point them
+//     elsewhere.
 //   - A Transfer-Encoding other than chunked is 501 (RFC 9112 §6.1). The
 //     only one fasthttp lets through is "identity", which it drops and
 //     then frames the body by Content-Length or as empty; no transfer
@@ -45,6 +50,11 @@ func framing(ctx *fasthttp.RequestCtx) bool {
 	hd := &ctx.Request.Header
 	if seg := dotSegment(requestPath(hd.RequestURI())); seg != nil {
 		blank(ctx, fasthttp.StatusBadRequest, "the path has the dot-segment "+strconv.Quote(string(seg))+"; a client removes dot-segments before sending (RFC 3986 §5.2.4)")
+		return false
+	}
+	if bytes.IndexByte(hd.Host(), '@') >= 0 {
+		ctx.SetConnectionClose()
+		blank(ctx, fasthttp.StatusBadRequest, "the Host field holds userinfo (\"@\"); it is uri-host and port alone (RFC 9110 §7.2)")
 		return false
 	}
 	dropTrailers(hd)

@@ -106,6 +106,15 @@ func TestFraming(t *testing.T) {
 		status:     "200",
 		reachesApp: true,
 	}, {
+		name:   "userinfo in Host",
+		req:    "GET /x HTTP/1.1\r\nHost: trusted.example@evil.example\r\n\r\n",
+		status: "400",
+	}, {
+		name:       "sub-delims in Host, a valid reg-name",
+		req:        "GET /x HTTP/1.1\r\nHost: a,b;c'd:8080\r\nConnection: close\r\n\r\n",
+		status:     "200",
+		reachesApp: true,
+	}, {
 		// fasthttp's own refusal, kept: 400.
 		name:   "gzip",
 		req:    "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
