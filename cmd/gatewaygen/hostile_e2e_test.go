@@ -139,3 +139,31 @@ func TestEndToEndHostile(t *testing.T) {
 		}
 	})
 }
+
+// TestEndToEndDeepObjectKeys: a query key that begins as a deepObject
+// parameter's keys do but is not one (deep[R][x], deep[R) is refused at
+// the parameter's location; it passed unread, while an upstream that reads
+// nested keys (Rails, qs, PHP) takes it as the parameter's, unvalidated.
+func TestEndToEndDeepObjectKeys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a gateway; skipped in -short mode")
+	}
+	gw := strings.TrimPrefix(startGateway(t, buildGateway(t, "../../testdata/golden/params31/spec.yaml", "params"), "--mock"), "http://")
+	for _, c := range []struct {
+		query  string
+		status int
+	}{
+		{"deep[R]=1&deep[G]=2", 204},
+		{"deep[R][x]=1", 400},
+		{"deep[R=1", 400},
+		{"deep%5BR%5D%5Bx%5D=1", 400},
+		{"deeper[R][x]=1", 204},
+	} {
+		r := rawExchange(t, gw, "GET /query?"+c.query+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		if r.StatusCode() != c.status {
+			t.Errorf("%s: status %d, want %d\n%s", c.query, r.StatusCode(), c.status, r.Body())
+		} else if c.status == 400 && !strings.Contains(string(r.Body()), `{"location":"query.deep","rule":"style"`) {
+			t.Errorf("%s: %s, want a style violation at query.deep", c.query, r.Body())
+		}
+	}
+}

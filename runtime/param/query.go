@@ -73,6 +73,31 @@ func KeyIs(raw []byte, name string) bool {
 	return j == len(name)
 }
 
+// DeepMalformed reports whether the raw query name starts as name's
+// deepObject keys do, "name[", but is not one (name[a][b], name[a, name[a]x):
+// a key the parameter's decoder would pass by unread while an upstream that
+// reads nested keys (Rails, qs, PHP) takes it as the parameter's.
+func DeepMalformed(raw []byte, name string) bool {
+	i := 0
+	for j := 0; j < len(name); j++ {
+		if i >= len(raw) {
+			return false
+		}
+		var c byte
+		if c, i = decodeAt(raw, i); c != name[j] {
+			return false
+		}
+	}
+	if i >= len(raw) {
+		return false
+	}
+	if c, _ := decodeAt(raw, i); c != '[' {
+		return false
+	}
+	_, ok := DeepKey(raw, name)
+	return !ok
+}
+
 // DeepKey reports whether the raw query name is name[prop], OpenAPI's
 // deepObject form, with the brackets sent plain or percent-encoded; prop is
 // returned still encoded, for KeyIs.

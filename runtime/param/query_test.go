@@ -311,3 +311,16 @@ func FuzzNextDelim(f *testing.F) {
 		}
 	})
 }
+
+// TestDeepMalformed: a key that begins as name's deepObject keys do but is
+// not one is told apart from other parameters' keys and from good ones.
+func TestDeepMalformed(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"deep[R]": false, "deep%5BR%5D": false, "deep[]": false, "deep": false, "deeper[R]": false, "other[R][x]": false, "dee": false,
+		"deep[R][x]": true, "deep[R": true, "deep[R]x": true, "deep%5BR%5D%5Bx%5D": true, "deep[": true,
+	} {
+		if got := DeepMalformed([]byte(raw), "deep"); got != want {
+			t.Errorf("DeepMalformed(%q) = %v, want %v", raw, got, want)
+		}
+	}
+}
