@@ -95,6 +95,10 @@ func checkImportIssueBody(ctx *fasthttp.RequestCtx, st *request.State, limit int
 		st.Errs.Add("/body", "required", "a request body is required")
 		return true
 	}
+	if c := request.ContentCoding(&ctx.Request.Header); c != nil {
+		problem.UnsupportedContentCoding(ctx, c)
+		return false
+	}
 	mt := st.MediaType(ctx.Request.Header.ContentType())
 	switch string(mt) {
 	case "application/json":

@@ -85,6 +85,9 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	sent := time.Now()
 	answered := g.pets.Forward(ctx, st.Path, 1*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
+	if answered && ctx.Response.StatusCode() < 400 {
+		g.cacheListPets.Invalidate()
+	}
 	if answered && g.resp[respCreatePet].Sample() {
 		checkCreatePetResponse(ctx, g.resp[respCreatePet])
 	}
@@ -102,6 +105,10 @@ func checkNewPetBody(ctx *fasthttp.RequestCtx, st *request.State, limit int) boo
 	if len(body) == 0 {
 		st.Errs.Add("/body", "required", "a request body is required")
 		return true
+	}
+	if c := request.ContentCoding(&ctx.Request.Header); c != nil {
+		problem.UnsupportedContentCoding(ctx, c)
+		return false
 	}
 	mt := st.MediaType(ctx.Request.Header.ContentType())
 	switch string(mt) {

@@ -128,10 +128,42 @@ func (s cacheStage) before(o *ir.Operation) []jen.Code {
 }
 
 func (s cacheStage) after(o *ir.Operation, answered jen.Code) []jen.Code {
-	if o.Cache == nil {
+	if o.Cache != nil {
+		return []jen.Code{jen.Id("g").Dot(cacheName(o)).Dot("Store").Call(jen.Id("ctx"), jen.Op("&").Id("fill"), answered)}
+	}
+	// An unsafe method's success invalidates the cached answers of its path
+	// (RFC 9111 §4.4):
+	//
+	//	if answered && ctx.Response.StatusCode() < 400 {
+	//		g.cacheListPets.Invalidate()
+	//	}
+	var drop []jen.Code
+	for _, c := range s.invalidates(o) {
+		drop = append(drop, jen.Id("g").Dot(cacheName(c)).Dot("Invalidate").Call())
+	}
+	if len(drop) == 0 {
 		return nil
 	}
-	return []jen.Code{jen.Id("g").Dot(cacheName(o)).Dot("Store").Call(jen.Id("ctx"), jen.Op("&").Id("fill"), answered)}
+	return []jen.Code{jen.If(jen.Add(answered).Op("&&").Id("ctx").Dot("Response").Dot("StatusCode").Call().Op("<").Lit(400)).Block(drop...)}
+}
+
+// invalidates returns the cached operations whose answers a success of o
+// makes stale: those of o's path template when o's method is unsafe
+// (anything but GET, HEAD, OPTIONS and TRACE). A template stands for every
+// path it matches, so PUT /pets/1 drops GET /pets/2's answers too: more
+// than the RFC requires, which it allows.
+func (s cacheStage) invalidates(o *ir.Operation) []*ir.Operation {
+	switch o.Method {
+	case "GET", "HEAD", "OPTIONS", "TRACE":
+		return nil
+	}
+	var cs []*ir.Operation
+	for _, c := range s.api.Operations {
+		if c.Cache != nil && c.Path == o.Path {
+			cs = append(cs, c)
+		}
+	}
+	return cs
 }
 
 var _ stage = cacheStage{}

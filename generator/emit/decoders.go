@@ -570,6 +570,12 @@ func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
 	var body []jen.Code
 	if p.Style == "deepObject" {
 		body = []jen.Code{
+			// deep[R][x] or deep[R is no key of this parameter, and would
+			// pass unread; an upstream reading nested keys takes it as one.
+			jen.If(jen.Qual(g.rt("param"), "DeepMalformed").Call(jen.Id("k"), jen.Lit(p.Name))).Block(
+				add(shows("style", "expected "+p.Name+"[property]=value, found the key ", showQuoted, jen.Id("k"))),
+				jen.Continue(),
+			),
 			jen.List(jen.Id("k"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "DeepKey").Call(jen.Id("k"), jen.Lit(p.Name)),
 			jen.If(jen.Op("!").Id("ok")).Block(jen.Continue()),
 			o.dispatch(jen.Id("k"), jen.Id("v"), true),

@@ -165,8 +165,9 @@ func (g *gen) handler(f *jen.File, o *ir.Operation) {
 //
 //	func checkCreatePetBody(ctx *fasthttp.RequestCtx, st *request.State) bool
 //
-// It returns false when it has answered the request itself (413 or 415);
-// schema violations go to st.Errs.
+// It returns false when it has answered the request itself (413, or 415
+// for a media type it does not take or a Content-Encoding); schema
+// violations go to st.Errs.
 func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
 	// lower put the media types in the order they are matched.
 	var exact, ranges []*ir.Media
@@ -203,6 +204,15 @@ func (g *gen) bodyCheck(f *jen.File, o *ir.Operation) {
 		}
 		absent = append(absent, jen.Return(jen.True()))
 		b.If(jen.Len(jen.Id("body")).Op("==").Lit(0)).Block(absent...)
+		// The schema is checked on the bytes as sent: a coded body is not
+		// the one the upstream reads once it has decoded it.
+		b.If(
+			jen.Id("c").Op(":=").Qual(g.rt("request"), "ContentCoding").Call(jen.Op("&").Id("ctx").Dot("Request").Dot("Header")),
+			jen.Id("c").Op("!=").Nil(),
+		).Block(
+			jen.Qual(g.rt("problem"), "UnsupportedContentCoding").Call(jen.Id("ctx"), jen.Id("c")),
+			jen.Return(jen.False()),
+		)
 		b.Id("mt").Op(":=").Id("st").Dot("MediaType").Call(jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call())
 		unsupported := []jen.Code{
 			jen.Qual(g.rt("problem"), "UnsupportedMediaType").Call(jen.Id("ctx"), jen.String().Parens(jen.Id("mt")), jen.Lit(strings.Join(allowed, ", "))),

@@ -26,6 +26,7 @@ import (
 	"hash/maphash"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/maypok86/otter/v2"
@@ -133,6 +134,8 @@ type Cache struct {
 
 	mu      sync.Mutex
 	flights map[uint64]*flight
+
+	cut atomic.Int64 // unix ns of the last Invalidate; entries stored by then are gone
 }
 
 // New returns operation p's cache over s.
@@ -222,6 +225,9 @@ func (c *Cache) Lookup(ctx *fasthttp.RequestCtx, st *request.State) (Fill, bool)
 	if found && !bytes.Equal(e.key, kb) {
 		found = false // a hash collision: never another key's answer
 	}
+	if found && e.stored <= c.cut.Load() {
+		found = false // invalidated: not even a stale fallback
+	}
 	if found && !refresh {
 		age := now - e.stored
 		switch {
@@ -262,6 +268,20 @@ func (c *Cache) Lookup(ctx *fasthttp.RequestCtx, st *request.State) (Fill, bool)
 	}
 	c.mu.Unlock()
 	return fill, false
+}
+
+// Invalidate drops every answer the cache holds now, as a successful
+// request with an unsafe method to the operation's path requires (RFC 9111
+// §4.4: a cache must invalidate the target URI; it may invalidate more,
+// and entries hashed by their whole key cannot be found by URI alone).
+// Entries stay in the store until evicted but are never served again. With
+// a store shared through Redis, other gateways keep serving theirs until
+// they expire. A nil Cache (mock mode) has nothing to drop.
+func (c *Cache) Invalidate() {
+	if c == nil {
+		return
+	}
+	c.cut.Store(time.Now().UnixNano())
 }
 
 // wait waits for f within the policy's Wait and returns its entry, nil when
@@ -427,8 +447,13 @@ func keepOn304(k []byte) bool {
 
 // notModified evaluates the request's preconditions against e (RFC 9110
 // §13.2.2): If-None-Match by weak comparison, else If-Modified-Since.
+// "*" matches any stored answer, with an ETag or not: its condition is
+// false whenever a current representation exists (RFC 9110 §13.1.2).
 func notModified(h *fasthttp.RequestHeader, e *entry) bool {
 	if inm := h.PeekBytes(hIfNoneMatch); len(inm) > 0 {
+		if string(bytes.TrimSpace(inm)) == "*" {
+			return true
+		}
 		return len(e.etag) > 0 && etagListMatches(inm, e.etag)
 	}
 	if ims := h.PeekBytes(hIfModSince); len(ims) > 0 && !e.lastMod.IsZero() {

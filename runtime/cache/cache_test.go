@@ -208,6 +208,21 @@ func TestConditional(t *testing.T) {
 	}
 }
 
+// TestConditionalStar: If-None-Match: * is answered 304 from a stored
+// answer that has no ETag (it matched only one with an ETag, and the
+// request got the whole answer).
+func TestConditionalStar(t *testing.T) {
+	c := newCache(t, Policy{TTL: time.Minute}, 0)
+	o := &origin{answer: func(ctx *fasthttp.RequestCtx) { ctx.SetBodyString("x") }}
+	o.get(c, "GET", "/p")
+	if r := o.get(c, "GET", "/p", "If-None-Match", " * "); r.StatusCode() != 304 || len(r.Body()) != 0 {
+		t.Fatalf("status %d, body %q; want 304 and none", r.StatusCode(), r.Body())
+	}
+	if r := o.get(c, "GET", "/p", "If-None-Match", `"v1"`); r.StatusCode() != 200 {
+		t.Fatalf("an ETag against an answer without one: status %d, want 200", r.StatusCode())
+	}
+}
+
 // A request with credentials is not served from, or stored in, a cache
 // that does not key by consumer; one that does keeps consumers apart.
 func TestAuthenticated(t *testing.T) {
@@ -355,4 +370,18 @@ func BenchmarkHit(b *testing.B) {
 			request.Release(st)
 		}
 	})
+}
+
+// TestInvalidate: once Invalidate has run, no answer stored before it is
+// served; answers stored after it are.
+func TestInvalidate(t *testing.T) {
+	c := newCache(t, Policy{TTL: time.Minute, StaleIfError: time.Minute}, 0)
+	o := &origin{}
+	expect(t, o.get(c, "GET", "/p"), 200, "body-1", "miss")
+	expect(t, o.get(c, "GET", "/p"), 200, "body-1", "hit")
+	c.Invalidate()
+	expect(t, o.get(c, "GET", "/p"), 200, "body-2", "miss")
+	expect(t, o.get(c, "GET", "/p"), 200, "body-2", "hit")
+	var none *Cache
+	none.Invalidate() // mock mode: no cache, nothing to do
 }

@@ -6,6 +6,7 @@
 package param
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"unsafe"
@@ -144,14 +145,58 @@ func IsNumber(b []byte) bool {
 
 // IsInteger reports whether the JSON number b has no fractional part
 // (1.0 and 1e2 are integers, as JSON Schema counts them since draft 6).
+// The digits decide, not b's nearest float64: 60.00000000000000000001
+// rounds to 60, but an upstream reading decimals exactly sees a fraction.
+// A number too large for a float64 is refused, as it was.
 func IsInteger(b []byte) bool {
 	for _, c := range b {
 		if c == '.' || c == 'e' || c == 'E' {
 			f, ok := ParseFloat(b)
-			return ok && f == math.Trunc(f) && !math.IsInf(f, 0)
+			return ok && !math.IsInf(f, 0) && wholeDecimal(b)
 		}
 	}
 	return len(b) > 0
+}
+
+// wholeDecimal reports whether the JSON number b, read as the decimal it
+// spells, is whole: its last non-zero digit is not to the right of the
+// point once the exponent has moved it.
+func wholeDecimal(b []byte) bool {
+	mant, exp := b, 0
+	if i := bytes.IndexAny(b, "eE"); i >= 0 {
+		mant = b[:i]
+		e := b[i+1:]
+		neg := len(e) > 0 && e[0] == '-'
+		if len(e) > 0 && (e[0] == '-' || e[0] == '+') {
+			e = e[1:]
+		}
+		for _, c := range e {
+			if exp < 1<<20 { // past any digit count a body can hold
+				exp = exp*10 + int(c-'0')
+			}
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	frac := 0
+	if i := bytes.IndexByte(mant, '.'); i >= 0 {
+		frac = len(mant) - i - 1
+	}
+	zeros := 0 // trailing zero digits, across the point
+	for j := len(mant) - 1; j >= 0; j-- {
+		switch c := mant[j]; {
+		case c == '.':
+			continue
+		case c == '0':
+			zeros++
+			continue
+		case c >= '1' && c <= '9':
+			return exp-frac+zeros >= 0
+		}
+		break
+	}
+	return true // only zeros: 0
 }
 
 // ParseBool accepts exactly "true" and "false", as OpenAPI serializes them.

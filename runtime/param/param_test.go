@@ -40,6 +40,11 @@ func TestParseFloatAndInteger(t *testing.T) {
 		{"1", true, true}, {"1.0", true, true}, {"1e2", true, true}, {"1.5", true, false},
 		{"-0.25e-1", true, false}, {"NaN", false, false}, {"Inf", false, false},
 		{"+1", false, false}, {".5", false, false}, {"1.", false, false}, {"01", false, false},
+		// Decided by the digits, not the nearest float64 (which is whole
+		// for the first three).
+		{"60.00000000000000000001", true, false}, {"59.99999999999999999999", true, false}, {"1e-400", true, false},
+		{"100e-2", true, true}, {"150e-2", true, false}, {"1.5e1", true, true}, {"-0.0", true, true},
+		{"0e-5", true, true}, {"1.2300e2", true, true}, {"1.2301e2", true, false}, {"1e400", true, false},
 	} {
 		_, ok := ParseFloat([]byte(c.in))
 		if ok != c.ok {

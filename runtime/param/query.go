@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/bits"
 	"slices"
+	"unicode/utf8"
 )
 
 // Query strings are read raw, as the client sent them, so that a decoder
@@ -70,6 +71,31 @@ func KeyIs(raw []byte, name string) bool {
 		j++
 	}
 	return j == len(name)
+}
+
+// DeepMalformed reports whether the raw query name starts as name's
+// deepObject keys do, "name[", but is not one (name[a][b], name[a, name[a]x):
+// a key the parameter's decoder would pass by unread while an upstream that
+// reads nested keys (Rails, qs, PHP) takes it as the parameter's.
+func DeepMalformed(raw []byte, name string) bool {
+	i := 0
+	for j := 0; j < len(name); j++ {
+		if i >= len(raw) {
+			return false
+		}
+		var c byte
+		if c, i = decodeAt(raw, i); c != name[j] {
+			return false
+		}
+	}
+	if i >= len(raw) {
+		return false
+	}
+	if c, _ := decodeAt(raw, i); c != '[' {
+		return false
+	}
+	_, ok := DeepKey(raw, name)
+	return !ok
 }
 
 // DeepKey reports whether the raw query name is name[prop], OpenAPI's
@@ -184,15 +210,15 @@ const (
 var queryByte = [256]uint8{'=': qEnd, '&': qEnd, '%': qEscape, '+': qEscape}
 
 // valueEnd returns the index of the first '&' in qs from i on (or len(qs))
-// and whether the bytes before it are clean: none of Decode's '%' and '+'
-// or the '[' and ']' Reserved rejects. It reads eight bytes at a time, so
+// and whether the bytes before it are clean: none of Decode's '%' and '+',
+// a byte above 0x7F it checks, or the '[' and ']' Reserved rejects. It reads eight bytes at a time, so
 // that a value costs a step or two, not a branch per byte (the
 // has-zero-byte trick, whose lowest mark is exact).
 func valueEnd(qs []byte, i int) (end int, clean bool) {
 	for ; i+8 <= len(qs); i += 8 {
 		x := load8(qs[i:])
 		amp := eq8(x, '&')
-		dirty := eq8(x, '%') | eq8(x, '+') | eq8(x, '[') | eq8(x, ']')
+		dirty := eq8(x, '%') | eq8(x, '+') | eq8(x, '[') | eq8(x, ']') | x&highs
 		if amp != 0 {
 			n := bits.TrailingZeros64(amp)
 			if dirty != 0 && bits.TrailingZeros64(dirty) < n {
@@ -238,7 +264,14 @@ func load8(b []byte) uint64 {
 // valueByte marks the byte that ends a query value (qEnd) and those that
 // make it need decoding or checking (qEscape): Decode's '%' and '+', and
 // the '[' and ']' Reserved rejects.
-var valueByte = [256]uint8{'&': qEnd, '%': qEscape, '+': qEscape, '[': qEscape, ']': qEscape}
+var valueByte = func() (t [256]uint8) {
+	t['&'], t['%'], t['+'], t['['], t[']'] = qEnd, qEscape, qEscape, qEscape, qEscape
+	// A byte above 0x7F is left for Decode's UTF-8 check.
+	for c := utf8.RuneSelf; c < len(t); c++ {
+		t[c] = qEscape
+	}
+	return t
+}()
 
 // Found is what one pass over a query's pairs found of one single-valued
 // parameter: its first raw value and how many times it was given.
@@ -342,11 +375,16 @@ func Reserved(v []byte, sep byte) (c byte, found bool) {
 // decoded bytes are appended to buf, which is returned grown, and out is a
 // window of it. Generated decoders pass a request.State arena as buf, so a
 // valid request allocates nothing once the arena has grown. ok is false on
-// a malformed escape.
+// a malformed escape, and when the value is not UTF-8: a parameter is text,
+// and percent-encoding writes a character as the octets of its UTF-8 form
+// (RFC 3986 §2.5, as RFC 6570 expands OpenAPI's styles); "%FF", or a raw
+// byte above 0x7F that fasthttp lets into a request target, is no
+// character, and its checks (minLength counting runes, pattern, enum)
+// would each read it another way than the upstream.
 func Decode(buf, v []byte, plus bool) (out, grown []byte, ok bool) {
 	clean := true
 	for _, c := range v {
-		if c == '%' || (plus && c == '+') {
+		if c == '%' || (plus && c == '+') || c >= utf8.RuneSelf {
 			clean = false
 			break
 		}
@@ -368,6 +406,9 @@ func Decode(buf, v []byte, plus bool) (out, grown []byte, ok bool) {
 		default:
 			buf = append(buf, c)
 		}
+	}
+	if !utf8.Valid(buf[start:]) {
+		return nil, buf[:start], false
 	}
 	return buf[start:len(buf):len(buf)], buf, true
 }

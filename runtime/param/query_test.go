@@ -97,7 +97,8 @@ func TestFound(t *testing.T) {
 	}
 	// Found's Reserved and Decode answer as the functions do on its value,
 	// whether Split marked it clean or not.
-	for _, qs := range []string{"a=x", "a=x%41", "a=x+y", "a=[x]", "a=%zz", "a=", "a", "a=%5B"} {
+	for _, qs := range []string{"a=x", "a=x%41", "a=x+y", "a=[x]", "a=%zz", "a=", "a", "a=%5B",
+		"a=%FF", "a=abcdefgh\xff", "a=\xff", "a=ü", "a=abcdefghü&b=1"} {
 		var f Found
 		f.Add(&Split(nil, []byte(qs))[0])
 		c, bad := f.Reserved()
@@ -144,6 +145,10 @@ func TestDecode(t *testing.T) {
 	}{
 		{"plain", true, "plain", true}, {"a+b", true, "a b", true}, {"a+b", false, "a+b", true},
 		{"a%2Cb", false, "a,b", true}, {"%C3%BC", true, "ü", true}, {"%zz", true, "", false}, {"%4", true, "", false},
+		// Not UTF-8, escaped or raw: no character (was accepted, and
+		// minLength counted %FF as one).
+		{"%FF", true, "", false}, {"a%C3", false, "", false}, {"%ED%A0%80", true, "", false},
+		{"\xff\xfe", false, "", false}, {"a\xc3", true, "", false}, {"ü", false, "ü", true},
 	} {
 		out, grown, ok := Decode(buf, []byte(c.in), c.plus)
 		if ok != c.ok || (ok && string(out) != c.want) {
@@ -305,4 +310,17 @@ func FuzzNextDelim(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDeepMalformed: a key that begins as name's deepObject keys do but is
+// not one is told apart from other parameters' keys and from good ones.
+func TestDeepMalformed(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"deep[R]": false, "deep%5BR%5D": false, "deep[]": false, "deep": false, "deeper[R]": false, "other[R][x]": false, "dee": false,
+		"deep[R][x]": true, "deep[R": true, "deep[R]x": true, "deep%5BR%5D%5Bx%5D": true, "deep[": true,
+	} {
+		if got := DeepMalformed([]byte(raw), "deep"); got != want {
+			t.Errorf("DeepMalformed(%q) = %v, want %v", raw, got, want)
+		}
+	}
 }

@@ -183,12 +183,12 @@ func Write(ctx *fasthttp.RequestCtx, status int, typ, title, detail string, vs [
 // writeBlank writes an about:blank problem, whose title must be the status
 // phrase (RFC 9457 §4.2.1).
 func writeBlank(ctx *fasthttp.RequestCtx, status int, detail string) {
-	Write(ctx, status, TypeBlank, fasthttp.StatusMessage(status), detail, nil)
+	Write(ctx, status, TypeBlank, Title(status), detail, nil)
 }
 
 // openBlank starts an about:blank problem, up to its detail.
 func openBlank(ctx *fasthttp.RequestCtx, status int) []byte {
-	return open(ctx, status, TypeBlank, fasthttp.StatusMessage(status))
+	return open(ctx, status, TypeBlank, Title(status))
 }
 
 // NotFound answers 404: no route matches the path.

@@ -68,7 +68,7 @@ func TestHelpers(t *testing.T) {
 	}{
 		{"not found", NotFound, 404, "Not Found", "no operation matches this path", ""},
 		{"method", func(c *fasthttp.RequestCtx) { MethodNotAllowed(c, "GET, POST") }, 405, "Method Not Allowed", "method DELETE is not allowed here; allowed: GET, POST", "GET, POST"},
-		{"too large", func(c *fasthttp.RequestCtx) { PayloadTooLarge(c, 1048576) }, 413, "Request Entity Too Large", "request body exceeds the limit of 1048576 bytes", ""},
+		{"too large", func(c *fasthttp.RequestCtx) { PayloadTooLarge(c, 1048576) }, 413, "Content Too Large", "request body exceeds the limit of 1048576 bytes", ""},
 		{"media", func(c *fasthttp.RequestCtx) { UnsupportedMediaType(c, "text/xml", "application/json") }, 415, "Unsupported Media Type", `content type "text/xml" is not supported; expected application/json`, ""},
 		{"media none", func(c *fasthttp.RequestCtx) { UnsupportedMediaType(c, "", "application/json") }, 415, "Unsupported Media Type", `content type (none) is not supported; expected application/json`, ""},
 		{"bad gateway", func(c *fasthttp.RequestCtx) { BadGateway(c, "upstream pets: connection refused") }, 502, "Bad Gateway", "upstream pets: connection refused", ""},

@@ -534,6 +534,7 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		}
 	}
 	u.setForwarded(ctx, s)
+	dropUnderscoreAliases(&req.Header, req.Header.RawHeaders()) // underscore.go
 	// The version belongs to each hop (RFC 9110 §6.2): an HTTP/1.0
 	// request goes upstream as HTTP/1.1, on a connection the upstream keeps
 	// for the next call. fasthttp framed the client's answer by the version

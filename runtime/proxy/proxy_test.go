@@ -14,6 +14,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
 // seen is what an upstream received.
@@ -318,7 +319,7 @@ func decodeProblem(t *testing.T, resp *fasthttp.Response, status int, detail str
 	if err := json.Unmarshal(resp.Body(), &p); err != nil {
 		t.Fatalf("%s: %v", resp.Body(), err)
 	}
-	if p.Status != status || p.Detail != detail || p.Type != "about:blank" || p.Title != fasthttp.StatusMessage(status) || p.Instance != "/orig" || len(p.RequestID) != 32 {
+	if p.Status != status || p.Detail != detail || p.Type != "about:blank" || p.Title != problem.Title(status) || p.Instance != "/orig" || len(p.RequestID) != 32 {
 		t.Fatalf("problem %+v, want status %d detail %q", p, status, detail)
 	}
 	if string(resp.Header.Peek("X-Request-Id")) != p.RequestID {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
 )
 
 // serveTest serves New(cfg, h) on 127.0.0.1 behind the connection caps, as
@@ -276,7 +278,7 @@ func TestConnectionCaps(t *testing.T) {
 			if err := json.Unmarshal(resp.Body(), &p); err != nil || string(resp.Header.ContentType()) != "application/problem+json" {
 				t.Fatalf("body %q (%s): %v", resp.Body(), resp.Header.ContentType(), err)
 			}
-			if p.Type != "about:blank" || p.Status != tt.status || p.Title != fasthttp.StatusMessage(tt.status) || p.Detail != tt.detail {
+			if p.Type != "about:blank" || p.Status != tt.status || p.Title != problem.Title(tt.status) || p.Detail != tt.detail {
 				t.Fatalf("problem %+v", p)
 			}
 

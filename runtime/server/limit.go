@@ -153,7 +153,7 @@ func refuse(c net.Conn, resp []byte) {
 // problem+json document without "instance", as no request was read, and
 // without Date, as it is written once for the listener's life.
 func refusal(status int, detail string) []byte {
-	title := fasthttp.StatusMessage(status)
+	title := problem.Title(status)
 	var body []byte
 	body = append(body, `{"type":"about:blank","title":`...)
 	body = problem.AppendString(body, title)

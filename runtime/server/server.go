@@ -388,8 +388,8 @@ func parseBool(v string) (bool, error) {
 
 // New returns the fasthttp.Server for cfg serving h. Zero limits take the
 // package defaults. Requests fasthttp cannot parse are answered as
-// problem+json: 413 for a body over the limit, 431 for a request line and
-// headers over the read buffer, 408 for a read timeout, 400 otherwise.
+// problem+json: 413 for a body over the limit, 414 for a request line and
+// 431 for a header over the read buffer, 408 for a read timeout, 400 otherwise.
 //
 // Three deadlines follow one another on a connection, as nginx's
 // client_header_timeout, client_body_timeout and keepalive_timeout do.
@@ -423,9 +423,11 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	headerTimeout := orDefault(max(cfg.HeaderTimeout, 0), DefaultHeaderTimeout)
 	idle := orDefault(max(cfg.IdleTimeout, 0), DefaultIdleTimeout)
 	limits := bodyLimiter{limit: cfg.BodyLimit, fallback: maxBody}
+	rec := newRefusals(cfg)
 	return &fasthttp.Server{
-		Handler:      requestLine(h),
-		ErrorHandler: errorHandler(limits, maxHeader, newRefusals(cfg)),
+		Handler:       requestLine(h),
+		ErrorHandler:  errorHandler(limits, maxHeader, rec),
+		ExpectHandler: expectContinue(limits, rec), // expect.go
 		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
 			if !hasBody(hd) {
 				// Nothing more is read: the header's deadline can stand until
@@ -467,6 +469,7 @@ func hasBody(hd *fasthttp.RequestHeader) bool {
 
 func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fasthttp.RequestCtx, error) {
 	headerDetail := "request line and headers exceed " + strconv.Itoa(maxHeader) + " bytes"
+	uriDetail := "request line exceeds " + strconv.Itoa(maxHeader) + " bytes"
 	return func(ctx *fasthttp.RequestCtx, err error) {
 		why, headerRead := refusalOf(ctx, err)
 		defer rec.record(ctx, why, headerRead)
@@ -481,7 +484,12 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 				blank(ctx, fasthttp.StatusRequestEntityTooLarge, "chunked request body exceeds the body limit of its operation")
 			}
 		case metrics.HeadersTooLarge:
-			blank(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, headerDetail)
+			// Counted as one refusal whichever part overran the buffer.
+			if tooLarge(err) == fasthttp.StatusRequestURITooLong {
+				blank(ctx, fasthttp.StatusRequestURITooLong, uriDetail)
+			} else {
+				blank(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, headerDetail)
+			}
 		case metrics.HeaderTimeout:
 			blank(ctx, fasthttp.StatusRequestTimeout, "request not received in time")
 		default:
@@ -504,7 +512,9 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 //     a higher minor version do;
 //   - "OPTIONS *" (asterisk-form, RFC 9112 §3.2.4) asks about the server in
 //     general, a ping (RFC 9110 §9.3.7): 200 with no content. Any other
-//     method with that form is malformed: 400.
+//     method with that form is malformed: 400;
+//   - framing (framing.go) drops a chunked body's trailer fields and
+//     refuses a transfer coding other than chunked (501).
 func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		hd := &ctx.Request.Header
@@ -521,12 +531,15 @@ func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
 			blank(ctx, fasthttp.StatusBadRequest, "the request target * is for OPTIONS only")
 			return
 		}
+		if !framing(ctx) {
+			return
+		}
 		h(ctx)
 	}
 }
 
 func blank(ctx *fasthttp.RequestCtx, status int, detail string) {
-	problem.Write(ctx, status, problem.TypeBlank, fasthttp.StatusMessage(status), detail, nil)
+	problem.Write(ctx, status, problem.TypeBlank, problem.Title(status), detail, nil)
 }
 
 // Main is the whole main() of a generated binary: flags over environment

@@ -18,6 +18,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
+
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 )
 
@@ -220,7 +222,7 @@ func TestErrorHandler(t *testing.T) {
 			if err := json.Unmarshal(resp.Body(), &p); err != nil {
 				t.Fatalf("%s: %v", resp.Body(), err)
 			}
-			if p.Type != "about:blank" || p.Status != tt.status || p.Title != fasthttp.StatusMessage(tt.status) || p.Detail != tt.detail {
+			if p.Type != "about:blank" || p.Status != tt.status || p.Title != problem.Title(tt.status) || p.Detail != tt.detail {
 				t.Fatalf("problem %+v", p)
 			}
 		})

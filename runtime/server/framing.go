@@ -1,0 +1,199 @@
+package server
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+)
+
+// Message framing fasthttp accepts but a gateway must not pass on as it
+// reads it. fasthttp refuses most framing faults itself (two Content-Length
+// fields, a transfer coding it does not know, a bad chunk size); what is
+// left is settled here, before routing.
+
+var (
+	hTransferEncoding = []byte("Transfer-Encoding")
+	chunked           = []byte("chunked")
+)
+
+// framing settles the framing of the request in ctx and reports whether it
+// may go on to the handler; when not, ctx holds the answer.
+//
+//   - A chunked body's trailer section is discarded (RFC 9110 §6.5.1: a
+//     recipient must not merge trailer fields into the header section).
+//     fasthttp keeps them beside the header fields, where a look-up finds
+//     them and the proxy's removal of the hop-by-hop Trailer field moves
+//     them among the forwarded header fields: so a trailer reached the
+//     upstream as a header no check had read, its name unchecked
+//     (X-Bad Name) or a second value of a validated header.
+//   - A path with a dot-segment ("." or "..", or either percent-encoded,
+//     %2E being "." by RFC 3986 §2.3) is 400. Clients remove them before
+//     sending (RFC 3986 §5.2.4), and the router matches paths as they are,
+//     so one could only reach an operation as the value of a path
+//     parameter: /stores/../inventory gave storeId "..", forwarded as
+//     %2E%2E, which an upstream (or a server in front of it, nginx among
+//     them) that normalizes the path reads as "..", leaving the rewrite's
+//     prefix.
+//   - A Host with an "@" is 400, as RFC 9112 §3.2 has a server answer an
+//     invalid Host: fasthttp accepted it, and the gateway passed it on in
+//     X-Forwarded-Host and Forwarded, where an upstream building links
+//     from it (Host: trusted.example@evil.example) would point them
+//     elsewhere.
+//   - A Transfer-Encoding other than chunked is 501 (RFC 9112 §6.1). The
+//     only one fasthttp lets through is "identity", which it drops and
+//     then frames the body by Content-Length or as empty; no transfer
+//     coding of that name exists since RFC 7230, and a server in front
+//     that reads it otherwise would frame the body differently.
+func framing(ctx *fasthttp.RequestCtx) bool {
+	hd := &ctx.Request.Header
+	if seg := dotSegment(requestPath(hd.RequestURI())); seg != nil {
+		blank(ctx, fasthttp.StatusBadRequest, "the path has the dot-segment "+strconv.Quote(string(seg))+"; a client removes dot-segments before sending (RFC 3986 §5.2.4)")
+		return false
+	}
+	if bytes.IndexByte(hd.Host(), '@') >= 0 {
+		ctx.SetConnectionClose()
+		blank(ctx, fasthttp.StatusBadRequest, "the Host field holds userinfo (\"@\"); it is uri-host and port alone (RFC 9110 §7.2)")
+		return false
+	}
+	dropTrailers(hd)
+	if otherCoding(hd.RawHeaders()) {
+		ctx.SetConnectionClose()
+		blank(ctx, fasthttp.StatusNotImplemented, "the only transfer coding this gateway reads is chunked")
+		return false
+	}
+	return true
+}
+
+// otherCoding reports whether the header block raw (the lines after the
+// request line, as received) has a Transfer-Encoding field, in any case,
+// whose value is not chunked. fasthttp has refused a space before the
+// colon, a second such field and a list of codings already; a value folded
+// onto the next line (obs-fold) is read as fasthttp reads it, the fold a
+// space.
+func otherCoding(raw []byte) bool {
+	for len(raw) > 0 {
+		line, rest := cutLine(raw)
+		if len(line) > len(hTransferEncoding) && line[len(hTransferEncoding)] == ':' && bytes.EqualFold(line[:len(hTransferEncoding)], hTransferEncoding) {
+			v := bytes.TrimSpace(line[len(hTransferEncoding)+1:])
+			for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+				var more []byte
+				more, rest = cutLine(rest)
+				if more = bytes.TrimSpace(more); len(v) == 0 {
+					v = more
+				} else if len(more) > 0 {
+					return true
+				}
+			}
+			return !bytes.EqualFold(v, chunked)
+		}
+		raw = rest
+	}
+	return false
+}
+
+// cutLine splits b after its first line feed: the line without its CRLF
+// (or bare LF), and what follows.
+func cutLine(b []byte) (line, rest []byte) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return b, nil
+	}
+	return bytes.TrimSuffix(b[:i], []byte("\r")), b[i+1:]
+}
+
+// dropTrailers removes the trailer fields of a chunked request from hd,
+// keeping the header fields of the same names. A trailer section is rare,
+// so this path may allocate; a request without one costs a look at an
+// empty list.
+func dropTrailers(hd *fasthttp.RequestHeader) {
+	section := hd.TrailerHeader()
+	if len(section) <= len("\r\n") {
+		return
+	}
+	var names [][]byte
+	for _, line := range bytes.Split(section, []byte("\r\n")) {
+		if i := bytes.IndexByte(line, ':'); i > 0 {
+			names = append(names, append([]byte(nil), line[:i]...))
+		}
+	}
+	type field struct{ k, v []byte }
+	var kept []field
+	for k, v := range hd.All() { // the header section alone
+		for _, n := range names {
+			if bytes.EqualFold(k, n) {
+				kept = append(kept, field{append([]byte(nil), k...), append([]byte(nil), v...)})
+				break
+			}
+		}
+	}
+	for _, n := range names {
+		hd.DelBytes(n)
+	}
+	// With the names no longer announced, the header values put back below
+	// go to the header section.
+	hd.Del(fasthttp.HeaderTrailer)
+	for _, f := range kept {
+		hd.AddBytesKV(f.k, f.v)
+	}
+}
+
+// tooLarge is the status of a request whose request line and header did
+// not fit the read buffer: 414 when the request line alone overran it
+// (RFC 9112 §3: a request-target longer than the server will parse), 431
+// otherwise (RFC 6585 §5). fasthttp resets the request before its error
+// handler runs, and says only what the buffer began and ended with: the
+// first and last 200 bytes, quoted, in its error. With no line feed in
+// either, the buffer held one line, the request line; a line feed in
+// either (a short request line, or header lines at the end) is a header
+// over the limit. An error without that text is taken as 431.
+func tooLarge(err error) int {
+	msg := err.Error()
+	i := strings.Index(msg, "contents: ")
+	if i < 0 {
+		return fasthttp.StatusRequestHeaderFieldsTooLarge
+	}
+	// %q writes a line feed as \n, and a backslash in the input as \\.
+	if strings.Contains(strings.ReplaceAll(msg[i:], `\\`, ""), `\n`) {
+		return fasthttp.StatusRequestHeaderFieldsTooLarge
+	}
+	return fasthttp.StatusRequestURITooLong
+}
+
+// dotSegment returns the first segment of the raw path that is "." or
+// "..", each dot possibly written %2E (any case), or nil.
+func dotSegment(path []byte) []byte {
+	for i := 0; i < len(path); i++ {
+		if path[i] != '/' {
+			continue
+		}
+		seg := path[i+1:]
+		if j := bytes.IndexByte(seg, '/'); j >= 0 {
+			seg = seg[:j]
+		}
+		if isDots(seg) {
+			return seg
+		}
+	}
+	return nil
+}
+
+// isDots reports whether seg is one or two dots, each "." or "%2E".
+func isDots(seg []byte) bool {
+	n := 0
+	for len(seg) > 0 {
+		switch {
+		case seg[0] == '.':
+			seg = seg[1:]
+		case len(seg) >= 3 && seg[0] == '%' && seg[1] == '2' && seg[2]|0x20 == 'e':
+			seg = seg[3:]
+		default:
+			return false
+		}
+		if n++; n > 2 {
+			return false
+		}
+	}
+	return n > 0
+}
