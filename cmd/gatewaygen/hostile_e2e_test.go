@@ -150,20 +150,27 @@ func TestEndToEndDeepObjectKeys(t *testing.T) {
 	}
 	gw := strings.TrimPrefix(startGateway(t, buildGateway(t, "../../testdata/golden/params31/spec.yaml", "params"), "--mock"), "http://")
 	for _, c := range []struct {
-		query  string
+		path   string
 		status int
+		at     string // the located parameter of a 400
 	}{
-		{"deep[R]=1&deep[G]=2", 204},
-		{"deep[R][x]=1", 400},
-		{"deep[R=1", 400},
-		{"deep%5BR%5D%5Bx%5D=1", 400},
-		{"deeper[R][x]=1", 204},
+		{"/query?deep[R]=1&deep[G]=2", 204, ""},
+		{"/query?deep[R][x]=1", 400, "deep"},
+		{"/query?deep[R=1", 400, "deep"},
+		{"/query?deep%5BR%5D%5Bx%5D=1", 400, "deep"},
+		{"/query?deeper[R][x]=1", 204, ""},
+		{"/query?deep[Z][x]=1", 400, "deep"}, // RGB's additionalProperties rule objects out
+		// win declares from, order (an enum by allOf) and size (an integer
+		// or a string by anyOf); others may be anything, objects too.
+		{"/applicators?win[order][x]=1", 400, "win"},
+		{"/applicators?win[size][x]=1", 400, "win"},
+		{"/applicators?win[from]=2&win[tag][x]=1", 204, ""},
 	} {
-		r := rawExchange(t, gw, "GET /query?"+c.query+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		r := rawExchange(t, gw, "GET "+c.path+" HTTP/1.1\r\nHost: x\r\n\r\n")
 		if r.StatusCode() != c.status {
-			t.Errorf("%s: status %d, want %d\n%s", c.query, r.StatusCode(), c.status, r.Body())
-		} else if c.status == 400 && !strings.Contains(string(r.Body()), `{"location":"query.deep","rule":"style"`) {
-			t.Errorf("%s: %s, want a style violation at query.deep", c.query, r.Body())
+			t.Errorf("%s: status %d, want %d\n%s", c.path, r.StatusCode(), c.status, r.Body())
+		} else if c.status == 400 && !strings.Contains(string(r.Body()), `{"location":"query.`+c.at+`","rule":"style"`) {
+			t.Errorf("%s: %s, want a style violation at query.%s", c.path, r.Body(), c.at)
 		}
 	}
 }

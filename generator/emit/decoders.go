@@ -3,6 +3,7 @@ package emit
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -528,6 +529,35 @@ func dupFunc(p *ir.Param) string {
 	return "DupStrings"
 }
 
+// deepRefused is the condition, on prop (from param.DeepMalformed), under
+// which a key of deepObject parameter p that is not p[prop] is refused: a
+// broken one (prop nil) always, a nested one p[prop][x] unless lowering
+// found that prop's schema admits an object or array (ir.Param.NestedProps,
+// NestedOthers). A nil condition refuses every such key.
+func (g *gen) deepRefused(p *ir.Param) jen.Code {
+	keyIs := func(name string) *jen.Statement {
+		return jen.Qual(g.rt("param"), "KeyIs").Call(jen.Id("prop"), jen.Lit(name))
+	}
+	c := jen.Id("prop").Op("==").Nil()
+	if !p.NestedOthers {
+		if len(p.NestedProps) == 0 {
+			return nil // no property may be sent nested
+		}
+		// Refused unless one of the properties that may be objects.
+		either := keyIs(p.NestedProps[0])
+		for _, n := range p.NestedProps[1:] {
+			either = either.Op("||").Add(keyIs(n))
+		}
+		return c.Op("||").Op("!").Parens(either)
+	}
+	for _, pr := range p.Schema.Properties {
+		if !slices.Contains(p.NestedProps, pr.Name) {
+			c = c.Op("||").Add(keyIs(pr.Name))
+		}
+	}
+	return c
+}
+
 // queryMulti emits the loop over a query for a value spread over several
 // parameters: form arrays with explode (?tag=a&tag=b), form objects with
 // explode (?R=100&G=200, only the declared properties can be recognized)
@@ -569,11 +599,16 @@ func (g *gen) queryMulti(p *ir.Param, add adder) []jen.Code {
 	o := g.newObject(p, add)
 	var body []jen.Code
 	if p.Style == "deepObject" {
+		// deep[R][x] or deep[R is no key of this parameter, and would
+		// pass unread; an upstream reading nested keys takes it as one.
+		refuse := add(shows("style", "expected "+p.Name+"[property]=value, found the key ", showQuoted, jen.Id("k")))
+		propVar := jen.Id("_")
+		if cond := g.deepRefused(p); cond != nil {
+			refuse, propVar = jen.If(cond).Block(refuse), jen.Id("prop")
+		}
 		body = []jen.Code{
-			// deep[R][x] or deep[R is no key of this parameter, and would
-			// pass unread; an upstream reading nested keys takes it as one.
-			jen.If(jen.Qual(g.rt("param"), "DeepMalformed").Call(jen.Id("k"), jen.Lit(p.Name))).Block(
-				add(shows("style", "expected "+p.Name+"[property]=value, found the key ", showQuoted, jen.Id("k"))),
+			jen.If(jen.List(propVar, jen.Id("bad")).Op(":=").Qual(g.rt("param"), "DeepMalformed").Call(jen.Id("k"), jen.Lit(p.Name)), jen.Id("bad")).Block(
+				refuse,
 				jen.Continue(),
 			),
 			jen.List(jen.Id("k"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), "DeepKey").Call(jen.Id("k"), jen.Lit(p.Name)),

@@ -488,6 +488,16 @@ type Param struct {
 	// for the property schema's JSON validator, which checks it after its
 	// type; nil for a property its own keywords check.
 	PropTokens []*Field `json:"propTokens,omitempty"`
+	// NestedProps, for a deepObject ShapeObject, names the declared
+	// properties whose schema admits an object or array (checked as any
+	// string, see Schema): a nested key p[prop][x], which OpenAPI does not
+	// define but Rails, qs and PHP read, passes for them unread. Under any
+	// other property it is refused: the upstream would take for the
+	// property a value its checks never saw. NestedOthers says the same of
+	// undeclared properties (additionalProperties absent, or admitting an
+	// object or array).
+	NestedProps  []string `json:"nestedProps,omitempty"`
+	NestedOthers bool     `json:"nestedOthers,omitempty"`
 	Schema     *Schema  `json:"schema,omitempty"`  // for ShapeObject: primitive properties only, at most MaxObjectProps
 	Example    string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
 	Pos        diag.Pos `json:"pos,omitempty"`

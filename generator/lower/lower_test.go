@@ -289,3 +289,49 @@ func docStart(version, ops string) string {
 
 // queryOp is one operation, GET /x, up to its parameters.
 const queryOp = "  /x:\n    get:\n      parameters:\n"
+
+// TestDeepNested checks which properties of a deepObject parameter may be
+// sent nested (p[prop][x]): those whose schema admits an object or array,
+// and undeclared ones unless additionalProperties rules objects out.
+func TestDeepNested(t *testing.T) {
+	spec := docStart("3.1.0", queryOp) + `        - name: f
+          in: query
+          style: deepObject
+          schema:
+            type: object
+            properties:
+              s: {type: string}
+              e: {enum: [a, b]}
+              u: {anyOf: [{type: integer}, {type: string}]}
+              o: {type: object, properties: {x: {type: string}}}
+              any: {description: anything}
+              mixed: {anyOf: [{type: string}, {type: array, items: {type: string}}]}
+              both: {allOf: [{type: string}, {minLength: 1}]}
+        - {name: closed, in: query, style: deepObject, schema: {type: object, additionalProperties: false, properties: {s: {type: string}}}}
+        - {name: typed, in: query, style: deepObject, schema: {type: object, additionalProperties: {type: integer}}}
+        - {name: open, in: query, style: deepObject, schema: {type: object, additionalProperties: {type: object}}}
+        - {name: form, in: query, schema: {type: object, properties: {o: {type: object}}}}
+      responses: {"204": {description: ok}}
+`
+	api, _ := lowerAt(t, spec)
+	ps := map[string]*ir.Param{}
+	for _, p := range op(t, api, "GET", "/x").Params {
+		ps[p.Name] = p
+	}
+	for _, c := range []struct {
+		name   string
+		props  string
+		others bool
+	}{
+		{"f", "any,mixed,o", true},
+		{"closed", "", false},
+		{"typed", "", false},
+		{"open", "", true},
+		{"form", "", false}, // not deepObject: no nested keys are read or refused
+	} {
+		p := ps[c.name]
+		if got := strings.Join(p.NestedProps, ","); got != c.props || p.NestedOthers != c.others {
+			t.Errorf("%s: nested props %q, others %v; want %q, %v", c.name, got, p.NestedOthers, c.props, c.others)
+		}
+	}
+}

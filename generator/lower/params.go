@@ -272,6 +272,9 @@ func (l *lowerer) objectParam(out *ir.Param, where string) {
 	var tokens []*ir.Field
 	for i, pr := range s.Properties {
 		ps := l.deref(pr.Schema)
+		if out.Style == "deepObject" && l.nestable(ps, 0) {
+			out.NestedProps = append(out.NestedProps, pr.Name)
+		}
 		if !primitive(ps) {
 			l.diags.Warnf(out.Pos, "%s: property %q is an object or array, which parameter styles cannot carry; it is accepted unchecked", where, pr.Name)
 			ps = &ir.Schema{}
@@ -287,6 +290,7 @@ func (l *lowerer) objectParam(out *ir.Param, where string) {
 	}
 	s.Properties = props
 	out.PropTokens = tokens
+	out.NestedOthers = out.Style == "deepObject" && !s.NoAdditional && (s.AdditionalProperties == nil || l.nestable(l.deref(s.AdditionalProperties), 0))
 	if ap := l.deref(s.AdditionalProperties); ap != nil && !primitive(ap) {
 		s.AdditionalProperties = &ir.Schema{}
 	} else {
@@ -320,6 +324,49 @@ func (l *lowerer) tokenKinds(f *ir.Field, s *ir.Schema, depth int) {
 	f.Number = f.Number || s.Type&(ir.TNumber|ir.TInteger) != 0
 	f.Boolean = f.Boolean || s.Type&ir.TBoolean != 0
 	f.Null = f.Null || s.Type&ir.TNull != 0
+}
+
+// nestable reports whether s admits an object or an array: by its type, or
+// with no type, unless its enum or the branches of its applicators rule
+// both out (allOf: one branch that does; anyOf, oneOf: every branch).
+func (l *lowerer) nestable(s *ir.Schema, depth int) bool {
+	s = l.deref(s)
+	switch {
+	case s == nil:
+		return true
+	case s.False:
+		return false
+	case s.Type != ir.TAny:
+		return s.Type&(ir.TObject|ir.TArray) != 0
+	case depth > 8:
+		return true
+	}
+	if len(s.Enum) > 0 {
+		for _, v := range s.Enum {
+			if strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, b := range s.AllOf {
+		if !l.nestable(b, depth+1) {
+			return false
+		}
+	}
+	for _, list := range [][]*ir.Schema{s.AnyOf, s.OneOf} {
+		if len(list) == 0 {
+			continue
+		}
+		some := false
+		for _, b := range list {
+			some = some || l.nestable(b, depth+1)
+		}
+		if !some {
+			return false
+		}
+	}
+	return true
 }
 
 func primitive(s *ir.Schema) bool {

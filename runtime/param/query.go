@@ -74,28 +74,46 @@ func KeyIs(raw []byte, name string) bool {
 }
 
 // DeepMalformed reports whether the raw query name starts as name's
-// deepObject keys do, "name[", but is not one (name[a][b], name[a, name[a]x):
-// a key the parameter's decoder would pass by unread while an upstream that
-// reads nested keys (Rails, qs, PHP) takes it as the parameter's.
-func DeepMalformed(raw []byte, name string) bool {
+// deepObject keys do, "name[", but is not one: a nested key
+// name[prop][...] (prop returned still encoded, for KeyIs) or a broken one
+// (name[prop, name[prop]x; prop nil). The parameter's decoder would pass such
+// a key by unread, while an upstream that reads nested keys (Rails, qs, PHP)
+// takes name[prop][x] as a value of prop: the generated decoder refuses it
+// where prop's schema cannot be an object (or, for a broken key, always).
+func DeepMalformed(raw []byte, name string) (prop []byte, malformed bool) {
 	i := 0
 	for j := 0; j < len(name); j++ {
 		if i >= len(raw) {
-			return false
+			return nil, false
 		}
 		var c byte
 		if c, i = decodeAt(raw, i); c != name[j] {
-			return false
+			return nil, false
 		}
 	}
 	if i >= len(raw) {
-		return false
+		return nil, false
 	}
-	if c, _ := decodeAt(raw, i); c != '[' {
-		return false
+	c, i := decodeAt(raw, i)
+	if c != '[' {
+		return nil, false
 	}
-	_, ok := DeepKey(raw, name)
-	return !ok
+	start := i
+	for i < len(raw) {
+		c, next := decodeAt(raw, i)
+		if c != ']' {
+			i = next
+			continue
+		}
+		if next == len(raw) {
+			return nil, false // name[prop]: a key of the parameter
+		}
+		if c, _ := decodeAt(raw, next); c == '[' {
+			return raw[start:i], true
+		}
+		return nil, true
+	}
+	return nil, true
 }
 
 // DeepKey reports whether the raw query name is name[prop], OpenAPI's

@@ -313,14 +313,25 @@ func FuzzNextDelim(f *testing.F) {
 }
 
 // TestDeepMalformed: a key that begins as name's deepObject keys do but is
-// not one is told apart from other parameters' keys and from good ones.
+// not one is told apart from other parameters' keys and from good ones, and
+// a nested one gives its first property.
 func TestDeepMalformed(t *testing.T) {
-	for raw, want := range map[string]bool{
-		"deep[R]": false, "deep%5BR%5D": false, "deep[]": false, "deep": false, "deeper[R]": false, "other[R][x]": false, "dee": false,
-		"deep[R][x]": true, "deep[R": true, "deep[R]x": true, "deep%5BR%5D%5Bx%5D": true, "deep[": true,
+	const broken = "\x00"
+	for raw, want := range map[string]string{ // "" not malformed, broken: no property
+		"deep[R]": "", "deep%5BR%5D": "", "deep[]": "", "deep": "", "deeper[R]": "", "other[R][x]": "", "dee": "",
+		"deep[R][x]": "R", "deep%5BR%5D%5Bx%5D": "R", "deep[R%20S][x][y]": "R%20S", "deep[][x]": "",
+		"deep[R": broken, "deep[R]x": broken, "deep[": broken, "deep[R]]": broken,
 	} {
-		if got := DeepMalformed([]byte(raw), "deep"); got != want {
-			t.Errorf("DeepMalformed(%q) = %v, want %v", raw, got, want)
+		prop, bad := DeepMalformed([]byte(raw), "deep")
+		got := ""
+		switch {
+		case bad && prop == nil:
+			got = broken
+		case bad:
+			got = string(prop)
+		}
+		if got != want || (raw == "deep[][x]") != (bad && prop != nil && len(prop) == 0) {
+			t.Errorf("DeepMalformed(%q) = %q, %v; want %q", raw, prop, bad, want)
 		}
 	}
 }
