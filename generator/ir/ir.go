@@ -498,9 +498,9 @@ type Param struct {
 	// object or array).
 	NestedProps  []string `json:"nestedProps,omitempty"`
 	NestedOthers bool     `json:"nestedOthers,omitempty"`
-	Schema     *Schema  `json:"schema,omitempty"`  // for ShapeObject: primitive properties only, at most MaxObjectProps
-	Example    string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
-	Pos        diag.Pos `json:"pos,omitempty"`
+	Schema       *Schema  `json:"schema,omitempty"`  // for ShapeObject: primitive properties only, at most MaxObjectProps
+	Example      string   `json:"example,omitempty"` // a valid value as sent: the path segment (escaped), the query fragment ("a=1&a=2"), the header or cookie value; "" when none is known
+	Pos          diag.Pos `json:"pos,omitempty"`
 	// Union: the parameter's schema has no type of its own, and a branch
 	// of its allOf/anyOf/oneOf is the array (or object) the value is read
 	// as; Schema is that branch. Union is the whole schema: a value that
