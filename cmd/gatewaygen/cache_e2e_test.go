@@ -96,6 +96,14 @@ func TestEndToEndCache(t *testing.T) {
 		if n := count("1").Load(); n != 2 {
 			t.Fatalf("upstream requests for /pets?limit=1: %d, want 2 (one per Accept value)", n)
 		}
+		// X-Client-Version is a declared header parameter of GET /pets: part
+		// of the key though x-gateway.cache.vary names only Accept.
+		for _, v := range []string{"1.0", "2.0", "2.0"} {
+			get("/pets?limit=1", map[string]string{"X-Client-Version": v})
+		}
+		if n := count("1").Load(); n != 4 {
+			t.Fatalf("upstream requests for /pets?limit=1: %d, want 4 (one more per X-Client-Version value)", n)
+		}
 	})
 
 	t.Run("no-store and credentials", func(t *testing.T) {

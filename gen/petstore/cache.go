@@ -21,7 +21,7 @@ func (g *Gateway) setupCache(cfg server.Config) error {
 		QueryAll:     true,
 		StaleIfError: 60 * time.Second,
 		TTL:          5 * time.Second,
-		Vary:         []string{"Accept"},
+		Vary:         []string{"Accept", "X-Client-Version"},
 		Wait:         2 * time.Second,
 	}); err != nil {
 		return err

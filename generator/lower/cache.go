@@ -2,6 +2,8 @@ package lower
 
 import (
 	"net/http"
+	"net/textproto"
+	"slices"
 	"time"
 
 	"github.com/gatewaygen/gatewaygen/generator/ir"
@@ -51,7 +53,28 @@ func (l *lowerer) cache(o *ir.Operation, levels []xgateway.Settings) {
 	if out.QueryAll {
 		out.Query = nil
 	}
+	out.Vary = declaredVary(o, out.Vary)
 	o.Cache = out
 	l.api.CacheMaxBytes = l.doc.Gateway.Settings.Cache.MaxBytes.V
 	l.api.CacheRedis = l.doc.Gateway.Settings.Cache.Store.V == "redis"
+}
+
+// declaredVary adds to vary the request headers o declares as parameters,
+// and Cookie when it declares a cookie: the document says the answer may
+// depend on them, so an answer stored for one value must not be served for
+// another, whether or not the upstream says Vary.
+func declaredVary(o *ir.Operation, vary []string) []string {
+	for _, p := range o.Params {
+		name := ""
+		switch p.In {
+		case ir.InHeader:
+			name = textproto.CanonicalMIMEHeaderKey(p.Name)
+		case ir.InCookie:
+			name = "Cookie"
+		}
+		if name != "" && !slices.Contains(vary, name) {
+			vary = append(slices.Clip(vary), name)
+		}
+	}
+	return vary
 }

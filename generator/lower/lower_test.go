@@ -335,3 +335,30 @@ func TestDeepNested(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheVaryDeclared checks that a cached operation's key holds the
+// headers it declares as parameters (and Cookie for a declared cookie)
+// beside the ones x-gateway.cache.vary names, each once.
+func TestCacheVaryDeclared(t *testing.T) {
+	spec := docStart("3.1.0", "  /x:\n    get:\n      x-gateway: {cache: {ttl: 5s, vary: [Accept, x-client-version]}}\n      parameters:\n") +
+		`        - {name: x-client-version, in: header, schema: {type: string}}
+        - {name: accept-language, in: header, schema: {type: string}}
+        - {name: session, in: cookie, schema: {type: string}}
+        - {name: q, in: query, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /y:
+    get:
+      x-gateway: {cache: {ttl: 5s}}
+      responses: {"200": {description: ok}}
+`
+	api, diags := lowerAt(t, spec)
+	if diags.HasFatal() {
+		t.Fatal(diags)
+	}
+	if got := strings.Join(op(t, api, "GET", "/x").Cache.Vary, ","); got != "Accept,X-Client-Version,Accept-Language,Cookie" {
+		t.Errorf("GET /x: vary %s", got)
+	}
+	if got := op(t, api, "GET", "/y").Cache.Vary; len(got) != 0 {
+		t.Errorf("GET /y: vary %v, want none", got)
+	}
+}
