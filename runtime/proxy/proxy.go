@@ -508,6 +508,11 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	// Capture what the rewrite overwrites: fasthttp reuses the buffers.
 	s.origURI = append(s.origURI[:0], req.Header.RequestURI()...)
 	s.origHost = append(s.origHost[:0], req.Header.Host()...)
+	if host, ok := targetAuthority(s.origURI); ok {
+		// RFC 9112 §3.2.2: an absolute-form target's authority, not the
+		// Host field, names the host the client asked for.
+		s.origHost = append(s.origHost[:0], host...)
+	}
 	resp.Header.CopyTo(&s.pre)
 
 	// Fields the client names in Connection go first; the gateway's own are
@@ -852,6 +857,29 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 	h.SetCanonical(hForwarded, fwd)
 	s.val, s.fwd = xff, fwd
 }
+
+// targetAuthority is the host (and port) of an absolute-form request target,
+// as the client spelled it, without user info; ok is false for any other
+// form, whose host is the Host field's.
+func targetAuthority(uri []byte) (host []byte, ok bool) {
+	if len(uri) == 0 || uri[0] == '/' {
+		return nil, false
+	}
+	i := bytes.Index(uri, schemeSep)
+	if i < 0 {
+		return nil, false
+	}
+	rest := uri[i+len(schemeSep):]
+	if j := bytes.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	if j := bytes.LastIndexByte(rest, '@'); j >= 0 {
+		rest = rest[j+1:]
+	}
+	return rest, len(rest) > 0
+}
+
+var schemeSep = []byte("://")
 
 // joinLines makes the client's several lines of X-Forwarded-For, and of
 // Forwarded, one line each, their values joined in the client's order, so

@@ -165,6 +165,14 @@ func TestForwardWire(t *testing.T) {
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
 			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
 	}, {
+		// RFC 9112 §3.2.2: the target's authority, not Host, is the host
+		// the client asked for.
+		name: "absolute form names another host than Host",
+		req:  "GET http://api.example.com/v1/pets/42 HTTP/1.1\r\nHost: other.example\r\n" + id + "\r\n",
+		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\n" + id +
+			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
+			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+	}, {
 		name:      "query parsed by the handler goes as sent",
 		req:       "GET /v1/pets/42?b=2&a=%41+x&a HTTP/1.1\r\nHost: api.example.com\r\n" + id + "\r\n",
 		queryArgs: true,
