@@ -164,3 +164,29 @@ func TestJSONPositions(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseJSON: wherever the fast parse answers, go-yaml reads the same
+// bytes into the same tree; where go-yaml refuses them, the fast parse must
+// not have answered.
+func FuzzParseJSON(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"a": 1}`, "{\n  \"a\": [1, 2.5e3, -0, true, null, \"x\\u00e9\\n\"],\n\t\"b\": {\"c\": \"\"}\n}",
+		`{"key": "value with : colon # hash"}`, `{"a":"\u2028"}`, `{"a": 1e400}`, `{"y": "yes", "n": no}`,
+		"{\"a\":\n1}", `{"a": "é", "b": "日本"}`, `{"a": {"b": {"c": [[], {}]}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, ok := parseJSON(data)
+		if !ok {
+			return
+		}
+		var want yaml.Node
+		if err := yaml.Unmarshal(data, &want); err != nil {
+			t.Fatalf("the fast path read %q, which go-yaml refuses: %v", data, err)
+		}
+		if d := sameTree(got, &want, ""); d != "" {
+			t.Fatalf("%q: %s", data, d)
+		}
+	})
+}
