@@ -107,7 +107,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			} else if c, bad := q[0].Reserved(); bad {
 				st.Errs.Add("query.direction", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.direction", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.direction", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				if !isAscDesc(d) {
@@ -131,7 +131,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			} else if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.filter", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[1].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.filter", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.filter", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				if !isAssignedCreatedMentionedEtc(d) {
@@ -152,7 +152,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			if c, bad := q[2].Reserved(); bad {
 				st.Errs.Add("query.labels", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[2].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.labels", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.labels", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				if len(d) > 200 && utf8.RuneCount(d) > 200 {
@@ -176,7 +176,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				if c, bad := q[3].Reserved(); bad {
 					st.Errs.Add("query.page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 				} else if d, buf, ok := q[3].Decode(st.Bytes); !ok {
-					st.Errs.Add("query.page", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+					st.Errs.Add("query.page", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 				} else {
 					st.Bytes = buf
 					if x, parsed = param.ParseInt(d); !parsed {
@@ -206,7 +206,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				if c, bad := q[4].Reserved(); bad {
 					st.Errs.Add("query.per_page", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 				} else if d, buf, ok := q[4].Decode(st.Bytes); !ok {
-					st.Errs.Add("query.per_page", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+					st.Errs.Add("query.per_page", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 				} else {
 					st.Bytes = buf
 					if x, parsed = param.ParseInt(d); !parsed {
@@ -238,7 +238,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 				if c, bad := q[5].Reserved(); bad {
 					st.Errs.Add("query.pulls", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 				} else if d, buf, ok := q[5].Decode(st.Bytes); !ok {
-					st.Errs.Add("query.pulls", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+					st.Errs.Add("query.pulls", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 				} else {
 					st.Bytes = buf
 					if x, parsed = param.ParseBool(d); !parsed {
@@ -261,7 +261,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			if c, bad := q[6].Reserved(); bad {
 				st.Errs.Add("query.since", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[6].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.since", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.since", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				if !format.DateTime(d) {
@@ -283,7 +283,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			} else if c, bad := q[7].Reserved(); bad {
 				st.Errs.Add("query.sort", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[7].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.sort", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.sort", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				if !isCreatedUpdatedComments(d) {
@@ -307,7 +307,7 @@ func (p *ListIssuesParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *
 			} else if c, bad := q[8].Reserved(); bad {
 				st.Errs.Add("query.state", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[8].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.state", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.state", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				if !isOpenClosedAll(d) {
@@ -336,7 +336,7 @@ func (p *ImportIssueParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.owner", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+			st.Errs.Add("path.owner", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 		} else {
 			st.Bytes = buf
 			if !userLoginPattern.Match(d) {
@@ -350,7 +350,7 @@ func (p *ImportIssueParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[1]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.repo", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+			st.Errs.Add("path.repo", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 		} else {
 			st.Bytes = buf
 			if len(d) == 0 {

@@ -46,7 +46,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				if c, bad := q[0].Reserved(); bad {
 					st.Errs.Add("query.limit", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 				} else if d, buf, ok := q[0].Decode(st.Bytes); !ok {
-					st.Errs.Add("query.limit", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+					st.Errs.Add("query.limit", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 				} else {
 					st.Bytes = buf
 					if x, parsed = param.ParseInt(d); !parsed {
@@ -80,7 +80,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 			} else if c, bad := q[1].Reserved(); bad {
 				st.Errs.Add("query.status", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := q[1].Decode(st.Bytes); !ok {
-				st.Errs.Add("query.status", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.status", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				if !isAvailablePendingSold(d) {
@@ -105,7 +105,7 @@ func (p *ListPetsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *re
 				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 				st.Strs = append(st.Strs, "")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.tag["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 				st.Strs = append(st.Strs, "")
 			} else {
 				st.Bytes = buf
@@ -165,7 +165,7 @@ func (p *FindPetsByTagsParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, 
 					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 					st.Strs = append(st.Strs, "")
 				} else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok {
-					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", item))
+					st.Errs.Add("query.tags["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", item))
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Bytes = buf
@@ -227,7 +227,7 @@ func (p *GetPetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *requ
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
@@ -256,7 +256,7 @@ func (p *UpdatePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
@@ -301,7 +301,7 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
@@ -322,7 +322,7 @@ func (p *DeletePetParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st *r
 			if c, bad := param.Reserved(v, 0); bad {
 				st.Errs.Add("query.hard", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.Add("query.hard", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.hard", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseBool(d)
@@ -354,7 +354,7 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+			st.Errs.Add("path.petId", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 		} else {
 			st.Bytes = buf
 			x, ok := param.ParseInt(d)
@@ -371,7 +371,7 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 	{
 		v := args[1]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.photoId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+			st.Errs.Add("path.photoId", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 		} else {
 			st.Bytes = buf
 			if !photoIDPattern.Match(d) {
@@ -389,7 +389,7 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 			if c, bad := param.Reserved(v, 0); bad {
 				st.Errs.Add("query.size", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 			} else if d, buf, ok := param.Decode(st.Bytes, v, true); !ok {
-				st.Errs.Add("query.size", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+				st.Errs.Add("query.size", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 			} else {
 				st.Bytes = buf
 				x, ok := param.ParseFloat(d)
@@ -422,7 +422,7 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 	{
 		v := args[0]
 		if d, buf, ok := param.Decode(st.Bytes, v, false); !ok {
-			st.Errs.Add("path.storeId", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", v))
+			st.Errs.Add("path.storeId", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", v))
 		} else {
 			st.Bytes = buf
 			if len(d) < 8 && utf8.RuneCount(d) < 2 {
@@ -447,7 +447,7 @@ func (p *GetInventoryParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st
 					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "allowReserved", "reserved character "+strconv.QuoteRune(rune(c))+" must be percent-encoded")
 					st.Strs = append(st.Strs, "")
 				} else if d, buf, ok := param.Decode(st.Bytes, item, true); !ok {
-					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("malformed percent-encoding in ", item))
+					st.Errs.Add("query.status["+strconv.Itoa(len(st.Strs)-base)+"]", "type", st.Errs.DetailQuoted("expected percent-encoded UTF-8 text, found ", item))
 					st.Strs = append(st.Strs, "")
 				} else {
 					st.Bytes = buf

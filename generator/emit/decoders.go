@@ -161,7 +161,7 @@ func (g *gen) piece(p *ir.Param, raw, found jen.Code, add adder, use func(d jen.
 	dec := jen.If(
 		jen.List(jen.Id(d), jen.Id("buf"), jen.Id("ok")).Op(":=").Add(decode),
 		jen.Op("!").Id("ok"),
-	).Block(add(shows("type", "malformed percent-encoding in ", showQuoted, raw))).
+	).Block(add(shows("type", "expected percent-encoded UTF-8 text, found ", showQuoted, raw))).
 		Else().Block(append([]jen.Code{jen.Id("st").Dot("Bytes").Op("=").Id("buf")}, used...)...)
 	if p.In == ir.InQuery && !p.AllowReserved {
 		return []jen.Code{jen.If(

@@ -75,6 +75,8 @@ func skipDifferential(r *req) string {
 		return "over createPet's x-gateway max-body: the gateway answers 413, openapi3filter has no limit"
 	case r.query != "" && !wellFormedQuery(r.query):
 		return "malformed query (a bad %-escape or ';'): net/url in openapi3filter drops the pair silently, the gateway reads it as written"
+	case r.query != "" && !utf8Query(r.query):
+		return "a query value that is not UTF-8 once decoded: RFC 3986 §2.5 percent-encodes a character as its UTF-8 octets, the gateway rejects, openapi3filter checks the bytes as they are"
 	case r.body != nil && tooDeep(r.body):
 		return "nesting deeper than the gateway's limit: RFC 8259 §9 lets a parser limit depth, the gateway does at runtime/jsonv.MaxDepth"
 	case r.body != nil && trailingData(r.body):
@@ -83,6 +85,23 @@ func skipDifferential(r *req) string {
 		return "invalid UTF-8: RFC 8259 §8.1 requires UTF-8, the gateway rejects, encoding/json in openapi3filter replaces it with U+FFFD"
 	}
 	return ""
+}
+
+// utf8Query reports whether every name and value of the well-formed query
+// q is UTF-8 once decoded.
+func utf8Query(q string) bool {
+	vs, _ := url.ParseQuery(q)
+	for k, list := range vs {
+		if !utf8.ValidString(k) {
+			return false
+		}
+		for _, v := range list {
+			if !utf8.ValidString(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func wellFormedQuery(q string) bool {
