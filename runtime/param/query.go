@@ -81,21 +81,8 @@ func KeyIs(raw []byte, name string) bool {
 // takes name[prop][x] as a value of prop: the generated decoder refuses it
 // where prop's schema cannot be an object (or, for a broken key, always).
 func DeepMalformed(raw []byte, name string) (prop []byte, malformed bool) {
-	i := 0
-	for j := 0; j < len(name); j++ {
-		if i >= len(raw) {
-			return nil, false
-		}
-		var c byte
-		if c, i = decodeAt(raw, i); c != name[j] {
-			return nil, false
-		}
-	}
-	if i >= len(raw) {
-		return nil, false
-	}
-	c, i := decodeAt(raw, i)
-	if c != '[' {
+	i, ok := deepOpen(raw, name)
+	if !ok {
 		return nil, false
 	}
 	start := i
@@ -116,27 +103,33 @@ func DeepMalformed(raw []byte, name string) (prop []byte, malformed bool) {
 	return nil, true
 }
 
+// deepOpen returns the index in raw just after "name[" when the raw query
+// name decodes to begin so.
+func deepOpen(raw []byte, name string) (int, bool) {
+	i := 0
+	for j := 0; j < len(name); j++ {
+		if i >= len(raw) {
+			return 0, false
+		}
+		var c byte
+		if c, i = decodeAt(raw, i); c != name[j] {
+			return 0, false
+		}
+	}
+	if i >= len(raw) {
+		return 0, false
+	}
+	c, next := decodeAt(raw, i)
+	return next, c == '['
+}
+
 // DeepKey reports whether the raw query name is name[prop], OpenAPI's
 // deepObject form, with the brackets sent plain or percent-encoded; prop is
 // returned still encoded, for KeyIs.
 func DeepKey(raw []byte, name string) (prop []byte, ok bool) {
-	i := 0
-	for j := 0; j < len(name); j++ {
-		if i >= len(raw) {
-			return nil, false
-		}
-		var c byte
-		if c, i = decodeAt(raw, i); c != name[j] {
-			return nil, false
-		}
-	}
-	if i >= len(raw) {
+	i, ok := deepOpen(raw, name)
+	if !ok {
 		return nil, false
-	}
-	if c, next := decodeAt(raw, i); c != '[' {
-		return nil, false
-	} else {
-		i = next
 	}
 	start := i
 	for i < len(raw) {
