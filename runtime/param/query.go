@@ -85,22 +85,17 @@ func DeepMalformed(raw []byte, name string) (prop []byte, malformed bool) {
 	if !ok {
 		return nil, false
 	}
-	start := i
-	for i < len(raw) {
-		c, next := decodeAt(raw, i)
-		if c != ']' {
-			i = next
-			continue
-		}
-		if next == len(raw) {
-			return nil, false // name[prop]: a key of the parameter
-		}
-		if c, _ := decodeAt(raw, next); c == '[' {
-			return raw[start:i], true
-		}
-		return nil, true
+	end, next, closed := deepClose(raw, i)
+	switch {
+	case !closed:
+		return nil, true // name[prop
+	case next == len(raw):
+		return nil, false // name[prop]: a key of the parameter
 	}
-	return nil, true
+	if c, _ := decodeAt(raw, next); c == '[' {
+		return raw[i:end], true
+	}
+	return nil, true // name[prop]x
 }
 
 // deepOpen returns the index in raw just after "name[" when the raw query
@@ -131,18 +126,23 @@ func DeepKey(raw []byte, name string) (prop []byte, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	start := i
-	for i < len(raw) {
-		c, next := decodeAt(raw, i)
-		if c == ']' {
-			if next != len(raw) {
-				return nil, false
-			}
-			return raw[start:i], true
-		}
-		i = next
+	if end, next, closed := deepClose(raw, i); closed && next == len(raw) {
+		return raw[i:end], true
 	}
 	return nil, false
+}
+
+// deepClose finds the first "]" (plain or %5D) in raw from i on: its index
+// and the index after it.
+func deepClose(raw []byte, i int) (end, next int, found bool) {
+	for i < len(raw) {
+		c, n := decodeAt(raw, i)
+		if c == ']' {
+			return i, n, true
+		}
+		i = n
+	}
+	return 0, 0, false
 }
 
 // Pair is one name=value pair of a raw query string, both still encoded.
