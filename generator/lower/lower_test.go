@@ -41,6 +41,15 @@ func lowerAt(t *testing.T, spec string) (*ir.API, diag.List) {
 	return Lower(doc)
 }
 
+// paramsByName indexes o's parameters by name.
+func paramsByName(o *ir.Operation) map[string]*ir.Param {
+	ps := map[string]*ir.Param{}
+	for _, p := range o.Params {
+		ps[p.Name] = p
+	}
+	return ps
+}
+
 func op(t *testing.T, api *ir.API, method, path string) *ir.Operation {
 	t.Helper()
 	for _, o := range api.Operations {
@@ -178,10 +187,7 @@ func TestBasePath(t *testing.T) {
 // warning says they are not compiled.
 func TestParamApplicators(t *testing.T) {
 	api := lowerFile(t, "../../testdata/golden/params31/spec.yaml")
-	ps := map[string]*ir.Param{}
-	for _, p := range op(t, api, "GET", "/applicators").Params {
-		ps[p.Name] = p
-	}
+	ps := paramsByName(op(t, api, "GET", "/applicators"))
 	if p := ps["sel"]; !p.Validate || !p.Token.Number || p.Token.Boolean {
 		t.Errorf("sel (anyOf integer, string): validate %v token %+v", p.Validate, p.Token)
 	}
@@ -241,10 +247,7 @@ func TestParamUnions(t *testing.T) {
       responses: {"204": {description: ok}}
 `
 	api, more := lowerAt(t, spec)
-	ps := map[string]*ir.Param{}
-	for _, p := range op(t, api, "GET", "/x").Params {
-		ps[p.Name] = p
-	}
+	ps := paramsByName(op(t, api, "GET", "/x"))
 	for _, c := range []struct {
 		name  string
 		shape ir.Shape
@@ -314,10 +317,7 @@ func TestDeepNested(t *testing.T) {
       responses: {"204": {description: ok}}
 `
 	api, _ := lowerAt(t, spec)
-	ps := map[string]*ir.Param{}
-	for _, p := range op(t, api, "GET", "/x").Params {
-		ps[p.Name] = p
-	}
+	ps := paramsByName(op(t, api, "GET", "/x"))
 	for _, c := range []struct {
 		name   string
 		props  string
