@@ -48,7 +48,7 @@ var (
 //     that reads it otherwise would frame the body differently.
 func framing(ctx *fasthttp.RequestCtx) bool {
 	hd := &ctx.Request.Header
-	if seg := dotSegment(requestPath(hd.RequestURI())); seg != nil {
+	if seg := dotSegment(hd.RequestURI()); seg != nil {
 		blank(ctx, fasthttp.StatusBadRequest, "the path has the dot-segment "+strconv.Quote(string(seg))+"; a client removes dot-segments before sending (RFC 3986 §5.2.4)")
 		return false
 	}
@@ -73,10 +73,13 @@ func framing(ctx *fasthttp.RequestCtx) bool {
 // onto the next line (obs-fold) is read as fasthttp reads it, the fold a
 // space.
 func otherCoding(raw []byte) bool {
+	n := len(hTransferEncoding)
 	for len(raw) > 0 {
-		line, rest := cutLine(raw)
-		if len(line) > len(hTransferEncoding) && line[len(hTransferEncoding)] == ':' && bytes.EqualFold(line[:len(hTransferEncoding)], hTransferEncoding) {
-			v := bytes.TrimSpace(line[len(hTransferEncoding)+1:])
+		// Only the field's own line is cut and trimmed: every request pays
+		// the walk over its lines, none their trimming.
+		if len(raw) > n && raw[n] == ':' && bytes.EqualFold(raw[:n], hTransferEncoding) {
+			line, rest := cutLine(raw)
+			v := bytes.TrimSpace(line[n+1:])
 			for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
 				var more []byte
 				more, rest = cutLine(rest)
@@ -88,7 +91,11 @@ func otherCoding(raw []byte) bool {
 			}
 			return !bytes.EqualFold(v, chunked)
 		}
-		raw = rest
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 {
+			break
+		}
+		raw = raw[i+1:]
 	}
 	return false
 }
@@ -161,9 +168,15 @@ func tooLarge(err error) int {
 	return fasthttp.StatusRequestURITooLong
 }
 
-// dotSegment returns the first segment of the raw path that is "." or
-// "..", each dot possibly written %2E (any case), or nil.
-func dotSegment(path []byte) []byte {
+// dotSegment returns the first segment of the request target's raw path
+// that is "." or "..", each dot possibly written %2E (any case), or nil. A
+// target with neither '.' nor '%' (most of them) has none, and costs two
+// scans for a byte.
+func dotSegment(uri []byte) []byte {
+	if bytes.IndexByte(uri, '.') < 0 && bytes.IndexByte(uri, '%') < 0 {
+		return nil
+	}
+	path := requestPath(uri)
 	for i := 0; i < len(path); i++ {
 		if path[i] != '/' {
 			continue
