@@ -211,3 +211,25 @@ func BenchmarkFraming(b *testing.B) {
 		}
 	}
 }
+
+// FuzzFraming: the dot-segment check answers as a plain split of the path
+// into segments does (its fast gate skips no target it should refuse), and
+// the Transfer-Encoding walk never fails on a header block.
+func FuzzFraming(f *testing.F) {
+	for _, s := range []string{"/a/../b", "/a/%2e%2E/b", "/a/b?x=/../", "http://h/./x", "/a.b/c%20d", "*", "/..", "/.%2e"} {
+		f.Add(s, "Host: x\r\nTransfer-Encoding: identity\r\n\r\n")
+	}
+	f.Fuzz(func(t *testing.T, uri, header string) {
+		var want []byte
+		for _, seg := range strings.Split(string(requestPath([]byte(uri))), "/")[1:] {
+			if isDots([]byte(seg)) {
+				want = []byte(seg)
+				break
+			}
+		}
+		if got := dotSegment([]byte(uri)); string(got) != string(want) || (got == nil) != (want == nil) {
+			t.Fatalf("dotSegment(%q) = %q, want %q", uri, got, want)
+		}
+		otherCoding([]byte(header))
+	})
+}
