@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bufio"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -90,6 +91,68 @@ func reqWith(headers ...string) *fasthttp.RequestCtx {
 		ctx.Request.Header.Add(headers[i], headers[i+1])
 	}
 	return &ctx
+}
+
+// readRequest parses raw as the server does, so that the request keeps the
+// header block as sent; false when fasthttp refuses it.
+func readRequest(raw string) (*fasthttp.RequestCtx, bool) {
+	var ctx fasthttp.RequestCtx
+	if err := ctx.Request.Read(bufio.NewReader(strings.NewReader(raw))); err != nil {
+		return nil, false
+	}
+	return &ctx, true
+}
+
+// wireWith is reqWith for a request read from the wire, as the server
+// hands every request to the generated code; the benchmarks use it.
+func wireWith(tb testing.TB, headers ...string) *fasthttp.RequestCtx {
+	raw := "GET /pets HTTP/1.1\r\nHost: api.example\r\nUser-Agent: bench\r\nAccept: */*\r\n"
+	for i := 0; i+1 < len(headers); i += 2 {
+		raw += headers[i] + ": " + headers[i+1] + "\r\n"
+	}
+	ctx, ok := readRequest(raw + "\r\n")
+	if !ok {
+		tb.Fatalf("fasthttp refused %q", raw)
+	}
+	return ctx
+}
+
+// TestBeginFromWire covers Begin on requests read from the wire, as the
+// server hands them over: names in any case, a line folded onto another
+// field's value, a forged identity.
+func TestBeginFromWire(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		fields string
+		ok     bool
+		authz  string // "" for none
+	}{
+		{"neither", "X-API-Key: k\r\n", true, ""},
+		{"one", "Authorization: Bearer t\r\n", true, "Bearer t"},
+		{"lower case", "authorization: Bearer t\r\n", true, "Bearer t"},
+		{"two", "Authorization: Bearer a\r\nAUTHORIZATION: Bearer b\r\n", false, ""},
+		{"folded onto another field", "X-A: 1\r\n Authorization: Bearer t\r\n", true, ""},
+		{"longer name", "Authorizations: x\r\n", true, ""},
+		{"forged identity", "X-Consumer: alice\r\nAuthorization: Bearer t\r\n", true, "Bearer t"},
+		{"forged identity twice", "x-consumer: alice\r\nX-CONSUMER: bob\r\n", true, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, ok := readRequest("GET /pets HTTP/1.1\r\nHost: a\r\n" + c.fields + "\r\n")
+			if !ok {
+				t.Fatal("fasthttp refused the request")
+			}
+			var v Verdict
+			if got := v.Begin(ctx); got != c.ok {
+				t.Fatalf("Begin = %v, want %v", got, c.ok)
+			}
+			if string(v.authz) != c.authz {
+				t.Errorf("authz %q, want %q", v.authz, c.authz)
+			}
+			if c.ok && ctx.Request.Header.Peek(ConsumerHeader) != nil {
+				t.Errorf("X-Consumer %q left", ctx.Request.Header.Peek(ConsumerHeader))
+			}
+		})
+	}
 }
 
 func TestAPIKey(t *testing.T) {
@@ -305,7 +368,7 @@ func benchCheck(b *testing.B, ctx *fasthttp.RequestCtx, before func(), s scheme,
 }
 
 func BenchmarkBegin(b *testing.B) {
-	ctx := reqWith("Authorization", "Bearer x", "X-API-Key", "alice-secret")
+	ctx := wireWith(b, "Authorization", "Bearer x", "X-API-Key", "alice-secret")
 	b.ReportAllocs()
 	for b.Loop() {
 		var v Verdict
@@ -317,12 +380,12 @@ func BenchmarkBegin(b *testing.B) {
 
 func BenchmarkAPIKey(b *testing.B) {
 	f := newFixture(b)
-	benchCheck(b, reqWith("X-API-Key", "alice-secret"), func() {}, f.apiKey, nil)
+	benchCheck(b, wireWith(b, "X-API-Key", "alice-secret"), func() {}, f.apiKey, nil)
 }
 
 func benchJWT(b *testing.B, f *fixture, method jwt.SigningMethod, kid string, key crypto.PrivateKey, cached bool) {
 	tok := f.token(b, method, kid, key, jwt.MapClaims{"scope": "pets:admin"})
-	ctx := reqWith("Authorization", "Bearer "+tok)
+	ctx := wireWith(b, "Authorization", "Bearer "+tok)
 	scopes := []string{"pets:admin"}
 	forget := func() {
 		if !cached {

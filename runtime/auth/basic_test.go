@@ -155,7 +155,7 @@ func FuzzParseBasic(f *testing.F) {
 
 func BenchmarkBasic(b *testing.B) {
 	bs, _ := newBasic(b, "alice:"+bcryptLine(b, "wonderland")+"\n")
-	ctx := reqWith("Authorization", basicHeader("alice", "wonderland"))
+	ctx := wireWith(b, "Authorization", basicHeader("alice", "wonderland"))
 	b.Run("cached", func(b *testing.B) { benchCheck(b, ctx, func() {}, bs, nil) })
 }
 
