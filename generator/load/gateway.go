@@ -38,7 +38,12 @@ func (l *loader) decodeGateway() gateway {
 	var ops []opRef
 	if _, paths := entry(l.root, "paths"); paths != nil && paths.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(paths.Content); i += 2 {
-			tmpl, item := paths.Content[i].Value, deAlias(paths.Content[i+1])
+			tmpl := paths.Content[i].Value
+			// A path item given by $ref (a document split over files puts
+			// each in its own) is read where it is, and what is decoded
+			// there is located in that file.
+			item, file := l.follow(deAlias(paths.Content[i+1]), l.file)
+			dec.File = file
 			if k, v := entry(item, "x-gateway"); k != nil {
 				s := dec.DecodeSettings(k, v, xgateway.WherePathItem)
 				dec.CheckUpstream(&g.root, s.Upstream)
@@ -51,7 +56,7 @@ func (l *loader) decodeGateway() gateway {
 					continue
 				}
 				key := OpKey{Method: strings.ToUpper(m), Path: tmpl}
-				ops = append(ops, opRef{key, l.pos(mk)})
+				ops = append(ops, opRef{key, posAt(file, mk)})
 				if k, v := entry(op, "x-gateway"); k != nil {
 					s := dec.DecodeSettings(k, v, xgateway.WhereOperation)
 					dec.CheckUpstream(&g.root, s.Upstream)
@@ -60,6 +65,7 @@ func (l *loader) decodeGateway() gateway {
 				}
 			}
 		}
+		dec.File = l.file
 	}
 	// Verification material on a security scheme itself joins the root's
 	// x-gateway.security; one scheme may have it in one place only.
@@ -67,11 +73,14 @@ func (l *loader) decodeGateway() gateway {
 		if _, schemes := entry(comps, "securitySchemes"); schemes != nil && schemes.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(schemes.Content); i += 2 {
 				name := schemes.Content[i].Value
-				k, v := entry(deAlias(schemes.Content[i+1]), "x-gateway")
+				scheme, file := l.follow(deAlias(schemes.Content[i+1]), l.file)
+				k, v := entry(scheme, "x-gateway")
 				if k == nil {
 					continue
 				}
-				a := dec.SchemeAuth(name, l.pos(k), deAlias(v), "components.securitySchemes."+name+".x-gateway")
+				dec.File = file
+				a := dec.SchemeAuth(name, posAt(file, k), deAlias(v), "components.securitySchemes."+name+".x-gateway")
+				dec.File = l.file
 				dup := false
 				for _, prev := range g.root.Security {
 					if prev.Scheme == name {
@@ -115,6 +124,114 @@ func (l *loader) decodeGateway() gateway {
 	}
 	l.diags = append(l.diags, dec.Diags...)
 	return g
+}
+
+// maxRefHops bounds a chain of $refs that follow tries: a longer one is
+// a loop, which kin-openapi reports.
+const maxRefHops = 16
+
+// follow returns the object n stands for, following a $ref in it (to a
+// pointer in its own file, or to a file beside it and a pointer there) and
+// any $ref the target holds in turn, with the file the object is in. What
+// cannot be followed (a remote URL, a file that cannot be read or parsed,
+// a pointer to nothing, a loop) leaves n as it is: checkRefs and
+// kin-openapi report those.
+func (l *loader) follow(n *yaml.Node, file string) (*yaml.Node, string) {
+	for range maxRefHops {
+		_, ref := entry(n, "$ref")
+		if ref == nil || ref.Kind != yaml.ScalarNode {
+			return n, file
+		}
+		u, err := url.Parse(ref.Value)
+		if err != nil || u.Scheme != "" || u.Host != "" {
+			return n, file
+		}
+		root, at := l.fileRoot(file), file
+		if u.Path != "" {
+			p := filepath.FromSlash(u.Path)
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(filepath.Dir(file), p)
+			}
+			root, at = l.fileRoot(p), p
+		}
+		target := pointer(root, u.Fragment)
+		if target == nil {
+			return n, file
+		}
+		n, file = target, at
+	}
+	return n, file
+}
+
+// fileRoot is the node tree of file: the main file's, or another's, read
+// and parsed once; nil when it cannot be.
+func (l *loader) fileRoot(file string) *yaml.Node {
+	if file == l.file {
+		return l.root
+	}
+	if n, ok := l.others[file]; ok {
+		return n
+	}
+	var root *yaml.Node
+	if data, err := os.ReadFile(file); err == nil {
+		var doc yaml.Node
+		if d, ok := parseJSON(data); ok {
+			doc = *d
+		} else if yaml.Unmarshal(data, &doc) != nil {
+			doc = yaml.Node{}
+		}
+		if len(doc.Content) > 0 {
+			root = deAlias(doc.Content[0])
+		}
+	}
+	if l.others == nil {
+		l.others = map[string]*yaml.Node{}
+	}
+	l.others[file] = root
+	return root
+}
+
+// pointer is the node the JSON pointer frag names in root (root itself for
+// ""), or nil.
+func pointer(root *yaml.Node, frag string) *yaml.Node {
+	if root == nil || frag == "" {
+		return root
+	}
+	if !strings.HasPrefix(frag, "/") {
+		return nil // a plain-name fragment ($anchor)
+	}
+	n, _, _ := walkPointer(root, frag)
+	return n
+}
+
+// walkPointer follows the JSON pointer frag ("/a/b~1c") from root: the node
+// reached, or nil with the token not found and the tokens before it.
+func walkPointer(root *yaml.Node, frag string) (n *yaml.Node, missing string, at []string) {
+	n = root
+	for _, tok := range strings.Split(frag[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			_, next = entry(n, tok)
+		case yaml.SequenceNode:
+			next = posIndex(n, tok)
+		}
+		if next == nil {
+			return nil, tok, at
+		}
+		at = append(at, tok)
+		n = deAlias(next)
+	}
+	return n, "", at
+}
+
+// posAt is where n is in file.
+func posAt(file string, n *yaml.Node) diag.Pos {
+	if n == nil || n.Line == 0 {
+		return diag.Pos{File: file}
+	}
+	return diag.Pos{File: file, Line: n.Line, Col: n.Column}
 }
 
 // checkRefs reports every $ref of the main file that cannot work: a remote
@@ -171,34 +288,18 @@ func (l *loader) checkRefs() bool {
 // resolvePointer follows a JSON pointer fragment in the main file and
 // describes what is missing, or returns "".
 func (l *loader) resolvePointer(frag string) string {
-	if frag == "" {
+	if !strings.HasPrefix(frag, "/") {
+		return "" // none, or a plain-name fragment ($anchor), left to kin-openapi
+	}
+	n, missing, at := walkPointer(l.root, frag)
+	if n != nil {
 		return ""
 	}
-	if !strings.HasPrefix(frag, "/") {
-		return "" // a plain-name fragment ($anchor) is left to kin-openapi
+	where := "the document root"
+	if len(at) > 0 {
+		where = strings.Join(at, ".")
 	}
-	n := l.root
-	var at []string
-	for _, tok := range strings.Split(frag[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		var next *yaml.Node
-		switch n.Kind {
-		case yaml.MappingNode:
-			_, next = entry(n, tok)
-		case yaml.SequenceNode:
-			next = posIndex(n, tok)
-		}
-		if next == nil {
-			where := "the document root"
-			if len(at) > 0 {
-				where = strings.Join(at, ".")
-			}
-			return "no " + strconvQuote(tok) + " in " + where
-		}
-		at = append(at, tok)
-		n = deAlias(next)
-	}
-	return ""
+	return "no " + strconvQuote(missing) + " in " + where
 }
 
 func posIndex(n *yaml.Node, tok string) *yaml.Node {

@@ -166,6 +166,9 @@ type loader struct {
 	diags diag.List
 	root  *yaml.Node
 	data  []byte // the main file as resolveRefs edited it, or nil
+	// others holds the node trees of the files beside the main one that
+	// decodeGateway followed a $ref into (nil for one that cannot be read).
+	others map[string]*yaml.Node
 }
 
 func (l *loader) pos(n *yaml.Node) diag.Pos {

@@ -83,6 +83,62 @@ func TestRelativeFileRef(t *testing.T) {
 	}
 }
 
+// TestGatewayBehindRefs: x-gateway on a path item, its operations and a
+// security scheme given by $ref, in another file or elsewhere in the same
+// one, is read where it is and located there (it used to be skipped, the
+// operations served without their settings).
+func TestGatewayBehindRefs(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "items.yaml", `item:
+  x-gateway: {timeout: 2s}
+  get:
+    operationId: getItem
+    x-gateway:
+      timeout: 123ms
+      bogus: 1
+    responses: {"200": {description: ok}}
+chain: {$ref: "#/item"}
+`)
+	write(t, dir, "schemes.yaml", "key:\n  type: apiKey\n  in: header\n  name: X-Key\n  x-gateway: {keys: {env: KEYS}}\n")
+	file := write(t, dir, "api.yaml", `openapi: 3.1.0
+info: {title: T, version: "1"}
+x-gateway: {upstreams: {a: {targets: ["http://127.0.0.1:1"]}}, upstream: a}
+paths:
+  /items:
+    $ref: "items.yaml#/chain"
+  /local:
+    $ref: "#/components/pathItems/local"
+components:
+  pathItems:
+    local:
+      post:
+        x-gateway: {timeout: 5s}
+        responses: {"200": {description: ok}}
+  securitySchemes:
+    key: {$ref: "schemes.yaml#/key"}
+`)
+	d, diags := Load(file)
+	if d == nil {
+		t.Fatalf("not loaded:\n%s", diags)
+	}
+	if got := d.PathItems["/items"].Timeout.V; got != 2*time.Second {
+		t.Errorf("path item timeout %v, want 2s", got)
+	}
+	if got := d.Operations[OpKey{Method: "GET", Path: "/items"}].Timeout.V; got != 123*time.Millisecond {
+		t.Errorf("operation timeout %v, want 123ms", got)
+	}
+	if got := d.Operations[OpKey{Method: "POST", Path: "/local"}].Timeout.V; got != 5*time.Second {
+		t.Errorf("same-file path item's operation timeout %v, want 5s", got)
+	}
+	if n := len(d.Gateway.Security); n != 1 || d.Gateway.Security[0].Scheme != "key" {
+		t.Errorf("scheme material %+v, want the key scheme's", d.Gateway.Security)
+	}
+	want := filepath.Join(dir, "items.yaml") + `:7:7: x-gateway: unknown key "bogus"`
+	if got := diags.String(); !strings.Contains(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant one starting %s", got, want)
+	}
+}
+
 func TestRemoteRefRefused(t *testing.T) {
 	dir := t.TempDir()
 	file := write(t, dir, "api.yaml", strings.Replace(mini, "%s", "http://127.0.0.1:1/x.yaml#/Thing", 1))
