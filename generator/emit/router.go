@@ -115,7 +115,11 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 			})
 		}
 		for _, c := range n.Params {
-			cond := jen.Len(jen.Id("seg")).Op(">").Lit(len(c.Prefix) + len(c.Suffix))
+			literal := len(c.Prefix) + len(c.Suffix)
+			for _, sep := range c.Seps {
+				literal += len(sep)
+			}
+			cond := jen.Len(jen.Id("seg")).Op(">").Lit(literal)
 			val := jen.Id("seg")
 			if c.Prefix != "" {
 				cond = cond.Op("&&").Qual("bytes", "HasPrefix").Call(jen.Id("seg"), jen.Index().Byte().Parens(jen.Lit(c.Prefix)))
@@ -125,6 +129,18 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 			}
 			if c.Prefix != "" || c.Suffix != "" {
 				val = jen.Id("seg").Index(jen.Lit(len(c.Prefix)).Op(":").Len(jen.Id("seg")).Op("-").Lit(len(c.Suffix)))
+			}
+			if len(c.Seps) > 0 {
+				// Several parameters in one segment: SplitFields divides it
+				// as a template router's regular expression would.
+				seps := make([]jen.Code, len(c.Seps))
+				for i, sep := range c.Seps {
+					seps[i] = jen.Lit(sep)
+				}
+				cond = cond.Op("&&").Qual(g.rt("param"), "SplitFields").Call(val, jen.Index().String().Values(seps...),
+					jen.Id("args").Index(jen.Lit(depth).Op(":").Lit(depth+len(c.Seps)+1)))
+				b.If(cond).Block(try(c))
+				continue
 			}
 			b.If(cond).Block(
 				jen.Id("args").Index(jen.Lit(depth)).Op("=").Add(val),
@@ -137,6 +153,10 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 		g.node(f, c, tmpl+"/"+c.Literal, depth)
 	}
 	for _, c := range n.Params {
-		g.node(f, c, tmpl+"/"+c.Prefix+"{}"+c.Suffix, depth+1)
+		shape := c.Prefix + "{}"
+		for _, sep := range c.Seps {
+			shape += sep + "{}"
+		}
+		g.node(f, c, tmpl+"/"+shape+c.Suffix, depth+1+len(c.Seps))
 	}
 }

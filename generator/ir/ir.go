@@ -774,15 +774,16 @@ type Property struct {
 // Node is one segment of the route tree. The root stands for the empty path
 // before the first "/".
 type Node struct {
-	GoName   string  `json:"goName,omitempty"`   // unique, for the generated function
-	Literal  string  `json:"literal,omitempty"`  // the segment text for a literal child
-	Param    bool    `json:"param,omitempty"`    // a parameter child: the segment is Prefix + value + Suffix
-	Prefix   string  `json:"prefix,omitempty"`   // literal text before the parameter within the segment
-	Suffix   string  `json:"suffix,omitempty"`   // literal text after it
-	Literals []*Node `json:"literals,omitempty"` // sorted by Literal
-	Params   []*Node `json:"params,omitempty"`   // parameter children, tried after the literals fail, most specific first
-	Methods  []Route `json:"methods,omitempty"`  // operations ending at this node, sorted by method
-	Allow    string  `json:"allow,omitempty"`    // the Allow header value for a 405 here
+	GoName   string   `json:"goName,omitempty"`   // unique, for the generated function
+	Literal  string   `json:"literal,omitempty"`  // the segment text for a literal child
+	Param    bool     `json:"param,omitempty"`    // a parameter child: the segment is Prefix + value (+ Seps[i] + value)… + Suffix
+	Prefix   string   `json:"prefix,omitempty"`   // literal text before the first parameter within the segment
+	Suffix   string   `json:"suffix,omitempty"`   // literal text after the last
+	Seps     []string `json:"seps,omitempty"`     // literal text between consecutive parameters; the node binds len(Seps)+1
+	Literals []*Node  `json:"literals,omitempty"` // sorted by Literal
+	Params   []*Node  `json:"params,omitempty"`   // parameter children, tried after the literals fail, most specific first
+	Methods  []Route  `json:"methods,omitempty"`  // operations ending at this node, sorted by method
+	Allow    string   `json:"allow,omitempty"`    // the Allow header value for a 405 here
 }
 
 // Route binds a method at a node to an operation.

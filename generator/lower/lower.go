@@ -7,6 +7,7 @@
 package lower
 
 import (
+	"fmt"
 	"go/token"
 	"net/url"
 	"path"
@@ -303,15 +304,13 @@ func (l *lowerer) operation(p, method string, item *openapi3.PathItem, op *opena
 	}
 	o.GoName = l.opNames.unique(name)
 
-	segs, ok := splitTemplate(p)
-	if !ok {
-		l.diags.Warnf(pos, "%s %s: path template %q has a segment with more than one parameter, which the router does not compile yet; operation skipped", method, p, p)
+	segs, why := splitTemplate(p)
+	if why != "" {
+		l.diags.Warnf(pos, "%s %s: path template %q: %s; operation skipped", method, p, p, why)
 		return nil
 	}
 	for _, s := range segs {
-		if s.param != "" {
-			o.PathParams = append(o.PathParams, s.param)
-		}
+		o.PathParams = append(o.PathParams, s.params...)
 	}
 	l.params(o, item, op)
 	l.body(o, op)
@@ -421,28 +420,50 @@ func rewriteParts(t string) []ir.PathPart {
 
 // segment is one "/"-separated piece of a path template.
 type segment struct {
-	literal        string // the whole segment when it has no parameter
-	param          string
-	prefix, suffix string
+	literal        string   // the whole segment when it has no parameter
+	params         []string // the parameters' names, in order
+	prefix, suffix string   // literal text before the first and after the last
+	seps           []string // the literal text between consecutive parameters
 }
 
-// splitTemplate splits "/a/{b}.json" into segments; it fails on a segment
-// with two parameters, which needs a separator grammar the router lacks.
-func splitTemplate(p string) ([]segment, bool) {
+// splitTemplate splits "/a/{b}.json" or "/f/{name}-{version}.zip" into
+// segments. It fails, saying why, on a segment whose braces do not pair or
+// whose parameters have nothing between them, which no request could tell
+// apart.
+func splitTemplate(p string) ([]segment, string) {
 	var out []segment
 	for _, s := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
-		i := strings.IndexByte(s, '{')
+		i := strings.IndexAny(s, "{}")
 		if i < 0 {
 			out = append(out, segment{literal: s})
 			continue
 		}
-		j := strings.IndexByte(s, '}')
-		if j < i || strings.IndexByte(s[j+1:], '{') >= 0 {
-			return nil, false
+		seg := segment{prefix: s[:i]}
+		rest := s[i:]
+		for {
+			if rest[0] != '{' {
+				return nil, fmt.Sprintf("segment %q has a %q without its pair", s, "}")
+			}
+			j := strings.IndexAny(rest[1:], "{}")
+			if j < 0 || rest[1+j] != '}' {
+				return nil, fmt.Sprintf("segment %q has a %q without its pair", s, "{")
+			}
+			seg.params = append(seg.params, rest[1:1+j])
+			rest = rest[j+2:]
+			k := strings.IndexAny(rest, "{}")
+			if k < 0 {
+				seg.suffix = rest
+				break
+			}
+			if k == 0 && rest[0] == '{' {
+				return nil, fmt.Sprintf("segment %q has two parameters with nothing between them", s)
+			}
+			seg.seps = append(seg.seps, rest[:k])
+			rest = rest[k:]
 		}
-		out = append(out, segment{param: s[i+1 : j], prefix: s[:i], suffix: s[j+1:]})
+		out = append(out, seg)
 	}
-	return out, true
+	return out, ""
 }
 
 // erase blanks the parameter names of a path template.

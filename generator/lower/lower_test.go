@@ -128,6 +128,49 @@ func TestRouteTree(t *testing.T) {
 	}
 }
 
+// TestSplitTemplate covers segments holding several parameters, and the
+// templates no request could be matched against.
+func TestSplitTemplate(t *testing.T) {
+	for _, c := range []struct {
+		tmpl string
+		want string // each segment as literal, or prefix/{a}sep{b}/suffix; or the refusal
+	}{
+		{"/pets/{id}", "pets /{id}/"},
+		{"/a/{Sid}.json", "a /{Sid}/.json"},
+		{"/v1/{name}:cancel", "v1 /{name}/:cancel"},
+		{"/p/{group}/{name}-{version}.zip", "p /{group}/ /{name}-{version}/.zip"},
+		{"/x/{repo}-issues-{task}.zip", "x /{repo}-issues-{task}/.zip"},
+		{"/x/v{major}.{minor}.{patch}", "x v/{major}.{minor}.{patch}/"},
+		{"/x/{a}{b}", `refused: segment "{a}{b}" has two parameters with nothing between them`},
+		{"/x/{a", `refused: segment "{a" has a "{" without its pair`},
+		{"/x/a}", `refused: segment "a}" has a "}" without its pair`},
+		{"/x/{a}}", `refused: segment "{a}}" has a "}" without its pair`},
+	} {
+		segs, why := splitTemplate(c.tmpl)
+		var got []string
+		for _, s := range segs {
+			if len(s.params) == 0 {
+				got = append(got, s.literal)
+				continue
+			}
+			g := s.prefix + "/"
+			for i, p := range s.params {
+				if i > 0 {
+					g += s.seps[i-1]
+				}
+				g += "{" + p + "}"
+			}
+			got = append(got, g+"/"+s.suffix)
+		}
+		if why != "" {
+			got = []string{"refused: " + why}
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s: %s, want %s", c.tmpl, strings.Join(got, " "), c.want)
+		}
+	}
+}
+
 // TestParams checks merging (path-item parameters with the operation's),
 // defaults of style and explode, and the GoNames.
 func TestParams(t *testing.T) {

@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,7 +29,7 @@ func (l *lowerer) routes() *ir.Node {
 }
 
 func child(n *ir.Node, s segment) *ir.Node {
-	if s.param == "" {
+	if len(s.params) == 0 {
 		for _, c := range n.Literals {
 			if c.Literal == s.literal {
 				return c
@@ -39,11 +40,11 @@ func child(n *ir.Node, s segment) *ir.Node {
 		return c
 	}
 	for _, c := range n.Params {
-		if c.Prefix == s.prefix && c.Suffix == s.suffix {
+		if c.Prefix == s.prefix && c.Suffix == s.suffix && slices.Equal(c.Seps, s.seps) {
 			return c
 		}
 	}
-	c := &ir.Node{Param: true, Prefix: s.prefix, Suffix: s.suffix}
+	c := &ir.Node{Param: true, Prefix: s.prefix, Suffix: s.suffix, Seps: s.seps}
 	n.Params = append(n.Params, c)
 	return c
 }
@@ -54,10 +55,10 @@ func finish(n *ir.Node, name string, names namer) {
 	sort.Slice(n.Literals, func(i, j int) bool { return n.Literals[i].Literal < n.Literals[j].Literal })
 	sort.SliceStable(n.Params, func(i, j int) bool {
 		a, b := n.Params[i], n.Params[j]
-		if la, lb := len(a.Prefix)+len(a.Suffix), len(b.Prefix)+len(b.Suffix); la != lb {
+		if la, lb := literalLen(a), literalLen(b); la != lb {
 			return la > lb
 		}
-		return a.Prefix+"{}"+a.Suffix < b.Prefix+"{}"+b.Suffix
+		return paramShape(a) < paramShape(b)
 	})
 	sort.Slice(n.Methods, func(i, j int) bool { return methodRank(n.Methods[i].Method) < methodRank(n.Methods[j].Method) })
 	var allow []string
@@ -77,8 +78,32 @@ func finish(n *ir.Node, name string, names namer) {
 		finish(c, strings.TrimSuffix(name, "Root")+segName(c.Literal), names)
 	}
 	for _, c := range n.Params {
-		finish(c, strings.TrimSuffix(name, "Root")+affix(c.Prefix)+"X"+affix(c.Suffix), names)
+		ps := affix(c.Prefix) + "X"
+		for _, sep := range c.Seps {
+			ps += affix(sep) + "X"
+		}
+		finish(c, strings.TrimSuffix(name, "Root")+ps+affix(c.Suffix), names)
 	}
+}
+
+// literalLen is how much literal text a parameter node's segment holds: the
+// more, the more specific, and the earlier it is tried.
+func literalLen(n *ir.Node) int {
+	l := len(n.Prefix) + len(n.Suffix)
+	for _, s := range n.Seps {
+		l += len(s)
+	}
+	return l
+}
+
+// paramShape is a parameter node's segment with its parameters blanked:
+// "{}-{}.zip".
+func paramShape(n *ir.Node) string {
+	s := n.Prefix + "{}"
+	for _, sep := range n.Seps {
+		s += sep + "{}"
+	}
+	return s + n.Suffix
 }
 
 func methodRank(m string) int {
