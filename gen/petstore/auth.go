@@ -4,6 +4,7 @@
 package petstore
 
 import (
+	"os"
 	"time"
 
 	auth "github.com/gatewaygen/gatewaygen/runtime/auth"
@@ -18,7 +19,7 @@ import (
 func (g *Gateway) setupAuth(cfg server.Config) error {
 	var err error
 	var src auth.Source
-	if src, err = auth.Pick(cfg.Auth, "petsKey", auth.Source{File: "specs/petstore-demo-keys.txt"}); err != nil {
+	if src, err = auth.Material(cfg.Auth, cfg.Mock, "petsKey", auth.Source{File: "specs/petstore-demo-keys.txt"}, os.Stderr); err != nil {
 		return err
 	}
 	if g.authPetsKey, err = auth.NewAPIKey(auth.APIKeyConfig{
@@ -31,7 +32,7 @@ func (g *Gateway) setupAuth(cfg server.Config) error {
 	}); err != nil {
 		return err
 	}
-	if src, err = auth.Pick(cfg.Auth, "petsAdmin", auth.Source{File: "specs/petstore-demo-jwks.json"}); err != nil {
+	if src, err = auth.Material(cfg.Auth, cfg.Mock, "petsAdmin", auth.Source{File: "specs/petstore-demo-jwks.json"}, os.Stderr); err != nil {
 		return err
 	}
 	if g.authPetsAdmin, err = auth.NewJWT(auth.JWTConfig{

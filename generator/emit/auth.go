@@ -175,7 +175,13 @@ func (s authStage) setupAuth(f *jen.File) {
 				}))
 				b.If(jen.List(jen.Id(a.GoName+"Secret"), jen.Id("err")).Op("=").Qual(s.rt("auth"), "Pick").Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name+".secret"), sdef), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			}
-			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Qual(s.rt("auth"), pick).Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+			// A scheme with no material stops the start, except in mock
+			// mode, where auth.Material locks it (every credential refused).
+			pickCall := jen.Qual(s.rt("auth"), "Material").Call(jen.Id("cfg").Dot("Auth"), jen.Id("cfg").Dot("Mock"), jen.Lit(a.Name), def, jen.Qual("os", "Stderr"))
+			if pick == "PickOptional" {
+				pickCall = jen.Qual(s.rt("auth"), pick).Call(jen.Id("cfg").Dot("Auth"), jen.Lit(a.Name), def)
+			}
+			b.If(jen.List(jen.Id("src"), jen.Id("err")).Op("=").Add(pickCall), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			var call jen.Code
 			switch a.Kind {
 			case ir.AuthIntrospect:

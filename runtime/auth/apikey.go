@@ -66,6 +66,11 @@ func (k *APIKey) Name() string { return k.cfg.Scheme }
 // Reload reads the keys again; on an error the keys loaded before stay.
 // A request in flight finishes with the table it started with.
 func (k *APIKey) Reload() error {
+	if k.cfg.Keys.Locked {
+		none := map[[sha256.Size]byte]string{} // no key is found
+		k.keys.Store(&none)
+		return nil
+	}
 	raw, err := k.cfg.Keys.read()
 	if err != nil {
 		return fmt.Errorf("auth: scheme %s: keys: %w", k.cfg.Scheme, err)

@@ -19,6 +19,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -54,6 +55,10 @@ type Source struct {
 	// auth2: material fetched over HTTP (JWKS only)
 	URL       string
 	Discovery string
+	// Locked stands for no material at all, which only a gateway in mock
+	// mode starts with (Material): the scheme then refuses every
+	// credential, so its operations answer 401 with its challenge.
+	Locked bool
 }
 
 // ParseSource reads a source as the start-up override writes one:
@@ -92,6 +97,21 @@ func Pick(overrides map[string]string, scheme string, def Source) (Source, error
 		return def, fmt.Errorf("auth: scheme %s has no verification material; give it in the document or at start-up (--auth %s=file:PATH)", scheme, scheme)
 	}
 	return def, nil
+}
+
+// Material is the source a gateway starting with overrides and mock uses
+// for scheme: Pick's, except that in mock mode a scheme with no material
+// anywhere is Locked instead of stopping the start. A mock gateway is for
+// trying a document out; its secured operations stay refused (never served
+// without a credential), while the public ones, and the portal, work.
+// stderr hears which schemes are locked.
+func Material(overrides map[string]string, mock bool, scheme string, def Source, stderr io.Writer) (Source, error) {
+	src, err := Pick(overrides, scheme, def)
+	if _, given := overrides[scheme]; err != nil && mock && !given && !def.set() {
+		fmt.Fprintf(stderr, "auth: scheme %s has no verification material: in mock mode its operations refuse every credential (401); give it with --auth %s=file:PATH\n", scheme, scheme)
+		return Source{Locked: true}, nil
+	}
+	return src, err
 }
 
 func (s Source) set() bool { return s != Source{} }

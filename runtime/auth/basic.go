@@ -106,13 +106,15 @@ func NewBasic(cfg BasicConfig) (*Basic, error) {
 
 // Reload reads the users again; on an error the users loaded before stay.
 func (b *Basic) Reload() error {
-	raw, err := b.cfg.Users.read()
-	if err != nil {
-		return fmt.Errorf("auth: scheme %s: users: %w", b.cfg.Scheme, err)
-	}
-	users, err := ParseUsers(raw)
-	if err != nil {
-		return fmt.Errorf("auth: scheme %s: users from %s: %w", b.cfg.Scheme, b.cfg.Users, err)
+	users := map[string]passwordHash{} // Locked: no user is found
+	if !b.cfg.Users.Locked {
+		raw, err := b.cfg.Users.read()
+		if err != nil {
+			return fmt.Errorf("auth: scheme %s: users: %w", b.cfg.Scheme, err)
+		}
+		if users, err = ParseUsers(raw); err != nil {
+			return fmt.Errorf("auth: scheme %s: users from %s: %w", b.cfg.Scheme, b.cfg.Users, err)
+		}
 	}
 	m := &basicMaterial{users: users, cache: map[tokenHash]remembered{}, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	for _, h := range users { // the dummy costs what a real one does

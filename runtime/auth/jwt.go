@@ -214,6 +214,10 @@ func (j *JWT) Name() string { return j.cfg.Scheme }
 // on an error the keys loaded before stay. A set whose bytes did not
 // change keeps the cache of verified tokens.
 func (j *JWT) Reload() error {
+	if j.cfg.JWKS.Locked || j.cfg.Secret.Locked {
+		j.mat.Store(&jwtMaterial{keys: map[string]jwk{}, cache: map[tokenHash]verified{}})
+		return nil // verify refuses every token
+	}
 	changed := false
 	if j.cfg.Secret.set() {
 		secret, err := j.cfg.Secret.read()
@@ -312,6 +316,9 @@ func checkBearer(s bearer, v *Verdict, scopes []string) bool {
 // verify returns what tok proves, from the cache when it was verified
 // before and has not expired.
 func (j *JWT) verify(tok []byte) (verified, bool) {
+	if j.cfg.JWKS.Locked || j.cfg.Secret.Locked {
+		return verified{}, false // no material: nothing verifies
+	}
 	h := tokenHash{maphash.Bytes(j.seed, tok), signatureTail(tok)}
 	now := j.now()
 	if j.remote != nil {

@@ -59,6 +59,10 @@ func (m *MutualTLS) Name() string { return m.cfg.Scheme }
 // Reload reads the authorities again; on an error the old ones stay.
 // Connections already verified keep their verdict.
 func (m *MutualTLS) Reload() error {
+	if m.cfg.CA.Locked {
+		m.mat.Store(&caMaterial{roots: map[string]bool{}}) // no chain ends in a trusted root
+		return nil
+	}
 	raw, err := m.cfg.CA.read()
 	if err != nil {
 		return fmt.Errorf("auth: scheme %s: client-ca: %w", m.cfg.Scheme, err)
