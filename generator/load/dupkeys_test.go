@@ -71,12 +71,27 @@ paths:
       responses:
         "200": {description: ok}
 `
-	_, diags := Load(write(t, t.TempDir(), "a.yaml", src))
+	d, diags := Load(write(t, t.TempDir(), "a.yaml", src))
 	got := diags.String()
-	if want := "a.yaml:17:19: required: true in a schema"; !strings.Contains(got, want) || strings.Contains(got, "cannot construct") {
-		t.Errorf("got\n%s\nwant %q and no kin-openapi message", got, want)
+	if want := "a.yaml:17:19: warning: required: true in a schema is ignored"; !strings.Contains(got, want) || strings.Contains(got, "cannot construct") || diags.HasErrors() {
+		t.Errorf("got\n%s\nwant the warning %q, no error and no kin-openapi message", got, want)
 	}
 	if strings.Count(got, "required: true in a schema") != 1 {
 		t.Errorf("the parameter's or the request body's required was reported too:\n%s", got)
+	}
+	if d == nil {
+		t.Fatal("the document was not loaded")
+	}
+	body := d.T.Paths.Find("/a/{id}").Post.RequestBody.Value
+	name := body.Content["application/json"].Schema.Value.Properties["name"].Value
+	if !body.Required || name.Extensions["x-required"] != true || len(name.Required) != 0 {
+		t.Errorf("request body required %v, name's extensions %v and required %v: want the body's kept, the schema's renamed",
+			body.Required, name.Extensions, name.Required)
+	}
+	// The same in JSON, whose keys are quoted, on one line.
+	js := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"post":{"requestBody":{"content":{"image/jpeg":` +
+		`{"schema":{"type":"string","format":"byte","required":true}}}},"responses":{"200":{"description":"ok"}}}}}}`
+	if d, diags := Load(write(t, t.TempDir(), "a.json", js)); d == nil || diags.HasErrors() || !strings.Contains(diags.String(), "a.json:1:160: warning: required: true in a schema is ignored") {
+		t.Errorf("JSON: loaded %v\n%s", d != nil, diags)
 	}
 }

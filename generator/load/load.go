@@ -230,6 +230,16 @@ func (l *loader) load() *Document {
 		// again here, so that the panic surfaces where it did before
 		t, err = l.kinLoad(src)
 	}
+	if err != nil && strings.Contains(err.Error(), "into []string") {
+		// required: true in a schema, which published documents carry
+		// (Spotify's among them): each is renamed x-required, which
+		// nothing reads, said, and the document loaded again.
+		if edited := l.dropBooleanRequired(src); edited != nil {
+			if t, err = l.kinLoad(edited); err == nil {
+				l.data = edited
+			}
+		}
+	}
 	d := &Document{File: l.file, Version: version, root: root}
 	d.Gateway, d.PathItems, d.Operations = gw.root, gw.pathItems, gw.ops
 	if err != nil {
@@ -427,15 +437,15 @@ func (l *loader) loadError(err error, refsOK bool) {
 	l.diags.Errorf(pos, "%s", strings.TrimPrefix(msg, "yaml error: yaml: "))
 }
 
-// booleanRequired reports each schema that says required: true (or
-// false), the Swagger 2 and JSON Schema draft 3 spelling, which kin-openapi
-// refuses as "cannot construct !!bool into []string". Parameters, headers
-// and request bodies do take a boolean required; a mapping with in, name,
-// content or schema beside it is one of those and is left alone. Called
-// only once kin-openapi has refused the document, so a valid one is never
-// searched.
-func (l *loader) booleanRequired() bool {
-	found := false
+// booleanSites returns the key and value of each required: true (or
+// false) in a schema, the Swagger 2 and JSON Schema draft 3 spelling, which
+// kin-openapi refuses as "cannot construct !!bool into []string".
+// Parameters, headers and request bodies do take a boolean required; a
+// mapping with in, name, content or schema beside it is one of those and is
+// left alone. Called only once kin-openapi has refused the document, so a
+// valid one is never searched.
+func (l *loader) booleanSites() [][2]*yaml.Node {
+	var sites [][2]*yaml.Node
 	walk(l.root, func(n *yaml.Node, _ []string) bool {
 		k, v := entry(n, "required")
 		if k == nil || v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
@@ -446,11 +456,55 @@ func (l *loader) booleanRequired() bool {
 				return true
 			}
 		}
-		l.diags.Errorf(l.pos(k), "required: %s in a schema: a schema's required is the list of its properties that must be present (OpenAPI 3, JSON Schema); to require this property, name it in its parent object's required list, e.g. required: [name]", v.Value)
-		found = true
+		sites = append(sites, [2]*yaml.Node{k, v})
 		return true
 	})
-	return found
+	return sites
+}
+
+// booleanRequired reports each boolean required of a schema as an error;
+// false when there is none, the refusal being about something else.
+func (l *loader) booleanRequired() bool {
+	sites := l.booleanSites()
+	for _, kv := range sites {
+		l.diags.Errorf(l.pos(kv[0]), "required: %s in a schema: a schema's required is the list of its properties that must be present (OpenAPI 3, JSON Schema); to require this property, name it in its parent object's required list, e.g. required: [name]", kv[1].Value)
+	}
+	return len(sites) > 0
+}
+
+// dropBooleanRequired returns src, the bytes kin-openapi refused, with the
+// key of each boolean required of a schema renamed x-required, an
+// extension nothing reads, and warns of each: the document means something
+// by it (that a property, or a body, must be present) but says it in a way
+// neither OpenAPI 3 nor JSON Schema defines, and a gateway that refused to
+// load a published document for it would help no one; one that guessed
+// would refuse requests on a guess. nil when some site cannot be edited in
+// place (the refusal then stands, reported as before).
+func (l *loader) dropBooleanRequired(src []byte) []byte {
+	sites := l.booleanSites()
+	if len(sites) == 0 {
+		return nil
+	}
+	lines := newLineIndex(src)
+	var edits []byteEdit
+	for _, kv := range sites {
+		start, end, ok := scalarSpan(lines, kv[0])
+		if !ok {
+			return nil
+		}
+		text := "x-required"
+		if kv[0].Style == yaml.DoubleQuotedStyle {
+			text = `"x-required"`
+		} else if kv[0].Style == yaml.SingleQuotedStyle {
+			text = "'x-required'"
+		}
+		edits = append(edits, byteEdit{start, end, text})
+	}
+	for _, kv := range sites {
+		l.diags.Warnf(l.pos(kv[0]), "required: %s in a schema is ignored: a schema's required is the list of its properties that must be present (OpenAPI 3, JSON Schema); to require this property, name it in its parent object's required list, e.g. required: [name]", kv[1].Value)
+		kv[0].Value = "x-required"
+	}
+	return applyEdits(src, edits)
 }
 
 var (
