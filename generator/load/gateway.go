@@ -154,10 +154,14 @@ func (l *loader) follow(n *yaml.Node, file string) (*yaml.Node, string) {
 			}
 			root, at = l.fileRoot(p), p
 		}
-		target := pointer(root, u.Fragment)
-		if target == nil {
+		if root == nil {
 			return n, file
 		}
+		target, ok := lookupPointer(root, u.EscapedFragment())
+		if !ok || target == nil {
+			return n, file
+		}
+		target = deAlias(target)
 		n, file = target, at
 	}
 	return n, file
@@ -189,19 +193,6 @@ func (l *loader) fileRoot(file string) *yaml.Node {
 	}
 	l.others[file] = root
 	return root
-}
-
-// pointer is the node the JSON pointer frag names in root (root itself for
-// ""), or nil.
-func pointer(root *yaml.Node, frag string) *yaml.Node {
-	if root == nil || frag == "" {
-		return root
-	}
-	if !strings.HasPrefix(frag, "/") {
-		return nil // a plain-name fragment ($anchor)
-	}
-	n, _, _ := walkPointer(root, frag)
-	return n
 }
 
 // walkPointer follows the JSON pointer frag ("/a/b~1c") from root: the node
