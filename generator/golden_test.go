@@ -255,7 +255,7 @@ func TestGoldenRequests(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command")
 	}
-	for _, name := range []string{"params31", "schemas31", "polymorphic30", "bodies31", "gatenames30", "paramshapes31", "realbodies30"} {
+	for _, name := range []string{"params31", "schemas31", "polymorphic30", "bodies31", "gatenames30", "paramshapes31", "realbodies30", "twins30"} {
 		t.Run(name, func(t *testing.T) {
 			// Inside the module, so the package imports this runtime; the
 			// leading underscore keeps ./... patterns away from it.

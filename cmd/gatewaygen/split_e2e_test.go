@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -25,7 +26,16 @@ paths:
     get:
       operationId: getPlain
       parameters:
-        - {name: name, in: path, required: true, schema: {type: string}}
+        - {name: name, in: path, required: true, schema: {type: string, pattern: "^[a-z]+$"}}
+      responses: {"200": {description: ok}}
+  /files/{id}:
+    get:
+      operationId: getByID
+      x-gateway:
+        request-headers:
+          set: {X-Op: by-id}
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
       responses: {"200": {description: ok}}
 `
 
@@ -50,6 +60,9 @@ const splitSchemas = `Version: {type: string, pattern: "^[0-9]+(\\.[0-9]+)*$"}
 // divided as a template router divides it, each value validated and
 // forwarded, and the x-gateway of the path item in the other file applied.
 // Before, the operation was skipped (404) and its x-gateway never read.
+// Two of its templates differ only in parameter names (invalid OpenAPI,
+// as published documents have it): each request reaches the one whose
+// parameters accept it; before, the second was skipped.
 func TestEndToEndSplitDocument(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a gateway; skipped in -short mode")
@@ -96,6 +109,24 @@ func TestEndToEndSplitDocument(t *testing.T) {
 		do(t, "GET", gw+"/files/my-pkg-1.2.rar", "", nil).problem(t, 400, "path.ext", "enum")
 		do(t, "GET", gw+"/files/my-pkg-x.zip", "", nil).problem(t, 400, "path.version", "pattern")
 		do(t, "GET", gw+"/files/My-1.zip", "", nil).problem(t, 400, "path.name", "pattern")
+	})
+	t.Run("twin templates told apart by their parameters", func(t *testing.T) {
+		for _, c := range []struct{ path, op string }{{"/files/42", "by-id"}, {"/files/readme", ""}} {
+			r := do(t, "GET", gw+c.path, "", nil)
+			if r.status != 200 {
+				t.Fatalf("%s: status %d\n%s", r.req, r.status, r.body)
+			}
+			select {
+			case seen := <-be.reqs:
+				if got := strings.Join(seen["x-op"], ","); got != c.op {
+					t.Errorf("%s: X-Op %q, want %q", r.req, got, c.op)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("%s: the backend got nothing", r.req)
+			}
+		}
+		// Neither takes it: the problem is the first one's, in path order.
+		do(t, "GET", gw+"/files/README", "", nil).problem(t, 400, "path.id", "type")
 	})
 	t.Run("no division falls back to the plain segment", func(t *testing.T) {
 		r := do(t, "GET", gw+"/files/readme", "", nil)

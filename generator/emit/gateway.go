@@ -155,11 +155,67 @@ func (g *gen) gateway(f *jen.File) {
 			sw.Case(jen.Id("opNone")).Block(miss(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")))...)
 			sw.Case(jen.Id("opWrongMethod")).Block(miss(jen.Qual(g.rt("problem"), "MethodNotAllowed").Call(jen.Id("ctx"), jen.Id("allow")))...)
 			for _, o := range api.Operations {
-				sw.Case(jen.Id(opConst(o))).Block(jen.Id("g").Dot(handlerName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args")))
+				if o.TwinOf != nil {
+					continue // the router answers with its twin's constant
+				}
+				sw.Case(jen.Id(opConst(o))).Block(twinDispatch(o, func(o *ir.Operation) jen.Code {
+					return jen.Id("g").Dot(handlerName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args"))
+				}))
 			}
 		})
 	})
 	g.validate(f)
+	g.pathRefused(f)
+}
+
+// twinDispatch is the code that hands a request the router gave o to the
+// operation it belongs to, call(that operation): o itself unless o has
+// twins (ir.Operation.Twins), when the first of o and its twins whose path
+// parameters accept the request's values gets it, and o when none does, so
+// that o's problem says what is wrong.
+func twinDispatch(o *ir.Operation, call func(*ir.Operation) jen.Code) jen.Code {
+	if len(o.Twins) == 0 {
+		return call(o)
+	}
+	return jen.Switch().BlockFunc(func(sw *jen.Group) {
+		for _, t := range append([]*ir.Operation{o}, o.Twins...) {
+			sw.Case(jen.Op("!").Id(pathRefusedName(t)).Call(jen.Id("ctx"), jen.Op("&").Id("args"))).Block(call(t))
+		}
+		sw.Default().Block(call(o))
+	})
+}
+
+func pathRefusedName(o *ir.Operation) string { return "pathRefused" + o.GoName }
+
+// pathRefused emits, for each operation with twins and each twin, the
+// check that tells them apart: whether the operation's path parameters
+// refuse the request's values. It decodes the parameters into a state of
+// its own, so the handler that follows starts afresh.
+func (g *gen) pathRefused(f *jen.File) {
+	for _, o := range g.api.Operations {
+		if len(o.Twins) == 0 && o.TwinOf == nil {
+			continue
+		}
+		twin := o.TwinOf
+		if twin == nil {
+			twin = o.Twins[0]
+		}
+		comment(f, pathRefusedName(o)+" reports whether the path parameters of "+o.Method+" "+o.Path+"\nrefuse the request's values, which tells it apart from "+twin.Method+" "+twin.Path+",\nthe same route under other parameter names.")
+		f.Func().Id(pathRefusedName(o)).Params(
+			jen.Id("ctx").Op("*").Qual(fasthttp, "RequestCtx"),
+			jen.Id("args").Op("*").Id("pathArgs"),
+		).Bool().BlockFunc(func(b *jen.Group) {
+			if len(o.Params) == 0 {
+				b.Return(jen.False()) // no declared parameter to refuse anything
+				return
+			}
+			b.Id("st").Op(":=").Qual(g.rt("request"), "Acquire").Call()
+			b.Defer().Qual(g.rt("request"), "Release").Call(jen.Id("st"))
+			b.Var().Id("p").Id(o.GoName + "Params")
+			b.Id("p").Dot("decode").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("st"))
+			b.Return(jen.Id("st").Dot("Errs").Dot("AnyAt").Call(jen.Lit("path.")))
+		})
+	}
 }
 
 // validate emits Gateway.Validate: the checks of Handle without the
@@ -181,7 +237,7 @@ func (g *gen) validate(f *jen.File) {
 		b.List(jen.Id("op"), jen.Id("allow")).Op(":=").Id("route").Call(jen.Id("ctx").Dot("Method").Call(), jen.Id("path"), jen.Op("&").Id("args"))
 		var checked []*ir.Operation
 		for _, o := range api.Operations {
-			if checks(o) {
+			if checks(o) || len(o.Twins) > 0 {
 				checked = append(checked, o)
 			}
 		}
@@ -193,9 +249,15 @@ func (g *gen) validate(f *jen.File) {
 			sw.Case(jen.Id("opNone")).Block(jen.Qual(g.rt("problem"), "NotFound").Call(jen.Id("ctx")), jen.Return(jen.False()))
 			sw.Case(jen.Id("opWrongMethod")).Block(jen.Qual(g.rt("problem"), "MethodNotAllowed").Call(jen.Id("ctx"), jen.Id("allow")), jen.Return(jen.False()))
 			for _, o := range checked {
-				sw.Case(jen.Id(opConst(o))).Block(
-					jen.Return(jen.Id(admitName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args"), jen.Id("st"))),
-				)
+				if o.TwinOf != nil {
+					continue // the router answers with its twin's constant
+				}
+				sw.Case(jen.Id(opConst(o))).Block(twinDispatch(o, func(o *ir.Operation) jen.Code {
+					if !checks(o) {
+						return jen.Return(jen.True())
+					}
+					return jen.Return(jen.Id(admitName(o)).Call(jen.Id("ctx"), jen.Op("&").Id("args"), jen.Id("st")))
+				}))
 			}
 		})
 		b.Return(jen.True())

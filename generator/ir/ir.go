@@ -339,6 +339,14 @@ type Operation struct {
 	// parameters, same path positions); this operation's parameter type
 	// is then that one's under another name. "" when it has its own.
 	ParamsOf string `json:"paramsOf,omitempty"`
+	// Twins are the later operations of the same method whose path
+	// templates differ from this one's only in parameter names, which
+	// OpenAPI forbids and published documents do (/a/{id} and /a/{name});
+	// TwinOf is set on each of them. The router reaches this operation
+	// only: a request whose path values its path parameters refuse and a
+	// twin's accept is that twin's.
+	Twins  []*Operation `json:"-"`
+	TwinOf *Operation   `json:"-"`
 }
 
 // Transform is an operation's request-headers, response-headers and

@@ -228,11 +228,16 @@ func (l *lowerer) operations() {
 			if o := l.operation(p, m, item, op); o != nil {
 				k := m + " " + erase(p)
 				if first, ok := taken[k]; ok {
-					// /a/{x} and /a/{y} are one path to OpenAPI and to a router.
-					l.diags.Invalidf(o.Pos, "%s %s: the same route as %s %s (paths that differ only in parameter names are identical); this operation is skipped", m, p, first.Method, first.Path)
-					continue
+					// /a/{x} and /a/{y} are one path to OpenAPI and to a
+					// router; a document that has both means values of
+					// two shapes (an id, a file name), told apart by the
+					// parameters' schemas.
+					l.diags.Invalidf(o.Pos, "%s %s: the same route as %s %s (paths that differ only in parameter names are identical); a request comes here when %s's path parameters refuse its values and this operation's accept them", m, p, first.Method, first.Path, first.Path)
+					o.TwinOf = first
+					first.Twins = append(first.Twins, o)
+				} else {
+					taken[k] = o
 				}
-				taken[k] = o
 				l.api.Operations = append(l.api.Operations, o)
 				if o.MaxBody > l.api.MaxBody {
 					l.api.MaxBody = o.MaxBody

@@ -171,6 +171,41 @@ func TestSplitTemplate(t *testing.T) {
 	}
 }
 
+// TestTwins: templates that differ only in parameter names are kept as
+// twins of the first in path order, and only that one is routed.
+func TestTwins(t *testing.T) {
+	api := lowerFile(t, "../../testdata/golden/twins30/spec.yaml")
+	first := op(t, api, "GET", "/accounts/{AccountID}/attachments/{AttachmentID}")
+	var twins []string
+	for _, o := range first.Twins {
+		twins = append(twins, o.Path)
+		if o.TwinOf != first {
+			t.Errorf("%s: TwinOf %v, want the first", o.Path, o.TwinOf)
+		}
+	}
+	if got := strings.Join(twins, " "); got != "/accounts/{AccountID}/attachments/{FileName} /accounts/{id}/attachments/{key}" {
+		t.Errorf("twins %s", got)
+	}
+	if post := op(t, api, "POST", "/accounts/{AccountID}/attachments/{FileName}"); post.TwinOf != nil || len(post.Twins) != 0 {
+		t.Error("the POST, alone on its method, is no twin")
+	}
+	n := api.Routes
+	for _, lit := range []string{"accounts"} {
+		for _, c := range n.Literals {
+			if c.Literal == lit {
+				n = c
+			}
+		}
+	}
+	var methods []string
+	for _, r := range n.Params[0].Literals[0].Params[0].Methods {
+		methods = append(methods, r.Method+" "+r.Op.Path)
+	}
+	if got := strings.Join(methods, ", "); got != "GET /accounts/{AccountID}/attachments/{AttachmentID}, POST /accounts/{AccountID}/attachments/{FileName}" {
+		t.Errorf("routed: %s", got)
+	}
+}
+
 // TestParams checks merging (path-item parameters with the operation's),
 // defaults of style and explode, and the GoNames.
 func TestParams(t *testing.T) {

@@ -15,6 +15,9 @@ import (
 func (l *lowerer) routes() *ir.Node {
 	root := &ir.Node{}
 	for _, o := range l.api.Operations {
+		if o.TwinOf != nil {
+			continue // reached through its twin (ir.Operation.Twins)
+		}
 		segs, _ := splitTemplate(o.Path)
 		n := root
 		for _, s := range segs {

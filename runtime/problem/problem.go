@@ -15,6 +15,7 @@ package problem
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/valyala/fasthttp"
 )
@@ -57,6 +58,17 @@ type Errors struct {
 	probing int    // > 0 while a subschema is tried: violations are counted, not kept
 	count   int    // every violation added, kept or not
 	text    []byte // the locations and details the reports built
+}
+
+// AnyAt reports whether a violation kept has a location starting with
+// prefix ("path.").
+func (e *Errors) AnyAt(prefix string) bool {
+	for _, v := range e.List {
+		if strings.HasPrefix(v.Location, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // Add records a violation, or counts it in Dropped once MaxViolations are held.
