@@ -67,6 +67,8 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 		}
 		nav[root] = template.HTML(b.String())
 	}
+	// pageBufs holds the buffers pages are rendered into.
+	pageBufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	render := func(name, kind string, p *page) ([]byte, error) {
 		n, ok := nav[p.Root]
 		if !ok {
@@ -151,9 +153,6 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 func headed(name string, b []byte) []byte {
 	return append([]byte(module.HeaderFor(name)+"\n"), b...)
 }
-
-// pageBufs holds the buffers pages are rendered into.
-var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // inParallel calls page(i) for i in [0, n) on GOMAXPROCS goroutines and
 // returns the results by index, with the errors of the pages that failed.
