@@ -36,15 +36,24 @@ func (k OpKey) String() string { return k.Method + " " + k.Path }
 // Document is a loaded, validated OpenAPI document with its x-gateway
 // settings decoded.
 type Document struct {
-	File    string // the path as given; used verbatim in diagnostics
-	Version string // "3.0" or "3.1"
-	T       *openapi3.T
+	File    string      // the path as given; used verbatim in diagnostics
+	Version string      // "3.0" or "3.1"
+	T       *openapi3.T // read the positions of its origins with OriginPos
 
 	Gateway    xgateway.Root
 	PathItems  map[string]xgateway.Settings // by path template
 	Operations map[OpKey]xgateway.Settings
 
-	root *yaml.Node // the main file's top-level mapping
+	root  *yaml.Node  // the main file's top-level mapping
+	shift originShift // of T's origins, see OriginPos
+}
+
+// OriginPos returns the line and column in the file as written of loc, a
+// location kin-openapi recorded in T. Read T's origins through it: those
+// on the first line of the main file may lie to the right of their place
+// (see kinLoadStarted).
+func (d *Document) OriginPos(loc *openapi3.Location) (line, col int) {
+	return d.shift.pos(loc)
 }
 
 // Methods are the OpenAPI operation keys of a path item, in document order
@@ -132,7 +141,7 @@ func LoadValidating(file string) (doc *Document, diags diag.List, validated func
 	if doc == nil {
 		return doc, diags, func() diag.List { return nil }
 	}
-	v := &loader{file: l.file, root: l.root, data: l.data}
+	v := &loader{file: l.file, root: l.root, data: l.data, shift: l.shift}
 	var found diag.List
 	done := make(chan struct{})
 	go func() {
@@ -165,7 +174,8 @@ type loader struct {
 	file  string
 	diags diag.List
 	root  *yaml.Node
-	data  []byte // the main file as resolveRefs edited it, or nil
+	data  []byte      // the main file as resolveRefs edited it, or nil
+	shift originShift // of the loaded document's origins
 	// others holds the node trees of the files beside the main one that
 	// decodeGateway followed a $ref into (nil for one that cannot be read).
 	others map[string]*yaml.Node
@@ -225,22 +235,22 @@ func (l *loader) load() *Document {
 
 	var t *openapi3.T
 	if r := kin.wait(); !r.panicked {
-		t, err = r.t, r.err
+		t, l.shift, err = r.t, r.shift, r.err
 	} else {
 		// again here, so that the panic surfaces where it did before
-		t, err = l.kinLoad(src)
+		t, l.shift, err = l.kinLoad(src)
 	}
 	if err != nil && strings.Contains(err.Error(), "into []string") {
 		// required: true in a schema, which published documents carry
 		// (Spotify's among them): each is renamed x-required, which
 		// nothing reads, said, and the document loaded again.
 		if edited := l.dropBooleanRequired(src); edited != nil {
-			if t, err = l.kinLoad(edited); err == nil {
+			if t, l.shift, err = l.kinLoad(edited); err == nil {
 				l.data = edited
 			}
 		}
 	}
-	d := &Document{File: l.file, Version: version, root: root}
+	d := &Document{File: l.file, Version: version, root: root, shift: l.shift}
 	d.Gateway, d.PathItems, d.Operations = gw.root, gw.pathItems, gw.ops
 	if err != nil {
 		l.loadError(err, refsOK)
@@ -305,12 +315,13 @@ func (l *loader) checkVersion() (string, bool) {
 // kinLoad loads the file with kin-openapi. Relative file $refs are followed;
 // anything with a scheme or host is refused. main is the main file's bytes
 // as kin-openapi is to read them (as resolveRefs left them), or nil to let
-// it read the file.
-func (l *loader) kinLoad(main []byte) (*openapi3.T, error) {
-	if t, ok := l.kinLoadStarted(main); ok {
-		return t, nil
+// it read the file. shift says where the document's origins lie.
+func (l *loader) kinLoad(main []byte) (*openapi3.T, originShift, error) {
+	if t, shift, ok := l.kinLoadStarted(main); ok {
+		return t, shift, nil
 	}
-	return l.kinLoadBytes(main)
+	t, err := l.kinLoadBytes(main)
+	return t, originShift{}, err
 }
 
 // kinLoadBytes is kinLoad without kinLoadStarted's shortcut.
@@ -334,6 +345,7 @@ func (l *loader) kinLoadBytes(main []byte) (*openapi3.T, error) {
 // kinResult is the outcome of a kinLoad run on another goroutine.
 type kinResult struct {
 	t        *openapi3.T
+	shift    originShift
 	err      error
 	panicked bool
 }
@@ -354,7 +366,7 @@ func (l *loader) kinLoadAsync(main []byte) *kinAsync {
 				a.res = kinResult{panicked: true}
 			}
 		}()
-		a.res.t, a.res.err = l.kinLoad(main)
+		a.res.t, a.res.shift, a.res.err = l.kinLoad(main)
 	}()
 	return a
 }

@@ -147,7 +147,7 @@ func TestRemoteRefRefused(t *testing.T) {
 		t.Fatalf("got:\n%s", got)
 	}
 	// The read function itself refuses, whatever the pre-check says.
-	if _, err := (&loader{file: file}).kinLoad(nil); err == nil || !strings.Contains(err.Error(), "remote $ref is not supported") {
+	if _, _, err := (&loader{file: file}).kinLoad(nil); err == nil || !strings.Contains(err.Error(), "remote $ref is not supported") {
 		t.Fatalf("kinLoad err = %v", err)
 	}
 }

@@ -176,7 +176,8 @@ func (l *loader) locate(err error) (pos diag.Pos, msg string, ok bool) {
 		if file == "" || file == toSlash(l.file) {
 			file = l.file
 		}
-		return diag.Pos{File: file, Line: origin.Line, Col: origin.Column}, msg, true
+		line, col := l.shift.pos(origin)
+		return diag.Pos{File: file, Line: line, Col: col}, msg, true
 	}
 	return pos, msg, pos.Line > 0 && len(keys) > 0
 }

@@ -28,7 +28,8 @@ func (l *lowerer) originPos(o *openapi3.Origin) diag.Pos {
 		name = originFile(l.doc.File, o.Key.File)
 		l.originFiles[o.Key.File] = name
 	}
-	return diag.Pos{File: name, Line: o.Key.Line, Col: o.Key.Column}
+	line, col := l.doc.OriginPos(o.Key)
+	return diag.Pos{File: name, Line: line, Col: col}
 }
 
 // originFile names the file f of an origin as the user named file, the

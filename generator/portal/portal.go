@@ -67,17 +67,26 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 		}
 		nav[root] = template.HTML(b.String())
 	}
+	// pageBufs holds the buffers pages are rendered into.
+	pageBufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	render := func(name, kind string, p *page) ([]byte, error) {
 		n, ok := nav[p.Root]
 		if !ok {
 			return nil, fmt.Errorf("portal: render %s: no navigation for a page at depth %q", name, p.Root)
 		}
 		p.Site, p.CSP, p.Nav = s, CSP, n
-		var b bytes.Buffer
-		if err := tmpls[kind].ExecuteTemplate(&b, "page", p); err != nil {
+		// A page is written behind its header into a buffer reused from
+		// page to page, then copied once at its size: grown from empty
+		// and the header put in front afterwards, each page was copied
+		// about three times (mist.com's 28 MB of pages allocated 90 MB).
+		b := pageBufs.Get().(*bytes.Buffer)
+		defer pageBufs.Put(b)
+		b.Reset()
+		b.WriteString(module.HeaderFor(name) + "\n")
+		if err := tmpls[kind].ExecuteTemplate(b, "page", p); err != nil {
 			return nil, fmt.Errorf("portal: render %s: %w", name, err)
 		}
-		return b.Bytes(), nil
+		return bytes.Clone(b.Bytes()), nil
 	}
 	write := func(name, kind string, p *page) error {
 		b, err := render(name, kind, p)
@@ -127,19 +136,22 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("portal: %w", err)
 		}
-		out[a] = b
+		out[a] = headed(a, b)
 	}
 	idx, err := s.searchIndex()
 	if err != nil {
 		return nil, err
 	}
-	out["search.js"] = idx
-	// Each file says it is generated, in its own comment syntax, so that
-	// regenerating removes the pages of operations that are gone.
-	for name, b := range out {
-		out[name] = append([]byte(module.HeaderFor(name)+"\n"), b...)
-	}
+	out["search.js"] = headed("search.js", idx)
 	return out, nil
+}
+
+// headed puts the header of a file called name in front of b. Each file
+// says it is generated, in its own comment syntax, so that regenerating
+// removes the pages of operations that are gone; render writes the pages'
+// own.
+func headed(name string, b []byte) []byte {
+	return append([]byte(module.HeaderFor(name)+"\n"), b...)
 }
 
 // inParallel calls page(i) for i in [0, n) on GOMAXPROCS goroutines and

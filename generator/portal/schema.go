@@ -557,5 +557,10 @@ func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // and & as Go's encoder does, which a reader need not see (the page
 // escapes them itself).
 func jsonText(s string) string {
-	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(s)
+	return jsonUnescaper.Replace(s)
 }
+
+// jsonUnescaper is built once: a Replacer prepares its lookup tables on
+// first use, which took more time than the replacing when every value of a
+// large document's pages built its own (mist.com: 0.08 CPU s a generate).
+var jsonUnescaper = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
