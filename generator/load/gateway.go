@@ -42,9 +42,16 @@ func (l *loader) decodeGateway() gateway {
 			// A path item given by $ref (a document split over files puts
 			// each in its own) is read where it is, and what is decoded
 			// there is located in that file.
-			item, file := l.follow(deAlias(paths.Content[i+1]), l.file)
-			dec.File = file
-			if k, v := entry(item, "x-gateway"); k != nil {
+			local := deAlias(paths.Content[i+1])
+			item, file := l.follow(local, l.file)
+			// An x-gateway beside the $ref is the document's own word on
+			// the path item (the file referred to may be shared) and wins.
+			xgItem, xgFile := item, file
+			if k, _ := entry(local, "x-gateway"); k != nil {
+				xgItem, xgFile = local, l.file
+			}
+			dec.File = xgFile
+			if k, v := entry(xgItem, "x-gateway"); k != nil {
 				s := dec.DecodeSettings(k, v, xgateway.WherePathItem)
 				dec.CheckUpstream(&g.root, s.Upstream)
 				dec.CheckPath(s.Path, tmpl)
@@ -57,6 +64,7 @@ func (l *loader) decodeGateway() gateway {
 				}
 				key := OpKey{Method: strings.ToUpper(m), Path: tmpl}
 				ops = append(ops, opRef{key, posAt(file, mk)})
+				dec.File = file
 				if k, v := entry(op, "x-gateway"); k != nil {
 					s := dec.DecodeSettings(k, v, xgateway.WhereOperation)
 					dec.CheckUpstream(&g.root, s.Upstream)
@@ -73,7 +81,11 @@ func (l *loader) decodeGateway() gateway {
 		if _, schemes := entry(comps, "securitySchemes"); schemes != nil && schemes.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(schemes.Content); i += 2 {
 				name := schemes.Content[i].Value
-				scheme, file := l.follow(deAlias(schemes.Content[i+1]), l.file)
+				local := deAlias(schemes.Content[i+1])
+				scheme, file := l.follow(local, l.file)
+				if k, _ := entry(local, "x-gateway"); k != nil {
+					scheme, file = local, l.file // beside the $ref: the document's own, as for a path item
+				}
 				k, v := entry(scheme, "x-gateway")
 				if k == nil {
 					continue

@@ -86,7 +86,8 @@ func TestRelativeFileRef(t *testing.T) {
 // TestGatewayBehindRefs: x-gateway on a path item, its operations and a
 // security scheme given by $ref, in another file or elsewhere in the same
 // one, is read where it is and located there (it used to be skipped, the
-// operations served without their settings).
+// operations served without their settings); an x-gateway beside the $ref
+// is the path item's own and wins over the file's.
 func TestGatewayBehindRefs(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "items.yaml", `item:
@@ -108,6 +109,9 @@ paths:
     $ref: "items.yaml#/chain"
   /local:
     $ref: "#/components/pathItems/local"
+  /shared:
+    $ref: "items.yaml#/item"
+    x-gateway: {timeout: 9s}
 components:
   pathItems:
     local:
@@ -126,6 +130,12 @@ components:
 	}
 	if got := d.Operations[OpKey{Method: "GET", Path: "/items"}].Timeout.V; got != 123*time.Millisecond {
 		t.Errorf("operation timeout %v, want 123ms", got)
+	}
+	if got := d.PathItems["/shared"].Timeout.V; got != 9*time.Second {
+		t.Errorf("x-gateway beside a path item's $ref: timeout %v, want its own 9s", got)
+	}
+	if got := d.Operations[OpKey{Method: "GET", Path: "/shared"}].Timeout.V; got != 123*time.Millisecond {
+		t.Errorf("operation behind a $ref with an x-gateway beside it: timeout %v, want the file's 123ms", got)
 	}
 	if got := d.Operations[OpKey{Method: "POST", Path: "/local"}].Timeout.V; got != 5*time.Second {
 		t.Errorf("same-file path item's operation timeout %v, want 5s", got)
