@@ -115,11 +115,7 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 			})
 		}
 		for _, c := range n.Params {
-			literal := len(c.Prefix) + len(c.Suffix)
-			for _, sep := range c.Seps {
-				literal += len(sep)
-			}
-			cond := jen.Len(jen.Id("seg")).Op(">").Lit(literal)
+			cond := jen.Len(jen.Id("seg")).Op(">").Lit(c.LiteralLen())
 			val := jen.Id("seg")
 			if c.Prefix != "" {
 				cond = cond.Op("&&").Qual("bytes", "HasPrefix").Call(jen.Id("seg"), jen.Index().Byte().Parens(jen.Lit(c.Prefix)))
@@ -153,10 +149,6 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 		g.node(f, c, tmpl+"/"+c.Literal, depth)
 	}
 	for _, c := range n.Params {
-		shape := c.Prefix + "{}"
-		for _, sep := range c.Seps {
-			shape += sep + "{}"
-		}
-		g.node(f, c, tmpl+"/"+shape+c.Suffix, depth+1+len(c.Seps))
+		g.node(f, c, tmpl+"/"+c.Shape(), depth+1+len(c.Seps))
 	}
 }

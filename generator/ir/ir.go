@@ -794,6 +794,26 @@ type Node struct {
 	Allow    string   `json:"allow,omitempty"`    // the Allow header value for a 405 here
 }
 
+// LiteralLen is how much literal text a parameter node's segment holds
+// around and between its parameters: the more, the more specific.
+func (n *Node) LiteralLen() int {
+	l := len(n.Prefix) + len(n.Suffix)
+	for _, s := range n.Seps {
+		l += len(s)
+	}
+	return l
+}
+
+// Shape is a parameter node's segment with its parameters blanked:
+// "{}-{}.zip".
+func (n *Node) Shape() string {
+	s := n.Prefix + "{}"
+	for _, sep := range n.Seps {
+		s += sep + "{}"
+	}
+	return s + n.Suffix
+}
+
 // Route binds a method at a node to an operation.
 type Route struct {
 	Method string     `json:"method,omitempty"`

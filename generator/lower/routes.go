@@ -58,10 +58,10 @@ func finish(n *ir.Node, name string, names namer) {
 	sort.Slice(n.Literals, func(i, j int) bool { return n.Literals[i].Literal < n.Literals[j].Literal })
 	sort.SliceStable(n.Params, func(i, j int) bool {
 		a, b := n.Params[i], n.Params[j]
-		if la, lb := literalLen(a), literalLen(b); la != lb {
+		if la, lb := a.LiteralLen(), b.LiteralLen(); la != lb {
 			return la > lb
 		}
-		return paramShape(a) < paramShape(b)
+		return a.Shape() < b.Shape()
 	})
 	sort.Slice(n.Methods, func(i, j int) bool { return methodRank(n.Methods[i].Method) < methodRank(n.Methods[j].Method) })
 	var allow []string
@@ -87,26 +87,6 @@ func finish(n *ir.Node, name string, names namer) {
 		}
 		finish(c, strings.TrimSuffix(name, "Root")+ps+affix(c.Suffix), names)
 	}
-}
-
-// literalLen is how much literal text a parameter node's segment holds: the
-// more, the more specific, and the earlier it is tried.
-func literalLen(n *ir.Node) int {
-	l := len(n.Prefix) + len(n.Suffix)
-	for _, s := range n.Seps {
-		l += len(s)
-	}
-	return l
-}
-
-// paramShape is a parameter node's segment with its parameters blanked:
-// "{}-{}.zip".
-func paramShape(n *ir.Node) string {
-	s := n.Prefix + "{}"
-	for _, sep := range n.Seps {
-		s += sep + "{}"
-	}
-	return s + n.Suffix
 }
 
 func methodRank(m string) int {
