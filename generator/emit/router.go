@@ -29,8 +29,10 @@ import (
 //	}
 //
 // Literal segments are tried before parameters and a failed branch falls back
-// to the next, so /pets/mine/x still reaches /pets/{id}/x. Nothing allocates:
-// parameter values are sub-slices of the path.
+// to the next, so /pets/mine/x still reaches /pets/{id}/x. Where a segment has
+// several parameter shapes, a shape whose path lacks the method falls back
+// too (its Allow kept for the 405 if none has it). Nothing allocates on a
+// match: parameter values are sub-slices of the path.
 func (g *gen) router(f *jen.File) {
 	f.Comment("opID names an operation; opNone and opWrongMethod are the two misses.")
 	f.Type().Id("opID").Uint16()
@@ -101,16 +103,40 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 			return
 		}
 		b.List(jen.Id("seg"), jen.Id("rest"), jen.Id("more")).Op(":=").Qual(g.rt("param"), "Next").Call(jen.Id("rest"), jen.LitRune('/'))
-		try := func(c *ir.Node) jen.Code {
+		// A literal segment is the concrete path OpenAPI matches first, so
+		// its 405 is the answer. Among several parameter shapes for this
+		// segment (/{name}:cancel with POST only beside /{name} with GET)
+		// OpenAPI leaves the choice to the tool: one whose path lacks the
+		// method does not end the search, and its 405 is kept for when no
+		// other has the method either.
+		fallback := len(n.Params) > 1
+		if fallback {
+			b.Var().Id("allow").String()
+		}
+		try := func(c *ir.Node, literal bool) jen.Code {
+			call := jen.Id(c.GoName).Call(jen.Id("method"), jen.Id("rest"), jen.Id("more"), jen.Id("args"))
+			if !fallback || literal {
+				allow := "allow"
+				if fallback {
+					allow = "a" // not to shadow the node's own
+				}
+				return jen.If(
+					jen.List(jen.Id("op"), jen.Id(allow)).Op(":=").Add(call),
+					jen.Id("op").Op("!=").Id("opNone"),
+				).Block(jen.Return(jen.Id("op"), jen.Id(allow)))
+			}
+			// opNone and opWrongMethod are the two smallest opIDs.
 			return jen.If(
-				jen.List(jen.Id("op"), jen.Id("allow")).Op(":=").Id(c.GoName).Call(jen.Id("method"), jen.Id("rest"), jen.Id("more"), jen.Id("args")),
-				jen.Id("op").Op("!=").Id("opNone"),
-			).Block(jen.Return(jen.Id("op"), jen.Id("allow")))
+				jen.List(jen.Id("op"), jen.Id("a")).Op(":=").Add(call),
+				jen.Id("op").Op(">").Id("opWrongMethod"),
+			).Block(jen.Return(jen.Id("op"), jen.Lit(""))).Else().If(jen.Id("op").Op("==").Id("opWrongMethod")).Block(
+				jen.Id("allow").Op("=").Qual(g.rt("problem"), "JoinAllow").Call(jen.Id("allow"), jen.Id("a")),
+			)
 		}
 		if len(n.Literals) > 0 {
 			b.Switch(jen.String().Parens(jen.Id("seg"))).BlockFunc(func(sw *jen.Group) {
 				for _, c := range n.Literals {
-					sw.Case(jen.Lit(c.Literal)).Add(try(c))
+					sw.Case(jen.Lit(c.Literal)).Add(try(c, true))
 				}
 			})
 		}
@@ -135,13 +161,16 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 				}
 				cond = cond.Op("&&").Qual(g.rt("param"), "SplitFields").Call(val, jen.Index().String().Values(seps...),
 					jen.Id("args").Index(jen.Lit(depth).Op(":").Lit(depth+len(c.Seps)+1)))
-				b.If(cond).Block(try(c))
+				b.If(cond).Block(try(c, false))
 				continue
 			}
 			b.If(cond).Block(
 				jen.Id("args").Index(jen.Lit(depth)).Op("=").Add(val),
-				try(c),
+				try(c, false),
 			)
+		}
+		if fallback {
+			b.If(jen.Id("allow").Op("!=").Lit("")).Block(jen.Return(jen.Id("opWrongMethod"), jen.Id("allow")))
 		}
 		b.Return(jen.Id("opNone"), jen.Lit(""))
 	})

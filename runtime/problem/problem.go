@@ -220,6 +220,36 @@ func MethodNotAllowed(ctx *fasthttp.RequestCtx, allow string) {
 	finish(ctx, o, fasthttp.StatusMethodNotAllowed, nil)
 }
 
+// JoinAllow is the Allow value of a path that two templates match, each
+// without the request's method: a's methods, then those of b that a lacks.
+// The router calls it only on that miss, so its allocation never reaches a
+// request that is served.
+func JoinAllow(a, b string) string {
+	if a == "" || a == b {
+		return b
+	}
+	out := a
+	for rest := b; rest != ""; {
+		m, tail, _ := strings.Cut(rest, ", ")
+		rest = tail
+		if !hasMethod(a, m) {
+			out += ", " + m
+		}
+	}
+	return out
+}
+
+func hasMethod(list, m string) bool {
+	for list != "" {
+		x, tail, _ := strings.Cut(list, ", ")
+		if x == m {
+			return true
+		}
+		list = tail
+	}
+	return false
+}
+
 // PayloadTooLarge answers 413, saying the limit in bytes.
 func PayloadTooLarge(ctx *fasthttp.RequestCtx, limit int64) {
 	o := openBlank(ctx, fasthttp.StatusRequestEntityTooLarge)

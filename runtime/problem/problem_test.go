@@ -328,3 +328,18 @@ func TestDetails(t *testing.T) {
 	}
 	e.EndProbe(p)
 }
+
+func TestJoinAllow(t *testing.T) {
+	for _, c := range []struct{ a, b, want string }{
+		{"", "GET, HEAD", "GET, HEAD"},
+		{"POST", "POST", "POST"},
+		{"POST", "GET, HEAD, DELETE", "POST, GET, HEAD, DELETE"},
+		{"GET, HEAD", "GET, HEAD, PUT", "GET, HEAD, PUT"},
+		{"GET, HEAD, PUT", "HEAD", "GET, HEAD, PUT"},
+		{"PATCH", "PATCHX, PATC", "PATCH, PATCHX, PATC"},
+	} {
+		if got := JoinAllow(c.a, c.b); got != c.want {
+			t.Errorf("JoinAllow(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}
