@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
+	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 )
 
 // expectContinue answers a request with "Expect: 100-continue" before its
@@ -22,6 +23,7 @@ func expectContinue(limits bodyLimiter, rec *refusals) func(*fasthttp.RequestCtx
 		if n := hd.ContentLength(); n <= limit {
 			return fasthttp.StatusContinue
 		}
+		requestid.Ensure(ctx) // for the problem's body, as in errorHandler
 		problem.PayloadTooLarge(ctx, int64(limit))
 		rec.record(ctx, metrics.BodyTooLarge, true)
 		return fasthttp.StatusRequestEntityTooLarge

@@ -17,10 +17,11 @@ func TestExpectContinue(t *testing.T) {
 	addr := serveTest(t, Config{MaxRequestBody: 1024}, okHandler)
 
 	c := dialTest(t, addr, 5*time.Second)
-	io.WriteString(c, "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n")
+	io.WriteString(c, "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\nExpect: 100-continue\r\nX-Request-Id: up-7\r\n\r\n")
 	resp, _ := io.ReadAll(c)
 	if !strings.HasPrefix(string(resp), "HTTP/1.1 413 ") || !strings.Contains(string(resp), "application/problem+json") ||
-		!strings.Contains(string(resp), "request body exceeds the limit of 1024 bytes") || !strings.Contains(string(resp), "Connection: close") {
+		!strings.Contains(string(resp), "request body exceeds the limit of 1024 bytes") || !strings.Contains(string(resp), "Connection: close") ||
+		!strings.Contains(string(resp), `"request_id":"up-7"`) {
 		t.Fatalf("over the limit: answered %q, want a 413 problem and the connection closed", resp)
 	}
 

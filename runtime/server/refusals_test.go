@@ -56,6 +56,9 @@ func TestRefusalsRecorded(t *testing.T) {
 			case tt.id == "" && len(id) != 32:
 				t.Fatalf("X-Request-Id %q, want a generated one", id)
 			}
+			if !strings.Contains(string(resp.Body()), `"request_id":"`+id+`"`) {
+				t.Errorf("the problem does not name request id %s: %s", id, resp.Body())
+			}
 			if got := metrics.RefusedCount(tt.why); got != before+1 {
 				t.Fatalf("gateway_server_refusals_total{reason=%q} went from %d to %d, want one more", tt.why, before, got)
 			}

@@ -27,6 +27,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/balance"
 	"github.com/gatewaygen/gatewaygen/runtime/metrics"
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
+	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 )
 
 // DefaultListen is the address of a gateway whose document names none:
@@ -472,6 +473,9 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 	uriDetail := "request line exceeds " + strconv.Itoa(maxHeader) + " bytes"
 	return func(ctx *fasthttp.RequestCtx, err error) {
 		why, headerRead := refusalOf(ctx, err)
+		// Before the problem is written, so that its body names the id its
+		// X-Request-Id header and the access log give, as every other does.
+		requestid.Ensure(ctx)
 		defer rec.record(ctx, why, headerRead)
 		switch why {
 		case metrics.BodyTooLarge:
