@@ -95,3 +95,63 @@ paths:
 		t.Errorf("JSON: loaded %v\n%s", d != nil, diags)
 	}
 }
+
+// TestStrayRefInSchema: a schema given by a $ref to a response (rumble.run's
+// document does this twice) is warned of at the $ref and taken as the empty
+// schema, not a refusal of the whole document; the same response named by
+// $ref where a response belongs is still that response.
+func TestStrayRefInSchema(t *testing.T) {
+	const src = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /tags:
+    patch:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/responses/Status'
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  result: {$ref: "#/components/responses/Status"}
+        "400":
+          $ref: '#/components/responses/Status'
+components:
+  responses:
+    Status:
+      description: Summary of operation results
+`
+	d, diags := Load(write(t, t.TempDir(), "a.yaml", src))
+	got := diags.String()
+	for _, want := range []string{
+		`a.yaml:10:15: warning: $ref "#/components/responses/Status" names a response, not a schema`,
+		`a.yaml:19:28: warning: $ref "#/components/responses/Status" names a response, not a schema`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got\n%s\nwant %q", got, want)
+		}
+	}
+	if diags.HasErrors() || strings.Count(got, "names a response") != 2 || d == nil {
+		t.Fatalf("loaded %v, diagnostics:\n%s\nwant the document loaded with two warnings", d != nil, got)
+	}
+	op := d.T.Paths.Find("/tags").Patch
+	body := op.RequestBody.Value.Content["application/json"].Schema.Value
+	if body.Extensions["x-ref"] != "#/components/responses/Status" || body.Type != nil {
+		t.Errorf("request body schema %+v: want the empty schema with x-ref", body)
+	}
+	if r := op.Responses.Value("400"); r == nil || r.Value == nil || *r.Value.Description != "Summary of operation results" {
+		t.Errorf("the 400 response's own $ref was not kept: %+v", r)
+	}
+	// In JSON, on one line, as the published document is.
+	js := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"ok",` +
+		`"content":{"application/json":{"schema":{"$ref":"#/components/responses/S"}}}}}}}},"components":{"responses":{"S":{"description":"s"}}}}`
+	if d, diags := Load(write(t, t.TempDir(), "a.json", js)); d == nil || diags.HasErrors() || !strings.Contains(diags.String(), `a.json:1:157: warning: $ref "#/components/responses/S" names a response`) {
+		t.Errorf("JSON: loaded %v\n%s", d != nil, diags)
+	}
+}

@@ -250,6 +250,16 @@ func (l *loader) load() *Document {
 			}
 		}
 	}
+	if err != nil && strings.Contains(err.Error(), "(expecting ref to schema object)") {
+		// A schema given by a $ref to a response (rumble.run's) or another
+		// component that is not a schema: each such $ref is renamed x-ref,
+		// said, and the document loaded again.
+		if edited := l.dropStrayRefs(src); edited != nil {
+			if t, l.shift, err = l.kinLoad(edited); err == nil {
+				l.data = edited
+			}
+		}
+	}
 	d := &Document{File: l.file, Version: version, root: root, shift: l.shift}
 	d.Gateway, d.PathItems, d.Operations = gw.root, gw.pathItems, gw.ops
 	if err != nil {
@@ -517,6 +527,101 @@ func (l *loader) dropBooleanRequired(src []byte) []byte {
 		kv[0].Value = "x-required"
 	}
 	return applyEdits(src, edits)
+}
+
+// strayRefSites returns the key and value of each $ref in a schema's place
+// (under a schema or schemas key) that names a component of another kind,
+// #/components/responses/… and the like, which kin-openapi refuses as "bad
+// data … (expecting ref to schema object)". A $ref in a response's or a
+// parameter's own place is left alone. Called only once kin-openapi has
+// refused the document.
+func (l *loader) strayRefSites() [][2]*yaml.Node {
+	var sites [][2]*yaml.Node
+	walk(l.root, func(n *yaml.Node, path []string) bool {
+		k, v := entry(n, "$ref")
+		if k == nil || v.Kind != yaml.ScalarNode || !inSchema(path) {
+			return true
+		}
+		kind, ok := strings.CutPrefix(v.Value, "#/components/")
+		if !ok {
+			return true
+		}
+		if kind, _, _ = strings.Cut(kind, "/"); kind != "schemas" {
+			sites = append(sites, [2]*yaml.Node{k, v})
+		}
+		return true
+	})
+	return sites
+}
+
+// inSchema reports whether path leads into a schema: through a schema or
+// schemas key, the way every schema of an OpenAPI document is reached.
+func inSchema(path []string) bool {
+	for _, p := range path {
+		if p == "schema" || p == "schemas" {
+			return true
+		}
+	}
+	return false
+}
+
+// dropStrayRefs returns src, the bytes kin-openapi refused, with each $ref
+// of strayRefSites renamed x-ref, and warns of each: the schema is then the
+// empty one, which accepts any value. The document's evident meaning (that
+// response's schema, say) is not guessed: a response may have several
+// media types, or none. nil when some site cannot be edited in place.
+func (l *loader) dropStrayRefs(src []byte) []byte {
+	sites := l.strayRefSites()
+	if len(sites) == 0 {
+		return nil
+	}
+	lines := newLineIndex(src)
+	var edits []byteEdit
+	for _, kv := range sites {
+		start, end, ok := scalarSpan(lines, kv[0])
+		if !ok {
+			return nil
+		}
+		text := "x-ref"
+		if kv[0].Style == yaml.DoubleQuotedStyle {
+			text = `"x-ref"`
+		} else if kv[0].Style == yaml.SingleQuotedStyle {
+			text = "'x-ref'"
+		}
+		edits = append(edits, byteEdit{start, end, text})
+	}
+	for _, kv := range sites {
+		hint := "refer to a schema (#/components/schemas/…) instead"
+		name := kv[1].Value[strings.LastIndexByte(kv[1].Value, '/')+1:]
+		if _, schemas := entry(l.root, "components"); schemas != nil {
+			if _, s := entry(schemas, "schemas"); s != nil {
+				if k, _ := entry(s, name); k != nil {
+					hint = "if #/components/schemas/" + name + ", of the same name, is the one meant, refer to it instead"
+				}
+			}
+		}
+		l.diags.Warnf(l.pos(kv[0]), "$ref %q names a %s, not a schema: this schema is taken as {}, which accepts any value; %s", kv[1].Value, componentKind(kv[1].Value), hint)
+		kv[0].Value = "x-ref"
+	}
+	return applyEdits(src, edits)
+}
+
+// componentKind names what a #/components/<kind>/… pointer points at.
+func componentKind(ref string) string {
+	kind, _, _ := strings.Cut(strings.TrimPrefix(ref, "#/components/"), "/")
+	switch kind {
+	case "responses":
+		return "response"
+	case "parameters":
+		return "parameter"
+	case "requestBodies":
+		return "request body"
+	case "securitySchemes":
+		return "security scheme"
+	case "pathItems":
+		return "path item"
+	}
+	return strings.TrimSuffix(kind, "s")
 }
 
 var (
