@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -331,6 +332,9 @@ func TestHTTPVersion(t *testing.T) {
 		}
 		if !strings.Contains(c.want, "200") && !strings.Contains(string(resp), "application/problem+json") {
 			t.Errorf("%s: the refusal is not problem+json: %.200q", c.proto, resp)
+		}
+		if !strings.Contains(c.want, "200") && !regexp.MustCompile(`X-Request-Id: (\w{32})\r\n[\s\S]*"request_id":"\w{32}"`).Match(resp) {
+			t.Errorf("%s: the refusal has no request id in its header and its problem: %q", c.proto, resp)
 		}
 	}
 }

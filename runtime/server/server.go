@@ -542,7 +542,11 @@ func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
 	}
 }
 
+// blank answers a request the server refuses before the handler sees it,
+// with the request id every answer carries (X-Request-Id, and request_id in
+// the problem) for the client to quote.
 func blank(ctx *fasthttp.RequestCtx, status int, detail string) {
+	requestid.Ensure(ctx)
 	problem.Write(ctx, status, problem.TypeBlank, problem.Title(status), detail, nil)
 }
 
