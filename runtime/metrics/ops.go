@@ -44,3 +44,18 @@ func RegisterWriter(write func(w io.Writer)) { vm.RegisterMetricsWriter(write) }
 
 // Quote writes s as a label value, for RegisterWriter's writers.
 func Quote(s string) string { return quote(s) }
+
+// panics counts the requests whose handler panicked and that the server
+// answered 500 instead of exiting: any count is a bug to report.
+var panics = func() *vm.Counter {
+	set := vm.NewSet()
+	c := set.NewCounter(`gateway_panics_total`)
+	vm.RegisterSet(set)
+	return c
+}()
+
+// Panicked counts one request whose handler panicked.
+func Panicked() { panics.Inc() }
+
+// PanicCount is how many handlers panicked so far.
+func PanicCount() uint64 { return panics.Get() }

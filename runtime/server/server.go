@@ -426,7 +426,7 @@ func New(cfg Config, h fasthttp.RequestHandler) *fasthttp.Server {
 	limits := bodyLimiter{limit: cfg.BodyLimit, fallback: maxBody}
 	rec := newRefusals(cfg)
 	return &fasthttp.Server{
-		Handler:       requestLine(h),
+		Handler:       recovering(requestLine(h)), // panic.go
 		ErrorHandler:  errorHandler(limits, maxHeader, rec),
 		ExpectHandler: expectContinue(limits, rec), // expect.go
 		HeaderReceived: func(hd *fasthttp.RequestHeader) fasthttp.RequestConfig {
