@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gatewaygen/gatewaygen/generator/ir"
 	"github.com/gatewaygen/gatewaygen/generator/xgateway"
@@ -29,6 +30,8 @@ type opView struct {
 	AuthHTML    template.HTML
 	Timeout     string
 	MaxBody     string
+	RateLimits  []string // one line per limit; nil when none
+	Caching     string   // "" when the operation is not cached
 	Params      []paramView
 	Body        *bodyView
 	Responses   []respView
@@ -105,6 +108,10 @@ func (s *site) fillOp(v *opView) {
 	} else {
 		v.MaxBody = "none set"
 	}
+	for _, rl := range o.RateLimits {
+		v.RateLimits = append(v.RateLimits, rateText(rl))
+	}
+	v.Caching = cacheText(o.Cache)
 	for _, p := range o.Params {
 		pv := paramView{Name: p.Name, In: p.In, Required: p.Required, Description: s.markdown(p.Description)}
 		switch {
@@ -256,6 +263,13 @@ func gatewayRows(api *ir.API, o *ir.Operation) []gwRow {
 		out = append(out,
 			gwRow{"413", "the body is larger than " + sizeOr(o.MaxBody)},
 			gwRow{"415", "the Content-Type is not " + strings.Join(types, ", ")})
+	}
+	if len(o.RateLimits) > 0 {
+		names := make([]string, len(o.RateLimits))
+		for i, rl := range o.RateLimits {
+			names[i] = rl.Name
+		}
+		out = append(out, gwRow{"429", "a rate limit above is spent (" + strings.Join(names, ", ") + "); Retry-After says when to try again, RateLimit what is left"})
 	}
 	if api.MaxConnsPerIP > 0 {
 		out = append(out, gwRow{"429", "more than " + strconv.Itoa(api.MaxConnsPerIP) + " connections from your address"})
@@ -453,4 +467,122 @@ func (s *site) tryIt(v *opView) {
 			}
 		}
 	}
+}
+
+// rateText says one rate limit as a caller reads it: "10 requests a second,
+// bursts of 20, per client address (10-per-s)".
+func rateText(rl *ir.RateLimit) string {
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(rl.Count, 10))
+	if rl.Count == 1 {
+		b.WriteString(" request ")
+	} else {
+		b.WriteString(" requests ")
+	}
+	b.WriteString(periodText(rl.Period))
+	if rl.Burst != rl.Count {
+		b.WriteString(", bursts of " + strconv.FormatInt(rl.Burst, 10))
+	}
+	b.WriteString(", ")
+	if len(rl.Key) == 0 {
+		b.WriteString("for all callers together")
+	} else {
+		parts := make([]string, len(rl.Key))
+		for i, k := range rl.Key {
+			switch k.Kind {
+			case "client-ip":
+				parts[i] = "client address"
+			case "consumer":
+				parts[i] = "consumer (credential)"
+			case "header":
+				parts[i] = "value of the " + k.Name + " header"
+			case "claim":
+				parts[i] = "token claim " + k.Name
+			default:
+				parts[i] = k.Kind
+			}
+		}
+		b.WriteString("per " + strings.Join(parts, " and "))
+	}
+	if rl.Shared {
+		b.WriteString(", counted across every instance of the gateway")
+	}
+	b.WriteString(" (" + rl.Name + ")")
+	return b.String()
+}
+
+// periodText is "a second", "a minute", "an hour", "a day" or "per 10s".
+func periodText(d time.Duration) string {
+	switch d {
+	case time.Second:
+		return "a second"
+	case time.Minute:
+		return "a minute"
+	case time.Hour:
+		return "an hour"
+	case 24 * time.Hour:
+		return "a day"
+	}
+	return "per " + readable(d)
+}
+
+// readable writes d in its largest whole unit for a reader: "5 minutes",
+// "10 seconds", "1.5s" when none is whole.
+func readable(d time.Duration) string {
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{24 * time.Hour, "day"}, {time.Hour, "hour"}, {time.Minute, "minute"}, {time.Second, "second"}} {
+		if d >= u.d && d%u.d == 0 {
+			n := int64(d / u.d)
+			return strconv.FormatInt(n, 10) + " " + u.name + plural(int(n))
+		}
+	}
+	return xgateway.FormatDuration(d)
+}
+
+// list writes "the query parameter page" or "the headers Accept, X-Tenant".
+func list(one, many string, names []string) string {
+	if len(names) == 1 {
+		return "the " + one + " " + names[0]
+	}
+	return "the " + many + " " + strings.Join(names, ", ")
+}
+
+// cacheText says how the gateway caches an operation's answers; "" when it
+// does not.
+func cacheText(c *ir.Cache) string {
+	if c == nil {
+		return ""
+	}
+	var b strings.Builder
+	if c.TTL > 0 {
+		b.WriteString("answers are reused for " + readable(c.TTL) + " unless the upstream's Cache-Control says otherwise")
+	} else {
+		b.WriteString("answers are reused for as long as the upstream's Cache-Control allows")
+	}
+	switch {
+	case c.QueryAll:
+		b.WriteString("; keyed by the whole query")
+	case len(c.Query) > 0:
+		b.WriteString("; keyed by " + list("query parameter", "query parameters", c.Query))
+	default:
+		b.WriteString("; the query is not part of the key")
+	}
+	if len(c.Vary) > 0 {
+		b.WriteString(" and " + list("header", "headers", c.Vary))
+	}
+	if c.PerConsumer {
+		b.WriteString("; kept apart per consumer")
+	} else {
+		b.WriteString("; a request with credentials is not served from the cache")
+	}
+	if c.SWR > 0 {
+		b.WriteString("; served up to " + readable(c.SWR) + " stale while refreshed")
+	}
+	if c.SIE > 0 {
+		b.WriteString("; served up to " + readable(c.SIE) + " stale when the upstream fails")
+	}
+	b.WriteString(". X-Cache says hit, miss or stale, Age how old a reused answer is.")
+	return b.String()
 }
