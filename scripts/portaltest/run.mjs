@@ -133,6 +133,8 @@ try {
 
   // Theme: the toggle switches, and the page's colours follow.
   await page.goto(BASE + DOCS + "/op/UpdatePet.html");
+  const facts = await page.locator("dl.facts").innerText();
+  check(facts.includes("Rate limits") && facts.includes("10 requests a second, bursts of 20, per client address"), "the page states its rate limits", facts);
   const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const before = await bg();
   const toggle = page.locator("button.theme");
