@@ -43,6 +43,10 @@ type API struct {
 	Servers         []Server          `json:"servers,omitempty"`
 	Tags            []Tag             `json:"tags,omitempty"`
 	SecuritySchemes []*SecurityScheme `json:"securitySchemes,omitempty"`
+	// Webhooks are the requests the API sends rather than serves: 3.1
+	// webhooks by name, then each operation's callbacks in operation
+	// order. The gateway routes none of them; the portal documents them.
+	Webhooks []*Webhook `json:"webhooks,omitempty"`
 	// AuthSchemes are the security schemes some operation's Auth checks,
 	// in order of first use; Auth plans index them.
 	AuthSchemes []*AuthScheme `json:"authSchemes,omitempty"`
@@ -389,6 +393,21 @@ type Cache struct {
 	PerConsumer bool          `json:"perConsumer,omitempty"`
 	SWR         time.Duration `json:"staleWhileRevalidate,omitempty"`
 	SIE         time.Duration `json:"staleIfError,omitempty"`
+}
+
+// Webhook is one request the API sends: a 3.1 webhook, or a callback of an
+// operation (Operation names it, Expression is the runtime expression of
+// the URL it is sent to).
+type Webhook struct {
+	Name        string      `json:"name"`
+	Operation   string      `json:"operation,omitempty"`
+	Expression  string      `json:"expression,omitempty"`
+	Method      string      `json:"method"`
+	Summary     string      `json:"summary,omitempty"`
+	Description string      `json:"description,omitempty"`
+	Body        []*Media    `json:"body,omitempty"`      // what it sends, per media type; JSON ones with their schema
+	Responses   []*Response `json:"responses,omitempty"` // what it expects back
+	Pos         diag.Pos    `json:"pos,omitempty"`
 }
 
 // CORS is one operation's cross-origin policy, every list decided: the

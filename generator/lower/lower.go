@@ -85,6 +85,7 @@ func Lower(doc *load.Document) (*ir.API, diag.List) {
 	l.authIndex, l.authNames = map[string]int{}, namer{}
 	l.checkMaterial()
 	l.operations()
+	l.webhooks()     // for the portal only
 	l.shareAuth()    // shared authorize functions
 	l.shareParams()  // shared parameter decoders
 	l.authIdentity() // auth2

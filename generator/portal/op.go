@@ -32,6 +32,7 @@ type opView struct {
 	MaxBody     string
 	RateLimits  []string // one line per limit; nil when none
 	Caching     string   // "" when the operation is not cached
+	Callbacks   []*hookView
 	Params      []paramView
 	Body        *bodyView
 	Responses   []respView
@@ -112,6 +113,11 @@ func (s *site) fillOp(v *opView) {
 		v.RateLimits = append(v.RateLimits, rateText(rl))
 	}
 	v.Caching = cacheText(o.Cache)
+	for _, h := range s.Webhooks {
+		if h.hook.Operation == v.ID {
+			v.Callbacks = append(v.Callbacks, h)
+		}
+	}
 	for _, p := range o.Params {
 		pv := paramView{Name: p.Name, In: p.In, Required: p.Required, Description: s.markdown(p.Description)}
 		switch {

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -101,6 +102,12 @@ func RenderWith(api *ir.API, opts Options) (map[string][]byte, error) {
 	}
 	if s.Changelog != nil {
 		if err := write("changes.html", "changes", &page{Title: "Changes"}); err != nil {
+			return nil, err
+		}
+	}
+	if len(s.Webhooks) > 0 {
+		s.fillHooks()
+		if err := write("webhooks.html", "webhooks", &page{Title: "Webhooks and callbacks"}); err != nil {
 			return nil, err
 		}
 	}
@@ -190,7 +197,7 @@ func parse() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("portal: templates/portal/page.html: %w", err)
 	}
 	out := map[string]*template.Template{}
-	for _, kind := range []string{"index", "start", "op", "schema", "changes"} {
+	for _, kind := range []string{"index", "start", "op", "schema", "changes", "webhooks"} {
 		t, err := base.Clone()
 		if err == nil {
 			_, err = t.Parse(`{{define "content"}}{{template "` + kind + `" .}}{{end}}`)
@@ -232,6 +239,7 @@ type site struct {
 	ProblemExample string
 	AllGateway     []gwRow
 	Changelog      *changelog // nil without a previous version
+	Webhooks       []*hookView
 
 	named   map[string]*ir.Schema // by GoName
 	schemes map[string]*ir.SecurityScheme
@@ -297,6 +305,9 @@ func newSite(api *ir.API) *site {
 				v.UsedBy = append(v.UsedBy, o)
 			}
 		}
+	}
+	for _, w := range api.Webhooks {
+		s.Webhooks = append(s.Webhooks, newHookView(w, "hook-"+strconv.Itoa(len(s.Webhooks)+1)))
 	}
 	s.schemesView()
 	s.ProblemExample = problemExample(api)

@@ -47,6 +47,15 @@ func (s *site) searchIndex() ([]byte, error) {
 		words := append([]string{sc.Name}, sortedKeys(names)...)
 		entries = append(entries, [7]string{sc.URL, "schema", sc.Name, "", "", blob(words), ""})
 	}
+	for _, v := range s.Webhooks {
+		h := v.hook
+		names := map[string]bool{}
+		for _, m := range h.Body {
+			s.propNames(m.Schema, names, 0, map[string]bool{})
+		}
+		words := append([]string{"webhook", h.Name, h.Operation, h.Summary, h.Description}, sortedKeys(names)...)
+		entries = append(entries, [7]string{"webhooks.html#" + v.Slug, h.Method, v.Title, h.Summary, firstLine(h.Description), blob(words), ""})
+	}
 	var b bytes.Buffer
 	b.WriteString("window.gatewaygenIndex = ")
 	enc := json.NewEncoder(&b)
