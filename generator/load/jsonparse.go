@@ -2,6 +2,7 @@ package load
 
 import (
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
@@ -295,27 +296,26 @@ func (p *jsonParser) escape() bool {
 	case 't':
 		p.buf.WriteByte('\t')
 	case 'u':
-		if p.i+4 > len(p.data) {
+		r, ok := hex4(p.data, p.i)
+		if !ok {
 			return false
 		}
-		var r rune
-		for _, h := range p.data[p.i : p.i+4] {
-			switch {
-			case h >= '0' && h <= '9':
-				r = r<<4 | rune(h-'0')
-			case h >= 'a' && h <= 'f':
-				r = r<<4 | rune(h-'a'+10)
-			case h >= 'A' && h <= 'F':
-				r = r<<4 | rune(h-'A'+10)
-			default:
+		p.i += 4
+		if r >= 0xd800 && r <= 0xdfff {
+			// A character beyond the BMP is a pair of escapes (RFC 8259
+			// §7), which JSON writers that escape all non-ASCII text
+			// (Python's json, PHP's json_encode) emit for every emoji.
+			// go-yaml refuses even a pair, so this path decodes it;
+			// a lone surrogate is no character and is left to go-yaml's
+			// refusal.
+			lo, ok := hex4(p.data, p.i+2)
+			if r > 0xdbff || !ok || p.data[p.i] != '\\' || p.data[p.i+1] != 'u' || lo < 0xdc00 || lo > 0xdfff {
 				return false
 			}
-		}
-		if r >= 0xd800 && r <= 0xdfff {
-			return false // go-yaml refuses a surrogate, even a pair
+			r = utf16.DecodeRune(r, lo)
+			p.i += 6
 		}
 		p.buf.WriteRune(r)
-		p.i += 4
 	default:
 		return false
 	}
@@ -393,4 +393,25 @@ func isJSONNumber(s string) bool {
 		}
 	}
 	return i == len(s)
+}
+
+// hex4 reads the four hex digits of a \u escape at data[i:].
+func hex4(data []byte, i int) (rune, bool) {
+	if i < 0 || i+4 > len(data) {
+		return 0, false
+	}
+	var r rune
+	for _, h := range data[i : i+4] {
+		switch {
+		case h >= '0' && h <= '9':
+			r = r<<4 | rune(h-'0')
+		case h >= 'a' && h <= 'f':
+			r = r<<4 | rune(h-'a'+10)
+		case h >= 'A' && h <= 'F':
+			r = r<<4 | rune(h-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
