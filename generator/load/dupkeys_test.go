@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDuplicateKeys: a key a mapping repeats is an error at the repeat,
@@ -21,8 +22,10 @@ func TestDuplicateKeys(t *testing.T) {
 	}{
 		{"paths", "a.yaml", head + "paths:\n  /a:\n    get: {responses: {\"200\": {description: ok}}}\n  /a:\n    post: {responses: {\"200\": {description: ok}}}\n",
 			`a.yaml:6:3: duplicate key "/a": it is also at line 4, column 3`},
-		{"json", "a.json", `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "info": {"title": "u", "version": "2"}}`,
-			`a.json:1:75: duplicate key "info": it is also at line 1, column 22`},
+		{"x-gateway in json", "a.json", `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "x-gateway": {"name": "a", "name": "b"}}`,
+			`a.json:1:102: duplicate key "name": it is also at line 1, column 89`},
+		{"x-gateway twice in json", "a.json", `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "x-gateway": {}, "x-gateway": {}}`,
+			`a.json:1:92: duplicate key "x-gateway": it is also at line 1, column 75`},
 		{"deep", "a.yaml", head + "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x: {type: string}\n        x: {type: integer}\n",
 			`a.yaml:10:9: duplicate key "x": it is also at line 9, column 9`},
 		{"large", "a.yaml", head + "paths: {}\ncomponents:\n  schemas:\n    A:\n      properties:\n" + many.String() + "        p7: {type: integer}\n",
@@ -43,6 +46,36 @@ func TestDuplicateKeys(t *testing.T) {
 		if !strings.Contains(got, c.want) || !diags.HasErrors() {
 			t.Errorf("%s: got\n%s\nwant an error containing %q", c.name, got, c.want)
 		}
+	}
+}
+
+// TestDuplicateKeysInJSON: outside x-gateway, a JSON document's repeated
+// name is read as JSON parsers read it, the last one, with a warning that
+// says which is dropped; what gatewaygen reads of the document (here the
+// path item's x-gateway and the operations) agrees with kin-openapi's.
+func TestDuplicateKeysInJSON(t *testing.T) {
+	src := `{"openapi": "3.0.3", "info": {"title": "t", "description": "old", "description": "new", "version": "1"},
+"paths": {
+"/a": {"x-gateway": {"timeout": "1s"}, "get": {"responses": {"200": {"description": "ok"}}}},
+"/a": {"x-gateway": {"timeout": "2s"}, "post": {"responses": {"200": {"description": "ok"}}}}}}`
+	d, diags := Load(write(t, t.TempDir(), "a.json", src))
+	got := diags.String()
+	for _, want := range []string{
+		`a.json:1:67: warning: duplicate key "description": the one at line 1, column 45 is dropped and this one read`,
+		`a.json:4:1: warning: duplicate key "/a": the one at line 3, column 1 is dropped and this one read`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got\n%s\nwant %q", got, want)
+		}
+	}
+	if d == nil || diags.HasErrors() {
+		t.Fatalf("not loaded:\n%s", got)
+	}
+	if d.T.Info.Description != "new" || d.T.Paths.Find("/a").Get != nil || d.T.Paths.Find("/a").Post == nil {
+		t.Errorf("kin-openapi read description %q and /a %+v: want the last of each", d.T.Info.Description, d.T.Paths.Find("/a"))
+	}
+	if pi, ok := d.PathItems["/a"]; !ok || pi.Timeout.V != 2*time.Second {
+		t.Errorf("the path item's x-gateway read %+v, want the last one's timeout (2s)", pi)
 	}
 }
 

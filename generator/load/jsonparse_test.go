@@ -185,11 +185,11 @@ func TestParseJSONCorpus(t *testing.T) {
 func TestJSONPositions(t *testing.T) {
 	for _, c := range []struct{ name, src, want string }{
 		{"characters, not bytes", `{"openapi": "3.0.3", "info": {"title": "ééé", "version": "1"}, "paths": {}, "info": {"title": "u", "version": "2"}}`,
-			`a.json:1:77: duplicate key "info": it is also at line 1, column 22`},
+			`a.json:1:77: warning: duplicate key "info": the one at line 1, column 22 is dropped`},
 		{"CRLF lines", "{\r\n  \"openapi\": \"3.0.3\",\r\n  \"info\": {\"title\": \"t\", \"version\": \"1\"},\r\n  \"paths\": {},\r\n  \"info\": {}\r\n}\r\n",
-			`a.json:5:3: duplicate key "info": it is also at line 3, column 3`},
+			`a.json:5:3: warning: duplicate key "info": the one at line 3, column 3 is dropped`},
 		{"escapes", `{"openapi": "3.0.3", "info": {"title": "\u00e9\"\\", "version": "1"}, "paths": {}, "info": {}}`,
-			`a.json:1:84: duplicate key "info": it is also at line 1, column 22`},
+			`a.json:1:84: warning: duplicate key "info": the one at line 1, column 22 is dropped`},
 	} {
 		if _, ok := parseJSON([]byte(c.src)); !ok {
 			t.Fatalf("%s: the fast path did not answer", c.name)

@@ -273,7 +273,8 @@ func (l *loader) load() *Document {
 // parse reads data as YAML (which covers JSON) into a node tree.
 func (l *loader) parse(data []byte) (*yaml.Node, bool) {
 	var doc yaml.Node
-	if d, ok := parseJSON(data); ok {
+	d, json := parseJSON(data)
+	if json {
 		doc = *d
 	} else if err := yaml.Unmarshal(data, &doc); err != nil {
 		var le *yaml.LoadError
@@ -293,7 +294,10 @@ func (l *loader) parse(data []byte) (*yaml.Node, bool) {
 		l.diags.Errorf(l.pos(root), "not an OpenAPI document: expected an object at the top level, found %s", kindName(root))
 		return nil, false
 	}
-	if !l.checkDuplicateKeys(root) {
+	// A JSON document the fast path leaves to go-yaml (one nested
+	// deeper than it goes) is still JSON by its name.
+	json = json || strings.HasSuffix(strings.ToLower(l.file), ".json")
+	if !l.checkDuplicateKeys(root, json) {
 		return nil, false
 	}
 	return root, true
