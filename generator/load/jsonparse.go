@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
 )
 
 // parseJSON builds, for a plain JSON document, the node tree that go-yaml
@@ -296,7 +298,7 @@ func (p *jsonParser) escape() bool {
 	case 't':
 		p.buf.WriteByte('\t')
 	case 'u':
-		r, ok := hex4(p.data, p.i)
+		r, ok := jsonv.Hex4(p.data, p.i)
 		if !ok {
 			return false
 		}
@@ -308,7 +310,7 @@ func (p *jsonParser) escape() bool {
 			// go-yaml refuses even a pair, so this path decodes it;
 			// a lone surrogate is no character and is left to go-yaml's
 			// refusal.
-			lo, ok := hex4(p.data, p.i+2)
+			lo, ok := jsonv.Hex4(p.data, p.i+2)
 			if r > 0xdbff || !ok || p.data[p.i] != '\\' || p.data[p.i+1] != 'u' || lo < 0xdc00 || lo > 0xdfff {
 				return false
 			}
@@ -393,25 +395,4 @@ func isJSONNumber(s string) bool {
 		}
 	}
 	return i == len(s)
-}
-
-// hex4 reads the four hex digits of a \u escape at data[i:].
-func hex4(data []byte, i int) (rune, bool) {
-	if i < 0 || i+4 > len(data) {
-		return 0, false
-	}
-	var r rune
-	for _, h := range data[i : i+4] {
-		switch {
-		case h >= '0' && h <= '9':
-			r = r<<4 | rune(h-'0')
-		case h >= 'a' && h <= 'f':
-			r = r<<4 | rune(h-'a'+10)
-		case h >= 'A' && h <= 'F':
-			r = r<<4 | rune(h-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	return r, true
 }

@@ -502,7 +502,7 @@ func (it *Iter) strSlow(start, i int) []byte {
 				it.scratch = append(it.scratch, simpleEscape[e])
 				i++
 			case e == 'u':
-				r, ok := hex4(b, i+1)
+				r, ok := Hex4(b, i+1)
 				if !ok {
 					it.pos = i
 					it.fail("invalid \\u escape")
@@ -512,7 +512,7 @@ func (it *Iter) strSlow(start, i int) []byte {
 				// RFC 8259's grammar allows any \uXXXX; a lone surrogate
 				// decodes to U+FFFD, as encoding/json and JavaScript do.
 				if r >= 0xD800 && r < 0xDC00 && i+5 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
-					if lo, ok := hex4(b, i+2); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+					if lo, ok := Hex4(b, i+2); ok && lo >= 0xDC00 && lo <= 0xDFFF {
 						i += 6
 						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
 					}
@@ -553,8 +553,10 @@ func (it *Iter) strSlow(start, i int) []byte {
 // zero marks the ones that are not single-character escapes.
 var simpleEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
-func hex4(b []byte, i int) (rune, bool) {
-	if i+4 > len(b) {
+// Hex4 reads the four hex digits of a \u escape at b[i:]; false when
+// they are not four hex digits. The generator's JSON reading uses it too.
+func Hex4(b []byte, i int) (rune, bool) {
+	if i < 0 || i+4 > len(b) {
 		return 0, false
 	}
 	var r rune

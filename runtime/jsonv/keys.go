@@ -160,14 +160,14 @@ func (u *unescaper) next() (byte, bool) {
 		u.i++
 		return c, true
 	}
-	r, ok := hex4(u.s, u.i+2)
+	r, ok := Hex4(u.s, u.i+2)
 	if !ok {
 		u.i = len(u.s)
 		return 0, false
 	}
 	i := u.i + 6
 	if r >= 0xD800 && r < 0xDC00 && i+5 < len(u.s) && u.s[i] == '\\' && u.s[i+1] == 'u' {
-		if lo, ok := hex4(u.s, i+2); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+		if lo, ok := Hex4(u.s, i+2); ok && lo >= 0xDC00 && lo <= 0xDFFF {
 			i += 6
 			r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
 		}
