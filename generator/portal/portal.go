@@ -261,6 +261,7 @@ type schemaView struct {
 	Name, Slug, URL string
 	HTML            template.HTML
 	UsedBy          []*opView
+	SentBy          []*hookView // webhooks and callbacks that send it
 	schema          *ir.Schema
 }
 
@@ -307,7 +308,17 @@ func newSite(api *ir.API) *site {
 		}
 	}
 	for _, w := range api.Webhooks {
-		s.Webhooks = append(s.Webhooks, newHookView(w, "hook-"+strconv.Itoa(len(s.Webhooks)+1)))
+		h := newHookView(w, "hook-"+strconv.Itoa(len(s.Webhooks)+1))
+		s.Webhooks = append(s.Webhooks, h)
+		var sent []*ir.Schema
+		for _, m := range w.Body {
+			sent = append(sent, m.Schema)
+		}
+		for _, ref := range refsOf(sent) {
+			if v := byName[ref]; v != nil {
+				v.SentBy = append(v.SentBy, h)
+			}
+		}
 	}
 	s.schemesView()
 	s.ProblemExample = problemExample(api)
@@ -423,6 +434,25 @@ func slug(name string) string {
 // directRefs are the named schemas an operation's parameters, body and
 // responses name directly, sorted.
 func directRefs(o *ir.Operation) []string {
+	var schemas []*ir.Schema
+	for _, p := range o.Params {
+		schemas = append(schemas, p.Schema, p.Union)
+	}
+	if o.Body != nil {
+		for _, m := range o.Body.Media {
+			schemas = append(schemas, m.Schema)
+		}
+	}
+	for _, r := range o.Responses {
+		for _, m := range r.Media {
+			schemas = append(schemas, m.Schema)
+		}
+	}
+	return refsOf(schemas)
+}
+
+// refsOf are the named schemas that schemas name directly, sorted.
+func refsOf(schemas []*ir.Schema) []string {
 	seen := map[string]bool{}
 	var walk func(s *ir.Schema, depth int)
 	walk = func(s *ir.Schema, depth int) {
@@ -445,19 +475,8 @@ func directRefs(o *ir.Operation) []string {
 			walk(c, depth+1)
 		}
 	}
-	for _, p := range o.Params {
-		walk(p.Schema, 0)
-		walk(p.Union, 0)
-	}
-	if o.Body != nil {
-		for _, m := range o.Body.Media {
-			walk(m.Schema, 0)
-		}
-	}
-	for _, r := range o.Responses {
-		for _, m := range r.Media {
-			walk(m.Schema, 0)
-		}
+	for _, sch := range schemas {
+		walk(sch, 0)
 	}
 	out := make([]string, 0, len(seen))
 	for n := range seen {
