@@ -508,6 +508,20 @@ func (l *loader) booleanRequired() bool {
 // place (the refusal then stands, reported as before).
 func (l *loader) dropBooleanRequired(src []byte) []byte {
 	sites := l.booleanSites()
+	edited := renameKeys(src, sites, "x-required")
+	if edited == nil {
+		return nil
+	}
+	for _, kv := range sites {
+		l.diags.Warnf(l.pos(kv[0]), "required: %s in a schema is ignored: a schema's required is the list of its properties that must be present (OpenAPI 3, JSON Schema); to require this property, name it in its parent object's required list, e.g. required: [name]", kv[1].Value)
+		kv[0].Value = "x-required"
+	}
+	return edited
+}
+
+// renameKeys returns src with the key of each of sites renamed to, quoted
+// as it was; nil when there is no site or one cannot be edited in place.
+func renameKeys(src []byte, sites [][2]*yaml.Node, to string) []byte {
 	if len(sites) == 0 {
 		return nil
 	}
@@ -518,17 +532,13 @@ func (l *loader) dropBooleanRequired(src []byte) []byte {
 		if !ok {
 			return nil
 		}
-		text := "x-required"
+		text := to
 		if kv[0].Style == yaml.DoubleQuotedStyle {
-			text = `"x-required"`
+			text = `"` + to + `"`
 		} else if kv[0].Style == yaml.SingleQuotedStyle {
-			text = "'x-required'"
+			text = "'" + to + "'"
 		}
 		edits = append(edits, byteEdit{start, end, text})
-	}
-	for _, kv := range sites {
-		l.diags.Warnf(l.pos(kv[0]), "required: %s in a schema is ignored: a schema's required is the list of its properties that must be present (OpenAPI 3, JSON Schema); to require this property, name it in its parent object's required list, e.g. required: [name]", kv[1].Value)
-		kv[0].Value = "x-required"
 	}
 	return applyEdits(src, edits)
 }
@@ -576,23 +586,9 @@ func inSchema(path []string) bool {
 // media types, or none. nil when some site cannot be edited in place.
 func (l *loader) dropStrayRefs(src []byte) []byte {
 	sites := l.strayRefSites()
-	if len(sites) == 0 {
+	edited := renameKeys(src, sites, "x-ref")
+	if edited == nil {
 		return nil
-	}
-	lines := newLineIndex(src)
-	var edits []byteEdit
-	for _, kv := range sites {
-		start, end, ok := scalarSpan(lines, kv[0])
-		if !ok {
-			return nil
-		}
-		text := "x-ref"
-		if kv[0].Style == yaml.DoubleQuotedStyle {
-			text = `"x-ref"`
-		} else if kv[0].Style == yaml.SingleQuotedStyle {
-			text = "'x-ref'"
-		}
-		edits = append(edits, byteEdit{start, end, text})
 	}
 	for _, kv := range sites {
 		hint := "refer to a schema (#/components/schemas/…) instead"
@@ -607,7 +603,7 @@ func (l *loader) dropStrayRefs(src []byte) []byte {
 		l.diags.Warnf(l.pos(kv[0]), "$ref %q names a %s, not a schema: this schema is taken as {}, which accepts any value; %s", kv[1].Value, componentKind(kv[1].Value), hint)
 		kv[0].Value = "x-ref"
 	}
-	return applyEdits(src, edits)
+	return edited
 }
 
 // componentKind names what a #/components/<kind>/… pointer points at.
