@@ -1,7 +1,8 @@
 package lower
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,12 +16,7 @@ import (
 // and their schemas are lowered only so that the portal can show them.
 func (l *lowerer) webhooks() {
 	t := l.doc.T
-	names := make([]string, 0, len(t.Webhooks))
-	for n := range t.Webhooks {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(t.Webhooks)) {
 		l.hooks(t.Webhooks[n], n, "", "", []string{"webhooks", n})
 	}
 	for _, o := range l.api.Operations {
@@ -32,27 +28,17 @@ func (l *lowerer) webhooks() {
 		if op == nil || len(op.Callbacks) == 0 {
 			continue
 		}
-		cbs := make([]string, 0, len(op.Callbacks))
-		for n := range op.Callbacks {
-			cbs = append(cbs, n)
-		}
-		sort.Strings(cbs)
 		id := o.OperationID
 		if id == "" {
 			id = o.GoName
 		}
-		for _, n := range cbs {
+		for _, n := range slices.Sorted(maps.Keys(op.Callbacks)) {
 			cb := op.Callbacks[n]
 			if cb == nil || cb.Value == nil {
 				continue
 			}
 			m := cb.Value.Map()
-			exprs := make([]string, 0, len(m))
-			for e := range m {
-				exprs = append(exprs, e)
-			}
-			sort.Strings(exprs)
-			for _, e := range exprs {
+			for _, e := range slices.Sorted(maps.Keys(m)) {
 				l.hooks(m[e], n, id, e, []string{"paths", o.Path, strings.ToLower(o.Method), "callbacks", n, e})
 			}
 		}
@@ -77,12 +63,7 @@ func (l *lowerer) hooks(item *openapi3.PathItem, name, op, expr string, at []str
 		}
 		if h.Responses != nil {
 			rs := h.Responses.Map()
-			codes := make([]string, 0, len(rs))
-			for c := range rs {
-				codes = append(codes, c)
-			}
-			sort.Strings(codes)
-			for _, c := range codes {
+			for _, c := range slices.Sorted(maps.Keys(rs)) {
 				r := &ir.Response{Status: c}
 				if v := rs[c]; v != nil && v.Value != nil && v.Value.Description != nil {
 					r.Description = *v.Value.Description
