@@ -914,6 +914,9 @@ func unionScalars(s *openapi3.Schema) []any {
 		if b == nil || b.Value == nil {
 			continue
 		}
+		if t := b.Value.Type; t != nil && len(t.Slice()) == 1 && t.Includes("null") {
+			continue // null is undefined in RFC 6570 (§2.3): never sent
+		}
 		switch mainType(flat(b.Value, 2)) {
 		case "array", "object":
 			container = true
