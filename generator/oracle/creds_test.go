@@ -148,7 +148,8 @@ func signedToken(priv ed25519.PrivateKey, scopes []string) string {
 
 // sign adds to r the credentials of the first alternative of op's
 // requirement (the document's when op has none of its own) that the oracle
-// can satisfy; an alternative needing two Authorization headers cannot be.
+// can satisfy; an alternative needing two different Authorization headers
+// cannot be.
 func (c *creds) sign(doc *openapi3.T, op *openapi3.Operation, r *req) {
 	if c == nil {
 		return
@@ -159,7 +160,7 @@ func (c *creds) sign(doc *openapi3.T, op *openapi3.Operation, r *req) {
 	}
 	for _, alt := range reqs {
 		var ws []credWire
-		ok, auth := true, 0
+		ok, auth := true, ""
 		for _, name := range sortedKeys(alt) {
 			w, held := c.byName[name]
 			if !held {
@@ -167,11 +168,18 @@ func (c *creds) sign(doc *openapi3.T, op *openapi3.Operation, r *req) {
 				break
 			}
 			if w.in == "header" && strings.EqualFold(w.name, "Authorization") {
-				auth++
+				// Two token schemes (Google's Oauth2 and Oauth2c) both
+				// take the one token; a token and a password cannot share
+				// the header.
+				if auth == w.value {
+					continue
+				}
+				ok = ok && auth == ""
+				auth = w.value
 			}
 			ws = append(ws, w)
 		}
-		if !ok || auth > 1 {
+		if !ok {
 			continue
 		}
 		// Cases share the valid request's slices; each gets its own.
