@@ -58,10 +58,10 @@ func flat(s *openapi3.Schema, depth int) *openapi3.Schema {
 	c := *s
 	c.AllOf, c.OneOf, c.AnyOf = nil, nil, nil
 	parts := append(openapi3.SchemaRefs{}, s.AllOf...)
-	if len(s.OneOf) > 0 {
-		parts = append(parts, s.OneOf[0])
-	} else if len(s.AnyOf) > 0 {
-		parts = append(parts, s.AnyOf[0])
+	if b := firstBranch(s.OneOf); b != nil {
+		parts = append(parts, b)
+	} else if b := firstBranch(s.AnyOf); b != nil {
+		parts = append(parts, b)
 	}
 	props := openapi3.Schemas{}
 	for k, v := range s.Properties {
@@ -117,6 +117,23 @@ func flat(s *openapi3.Schema, depth int) *openapi3.Schema {
 		c.Properties = props
 	}
 	return &c
+}
+
+// firstBranch is the first branch that is not only null (3.1's nullable
+// anyOf [{type: "null"}, X]: a null is no value a parameter or a form can
+// send), or the first when all are.
+func firstBranch(bs openapi3.SchemaRefs) *openapi3.SchemaRef {
+	for _, b := range bs {
+		if b != nil && b.Value != nil {
+			if t := b.Value.Type; t == nil || len(t.Slice()) != 1 || !t.Includes("null") {
+				return b
+			}
+		}
+	}
+	if len(bs) > 0 {
+		return bs[0]
+	}
+	return nil
 }
 
 // mainType is the schema's first type other than null, guessed from its
