@@ -1,8 +1,10 @@
 package oracle
 
 import (
-	"crypto/ed25519"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
@@ -27,6 +29,7 @@ import (
 // need them stay 401 and are counted as skipped.
 type creds struct {
 	args   []string            // the gateway's --auth flags
+	auth   map[string]string   // the same as server.Config.Auth, for a gateway in process
 	byName map[string]credWire // the credential of each scheme, by name
 }
 
@@ -37,21 +40,24 @@ type credWire struct {
 
 // heldAuth writes material for every security scheme of doc whose
 // credential the oracle holds: an API key, a user with a bcrypt hash of a
-// known password, a JWKS of an Ed25519 key whose private half signs a token
-// carrying every scope the document names.
+// known password, a JWKS of a P-256 key whose private half signs, for each
+// token scheme, a token carrying every scope the document names and the
+// issuer and audience the scheme's x-gateway asks for.
 func heldAuth(t *testing.T, doc *openapi3.T) *creds {
-	c := &creds{byName: map[string]credWire{}}
+	c := &creds{byName: map[string]credWire{}, auth: map[string]string{}}
 	if doc.Components == nil || len(doc.Components.SecuritySchemes) == 0 {
 		return c
 	}
 	dir := t.TempDir()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
+	coord := func(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+	raw := elliptic.Marshal(elliptic.P256(), priv.X, priv.Y) // 0x04 || x || y
 	jwks, _ := json.Marshal(map[string]any{"keys": []any{map[string]string{
-		"kty": "OKP", "crv": "Ed25519", "kid": "oracle", "x": base64.RawURLEncoding.EncodeToString(pub)}}})
-	token := signedToken(priv, docScopes(doc))
+		"kty": "EC", "crv": "P-256", "kid": "oracle", "x": coord(raw[1:33]), "y": coord(raw[33:])}}})
+	scopes := docScopes(doc)
 	const password = "oracle-password"
 	var hash []byte
 	for _, name := range sortedKeys(doc.Components.SecuritySchemes) {
@@ -76,7 +82,8 @@ func heldAuth(t *testing.T, doc *openapi3.T) *creds {
 			c.byName[name] = credWire{"header", "Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("oracle:"+password))}
 		case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"), s.Type == "oauth2", s.Type == "openIdConnect":
 			material = jwks
-			c.byName[name] = credWire{"header", "Authorization", "Bearer " + token}
+			iss, aud := tokenClaims(doc, name, s)
+			c.byName[name] = credWire{"header", "Authorization", "Bearer " + signedToken(t, priv, scopes, iss, aud)}
 		default:
 			// Still material, so that the gateway starts; it refuses
 			// these schemes whatever is sent.
@@ -87,6 +94,7 @@ func heldAuth(t *testing.T, doc *openapi3.T) *creds {
 			t.Fatal(err)
 		}
 		c.args = append(c.args, "--auth", name+"=file:"+p)
+		c.auth[name] = "file:" + p
 	}
 	return c
 }
@@ -133,17 +141,48 @@ func docScopes(doc *openapi3.T) []string {
 	return out
 }
 
-// signedToken is an EdDSA JWT (RFC 8037) valid for an hour, with scopes in
-// both claims a scheme may read them from.
-func signedToken(priv ed25519.PrivateKey, scopes []string) string {
+// tokenClaims returns the issuer and audience a token scheme's x-gateway
+// material requires, on the scheme or under the root's x-gateway.security.
+func tokenClaims(doc *openapi3.T, name string, s *openapi3.SecurityScheme) (iss, aud string) {
+	xg, _ := s.Extensions["x-gateway"].(map[string]any)
+	if xg == nil {
+		if root, ok := doc.Extensions["x-gateway"].(map[string]any); ok {
+			if sec, ok := root["security"].(map[string]any); ok {
+				xg, _ = sec[name].(map[string]any)
+			}
+		}
+	}
+	iss, _ = xg["issuer"].(string)
+	aud, _ = xg["audience"].(string)
+	return iss, aud
+}
+
+// signedToken is an ES256 JWT (RFC 7518 §3.4), which every scheme accepts
+// unless its algorithms say otherwise, valid for an hour, with the scopes
+// in the scope claim.
+func signedToken(t *testing.T, priv *ecdsa.PrivateKey, scopes []string, iss, aud string) string {
 	enc := func(v any) string {
 		b, _ := json.Marshal(v)
 		return base64.RawURLEncoding.EncodeToString(b)
 	}
 	now := time.Now().Unix()
-	signing := enc(map[string]string{"alg": "EdDSA", "kid": "oracle", "typ": "JWT"}) + "." +
-		enc(map[string]any{"sub": "oracle", "iat": now, "exp": now + 3600, "scope": strings.Join(scopes, " ")})
-	return signing + "." + base64.RawURLEncoding.EncodeToString(ed25519.Sign(priv, []byte(signing)))
+	claims := map[string]any{"sub": "oracle", "iat": now, "exp": now + 3600, "scope": strings.Join(scopes, " ")}
+	if iss != "" {
+		claims["iss"] = iss
+	}
+	if aud != "" {
+		claims["aud"] = aud
+	}
+	signing := enc(map[string]string{"alg": "ES256", "kid": "oracle", "typ": "JWT"}) + "." + enc(claims)
+	sum := sha256.Sum256([]byte(signing))
+	r, sg, err := ecdsa.Sign(rand.Reader, priv, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := make([]byte, 64) // r || s, each 32 bytes big-endian
+	r.FillBytes(sig[:32])
+	sg.FillBytes(sig[32:])
+	return signing + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
 
 // sign adds to r the credentials of the first alternative of op's

@@ -259,7 +259,16 @@ func TestDifferential(t *testing.T) {
 	var results []*docResult
 	for _, c := range compiled {
 		doc, base, gw := compiledTarget(t, c.name)
-		results = append(results, compareDoc(t, c.name, doc, base, gw, nil, knowns, 0))
+		var cr *creds
+		if withAuth := compiledAuth[c.name]; withAuth != nil {
+			cr = heldAuth(t, doc)
+			h, err := withAuth(cr.auth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gw = &inProcess{h: h, base: base}
+		}
+		results = append(results, compareDoc(t, c.name, doc, base, gw, cr, knowns, 0))
 	}
 	results = append(results, compareRawBodies(t, knowns))
 	results = append(results, compareCorpus(t, knowns)...)
