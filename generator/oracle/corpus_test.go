@@ -170,8 +170,8 @@ func compareCorpus(t *testing.T, knowns []*known) []*docResult {
 		gw := startGateway(t, bin, base, cr.args...)
 		results = append(results, compareDoc(t, name, doc, base, gw, cr, knowns, corpusMaxCases))
 		gw.stop()
-		// A sweep builds a binary per document; keeping them all until the
-		// test ends filled the disk at the 42nd of 114.
+		// A sweep builds a binary per document, tens of megabytes each,
+		// which need not wait for the end of the test.
 		_ = os.Remove(bin)
 	}
 	return results
