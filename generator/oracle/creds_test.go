@@ -58,6 +58,7 @@ func heldAuth(t *testing.T, doc *openapi3.T) *creds {
 	jwks, _ := json.Marshal(map[string]any{"keys": []any{map[string]string{
 		"kty": "EC", "crv": "P-256", "kid": "oracle", "x": coord(raw[1:33]), "y": coord(raw[33:])}}})
 	scopes := docScopes(doc)
+	tokens := map[string]string{}
 	const password = "oracle-password"
 	var hash []byte
 	for _, name := range sortedKeys(doc.Components.SecuritySchemes) {
@@ -82,8 +83,17 @@ func heldAuth(t *testing.T, doc *openapi3.T) *creds {
 			c.byName[name] = credWire{"header", "Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("oracle:"+password))}
 		case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"), s.Type == "oauth2", s.Type == "openIdConnect":
 			material = jwks
+			// Schemes asking for the same claims share one token, which
+			// an alternative requiring two of them (Google's Oauth2 and
+			// Oauth2c) sends once; ECDSA signs the same claims differently
+			// each time.
 			iss, aud := tokenClaims(doc, name, s)
-			c.byName[name] = credWire{"header", "Authorization", "Bearer " + signedToken(t, priv, scopes, iss, aud)}
+			tok, ok := tokens[iss+"\x00"+aud]
+			if !ok {
+				tok = signedToken(t, priv, scopes, iss, aud)
+				tokens[iss+"\x00"+aud] = tok
+			}
+			c.byName[name] = credWire{"header", "Authorization", "Bearer " + tok}
 		default:
 			// Still material, so that the gateway starts; it refuses
 			// these schemes whatever is sent.
