@@ -322,6 +322,8 @@ func TestParamUnions(t *testing.T) {
         - {name: txt, in: query, content: {text/plain: {schema: {type: string, maxLength: 3}}}}
         - {name: any, in: query, content: {"*/*": {schema: {type: string, format: uuid}}}}
         - {name: obj, in: query, content: {text/plain: {schema: {type: object}}}}
+        - {name: nobj, in: query, schema: {anyOf: [{anyOf: [{type: object, additionalProperties: {type: string}}, {type: "null"}]}, {type: "null"}]}}
+        - {name: X-Nobj, in: header, schema: {oneOf: [{type: "null"}, {type: object, properties: {a: {type: integer}}}]}}
       responses: {"204": {description: ok}}
 `
 	api, more := lowerAt(t, spec)
@@ -337,6 +339,10 @@ func TestParamUnions(t *testing.T) {
 		{"two", ir.ShapePrimitive, false},
 		{"sc", ir.ShapePrimitive, false},
 		{"txt", ir.ShapeText, false},
+		// A nullable object (openai's metadata): null is never sent, so
+		// nothing on the wire is a scalar; form reads the object.
+		{"nobj", ir.ShapeObject, false},
+		{"X-Nobj", ir.ShapeObject, false},
 	} {
 		if p := ps[c.name]; p.Shape != c.shape || (p.Union != nil) != c.union {
 			t.Errorf("%s: shape %s union %v; want %s %v", c.name, p.Shape, p.Union != nil, c.shape, c.union)
@@ -354,7 +360,13 @@ func TestParamUnions(t *testing.T) {
 	if p := ps["any"]; p.Shape != ir.ShapeText || p.Schema.Format != "uuid" {
 		t.Errorf("any: */* is text checked by its format, got %s %+v", p.Shape, p.Schema)
 	}
+	if p := ps["X-Nobj"]; len(p.Schema.Properties) != 1 || p.Schema.Properties[0].Schema.Type != ir.TInteger {
+		t.Errorf("X-Nobj: read by the object branch, properties %+v", p.Schema.Properties)
+	}
 	s := more.String()
+	if strings.Contains(s, "nobj") || strings.Contains(s, "Nobj") {
+		t.Errorf("a nullable object parameter draws a warning:\n%s", s)
+	}
 	for _, want := range []string{"query.two: its branches offer more than one array", "query.obj: content text/plain carries text", "query.form: a branch is an object, which style form cannot tell"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("no warning %q in:\n%s", want, s)

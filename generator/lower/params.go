@@ -136,10 +136,14 @@ func (l *lowerer) param(o *ir.Operation, p *openapi3.Parameter, fields namer) *i
 // one is an object and none an array, and it is sent in deepObject (the
 // one style where a scalar and an object cannot be mistaken for each
 // other), as that object. Its whole schema then checks a value sent as a
-// scalar. Otherwise it stays a primitive checked by its whole schema.
+// scalar. An object whose only other branches are null (3.1's nullable
+// object, anyOf [{$ref: Obj}, {type: "null"}]) is read as that object in
+// any style: null is undefined in RFC 6570 (§2.3), so it is never sent, and
+// no scalar is left to mistake the object for. Otherwise it stays a
+// primitive checked by its whole schema.
 func (l *lowerer) union(out *ir.Param) {
 	var arr, obj *ir.Schema
-	arrs, objs := 0, 0
+	arrs, objs, scalars := 0, 0, 0
 	var walk func(s *ir.Schema, depth int)
 	walk = func(s *ir.Schema, depth int) {
 		s = l.deref(s)
@@ -158,12 +162,14 @@ func (l *lowerer) union(out *ir.Param) {
 				obj = s
 			}
 			objs++
-		case t == ir.TAny:
+		case t == ir.TAny && applicators(s):
 			for _, list := range [][]*ir.Schema{s.AllOf, s.AnyOf, s.OneOf} {
 				for _, b := range list {
 					walk(b, depth+1)
 				}
 			}
+		case t != ir.TNull:
+			scalars++
 		}
 	}
 	walk(out.Schema, 0)
@@ -177,6 +183,10 @@ func (l *lowerer) union(out *ir.Param) {
 	switch {
 	case arr != nil && obj == nil:
 		out.Shape = ir.ShapeArray
+	case obj != nil && arr == nil && scalars == 0:
+		branch := *obj
+		out.Shape, out.Schema = ir.ShapeObject, &branch
+		return
 	case obj != nil && arr == nil && out.In == ir.InQuery && out.Style == "deepObject":
 		out.Shape = ir.ShapeObject
 		arr = obj

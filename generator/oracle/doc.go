@@ -13,6 +13,10 @@
 //     parameters in every style and explode value and bodies of JSON, form,
 //     multipart, text/plain and octet-stream; corpus_test.go generates, builds
 //     and serves the golden params31/bodies31 documents and the corpus sample.
+//   - creds_test.go: verification material for a gateway's security schemes
+//     whose credentials the oracle holds, and the signing of each request
+//     with those its operation requires, so that protected operations are
+//     compared rather than refused with 401.
 //   - fuzz_test.go: FuzzDifferential compares both on random createPet bodies
 //     and query strings.
 package oracle

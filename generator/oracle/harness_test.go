@@ -50,6 +50,15 @@ var compiled = []struct {
 	{"issues31", "../../testdata/bench/issues31.yaml", func() (handler, error) { return issues31.New(server.Config{Mock: true}) }},
 }
 
+// compiledAuth builds the compiled documents that enforce security with
+// the material TestDifferential gives them (heldAuth's), so that their
+// protected operations are compared signed rather than refused with 401.
+var compiledAuth = map[string]func(auth map[string]string) (handler, error){
+	"petstore": func(auth map[string]string) (handler, error) {
+		return petstore.New(server.Config{Mock: true, Auth: auth})
+	},
+}
+
 // kinHost is the origin every request is addressed to on the openapi3filter
 // side; the document's servers are replaced by it (keeping the base path),
 // because which host a request names is not what is compared.

@@ -106,8 +106,9 @@ type docResult struct {
 
 // compareDoc runs every synthesized request of doc through gw and through
 // openapi3filter, and records each disagreement not in the known list as a
-// test error.
-func compareDoc(t *testing.T, name string, doc *openapi3.T, base string, gw target, knowns []*known, maxCases int) *docResult {
+// test error. cr, when not nil, signs each request with the credentials
+// the operation's security requirement asks for.
+func compareDoc(t *testing.T, name string, doc *openapi3.T, base string, gw target, cr *creds, knowns []*known, maxCases int) *docResult {
 	res := &docResult{name: name, byKind: map[string]*tally{}}
 	paths := doc.Paths.Map()
 	for _, template := range sortedKeys(paths) {
@@ -127,6 +128,7 @@ func compareDoc(t *testing.T, name string, doc *openapi3.T, base string, gw targ
 				if maxCases > 0 && res.total.cases >= maxCases {
 					return res
 				}
+				cr.sign(doc, op, &c.r)
 				tl := res.byKind[c.kind]
 				if tl == nil {
 					tl = &tally{}
@@ -257,7 +259,16 @@ func TestDifferential(t *testing.T) {
 	var results []*docResult
 	for _, c := range compiled {
 		doc, base, gw := compiledTarget(t, c.name)
-		results = append(results, compareDoc(t, c.name, doc, base, gw, knowns, 0))
+		var cr *creds
+		if withAuth := compiledAuth[c.name]; withAuth != nil {
+			cr = heldAuth(t, doc)
+			h, err := withAuth(cr.auth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gw = &inProcess{h: h, base: base}
+		}
+		results = append(results, compareDoc(t, c.name, doc, base, gw, cr, knowns, 0))
 	}
 	results = append(results, compareRawBodies(t, knowns))
 	results = append(results, compareCorpus(t, knowns)...)

@@ -35,6 +35,7 @@ const (
 	kNoBody      = "missing-body"
 	kUnique      = "repeated-item"
 	kDuplicate   = "duplicate-items" // an item repeated in an array of uniqueItems
+	kExample     = "example"         // the document's own example of a parameter or body, sent as it is
 )
 
 // sitesPerKind bounds how many places of one operation each kind mutates.
@@ -57,10 +58,10 @@ func flat(s *openapi3.Schema, depth int) *openapi3.Schema {
 	c := *s
 	c.AllOf, c.OneOf, c.AnyOf = nil, nil, nil
 	parts := append(openapi3.SchemaRefs{}, s.AllOf...)
-	if len(s.OneOf) > 0 {
-		parts = append(parts, s.OneOf[0])
-	} else if len(s.AnyOf) > 0 {
-		parts = append(parts, s.AnyOf[0])
+	if b := firstBranch(s.OneOf); b != nil {
+		parts = append(parts, b)
+	} else if b := firstBranch(s.AnyOf); b != nil {
+		parts = append(parts, b)
 	}
 	props := openapi3.Schemas{}
 	for k, v := range s.Properties {
@@ -116,6 +117,23 @@ func flat(s *openapi3.Schema, depth int) *openapi3.Schema {
 		c.Properties = props
 	}
 	return &c
+}
+
+// firstBranch is the first branch that is not only null (3.1's nullable
+// anyOf [{type: "null"}, X]: a null is no value a parameter or a form can
+// send), or the first when all are.
+func firstBranch(bs openapi3.SchemaRefs) *openapi3.SchemaRef {
+	for _, b := range bs {
+		if b != nil && b.Value != nil {
+			if t := b.Value.Type; t == nil || len(t.Slice()) != 1 || !t.Includes("null") {
+				return b
+			}
+		}
+	}
+	if len(bs) > 0 {
+		return bs[0]
+	}
+	return nil
 }
 
 // mainType is the schema's first type other than null, guessed from its
@@ -533,6 +551,12 @@ type oracleCase struct {
 // opCases builds the valid request and its mutations for one operation, or
 // says why it cannot.
 func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operation) ([]oracleCase, string) {
+	if strings.ContainsAny(template, "?#") {
+		// formapi's /templates?desc=html, AWS's /#X-Amz-Target=…: a path
+		// key is a path (OAS 3.1 §4.8.8.1), which a request cannot spell
+		// with these; the gateway's lint reports them.
+		return nil, "a path key with a query or fragment part"
+	}
 	base := req{method: method, params: map[string]string{}}
 	type param struct {
 		p     *openapi3.Parameter
@@ -651,12 +675,13 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 	var full any       // the body with them
 	fileBody := false  // a multipart body declared as one binary string
 	bodyRequired := false
+	var bodyMT *openapi3.MediaType // the media type the body is written in
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
 		bodyRequired = rb.Required
 		for _, mt := range sortedKeys(rb.Content) {
 			if mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
-				ctype, bodySchema = mt, rb.Content[mt].Schema
+				ctype, bodySchema, bodyMT = mt, rb.Content[mt].Schema, rb.Content[mt]
 				encode = func(v any) ([]byte, string) { b, _ := json.Marshal(v); return b, ctype }
 				break
 			}
@@ -665,7 +690,7 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 			// A range covers JSON: Jira declares bodies under */* only,
 			// and its clients send them as application/json.
 			if m := rb.Content[mt]; ctype == "" && m != nil && m.Schema != nil && m.Schema.Value != nil {
-				ctype, bodySchema = "application/json", m.Schema
+				ctype, bodySchema, bodyMT = "application/json", m.Schema, m
 				encode = func(v any) ([]byte, string) { b, _ := json.Marshal(v); return b, "application/json" }
 			}
 		}
@@ -681,7 +706,7 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 				encode = func(any) ([]byte, string) { return filesBody() }
 				break
 			}
-			ctype, bodySchema = mt, m.Schema
+			ctype, bodySchema, bodyMT = mt, m.Schema, m
 			switch mt {
 			case "application/x-www-form-urlencoded":
 				encode = func(v any) ([]byte, string) {
@@ -744,6 +769,32 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 		}
 	}
 	cases := []oracleCase{{kValid, "", valid}}
+
+	// The document's own examples, each in a request that is otherwise the
+	// valid one: a gateway must not refuse what its document shows, unless
+	// the example breaks the schema, which openapi3filter then says too.
+	for _, pv := range params {
+		key := pv.p.In + "." + pv.p.Name
+		var exs []any
+		if pv.ctype != "" {
+			exs = mediaExamples(pv.p.Content[pv.ctype])
+		} else {
+			exs = exampleValues(pv.p.Example, pv.p.Examples)
+		}
+		for _, v := range exs {
+			cases = append(cases, oracleCase{kExample, key, render("", key, v)})
+		}
+	}
+	if encode != nil && !fileBody {
+		for _, v := range mediaExamples(bodyMT) {
+			if _, obj := v.(map[string]any); !obj && (ctype == "application/x-www-form-urlencoded" || ctype == "multipart/form-data") {
+				continue
+			}
+			r := valid
+			r.body, r.ctype = encode(v)
+			cases = append(cases, oracleCase{kExample, "/body", r})
+		}
+	}
 
 	// Parameter mutations: at most sitesPerKind of each kind per
 	// parameter.
@@ -846,6 +897,34 @@ func opCases(method, template string, pi *openapi3.PathItem, op *openapi3.Operat
 	return cases, ""
 }
 
+// exampleValues returns the example and the values of the examples, at
+// most maxExamples of them: an Example Object's externalValue is not
+// fetched.
+func exampleValues(example any, examples openapi3.Examples) []any {
+	var out []any
+	if example != nil {
+		out = append(out, example)
+	}
+	for _, k := range sortedKeys(examples) {
+		if e := examples[k]; e != nil && e.Value != nil && e.Value.Value != nil && len(out) < maxExamples {
+			out = append(out, e.Value.Value)
+		}
+	}
+	return out
+}
+
+// maxExamples bounds the examples tried per parameter or body, which keeps
+// documents with many examples per operation within their case cap.
+const maxExamples = 3
+
+// mediaExamples returns the example values of a media type, nil for none.
+func mediaExamples(mt *openapi3.MediaType) []any {
+	if mt == nil {
+		return nil
+	}
+	return exampleValues(mt.Example, mt.Examples)
+}
+
 // unionScalars returns, for a parameter schema whose anyOf or oneOf
 // offers an array or object branch beside scalar ones (Stripe's anyOf
 // [{type: array}, {enum: [""]}]), a valid value of each scalar branch; nil
@@ -857,6 +936,9 @@ func unionScalars(s *openapi3.Schema) []any {
 	for _, b := range append(append(openapi3.SchemaRefs{}, s.AnyOf...), s.OneOf...) {
 		if b == nil || b.Value == nil {
 			continue
+		}
+		if t := b.Value.Type; t != nil && len(t.Slice()) == 1 && t.Includes("null") {
+			continue // null is undefined in RFC 6570 (§2.3): never sent
 		}
 		switch mainType(flat(b.Value, 2)) {
 		case "array", "object":
