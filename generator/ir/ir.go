@@ -292,10 +292,15 @@ type Target struct {
 
 // Operation is one method on one path template.
 type Operation struct {
-	GoName      string   `json:"goName,omitempty"`      // exported Go name, e.g. GetPet
-	OperationID string   `json:"operationId,omitempty"` // as written, may be ""
-	Method      string   `json:"method,omitempty"`      // upper case
-	Path        string   `json:"path,omitempty"`        // template below the base path
+	GoName      string `json:"goName,omitempty"`      // exported Go name, e.g. GetPet
+	OperationID string `json:"operationId,omitempty"` // as written, may be ""
+	Method      string `json:"method,omitempty"`      // upper case
+	Path        string `json:"path,omitempty"`        // template below the base path
+	// RoutePrefix is the part of the operation's own base path, from the
+	// servers of the operation or its path item, that lies below the API's
+	// BasePath; "" when it has none of its own. Clients send it before
+	// Path; the upstream gets Path, below its own base.
+	RoutePrefix string   `json:"routePrefix,omitempty"`
 	Summary     string   `json:"summary,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Tags        []string `json:"tags,omitempty"`

@@ -58,7 +58,7 @@ func (l *lowerer) corsPaths() {
 	methods := map[string][]string{}
 	for _, o := range l.api.Operations {
 		if o.CORS != nil {
-			methods[o.Path] = append(methods[o.Path], o.Method)
+			methods[o.RoutePrefix+o.Path] = append(methods[o.RoutePrefix+o.Path], o.Method)
 		}
 	}
 	schemes := map[string]*ir.SecurityScheme{}
@@ -69,7 +69,7 @@ func (l *lowerer) corsPaths() {
 		if o.CORS == nil {
 			continue
 		}
-		o.CORS.Methods = methods[o.Path]
+		o.CORS.Methods = methods[o.RoutePrefix+o.Path]
 		for _, req := range o.Security {
 			for _, sc := range req {
 				s := schemes[sc.Scheme]

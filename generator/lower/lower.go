@@ -183,25 +183,68 @@ func (l *lowerer) root() {
 // basePath is x-gateway.base-path, else the path of servers[0].url with its
 // variables at their defaults.
 func basePath(doc *load.Document) string {
-	p := doc.Gateway.BasePath.V
-	if !doc.Gateway.BasePath.Set && len(doc.T.Servers) > 0 && doc.T.Servers[0] != nil {
-		srv := doc.T.Servers[0]
-		raw := srv.URL
-		// Server variables take their defaults: "https://{region}.example.com/{version}".
-		for name, v := range srv.Variables {
-			if v != nil {
-				raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
-			}
-		}
-		if u, err := url.Parse(raw); err == nil && !strings.Contains(u.Path, "{") {
-			p = u.Path
+	if doc.Gateway.BasePath.Set {
+		return cleanBase(doc.Gateway.BasePath.V)
+	}
+	return serversPath(doc.T.Servers)
+}
+
+// serversPath is the path of the first of servers, with its variables at
+// their defaults: "https://{region}.example.com/{version}" is "/v1" when
+// version defaults to v1.
+func serversPath(servers openapi3.Servers) string {
+	if len(servers) == 0 || servers[0] == nil {
+		return ""
+	}
+	srv := servers[0]
+	raw := srv.URL
+	for name, v := range srv.Variables {
+		if v != nil {
+			raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
 		}
 	}
+	if u, err := url.Parse(raw); err == nil && !strings.Contains(u.Path, "{") {
+		return cleanBase(u.Path)
+	}
+	return ""
+}
+
+func cleanBase(p string) string {
 	p = strings.TrimRight(p, "/")
 	if p != "" && p[0] != '/' {
 		p = "/" + p
 	}
 	return p
+}
+
+// opBase is the base path op is served under: that of its own servers, else
+// its path item's, else the API's; x-gateway.base-path overrides them all.
+func (l *lowerer) opBase(item *openapi3.PathItem, op *openapi3.Operation) string {
+	switch {
+	case l.doc.Gateway.BasePath.Set:
+	case op.Servers != nil && len(*op.Servers) > 0:
+		return serversPath(*op.Servers)
+	case len(item.Servers) > 0:
+		return serversPath(item.Servers)
+	}
+	return l.api.BasePath
+}
+
+// routePrefixes makes the API's BasePath the longest run of segments every
+// operation's base path begins with, and each operation's RoutePrefix the
+// rest of its own, when some operation's servers give it another base path
+// than the document's (bases holds them, by operation).
+func (l *lowerer) routePrefixes(bases map[*ir.Operation]string) {
+	common := l.api.BasePath
+	for _, b := range bases {
+		for common != "" && b != common && !strings.HasPrefix(b, common+"/") {
+			common = common[:strings.LastIndexByte(common, '/')]
+		}
+	}
+	l.api.BasePath = common
+	for o, b := range bases {
+		o.RoutePrefix = b[len(common):]
+	}
 }
 
 func (l *lowerer) operations() {
@@ -214,7 +257,8 @@ func (l *lowerer) operations() {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	taken := map[string]*ir.Operation{} // method + template with parameter names erased
+	taken := map[string]*ir.Operation{} // method + base + template with parameter names erased
+	bases := map[*ir.Operation]string{} // operations served under a base path of their own
 	for _, p := range keys {
 		item := paths[p]
 		if item == nil {
@@ -227,7 +271,11 @@ func (l *lowerer) operations() {
 				continue
 			}
 			if o := l.operation(p, m, item, op); o != nil {
-				k := m + " " + erase(p)
+				base := l.opBase(item, op)
+				if base != l.api.BasePath {
+					bases[o] = base
+				}
+				k := m + " " + base + erase(p)
 				if first, ok := taken[k]; ok {
 					// /a/{x} and /a/{y} are one path to OpenAPI and to a
 					// router; a document that has both means values of
@@ -245,6 +293,14 @@ func (l *lowerer) operations() {
 				}
 			}
 		}
+	}
+	if len(bases) > 0 {
+		for _, o := range l.api.Operations {
+			if _, own := bases[o]; !own {
+				bases[o] = l.api.BasePath
+			}
+		}
+		l.routePrefixes(bases)
 	}
 	for _, o := range l.api.Operations {
 		if n := len(o.PathParams); n > l.api.MaxPathParams {

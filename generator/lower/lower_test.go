@@ -452,3 +452,52 @@ func TestCacheVaryDeclared(t *testing.T) {
 		t.Errorf("GET /y: vary %v, want none", got)
 	}
 }
+
+// TestRoutePrefixes: operations whose own servers (or their path item's)
+// give another base path than the document's are routed under it. The
+// API's BasePath becomes the segments every base shares, each operation's
+// RoutePrefix the rest of its own; x-gateway.base-path overrides them all.
+func TestRoutePrefixes(t *testing.T) {
+	const ops = `
+paths:
+  /a:
+    get: {responses: {"200": {description: ok}}}
+  /b:
+    servers: [{url: "https://up.example.test/v1/upload"}]
+    get: {responses: {"200": {description: ok}}}
+  /c:
+    get:
+      servers: [{url: "https://{host}/{v}", variables: {host: {default: x.test}, v: {default: v1beta}}}]
+      responses: {"200": {description: ok}}
+`
+	for _, c := range []struct {
+		name, head string
+		base       string
+		prefixes   map[string]string // by path
+	}{
+		{"beside /v1", "servers: [{url: https://api.example.test/v1}]\n", "", map[string]string{"/a": "/v1", "/b": "/v1/upload", "/c": "/v1beta"}},
+		{"no root servers", "", "", map[string]string{"/a": "", "/b": "/v1/upload", "/c": "/v1beta"}},
+		{"base-path wins", "servers: [{url: https://api.example.test/v1}]\nx-gateway: {base-path: /api}\n", "/api", map[string]string{"/a": "", "/b": "", "/c": ""}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			api, _ := lowerSource(t, "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\n"+c.head+ops)
+			if api.BasePath != c.base {
+				t.Errorf("BasePath %q, want %q", api.BasePath, c.base)
+			}
+			for path, want := range c.prefixes {
+				o := op(t, api, "GET", path)
+				if o.RoutePrefix != want {
+					t.Errorf("%s: RoutePrefix %q, want %q", path, o.RoutePrefix, want)
+				}
+				if o.Sample.Path != want+path {
+					t.Errorf("%s: sample path %q, want %q", path, o.Sample.Path, want+path)
+				}
+			}
+		})
+	}
+	// Only the root's servers: nothing moves.
+	api, _ := lowerSource(t, "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\nservers: [{url: /v2}]\npaths:\n  /a:\n    get: {responses: {\"200\": {description: ok}}}\n")
+	if o := op(t, api, "GET", "/a"); api.BasePath != "/v2" || o.RoutePrefix != "" {
+		t.Errorf("BasePath %q, RoutePrefix %q: want /v2 and none", api.BasePath, o.RoutePrefix)
+	}
+}

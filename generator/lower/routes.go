@@ -18,7 +18,7 @@ func (l *lowerer) routes() *ir.Node {
 		if o.TwinOf != nil {
 			continue // reached through its twin (ir.Operation.Twins)
 		}
-		segs, _ := splitTemplate(o.Path)
+		segs, _ := splitTemplate(o.RoutePrefix + o.Path)
 		n := root
 		for _, s := range segs {
 			n = child(n, s)

@@ -36,7 +36,7 @@ func sampleRequest(o *ir.Operation) *ir.Sample {
 			}
 		}
 	}
-	s.Path = samplePath(o)
+	s.Path = o.RoutePrefix + samplePath(o)
 	s.Query = strings.Join(query, "&")
 	s.ParamsComplete = len(missing) == 0
 	if o.Body != nil {

@@ -89,7 +89,7 @@ func newOpView(api *ir.API, o *ir.Operation) *opView {
 		ID:          id,
 		Method:      o.Method,
 		MethodLower: strings.ToLower(o.Method),
-		FullPath:    api.BasePath + o.Path,
+		FullPath:    api.BasePath + o.RoutePrefix + o.Path,
 		URL:         "op/" + o.GoName + ".html",
 		Summary:     o.Summary,
 		Deprecated:  o.Deprecated,

@@ -35,7 +35,7 @@ func (s *site) samples(o *ir.Operation, fullPath string) []sample {
 
 func (s *site) request(o *ir.Operation) request {
 	r := request{method: o.Method}
-	path, query := o.Path, ""
+	path, query := o.RoutePrefix+o.Path, ""
 	var cookies []string
 	if sm := o.Sample; sm != nil {
 		path, query = sm.Path, sm.Query
