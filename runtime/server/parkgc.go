@@ -69,16 +69,19 @@ func (pc *parkCollector) parkedNow(n int) {
 	}
 }
 
+// collect records the mark before collecting, so that a change of the
+// parked count while the collector runs is measured against this
+// collection, and whoever observes the collection sees the mark it set.
 func (pc *parkCollector) collect() {
+	pc.mu.Lock()
+	pc.pending = false
+	pc.mark = pc.n
 	free := pc.free
+	pc.mu.Unlock()
 	if free == nil {
 		free = freeMemory
 	}
 	free()
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	pc.pending = false
-	pc.mark = pc.n
 }
 
 // freeMemory collects twice, the second time returning the free memory to
