@@ -40,7 +40,7 @@ func (g *Gateway) serveListIssues(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/issues"...)
 	sent := time.Now()
-	answered := g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upTracker.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 }
 
@@ -78,7 +78,7 @@ func (g *Gateway) serveImportIssue(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = param.AppendSegment(st.Path, pathValue(args[1]))
 	st.Path = append(st.Path, "/issues"...)
 	sent := time.Now()
-	answered := g.tracker.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upTracker.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 }
 

@@ -34,11 +34,11 @@ func Defaults() server.Config {
 
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
-	mock    bool              // answer every operation from the document's examples
-	tracker *proxy.Upstream   // upstream tracker
-	metrics *metrics.Gateway  // per-operation series for the admin listener's /metrics; nil without one
-	access  *accesslog.Logger // the JSON access log; nil when it is off
-	docs    *portal.Site      // the developer portal at /docs
+	mock      bool              // answer every operation from the document's examples
+	upTracker *proxy.Upstream   // upstream tracker
+	metrics   *metrics.Gateway  // per-operation series for the admin listener's /metrics; nil without one
+	access    *accesslog.Logger // the JSON access log; nil when it is off
+	docs      *portal.Site      // the developer portal at /docs
 }
 
 // New builds the gateway for cfg, with one connection pool per upstream target.
@@ -48,7 +48,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}
 	g := &Gateway{mock: cfg.Mock}
 	var err error
-	if g.tracker, err = proxy.NewUpstream(proxy.UpstreamConfig{
+	if g.upTracker, err = proxy.NewUpstream(proxy.UpstreamConfig{
 		Balance: "p2c-ewma",
 		Name:    "tracker",
 		Targets: cfg.Targets("tracker", []balance.Target{{
@@ -59,7 +59,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
-	cfg.Reload.Upstream("tracker", g.tracker)
+	cfg.Reload.Upstream("tracker", g.upTracker)
 	if cfg.Admin != "" {
 		// only /metrics reads the series
 		g.metrics = metrics.New(metrics.Info{

@@ -46,8 +46,8 @@ func Defaults() server.Config {
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
 	mock          bool                                  // answer every operation from the document's examples
-	pets          *proxy.Upstream                       // upstream pets
-	inventory     *proxy.Upstream                       // upstream inventory
+	upPets        *proxy.Upstream                       // upstream pets
+	upInventory   *proxy.Upstream                       // upstream inventory
 	authPetsKey   *auth.APIKey                          // security scheme petsKey
 	authPetsAdmin *auth.JWT                             // security scheme petsAdmin
 	rl            [len(rateLimitPolicies)]*ratelimit.Op // each limited operation's limits, by rl<Op>
@@ -66,7 +66,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}
 	g := &Gateway{mock: cfg.Mock}
 	var err error
-	if g.pets, err = proxy.NewUpstream(proxy.UpstreamConfig{
+	if g.upPets, err = proxy.NewUpstream(proxy.UpstreamConfig{
 		Balance:     "p2c-ewma",
 		MaxInFlight: 1024,
 		Name:        "pets",
@@ -88,8 +88,8 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
-	cfg.Reload.Upstream("pets", g.pets)
-	if g.inventory, err = proxy.NewUpstream(proxy.UpstreamConfig{
+	cfg.Reload.Upstream("pets", g.upPets)
+	if g.upInventory, err = proxy.NewUpstream(proxy.UpstreamConfig{
 		Balance: "p2c-ewma",
 		Name:    "inventory",
 		Targets: cfg.Targets("inventory", []balance.Target{{
@@ -100,7 +100,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
-	cfg.Reload.Upstream("inventory", g.inventory)
+	cfg.Reload.Upstream("inventory", g.upInventory)
 	if err := g.setupAuth(cfg); err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func (g *Gateway) serveListPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets"...)
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upPets.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	g.cacheListPets.Store(ctx, &fill, answered)
 	if answered && g.resp[respListPets].Sample() {
@@ -83,7 +83,7 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets"...)
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 1*time.Second)
+	answered := g.upPets.Forward(ctx, st.Path, 1*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && ctx.Response.StatusCode() < 400 {
 		g.cacheListPets.Invalidate()
@@ -151,7 +151,7 @@ func (g *Gateway) serveFindPetsByTags(ctx *fasthttp.RequestCtx, args *pathArgs) 
 	}
 	st.Path = append(st.Path, "/pets/findByTags"...)
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upPets.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respFindPetsByTags].Sample() {
 		checkListPetsResponse(ctx, g.resp[respFindPetsByTags])
@@ -186,7 +186,7 @@ func (g *Gateway) serveListMyPets(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets/mine"...)
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upPets.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respListMyPets].Sample() {
 		checkListPetsResponse(ctx, g.resp[respListMyPets])
@@ -222,7 +222,7 @@ func (g *Gateway) serveGetPet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+	answered := g.upPets.Forward(ctx, st.Path, 500*time.Millisecond)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetPet].Sample() {
 		checkGetPetResponse(ctx, g.resp[respGetPet])
@@ -266,7 +266,7 @@ func (g *Gateway) serveUpdatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upPets.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respUpdatePet].Sample() {
 		checkUpdatePetResponse(ctx, g.resp[respUpdatePet])
@@ -304,7 +304,7 @@ func (g *Gateway) serveDeletePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/pets/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upPets.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respDeletePet].Sample() {
 		checkDeletePetResponse(ctx, g.resp[respDeletePet])
@@ -342,7 +342,7 @@ func (g *Gateway) serveGetPetPhoto(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/photos/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[1]))
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upPets.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetPetPhoto].Sample() {
 		checkGetPetPhotoResponse(ctx, g.resp[respGetPetPhoto])
@@ -382,7 +382,7 @@ func (g *Gateway) serveGetInventory(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	st.Path = append(st.Path, "/internal/inventory/"...)
 	st.Path = param.AppendSegment(st.Path, pathValue(args[0]))
 	sent := time.Now()
-	answered := g.inventory.Forward(ctx, st.Path, 1*time.Second)
+	answered := g.upInventory.Forward(ctx, st.Path, 1*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 	if answered && g.resp[respGetInventory].Sample() {
 		checkGetInventoryResponse(ctx, g.resp[respGetInventory])

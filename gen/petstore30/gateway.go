@@ -35,7 +35,7 @@ func Defaults() server.Config {
 // Gateway serves the API. Build it with New; Handle is safe for concurrent use.
 type Gateway struct {
 	mock    bool              // answer every operation from the document's examples
-	pets    *proxy.Upstream   // upstream pets
+	upPets  *proxy.Upstream   // upstream pets
 	metrics *metrics.Gateway  // per-operation series for the admin listener's /metrics; nil without one
 	access  *accesslog.Logger // the JSON access log; nil when it is off
 	docs    *portal.Site      // the developer portal at /docs
@@ -48,7 +48,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}
 	g := &Gateway{mock: cfg.Mock}
 	var err error
-	if g.pets, err = proxy.NewUpstream(proxy.UpstreamConfig{
+	if g.upPets, err = proxy.NewUpstream(proxy.UpstreamConfig{
 		Balance: "p2c-ewma",
 		Name:    "pets",
 		Targets: cfg.Targets("pets", []balance.Target{{
@@ -59,7 +59,7 @@ func New(cfg server.Config) (*Gateway, error) {
 	}); err != nil {
 		return nil, err
 	}
-	cfg.Reload.Upstream("pets", g.pets)
+	cfg.Reload.Upstream("pets", g.upPets)
 	if cfg.Admin != "" {
 		// only /metrics reads the series
 		g.metrics = metrics.New(metrics.Info{

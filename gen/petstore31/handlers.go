@@ -40,7 +40,7 @@ func (g *Gateway) serveCreatePet(ctx *fasthttp.RequestCtx, args *pathArgs) {
 	}
 	st.Path = append(st.Path, "/pets"...)
 	sent := time.Now()
-	answered := g.pets.Forward(ctx, st.Path, 2*time.Second)
+	answered := g.upPets.Forward(ctx, st.Path, 2*time.Second)
 	st.Upstream, st.Answered = time.Since(sent), answered
 }
 

@@ -14,7 +14,7 @@ import (
 //		return
 //	}
 //	...
-//	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//	answered := g.upPets.Forward(ctx, st.Path, 500*time.Millisecond)
 //	g.cacheGetPet.Store(ctx, &fill, answered)
 //
 // In mock mode the caches are not built, and a nil cache never serves.

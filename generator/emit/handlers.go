@@ -19,14 +19,14 @@ import (
 //		if g.mock { replyMock(ctx, opGetPet); return }
 //		st.Path = append(st.Path, "/pets/"...)
 //		...
-//		g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//		g.upPets.Forward(ctx, st.Path, 500*time.Millisecond)
 //	}
 //
 // The steps before and after the upstream call are the stages' (stages.go),
 // in their order: with response validation (responses.go) the last line
 // becomes
 //
-//	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//	answered := g.upPets.Forward(ctx, st.Path, 500*time.Millisecond)
 //	if answered && g.resp[respGetPet].Sample() {
 //		checkGetPetResponse(ctx, g.resp[respGetPet])
 //	}

@@ -17,7 +17,7 @@ import (
 //		defer g.observe(ctx, st, opGetPet)
 //		...
 //		sent := time.Now()
-//		answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//		answered := g.upPets.Forward(ctx, st.Path, 500*time.Millisecond)
 //		st.Upstream, st.Answered = time.Since(sent), answered
 //	}
 //

@@ -60,7 +60,7 @@ import (
 //
 // which New fills in one loop, and a handler ends with
 //
-//	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//	answered := g.upPets.Forward(ctx, st.Path, 500*time.Millisecond)
 //	if answered && g.resp[respGetPet].Sample() {
 //		checkGetPetResponse(ctx, g.resp[respGetPet])
 //	}

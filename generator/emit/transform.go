@@ -14,7 +14,7 @@ import (
 //
 //	transformGetPetRequest(ctx, args, st)
 //	...
-//	answered := g.pets.Forward(ctx, st.Path, 500*time.Millisecond)
+//	answered := g.upPets.Forward(ctx, st.Path, 500*time.Millisecond)
 //	if answered {
 //		transformGetPetResponse(ctx, args, st)
 //	}

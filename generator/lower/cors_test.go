@@ -52,7 +52,8 @@ paths:
 }
 
 // TestUpstreamNamesAvoidGatewayFields: upstreams named after the Gateway's
-// own fields get other Go names, or the generated struct would not compile.
+// own fields or a Go keyword, or two names that make the same Go name, get
+// distinct field names, or the generated struct would not compile.
 func TestUpstreamNamesAvoidGatewayFields(t *testing.T) {
 	api, diags := lowerAt(t, `openapi: 3.0.3
 info: {title: t, version: "1"}
@@ -61,6 +62,10 @@ x-gateway:
     metrics: {targets: ["http://127.0.0.1:1"]}
     cors: {targets: ["http://127.0.0.1:2"]}
     pets: {targets: ["http://127.0.0.1:3"]}
+    default: {targets: ["http://127.0.0.1:4"]}
+    type: {targets: ["http://127.0.0.1:5"]}
+    docs: {targets: ["http://127.0.0.1:6"]}
+    Docs: {targets: ["http://127.0.0.1:7"]}
   upstream: pets
 paths:
   /a:
@@ -73,7 +78,7 @@ paths:
 	for _, u := range api.Upstreams {
 		got = append(got, u.GoName)
 	}
-	if strings.Join(got, ",") != "metrics2,cors2,pets" {
+	if strings.Join(got, ",") != "upMetrics,upCors,upPets,upDefault,upType,upDocs,upDocs2" {
 		t.Fatalf("Go names %v", got)
 	}
 }

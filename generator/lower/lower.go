@@ -153,14 +153,15 @@ func (l *lowerer) root() {
 	l.api.Anomaly = anomaly(g.Anomaly)
 	l.api.BasePath = basePath(l.doc)
 	l.api.AnnotateFormats = l.doc.Gateway.Formats.V == "annotate"
-	// An upstream's Go name is a Gateway field: it must not take the name
-	// of one the gateway keeps for itself (gateway.go, and the stages'
-	// fields in metrics.go and cors.go).
-	upNames := namer{"mock": 1, "resp": 1, "metrics": 1, "access": 1, "cors": 1, "anomaly": 1}
+	// An upstream's Go name is a Gateway field. The prefix keeps it apart
+	// from the fields the gateway keeps for itself (mock, docs, rl, …),
+	// from the auth<Scheme> and cache<Op> families, and from Go's keywords
+	// (an upstream named "default" or "type").
+	upNames := namer{}
 	for _, u := range g.Upstreams {
 		up := &ir.Upstream{
 			Name:    u.Name,
-			GoName:  lowerFirst(upNames.unique(goName(u.Name))),
+			GoName:  "up" + upNames.unique(goName(u.Name)),
 			Balance: balance.P2CEWMA,
 			Timeout: u.Timeout.V,
 			Pos:     u.Pos,
@@ -342,7 +343,7 @@ func (l *lowerer) defaultUpstream() {
 	}
 	l.api.Upstreams = append(l.api.Upstreams, &ir.Upstream{
 		Name:    DefaultUpstream,
-		GoName:  names.unique("defaultUpstream"),
+		GoName:  names.unique("upDefault"),
 		Balance: balance.P2CEWMA,
 	})
 }

@@ -401,3 +401,25 @@ func TestInFlight(t *testing.T) {
 		t.Errorf("peak %d (cap 3), %d left after all released", peak.Load(), g.Len())
 	}
 }
+
+// TestAdmitWithoutServerTime: a RequestCtx made outside a server has no
+// request time; a handler called in-process (the generated tests, the
+// oracle) must still get the limit, not a refusal of the first request.
+func TestAdmitWithoutServerTime(t *testing.T) {
+	op, err := NewOp(Policy{Gateway: "petstore", Op: "listPets", Limits: []Limit{
+		{Name: "burst", Count: 1, Period: time.Hour, Burst: 2, Key: []KeyPart{{Kind: ClientIP}}},
+	}}, &Stores{Memory: NewMemory(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, true, false} {
+		var ctx fasthttp.RequestCtx // as a handler's test makes one: no Init
+		ctx.Request.SetRequestURI("/v1/pets")
+		if !ctx.Time().IsZero() {
+			t.Fatal("the test needs a context without a request time")
+		}
+		if got := op.Admit(&ctx, ""); got != want {
+			t.Fatalf("request %d admitted %v, want %v: %s", i+1, got, want, ctx.Response.Body())
+		}
+	}
+}
