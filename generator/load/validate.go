@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/gatewaygen/gatewaygen/runtime/pattern"
 
 	"github.com/gatewaygen/gatewaygen/generator/diag"
 )
@@ -53,11 +56,50 @@ func (l *loader) validate(t *openapi3.T) {
 	}
 	// The second pass also checks examples, defaults and that patterns
 	// compile with Go's regexp; what only it finds is a warning.
-	exOpts := []openapi3.ValidationOption{openapi3.EnableMultiError()}
+	exOpts := []openapi3.ValidationOption{openapi3.EnableMultiError(), openapi3.SetRegexCompiler(newPatterns().compile)}
 	for _, err := range l.safeValidate(func(ctx context.Context) error { return t.Validate(ctx, exOpts...) }) {
 		pos, msg, _ := l.locate(err)
+		if pe := (*openapi3.SchemaPatternRegexError)(nil); errors.As(err, &pe) {
+			msg = fmt.Sprintf("pattern %q is not an ECMA-262 regular expression (%v): the gateway refuses every value it applies to", pe.Pattern, pattern.Check(pe.Pattern))
+		}
 		l.report(seen, pos, msg, true)
 	}
+}
+
+// patterns compiles schema patterns for kin-openapi's second pass as the
+// gateway does: OpenAPI's patterns are ECMA-262, which Go's regexp does not
+// all read (lookaround, backreferences), and the gateway runs those on a
+// backtracking engine. With Go's regexp kin-openapi would warn about every
+// such pattern, and stop checking an operation's other parameters at the
+// first; so only a pattern that no engine reads is reported.
+type patterns struct {
+	mu   sync.Mutex
+	done map[string]patternMatcher
+}
+
+type patternMatcher struct {
+	p   *pattern.Pattern
+	err error
+}
+
+func (m patternMatcher) MatchString(s string) bool { return m.p.Match([]byte(s)) }
+
+func newPatterns() *patterns { return &patterns{done: map[string]patternMatcher{}} }
+
+func (ps *patterns) compile(expr string) (openapi3.RegexMatcher, error) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	m, ok := ps.done[expr]
+	if !ok {
+		if m.err = pattern.Check(expr); m.err == nil {
+			m.p = pattern.MustCompile(expr)
+		}
+		ps.done[expr] = m
+	}
+	if m.err != nil {
+		return nil, m.err
+	}
+	return m, nil
 }
 
 func (l *loader) report(seen map[string]bool, pos diag.Pos, msg string, warn bool) {
@@ -86,12 +128,15 @@ func (l *loader) safeValidate(fn func(ctx context.Context) error) (errs []error)
 	return flatten(fn(context.Background()))
 }
 
+// flatten splits a MultiError, and the MultiErrors it holds, into their
+// errors. One found deeper in an error's chain stays whole: splitting it
+// would lose the context its wrappers give (the path and operation of an
+// example that does not match its schema).
 func flatten(err error) []error {
 	if err == nil {
 		return nil
 	}
-	var me openapi3.MultiError
-	if errors.As(err, &me) && len(me) > 0 {
+	if me, ok := err.(openapi3.MultiError); ok && len(me) > 0 {
 		var out []error
 		for _, e := range me {
 			out = append(out, flatten(e)...)
@@ -165,6 +210,11 @@ func (l *loader) locate(err error) (pos diag.Pos, msg string, ok bool) {
 		}
 	}
 	msg = firstLine(msg)
+	if me := (openapi3.MultiError)(nil); errors.As(err, &me) && len(me) > 1 && !strings.Contains(msg, " | ") {
+		// One example breaking its schema in several places: the first
+		// line names the first, so say how many follow.
+		msg += fmt.Sprintf(" (and %d more)", len(me)-1)
+	}
 	pos, exact := posExact(l.file, l.root, keys...)
 	if !exact {
 		// The context names something the document lacks ("invalid info:

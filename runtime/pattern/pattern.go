@@ -46,6 +46,17 @@ func MustCompile(expr string) *Pattern {
 	return p
 }
 
+// Check reports why neither engine compiles expr (the pattern would then
+// match nothing); nil when one does. The generator's lint calls it, so it
+// builds no automaton.
+func Check(expr string) error {
+	if _, err := regexp.Compile(toRE2(expr)); err == nil {
+		return nil
+	}
+	_, err := regexp2.Compile(expr, regexp2.ECMAScript)
+	return err
+}
+
 // Match reports whether b contains a match (patterns are not anchored).
 // A backtracking match that times out counts as no match.
 func (p *Pattern) Match(b []byte) bool {

@@ -69,3 +69,28 @@ func FuzzPattern(f *testing.F) {
 		}
 	})
 }
+
+// TestCheck: Check accepts what MustCompile runs, on either engine, and
+// names the fault of what neither reads.
+func TestCheck(t *testing.T) {
+	for _, c := range []struct {
+		expr string
+		ok   bool
+	}{
+		{`^[a-z]+$`, true},
+		{`(?<=a)b`, true},  // lookbehind: the backtracking engine
+		{`^(a)\1$`, true},  // backreference: the same
+		{`^\p{L}+$`, true}, // RE2
+		{`(a[`, false},
+		{`a{2,1}`, false},
+		{`a**`, false},
+	} {
+		err := Check(c.expr)
+		if (err == nil) != c.ok {
+			t.Errorf("Check(%q) = %v, want ok %v", c.expr, err, c.ok)
+		}
+		if p := MustCompile(c.expr); p.valid != c.ok {
+			t.Errorf("MustCompile(%q).valid = %v, want %v", c.expr, p.valid, c.ok)
+		}
+	}
+}
