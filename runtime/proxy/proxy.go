@@ -393,10 +393,16 @@ var (
 	hXForwardedProto = []byte("X-Forwarded-Proto")
 	hXForwardedHost  = []byte("X-Forwarded-Host")
 	hForwarded       = []byte("Forwarded")
-	hConnection      = []byte("Connection")
-	protoHTTP        = []byte("http")
-	protoHTTPS       = []byte("https")
-	commaSpace       = []byte(", ")
+	hVia             = []byte("Via")
+	// viaHTTP11 and viaHTTP10 are the gateway's Via element for a request
+	// received over HTTP/1.1 and 1.0 (RFC 9110 §7.6.3: received-protocol
+	// and a pseudonym for received-by, which names no host or port).
+	viaHTTP11   = []byte("1.1 gatewaygen")
+	viaHTTP10   = []byte("1.0 gatewaygen")
+	hConnection = []byte("Connection")
+	protoHTTP   = []byte("http")
+	protoHTTPS  = []byte("https")
+	commaSpace  = []byte(", ")
 
 	// RFC 9110 §7.6.1 plus the non-standard ones still seen in the wild.
 	hopByHop = [][]byte{
@@ -429,6 +435,7 @@ type state struct {
 
 	lines forwardedLines // the client's forwarding fields, from scanFields
 	fwd   []byte         // the Forwarded value setForwarded builds
+	via   []byte         // the Via value setForwarded builds
 }
 
 var statePool = sync.Pool{New: func() any { return new(state) }}
@@ -782,7 +789,8 @@ func restore(dst, pre *fasthttp.ResponseHeader) {
 }
 
 // setForwarded sets X-Real-IP (replaced), X-Forwarded-For (appended),
-// -Proto, -Host and appends a Forwarded element (RFC 7239). Earlier values,
+// -Proto, -Host and appends a Forwarded element (RFC 7239) and a Via
+// element (RFC 9110). Earlier values,
 // possibly spread over several header lines, are joined into one so that the
 // append is not lost on a second line. A client's X-Real-IP must be gone
 // already (Forward drops it).
@@ -855,7 +863,23 @@ func (u *Upstream) setForwarded(ctx *fasthttp.RequestCtx, s *state) {
 		h.DelBytes(hForwarded)
 	}
 	h.SetCanonical(hForwarded, fwd)
-	s.val, s.fwd = xff, fwd
+
+	// An HTTP-to-HTTP gateway MUST send Via in each request it forwards
+	// (RFC 9110 §7.6.3), after the elements of the proxies before it.
+	via := appendLines(s.via[:0], h, hVia, fasthttp.HeaderVia, l.of(l.via))
+	if len(via) > 0 {
+		via = append(via, commaSpace...)
+	}
+	if ctx.Request.Header.IsHTTP11() {
+		via = append(via, viaHTTP11...)
+	} else {
+		via = append(via, viaHTTP10...)
+	}
+	if l.of(l.via) > 1 {
+		h.DelBytes(hVia)
+	}
+	h.SetCanonical(hVia, via)
+	s.val, s.fwd, s.via = xff, fwd, via
 }
 
 // targetAuthority is the host (and port) of an absolute-form request target,
@@ -1010,7 +1034,7 @@ func scanFields(raw []byte) (bad []byte, claims, hop bool, lines forwardedLines,
 				}
 			}
 			switch n { // the lengths of the forwarding fields' names
-			case 9, 15, 16, 17:
+			case 3, 9, 15, 16, 17:
 				lines.count(raw[:n])
 			}
 			raw = raw[n+1:]
@@ -1028,8 +1052,8 @@ func scanFields(raw []byte) (bad []byte, claims, hop bool, lines forwardedLines,
 // writes, up to two (two means several). Its zero value is "unknown", which
 // setForwarded treats as several of each, as for a request built in memory.
 type forwardedLines struct {
-	known                          bool
-	forwardedFor, proto, host, fwd uint8
+	known                               bool
+	forwardedFor, proto, host, fwd, via uint8
 }
 
 // count adds a line named name, when it is one of the forwarding fields.
@@ -1044,6 +1068,8 @@ func (l *forwardedLines) count(name []byte) {
 		c = &l.host
 	case len(name) == len(hForwarded) && bytes.EqualFold(name, hForwarded):
 		c = &l.fwd
+	case len(name) == len(hVia) && bytes.EqualFold(name, hVia):
+		c = &l.via
 	default:
 		return
 	}

@@ -101,7 +101,7 @@ func TestForwardWire(t *testing.T) {
 		req:  "GET /v1/pets/42?fields=name HTTP/1.1\r\nHost: api.example.com\r\nAccept: application/json\r\n" + id + "\r\n",
 		wantReq: "GET /api/pets/42?fields=name HTTP/1.1\r\nHost: pets.internal\r\nAccept: application/json\r\n" + id +
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
-			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\nVia: 1.1 gatewaygen\r\n\r\n",
 		wantAnswer: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 21\r\n" + id + "\r\n",
 	}, {
 		name: "forwarding fields once each",
@@ -111,7 +111,7 @@ func TestForwardWire(t *testing.T) {
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\nX-Forwarded-For: 203.0.113.7, 192.0.2.1\r\n" +
 			"X-Forwarded-Proto: http\r\nX-Forwarded-Host: api.example.com\r\n" +
 			"Forwarded: for=203.0.113.7, for=192.0.2.1;host=api.example.com;proto=http\r\n" + id +
-			"X-Real-Ip: 192.0.2.1\r\n\r\n",
+			"X-Real-Ip: 192.0.2.1\r\nVia: 1.1 gatewaygen\r\n\r\n",
 	}, {
 		// Several lines are joined in the client's order (they were not,
 		// when a deletion before the join had moved one of them).
@@ -122,7 +122,7 @@ func TestForwardWire(t *testing.T) {
 			"Forwarded: for=198.51.100.2\r\n\r\n",
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\nX-Real-Ip: 192.0.2.1\r\n" +
 			"X-Request-Id: 00000000000000000000000000000000\r\nX-Forwarded-For: 203.0.113.7, 198.51.100.2, 192.0.2.1\r\n" +
-			"X-Forwarded-Host: api.example.com\r\nX-Forwarded-Proto: http\r\nForwarded: for=203.0.113.7, for=198.51.100.2, for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+			"X-Forwarded-Host: api.example.com\r\nX-Forwarded-Proto: http\r\nForwarded: for=203.0.113.7, for=198.51.100.2, for=192.0.2.1;host=api.example.com;proto=http\r\nVia: 1.1 gatewaygen\r\n\r\n",
 	}, {
 		// A stage before (an identity header) may set a forwarding field
 		// the client did not send: it is appended to as a client's is.
@@ -135,14 +135,14 @@ func TestForwardWire(t *testing.T) {
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\n" + id +
 			"Forwarded: for=alice, for=192.0.2.1;host=api.example.com;proto=http\r\n" +
 			"X-Forwarded-For: 198.51.100.9, 192.0.2.1\r\nX-Real-Ip: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
-			"X-Forwarded-Host: api.example.com\r\n\r\n",
+			"X-Forwarded-Host: api.example.com\r\nVia: 1.1 gatewaygen\r\n\r\n",
 	}, {
 		name: "address claims and hop-by-hop",
 		req: "GET /v1/pets/42 HTTP/1.1\r\nHost: api.example.com\r\nX-Real-IP: 10.0.0.1\r\nTrue-Client-IP: 10.0.0.2\r\n" +
 			"Connection: keep-alive, X-Secret, X-Forwarded-Proto\r\nX-Secret: s\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n" + id + "\r\n",
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\n" + id +
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
-			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\nVia: 1.1 gatewaygen\r\n\r\n",
 	}, {
 		// fasthttp deletes a field by moving the last one into its place:
 		// the claim's deletion must not reverse the lines of a field.
@@ -151,19 +151,36 @@ func TestForwardWire(t *testing.T) {
 			"X-Forwarded-For: 203.0.113.7\r\n" + id + "X-Forwarded-For: 198.51.100.2\r\n\r\n",
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\nX-Forwarded-For: 203.0.113.7, 198.51.100.2, 192.0.2.1\r\n" +
 			id + "X-Real-Ip: 192.0.2.1\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: api.example.com\r\n" +
-			"Forwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+			"Forwarded: for=192.0.2.1;host=api.example.com;proto=http\r\nVia: 1.1 gatewaygen\r\n\r\n",
+	}, {
+		// Via: the client's line gets the gateway's element where it is;
+		// several lines are joined in order first.
+		name: "via once",
+		req:  "GET /v1/pets/42 HTTP/1.1\r\nHost: api.example.com\r\nVia: 1.1 edge (cdn)\r\n" + id + "\r\n",
+		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\nVia: 1.1 edge (cdn), 1.1 gatewaygen\r\n" + id +
+			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
+			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+	}, {
+		name: "via on two lines",
+		req:  "GET /v1/pets/42 HTTP/1.1\r\nHost: api.example.com\r\nVia: 1.0 a\r\n" + id + "Via: HTTP/1.1 b\r\n\r\n",
+		// Deleting the two lines moves others (fasthttp fills a deleted
+		// line's place with the last); the order of distinct names means
+		// nothing (RFC 9110 §5.3).
+		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n" +
+			id + "X-Forwarded-Host: api.example.com\r\nX-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\n" +
+			"X-Forwarded-Proto: http\r\nVia: 1.0 a, HTTP/1.1 b, 1.1 gatewaygen\r\n\r\n",
 	}, {
 		name: "HTTP/1.0",
 		req:  "GET /v1/pets/42 HTTP/1.0\r\nHost: api.example.com\r\n" + id + "\r\n",
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\n" + id +
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
-			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\nVia: 1.0 gatewaygen\r\n\r\n",
 	}, {
 		name: "absolute form with user info",
 		req:  "GET http://user:pw@api.example.com/v1/pets/42?x=1 HTTP/1.1\r\nHost: api.example.com\r\n" + id + "\r\n",
 		wantReq: "GET /api/pets/42?x=1 HTTP/1.1\r\nHost: pets.internal\r\n" + id +
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
-			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\nVia: 1.1 gatewaygen\r\n\r\n",
 	}, {
 		// RFC 9112 §3.2.2: the target's authority, not Host, is the host
 		// the client asked for.
@@ -171,21 +188,21 @@ func TestForwardWire(t *testing.T) {
 		req:  "GET http://api.example.com/v1/pets/42 HTTP/1.1\r\nHost: other.example\r\n" + id + "\r\n",
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: pets.internal\r\n" + id +
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
-			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\nVia: 1.1 gatewaygen\r\n\r\n",
 	}, {
 		name:      "query parsed by the handler goes as sent",
 		req:       "GET /v1/pets/42?b=2&a=%41+x&a HTTP/1.1\r\nHost: api.example.com\r\n" + id + "\r\n",
 		queryArgs: true,
 		wantReq: "GET /api/pets/42?b=2&a=%41+x&a HTTP/1.1\r\nHost: pets.internal\r\n" + id +
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
-			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\n\r\n",
+			"X-Forwarded-Host: api.example.com\r\nForwarded: for=192.0.2.1;host=api.example.com;proto=http\r\nVia: 1.1 gatewaygen\r\n\r\n",
 	}, {
 		name: "client host kept",
 		cfg:  UpstreamConfig{ClientHost: true},
 		req:  "GET /v1/pets/42 HTTP/1.1\r\nHost: API.example.com:8443\r\n" + id + "\r\n",
 		wantReq: "GET /api/pets/42 HTTP/1.1\r\nHost: API.example.com:8443\r\n" + id +
 			"X-Real-Ip: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\n" +
-			"X-Forwarded-Host: API.example.com:8443\r\nForwarded: for=192.0.2.1;host=\"API.example.com:8443\";proto=http\r\n\r\n",
+			"X-Forwarded-Host: API.example.com:8443\r\nForwarded: for=192.0.2.1;host=\"API.example.com:8443\";proto=http\r\nVia: 1.1 gatewaygen\r\n\r\n",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
