@@ -189,13 +189,17 @@ func (l *loader) locate(err error) (pos diag.Pos, msg string, ok bool) {
 			keys = []string{"paths", x.Path1}
 			strip = false
 			origin = nil
+		case *openapi3.PathMustStartWithSlashError:
+			keys = []string{"paths", x.Path}
+			strip = false
+			origin = nil
 		case *openapi3.PathParametersError:
 			keys = []string{"paths", x.Path, strings.ToLower(x.Method)}
 			strip = false
 		default:
 			strip = false
 		}
-		if _, conflict := e.(*openapi3.ConflictingPathsError); conflict {
+		if pathKeyError(e) {
 			// Its origin is the paths object; the path key is more precise.
 		} else if o := originOf(e); o != nil {
 			origin = o
@@ -230,6 +234,16 @@ func (l *loader) locate(err error) (pos diag.Pos, msg string, ok bool) {
 		return diag.Pos{File: file, Line: line, Col: col}, msg, true
 	}
 	return pos, msg, pos.Line > 0 && len(keys) > 0
+}
+
+// pathKeyError reports whether e is about one key of the paths object,
+// whose Origin is the whole object's.
+func pathKeyError(e error) bool {
+	switch e.(type) {
+	case *openapi3.ConflictingPathsError, *openapi3.PathMustStartWithSlashError:
+		return true
+	}
+	return false
 }
 
 func toSlash(p string) string { return strings.ReplaceAll(p, "\\", "/") }
