@@ -3,7 +3,10 @@
 
 package petstore
 
-import "github.com/gatewaygen/gatewaygen/runtime/param"
+import (
+	"github.com/gatewaygen/gatewaygen/runtime/param"
+	"github.com/gatewaygen/gatewaygen/runtime/problem"
+)
 
 // opID names an operation; opNone and opWrongMethod are the two misses.
 type opID uint16
@@ -76,21 +79,31 @@ func routePets(method, rest []byte, more bool, args *pathArgs) (opID, string) {
 		return opWrongMethod, "GET, HEAD, POST"
 	}
 	seg, rest, more := param.Next(rest, '/')
+	var allow string
 	switch string(seg) {
 	case "findByTags":
-		if op, allow := routePetsFindByTags(method, rest, more, args); op != opNone {
-			return op, allow
+		if op, a := routePetsFindByTags(method, rest, more, args); op > opWrongMethod {
+			return op, ""
+		} else if op == opWrongMethod {
+			allow = problem.JoinAllow(allow, a)
 		}
 	case "mine":
-		if op, allow := routePetsMine(method, rest, more, args); op != opNone {
-			return op, allow
+		if op, a := routePetsMine(method, rest, more, args); op > opWrongMethod {
+			return op, ""
+		} else if op == opWrongMethod {
+			allow = problem.JoinAllow(allow, a)
 		}
 	}
 	if len(seg) > 0 {
 		args[0] = seg
-		if op, allow := routePetsX(method, rest, more, args); op != opNone {
-			return op, allow
+		if op, a := routePetsX(method, rest, more, args); op > opWrongMethod {
+			return op, ""
+		} else if op == opWrongMethod {
+			allow = problem.JoinAllow(allow, a)
 		}
+	}
+	if allow != "" {
+		return opWrongMethod, allow
 	}
 	return opNone, ""
 }

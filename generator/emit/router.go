@@ -103,27 +103,25 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 			return
 		}
 		b.List(jen.Id("seg"), jen.Id("rest"), jen.Id("more")).Op(":=").Qual(g.rt("param"), "Next").Call(jen.Id("rest"), jen.LitRune('/'))
-		// A literal segment is the concrete path OpenAPI matches first, so
-		// its 405 is the answer. Among several parameter shapes for this
-		// segment (/{name}:cancel with POST only beside /{name} with GET)
-		// OpenAPI leaves the choice to the tool: one whose path lacks the
-		// method does not end the search, and its 405 is kept for when no
-		// other has the method either.
-		fallback := len(n.Params) > 1
+		// A literal segment is the concrete path OpenAPI matches first, and
+		// then the parameter shapes, most specific first. One whose path
+		// lacks the method does not end the search (DELETE /pets/mine
+		// reaches /pets/{id} when /pets/mine has only GET; POST-only
+		// /{name}:cancel lets GET reach /{name}), as a template router
+		// (gorilla/mux, which openapi3filter uses; chi) goes on past a
+		// method mismatch; its 405 is kept, its Allow joined with the
+		// others', for when none has the method.
+		fallback := len(n.Params) > 1 || len(n.Params) > 0 && len(n.Literals) > 0
 		if fallback {
 			b.Var().Id("allow").String()
 		}
-		try := func(c *ir.Node, literal bool) jen.Code {
+		try := func(c *ir.Node) jen.Code {
 			call := jen.Id(c.GoName).Call(jen.Id("method"), jen.Id("rest"), jen.Id("more"), jen.Id("args"))
-			if !fallback || literal {
-				allow := "allow"
-				if fallback {
-					allow = "a" // not to shadow the node's own
-				}
+			if !fallback {
 				return jen.If(
-					jen.List(jen.Id("op"), jen.Id(allow)).Op(":=").Add(call),
+					jen.List(jen.Id("op"), jen.Id("allow")).Op(":=").Add(call),
 					jen.Id("op").Op("!=").Id("opNone"),
-				).Block(jen.Return(jen.Id("op"), jen.Id(allow)))
+				).Block(jen.Return(jen.Id("op"), jen.Id("allow")))
 			}
 			// opNone and opWrongMethod are the two smallest opIDs.
 			return jen.If(
@@ -136,7 +134,7 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 		if len(n.Literals) > 0 {
 			b.Switch(jen.String().Parens(jen.Id("seg"))).BlockFunc(func(sw *jen.Group) {
 				for _, c := range n.Literals {
-					sw.Case(jen.Lit(c.Literal)).Add(try(c, true))
+					sw.Case(jen.Lit(c.Literal)).Add(try(c))
 				}
 			})
 		}
@@ -161,12 +159,12 @@ func (g *gen) node(f *jen.File, n *ir.Node, tmpl string, depth int) {
 				}
 				cond = cond.Op("&&").Qual(g.rt("param"), "SplitFields").Call(val, jen.Index().String().Values(seps...),
 					jen.Id("args").Index(jen.Lit(depth).Op(":").Lit(depth+len(c.Seps)+1)))
-				b.If(cond).Block(try(c, false))
+				b.If(cond).Block(try(c))
 				continue
 			}
 			b.If(cond).Block(
 				jen.Id("args").Index(jen.Lit(depth)).Op("=").Add(val),
-				try(c, false),
+				try(c),
 			)
 		}
 		if fallback {
