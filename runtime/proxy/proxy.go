@@ -381,6 +381,10 @@ func newTarget(raw string, timeout time.Duration, tlsConfig *tls.Config, maxBody
 			// One retry rescues a pooled connection the upstream closed while
 			// idle; fasthttp only retries idempotent methods.
 			MaxIdemponentCallAttempts: 2,
+			// guard.go: no call on a connection the upstream has sent
+			// more on than its answers' framing, or closed.
+			DialTimeout: dialGuarded(pu.Scheme == "http"),
+			RetryIfErr:  retryStale,
 		},
 	}, nil
 }
@@ -638,6 +642,16 @@ func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []
 	}
 	err := t.client.DoDeadline(req, resp, deadline)
 	code := resp.StatusCode()
+	if err == nil && (code < 100 || code > 599 || code == fasthttp.StatusSwitchingProtocols) {
+		// A status outside 100-599 is invalid (RFC 9110 §15), and a 101
+		// answers an Upgrade the gateway never sends (it drops the
+		// client's, hop-by-hop): a server must not switch to a protocol
+		// not asked for (§15.2.2, §7.8). fasthttp ends its read at either
+		// header, and keeps the connection; what follows on it is no
+		// answer to the next call.
+		markUnusable(resp)
+		err = errInvalidStatus
+	}
 	set.pool.Done(i, start, err != nil || code == 500 || code == 502 || code == 503 || code == 504)
 	return err
 }
@@ -705,6 +719,10 @@ func (u *Upstream) keyOf(ctx *fasthttp.RequestCtx) []byte {
 	}
 	return nil
 }
+
+// errInvalidStatus is an answer whose status no HTTP/1.1 client may be
+// given: 502.
+var errInvalidStatus = errors.New("upstream answered a status outside 100-599, or 101 to a request without Upgrade")
 
 var (
 	http11        = []byte("HTTP/1.1")
