@@ -80,6 +80,8 @@ func TestUnsolicitedUpstreamData(t *testing.T) {
 		{"101 then silence", "GET", []string{"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"}, 502},
 		{"status below 100", "GET", []string{"HTTP/1.1 099 Weird\r\nContent-Length: 2\r\n\r\n{}"}, 502},
 		{"status above 599", "GET", []string{"HTTP/1.1 600 Weird\r\nContent-Length: 2\r\n\r\n{}"}, 502},
+		{"HTTP/2.0 status line", "GET", []string{"HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"}, 502},
+		{"HTTP/1.0 status line", "GET", []string{"HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}"}, 200},
 		{"connection closed after the answer", "GET", []string{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", ""}, 200},
 	} {
 		t.Run(c.name, func(t *testing.T) {

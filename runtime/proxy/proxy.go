@@ -642,13 +642,15 @@ func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []
 	}
 	err := t.client.DoDeadline(req, resp, deadline)
 	code := resp.StatusCode()
-	if err == nil && (code < 100 || code > 599 || code == fasthttp.StatusSwitchingProtocols) {
+	if err == nil && (code < 100 || code > 599 || code == fasthttp.StatusSwitchingProtocols || !major1(resp.Header.Protocol())) {
 		// A status outside 100-599 is invalid (RFC 9110 §15), and a 101
 		// answers an Upgrade the gateway never sends (it drops the
 		// client's, hop-by-hop): a server must not switch to a protocol
 		// not asked for (§15.2.2, §7.8). fasthttp ends its read at either
 		// header, and keeps the connection; what follows on it is no
-		// answer to the next call.
+		// answer to the next call. An answer in another major version
+		// than the request's 1.1 (fasthttp reads any "HTTP/d.d") is no
+		// HTTP/1.1 message (RFC 9110 §6.2): its framing is not known.
 		markUnusable(resp)
 		err = errInvalidStatus
 	}
@@ -720,9 +722,13 @@ func (u *Upstream) keyOf(ctx *fasthttp.RequestCtx) []byte {
 	return nil
 }
 
-// errInvalidStatus is an answer whose status no HTTP/1.1 client may be
-// given: 502.
-var errInvalidStatus = errors.New("upstream answered a status outside 100-599, or 101 to a request without Upgrade")
+// errInvalidStatus is an answer whose status line no HTTP/1.1 client may
+// be given: 502.
+var errInvalidStatus = errors.New("upstream answered a status outside 100-599, 101 to a request without Upgrade, or in another HTTP major version than 1")
+
+// major1 reports whether proto, "HTTP/d.d" as fasthttp reads it, is of
+// major version 1.
+func major1(proto []byte) bool { return len(proto) > 5 && proto[5] == '1' }
 
 var (
 	http11        = []byte("HTTP/1.1")
