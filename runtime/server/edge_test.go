@@ -345,7 +345,8 @@ func TestHTTPVersion(t *testing.T) {
 // The other request-target forms that name no resource of the API never
 // reach the handler either: CONNECT (authority-form or not) is 501 and
 // closes the connection, an absolute-form target of a scheme other than
-// http or https is 400; they were routed (404, 405, or served as http).
+// http or https is 400, a method longer than any OpenAPI has is 501 (RFC
+// 9112 §3); they were routed (404, 405, or served as http).
 func TestAsteriskForm(t *testing.T) {
 	var handled atomic.Bool
 	addr := serveTest(t, Config{}, func(ctx *fasthttp.RequestCtx) { handled.Store(true); ctx.SetStatusCode(404) })
@@ -357,16 +358,18 @@ func TestAsteriskForm(t *testing.T) {
 		{"CONNECT", "/v1/pets", "HTTP/1.1 501 "},
 		{"GET", "ftp://a/v1/pets", "HTTP/1.1 400 "},
 		{"GET", "javascript://a/v1/pets", "HTTP/1.1 400 "},
+		{"PROPFIND", "/v1/pets", "HTTP/1.1 501 "},
+		{strings.Repeat("A", 4000), "/v1/pets", "HTTP/1.1 501 "},
 	} {
 		resp := exchange(t, addr, c.method+" "+c.target+" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
 		if !strings.HasPrefix(string(resp), c.want) {
-			t.Errorf("%s %s: answered %.60q, want %q", c.method, c.target, resp, c.want)
+			t.Errorf("%.20s %s: answered %.60q, want %q", c.method, c.target, resp, c.want)
 		}
 		if c.method == "OPTIONS" && !strings.Contains(string(resp), "Content-Length: 0\r\n") {
 			t.Errorf("OPTIONS *: want no content, got %q", resp)
 		}
 		if c.want != "HTTP/1.1 200 " && !strings.Contains(string(resp), "application/problem+json") {
-			t.Errorf("%s %s: the refusal is not problem+json: %q", c.method, c.target, resp)
+			t.Errorf("%.20s %s: the refusal is not problem+json: %q", c.method, c.target, resp)
 		}
 	}
 	if handled.Load() {

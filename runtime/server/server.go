@@ -518,6 +518,10 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 //   - "OPTIONS *" (asterisk-form, RFC 9112 §3.2.4) asks about the server in
 //     general, a ping (RFC 9110 §9.3.7): 200 with no content. Any other
 //     method with that form is malformed: 400;
+//   - a method longer than maxMethod is 501, as RFC 9112 §3 has a server
+//     answer a method longer than any it implements: the router answered
+//     405 and quoted the method, up to the whole request line, in the
+//     problem's detail;
 //   - CONNECT asks an intermediary for a tunnel (RFC 9110 §9.3.6), which a
 //     gateway in front of an API never opens: 501, and the connection
 //     closed, as the client may send the tunnel's bytes at once (the
@@ -534,6 +538,11 @@ func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
 		if p := hd.Protocol(); len(p) != len("HTTP/1.1") || p[5] != '1' || p[6] != '.' || p[7] < '0' || p[7] > '9' {
 			ctx.SetConnectionClose()
 			blank(ctx, fasthttp.StatusHTTPVersionNotSupported, "this gateway speaks HTTP/1.0 and HTTP/1.1")
+			return
+		}
+		if len(hd.Method()) > maxMethod {
+			ctx.SetConnectionClose()
+			blank(ctx, fasthttp.StatusNotImplemented, "the method is longer than any this gateway implements (RFC 9112 §3)")
 			return
 		}
 		if hd.IsConnect() {
@@ -560,6 +569,11 @@ func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
 		h(ctx)
 	}
 }
+
+// maxMethod is the length of the longest method an operation can have:
+// OpenAPI's are GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH and TRACE
+// (3.2's QUERY among them), CONNECT being refused.
+const maxMethod = len("OPTIONS")
 
 // httpScheme reports whether the absolute-form target u begins with the
 // scheme http or https, in any case, and "://".
