@@ -48,6 +48,8 @@ func TestEndToEndHostile(t *testing.T) {
 		{name: "gzip body", req: post("Content-Encoding: gzip\r\n", gz.String()), status: 415, inBody: `content coding \"gzip\"`},
 		{name: "plain body labelled gzip", req: post("Content-Encoding: gzip\r\n", `{"name":"Rex","status":"available"}`), status: 415},
 		{name: "identity coding", req: post("Content-Encoding: identity\r\n", `{"name":"Rex","status":"available"}`), status: 200, reached: true},
+		// A second line of the field is more of its list: identity, gzip.
+		{name: "identity then gzip", req: post("Content-Encoding: identity\r\nContent-Encoding: gzip\r\n", `{"name":"Rex","status":"available"}`), status: 415},
 		// A dot-segment reached the upstream as %2E%2E in a path parameter.
 		{name: "dot-segment", req: "GET /v1/stores/%2e%2e/inventory HTTP/1.1\r\nHost: x\r\n\r\n", status: 400, inBody: "dot-segment"},
 		// %FF is no character: minLength counted it as one.
