@@ -591,6 +591,9 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		restore(&resp.Header, &s.pre)
 		u.fail(ctx, err)
 	} else {
+		if resp.Header.ContentLength() == -1 { // chunked: it may have had a trailer section
+			dropTrailers(&resp.Header)
+		}
 		s.conn = stripResponseHopByHop(&resp.Header, s.conn)
 		restore(&resp.Header, &s.pre)
 		// The version belongs to each hop (RFC 9110 §6.2): an HTTP/1.0
