@@ -164,7 +164,7 @@ func TestEndToEndHostile(t *testing.T) {
 			if c.status == 502 && string(r.Header.ContentType()) != "application/problem+json" {
 				t.Errorf("%s %s: 502 is not a problem: %s", c.method, c.path, r.Body())
 			}
-			time.Sleep(150 * time.Millisecond) // what the upstream sends after its answer arrives
+			time.Sleep(300 * time.Millisecond) // what the upstream sends after its answer arrives (50 ms after it)
 			r = rawExchange(t, gw, post("", `{"name":"Rex","status":"available"}`))
 			if r.StatusCode() != 200 || !strings.Contains(string(r.Body()), `"name":"/pets"`) {
 				t.Fatalf("POST after %s %s: status %d %s, want the POST's own answer", c.method, c.path, r.StatusCode(), r.Body())

@@ -100,7 +100,7 @@ func TestUnsolicitedUpstreamData(t *testing.T) {
 			if c.status == 502 && string(r.Header.ContentType()) != "application/problem+json" {
 				t.Errorf("first: 502 is not a problem: %s", r.Body())
 			}
-			time.Sleep(150 * time.Millisecond) // the rest of the first answer arrives
+			time.Sleep(300 * time.Millisecond) // the rest of the first answer arrives (50 ms after it)
 			// Another client, a method no one retries blindly: it gets its
 			// own answer on a connection of its own.
 			for i, method := range []string{"POST", "GET"} {
