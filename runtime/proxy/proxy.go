@@ -475,6 +475,9 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		refuseFieldName(ctx, bad)
 		return false
 	}
+	if maxForwards(ctx) { // maxforwards.go
+		return false
+	}
 	set := u.set.Load()
 	if len(set.targets) == 0 {
 		problem.ServiceUnavailable(ctx, u.msgNoTargets)
