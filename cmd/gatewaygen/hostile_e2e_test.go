@@ -71,6 +71,7 @@ func TestEndToEndHostile(t *testing.T) {
 		{name: "expectation other than 100-continue", req: "GET /v1/pets/1 HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n", status: 417},
 		{name: "CONNECT", req: "CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n", status: 501},
 		{name: "absolute-form of another scheme", req: "GET ftp://x/v1/pets/1 HTTP/1.1\r\nHost: x\r\n\r\n", status: 400},
+		{name: "markup in Host", req: "GET /v1/pets/1 HTTP/1.1\r\nHost: a\"><b>\r\n\r\n", status: 400},
 		{name: "method longer than any", req: "PROPFIND /v1/pets/1 HTTP/1.1\r\nHost: x\r\n\r\n", status: 501},
 		// A CGI-style upstream reads X_Forwarded_For as X-Forwarded-For.
 		{

@@ -43,6 +43,11 @@ var (
 //     X-Forwarded-Host and Forwarded, where an upstream building links
 //     from it (Host: trusted.example@evil.example) would point them
 //     elsewhere.
+//   - So is a Host with a character no uri-host or port has (RFC 3986
+//     §3.2.2: unreserved, pct-encoded, sub-delims, and the brackets of
+//     an IP literal): fasthttp accepted '"', '<', '>' and bytes over
+//     0x7F, which went on in X-Forwarded-Host to an upstream that may
+//     build links or markup from it.
 //   - A Transfer-Encoding other than chunked is 501 (RFC 9112 §6.1). The
 //     only one fasthttp lets through is "identity", which it drops and
 //     then frames the body by Content-Length or as empty; no transfer
@@ -57,9 +62,20 @@ func framing(ctx *fasthttp.RequestCtx) bool {
 		blank(ctx, fasthttp.StatusBadRequest, "the path has the dot-segment "+strconv.Quote(string(seg))+"; a client removes dot-segments before sending (RFC 3986 §5.2.4)")
 		return false
 	}
-	if bytes.IndexByte(hd.Host(), '@') >= 0 {
+	host := hd.Host()
+	if u := hd.RequestURI(); len(u) > 0 && u[0] != '/' {
+		// Absolute-form: its authority, not Host, is the host the client
+		// asked for (RFC 9112 §3.2.2), and the one the proxy passes on;
+		// user info before it is dropped there.
+		host = authority(u)
+	}
+	if c, bad := hostFault(host); bad && c == '@' {
 		ctx.SetConnectionClose()
 		blank(ctx, fasthttp.StatusBadRequest, "the Host field holds userinfo (\"@\"); it is uri-host and port alone (RFC 9110 §7.2)")
+		return false
+	} else if bad {
+		ctx.SetConnectionClose()
+		blank(ctx, fasthttp.StatusBadRequest, "the Host field holds a character that is not in a uri-host and port (RFC 9110 §7.2, RFC 3986 §3.2.2)")
 		return false
 	}
 	dropTrailers(hd)
@@ -77,6 +93,44 @@ func framing(ctx *fasthttp.RequestCtx) bool {
 }
 
 const expectDetail = "the only expectation this gateway meets is 100-continue (RFC 9110 §10.1.1)"
+
+// authority is the host and port of the absolute-form target u, after any
+// user info, as the proxy reads it (targetAuthority).
+func authority(u []byte) []byte {
+	if i := bytes.Index(u, []byte("://")); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := bytes.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	if i := bytes.LastIndexByte(u, '@'); i >= 0 {
+		u = u[i+1:]
+	}
+	return u
+}
+
+// hostFault reports whether host has a byte that a uri-host with its port
+// cannot hold, and the first such. A host of letters, digits, dots and a
+// port costs a table look-up a byte.
+func hostFault(host []byte) (byte, bool) {
+	for _, c := range host {
+		if !hostChar[c] {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// hostChar holds the bytes of a uri-host and port (RFC 3986 §3.2.2,
+// §3.2.3): unreserved, '%' of pct-encoded, sub-delims, ':' and the
+// brackets of an IP literal.
+var hostChar = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("-._~%!$&'()*+,;=:[]", byte(c)) >= 0
+	}
+	return t
+}()
 
 // fieldFaults reads the header block raw (the lines after the request
 // line, as received) for the two fields framing judges: whether a

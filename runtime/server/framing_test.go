@@ -111,6 +111,27 @@ func TestFraming(t *testing.T) {
 		req:    "GET /x HTTP/1.1\r\nHost: trusted.example@evil.example\r\n\r\n",
 		status: "400",
 	}, {
+		name:   "a quote in Host",
+		req:    "GET /x HTTP/1.1\r\nHost: a\"b\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "angle brackets in Host",
+		req:    "GET /x HTTP/1.1\r\nHost: a<b>\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "a byte over 0x7F in Host",
+		req:    "GET /x HTTP/1.1\r\nHost: \xc3\xa9.example\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "a quote in an absolute-form authority",
+		req:    "GET http://a\"b/x HTTP/1.1\r\nHost: a\r\n\r\n",
+		status: "400",
+	}, {
+		name:       "an IP literal in Host",
+		req:        "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n",
+		status:     "200",
+		reachesApp: true,
+	}, {
 		name:       "sub-delims in Host, a valid reg-name",
 		req:        "GET /x HTTP/1.1\r\nHost: a,b;c'd:8080\r\nConnection: close\r\n\r\n",
 		status:     "200",
