@@ -97,14 +97,19 @@ func markUnusable(resp *fasthttp.Response) {
 	}
 }
 
-// retryStale is fasthttp's retry rule (an idempotent method, as its
-// isIdempotent reads it) with one more case: a call refused with errStale
-// sent nothing, so it is made again on a new connection whatever its
-// method.
-func retryStale(req *fasthttp.Request, _ int, err error) (resetTimeout, retry bool) {
+// maxAttempts bounds the calls fasthttp makes for one request: any error
+// but errStale allows one more call (two in all, as before retryStale),
+// errStale up to maxAttempts.
+const maxAttempts = 5
+
+// retryStale is fasthttp's retry rule (one more call for an idempotent
+// method, as its isIdempotent reads it) with one more case: a call refused
+// with errStale sent nothing, so it is made again on another connection
+// whatever its method, up to maxAttempts calls in all.
+func retryStale(req *fasthttp.Request, attempts int, err error) (resetTimeout, retry bool) {
 	if errors.Is(err, errStale) {
 		return false, true
 	}
 	h := &req.Header
-	return false, h.IsGet() || h.IsHead() || h.IsPut() || h.IsQuery()
+	return false, attempts < 2 && (h.IsGet() || h.IsHead() || h.IsPut() || h.IsQuery())
 }

@@ -135,28 +135,79 @@ func doMethod(t *testing.T, addr, method, raw string) *fasthttp.Response {
 }
 
 // TestRetryStale: a call refused before it was sent is made again whatever
-// its method; any other error is retried for GET, HEAD, PUT and QUERY
-// only, as fasthttp's own rule has it.
+// its method; any other error is retried once for GET, HEAD, PUT and
+// QUERY only, as fasthttp's own rule has it.
 func TestRetryStale(t *testing.T) {
 	for _, c := range []struct {
-		method string
-		err    error
-		want   bool
+		method   string
+		attempts int
+		err      error
+		want     bool
 	}{
-		{"POST", errStale, true},
-		{"PATCH", errStale, true},
-		{"POST", fasthttp.ErrConnectionClosed, false},
-		{"GET", fasthttp.ErrConnectionClosed, true},
-		{"PUT", fasthttp.ErrConnectionClosed, true},
-		{"DELETE", fasthttp.ErrConnectionClosed, false},
+		{"POST", 1, errStale, true},
+		{"PATCH", 3, errStale, true},
+		{"POST", 1, fasthttp.ErrConnectionClosed, false},
+		{"GET", 1, fasthttp.ErrConnectionClosed, true},
+		{"GET", 2, fasthttp.ErrConnectionClosed, false},
+		{"PUT", 1, fasthttp.ErrConnectionClosed, true},
+		{"DELETE", 1, fasthttp.ErrConnectionClosed, false},
 	} {
 		var req fasthttp.Request
 		req.Header.SetMethod(c.method)
-		if _, got := retryStale(&req, 1, c.err); got != c.want {
-			t.Errorf("%s after %v: retry %v, want %v", c.method, c.err, got, c.want)
+		if _, got := retryStale(&req, c.attempts, c.err); got != c.want {
+			t.Errorf("%s after %d calls and %v: retry %v, want %v", c.method, c.attempts, c.err, got, c.want)
 		}
 	}
 	if !strings.Contains(errStale.Error(), "upstream") {
 		t.Error(errStale)
 	}
+}
+
+// TestStalePool: after an upstream closes every kept connection (a
+// restart), a POST is sent on a new one, however many closed ones the pool
+// holds; it failed with 502 on the second closed one.
+func TestStalePool(t *testing.T) {
+	up := rawUpstream(t, func(path string) []string {
+		if path == "/slow" {
+			time.Sleep(100 * time.Millisecond) // the calls overlap: one connection each
+			return []string{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", ""}
+		}
+		return nil
+	})
+	gw := startGateway(t, upstreamOf(t, UpstreamConfig{}, up), "", 0)
+	done := make(chan int)
+	for range 4 {
+		go func() {
+			done <- doStatus(gw, "GET /slow HTTP/1.1\r\nHost: gw\r\n\r\n")
+		}()
+	}
+	for range 4 {
+		if s := <-done; s != 200 {
+			t.Fatalf("GET /slow: %d", s)
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // the closes arrive
+	r := do(t, gw, "POST /after HTTP/1.1\r\nHost: gw\r\nContent-Length: 0\r\n\r\n")
+	if r.StatusCode() != 200 || string(r.Body()) != "/after" {
+		t.Fatalf("POST after the upstream closed its connections: %d %s", r.StatusCode(), r.Body())
+	}
+}
+
+// doStatus is do for another goroutine than the test's: the status, 0 on
+// an error.
+func doStatus(addr, raw string) int {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return 0
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := c.Write([]byte(raw)); err != nil {
+		return 0
+	}
+	var resp fasthttp.Response
+	if err := resp.Read(bufio.NewReader(c)); err != nil {
+		return 0
+	}
+	return resp.StatusCode()
 }

@@ -379,8 +379,11 @@ func newTarget(raw string, timeout time.Duration, tlsConfig *tls.Config, maxBody
 			// call carries a deadline (Forward never passes 0).
 			//
 			// One retry rescues a pooled connection the upstream closed while
-			// idle; fasthttp only retries idempotent methods.
-			MaxIdemponentCallAttempts: 2,
+			// idle; fasthttp only retries idempotent methods. A call refused
+			// on a stale connection before it sent anything takes up to
+			// maxAttempts (retryStale), as after an upstream's restart every
+			// pooled connection may be closed.
+			MaxIdemponentCallAttempts: maxAttempts,
 			// guard.go: no call on a connection the upstream has sent
 			// more on than its answers' framing, or closed.
 			DialTimeout: dialGuarded(pu.Scheme == "http"),
@@ -1176,7 +1179,7 @@ func (u *Upstream) fail(ctx *fasthttp.RequestCtx, err error) {
 		problem.BadGateway(ctx, u.msgRefused)
 	case errors.As(err, &dnsErr):
 		problem.BadGateway(ctx, u.msgDNS)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, errStale),
 		errors.Is(err, fasthttp.ErrConnectionClosed), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		problem.BadGateway(ctx, u.msgClosed)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
