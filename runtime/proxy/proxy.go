@@ -601,6 +601,11 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 			dropTrailers(&resp.Header)
 		}
 		s.conn = stripResponseHopByHop(&resp.Header, s.conn)
+		if !reasonPhrase(resp.Header.StatusMessage()) {
+			// A control character in the reason phrase went to the client as
+			// it came; the status's own phrase goes instead.
+			resp.Header.SetStatusMessage(nil)
+		}
 		restore(&resp.Header, &s.pre)
 		// The version belongs to each hop (RFC 9110 §6.2): an HTTP/1.0
 		// upstream must not turn the client's connection into a 1.0 one.
@@ -734,6 +739,17 @@ func (u *Upstream) keyOf(ctx *fasthttp.RequestCtx) []byte {
 // errInvalidStatus is an answer whose status line no HTTP/1.1 client may
 // be given: 502.
 var errInvalidStatus = errors.New("upstream answered a status outside 100-599, 101 to a request without Upgrade, or in another HTTP major version than 1")
+
+// reasonPhrase reports whether b is a valid reason-phrase: HTAB, SP,
+// VCHAR and obs-text (RFC 9112 §4).
+func reasonPhrase(b []byte) bool {
+	for _, c := range b {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
 
 // major1 reports whether proto, "HTTP/d.d" as fasthttp reads it, is of
 // major version 1.
