@@ -62,14 +62,14 @@ func framing(ctx *fasthttp.RequestCtx) bool {
 		blank(ctx, fasthttp.StatusBadRequest, "the path has the dot-segment "+strconv.Quote(string(seg))+"; a client removes dot-segments before sending (RFC 3986 §5.2.4)")
 		return false
 	}
-	host := hd.Host()
-	if u := hd.RequestURI(); len(u) > 0 && u[0] != '/' {
+	c, bad := hostFault(hd.Host())
+	if u := hd.RequestURI(); !bad && len(u) > 0 && u[0] != '/' {
 		// Absolute-form: its authority, not Host, is the host the client
 		// asked for (RFC 9112 §3.2.2), and the one the proxy passes on;
 		// user info before it is dropped there.
-		host = authority(u)
+		c, bad = hostFault(authority(u))
 	}
-	if c, bad := hostFault(host); bad && c == '@' {
+	if bad && c == '@' {
 		ctx.SetConnectionClose()
 		blank(ctx, fasthttp.StatusBadRequest, "the Host field holds userinfo (\"@\"); it is uri-host and port alone (RFC 9110 §7.2)")
 		return false

@@ -127,6 +127,10 @@ func TestFraming(t *testing.T) {
 		req:    "GET http://a\"b/x HTTP/1.1\r\nHost: a\r\n\r\n",
 		status: "400",
 	}, {
+		name:   "a quote in Host, with an absolute-form target",
+		req:    "GET http://a/x HTTP/1.1\r\nHost: a\"b\r\n\r\n",
+		status: "400",
+	}, {
 		name:       "an IP literal in Host",
 		req:        "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n",
 		status:     "200",
