@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // TestEndToEndHostile sends the generated petstore gateway, over a real
@@ -46,6 +48,8 @@ func TestEndToEndHostile(t *testing.T) {
 		{name: "gzip body", req: post("Content-Encoding: gzip\r\n", gz.String()), status: 415, inBody: `content coding \"gzip\"`},
 		{name: "plain body labelled gzip", req: post("Content-Encoding: gzip\r\n", `{"name":"Rex","status":"available"}`), status: 415},
 		{name: "identity coding", req: post("Content-Encoding: identity\r\n", `{"name":"Rex","status":"available"}`), status: 200, reached: true},
+		// A second line of the field is more of its list: identity, gzip.
+		{name: "identity then gzip", req: post("Content-Encoding: identity\r\nContent-Encoding: gzip\r\n", `{"name":"Rex","status":"available"}`), status: 415},
 		// A dot-segment reached the upstream as %2E%2E in a path parameter.
 		{name: "dot-segment", req: "GET /v1/stores/%2e%2e/inventory HTTP/1.1\r\nHost: x\r\n\r\n", status: 400, inBody: "dot-segment"},
 		// %FF is no character: minLength counted it as one.
@@ -62,6 +66,13 @@ func TestEndToEndHostile(t *testing.T) {
 			reached: true,
 			absent:  []string{"x-bad name", "x-trailer"},
 		},
+		// Expect, CONNECT, a scheme the gateway does not serve and a method
+		// longer than any OpenAPI has were ignored or routed.
+		{name: "expectation other than 100-continue", req: "GET /v1/pets/1 HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n", status: 417},
+		{name: "CONNECT", req: "CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n", status: 501},
+		{name: "absolute-form of another scheme", req: "GET ftp://x/v1/pets/1 HTTP/1.1\r\nHost: x\r\n\r\n", status: 400},
+		{name: "markup in Host", req: "GET /v1/pets/1 HTTP/1.1\r\nHost: a\"><b>\r\n\r\n", status: 400},
+		{name: "method longer than any", req: "PROPFIND /v1/pets/1 HTTP/1.1\r\nHost: x\r\n\r\n", status: 501},
 		// A CGI-style upstream reads X_Forwarded_For as X-Forwarded-For.
 		{
 			name:    "underscore aliases",
@@ -123,6 +134,45 @@ func TestEndToEndHostile(t *testing.T) {
 		}
 	})
 
+	// An upstream that sends what no request asked for, after an answer
+	// or in place of one: the client of the next call on that upstream
+	// connection got it as its answer ({"smuggled"}); a 101, a status out
+	// of range and another major version were passed on.
+	t.Run("upstream answers", func(t *testing.T) {
+		const smuggled = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 44\r\n\r\n{\"id\":6,\"name\":\"smuggled\",\"status\":\"sold\"}"
+		answers := map[string][]string{
+			"/pets/2": {"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n", smuggled},
+			"/pets/3": {"HTTP/1.1 099 Weird\r\nContent-Length: 2\r\n\r\n{}"},
+			"/pets/4": {"HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"},
+			"/pets/5": {"HTTP/1.1 204 No Content\r\n\r\n", smuggled},
+			"/pets/6": {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 38\r\n\r\n{\"id\":6,\"name\":\"six\",\"status\":\"sold\"}", smuggled},
+			"/pets/7": {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 38\r\n\r\n", "{\"id\":7,\"name\":\"six\",\"status\":\"sold\"}" + smuggled},
+		}
+		up := startRawBackend(t, answers)
+		gw := strings.TrimPrefix(startGateway(t, bin, "--upstream", "pets=http://"+up), "http://")
+		for _, c := range []struct {
+			method, path string
+			status       int
+		}{
+			{"GET", "/v1/pets/2", 502}, {"GET", "/v1/pets/3", 502}, {"GET", "/v1/pets/4", 502},
+			{"GET", "/v1/pets/5", 204}, {"GET", "/v1/pets/6", 200}, {"HEAD", "/v1/pets/7", 200},
+		} {
+			req := c.method + " " + c.path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+			r := rawExchangeMethod(t, gw, c.method, req)
+			if r.StatusCode() != c.status {
+				t.Fatalf("%s %s: status %d, want %d\n%s", c.method, c.path, r.StatusCode(), c.status, r.Body())
+			}
+			if c.status == 502 && string(r.Header.ContentType()) != "application/problem+json" {
+				t.Errorf("%s %s: 502 is not a problem: %s", c.method, c.path, r.Body())
+			}
+			time.Sleep(300 * time.Millisecond) // what the upstream sends after its answer arrives (50 ms after it)
+			r = rawExchange(t, gw, post("", `{"name":"Rex","status":"available"}`))
+			if r.StatusCode() != 200 || !strings.Contains(string(r.Body()), `"name":"/pets"`) {
+				t.Fatalf("POST after %s %s: status %d %s, want the POST's own answer", c.method, c.path, r.StatusCode(), r.Body())
+			}
+		}
+	})
+
 	// A body announced over the operation's limit with Expect:
 	// 100-continue is refused before it is sent, not invited first.
 	t.Run("expect over the limit", func(t *testing.T) {
@@ -173,4 +223,68 @@ func TestEndToEndDeepObjectKeys(t *testing.T) {
 			t.Errorf("%s: %s, want a style violation at query.%s", c.path, r.Body(), c.at)
 		}
 	}
+}
+
+// startRawBackend answers each request with the pieces answers gives for
+// its path, the second written a moment after the first, so that it
+// arrives once the gateway has read the first; any other path gets 200
+// and a pet named after the path.
+func startRawBackend(t *testing.T, answers map[string][]string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					var req fasthttp.Request
+					if err := req.Read(br); err != nil {
+						return
+					}
+					path := string(req.URI().PathOriginal())
+					pieces, ok := answers[path]
+					if !ok {
+						body := `{"id":1,"name":"` + path + `","status":"available"}`
+						pieces = []string{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body}
+					}
+					for i, p := range pieces {
+						if i > 0 {
+							time.Sleep(50 * time.Millisecond)
+						}
+						io.WriteString(c, p)
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// rawExchangeMethod is rawExchange for a request of method: the answer to
+// HEAD is read without a body.
+func rawExchangeMethod(t *testing.T, addr, method, req string) *fasthttp.Response {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatal(err)
+	}
+	resp := &fasthttp.Response{SkipBody: method == "HEAD"}
+	if err := resp.Read(bufio.NewReader(c)); err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }

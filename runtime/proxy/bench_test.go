@@ -31,7 +31,8 @@ func inmemUpstream(b *testing.B, u *Upstream) {
 	})
 	set := u.set.Load()
 	for i := range set.targets {
-		set.targets[i].client.Dial = func(string) (net.Conn, error) { return ln.Dial() }
+		// DialTimeout, which the targets set (guard.go), wins over Dial.
+		set.targets[i].client.DialTimeout = func(string, time.Duration) (net.Conn, error) { return ln.Dial() }
 	}
 }
 

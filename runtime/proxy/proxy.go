@@ -379,8 +379,15 @@ func newTarget(raw string, timeout time.Duration, tlsConfig *tls.Config, maxBody
 			// call carries a deadline (Forward never passes 0).
 			//
 			// One retry rescues a pooled connection the upstream closed while
-			// idle; fasthttp only retries idempotent methods.
-			MaxIdemponentCallAttempts: 2,
+			// idle; fasthttp only retries idempotent methods. A call refused
+			// on a stale connection before it sent anything takes up to
+			// maxAttempts (retryStale), as after an upstream's restart every
+			// pooled connection may be closed.
+			MaxIdemponentCallAttempts: maxAttempts,
+			// guard.go: no call on a connection the upstream has sent
+			// more on than its answers' framing, or closed.
+			DialTimeout: dialGuarded(pu.Scheme == "http"),
+			RetryIfErr:  retryStale,
 		},
 	}, nil
 }
@@ -476,6 +483,9 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 	bad, claims, hop, lines, ok := scanFields(req.Header.RawHeaders())
 	if !ok {
 		refuseFieldName(ctx, bad)
+		return false
+	}
+	if maxForwards(ctx) { // maxforwards.go
 		return false
 	}
 	set := u.set.Load()
@@ -594,7 +604,15 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		restore(&resp.Header, &s.pre)
 		u.fail(ctx, err)
 	} else {
+		if resp.Header.ContentLength() == -1 { // chunked: it may have had a trailer section
+			dropTrailers(&resp.Header)
+		}
 		s.conn = stripResponseHopByHop(&resp.Header, s.conn)
+		if !reasonPhrase(resp.Header.StatusMessage()) {
+			// A control character in the reason phrase went to the client as
+			// it came; the status's own phrase goes instead.
+			resp.Header.SetStatusMessage(nil)
+		}
 		restore(&resp.Header, &s.pre)
 		// The version belongs to each hop (RFC 9110 §6.2): an HTTP/1.0
 		// upstream must not turn the client's connection into a 1.0 one.
@@ -645,6 +663,18 @@ func (u *Upstream) call(ctx *fasthttp.RequestCtx, set *targetSet, i int, path []
 	}
 	err := t.client.DoDeadline(req, resp, deadline)
 	code := resp.StatusCode()
+	if err == nil && (code < 100 || code > 599 || code == fasthttp.StatusSwitchingProtocols || !major1(resp.Header.Protocol())) {
+		// A status outside 100-599 is invalid (RFC 9110 §15), and a 101
+		// answers an Upgrade the gateway never sends (it drops the
+		// client's, hop-by-hop): a server must not switch to a protocol
+		// not asked for (§15.2.2, §7.8). fasthttp ends its read at either
+		// header, and keeps the connection; what follows on it is no
+		// answer to the next call. An answer in another major version
+		// than the request's 1.1 (fasthttp reads any "HTTP/d.d") is no
+		// HTTP/1.1 message (RFC 9110 §6.2): its framing is not known.
+		markUnusable(resp)
+		err = errInvalidStatus
+	}
 	set.pool.Done(i, start, err != nil || code == 500 || code == 502 || code == 503 || code == 504)
 	return err
 }
@@ -712,6 +742,25 @@ func (u *Upstream) keyOf(ctx *fasthttp.RequestCtx) []byte {
 	}
 	return nil
 }
+
+// errInvalidStatus is an answer whose status line no HTTP/1.1 client may
+// be given: 502.
+var errInvalidStatus = errors.New("upstream answered a status outside 100-599, 101 to a request without Upgrade, or in another HTTP major version than 1")
+
+// reasonPhrase reports whether b is a valid reason-phrase: HTAB, SP,
+// VCHAR and obs-text (RFC 9112 §4).
+func reasonPhrase(b []byte) bool {
+	for _, c := range b {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// major1 reports whether proto, "HTTP/d.d" as fasthttp reads it, is of
+// major version 1.
+func major1(proto []byte) bool { return len(proto) > 5 && proto[5] == '1' }
 
 var (
 	http11        = []byte("HTTP/1.1")
@@ -1172,7 +1221,7 @@ func (u *Upstream) fail(ctx *fasthttp.RequestCtx, err error) {
 		problem.BadGateway(ctx, u.msgRefused)
 	case errors.As(err, &dnsErr):
 		problem.BadGateway(ctx, u.msgDNS)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, errStale),
 		errors.Is(err, fasthttp.ErrConnectionClosed), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		problem.BadGateway(ctx, u.msgClosed)
 	case errors.As(err, &opErr) && opErr.Op == "dial":

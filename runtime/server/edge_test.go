@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -341,23 +342,51 @@ func TestHTTPVersion(t *testing.T) {
 
 // TestAsteriskForm: "OPTIONS *" is a ping of the server (200, no content,
 // the handler not involved); another method with the * target is 400.
+// The other request-target forms that name no resource of the API never
+// reach the handler either: CONNECT (authority-form or not) is 501 and
+// closes the connection, an absolute-form target of a scheme other than
+// http or https is 400, a method longer than any OpenAPI has is 501 (RFC
+// 9112 §3); they were routed (404, 405, or served as http).
 func TestAsteriskForm(t *testing.T) {
-	handled := false
-	addr := serveTest(t, Config{}, func(ctx *fasthttp.RequestCtx) { handled = true; ctx.SetStatusCode(404) })
-	for _, c := range []struct{ method, want string }{
-		{"OPTIONS", "HTTP/1.1 200 "},
-		{"GET", "HTTP/1.1 400 "},
-		{"DELETE", "HTTP/1.1 400 "},
+	var handled atomic.Bool
+	addr := serveTest(t, Config{}, func(ctx *fasthttp.RequestCtx) { handled.Store(true); ctx.SetStatusCode(404) })
+	for _, c := range []struct{ method, target, want string }{
+		{"OPTIONS", "*", "HTTP/1.1 200 "},
+		{"GET", "*", "HTTP/1.1 400 "},
+		{"DELETE", "*", "HTTP/1.1 400 "},
+		{"CONNECT", "a:443", "HTTP/1.1 501 "},
+		{"CONNECT", "/v1/pets", "HTTP/1.1 501 "},
+		{"GET", "ftp://a/v1/pets", "HTTP/1.1 400 "},
+		{"GET", "javascript://a/v1/pets", "HTTP/1.1 400 "},
+		{"PROPFIND", "/v1/pets", "HTTP/1.1 501 "},
+		{strings.Repeat("A", 4000), "/v1/pets", "HTTP/1.1 501 "},
 	} {
-		resp := exchange(t, addr, c.method+" * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+		resp := exchange(t, addr, c.method+" "+c.target+" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
 		if !strings.HasPrefix(string(resp), c.want) {
-			t.Errorf("%s *: answered %.60q, want %q", c.method, resp, c.want)
+			t.Errorf("%.20s %s: answered %.60q, want %q", c.method, c.target, resp, c.want)
 		}
 		if c.method == "OPTIONS" && !strings.Contains(string(resp), "Content-Length: 0\r\n") {
 			t.Errorf("OPTIONS *: want no content, got %q", resp)
 		}
+		if c.want != "HTTP/1.1 200 " && !strings.Contains(string(resp), "application/problem+json") {
+			t.Errorf("%.20s %s: the refusal is not problem+json: %q", c.method, c.target, resp)
+		}
 	}
-	if handled {
-		t.Error("a * request reached the handler")
+	if handled.Load() {
+		t.Error("a request of those forms reached the handler")
+	}
+	// An absolute target of http or https, in any case, is served.
+	for _, target := range []string{"http://a/x", "HTTPS://a/x"} {
+		handled.Store(false)
+		exchange(t, addr, "GET "+target+" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+		if !handled.Load() {
+			t.Errorf("GET %s did not reach the handler", target)
+		}
+	}
+	// CONNECT's answer closes the connection: what the client sends next
+	// is the tunnel's, not a request.
+	resp := exchange(t, addr, "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\nGET /x HTTP/1.1\r\nHost: a\r\n\r\n")
+	if n := strings.Count(string(resp), "HTTP/1.1 "); n != 1 || !strings.Contains(string(resp), "Connection: close") {
+		t.Errorf("CONNECT then a request on the connection: %q", resp)
 	}
 }

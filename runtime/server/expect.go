@@ -16,9 +16,17 @@ import (
 // RFC 9110 §10.1.1 has a server answer with a final status when it will
 // not accept the content; the connection is closed, since the client may
 // have begun sending. A chunked body has no length to judge by: 100.
+//
+// An Expect field that asks for more than 100-continue (on another line,
+// or another member of the list) is refused with 417 at once, before the
+// 100 a framing check would have followed with 417 (framing.go).
 func expectContinue(limits bodyLimiter, rec *refusals) func(*fasthttp.RequestCtx) int {
 	return func(ctx *fasthttp.RequestCtx) int {
 		hd := &ctx.Request.Header
+		if _, other := fieldFaults(hd.RawHeaders()); other {
+			blank(ctx, fasthttp.StatusExpectationFailed, expectDetail)
+			return fasthttp.StatusExpectationFailed
+		}
 		limit := limits.of(hd)
 		if n := hd.ContentLength(); n <= limit {
 			return fasthttp.StatusContinue

@@ -16,6 +16,8 @@ import (
 var (
 	hTransferEncoding = []byte("Transfer-Encoding")
 	chunked           = []byte("chunked")
+	hExpect           = []byte("Expect")
+	continue100       = []byte("100-continue")
 )
 
 // framing settles the framing of the request in ctx and reports whether it
@@ -41,55 +43,112 @@ var (
 //     X-Forwarded-Host and Forwarded, where an upstream building links
 //     from it (Host: trusted.example@evil.example) would point them
 //     elsewhere.
+//   - So is a Host with a character no uri-host or port has (RFC 3986
+//     §3.2.2: unreserved, pct-encoded, sub-delims, and the brackets of
+//     an IP literal): fasthttp accepted '"', '<', '>' and bytes over
+//     0x7F, which went on in X-Forwarded-Host to an upstream that may
+//     build links or markup from it.
 //   - A Transfer-Encoding other than chunked is 501 (RFC 9112 §6.1). The
 //     only one fasthttp lets through is "identity", which it drops and
 //     then frames the body by Content-Length or as empty; no transfer
 //     coding of that name exists since RFC 7230, and a server in front
 //     that reads it otherwise would frame the body differently.
+//   - An Expect field with a member other than 100-continue is 417 (RFC
+//     9110 §10.1.1): fasthttp ignored it, and the gateway forwarded an
+//     expectation it had not met to an upstream that may read it as met.
 func framing(ctx *fasthttp.RequestCtx) bool {
 	hd := &ctx.Request.Header
 	if seg := dotSegment(hd.RequestURI()); seg != nil {
 		blank(ctx, fasthttp.StatusBadRequest, "the path has the dot-segment "+strconv.Quote(string(seg))+"; a client removes dot-segments before sending (RFC 3986 §5.2.4)")
 		return false
 	}
-	if bytes.IndexByte(hd.Host(), '@') >= 0 {
+	c, bad := hostFault(hd.Host())
+	if u := hd.RequestURI(); !bad && len(u) > 0 && u[0] != '/' {
+		// Absolute-form: its authority, not Host, is the host the client
+		// asked for (RFC 9112 §3.2.2), and the one the proxy passes on;
+		// user info before it is dropped there.
+		c, bad = hostFault(authority(u))
+	}
+	if bad && c == '@' {
 		ctx.SetConnectionClose()
 		blank(ctx, fasthttp.StatusBadRequest, "the Host field holds userinfo (\"@\"); it is uri-host and port alone (RFC 9110 §7.2)")
 		return false
+	} else if bad {
+		ctx.SetConnectionClose()
+		blank(ctx, fasthttp.StatusBadRequest, "the Host field holds a character that is not in a uri-host and port (RFC 9110 §7.2, RFC 3986 §3.2.2)")
+		return false
 	}
 	dropTrailers(hd)
-	if otherCoding(hd.RawHeaders()) {
+	coding, expect := fieldFaults(hd.RawHeaders())
+	if coding {
 		ctx.SetConnectionClose()
 		blank(ctx, fasthttp.StatusNotImplemented, "the only transfer coding this gateway reads is chunked")
+		return false
+	}
+	if expect {
+		blank(ctx, fasthttp.StatusExpectationFailed, expectDetail)
 		return false
 	}
 	return true
 }
 
-// otherCoding reports whether the header block raw (the lines after the
-// request line, as received) has a Transfer-Encoding field, in any case,
-// whose value is not chunked. fasthttp has refused a space before the
-// colon, a second such field and a list of codings already; a value folded
-// onto the next line (obs-fold) is read as fasthttp reads it, the fold a
-// space.
-func otherCoding(raw []byte) bool {
-	n := len(hTransferEncoding)
+const expectDetail = "the only expectation this gateway meets is 100-continue (RFC 9110 §10.1.1)"
+
+// authority is the host and port of the absolute-form target u, after any
+// user info, as the proxy reads it (targetAuthority).
+func authority(u []byte) []byte {
+	if i := bytes.Index(u, []byte("://")); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := bytes.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	if i := bytes.LastIndexByte(u, '@'); i >= 0 {
+		u = u[i+1:]
+	}
+	return u
+}
+
+// hostFault reports whether host has a byte that a uri-host with its port
+// cannot hold, and the first such. A host of letters, digits, dots and a
+// port costs a table look-up a byte.
+func hostFault(host []byte) (byte, bool) {
+	for _, c := range host {
+		if !hostChar[c] {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// hostChar holds the bytes of a uri-host and port (RFC 3986 §3.2.2,
+// §3.2.3): unreserved, '%' of pct-encoded, sub-delims, ':' and the
+// brackets of an IP literal.
+var hostChar = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("-._~%!$&'()*+,;=:[]", byte(c)) >= 0
+	}
+	return t
+}()
+
+// fieldFaults reads the header block raw (the lines after the request
+// line, as received) for the two fields framing judges: whether a
+// Transfer-Encoding field, in any case, has a value other than chunked
+// (coding), and whether an Expect field asks for anything but
+// 100-continue (expect). fasthttp has refused a space before the colon, a
+// second Transfer-Encoding field and a list of codings already; a value
+// folded onto the next line (obs-fold) is read as fasthttp reads it, the
+// fold a space.
+func fieldFaults(raw []byte) (coding, expect bool) {
 	for len(raw) > 0 {
-		// Only the field's own line is cut and trimmed: every request pays
-		// the walk over its lines, none their trimming.
-		if len(raw) > n && raw[n] == ':' && bytes.EqualFold(raw[:n], hTransferEncoding) {
-			line, rest := cutLine(raw)
-			v := bytes.TrimSpace(line[n+1:])
-			for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
-				var more []byte
-				more, rest = cutLine(rest)
-				if more = bytes.TrimSpace(more); len(v) == 0 {
-					v = more
-				} else if len(more) > 0 {
-					return true
-				}
-			}
-			return !bytes.EqualFold(v, chunked)
+		// Only the fields' own lines are cut and trimmed: every request
+		// pays the walk over its lines, none their trimming.
+		switch {
+		case len(raw) > len(hTransferEncoding) && raw[len(hTransferEncoding)] == ':' && bytes.EqualFold(raw[:len(hTransferEncoding)], hTransferEncoding):
+			coding = coding || otherCoding(raw[len(hTransferEncoding)+1:])
+		case len(raw) > len(hExpect) && raw[len(hExpect)] == ':' && bytes.EqualFold(raw[:len(hExpect)], hExpect):
+			expect = expect || otherExpectation(raw[len(hExpect)+1:])
 		}
 		i := bytes.IndexByte(raw, '\n')
 		if i < 0 {
@@ -97,7 +156,49 @@ func otherCoding(raw []byte) bool {
 		}
 		raw = raw[i+1:]
 	}
-	return false
+	return coding, expect
+}
+
+// otherCoding reports whether the Transfer-Encoding value that begins v
+// (the rest of the header block after the colon) is not chunked.
+func otherCoding(v []byte) bool {
+	line, rest := cutLine(v)
+	v = bytes.TrimSpace(line)
+	for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+		var more []byte
+		more, rest = cutLine(rest)
+		if more = bytes.TrimSpace(more); len(v) == 0 {
+			v = more
+		} else if len(more) > 0 {
+			return true
+		}
+	}
+	return !bytes.EqualFold(v, chunked)
+}
+
+// otherExpectation reports whether the Expect value that begins v (the
+// rest of the header block after the colon, with its folded lines) has a
+// member other than 100-continue (RFC 9110 §10.1.1); empty members of the
+// list do not count (§5.6.1).
+func otherExpectation(v []byte) bool {
+	line, rest := cutLine(v)
+	for {
+		for len(line) > 0 {
+			var m []byte
+			if i := bytes.IndexByte(line, ','); i >= 0 {
+				m, line = line[:i], line[i+1:]
+			} else {
+				m, line = line, nil
+			}
+			if m = bytes.TrimSpace(m); len(m) > 0 && !bytes.EqualFold(m, continue100) {
+				return true
+			}
+		}
+		if len(rest) == 0 || rest[0] != ' ' && rest[0] != '\t' {
+			return false
+		}
+		line, rest = cutLine(rest)
+	}
 }
 
 // cutLine splits b after its first line feed: the line without its CRLF

@@ -111,10 +111,56 @@ func TestFraming(t *testing.T) {
 		req:    "GET /x HTTP/1.1\r\nHost: trusted.example@evil.example\r\n\r\n",
 		status: "400",
 	}, {
+		name:   "a quote in Host",
+		req:    "GET /x HTTP/1.1\r\nHost: a\"b\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "angle brackets in Host",
+		req:    "GET /x HTTP/1.1\r\nHost: a<b>\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "a byte over 0x7F in Host",
+		req:    "GET /x HTTP/1.1\r\nHost: \xc3\xa9.example\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "a quote in an absolute-form authority",
+		req:    "GET http://a\"b/x HTTP/1.1\r\nHost: a\r\n\r\n",
+		status: "400",
+	}, {
+		name:   "a quote in Host, with an absolute-form target",
+		req:    "GET http://a/x HTTP/1.1\r\nHost: a\"b\r\n\r\n",
+		status: "400",
+	}, {
+		name:       "an IP literal in Host",
+		req:        "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n",
+		status:     "200",
+		reachesApp: true,
+	}, {
 		name:       "sub-delims in Host, a valid reg-name",
 		req:        "GET /x HTTP/1.1\r\nHost: a,b;c'd:8080\r\nConnection: close\r\n\r\n",
 		status:     "200",
 		reachesApp: true,
+	}, {
+		name:       "Expect 100-continue, with an empty member",
+		req:        "GET /x HTTP/1.1\r\nHost: a\r\nExpect: , 100-Continue\r\n\r\n",
+		status:     "200",
+		reachesApp: true,
+	}, {
+		name:   "Expect other than 100-continue",
+		req:    "GET /x HTTP/1.1\r\nHost: a\r\nExpect: foo\r\n\r\n",
+		status: "417",
+	}, {
+		name:   "Expect 100-continue and another",
+		req:    "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nexpect: 100-continue, x=1\r\n\r\nhi",
+		status: "417",
+	}, {
+		name:   "Expect's second line",
+		req:    "GET /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nX: 1\r\nExpect: 200-ok\r\n\r\n",
+		status: "417",
+	}, {
+		name:   "Expect folded",
+		req:    "GET /x HTTP/1.1\r\nHost: a\r\nExpect:\r\n 200-ok\r\n\r\n",
+		status: "417",
 	}, {
 		// fasthttp's own refusal, kept: 400.
 		name:   "gzip",
@@ -190,8 +236,32 @@ func TestOtherCoding(t *testing.T) {
 		"Transfer-Encoding:":                       true,
 		"X-Transfer-Encoding: gzip\r\n\r\n":        false,
 	} {
-		if got := otherCoding([]byte(raw)); got != want {
-			t.Errorf("otherCoding(%q) = %v, want %v", raw, got, want)
+		if got, _ := fieldFaults([]byte(raw)); got != want {
+			t.Errorf("fieldFaults(%q) coding = %v, want %v", raw, got, want)
+		}
+	}
+}
+
+// TestOtherExpectation reads Expect fields as received: 100-continue in
+// any case and empty members pass, any other member does not.
+func TestOtherExpectation(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"Expect: 100-continue\r\n\r\n":              false,
+		"expect:100-CONTINUE \r\n\r\n":              false,
+		"Expect: ,, 100-continue ,\r\n\r\n":         false,
+		"Expect:\r\n\r\n":                           false,
+		"Expect":                                    false,
+		"Expect:":                                   false,
+		"X-Expect: foo\r\n\r\n":                     false,
+		"Expect: foo\r\n\r\n":                       true,
+		"Expect: 100-continue, foo\r\n\r\n":         true,
+		"Expect: 100-continue;x=1\r\n\r\n":          true,
+		"Expect: 100-continue\r\n\tfoo\r\n\r\n":     true,
+		"Expect: 100-continue\r\nExpect: x\r\n\r\n": true,
+		"Expect: foo":                               true,
+	} {
+		if _, got := fieldFaults([]byte(raw)); got != want {
+			t.Errorf("fieldFaults(%q) expect = %v, want %v", raw, got, want)
 		}
 	}
 }
@@ -230,6 +300,6 @@ func FuzzFraming(f *testing.F) {
 		if got := dotSegment([]byte(uri)); string(got) != string(want) || (got == nil) != (want == nil) {
 			t.Fatalf("dotSegment(%q) = %q, want %q", uri, got, want)
 		}
-		otherCoding([]byte(header))
+		fieldFaults([]byte(header))
 	})
 }

@@ -8,6 +8,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -517,6 +518,18 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 //   - "OPTIONS *" (asterisk-form, RFC 9112 §3.2.4) asks about the server in
 //     general, a ping (RFC 9110 §9.3.7): 200 with no content. Any other
 //     method with that form is malformed: 400;
+//   - a method longer than maxMethod is 501, as RFC 9112 §3 has a server
+//     answer a method longer than any it implements: the router answered
+//     405 and quoted the method, up to the whole request line, in the
+//     problem's detail;
+//   - CONNECT asks an intermediary for a tunnel (RFC 9110 §9.3.6), which a
+//     gateway in front of an API never opens: 501, and the connection
+//     closed, as the client may send the tunnel's bytes at once (the
+//     router answered 404 for the authority-form target, naming
+//     "host:port" as the instance, and 405 for a path);
+//   - an absolute-form target (RFC 9112 §3.2.2) of another scheme than
+//     http or https (ftp://host/v1/pets) names no resource of the
+//     gateway: 400 (it was served as if it had been http);
 //   - framing (framing.go) drops a chunked body's trailer fields and
 //     refuses a transfer coding other than chunked (501).
 func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
@@ -527,19 +540,46 @@ func requestLine(h fasthttp.RequestHandler) fasthttp.RequestHandler {
 			blank(ctx, fasthttp.StatusHTTPVersionNotSupported, "this gateway speaks HTTP/1.0 and HTTP/1.1")
 			return
 		}
-		if u := hd.RequestURI(); len(u) == 1 && u[0] == '*' {
-			if hd.IsOptions() {
+		if len(hd.Method()) > maxMethod {
+			ctx.SetConnectionClose()
+			blank(ctx, fasthttp.StatusNotImplemented, "the method is longer than any this gateway implements (RFC 9112 §3)")
+			return
+		}
+		if hd.IsConnect() {
+			ctx.SetConnectionClose()
+			blank(ctx, fasthttp.StatusNotImplemented, "this gateway opens no tunnel: CONNECT is for proxies (RFC 9110 §9.3.6)")
+			return
+		}
+		if u := hd.RequestURI(); len(u) > 0 && u[0] != '/' {
+			switch {
+			case len(u) == 1 && u[0] == '*' && hd.IsOptions():
 				ctx.SetStatusCode(fasthttp.StatusOK)
 				return
+			case len(u) == 1 && u[0] == '*':
+				blank(ctx, fasthttp.StatusBadRequest, "the request target * is for OPTIONS only")
+				return
+			case !httpScheme(u):
+				blank(ctx, fasthttp.StatusBadRequest, "an absolute request target names a resource of this gateway by an http or https URI (RFC 9112 §3.2.2)")
+				return
 			}
-			blank(ctx, fasthttp.StatusBadRequest, "the request target * is for OPTIONS only")
-			return
 		}
 		if !framing(ctx) {
 			return
 		}
 		h(ctx)
 	}
+}
+
+// maxMethod is the length of the longest method an operation can have:
+// OpenAPI's are GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH and TRACE
+// (3.2's QUERY among them), CONNECT being refused.
+const maxMethod = len("OPTIONS")
+
+// httpScheme reports whether the absolute-form target u begins with the
+// scheme http or https, in any case, and "://".
+func httpScheme(u []byte) bool {
+	i := bytes.Index(u, []byte("://"))
+	return i >= 0 && (bytes.EqualFold(u[:i], []byte("http")) || bytes.EqualFold(u[:i], []byte("https")))
 }
 
 // blank answers a request the server refuses before the handler sees it,
