@@ -322,6 +322,17 @@ func TestDetails(t *testing.T) {
 	if v := e.List[0]; v.Location != "/body/a~1b" || v.Detail != `property "a/b" is not allowed` {
 		t.Errorf("AddNamed = %+v", v)
 	}
+	long := bytes.Repeat([]byte("9"), 3000)
+	if got := e.DetailBytes("found ", long); got != "found "+strings.Repeat("9", MaxFound)+"…" {
+		t.Errorf("DetailBytes of %d digits = %q, want them cut at %d", len(long), got, MaxFound)
+	}
+	key := strings.Repeat("é", 1000) // a key as long as the body: its location is cut, on a character
+	it.Reset([]byte(`{"` + key + `":1}`))
+	it.FirstKey()
+	e.AddAt(it.LocKey(key), "additionalProperties", "not allowed")
+	if loc := e.List[len(e.List)-1].Location; len(loc) > MaxLocation+len("…") || !strings.HasPrefix(loc, "/body/éé") || !strings.HasSuffix(loc, "é…") || !utf8.ValidString(loc) {
+		t.Errorf("location of a %d-byte key = %q (%d bytes), want it cut at %d", len(key), loc, len(loc), MaxLocation)
+	}
 	p := e.Probe()
 	if got := e.DetailInt64("found ", 1); got != "" {
 		t.Errorf("DetailInt64 while probing = %q, want nothing built", got)

@@ -2,6 +2,7 @@ package problem
 
 import (
 	"strconv"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
@@ -63,15 +64,30 @@ func (e *Errors) DetailQuoted(text string, b []byte) string {
 }
 
 // DetailBytes returns text followed by b as it is, for a token that needs
-// no quoting: a number as sent ("expected integer, found 2.5").
+// no quoting: a number as sent ("expected integer, found 2.5"). Past
+// MaxFound bytes it is cut and "…" says so: a number may be as long as the
+// body, and the detail is written twice.
 func (e *Errors) DetailBytes(text string, b []byte) string {
 	if !e.keeps() {
 		return ""
 	}
 	start := e.begin(text)
-	e.text = append(e.text, b...)
+	if len(b) > MaxFound {
+		e.text = append(append(e.text, b[:MaxFound]...), "…"...)
+	} else {
+		e.text = append(e.text, b...)
+	}
 	return e.since(start)
 }
+
+// MaxFound is how many bytes of a value found a detail shows, as
+// param.Quote cuts a string.
+const MaxFound = 64
+
+// MaxLocation is how many bytes of a location a violation shows: a key
+// may be as long as the body, and a location is written twice. A longer
+// one is cut at a character's start, and "…" says so.
+const MaxLocation = 256
 
 // DetailString returns text followed by found, a string that costs nothing
 // to make (a jsonv.Kind's name, strconv.FormatBool's).
@@ -150,10 +166,17 @@ func (e *Errors) AddString(at jsonv.Loc, rule, text, found string) {
 // counting it (Keep counts the ones it turns away; Add counts the others).
 func (e *Errors) keeps() bool { return e.probing == 0 && len(e.List) < MaxViolations }
 
-// loc spells at out into e.text.
+// loc spells at out into e.text, cut at MaxLocation bytes.
 func (e *Errors) loc(at jsonv.Loc) string {
 	start := len(e.text)
 	e.text = at.AppendTo(e.text)
+	if len(e.text)-start > MaxLocation {
+		end := start + MaxLocation
+		for end > start && !utf8.RuneStart(e.text[end]) {
+			end--
+		}
+		e.text = append(e.text[:end], "…"...)
+	}
 	return e.since(start)
 }
 
