@@ -846,9 +846,13 @@ func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder, ok ...jen.Code)
 	switch k := scalarOf(s); k {
 	case kInt, kNum:
 		parse, want := numParser(k)
-		num := g.numChecks(s, k, x)
+		var sent jen.Code
+		if k == kNum {
+			sent = raw
+		}
+		num := g.numChecks(s, k, x, sent)
 		name := jen.Id("x")
-		if len(num) == 0 {
+		if !usesX(num) {
 			name = jen.Id("_")
 		}
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, num...)
@@ -989,7 +993,7 @@ func (g *gen) asSent(p *ir.Param, v, found jen.Code, add adder, set func(jen.Cod
 	x, parsed := jen.Id("x"), jen.Id("parsed")
 	switch k := scalarOf(s); k {
 	case kInt, kBool:
-		parse, want, checks := "ParseInt", "expected an integer, found ", g.numChecks(s, kInt, x)
+		parse, want, checks := "ParseInt", "expected an integer, found ", g.numChecks(s, kInt, x, nil)
 		if k == kBool {
 			parse, want, checks = "ParseBool", "expected true or false, found ", g.boolChecks(s, x)
 		}

@@ -531,10 +531,10 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 		case !any && !s.Type.Has(ir.TNumber):
 			// integer only: 1.0 counts, 1.5 does not
 			cs := append([]check{{jen.Op("!").Qual(b.rt("param"), "IsInteger").Call(jen.Id("raw")), "type", "expected integer, found ", showBytes, jen.Id("raw")}},
-				b.numChecks(s, kNum, jen.Id("x"))...)
+				b.numChecks(s, kNum, jen.Id("x"), jen.Id("raw"))...)
 			body = b.numBody(cs)
 		default:
-			body = b.numBody(b.numChecks(s, kNum, jen.Id("x")))
+			body = b.numBody(b.numChecks(s, kNum, jen.Id("x"), jen.Id("raw")))
 		}
 		cases = append(cases, jen.Case(kind("Number")).Block(body...))
 	}
@@ -612,14 +612,8 @@ func (b *bodyGen) numBody(cs []check) []jen.Code {
 	if len(cs) == 0 {
 		return []jen.Code{jen.Id("it").Dot("Number").Call()}
 	}
-	needX := false
-	for _, c := range cs {
-		if c.rule != "type" {
-			needX = true
-		}
-	}
 	out := []jen.Code{jen.Id("raw").Op(":=").Id("it").Dot("Number").Call()}
-	if needX {
+	if usesX(cs) {
 		out = append(out, jen.List(jen.Id("x"), jen.Id("_")).Op(":=").Qual(b.rt("param"), "ParseFloat").Call(jen.Id("raw")))
 	}
 	return append(out, chain(cs, b.report, nil))
