@@ -333,7 +333,25 @@ func TestDetails(t *testing.T) {
 	if loc := e.List[len(e.List)-1].Location; len(loc) > MaxLocation+len("…") || !strings.HasPrefix(loc, "/body/éé") || !strings.HasSuffix(loc, "é…") || !utf8.ValidString(loc) {
 		t.Errorf("location of a %d-byte key = %q (%d bytes), want it cut at %d", len(key), loc, len(loc), MaxLocation)
 	}
+	for _, c := range []struct {
+		key           string
+		percent, plus bool
+		want          string
+	}{
+		{"a/b~c", false, false, "query.f/a~1b~0c"},
+		{"a%2Fb%7e+c", true, true, "query.f/a~1b~0 c"},
+		{"a%2Fb+c%", true, false, "query.f/a~1b+c%"},
+		{"a%2Fb", false, false, "query.f/a%2Fb"},
+		{"", false, false, "query.f/"},
+	} {
+		if got := e.KeyLocation("query.f/", []byte(c.key), c.percent, c.plus); got != c.want {
+			t.Errorf("KeyLocation(%q, %v, %v) = %q, want %q", c.key, c.percent, c.plus, got, c.want)
+		}
+	}
 	p := e.Probe()
+	if got := e.KeyLocation("query.f/", []byte("a"), true, true); got != "" {
+		t.Errorf("KeyLocation while probing = %q, want nothing built", got)
+	}
 	if got := e.DetailInt64("found ", 1); got != "" {
 		t.Errorf("DetailInt64 while probing = %q, want nothing built", got)
 	}
