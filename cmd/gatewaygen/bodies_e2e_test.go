@@ -142,6 +142,12 @@ var bodies31Cases = []bodyCase{
 	{"text pattern", "PUT", "/notes/a", "text/plain", "UPPER", 400, []string{"/body pattern"}},
 	{"text maxLength", "PUT", "/notes/a", "text/plain", "a longer note", 400, []string{"/body maxLength"}},
 	{"text not utf8", "PUT", "/notes/a", "text/plain", "ab\xffc", 400, []string{"/body encoding"}},
+	// Text is checked as UTF-8: a body labelled in another charset would be
+	// checked as what it is not (ASCII bytes pass, the upstream reads them
+	// as UTF-16), so it is refused; US-ASCII is a subset of UTF-8.
+	{"text in utf-16", "PUT", "/notes/a", "text/plain; charset=utf-16", "abc", 415, nil},
+	{"text in latin-1", "PUT", "/notes/a", `text/plain; charset="ISO-8859-1"`, "ab\xe9", 415, nil},
+	{"text in us-ascii", "PUT", "/notes/a", "text/plain; charset=US-ASCII", "a note", 204, nil},
 	{"text optional body", "PUT", "/notes/a", "text/plain", "", 204, nil},
 	{"json beside text", "PUT", "/notes/a", "application/json", `{"text":5}`, 400, []string{"/body/text type"}},
 	{"+json beside text", "PUT", "/notes/a", "application/merge-patch+json", `{}`, 400, []string{"/body/text required"}},

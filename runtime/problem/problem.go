@@ -16,6 +16,7 @@ package problem
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
 )
@@ -259,8 +260,9 @@ func PayloadTooLarge(ctx *fasthttp.RequestCtx, limit int64) {
 	finish(ctx, o, fasthttp.StatusRequestEntityTooLarge, nil)
 }
 
-// UnsupportedMediaType answers 415: got is the request's Content-Type,
-// allowed the media types the operation accepts (e.g. "application/json").
+// UnsupportedMediaType answers 415: got is the request's Content-Type
+// (shown up to MaxFound bytes), allowed the media types the operation
+// accepts (e.g. "application/json").
 func UnsupportedMediaType(ctx *fasthttp.RequestCtx, got, allowed string) {
 	o := openBlank(ctx, fasthttp.StatusUnsupportedMediaType)
 	o = append(o, "content type "...)
@@ -268,7 +270,15 @@ func UnsupportedMediaType(ctx *fasthttp.RequestCtx, got, allowed string) {
 		o = append(o, "(none)"...)
 	} else {
 		o = append(o, `\"`...)
-		o = appendEscaped(o, got)
+		if len(got) > MaxFound {
+			cut := MaxFound
+			for cut > 0 && !utf8.RuneStart(got[cut]) {
+				cut--
+			}
+			o = append(appendEscaped(o, got[:cut]), "…"...)
+		} else {
+			o = appendEscaped(o, got)
+		}
 		o = append(o, `\"`...)
 	}
 	o = append(o, " is not supported; expected "...)

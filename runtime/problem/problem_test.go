@@ -71,6 +71,9 @@ func TestHelpers(t *testing.T) {
 		{"too large", func(c *fasthttp.RequestCtx) { PayloadTooLarge(c, 1048576) }, 413, "Content Too Large", "request body exceeds the limit of 1048576 bytes", ""},
 		{"media", func(c *fasthttp.RequestCtx) { UnsupportedMediaType(c, "text/xml", "application/json") }, 415, "Unsupported Media Type", `content type "text/xml" is not supported; expected application/json`, ""},
 		{"media none", func(c *fasthttp.RequestCtx) { UnsupportedMediaType(c, "", "application/json") }, 415, "Unsupported Media Type", `content type (none) is not supported; expected application/json`, ""},
+		{"media long", func(c *fasthttp.RequestCtx) {
+			UnsupportedMediaType(c, "text/"+strings.Repeat("x", 10000), "application/json")
+		}, 415, "Unsupported Media Type", `content type "text/` + strings.Repeat("x", MaxFound-5) + `…" is not supported; expected application/json`, ""},
 		{"bad gateway", func(c *fasthttp.RequestCtx) { BadGateway(c, "upstream pets: connection refused") }, 502, "Bad Gateway", "upstream pets: connection refused", ""},
 		{"unavailable", func(c *fasthttp.RequestCtx) { ServiceUnavailable(c, "upstream pets: no targets") }, 503, "Service Unavailable", "upstream pets: no targets", ""},
 		{"timeout", func(c *fasthttp.RequestCtx) { GatewayTimeout(c, "upstream pets: timed out") }, 504, "Gateway Timeout", "upstream pets: timed out", ""},
