@@ -193,6 +193,15 @@ func Write(ctx *fasthttp.RequestCtx, status int, typ, title, detail string, vs [
 	finish(ctx, appendEscaped(open(ctx, status, typ, title), detail), status, vs)
 }
 
+// WriteUnread is Write, without violations, for a request the server
+// refused before it had read the request line and header whole (a header
+// block too large, a header timeout, a malformed one): its document has
+// no "instance", as no target is known, rather than the "/" an unread
+// request's URI defaults to.
+func WriteUnread(ctx *fasthttp.RequestCtx, status int, typ, title, detail string) {
+	end(ctx, append(appendEscaped(open(ctx, status, typ, title), detail), '"'), status)
+}
+
 // writeBlank writes an about:blank problem, whose title must be the status
 // phrase (RFC 9457 §4.2.1).
 func writeBlank(ctx *fasthttp.RequestCtx, status int, detail string) {
@@ -358,8 +367,45 @@ func finish(ctx *fasthttp.RequestCtx, o []byte, status int, vs []Violation) {
 // instance.
 func closeDetail(ctx *fasthttp.RequestCtx, o []byte) []byte {
 	o = append(o, `","instance":"`...)
-	return append(appendEscaped(o, ctx.URI().PathOriginal()), '"')
+	return append(appendInstance(o, ctx.URI().PathOriginal()), '"')
 }
+
+// appendInstance appends the request's path p as "instance", a URI
+// reference (RFC 9457 §3.1.5): fasthttp takes a target with bytes no URI
+// holds (a raw '"', '<', a byte past ASCII), and those are percent-encoded
+// rather than written as JSON escapes or U+FFFD. What remains needs no
+// JSON escaping.
+func appendInstance(o, p []byte) []byte {
+	for _, c := range p {
+		if uriByte[c] {
+			o = append(o, c)
+		} else {
+			o = append(o, '%', upperHex[c>>4], upperHex[c&0xf])
+		}
+	}
+	return o
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// uriByte holds the bytes a URI's path and query may hold as they are
+// (RFC 3986 §3.3, §3.4): unreserved, sub-delims, ':', '@', '/', '?' and
+// '%' (a percent-encoding, left as sent).
+var uriByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-._~!$&'()*+,;=:@/?%" {
+		t[c] = true
+	}
+	return t
+}()
 
 // appendViolation appends v as a member of "errors".
 func appendViolation(o []byte, v *Violation) []byte {

@@ -141,6 +141,26 @@ func TestErrorsCap(t *testing.T) {
 	}
 }
 
+// TestInstance: "instance" is a URI reference (RFC 9457 §3.1.5). A target
+// sent with bytes a URI cannot hold (fasthttp takes a raw '"', '<', a
+// space-free control or a byte past ASCII) is percent-encoded, not copied
+// as U+FFFD or a JSON escape; what a URI holds stays as it was sent.
+func TestInstance(t *testing.T) {
+	for in, want := range map[string]string{
+		"/pets/a%20b?x=1":        "/pets/a%20b",
+		"/p\xffets<\">":          "/p%FFets%3C%22%3E",
+		"/a\\b{c}|^`d":           "/a%5Cb%7Bc%7D%7C%5E%60d",
+		"/é":                     "/%C3%A9",
+		"/x:@!$&'()*+,;=-._~%2F": "/x:@!$&'()*+,;=-._~%2F",
+	} {
+		ctx := newCtx("GET", in, "")
+		NotFound(ctx)
+		if b := decode(t, ctx); b.Instance != want {
+			t.Errorf("instance of %q = %q, want %q", in, b.Instance, want)
+		}
+	}
+}
+
 func TestEscapeTable(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", `""`},
