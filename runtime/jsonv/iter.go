@@ -13,6 +13,7 @@
 package jsonv
 
 import (
+	"bytes"
 	"math/bits"
 	"strconv"
 	"unicode/utf8"
@@ -38,14 +39,27 @@ func (k Kind) String() string { return kindNames[k] }
 // MaxDepth is how deeply arrays and objects may nest.
 const MaxDepth = 128
 
-// SyntaxError says where the input stopped being JSON.
+// SyntaxError says where the input stopped being JSON: the byte offset,
+// and the line and column (in characters) an editor shows, both from 1.
 type SyntaxError struct {
-	Offset int
-	Msg    string
+	Offset       int
+	Line, Column int
+	Msg          string
 }
 
 func (e *SyntaxError) Error() string {
-	return "invalid JSON at offset " + strconv.Itoa(e.Offset) + ": " + e.Msg
+	return "invalid JSON at line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Column) +
+		" (offset " + strconv.Itoa(e.Offset) + "): " + e.Msg
+}
+
+// position is the line and column of offset in b, counted from 1; a column
+// counts characters (an invalid byte as one), a line ends at "\n".
+func position(b []byte, offset int) (line, column int) {
+	if offset > len(b) {
+		offset = len(b)
+	}
+	start := bytes.LastIndexByte(b[:offset], '\n') + 1
+	return 1 + bytes.Count(b[:start], []byte{'\n'}), 1 + utf8.RuneCount(b[start:offset])
 }
 
 // Iter walks one JSON document. The zero value is not ready: call Reset.
@@ -132,7 +146,10 @@ func (it *Iter) Failed() bool { return it.failed }
 func (it *Iter) fail(msg string) {
 	if !it.failed {
 		it.failed = true
-		it.err = SyntaxError{Offset: it.pos, Msg: msg}
+		// Once per document, on the way to a 400: the scan for the line
+		// costs a valid body nothing.
+		line, col := position(it.buf, it.pos)
+		it.err = SyntaxError{Offset: it.pos, Line: line, Column: col, Msg: msg}
 	}
 	it.pos = len(it.buf)
 }

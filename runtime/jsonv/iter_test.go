@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/bits"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -273,5 +274,30 @@ func TestSpecial8(t *testing.T) {
 			w[k] = byte(r.Uint32())
 		}
 		check(w)
+	}
+}
+
+// TestSyntaxErrorPosition: a syntax error says its line and column (in
+// characters) beside the offset, so that a client finds it in a body it
+// wrote over several lines.
+func TestSyntaxErrorPosition(t *testing.T) {
+	for _, c := range []struct {
+		in                   string
+		offset, line, column int
+	}{
+		{`{"a":1,`, 7, 1, 8},
+		{"{\n \"name\": \"a\",\n \"status\": \"sold\" x}", 34, 3, 19},
+		{"[\n\"é✓\" x]", 10, 2, 6},
+		{"\n\n", 2, 3, 1},
+	} {
+		err := walk([]byte(c.in))
+		if err == nil || err.Offset != c.offset || err.Line != c.line || err.Column != c.column {
+			t.Errorf("%q: %+v, want offset %d, line %d, column %d", c.in, err, c.offset, c.line, c.column)
+			continue
+		}
+		want := "invalid JSON at line " + strconv.Itoa(c.line) + ", column " + strconv.Itoa(c.column) + " (offset " + strconv.Itoa(c.offset) + "): "
+		if !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: %q, want it to start %q", c.in, err.Error(), want)
+		}
 	}
 }
