@@ -133,7 +133,8 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x, raw jen.Code) []check {
 				nums = append(nums, f)
 			}
 		}
-		cs = append(cs, num(g.enumNumCond(nums, k, x), "enum", "must be one of "+enumText(s.Enum)+", found "))
+		rule, text := enumRule(s)
+		cs = append(cs, num(g.enumNumCond(nums, k, x), rule, text+", found "))
 	}
 	return cs
 }
@@ -218,7 +219,8 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		if len(strs) > 0 {
 			cond = jen.Op("!").Id(g.enumFunc(strs)).Call(x)
 		}
-		cs = append(cs, check{cond, "enum", "must be one of " + enumText(s.Enum) + ", found ", showQuoted, x})
+		rule, text := enumRule(s)
+		cs = append(cs, check{cond, rule, text + ", found ", showQuoted, x})
 	}
 	return cs
 }
@@ -262,7 +264,8 @@ func (g *gen) boolChecks(s *ir.Schema, x jen.Code) []check {
 	default:
 		cond = jen.True()
 	}
-	return []check{{cond, "enum", "must be one of " + enumText(s.Enum) + ", found ", showString, jen.Qual("strconv", "FormatBool").Call(x)}}
+	rule, text := enumRule(s)
+	return []check{{cond, rule, text + ", found ", showString, jen.Qual("strconv", "FormatBool").Call(x)}}
 }
 
 // chain renders checks as an if/else-if chain reporting the first broken
@@ -412,6 +415,16 @@ func enumMembers(key string) (kind string, members []string) {
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // enumText renders enum members for a message, cut to a readable length.
+// enumRule is the rule and the start of the detail of a value s's enum
+// (or const) does not allow: "must be one of 1, 2" or, for a const, "must
+// be 1", reported as const's.
+func enumRule(s *ir.Schema) (rule, text string) {
+	if s.Const && len(s.Enum) == 1 {
+		return "const", "must be " + enumText(s.Enum)
+	}
+	return "enum", "must be one of " + enumText(s.Enum)
+}
+
 func enumText(members []string) string {
 	return cut(strings.Join(members, ", "), 200)
 }

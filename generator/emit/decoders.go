@@ -1019,7 +1019,7 @@ func (g *gen) asSent(p *ir.Param, v, found jen.Code, add adder, set func(jen.Cod
 	}
 	var rest []check
 	for _, c := range g.strChecks(s, v) {
-		if c.rule != "enum" {
+		if c.rule != "enum" && c.rule != "const" {
 			rest = append(rest, c)
 		}
 	}

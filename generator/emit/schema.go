@@ -506,7 +506,8 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 		}
 		return false
 	}
-	notInEnum := []jen.Code{b.report(check{rule: "enum", text: "must be one of " + enumText(s.Enum) + ", found ", show: showString, found: jen.Id("it").Dot("Peek").Call().Dot("String").Call()}), jen.Id("it").Dot("Skip").Call()}
+	rule, text := enumRule(s)
+	notInEnum := []jen.Code{b.report(check{rule: rule, text: text + ", found ", show: showString, found: jen.Id("it").Dot("Peek").Call().Dot("String").Call()}), jen.Id("it").Dot("Skip").Call()}
 
 	if allowed(ir.TNull) && (!any || s.Enum != nil) {
 		body := []jen.Code{jen.Id("it").Dot("Null").Call()}
@@ -597,7 +598,7 @@ func (b *bodyGen) enumJSON(s *ir.Schema, open string) []jen.Code {
 	return []jen.Code{jen.Block(
 		jen.Id("em").Op(":=").Id("it").Dot("Mark").Call(),
 		jen.If(jen.Op("!").Id(b.enumJSONFunc(members)).Call(jen.Id("it").Dot("Raw").Call())).Block(
-			b.add("enum", "must be one of "+enumText(s.Enum)),
+			b.add(enumRule(s)),
 		),
 		jen.Id("it").Dot("Rewind").Call(jen.Id("em")),
 	)}
