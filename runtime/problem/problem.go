@@ -432,6 +432,12 @@ func end(ctx *fasthttp.RequestCtx, o []byte, status int) {
 	o = append(o, '}')
 
 	ctx.Response.SetStatusCode(status)
+	// The status line's reason phrase agrees with the title: RFC 9110's
+	// where it renamed a status, and never one an upstream's answer left
+	// (a failed call's "200 OK" above a 502).
+	if phrase := renamed(status); phrase != nil || len(ctx.Response.Header.StatusMessage()) > 0 {
+		ctx.Response.Header.SetStatusMessage(phrase)
+	}
 	ctx.Response.Header.SetContentType(ContentType)
 	// A previous attempt (a failed proxy call) may have left an encoding.
 	if len(ctx.Response.Header.ContentEncoding()) > 0 {
