@@ -436,3 +436,49 @@ func TestCachedPathsAllocateNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestRefuseChallenges: a refusal challenges for each scheme that could
+// still satisfy the requirement, with an error only where a credential of
+// it was sent; a scheme whose credential passed (the key of an AND whose
+// token is missing) needs nothing more and is not challenged, which would
+// tell the client its key was wrong.
+func TestRefuseChallenges(t *testing.T) {
+	f := newFixture(t)
+	read := []string{"read"}
+	noScope := f.token(t, jwt.SigningMethodES256, "ec1", f.ec, nil)
+	and := func(v *Verdict) bool { return v.Alt() && f.apiKey.Check(v) && f.jwt.Check(v, read) }
+	or := func(v *Verdict) bool { return (v.Alt() && f.apiKey.Check(v)) || (v.Alt() && f.jwt.Check(v, read)) }
+	for _, c := range []struct {
+		name    string
+		req     func(*Verdict) bool
+		headers []string
+		status  int
+		want    []string
+	}{
+		{"and, nothing", and, nil, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`}},
+		{"and, key but no token", and, []string{"X-API-Key", "alice-secret"}, 401, []string{`Bearer realm="test", scope="read"`}},
+		{"and, key and a bad token", and, []string{"X-API-Key", "alice-secret", "Authorization", "Bearer x.y.z"}, 401, []string{`Bearer realm="test", error="invalid_token", scope="read"`}},
+		{"and, key and a token short of a scope", and, []string{"X-API-Key", "alice-secret", "Authorization", "Bearer " + noScope}, 403, []string{`Bearer realm="test", error="insufficient_scope", scope="read"`}},
+		{"or, nothing", or, nil, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", scope="read"`}},
+		{"or, a bad key", or, []string{"X-API-Key", "nope"}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key", error="invalid_key"`, `Bearer realm="test", scope="read"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := reqWith(c.headers...)
+			var v Verdict
+			if !v.Begin(ctx) || c.req(&v) {
+				t.Fatal("passed")
+			}
+			v.Refuse()
+			if ctx.Response.StatusCode() != c.status {
+				t.Fatalf("status %d, want %d", ctx.Response.StatusCode(), c.status)
+			}
+			var got []string
+			for _, h := range ctx.Response.Header.PeekAll("WWW-Authenticate") {
+				got = append(got, string(h))
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Fatalf("challenges\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
