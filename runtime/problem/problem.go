@@ -219,15 +219,45 @@ func NotFound(ctx *fasthttp.RequestCtx) {
 }
 
 // MethodNotAllowed answers 405 with the Allow header listing the methods the
-// path supports (e.g. "GET, POST").
+// path supports (e.g. "GET, POST"). A method HTTP does not define (FOO) is
+// not one the gateway knows at all: 501, as RFC 9110 §9.1 asks of an
+// unrecognized method, with the same Allow.
 func MethodNotAllowed(ctx *fasthttp.RequestCtx, allow string) {
 	ctx.Response.Header.Set(fasthttp.HeaderAllow, allow)
-	o := openBlank(ctx, fasthttp.StatusMethodNotAllowed)
+	status, text := fasthttp.StatusMethodNotAllowed, " is not allowed here; allowed: "
+	if !knownMethod(ctx.Method()) {
+		status, text = fasthttp.StatusNotImplemented, " is not implemented; allowed here: "
+	}
+	o := openBlank(ctx, status)
 	o = append(o, "method "...)
-	o = appendEscaped(o, ctx.Method())
-	o = append(o, " is not allowed here; allowed: "...)
+	o = appendCut(o, ctx.Method())
+	o = append(o, text...)
 	o = appendEscaped(o, allow)
-	finish(ctx, o, fasthttp.StatusMethodNotAllowed, nil)
+	finish(ctx, o, status, nil)
+}
+
+// knownMethod reports whether m is a method of RFC 9110 §9 or PATCH (RFC
+// 5789): the ones an OpenAPI document can give an operation.
+func knownMethod(m []byte) bool {
+	switch string(m) {
+	case fasthttp.MethodGet, fasthttp.MethodHead, fasthttp.MethodPost, fasthttp.MethodPut, fasthttp.MethodDelete,
+		fasthttp.MethodConnect, fasthttp.MethodOptions, fasthttp.MethodTrace, fasthttp.MethodPatch:
+		return true
+	}
+	return false
+}
+
+// appendCut is appendEscaped for a value the client chose, cut at MaxFound
+// bytes (at a character's start) with "…".
+func appendCut[T string | []byte](o []byte, b T) []byte {
+	if len(b) <= MaxFound {
+		return appendEscaped(o, b)
+	}
+	cut := MaxFound
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return append(appendEscaped(o, b[:cut]), "…"...)
 }
 
 // JoinAllow is the Allow value of a path that two templates match, each
@@ -279,15 +309,7 @@ func UnsupportedMediaType(ctx *fasthttp.RequestCtx, got, allowed string) {
 		o = append(o, "(none)"...)
 	} else {
 		o = append(o, `\"`...)
-		if len(got) > MaxFound {
-			cut := MaxFound
-			for cut > 0 && !utf8.RuneStart(got[cut]) {
-				cut--
-			}
-			o = append(appendEscaped(o, got[:cut]), "…"...)
-		} else {
-			o = appendEscaped(o, got)
-		}
+		o = appendCut(o, got)
 		o = append(o, `\"`...)
 	}
 	o = append(o, " is not supported; expected "...)

@@ -145,6 +145,31 @@ func TestErrorsCap(t *testing.T) {
 // sent with bytes a URI cannot hold (fasthttp takes a raw '"', '<', a
 // space-free control or a byte past ASCII) is percent-encoded, not copied
 // as U+FFFD or a JSON escape; what a URI holds stays as it was sent.
+// TestMethodNotAllowed: a method HTTP defines that the path lacks is 405;
+// one HTTP does not define is 501 (RFC 9110 §9.1, §15.6.2), both with the
+// Allow of the path, and a long method is not echoed whole.
+func TestMethodNotAllowed(t *testing.T) {
+	for _, c := range []struct {
+		method string
+		status int
+		detail string
+	}{
+		{"DELETE", 405, "method DELETE is not allowed here; allowed: GET, HEAD"},
+		{"PATCH", 405, "method PATCH is not allowed here; allowed: GET, HEAD"},
+		{"TRACE", 405, "method TRACE is not allowed here; allowed: GET, HEAD"},
+		{"FOO", 501, "method FOO is not implemented; allowed here: GET, HEAD"},
+		{"get", 501, "method get is not implemented; allowed here: GET, HEAD"},
+		{strings.Repeat("X", 5000), 501, "method " + strings.Repeat("X", MaxFound) + "… is not implemented; allowed here: GET, HEAD"},
+	} {
+		ctx := newCtx(c.method, "/pets", "")
+		MethodNotAllowed(ctx, "GET, HEAD")
+		b := decode(t, ctx)
+		if b.Status != c.status || b.Title != Title(c.status) || b.Detail != c.detail || string(ctx.Response.Header.Peek("Allow")) != "GET, HEAD" {
+			t.Errorf("%.20s: %s (Allow %q), want %d %q", c.method, ctx.Response.Body(), ctx.Response.Header.Peek("Allow"), c.status, c.detail)
+		}
+	}
+}
+
 func TestInstance(t *testing.T) {
 	for in, want := range map[string]string{
 		"/pets/a%20b?x=1":        "/pets/a%20b",
