@@ -204,8 +204,8 @@ func runBodyCases(t *testing.T, gw string, cases []bodyCase) {
 			if err := json.Unmarshal(r.body, &p); err != nil || !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
 				t.Fatalf("not problem+json (%v): %s", err, r.body)
 			}
-			if c.status == 415 && !strings.Contains(p.Detail, "expected ") {
-				t.Errorf("415 does not say what is accepted: %s", r.body)
+			if c.status == 415 && (!strings.Contains(p.Detail, "expected ") || r.header.Get("Accept") == "") {
+				t.Errorf("415 does not say what is accepted, in its detail and Accept (%q): %s", r.header.Get("Accept"), r.body)
 			}
 			var got []string
 			for _, v := range p.Errors {

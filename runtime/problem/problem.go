@@ -9,8 +9,9 @@
 // never leak internal addresses or Go error strings chosen by someone else
 // (callers pass the detail text, or its text and the value found), and never
 // touch headers other than
-// Content-Type and, for 405, Allow: headers set earlier (CORS, rate limits,
-// request id) stay on the response.
+// Content-Type and, for 405 and 501, Allow, for 415 Accept (or
+// Accept-Encoding): headers set earlier (CORS, rate limits, request id)
+// stay on the response.
 package problem
 
 import (
@@ -301,8 +302,10 @@ func PayloadTooLarge(ctx *fasthttp.RequestCtx, limit int64) {
 
 // UnsupportedMediaType answers 415: got is the request's Content-Type
 // (shown up to MaxFound bytes), allowed the media types the operation
-// accepts (e.g. "application/json").
+// accepts (e.g. "application/json, text/plain"), which the detail names
+// and an Accept header lists, as RFC 9110 §15.5.16 has a 415 say them.
 func UnsupportedMediaType(ctx *fasthttp.RequestCtx, got, allowed string) {
+	ctx.Response.Header.Set(fasthttp.HeaderAccept, allowed)
 	o := openBlank(ctx, fasthttp.StatusUnsupportedMediaType)
 	o = append(o, "content type "...)
 	if got == "" {

@@ -90,6 +90,10 @@ func TestHelpers(t *testing.T) {
 			if got := string(ctx.Response.Header.Peek("Allow")); got != tt.allow {
 				t.Fatalf("Allow = %q, want %q", got, tt.allow)
 			}
+			// A 415 lists what the operation takes in Accept (RFC 9110 §15.5.16).
+			if got, want := string(ctx.Response.Header.Peek("Accept")), map[bool]string{true: "application/json"}[tt.status == 415]; got != want {
+				t.Fatalf("Accept = %q, want %q", got, want)
+			}
 		})
 	}
 }
