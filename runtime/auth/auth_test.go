@@ -255,7 +255,7 @@ func TestJWT(t *testing.T) {
 		{"stripped signature", "Bearer " + parts[0] + "." + parts[1] + ".", nil, 401},
 		{"signature spelled twice", "Bearer " + parts[0] + "." + parts[1] + "." + respelled, nil, 401},
 		{"tampered", "Bearer " + parts[0] + "." + b64([]byte(`{"sub":"admin","exp":9999999999}`)) + "." + parts[2], nil, 401},
-		{"empty", "Bearer ", nil, 401},
+		{"empty", "Bearer ", nil, 401}, // no token: challenged without an error (TestRefuseChallenges)
 		{"basic", "Basic YTpi", nil, 401},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -280,7 +280,7 @@ func TestJWT(t *testing.T) {
 			switch {
 			case c.status == 403 && !strings.Contains(ch, `error="insufficient_scope"`):
 				t.Fatalf("challenge %q", ch)
-			case c.status == 401 && c.auth != "Basic YTpi" && !strings.Contains(ch, `error="invalid_token"`):
+			case c.status == 401 && c.auth != "Basic YTpi" && c.auth != "Bearer " && !strings.Contains(ch, `error="invalid_token"`):
 				t.Fatalf("challenge %q", ch)
 			case ok && st.Consumer != "carol":
 				t.Fatalf("consumer %q", st.Consumer)
@@ -461,6 +461,11 @@ func TestRefuseChallenges(t *testing.T) {
 		{"and, key and a token short of a scope", and, []string{"X-API-Key", "alice-secret", "Authorization", "Bearer " + noScope}, 403, []string{`Bearer realm="test", error="insufficient_scope", scope="read"`}},
 		{"or, nothing", or, nil, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", scope="read"`}},
 		{"or, a bad key", or, []string{"X-API-Key", "nope"}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key", error="invalid_key"`, `Bearer realm="test", scope="read"`}},
+		// "Bearer" with no token sends none: no error (RFC 6750 §3).
+		{"or, Bearer alone", or, []string{"Authorization", "Bearer"}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", scope="read"`}},
+		{"or, Bearer and spaces", or, []string{"Authorization", "Bearer    "}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", scope="read"`}},
+		{"or, bearer in another case", or, []string{"Authorization", "bEARER x.y.z"}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", error="invalid_token", scope="read"`}},
+		{"or, a token of characters no b64token has", or, []string{"Authorization", `Bearer a"b`}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", error="invalid_token", scope="read"`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := reqWith(c.headers...)
