@@ -73,7 +73,8 @@ func (e *Errors) AnyAt(prefix string) bool {
 	return false
 }
 
-// Add records a violation, or counts it in Dropped once MaxViolations are held.
+// Add records a violation, or counts it in Dropped once MaxViolations are
+// held. A location over MaxLocation bytes is cut, as every report's is.
 func (e *Errors) Add(location, rule, detail string) {
 	e.count++
 	if e.probing > 0 {
@@ -82,6 +83,12 @@ func (e *Errors) Add(location, rule, detail string) {
 	if len(e.List) >= MaxViolations {
 		e.Dropped++
 		return
+	}
+	if len(location) > MaxLocation {
+		start := len(e.text)
+		e.text = append(e.text, location[:MaxLocation+1]...)
+		e.cut(start)
+		location = e.since(start)
 	}
 	e.List = append(e.List, Violation{Location: location, Rule: rule, Detail: detail})
 }

@@ -400,6 +400,12 @@ func TestDetails(t *testing.T) {
 			t.Errorf("KeyLocation(%q, %v, %v) = %q, want %q", c.key, c.percent, c.plus, got, c.want)
 		}
 	}
+	// Add cuts a location it is handed (a form's, jsonv.Loc.String's) too.
+	e.Reset()
+	e.Add("/body/"+key, "repeated", "twice")
+	if loc := e.List[0].Location; len(loc) > MaxLocation+len("…") || !strings.HasSuffix(loc, "é…") || !utf8.ValidString(loc) {
+		t.Errorf("Add kept a location of %d bytes: %.40q…", len(loc), loc)
+	}
 	p := e.Probe()
 	if got := e.KeyLocation("query.f/", []byte("a"), true, true); got != "" {
 		t.Errorf("KeyLocation while probing = %q, want nothing built", got)
