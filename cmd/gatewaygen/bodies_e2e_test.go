@@ -148,6 +148,9 @@ var bodies31Cases = []bodyCase{
 	{"text in utf-16", "PUT", "/notes/a", "text/plain; charset=utf-16", "abc", 415, nil},
 	{"text in latin-1", "PUT", "/notes/a", `text/plain; charset="ISO-8859-1"`, "ab\xe9", 415, nil},
 	{"text in us-ascii", "PUT", "/notes/a", "text/plain; charset=US-ASCII", "a note", 204, nil},
+	// 200 arrays in one another may well be JSON: past the gateway's depth
+	// limit it is refused under that rule, not as invalid JSON.
+	{"json too deep", "PUT", "/notes/a", "application/json", strings.Repeat("[", 200) + strings.Repeat("]", 200), 400, []string{"/body maxDepth"}},
 	{"text optional body", "PUT", "/notes/a", "text/plain", "", 204, nil},
 	{"json beside text", "PUT", "/notes/a", "application/json", `{"text":5}`, 400, []string{"/body/text type"}},
 	{"+json beside text", "PUT", "/notes/a", "application/merge-patch+json", `{}`, 400, []string{"/body/text required"}},

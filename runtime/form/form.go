@@ -835,7 +835,7 @@ func (d *Decoder) value(f *Field, at loc, ctype []byte, v []byte, errs *problem.
 		d.it.Skip()
 		d.it.End()
 		if err := d.it.Err(); err != nil {
-			errs.Add(at.String(), "json", err.Error())
+			errs.Add(at.String(), err.Rule(), err.Error())
 			d.out = append(d.out, "null"...)
 			return
 		}

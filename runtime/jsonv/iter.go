@@ -41,15 +41,31 @@ const MaxDepth = 128
 
 // SyntaxError says where the input stopped being JSON: the byte offset,
 // and the line and column (in characters) an editor shows, both from 1.
+// Deep is set when the input may well be JSON but nests deeper than
+// MaxDepth, the gateway's limit rather than the grammar's.
 type SyntaxError struct {
 	Offset       int
 	Line, Column int
 	Msg          string
+	Deep         bool
 }
 
 func (e *SyntaxError) Error() string {
-	return "invalid JSON at line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Column) +
+	what := "invalid JSON"
+	if e.Deep {
+		what = "JSON too deep"
+	}
+	return what + " at line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Column) +
 		" (offset " + strconv.Itoa(e.Offset) + "): " + e.Msg
+}
+
+// Rule is the rule a violation reports this error under: "json", or
+// "maxDepth" for nesting past MaxDepth.
+func (e *SyntaxError) Rule() string {
+	if e.Deep {
+		return "maxDepth"
+	}
+	return "json"
 }
 
 // position is the line and column of offset in b, counted from 1; a column
@@ -748,9 +764,18 @@ func (it *Iter) open(start, end byte, want string) bool {
 	return true
 }
 
+// tooDeep fails the document for nesting past MaxDepth, marked Deep.
+func (it *Iter) tooDeep() {
+	first := !it.failed
+	it.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
+	if first {
+		it.err.Deep = true
+	}
+}
+
 func (it *Iter) enter() bool {
 	if it.depth >= MaxDepth {
-		it.fail("nesting deeper than " + strconv.Itoa(MaxDepth))
+		it.tooDeep()
 		return false
 	}
 	it.depth++

@@ -81,7 +81,7 @@ func TestValidity(t *testing.T) {
 
 func TestDepthLimit(t *testing.T) {
 	deep := strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)
-	if err := walk([]byte(deep)); err == nil || !strings.Contains(err.Msg, "nesting") {
+	if err := walk([]byte(deep)); err == nil || !err.Deep || !strings.Contains(err.Msg, "nested deeper") {
 		t.Fatalf("err = %v, want a nesting error", err)
 	}
 	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
@@ -296,8 +296,19 @@ func TestSyntaxErrorPosition(t *testing.T) {
 			continue
 		}
 		want := "invalid JSON at line " + strconv.Itoa(c.line) + ", column " + strconv.Itoa(c.column) + " (offset " + strconv.Itoa(c.offset) + "): "
-		if !strings.HasPrefix(err.Error(), want) {
-			t.Errorf("%q: %q, want it to start %q", c.in, err.Error(), want)
+		if !strings.HasPrefix(err.Error(), want) || err.Deep || err.Rule() != "json" {
+			t.Errorf("%q: %q (rule %s), want it to start %q", c.in, err.Error(), err.Rule(), want)
 		}
+	}
+	// Nesting past MaxDepth may well be JSON: it is the gateway's limit,
+	// said as such, under its own rule.
+	err := walk([]byte(strings.Repeat("[", 10000) + strings.Repeat("]", 10000)))
+	if err == nil || !err.Deep || err.Rule() != "maxDepth" || err.Offset != MaxDepth ||
+		err.Error() != "JSON too deep at line 1, column 129 (offset 128): nested deeper than 128 levels" {
+		t.Errorf("10000 [: %+v (rule %s)", err, err.Rule())
+	}
+	// A syntax error found before the depth is the one kept, and it is not Deep.
+	if err := walk([]byte("[x" + strings.Repeat("[", 200))); err == nil || err.Deep {
+		t.Errorf("[x[[[…: %+v, want a syntax error", err)
 	}
 }

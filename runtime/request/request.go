@@ -172,7 +172,7 @@ func (st *State) EndJSON(mark int) {
 		if mark < len(st.Errs.List) {
 			st.Errs.List = st.Errs.List[:mark]
 		}
-		st.Errs.Add("/body", "json", err.Error())
+		st.Errs.Add("/body", err.Rule(), err.Error())
 	}
 }
 
