@@ -142,6 +142,15 @@ var bodies31Cases = []bodyCase{
 	{"text pattern", "PUT", "/notes/a", "text/plain", "UPPER", 400, []string{"/body pattern"}},
 	{"text maxLength", "PUT", "/notes/a", "text/plain", "a longer note", 400, []string{"/body maxLength"}},
 	{"text not utf8", "PUT", "/notes/a", "text/plain", "ab\xffc", 400, []string{"/body encoding"}},
+	// Text is checked as UTF-8: a body labelled in another charset would be
+	// checked as what it is not (ASCII bytes pass, the upstream reads them
+	// as UTF-16), so it is refused; US-ASCII is a subset of UTF-8.
+	{"text in utf-16", "PUT", "/notes/a", "text/plain; charset=utf-16", "abc", 415, nil},
+	{"text in latin-1", "PUT", "/notes/a", `text/plain; charset="ISO-8859-1"`, "ab\xe9", 415, nil},
+	{"text in us-ascii", "PUT", "/notes/a", "text/plain; charset=US-ASCII", "a note", 204, nil},
+	// 200 arrays in one another may well be JSON: past the gateway's depth
+	// limit it is refused under that rule, not as invalid JSON.
+	{"json too deep", "PUT", "/notes/a", "application/json", strings.Repeat("[", 200) + strings.Repeat("]", 200), 400, []string{"/body maxDepth"}},
 	{"text optional body", "PUT", "/notes/a", "text/plain", "", 204, nil},
 	{"json beside text", "PUT", "/notes/a", "application/json", `{"text":5}`, 400, []string{"/body/text type"}},
 	{"+json beside text", "PUT", "/notes/a", "application/merge-patch+json", `{}`, 400, []string{"/body/text required"}},
@@ -198,8 +207,8 @@ func runBodyCases(t *testing.T, gw string, cases []bodyCase) {
 			if err := json.Unmarshal(r.body, &p); err != nil || !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
 				t.Fatalf("not problem+json (%v): %s", err, r.body)
 			}
-			if c.status == 415 && !strings.Contains(p.Detail, "expected ") {
-				t.Errorf("415 does not say what is accepted: %s", r.body)
+			if c.status == 415 && (!strings.Contains(p.Detail, "expected ") || r.header.Get("Accept") == "") {
+				t.Errorf("415 does not say what is accepted, in its detail and Accept (%q): %s", r.header.Get("Accept"), r.body)
 			}
 			var got []string
 			for _, v := range p.Errors {

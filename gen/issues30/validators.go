@@ -89,7 +89,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("comments"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("comments"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("comments"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("comments"), "integer")
@@ -145,9 +145,9 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.AddFloat(it.LocKey("id"), "minimum", "must be >= 1, found ", x)
-					} else if !format.Int64(x) {
-						errs.AddFloat(it.LocKey("id"), "format", "must be a valid int64, found ", x)
+						errs.AddBytes(it.LocKey("id"), "minimum", "must be >= 1, found ", raw)
+					} else if !format.Int64Number(raw) {
+						errs.AddBytes(it.LocKey("id"), "format", "must be a valid int64, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("id"), "integer")
@@ -196,7 +196,7 @@ func validateIssue(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("number"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.AddFloat(it.LocKey("number"), "minimum", "must be >= 1, found ", x)
+						errs.AddBytes(it.LocKey("number"), "minimum", "must be >= 1, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("number"), "integer")
@@ -436,9 +436,9 @@ func validateUser(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.AddFloat(it.LocKey("id"), "minimum", "must be >= 1, found ", x)
-					} else if !format.Int64(x) {
-						errs.AddFloat(it.LocKey("id"), "format", "must be a valid int64, found ", x)
+						errs.AddBytes(it.LocKey("id"), "minimum", "must be >= 1, found ", raw)
+					} else if !format.Int64Number(raw) {
+						errs.AddBytes(it.LocKey("id"), "format", "must be a valid int64, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("id"), "integer")
@@ -653,7 +653,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("closed_issues"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("closed_issues"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("closed_issues"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("closed_issues"), "integer")
@@ -715,7 +715,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.AddFloat(it.LocKey("id"), "minimum", "must be >= 1, found ", x)
+						errs.AddBytes(it.LocKey("id"), "minimum", "must be >= 1, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("id"), "integer")
@@ -747,7 +747,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("number"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.AddFloat(it.LocKey("number"), "minimum", "must be >= 1, found ", x)
+						errs.AddBytes(it.LocKey("number"), "minimum", "must be >= 1, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("number"), "integer")
@@ -761,7 +761,7 @@ func validateMilestone(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("open_issues"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("open_issues"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("open_issues"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("open_issues"), "integer")
@@ -871,7 +871,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("+1"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("+1"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("+1"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("+1"), "integer")
@@ -885,7 +885,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("-1"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("-1"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("-1"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("-1"), "integer")
@@ -899,7 +899,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("confused"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("confused"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("confused"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("confused"), "integer")
@@ -913,7 +913,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("eyes"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("eyes"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("eyes"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("eyes"), "integer")
@@ -927,7 +927,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("heart"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("heart"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("heart"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("heart"), "integer")
@@ -941,7 +941,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("hooray"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("hooray"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("hooray"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("hooray"), "integer")
@@ -955,7 +955,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("laugh"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("laugh"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("laugh"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("laugh"), "integer")
@@ -969,7 +969,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("rocket"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("rocket"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("rocket"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("rocket"), "integer")
@@ -983,7 +983,7 @@ func validateReactions(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("total_count"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("total_count"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("total_count"), "minimum", "must be >= 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("total_count"), "integer")
@@ -1085,9 +1085,9 @@ func validateLabel(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
 					} else if x < 1.0 {
-						errs.AddFloat(it.LocKey("id"), "minimum", "must be >= 1, found ", x)
-					} else if !format.Int64(x) {
-						errs.AddFloat(it.LocKey("id"), "format", "must be a valid int64, found ", x)
+						errs.AddBytes(it.LocKey("id"), "minimum", "must be >= 1, found ", raw)
+					} else if !format.Int64Number(raw) {
+						errs.AddBytes(it.LocKey("id"), "format", "must be a valid int64, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("id"), "integer")

@@ -396,9 +396,9 @@ func (p *GetPetPhotoParams) decode(ctx *fasthttp.RequestCtx, args *pathArgs, st 
 				if !ok {
 					st.Errs.Add("query.size", "type", st.Errs.DetailQuoted("expected a number, found ", d))
 				} else if x < 0.1 {
-					st.Errs.Add("query.size", "minimum", st.Errs.DetailFloat("must be >= 0.1, found ", x))
+					st.Errs.Add("query.size", "minimum", st.Errs.DetailBytes("must be >= 0.1, found ", d))
 				} else if x > 4.0 {
-					st.Errs.Add("query.size", "maximum", st.Errs.DetailFloat("must be <= 4, found ", x))
+					st.Errs.Add("query.size", "maximum", st.Errs.DetailBytes("must be <= 4, found ", d))
 				} else {
 					p.Size = param.Opt[float64]{V: x, Set: true}
 				}

@@ -28,9 +28,9 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("age"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("age"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("age"), "minimum", "must be >= 0, found ", raw)
 					} else if x > 60.0 {
-						errs.AddFloat(it.LocKey("age"), "maximum", "must be <= 60, found ", x)
+						errs.AddBytes(it.LocKey("age"), "maximum", "must be <= 60, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("age"), "integer")
@@ -86,7 +86,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if x <= 0.0 {
-						errs.AddFloat(it.LocKey("weight"), "exclusiveMinimum", "must be > 0, found ", x)
+						errs.AddBytes(it.LocKey("weight"), "exclusiveMinimum", "must be > 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("weight"), "number")
@@ -190,11 +190,10 @@ func validatePet(it *jsonv.Iter, errs *problem.Errors) {
 				switch it.Peek() {
 				case jsonv.Number:
 					raw := it.Number()
-					x, _ := param.ParseFloat(raw)
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("id"), "type", "expected integer, found ", raw)
-					} else if !format.Int64(x) {
-						errs.AddFloat(it.LocKey("id"), "format", "must be a valid int64, found ", x)
+					} else if !format.Int64Number(raw) {
+						errs.AddBytes(it.LocKey("id"), "format", "must be a valid int64, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("id"), "integer")
@@ -285,7 +284,7 @@ func validateGetInventoryResponse200(it *jsonv.Iter, errs *problem.Errors) {
 				if !param.IsInteger(raw) {
 					errs.AddBytes(it.Loc(), "type", "expected integer, found ", raw)
 				} else if x < 0.0 {
-					errs.AddFloat(it.Loc(), "minimum", "must be >= 0, found ", x)
+					errs.AddBytes(it.Loc(), "minimum", "must be >= 0, found ", raw)
 				}
 			default:
 				wrongType(it, errs, it.Loc(), "integer")

@@ -27,9 +27,9 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					if !param.IsInteger(raw) {
 						errs.AddBytes(it.LocKey("age"), "type", "expected integer, found ", raw)
 					} else if x < 0.0 {
-						errs.AddFloat(it.LocKey("age"), "minimum", "must be >= 0, found ", x)
+						errs.AddBytes(it.LocKey("age"), "minimum", "must be >= 0, found ", raw)
 					} else if x > 60.0 {
-						errs.AddFloat(it.LocKey("age"), "maximum", "must be <= 60, found ", x)
+						errs.AddBytes(it.LocKey("age"), "maximum", "must be <= 60, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("age"), "integer")
@@ -85,7 +85,7 @@ func validateNewPet(it *jsonv.Iter, errs *problem.Errors) {
 					raw := it.Number()
 					x, _ := param.ParseFloat(raw)
 					if x <= 0.0 {
-						errs.AddFloat(it.LocKey("weight"), "exclusiveMinimum", "must be > 0, found ", x)
+						errs.AddBytes(it.LocKey("weight"), "exclusiveMinimum", "must be > 0, found ", raw)
 					}
 				default:
 					wrongType(it, errs, it.LocKey("weight"), "number")

@@ -64,15 +64,21 @@ const (
 )
 
 // numChecks returns the numeric constraints of s over x, which is an int64
-// (kInt) or a float64 (kNum).
-func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
+// (kInt) or a float64 (kNum). raw, when not nil, is the number x was parsed
+// from, a JSON number: a detail then shows it as sent (9223372036854775808,
+// 1e400) rather than as the float64 nearest it (9.223372036854776e+18,
+// +Inf), and the int32 and int64 formats are judged on its digits, which a
+// float64 cannot hold near 2^63.
+func (g *gen) numChecks(s *ir.Schema, k scalar, x, raw jen.Code) []check {
 	var cs []check
 	// num is the check of rule: text followed by the value found.
-	show := showFloat
+	show, found := showFloat, x
 	if k == kInt {
 		show = showInt64
+	} else if raw != nil {
+		show, found = showBytes, raw
 	}
-	num := func(cond jen.Code, rule, text string) check { return check{cond, rule, text, show, x} }
+	num := func(cond jen.Code, rule, text string) check { return check{cond, rule, text, show, found} }
 	bound := func(v float64) (jen.Code, jen.Code) {
 		if k == kInt && v == math.Trunc(v) && math.Abs(v) < 1<<53 {
 			return x, jen.Lit(int(v))
@@ -112,6 +118,9 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 	case k == kInt && s.Format == "int32":
 		cs = append(cs, num(jen.Add(x).Op("<").Lit(math.MinInt32).Op("||").Add(x).Op(">").Lit(math.MaxInt32), "format",
 			"must be a valid int32, found "))
+	case k == kNum && raw != nil && (s.Format == "int32" || s.Format == "int64"):
+		cs = append(cs, num(jen.Op("!").Qual(g.rt("format"), formatFunc(s.Format)+"Number").Call(raw), "format",
+			"must be a valid "+s.Format+", found "))
 	case k == kNum && (s.Format == "int32" || s.Format == "int64"):
 		cs = append(cs, num(jen.Op("!").Qual(g.rt("format"), formatFunc(s.Format)).Call(x), "format",
 			"must be a valid "+s.Format+", found "))
@@ -124,9 +133,22 @@ func (g *gen) numChecks(s *ir.Schema, k scalar, x jen.Code) []check {
 				nums = append(nums, f)
 			}
 		}
-		cs = append(cs, num(g.enumNumCond(nums, k, x), "enum", "must be one of "+enumText(s.Enum)+", found "))
+		rule, text := enumRule(s)
+		cs = append(cs, num(g.enumNumCond(nums, k, x), rule, text+", found "))
 	}
 	return cs
+}
+
+// usesX reports whether a check of cs reads x, the parsed number: every
+// one does but the type check and a format judged on the raw number
+// (numChecks with raw).
+func usesX(cs []check) bool {
+	for _, c := range cs {
+		if c.rule != "type" && (c.rule != "format" || c.show != showBytes) {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *gen) enumNumCond(nums []float64, k scalar, x jen.Code) jen.Code {
@@ -197,7 +219,8 @@ func (g *gen) strChecks(s *ir.Schema, x jen.Code) []check {
 		if len(strs) > 0 {
 			cond = jen.Op("!").Id(g.enumFunc(strs)).Call(x)
 		}
-		cs = append(cs, check{cond, "enum", "must be one of " + enumText(s.Enum) + ", found ", showQuoted, x})
+		rule, text := enumRule(s)
+		cs = append(cs, check{cond, rule, text + ", found ", showQuoted, x})
 	}
 	return cs
 }
@@ -241,7 +264,8 @@ func (g *gen) boolChecks(s *ir.Schema, x jen.Code) []check {
 	default:
 		cond = jen.True()
 	}
-	return []check{{cond, "enum", "must be one of " + enumText(s.Enum) + ", found ", showString, jen.Qual("strconv", "FormatBool").Call(x)}}
+	rule, text := enumRule(s)
+	return []check{{cond, rule, text + ", found ", showString, jen.Qual("strconv", "FormatBool").Call(x)}}
 }
 
 // chain renders checks as an if/else-if chain reporting the first broken
@@ -391,6 +415,16 @@ func enumMembers(key string) (kind string, members []string) {
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // enumText renders enum members for a message, cut to a readable length.
+// enumRule is the rule and the start of the detail of a value s's enum
+// (or const) does not allow: "must be one of 1, 2" or, for a const, "must
+// be 1", reported as const's.
+func enumRule(s *ir.Schema) (rule, text string) {
+	if s.Const && len(s.Enum) == 1 {
+		return "const", "must be " + enumText(s.Enum)
+	}
+	return "enum", "must be one of " + enumText(s.Enum)
+}
+
 func enumText(members []string) string {
 	return cut(strings.Join(members, ", "), 200)
 }

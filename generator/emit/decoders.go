@@ -743,7 +743,7 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 			match = jen.String().Parens(k).Op("==").Lit(pr.Name)
 		}
 		bit := jen.Lit(uint64(1) << i)
-		loc := p.Location() + "/" + pr.Name
+		loc := p.Location() + "/" + pointerToken(pr.Name)
 		add := func(c check) jen.Code { return o.g.errAt(jen.Lit(loc), c) }
 		cases = append(cases, jen.Case(match).Block(
 			o.count(),
@@ -760,7 +760,9 @@ func (o *object) dispatch(k, w jen.Code, deep bool) jen.Code {
 		))
 	}
 	if !loose {
-		dyn := jen.Lit(p.Location() + "/").Op("+").String().Parens(k)
+		// The key as sent: percent-decoded where the parameter's
+		// serialization escapes it, then a JSON pointer token.
+		dyn := jen.Id("st").Dot("Errs").Dot("KeyLocation").Call(jen.Lit(p.Location()+"/"), k, jen.Lit(p.In == ir.InQuery || p.In == ir.InPath), jen.Lit(p.In == ir.InQuery))
 		add := func(c check) jen.Code { return o.g.errAt(dyn.Clone(), c) }
 		var def []jen.Code
 		switch s := p.Schema; {
@@ -810,7 +812,7 @@ func (o *object) end(field jen.Code) []jen.Code {
 		for i, pr := range p.Schema.Properties {
 			if pr.Name == r {
 				checks = append(checks, jen.If(jen.Id("seen").Op("&").Lit(uint64(1)<<i).Op("==").Lit(0)).Block(
-					o.g.errAt(jen.Lit(p.Location()+"/"+r), fixed("required", "missing required property "+strconv.Quote(r))),
+					o.g.errAt(jen.Lit(p.Location()+"/"+pointerToken(r)), fixed("required", "missing required property "+strconv.Quote(r))),
 				))
 			}
 		}
@@ -839,6 +841,12 @@ func (o *object) end(field jen.Code) []jen.Code {
 	return []jen.Code{st}
 }
 
+// pointerToken is name as a JSON pointer reference token (RFC 6901 §3), as
+// a body's locations spell a property: "~" as "~0", "/" as "~1".
+func pointerToken(name string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
+}
+
 // checkScalar checks raw against a primitive schema without keeping it;
 // ok runs when every check passes.
 func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder, ok ...jen.Code) []jen.Code {
@@ -846,9 +854,13 @@ func (g *gen) checkScalar(s *ir.Schema, raw jen.Code, add adder, ok ...jen.Code)
 	switch k := scalarOf(s); k {
 	case kInt, kNum:
 		parse, want := numParser(k)
-		num := g.numChecks(s, k, x)
+		var sent jen.Code
+		if k == kNum {
+			sent = raw
+		}
+		num := g.numChecks(s, k, x, sent)
 		name := jen.Id("x")
-		if len(num) == 0 {
+		if !usesX(num) {
 			name = jen.Id("_")
 		}
 		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, num...)
@@ -989,7 +1001,7 @@ func (g *gen) asSent(p *ir.Param, v, found jen.Code, add adder, set func(jen.Cod
 	x, parsed := jen.Id("x"), jen.Id("parsed")
 	switch k := scalarOf(s); k {
 	case kInt, kBool:
-		parse, want, checks := "ParseInt", "expected an integer, found ", g.numChecks(s, kInt, x)
+		parse, want, checks := "ParseInt", "expected an integer, found ", g.numChecks(s, kInt, x, nil)
 		if k == kBool {
 			parse, want, checks = "ParseBool", "expected true or false, found ", g.boolChecks(s, x)
 		}
@@ -1007,7 +1019,7 @@ func (g *gen) asSent(p *ir.Param, v, found jen.Code, add adder, set func(jen.Cod
 	}
 	var rest []check
 	for _, c := range g.strChecks(s, v) {
-		if c.rule != "enum" {
+		if c.rule != "enum" && c.rule != "const" {
 			rest = append(rest, c)
 		}
 	}

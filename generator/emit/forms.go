@@ -61,7 +61,14 @@ func (g *gen) readBody(o *ir.Operation, m *ir.Media) []jen.Code {
 	case ir.MediaMultipart:
 		return transcoded(st().Dot("Form").Dot("Multipart").Call(jen.Id("body"), jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call(), jen.Op("&").Id(planName(o, m)), errs))
 	case ir.MediaText:
-		return transcoded(st().Dot("Form").Dot("Text").Call(jen.Id("body"), g.kind(m.Text), errs))
+		// Text is read as UTF-8: a body labelled in another charset is
+		// refused rather than checked as what it is not.
+		ct := jen.Id("ctx").Dot("Request").Dot("Header").Dot("ContentType").Call()
+		refuse := jen.If(jen.Op("!").Qual(g.rt("request"), "UTF8Text").Call(ct)).Block(
+			jen.Qual(g.rt("problem"), "UnsupportedMediaType").Call(jen.Id("ctx"), jen.String().Parens(ct.Clone()), jen.Lit(m.ContentType+"; charset=utf-8")),
+			jen.Return(jen.False()),
+		)
+		return append([]jen.Code{refuse}, transcoded(st().Dot("Form").Dot("Text").Call(jen.Id("body"), g.kind(m.Text), errs))...)
 	case "":
 		if m.Schema == nil {
 			return nil

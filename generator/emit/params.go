@@ -340,7 +340,11 @@ func (g *gen) decodeScalar(s *ir.Schema, raw jen.Code, add adder, set func(jen.C
 	switch k := scalarOf(s); k {
 	case kInt, kNum:
 		parse, want := numParser(k)
-		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, g.numChecks(s, k, x)...)
+		var sent jen.Code
+		if k == kNum {
+			sent = raw
+		}
+		cs := append([]check{{jen.Op("!").Id("ok"), "type", want, showQuoted, raw}}, g.numChecks(s, k, x, sent)...)
 		return []jen.Code{
 			jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Qual(g.rt("param"), parse).Call(raw),
 			chain(cs, add, []jen.Code{set(x)}),

@@ -506,7 +506,8 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 		}
 		return false
 	}
-	notInEnum := []jen.Code{b.report(check{rule: "enum", text: "must be one of " + enumText(s.Enum) + ", found ", show: showString, found: jen.Id("it").Dot("Peek").Call().Dot("String").Call()}), jen.Id("it").Dot("Skip").Call()}
+	rule, text := enumRule(s)
+	notInEnum := []jen.Code{b.report(check{rule: rule, text: text + ", found ", show: showString, found: jen.Id("it").Dot("Peek").Call().Dot("String").Call()}), jen.Id("it").Dot("Skip").Call()}
 
 	if allowed(ir.TNull) && (!any || s.Enum != nil) {
 		body := []jen.Code{jen.Id("it").Dot("Null").Call()}
@@ -531,10 +532,10 @@ func (b *bodyGen) value(s *ir.Schema, name string, track bool) []jen.Code {
 		case !any && !s.Type.Has(ir.TNumber):
 			// integer only: 1.0 counts, 1.5 does not
 			cs := append([]check{{jen.Op("!").Qual(b.rt("param"), "IsInteger").Call(jen.Id("raw")), "type", "expected integer, found ", showBytes, jen.Id("raw")}},
-				b.numChecks(s, kNum, jen.Id("x"))...)
+				b.numChecks(s, kNum, jen.Id("x"), jen.Id("raw"))...)
 			body = b.numBody(cs)
 		default:
-			body = b.numBody(b.numChecks(s, kNum, jen.Id("x")))
+			body = b.numBody(b.numChecks(s, kNum, jen.Id("x"), jen.Id("raw")))
 		}
 		cases = append(cases, jen.Case(kind("Number")).Block(body...))
 	}
@@ -597,7 +598,7 @@ func (b *bodyGen) enumJSON(s *ir.Schema, open string) []jen.Code {
 	return []jen.Code{jen.Block(
 		jen.Id("em").Op(":=").Id("it").Dot("Mark").Call(),
 		jen.If(jen.Op("!").Id(b.enumJSONFunc(members)).Call(jen.Id("it").Dot("Raw").Call())).Block(
-			b.add("enum", "must be one of "+enumText(s.Enum)),
+			b.add(enumRule(s)),
 		),
 		jen.Id("it").Dot("Rewind").Call(jen.Id("em")),
 	)}
@@ -612,14 +613,8 @@ func (b *bodyGen) numBody(cs []check) []jen.Code {
 	if len(cs) == 0 {
 		return []jen.Code{jen.Id("it").Dot("Number").Call()}
 	}
-	needX := false
-	for _, c := range cs {
-		if c.rule != "type" {
-			needX = true
-		}
-	}
 	out := []jen.Code{jen.Id("raw").Op(":=").Id("it").Dot("Number").Call()}
-	if needX {
+	if usesX(cs) {
 		out = append(out, jen.List(jen.Id("x"), jen.Id("_")).Op(":=").Qual(b.rt("param"), "ParseFloat").Call(jen.Id("raw")))
 	}
 	return append(out, chain(cs, b.report, nil))

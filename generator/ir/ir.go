@@ -708,6 +708,7 @@ type Schema struct {
 	Type      Type     `json:"type,omitempty"`
 	Format    string   `json:"format,omitempty"`    // checked when it is one of the formats the runtime knows; others are annotations
 	Enum      []string `json:"enum,omitempty"`      // canonical JSON of each allowed value
+	Const     bool     `json:"const,omitempty"`     // Enum is the one value of the schema's const: a violation is reported as const's
 	Default   string   `json:"default,omitempty"`   // canonical JSON, "" when absent
 	Example   string   `json:"example,omitempty"`   // canonical JSON, "" when absent
 	ReadOnly  bool     `json:"readOnly,omitempty"`  // a property whose schema says so is rejected in a request

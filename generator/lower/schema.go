@@ -2,6 +2,7 @@ package lower
 
 import (
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -152,8 +153,15 @@ func (l *lowerer) inline(s *openapi3.Schema, at diag.Pos) *ir.Schema {
 			out.Enum = append(out.Enum, canonical(v))
 		}
 	}
-	if s.Const != nil {
-		out.Enum = []string{canonical(s.Const)}
+	if c := s.Const; c != nil {
+		// Both keywords hold (JSON Schema 2020-12 §6.1.2, §6.1.3): const
+		// alone where enum has its value, nothing where enum has not.
+		v := canonical(c)
+		if out.Enum == nil || slices.Contains(out.Enum, v) {
+			out.Enum, out.Const = []string{v}, true
+		} else {
+			out.Enum = []string{}
+		}
 	}
 	if s.Default != nil {
 		out.Default = canonical(s.Default)

@@ -311,7 +311,8 @@ func (v *Verdict) noteClaims(s scheme, claims []string) {
 
 // Refuse answers the request: 403 when a scheme found a valid identity that
 // lacks a scope, else 401; with a WWW-Authenticate challenge for each scheme
-// tried (RFC 9110 §11.6.1, RFC 6750 §3). It returns false.
+// tried whose credential did not pass (RFC 9110 §11.6.1, RFC 6750 §3). It
+// returns false.
 func (v *Verdict) Refuse() bool {
 	status := fasthttp.StatusUnauthorized
 	for i := 0; i < v.n; i++ {
@@ -322,7 +323,10 @@ func (v *Verdict) Refuse() bool {
 	var buf [256]byte
 	for i := 0; i < v.n; i++ {
 		t := v.tried[i]
-		if status == fasthttp.StatusForbidden && t.f != insufficient {
+		// A scheme whose credential passed needs nothing more (the key of
+		// an AND whose token is missing): its challenge would tell the
+		// client the key was wrong.
+		if t.f == passed || status == fasthttp.StatusForbidden && t.f != insufficient {
 			continue
 		}
 		// A scheme with no HTTP challenge (mutualTLS) adds none.

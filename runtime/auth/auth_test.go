@@ -255,7 +255,7 @@ func TestJWT(t *testing.T) {
 		{"stripped signature", "Bearer " + parts[0] + "." + parts[1] + ".", nil, 401},
 		{"signature spelled twice", "Bearer " + parts[0] + "." + parts[1] + "." + respelled, nil, 401},
 		{"tampered", "Bearer " + parts[0] + "." + b64([]byte(`{"sub":"admin","exp":9999999999}`)) + "." + parts[2], nil, 401},
-		{"empty", "Bearer ", nil, 401},
+		{"empty", "Bearer ", nil, 401}, // no token: challenged without an error (TestRefuseChallenges)
 		{"basic", "Basic YTpi", nil, 401},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -280,7 +280,7 @@ func TestJWT(t *testing.T) {
 			switch {
 			case c.status == 403 && !strings.Contains(ch, `error="insufficient_scope"`):
 				t.Fatalf("challenge %q", ch)
-			case c.status == 401 && c.auth != "Basic YTpi" && !strings.Contains(ch, `error="invalid_token"`):
+			case c.status == 401 && c.auth != "Basic YTpi" && c.auth != "Bearer " && !strings.Contains(ch, `error="invalid_token"`):
 				t.Fatalf("challenge %q", ch)
 			case ok && st.Consumer != "carol":
 				t.Fatalf("consumer %q", st.Consumer)
@@ -434,5 +434,56 @@ func TestCachedPathsAllocateNothing(t *testing.T) {
 		}); n != 0 {
 			t.Errorf("%s: %v allocations, want 0", name, n)
 		}
+	}
+}
+
+// TestRefuseChallenges: a refusal challenges for each scheme that could
+// still satisfy the requirement, with an error only where a credential of
+// it was sent; a scheme whose credential passed (the key of an AND whose
+// token is missing) needs nothing more and is not challenged, which would
+// tell the client its key was wrong.
+func TestRefuseChallenges(t *testing.T) {
+	f := newFixture(t)
+	read := []string{"read"}
+	noScope := f.token(t, jwt.SigningMethodES256, "ec1", f.ec, nil)
+	and := func(v *Verdict) bool { return v.Alt() && f.apiKey.Check(v) && f.jwt.Check(v, read) }
+	or := func(v *Verdict) bool { return (v.Alt() && f.apiKey.Check(v)) || (v.Alt() && f.jwt.Check(v, read)) }
+	for _, c := range []struct {
+		name    string
+		req     func(*Verdict) bool
+		headers []string
+		status  int
+		want    []string
+	}{
+		{"and, nothing", and, nil, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`}},
+		{"and, key but no token", and, []string{"X-API-Key", "alice-secret"}, 401, []string{`Bearer realm="test", scope="read"`}},
+		{"and, key and a bad token", and, []string{"X-API-Key", "alice-secret", "Authorization", "Bearer x.y.z"}, 401, []string{`Bearer realm="test", error="invalid_token", scope="read"`}},
+		{"and, key and a token short of a scope", and, []string{"X-API-Key", "alice-secret", "Authorization", "Bearer " + noScope}, 403, []string{`Bearer realm="test", error="insufficient_scope", scope="read"`}},
+		{"or, nothing", or, nil, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", scope="read"`}},
+		{"or, a bad key", or, []string{"X-API-Key", "nope"}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key", error="invalid_key"`, `Bearer realm="test", scope="read"`}},
+		// "Bearer" with no token sends none: no error (RFC 6750 §3).
+		{"or, Bearer alone", or, []string{"Authorization", "Bearer"}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", scope="read"`}},
+		{"or, Bearer and spaces", or, []string{"Authorization", "Bearer    "}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", scope="read"`}},
+		{"or, bearer in another case", or, []string{"Authorization", "bEARER x.y.z"}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", error="invalid_token", scope="read"`}},
+		{"or, a token of characters no b64token has", or, []string{"Authorization", `Bearer a"b`}, 401, []string{`ApiKey realm="test", in="header", name="X-API-Key"`, `Bearer realm="test", error="invalid_token", scope="read"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := reqWith(c.headers...)
+			var v Verdict
+			if !v.Begin(ctx) || c.req(&v) {
+				t.Fatal("passed")
+			}
+			v.Refuse()
+			if ctx.Response.StatusCode() != c.status {
+				t.Fatalf("status %d, want %d", ctx.Response.StatusCode(), c.status)
+			}
+			var got []string
+			for _, h := range ctx.Response.Header.PeekAll("WWW-Authenticate") {
+				got = append(got, string(h))
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Fatalf("challenges\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
 	}
 }

@@ -287,7 +287,7 @@ func (m *basicMaterial) verify(cred []byte) (string, bool) {
 // ExtractBasic is the credential parser of a basic scheme: the base64
 // credential of the one Authorization header, when its scheme is Basic
 // (any case). absent: no Authorization header, or one for another scheme;
-// invalid: an empty credential or one over MaxCredential.
+// invalid: a credential over MaxCredential; "Basic" alone is absent.
 func ExtractBasic(ctx *fasthttp.RequestCtx) ([]byte, finding) {
 	return parseScheme(ctx.Request.Header.Peek(fasthttp.HeaderAuthorization), "basic")
 }
@@ -306,7 +306,10 @@ func parseScheme(h []byte, scheme string) ([]byte, finding) {
 		return nil, absent // "Basicx": another scheme
 	}
 	rest = bytes.TrimLeft(rest, " ")
-	if len(rest) == 0 || len(rest) > MaxCredential {
+	switch {
+	case len(rest) == 0:
+		return nil, absent // the scheme's name alone sends no credential
+	case len(rest) > MaxCredential:
 		return nil, invalid
 	}
 	return rest, passed

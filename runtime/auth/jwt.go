@@ -561,8 +561,8 @@ func CheckHeader(tok string) error {
 
 // ExtractBearer is the credential parser of a bearer scheme: the token of
 // the one Authorization header, when its scheme is Bearer (any case).
-// absent: no Authorization header, or one for another scheme; invalid: an
-// empty token or one over MaxCredential. Its characters are checked by
+// absent: no Authorization header, one for another scheme, or "Bearer"
+// without a token; invalid: a token over MaxCredential. Its characters are checked by
 // Verify, so a token the cache holds is not scanned again.
 func ExtractBearer(ctx *fasthttp.RequestCtx) ([]byte, finding) {
 	return parseBearer(ctx.Request.Header.Peek(fasthttp.HeaderAuthorization))
@@ -581,7 +581,10 @@ func parseBearer(h []byte) ([]byte, finding) {
 		return nil, absent // "Bearerx": another scheme
 	}
 	rest = bytes.TrimLeft(rest, " ")
-	if len(rest) == 0 || len(rest) > MaxCredential {
+	switch {
+	case len(rest) == 0:
+		return nil, absent // "Bearer" alone sends no token (RFC 6750 §3: no error)
+	case len(rest) > MaxCredential:
 		return nil, invalid
 	}
 	return rest, passed

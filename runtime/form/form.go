@@ -835,7 +835,7 @@ func (d *Decoder) value(f *Field, at loc, ctype []byte, v []byte, errs *problem.
 		d.it.Skip()
 		d.it.End()
 		if err := d.it.Err(); err != nil {
-			errs.Add(at.String(), "json", err.Error())
+			errs.Add(at.String(), err.Rule(), err.Error())
 			d.out = append(d.out, "null"...)
 			return
 		}
@@ -938,8 +938,9 @@ func Allowed(mt []byte, types []string) bool {
 }
 
 // pointer is the location of a field, or of a property of an object field:
-// /body/ and the names escaped per RFC 6901. It allocates, and is called on
-// the error path only.
+// /body/ and the names escaped per RFC 6901, cut at problem.MaxLocation
+// bytes (at a character) with "…", as a key may be as long as the body.
+// It allocates, and is called on the error path only.
 func pointer(names ...[]byte) string {
 	b := make([]byte, 0, 32)
 	b = append(b, "/body"...)
@@ -955,6 +956,13 @@ func pointer(names ...[]byte) string {
 				b = append(b, c)
 			}
 		}
+	}
+	if len(b) > problem.MaxLocation {
+		end := problem.MaxLocation
+		for end > 0 && !utf8.RuneStart(b[end]) {
+			end--
+		}
+		b = append(b[:end], "…"...)
 	}
 	return string(b)
 }

@@ -62,6 +62,9 @@ func TestURLEncoded(t *testing.T) {
 		{"name=%ff", "", "/body/name encoding"},
 		{"meta=%7Bx", "", "/body/meta json"},
 		{"a%2Fb=1&a%2Fb=2", "", "/body/a~1b repeated"},
+		// A key as long as the body is cut in its location, at a
+		// character, as every location of a problem is.
+		{strings.Repeat("é", 2000) + "=%zz", "", "/body/" + strings.Repeat("é", (problem.MaxLocation-len("/body/"))/2) + "… encoding"},
 	} {
 		checkURLEncoded(t, plan, c.body, c.json, c.errs)
 	}

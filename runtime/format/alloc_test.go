@@ -36,4 +36,8 @@ func TestAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(50, func() { Int32(1); Int64(1) }); n != 0 {
 		t.Errorf("Int32/Int64: %v allocs, want 0", n)
 	}
+	num := []byte("-9.223372036854775808e18")
+	if n := testing.AllocsPerRun(50, func() { Int32Number(num); Int64Number(num) }); n != 0 {
+		t.Errorf("Int32Number/Int64Number: %v allocs, want 0", n)
+	}
 }

@@ -488,3 +488,53 @@ func TestTables(t *testing.T) {
 		}
 	}
 }
+
+// TestIntNumbers: the int32 and int64 formats of a JSON number, judged on
+// the decimal it spells. The float64 path (Int64) refused the largest
+// int64, which rounds to 2^63, and passed one below the smallest, which
+// rounds to -2^63.
+func TestIntNumbers(t *testing.T) {
+	for _, c := range []struct {
+		n        string
+		i32, i64 bool
+	}{
+		{"0", true, true},
+		{"-0", true, true},
+		{"0.0e5", true, true},
+		{"1.5", false, false},
+		{"1.50e1", true, true},
+		{"15e-1", false, false},
+		{"2147483647", true, true},
+		{"2147483648", false, true},
+		{"-2147483648", true, true},
+		{"-2147483649", false, true},
+		{"2147483647.0000000001", false, false},
+		{"2.147483647e9", true, true},
+		{"2.147483648e9", false, true},
+		{"9223372036854775807", false, true},
+		{"9223372036854775808", false, false},
+		{"-9223372036854775808", false, true},
+		{"-9223372036854775809", false, false},
+		{"9223372036854775800", false, true},
+		{"922337203685477580.7e1", false, true},
+		{"922337203685477580.8e1", false, false},
+		{"9.22337203685477e18", false, true},
+		{"9.3e18", false, false},
+		{"1e18", false, true},
+		{"1e19", false, false},
+		{"1e400", false, false},
+		{"-1e400", false, false},
+		{"1e-400", false, false},
+		{"00012", true, true},
+		{"", false, false},
+		{"-", false, false},
+		{"1x", false, false},
+	} {
+		if got := Int32Number([]byte(c.n)); got != c.i32 {
+			t.Errorf("Int32Number(%s) = %v, want %v", c.n, got, c.i32)
+		}
+		if got := Int64Number([]byte(c.n)); got != c.i64 {
+			t.Errorf("Int64Number(%s) = %v, want %v", c.n, got, c.i64)
+		}
+	}
+}

@@ -13,6 +13,7 @@
 package jsonv
 
 import (
+	"bytes"
 	"math/bits"
 	"strconv"
 	"unicode/utf8"
@@ -38,14 +39,43 @@ func (k Kind) String() string { return kindNames[k] }
 // MaxDepth is how deeply arrays and objects may nest.
 const MaxDepth = 128
 
-// SyntaxError says where the input stopped being JSON.
+// SyntaxError says where the input stopped being JSON: the byte offset,
+// and the line and column (in characters) an editor shows, both from 1.
+// Deep is set when the input may well be JSON but nests deeper than
+// MaxDepth, the gateway's limit rather than the grammar's.
 type SyntaxError struct {
-	Offset int
-	Msg    string
+	Offset       int
+	Line, Column int
+	Msg          string
+	Deep         bool
 }
 
 func (e *SyntaxError) Error() string {
-	return "invalid JSON at offset " + strconv.Itoa(e.Offset) + ": " + e.Msg
+	what := "invalid JSON"
+	if e.Deep {
+		what = "JSON too deep"
+	}
+	return what + " at line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Column) +
+		" (offset " + strconv.Itoa(e.Offset) + "): " + e.Msg
+}
+
+// Rule is the rule a violation reports this error under: "json", or
+// "maxDepth" for nesting past MaxDepth.
+func (e *SyntaxError) Rule() string {
+	if e.Deep {
+		return "maxDepth"
+	}
+	return "json"
+}
+
+// position is the line and column of offset in b, counted from 1; a column
+// counts characters (an invalid byte as one), a line ends at "\n".
+func position(b []byte, offset int) (line, column int) {
+	if offset > len(b) {
+		offset = len(b)
+	}
+	start := bytes.LastIndexByte(b[:offset], '\n') + 1
+	return 1 + bytes.Count(b[:start], []byte{'\n'}), 1 + utf8.RuneCount(b[start:offset])
 }
 
 // Iter walks one JSON document. The zero value is not ready: call Reset.
@@ -132,7 +162,10 @@ func (it *Iter) Failed() bool { return it.failed }
 func (it *Iter) fail(msg string) {
 	if !it.failed {
 		it.failed = true
-		it.err = SyntaxError{Offset: it.pos, Msg: msg}
+		// Once per document, on the way to a 400: the scan for the line
+		// costs a valid body nothing.
+		line, col := position(it.buf, it.pos)
+		it.err = SyntaxError{Offset: it.pos, Line: line, Column: col, Msg: msg}
 	}
 	it.pos = len(it.buf)
 }
@@ -731,9 +764,18 @@ func (it *Iter) open(start, end byte, want string) bool {
 	return true
 }
 
+// tooDeep fails the document for nesting past MaxDepth, marked Deep.
+func (it *Iter) tooDeep() {
+	first := !it.failed
+	it.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
+	if first {
+		it.err.Deep = true
+	}
+}
+
 func (it *Iter) enter() bool {
 	if it.depth >= MaxDepth {
-		it.fail("nesting deeper than " + strconv.Itoa(MaxDepth))
+		it.tooDeep()
 		return false
 	}
 	it.depth++

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/bits"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -80,7 +81,7 @@ func TestValidity(t *testing.T) {
 
 func TestDepthLimit(t *testing.T) {
 	deep := strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)
-	if err := walk([]byte(deep)); err == nil || !strings.Contains(err.Msg, "nesting") {
+	if err := walk([]byte(deep)); err == nil || !err.Deep || !strings.Contains(err.Msg, "nested deeper") {
 		t.Fatalf("err = %v, want a nesting error", err)
 	}
 	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
@@ -273,5 +274,41 @@ func TestSpecial8(t *testing.T) {
 			w[k] = byte(r.Uint32())
 		}
 		check(w)
+	}
+}
+
+// TestSyntaxErrorPosition: a syntax error says its line and column (in
+// characters) beside the offset, so that a client finds it in a body it
+// wrote over several lines.
+func TestSyntaxErrorPosition(t *testing.T) {
+	for _, c := range []struct {
+		in                   string
+		offset, line, column int
+	}{
+		{`{"a":1,`, 7, 1, 8},
+		{"{\n \"name\": \"a\",\n \"status\": \"sold\" x}", 34, 3, 19},
+		{"[\n\"é✓\" x]", 10, 2, 6},
+		{"\n\n", 2, 3, 1},
+	} {
+		err := walk([]byte(c.in))
+		if err == nil || err.Offset != c.offset || err.Line != c.line || err.Column != c.column {
+			t.Errorf("%q: %+v, want offset %d, line %d, column %d", c.in, err, c.offset, c.line, c.column)
+			continue
+		}
+		want := "invalid JSON at line " + strconv.Itoa(c.line) + ", column " + strconv.Itoa(c.column) + " (offset " + strconv.Itoa(c.offset) + "): "
+		if !strings.HasPrefix(err.Error(), want) || err.Deep || err.Rule() != "json" {
+			t.Errorf("%q: %q (rule %s), want it to start %q", c.in, err.Error(), err.Rule(), want)
+		}
+	}
+	// Nesting past MaxDepth may well be JSON: it is the gateway's limit,
+	// said as such, under its own rule.
+	err := walk([]byte(strings.Repeat("[", 10000) + strings.Repeat("]", 10000)))
+	if err == nil || !err.Deep || err.Rule() != "maxDepth" || err.Offset != MaxDepth ||
+		err.Error() != "JSON too deep at line 1, column 129 (offset 128): nested deeper than 128 levels" {
+		t.Errorf("10000 [: %+v (rule %s)", err, err.Rule())
+	}
+	// A syntax error found before the depth is the one kept, and it is not Deep.
+	if err := walk([]byte("[x" + strings.Repeat("[", 200))); err == nil || err.Deep {
+		t.Errorf("[x[[[…: %+v, want a syntax error", err)
 	}
 }

@@ -9,13 +9,15 @@
 // never leak internal addresses or Go error strings chosen by someone else
 // (callers pass the detail text, or its text and the value found), and never
 // touch headers other than
-// Content-Type and, for 405, Allow: headers set earlier (CORS, rate limits,
-// request id) stay on the response.
+// Content-Type and, for 405 and 501, Allow, for 415 Accept (or
+// Accept-Encoding): headers set earlier (CORS, rate limits, request id)
+// stay on the response.
 package problem
 
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
 )
@@ -71,7 +73,8 @@ func (e *Errors) AnyAt(prefix string) bool {
 	return false
 }
 
-// Add records a violation, or counts it in Dropped once MaxViolations are held.
+// Add records a violation, or counts it in Dropped once MaxViolations are
+// held. A location over MaxLocation bytes is cut, as every report's is.
 func (e *Errors) Add(location, rule, detail string) {
 	e.count++
 	if e.probing > 0 {
@@ -80,6 +83,12 @@ func (e *Errors) Add(location, rule, detail string) {
 	if len(e.List) >= MaxViolations {
 		e.Dropped++
 		return
+	}
+	if len(location) > MaxLocation {
+		start := len(e.text)
+		e.text = append(e.text, location[:MaxLocation+1]...)
+		e.cut(start)
+		location = e.since(start)
 	}
 	e.List = append(e.List, Violation{Location: location, Rule: rule, Detail: detail})
 }
@@ -192,6 +201,15 @@ func Write(ctx *fasthttp.RequestCtx, status int, typ, title, detail string, vs [
 	finish(ctx, appendEscaped(open(ctx, status, typ, title), detail), status, vs)
 }
 
+// WriteUnread is Write, without violations, for a request the server
+// refused before it had read the request line and header whole (a header
+// block too large, a header timeout, a malformed one): its document has
+// no "instance", as no target is known, rather than the "/" an unread
+// request's URI defaults to.
+func WriteUnread(ctx *fasthttp.RequestCtx, status int, typ, title, detail string) {
+	end(ctx, append(appendEscaped(open(ctx, status, typ, title), detail), '"'), status)
+}
+
 // writeBlank writes an about:blank problem, whose title must be the status
 // phrase (RFC 9457 §4.2.1).
 func writeBlank(ctx *fasthttp.RequestCtx, status int, detail string) {
@@ -209,15 +227,45 @@ func NotFound(ctx *fasthttp.RequestCtx) {
 }
 
 // MethodNotAllowed answers 405 with the Allow header listing the methods the
-// path supports (e.g. "GET, POST").
+// path supports (e.g. "GET, POST"). A method HTTP does not define (FOO) is
+// not one the gateway knows at all: 501, as RFC 9110 §9.1 asks of an
+// unrecognized method, with the same Allow.
 func MethodNotAllowed(ctx *fasthttp.RequestCtx, allow string) {
 	ctx.Response.Header.Set(fasthttp.HeaderAllow, allow)
-	o := openBlank(ctx, fasthttp.StatusMethodNotAllowed)
+	status, text := fasthttp.StatusMethodNotAllowed, " is not allowed here; allowed: "
+	if !knownMethod(ctx.Method()) {
+		status, text = fasthttp.StatusNotImplemented, " is not implemented; allowed here: "
+	}
+	o := openBlank(ctx, status)
 	o = append(o, "method "...)
-	o = appendEscaped(o, ctx.Method())
-	o = append(o, " is not allowed here; allowed: "...)
+	o = appendCut(o, ctx.Method())
+	o = append(o, text...)
 	o = appendEscaped(o, allow)
-	finish(ctx, o, fasthttp.StatusMethodNotAllowed, nil)
+	finish(ctx, o, status, nil)
+}
+
+// knownMethod reports whether m is a method of RFC 9110 §9 or PATCH (RFC
+// 5789): the ones an OpenAPI document can give an operation.
+func knownMethod(m []byte) bool {
+	switch string(m) {
+	case fasthttp.MethodGet, fasthttp.MethodHead, fasthttp.MethodPost, fasthttp.MethodPut, fasthttp.MethodDelete,
+		fasthttp.MethodConnect, fasthttp.MethodOptions, fasthttp.MethodTrace, fasthttp.MethodPatch:
+		return true
+	}
+	return false
+}
+
+// appendCut is appendEscaped for a value the client chose, cut at MaxFound
+// bytes (at a character's start) with "…".
+func appendCut[T string | []byte](o []byte, b T) []byte {
+	if len(b) <= MaxFound {
+		return appendEscaped(o, b)
+	}
+	cut := MaxFound
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return append(appendEscaped(o, b[:cut]), "…"...)
 }
 
 // JoinAllow is the Allow value of a path that two templates match, each
@@ -259,16 +307,19 @@ func PayloadTooLarge(ctx *fasthttp.RequestCtx, limit int64) {
 	finish(ctx, o, fasthttp.StatusRequestEntityTooLarge, nil)
 }
 
-// UnsupportedMediaType answers 415: got is the request's Content-Type,
-// allowed the media types the operation accepts (e.g. "application/json").
+// UnsupportedMediaType answers 415: got is the request's Content-Type
+// (shown up to MaxFound bytes), allowed the media types the operation
+// accepts (e.g. "application/json, text/plain"), which the detail names
+// and an Accept header lists, as RFC 9110 §15.5.16 has a 415 say them.
 func UnsupportedMediaType(ctx *fasthttp.RequestCtx, got, allowed string) {
+	ctx.Response.Header.Set(fasthttp.HeaderAccept, allowed)
 	o := openBlank(ctx, fasthttp.StatusUnsupportedMediaType)
 	o = append(o, "content type "...)
 	if got == "" {
 		o = append(o, "(none)"...)
 	} else {
 		o = append(o, `\"`...)
-		o = appendEscaped(o, got)
+		o = appendCut(o, got)
 		o = append(o, `\"`...)
 	}
 	o = append(o, " is not supported; expected "...)
@@ -348,8 +399,45 @@ func finish(ctx *fasthttp.RequestCtx, o []byte, status int, vs []Violation) {
 // instance.
 func closeDetail(ctx *fasthttp.RequestCtx, o []byte) []byte {
 	o = append(o, `","instance":"`...)
-	return append(appendEscaped(o, ctx.URI().PathOriginal()), '"')
+	return append(appendInstance(o, ctx.URI().PathOriginal()), '"')
 }
+
+// appendInstance appends the request's path p as "instance", a URI
+// reference (RFC 9457 §3.1.5): fasthttp takes a target with bytes no URI
+// holds (a raw '"', '<', a byte past ASCII), and those are percent-encoded
+// rather than written as JSON escapes or U+FFFD. What remains needs no
+// JSON escaping.
+func appendInstance(o, p []byte) []byte {
+	for _, c := range p {
+		if uriByte[c] {
+			o = append(o, c)
+		} else {
+			o = append(o, '%', upperHex[c>>4], upperHex[c&0xf])
+		}
+	}
+	return o
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// uriByte holds the bytes a URI's path and query may hold as they are
+// (RFC 3986 §3.3, §3.4): unreserved, sub-delims, ':', '@', '/', '?' and
+// '%' (a percent-encoding, left as sent).
+var uriByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-._~!$&'()*+,;=:@/?%" {
+		t[c] = true
+	}
+	return t
+}()
 
 // appendViolation appends v as a member of "errors".
 func appendViolation(o []byte, v *Violation) []byte {
@@ -376,6 +464,12 @@ func end(ctx *fasthttp.RequestCtx, o []byte, status int) {
 	o = append(o, '}')
 
 	ctx.Response.SetStatusCode(status)
+	// The status line's reason phrase agrees with the title: RFC 9110's
+	// where it renamed a status, and never one an upstream's answer left
+	// (a failed call's "200 OK" above a 502).
+	if phrase := renamed(status); phrase != nil || len(ctx.Response.Header.StatusMessage()) > 0 {
+		ctx.Response.Header.SetStatusMessage(phrase)
+	}
 	ctx.Response.Header.SetContentType(ContentType)
 	// A previous attempt (a failed proxy call) may have left an encoding.
 	if len(ctx.Response.Header.ContentEncoding()) > 0 {

@@ -71,6 +71,9 @@ func TestHelpers(t *testing.T) {
 		{"too large", func(c *fasthttp.RequestCtx) { PayloadTooLarge(c, 1048576) }, 413, "Content Too Large", "request body exceeds the limit of 1048576 bytes", ""},
 		{"media", func(c *fasthttp.RequestCtx) { UnsupportedMediaType(c, "text/xml", "application/json") }, 415, "Unsupported Media Type", `content type "text/xml" is not supported; expected application/json`, ""},
 		{"media none", func(c *fasthttp.RequestCtx) { UnsupportedMediaType(c, "", "application/json") }, 415, "Unsupported Media Type", `content type (none) is not supported; expected application/json`, ""},
+		{"media long", func(c *fasthttp.RequestCtx) {
+			UnsupportedMediaType(c, "text/"+strings.Repeat("x", 10000), "application/json")
+		}, 415, "Unsupported Media Type", `content type "text/` + strings.Repeat("x", MaxFound-5) + `…" is not supported; expected application/json`, ""},
 		{"bad gateway", func(c *fasthttp.RequestCtx) { BadGateway(c, "upstream pets: connection refused") }, 502, "Bad Gateway", "upstream pets: connection refused", ""},
 		{"unavailable", func(c *fasthttp.RequestCtx) { ServiceUnavailable(c, "upstream pets: no targets") }, 503, "Service Unavailable", "upstream pets: no targets", ""},
 		{"timeout", func(c *fasthttp.RequestCtx) { GatewayTimeout(c, "upstream pets: timed out") }, 504, "Gateway Timeout", "upstream pets: timed out", ""},
@@ -86,6 +89,10 @@ func TestHelpers(t *testing.T) {
 			}
 			if got := string(ctx.Response.Header.Peek("Allow")); got != tt.allow {
 				t.Fatalf("Allow = %q, want %q", got, tt.allow)
+			}
+			// A 415 lists what the operation takes in Accept (RFC 9110 §15.5.16).
+			if got, want := string(ctx.Response.Header.Peek("Accept")), map[bool]string{true: "application/json"}[tt.status == 415]; got != want {
+				t.Fatalf("Accept = %q, want %q", got, want)
 			}
 		})
 	}
@@ -135,6 +142,51 @@ func TestErrorsCap(t *testing.T) {
 	e.Reset()
 	if e.Len() != 0 || e.Dropped != 0 || cap(e.List) != c {
 		t.Fatalf("reset: %+v cap %d", e, cap(e.List))
+	}
+}
+
+// TestInstance: "instance" is a URI reference (RFC 9457 §3.1.5). A target
+// sent with bytes a URI cannot hold (fasthttp takes a raw '"', '<', a
+// space-free control or a byte past ASCII) is percent-encoded, not copied
+// as U+FFFD or a JSON escape; what a URI holds stays as it was sent.
+// TestMethodNotAllowed: a method HTTP defines that the path lacks is 405;
+// one HTTP does not define is 501 (RFC 9110 §9.1, §15.6.2), both with the
+// Allow of the path, and a long method is not echoed whole.
+func TestMethodNotAllowed(t *testing.T) {
+	for _, c := range []struct {
+		method string
+		status int
+		detail string
+	}{
+		{"DELETE", 405, "method DELETE is not allowed here; allowed: GET, HEAD"},
+		{"PATCH", 405, "method PATCH is not allowed here; allowed: GET, HEAD"},
+		{"TRACE", 405, "method TRACE is not allowed here; allowed: GET, HEAD"},
+		{"FOO", 501, "method FOO is not implemented; allowed here: GET, HEAD"},
+		{"get", 501, "method get is not implemented; allowed here: GET, HEAD"},
+		{strings.Repeat("X", 5000), 501, "method " + strings.Repeat("X", MaxFound) + "… is not implemented; allowed here: GET, HEAD"},
+	} {
+		ctx := newCtx(c.method, "/pets", "")
+		MethodNotAllowed(ctx, "GET, HEAD")
+		b := decode(t, ctx)
+		if b.Status != c.status || b.Title != Title(c.status) || b.Detail != c.detail || string(ctx.Response.Header.Peek("Allow")) != "GET, HEAD" {
+			t.Errorf("%.20s: %s (Allow %q), want %d %q", c.method, ctx.Response.Body(), ctx.Response.Header.Peek("Allow"), c.status, c.detail)
+		}
+	}
+}
+
+func TestInstance(t *testing.T) {
+	for in, want := range map[string]string{
+		"/pets/a%20b?x=1":        "/pets/a%20b",
+		"/p\xffets<\">":          "/p%FFets%3C%22%3E",
+		"/a\\b{c}|^`d":           "/a%5Cb%7Bc%7D%7C%5E%60d",
+		"/é":                     "/%C3%A9",
+		"/x:@!$&'()*+,;=-._~%2F": "/x:@!$&'()*+,;=-._~%2F",
+	} {
+		ctx := newCtx("GET", in, "")
+		NotFound(ctx)
+		if b := decode(t, ctx); b.Instance != want {
+			t.Errorf("instance of %q = %q, want %q", in, b.Instance, want)
+		}
 	}
 }
 
@@ -322,7 +374,42 @@ func TestDetails(t *testing.T) {
 	if v := e.List[0]; v.Location != "/body/a~1b" || v.Detail != `property "a/b" is not allowed` {
 		t.Errorf("AddNamed = %+v", v)
 	}
+	long := bytes.Repeat([]byte("9"), 3000)
+	if got := e.DetailBytes("found ", long); got != "found "+strings.Repeat("9", MaxFound)+"…" {
+		t.Errorf("DetailBytes of %d digits = %q, want them cut at %d", len(long), got, MaxFound)
+	}
+	key := strings.Repeat("é", 1000) // a key as long as the body: its location is cut, on a character
+	it.Reset([]byte(`{"` + key + `":1}`))
+	it.FirstKey()
+	e.AddAt(it.LocKey(key), "additionalProperties", "not allowed")
+	if loc := e.List[len(e.List)-1].Location; len(loc) > MaxLocation+len("…") || !strings.HasPrefix(loc, "/body/éé") || !strings.HasSuffix(loc, "é…") || !utf8.ValidString(loc) {
+		t.Errorf("location of a %d-byte key = %q (%d bytes), want it cut at %d", len(key), loc, len(loc), MaxLocation)
+	}
+	for _, c := range []struct {
+		key           string
+		percent, plus bool
+		want          string
+	}{
+		{"a/b~c", false, false, "query.f/a~1b~0c"},
+		{"a%2Fb%7e+c", true, true, "query.f/a~1b~0 c"},
+		{"a%2Fb+c%", true, false, "query.f/a~1b+c%"},
+		{"a%2Fb", false, false, "query.f/a%2Fb"},
+		{"", false, false, "query.f/"},
+	} {
+		if got := e.KeyLocation("query.f/", []byte(c.key), c.percent, c.plus); got != c.want {
+			t.Errorf("KeyLocation(%q, %v, %v) = %q, want %q", c.key, c.percent, c.plus, got, c.want)
+		}
+	}
+	// Add cuts a location it is handed (a form's, jsonv.Loc.String's) too.
+	e.Reset()
+	e.Add("/body/"+key, "repeated", "twice")
+	if loc := e.List[0].Location; len(loc) > MaxLocation+len("…") || !strings.HasSuffix(loc, "é…") || !utf8.ValidString(loc) {
+		t.Errorf("Add kept a location of %d bytes: %.40q…", len(loc), loc)
+	}
 	p := e.Probe()
+	if got := e.KeyLocation("query.f/", []byte("a"), true, true); got != "" {
+		t.Errorf("KeyLocation while probing = %q, want nothing built", got)
+	}
 	if got := e.DetailInt64("found ", 1); got != "" {
 		t.Errorf("DetailInt64 while probing = %q, want nothing built", got)
 	}

@@ -2,6 +2,7 @@ package problem
 
 import (
 	"strconv"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/gatewaygen/gatewaygen/runtime/jsonv"
@@ -63,15 +64,30 @@ func (e *Errors) DetailQuoted(text string, b []byte) string {
 }
 
 // DetailBytes returns text followed by b as it is, for a token that needs
-// no quoting: a number as sent ("expected integer, found 2.5").
+// no quoting: a number as sent ("expected integer, found 2.5"). Past
+// MaxFound bytes it is cut and "…" says so: a number may be as long as the
+// body, and the detail is written twice.
 func (e *Errors) DetailBytes(text string, b []byte) string {
 	if !e.keeps() {
 		return ""
 	}
 	start := e.begin(text)
-	e.text = append(e.text, b...)
+	if len(b) > MaxFound {
+		e.text = append(append(e.text, b[:MaxFound]...), "…"...)
+	} else {
+		e.text = append(e.text, b...)
+	}
 	return e.since(start)
 }
+
+// MaxFound is how many bytes of a value found a detail shows, as
+// param.Quote cuts a string.
+const MaxFound = 64
+
+// MaxLocation is how many bytes of a location a violation shows: a key
+// may be as long as the body, and a location is written twice. A longer
+// one is cut at a character's start, and "…" says so.
+const MaxLocation = 256
 
 // DetailString returns text followed by found, a string that costs nothing
 // to make (a jsonv.Kind's name, strconv.FormatBool's).
@@ -146,15 +162,63 @@ func (e *Errors) AddString(at jsonv.Loc, rule, text, found string) {
 	}
 }
 
+// KeyLocation returns the location of the property key of an object
+// parameter, prefix ("query.filter/") followed by key as a JSON pointer
+// reference token ("~" as "~0", "/" as "~1", RFC 6901 §3), as a body's
+// locations spell theirs; "" when the violation it is for will not be
+// kept. A key read from a query or a path is percent-decoded first (and
+// in a query "+" is a space), so that the location names the property
+// the client meant, not its escapes. It is cut as the AddAt family cuts
+// a location.
+func (e *Errors) KeyLocation(prefix string, key []byte, percent, plus bool) string {
+	if !e.keeps() {
+		return ""
+	}
+	start := e.begin(prefix)
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '%' && percent && i+2 < len(key) && param.Unhex(key[i+1]) >= 0 && param.Unhex(key[i+2]) >= 0:
+			c = byte(param.Unhex(key[i+1])<<4 | param.Unhex(key[i+2]))
+			i += 2
+		case c == '+' && plus:
+			c = ' '
+		}
+		switch c {
+		case '~':
+			e.text = append(e.text, '~', '0')
+		case '/':
+			e.text = append(e.text, '~', '1')
+		default:
+			e.text = append(e.text, c)
+		}
+	}
+	e.cut(start)
+	return e.since(start)
+}
+
 // keeps reports whether a violation added next would be kept, without
 // counting it (Keep counts the ones it turns away; Add counts the others).
 func (e *Errors) keeps() bool { return e.probing == 0 && len(e.List) < MaxViolations }
 
-// loc spells at out into e.text.
+// loc spells at out into e.text, cut at MaxLocation bytes.
 func (e *Errors) loc(at jsonv.Loc) string {
 	start := len(e.text)
 	e.text = at.AppendTo(e.text)
+	e.cut(start)
 	return e.since(start)
+}
+
+// cut cuts the location written from start on at MaxLocation bytes, at a
+// character's start, and adds "…".
+func (e *Errors) cut(start int) {
+	if len(e.text)-start > MaxLocation {
+		end := start + MaxLocation
+		for end > start && !utf8.RuneStart(e.text[end]) {
+			end--
+		}
+		e.text = append(e.text[:end], "…"...)
+	}
 }
 
 // begin starts a detail with text and returns where it starts.

@@ -20,3 +20,27 @@ func Title(status int) string {
 	}
 	return fasthttp.StatusMessage(status)
 }
+
+// The reason phrases of the statuses RFC 9110 renamed, for the status line.
+var (
+	phraseContentTooLarge      = []byte("Content Too Large")
+	phraseURITooLong           = []byte("URI Too Long")
+	phraseRangeNotSatisfiable  = []byte("Range Not Satisfiable")
+	phraseUnprocessableContent = []byte("Unprocessable Content")
+)
+
+// renamed is the reason phrase of status where RFC 9110 renamed it, nil
+// where fasthttp's own phrase is Title's.
+func renamed(status int) []byte {
+	switch status {
+	case fasthttp.StatusRequestEntityTooLarge:
+		return phraseContentTooLarge
+	case fasthttp.StatusRequestURITooLong:
+		return phraseURITooLong
+	case fasthttp.StatusRequestedRangeNotSatisfiable:
+		return phraseRangeNotSatisfiable
+	case fasthttp.StatusUnprocessableEntity:
+		return phraseUnprocessableContent
+	}
+	return nil
+}

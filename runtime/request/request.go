@@ -172,6 +172,81 @@ func (st *State) EndJSON(mark int) {
 		if mark < len(st.Errs.List) {
 			st.Errs.List = st.Errs.List[:mark]
 		}
-		st.Errs.Add("/body", "json", err.Error())
+		st.Errs.Add("/body", err.Rule(), err.Error())
 	}
+}
+
+// UTF8Text reports whether a text body of Content-Type ct is in UTF-8 as
+// far as its charset parameter says: none (the gateway reads text as
+// UTF-8; US-ASCII, RFC 2046's default, is a subset of it), or one naming
+// UTF-8 or US-ASCII, in any case, quoted or not. A body in another charset
+// (utf-16, iso-8859-1) would be checked as the UTF-8 it is not, while the
+// upstream decodes it as labelled: it is refused with 415 instead.
+func UTF8Text(ct []byte) bool {
+	for i := 0; i < len(ct); i++ {
+		if ct[i] != ';' {
+			continue
+		}
+		// A parameter: OWS name OWS? "=" value.
+		j := i + 1
+		for j < len(ct) && (ct[j] == ' ' || ct[j] == '\t') {
+			j++
+		}
+		const name = "charset"
+		if len(ct)-j <= len(name) || !equalFold(ct[j:j+len(name)], name) {
+			continue
+		}
+		k := j + len(name)
+		for k < len(ct) && (ct[k] == ' ' || ct[k] == '\t') {
+			k++
+		}
+		if k >= len(ct) || ct[k] != '=' {
+			continue
+		}
+		v := ct[k+1:]
+		if end := indexByte(v, ';'); end >= 0 {
+			v = v[:end]
+		}
+		v = trimOWS(v)
+		if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+			v = v[1 : len(v)-1]
+		}
+		return equalFold(v, "utf-8") || equalFold(v, "utf8") || equalFold(v, "us-ascii")
+	}
+	return true
+}
+
+func equalFold(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func indexByte(b []byte, c byte) int {
+	for i := range b {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
 }

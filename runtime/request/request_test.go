@@ -65,3 +65,26 @@ func TestReleaseResets(t *testing.T) {
 		t.Fatal("Release kept a reference into the request's query")
 	}
 }
+
+// TestUTF8Text: a text body's charset parameter, if any, must name UTF-8
+// (or its subset US-ASCII); the gateway checks text as UTF-8.
+func TestUTF8Text(t *testing.T) {
+	for in, want := range map[string]bool{
+		"text/plain":                                  true,
+		"text/plain; charset=utf-8":                   true,
+		"text/plain;charset=UTF-8":                    true,
+		`text/plain; charset="utf-8"`:                 true,
+		"text/plain; format=flowed; charset=US-ASCII": true,
+		"text/plain; charset = utf8 ":                 true,
+		"text/plain; charsetx=utf-16":                 true,
+		"text/plain; charset=utf-16":                  false,
+		"text/plain; charset=ISO-8859-1":              false,
+		`text/plain; charset="windows-1252"`:          false,
+		"text/plain; charset=":                        false,
+		"text/plain; x=1; charset=utf-16; y=2":        false,
+	} {
+		if got := UTF8Text([]byte(in)); got != want {
+			t.Errorf("UTF8Text(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -486,21 +486,21 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 			if headerRead {
 				problem.PayloadTooLarge(ctx, int64(limits.of(&ctx.Request.Header)))
 			} else {
-				blank(ctx, fasthttp.StatusRequestEntityTooLarge, "chunked request body exceeds the body limit of its operation")
+				unread(ctx, fasthttp.StatusRequestEntityTooLarge, "chunked request body exceeds the body limit of its operation")
 			}
 		case metrics.HeadersTooLarge:
 			// Counted as one refusal whichever part overran the buffer.
 			if tooLarge(err) == fasthttp.StatusRequestURITooLong {
-				blank(ctx, fasthttp.StatusRequestURITooLong, uriDetail)
+				unread(ctx, fasthttp.StatusRequestURITooLong, uriDetail)
 			} else {
-				blank(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, headerDetail)
+				unread(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, headerDetail)
 			}
 		case metrics.HeaderTimeout:
-			blank(ctx, fasthttp.StatusRequestTimeout, "request not received in time")
+			unread(ctx, fasthttp.StatusRequestTimeout, "request not received in time")
 		default:
 			// fasthttp's text may quote request bytes; a fixed detail keeps
 			// the body small and free of reflected input.
-			blank(ctx, fasthttp.StatusBadRequest, "malformed HTTP request")
+			unread(ctx, fasthttp.StatusBadRequest, "malformed HTTP request")
 		}
 	}
 }
@@ -588,6 +588,13 @@ func httpScheme(u []byte) bool {
 func blank(ctx *fasthttp.RequestCtx, status int, detail string) {
 	requestid.Ensure(ctx)
 	problem.Write(ctx, status, problem.TypeBlank, problem.Title(status), detail, nil)
+}
+
+// unread is blank for a request whose request line and header fasthttp
+// could not read whole, or reset: the problem names no instance, as the
+// target is not known (fasthttp's URI of an unread request is "/").
+func unread(ctx *fasthttp.RequestCtx, status int, detail string) {
+	problem.WriteUnread(ctx, status, problem.TypeBlank, problem.Title(status), detail)
 }
 
 // Main is the whole main() of a generated binary: flags over environment

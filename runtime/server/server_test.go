@@ -192,16 +192,20 @@ func TestErrorHandler(t *testing.T) {
 	defer func() { srv.Shutdown(); <-done }()
 	addr := ln.Addr().String()
 
+	// instance is the target when the request was read, and absent when
+	// it was not: "/" named a resource the client never asked for.
 	tests := []struct {
-		name   string
-		req    string
-		status int
-		detail string
+		name     string
+		req      string
+		status   int
+		detail   string
+		instance string
 	}{
-		{"ok", "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", 200, ""},
-		{"body too large", "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + strings.Repeat("x", 5000), 413, "request body exceeds the limit of 1024 bytes"},
-		{"headers too large", "GET /a HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("y", 8000) + "\r\n\r\n", 431, "request line and headers exceed 4096 bytes"},
-		{"malformed", "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400, "malformed HTTP request"},
+		{"ok", "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", 200, "", ""},
+		{"body too large", "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + strings.Repeat("x", 5000), 413, "request body exceeds the limit of 1024 bytes", "/a"},
+		{"chunked body too large", "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" + strings.Repeat("x", 5000) + "\r\n0\r\n\r\n", 413, "chunked request body exceeds the body limit of its operation", ""},
+		{"headers too large", "GET /a HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("y", 8000) + "\r\n\r\n", 431, "request line and headers exceed 4096 bytes", ""},
+		{"malformed", "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400, "malformed HTTP request", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,12 +222,16 @@ func TestErrorHandler(t *testing.T) {
 			var p struct {
 				Type, Title, Detail string
 				Status              int
+				Instance            *string
 			}
 			if err := json.Unmarshal(resp.Body(), &p); err != nil {
 				t.Fatalf("%s: %v", resp.Body(), err)
 			}
 			if p.Type != "about:blank" || p.Status != tt.status || p.Title != problem.Title(tt.status) || p.Detail != tt.detail {
 				t.Fatalf("problem %+v", p)
+			}
+			if (p.Instance == nil) != (tt.instance == "") || p.Instance != nil && *p.Instance != tt.instance {
+				t.Fatalf("instance in %s, want %q", resp.Body(), tt.instance)
 			}
 		})
 	}
