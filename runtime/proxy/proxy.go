@@ -46,6 +46,7 @@ import (
 	"github.com/gatewaygen/gatewaygen/runtime/problem"
 	"github.com/gatewaygen/gatewaygen/runtime/requestid"
 	"github.com/gatewaygen/gatewaygen/runtime/retry"
+	"github.com/gatewaygen/gatewaygen/runtime/trailer"
 )
 
 // DefaultTimeout is an upstream's per-call deadline when its config says 0.
@@ -605,7 +606,13 @@ func (u *Upstream) forward(ctx *fasthttp.RequestCtx, path []byte, timeout time.D
 		u.fail(ctx, err)
 	} else {
 		if resp.Header.ContentLength() == -1 { // chunked: it may have had a trailer section
-			dropTrailers(&resp.Header)
+			// fasthttp moves a trailer section among the header fields when
+			// the Trailer field or the chunked framing goes, which the
+			// removal of hop-by-hop fields does: an upstream's trailer field
+			// (X-Evil in "0\r\nX-Evil: 1\r\n\r\n") would reach the client as a
+			// header field. The client's answer has a Content-Length and no
+			// trailer section to carry them in.
+			trailer.Drop(&resp.Header)
 		}
 		s.conn = stripResponseHopByHop(&resp.Header, s.conn)
 		if !reasonPhrase(resp.Header.StatusMessage()) {

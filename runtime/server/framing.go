@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gatewaygen/gatewaygen/runtime/trailer"
 )
 
 // Message framing fasthttp accepts but a gateway must not pass on as it
@@ -78,7 +80,7 @@ func framing(ctx *fasthttp.RequestCtx) bool {
 		blank(ctx, fasthttp.StatusBadRequest, "the Host field holds a character that is not in a uri-host and port (RFC 9110 §7.2, RFC 3986 §3.2.2)")
 		return false
 	}
-	dropTrailers(hd)
+	trailer.Drop(hd)
 	coding, expect := fieldFaults(hd.RawHeaders())
 	if coding {
 		ctx.SetConnectionClose()
@@ -209,42 +211,6 @@ func cutLine(b []byte) (line, rest []byte) {
 		return b, nil
 	}
 	return bytes.TrimSuffix(b[:i], []byte("\r")), b[i+1:]
-}
-
-// dropTrailers removes the trailer fields of a chunked request from hd,
-// keeping the header fields of the same names. A trailer section is rare,
-// so this path may allocate; a request without one costs a look at an
-// empty list.
-func dropTrailers(hd *fasthttp.RequestHeader) {
-	section := hd.TrailerHeader()
-	if len(section) <= len("\r\n") {
-		return
-	}
-	var names [][]byte
-	for _, line := range bytes.Split(section, []byte("\r\n")) {
-		if i := bytes.IndexByte(line, ':'); i > 0 {
-			names = append(names, append([]byte(nil), line[:i]...))
-		}
-	}
-	type field struct{ k, v []byte }
-	var kept []field
-	for k, v := range hd.All() { // the header section alone
-		for _, n := range names {
-			if bytes.EqualFold(k, n) {
-				kept = append(kept, field{append([]byte(nil), k...), append([]byte(nil), v...)})
-				break
-			}
-		}
-	}
-	for _, n := range names {
-		hd.DelBytes(n)
-	}
-	// With the names no longer announced, the header values put back below
-	// go to the header section.
-	hd.Del(fasthttp.HeaderTrailer)
-	for _, f := range kept {
-		hd.AddBytesKV(f.k, f.v)
-	}
 }
 
 // tooLarge is the status of a request whose request line and header did
