@@ -11,7 +11,11 @@ const hexDigits = "0123456789abcdef"
 // AppendString appends s to dst as a JSON string literal, quotes included.
 // Control characters are escaped, invalid UTF-8 becomes U+FFFD (one per bad
 // byte, as encoding/json does), and U+2028/U+2029 are escaped so the body
-// is also safe to embed in JavaScript. It never allocates beyond growing dst.
+// is also a valid JavaScript expression (they end a line in JavaScript
+// before ES2019). '<', '>' and '&' are not escaped, as encoding/json's
+// HTML escaping would: the body is not made to be pasted inside an HTML
+// <script> element, and nothing in the gateway or its portal does so. It
+// never allocates beyond growing dst.
 func AppendString[T string | []byte](dst []byte, s T) []byte {
 	return append(appendEscaped(append(dst, '"'), s), '"')
 }
