@@ -498,11 +498,54 @@ func errorHandler(limits bodyLimiter, maxHeader int, rec *refusals) func(*fastht
 		case metrics.HeaderTimeout:
 			unread(ctx, fasthttp.StatusRequestTimeout, "request not received in time")
 		default:
-			// fasthttp's text may quote request bytes; a fixed detail keeps
-			// the body small and free of reflected input.
-			unread(ctx, fasthttp.StatusBadRequest, "malformed HTTP request")
+			unread(ctx, fasthttp.StatusBadRequest, malformedDetail(err))
 		}
 	}
+}
+
+// malformed pairs a fragment of the text of fasthttp's parse errors with
+// the detail a client gets for it: what was wrong and the rule it broke.
+// fasthttp's text may quote request bytes, so it is matched, never sent;
+// the details are fixed, which keeps the body small and free of reflected
+// input. The first fragment found wins.
+var malformed = [...]struct{ fragment, detail string }{
+	{"missing required host header", "an HTTP/1.1 request needs a Host field with a value (RFC 9112 §3.2)"},
+	{"too many host headers", "more than one Host field (RFC 9112 §3.2)"},
+	{"duplicate content-length", "Content-Length given more than once (RFC 9112 §6.3)"},
+	{"cannot parse content-length", "Content-Length is not a decimal number (RFC 9110 §8.6)"},
+	{"content-length and transfer-encoding conflict", "both Content-Length and Transfer-Encoding (RFC 9112 §6.1)"},
+	{"transfer-encoding", "Transfer-Encoding other than one chunked coding (RFC 9112 §6.1)"},
+	{"invalid header key", "a field name that is not a token (RFC 9110 §5.1)"},
+	{"missing colon", "a field line without a colon (RFC 9112 §5)"},
+	{"malformed mime header line", "a field name that is not a token (RFC 9110 §5.1)"},
+	{"invalid header value", "a field value with a character fields cannot hold (RFC 9110 §5.5)"},
+	{"request method", requestLineDetail},
+	{"whitespace", requestLineDetail},
+	{"http version", requestLineDetail},
+	{"request uri", requestLineDetail},
+	{"requesturi", requestLineDetail},
+	{"trailer", "a trailer field a trailer cannot carry (RFC 9110 §6.5.1)"},
+	{"chunk", "malformed chunked body (RFC 9112 §7.1)"},
+	{"hex number", "malformed chunked body (RFC 9112 §7.1)"},
+}
+
+const requestLineDetail = "malformed request line: expected method, target and HTTP version, one space apart (RFC 9112 §3)"
+
+// malformedDetail says what fasthttp found wrong with a request it could
+// not parse.
+func malformedDetail(err error) string {
+	if errors.As(err, new(fasthttp.ErrBrokenChunk)) {
+		return "malformed chunked body (RFC 9112 §7.1)"
+	}
+	if err != nil {
+		msg := strings.ToLower(err.Error())
+		for _, m := range malformed {
+			if strings.Contains(msg, m.fragment) {
+				return m.detail
+			}
+		}
+	}
+	return "malformed HTTP request"
 }
 
 // requestLine answers, before h sees them, the requests whose request line

@@ -205,7 +205,19 @@ func TestErrorHandler(t *testing.T) {
 		{"body too large", "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + strings.Repeat("x", 5000), 413, "request body exceeds the limit of 1024 bytes", "/a"},
 		{"chunked body too large", "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" + strings.Repeat("x", 5000) + "\r\n0\r\n\r\n", 413, "chunked request body exceeds the body limit of its operation", ""},
 		{"headers too large", "GET /a HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("y", 8000) + "\r\n\r\n", 431, "request line and headers exceed 4096 bytes", ""},
-		{"malformed", "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400, "malformed HTTP request", ""},
+		{"malformed", "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400, "Content-Length is not a decimal number (RFC 9110 §8.6)", ""},
+		// Each parse error fasthttp reports is named with its rule, in a
+		// fixed text that quotes nothing of the request.
+		{"no Host", "GET /a HTTP/1.1\r\n\r\n", 400, "an HTTP/1.1 request needs a Host field with a value (RFC 9112 §3.2)", ""},
+		{"empty Host", "GET /a HTTP/1.1\r\nHost:\r\n\r\n", 400, "an HTTP/1.1 request needs a Host field with a value (RFC 9112 §3.2)", ""},
+		{"two Hosts", "GET /a HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400, "more than one Host field (RFC 9112 §3.2)", ""},
+		{"two lengths", "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, "Content-Length given more than once (RFC 9112 §6.3)", ""},
+		{"broken chunk", "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n", 400, "malformed chunked body (RFC 9112 §7.1)", ""},
+		{"space before the colon", "GET /a HTTP/1.1\r\nHost: x\r\nX : 1\r\n\r\n", 400, "a field name that is not a token (RFC 9110 §5.1)", ""},
+		{"control character in a name", "GET /a HTTP/1.1\r\nHost: x\r\nX\x01Y: 1\r\n\r\n", 400, "a field name that is not a token (RFC 9110 §5.1)", ""},
+		{"no colon", "GET /a HTTP/1.1\r\nHost: x\r\nXY\r\n\r\n", 400, "a field line without a colon (RFC 9112 §5)", ""},
+		{"control character in a value", "GET /a HTTP/1.1\r\nHost: x\r\nX: a\x01b\r\n\r\n", 400, "a field value with a character fields cannot hold (RFC 9110 §5.5)", ""},
+		{"two spaces", "GET  /a HTTP/1.1\r\nHost: x\r\n\r\n", 400, "malformed request line: expected method, target and HTTP version, one space apart (RFC 9112 §3)", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
