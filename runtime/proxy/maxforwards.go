@@ -66,7 +66,7 @@ func traceEcho(h *fasthttp.RequestHeader) []byte {
 	b = append(b, h.Protocol()...)
 	b = append(b, "\r\n"...)
 	for k, v := range h.All() {
-		if anyNameFold(k, credentialFields) {
+		if anyName(k, credentialFields) {
 			continue
 		}
 		b = append(b, k...)

@@ -811,21 +811,11 @@ func stripHopByHop(h headerSource, buf []byte) []byte {
 // and its trailers always take the pass.
 func stripResponseHopByHop(h *fasthttp.ResponseHeader, buf []byte) []byte {
 	for k := range h.All() {
-		if anyNameFold(k, hopByHop) {
+		if anyName(k, hopByHop) {
 			return stripHopByHop(h, buf)
 		}
 	}
 	return buf[:0]
-}
-
-// anyNameFold reports whether name is one of names, in any case.
-func anyNameFold(name []byte, names [][]byte) bool {
-	for _, n := range names {
-		if len(n) == len(name) && bytes.EqualFold(n, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // restore puts back the headers the gateway set before forwarding, except
@@ -846,9 +836,9 @@ func restore(dst, pre *fasthttp.ResponseHeader) {
 
 // setForwarded sets X-Real-IP (replaced), X-Forwarded-For (appended),
 // -Proto, -Host and appends a Forwarded element (RFC 7239) and a Via
-// element (RFC 9110). Earlier values,
-// possibly spread over several header lines, are joined into one so that the
-// append is not lost on a second line. A client's X-Real-IP must be gone
+// element (RFC 9110). Earlier values, possibly spread over several header
+// lines, are joined into one so that the append is not lost on a second
+// line. A client's X-Real-IP must be gone
 // already (Forward drops it).
 //
 // Every Del and PeekAll normalizes its name and scans the whole header, so

@@ -57,7 +57,7 @@ func dropUnderscoreAliases(h *fasthttp.RequestHeader, raw []byte) {
 			}
 			dash[i] = c
 		}
-		if anyNameFold(dash, hopByHop) || anyNameFold(dash, framingFields) || len(h.PeekBytes(dash)) > 0 {
+		if anyName(dash, hopByHop) || anyName(dash, framingFields) || len(h.PeekBytes(dash)) > 0 {
 			h.DelBytes(name)
 		}
 	}
